@@ -1,0 +1,214 @@
+// The contract between pipeline stages: targets → probes (attempts with facts) → findings → report.
+// Every stage depends on these shapes only, so each can be tested on recorded data.
+
+import type { Socket } from 'node:net';
+import type { X509Certificate } from 'node:crypto';
+
+export type Lang = 'en' | 'vi';
+/** A user-facing text in both languages; reporters pick one at write time. */
+export interface Localized {
+  en: string;
+  vi: string;
+}
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Where a target was declared, so SARIF can point at the inventory line. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface SystemRef {
+  id: string;
+  name?: string;
+  /** Approved security level (cấp độ), 1–5. */
+  level?: number;
+  domain?: string;
+  evidence?: string;
+}
+
+export type TargetKind = 'web' | 'host' | 'domain' | 'system';
+
+export interface Target {
+  /** Canonical identity, e.g. `https://portal.example.gov.vn:443`; also the fingerprint input. */
+  key: string;
+  kind: TargetKind;
+  /** What is spoken on top of TLS: https for web targets, tls for a bare host:port. */
+  scheme: 'https' | 'tls';
+  host: string;
+  port: number;
+  /** Path for the HTTP request of web targets (default `/`). */
+  path: string;
+  agency?: string;
+  system?: SystemRef;
+  source?: SourceLocation;
+}
+
+export type AttemptStatus = 'ok' | 'error' | 'not-applicable';
+export type ErrorKind = 'timeout' | 'connectivity' | 'dns' | 'protocol' | 'tool-missing' | 'internal';
+
+/** One probe's outcome on one target (sslyze calls this a scan-command attempt). */
+export interface Attempt<F = unknown> {
+  check: string;
+  target: string;
+  status: AttemptStatus;
+  reason?: string;
+  errorKind?: ErrorKind;
+  facts?: F;
+  startedAt: string;
+  durationMs: number;
+}
+
+/** Thrown by a probe that could not gather its facts; the engine turns it into an error attempt. */
+export class ProbeError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
+
+/** Thrown by a probe when the target turns out not to be something it can judge. */
+export class NotApplicableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotApplicableError';
+  }
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+export interface Resolver {
+  /** Addresses to connect to for host:port, honouring --resolve overrides first. */
+  resolve(host: string, port: number, signal?: AbortSignal): Promise<ResolvedAddress[]>;
+}
+
+export interface DialOptions {
+  address: string;
+  port: number;
+  /** Per-connection timeout for the TCP connect. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Opens TCP connections. Injectable so tests can record or refuse without touching the network. */
+export interface Dialer {
+  connect(opts: DialOptions): Promise<Socket>;
+}
+
+/** A set of trust anchors with where they came from. */
+export interface AnchorSet {
+  name: string;
+  certificates: X509Certificate[];
+}
+
+export interface TrustStores {
+  /** Node's default store: bundled roots plus NODE_EXTRA_CA_CERTS. */
+  public: AnchorSet;
+  /** Anchors from --ca-file, judged separately (e.g. Vietnam National Root CA); null when none given. */
+  custom: AnchorSet | null;
+}
+
+export interface CheckContext {
+  resolver: Resolver;
+  dialer: Dialer;
+  now(): Date;
+  /** Per-connection timeout in milliseconds. */
+  timeoutMs: number;
+  /** Aborted when the per-target deadline passes or the run is cancelled. */
+  signal: AbortSignal;
+  trust: TrustStores;
+  userAgent: string;
+}
+
+export interface Check<F = unknown> {
+  id: string;
+  family: string;
+  title: Localized;
+  description: Localized;
+  appliesTo(target: Target): boolean;
+  /** Gather facts; throw ProbeError / NotApplicableError instead of returning partial junk. */
+  run(target: Target, ctx: CheckContext): Promise<F>;
+  /** JSON Schema of F, published for policy authors and the server. */
+  factsSchema: Record<string, unknown>;
+}
+
+export type Outcome = 'pass' | 'fail' | 'not-applicable' | 'not-tested' | 'waived';
+
+export interface Finding {
+  ruleId: string;
+  policyId: string;
+  policyVersion: string;
+  check: string;
+  /** Target key. */
+  target: string;
+  outcome: Outcome;
+  /** Severity after security-level and conditional overrides. */
+  severity: Severity;
+  title: Localized;
+  message: Localized;
+  remediation?: Localized;
+  references: string[];
+  /** The facts that decided the outcome, by dotted path. */
+  evidence: Record<string, unknown>;
+  /** Stable hash of (rule id, target key): survives message and fact changes. */
+  fingerprint: string;
+  /** Why the rule was not tested or not applicable. */
+  reason?: string;
+}
+
+export interface PolicyRef {
+  id: string;
+  version: string;
+  title: Localized;
+  legalBasis: string[];
+  effective: { from?: string; to?: string };
+  source: string;
+}
+
+/** Rule metadata reporters need (SARIF tool.driver.rules), independent of any result. */
+export interface RuleDescriptor {
+  id: string;
+  policyId: string;
+  check: string;
+  severity: Severity;
+  title: Localized;
+  description: Localized;
+  remediation: Localized;
+  references: string[];
+  tags: string[];
+}
+
+export interface ReportSummary {
+  targets: number;
+  findings: Record<Outcome, number>;
+  failedBySeverity: Record<Severity, number>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'govscan'; version: string };
+  run: {
+    startedAt: string;
+    finishedAt: string;
+    scannerHost: string;
+    /** The inventory file, when the scan used one (relative to the working directory). */
+    inventory?: string;
+    agency?: string;
+    failOn: Severity | 'none';
+  };
+  policies: PolicyRef[];
+  rules: RuleDescriptor[];
+  targets: Target[];
+  attempts: Attempt[];
+  findings: Finding[];
+  summary: ReportSummary;
+}
