@@ -27,6 +27,8 @@ export interface SystemRef {
   /** Approved security level (cấp độ), 1–5. */
   level?: number;
   domain?: string;
+  /** What the system is (portal, online-public-service…): policies may weigh portals first. */
+  kind?: string;
   evidence?: string;
 }
 

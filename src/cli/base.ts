@@ -1,0 +1,40 @@
+// Shared behaviour of every govscan command: the --lang flag, and errors that reach the user as
+// one clear line with the right exit code (2 bad input, 3 could not run), never as a stack trace.
+
+import { Command, Errors, Flags } from '@oclif/core';
+import { InputError, ScanError } from '../engine/errors.js';
+import type { Lang } from '../engine/types.js';
+import { localize } from '../i18n/index.js';
+import { M } from './messages.js';
+
+export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3 } as const;
+
+export const langFlag = Flags.option({
+  options: ['en', 'vi'] as const,
+  default: (process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en') as 'en' | 'vi',
+  description: 'Language of messages and reports (en, vi); GOVSCAN_LANG sets the default',
+})();
+
+export abstract class GovscanCommand extends Command {
+  protected lang: Lang = process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    if (err instanceof InputError) {
+      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      return this.exit(EXIT.input);
+    }
+    if (err instanceof ScanError) {
+      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      return this.exit(EXIT.scan);
+    }
+    // oclif's own parse errors (unknown flag, bad option value) are usage errors: exit 2, its message.
+    if (err instanceof Errors.CLIError && (err as { parse?: unknown }).parse !== undefined) {
+      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      return this.exit(EXIT.input);
+    }
+    if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
+    process.stderr.write(localize(M.internalError, this.lang, { message: err.message }) + '\n');
+    return this.exit(EXIT.scan);
+  }
+}

@@ -1,0 +1,28 @@
+// Texts the CLI itself prints (progress, errors, exit explanations), in both languages.
+
+import { defineMessages } from '../i18n/index.js';
+
+export const M = defineMessages({
+  progressCounts: { en: '{failed} failed, {passed} passed', vi: '{failed} không đạt, {passed} đạt' },
+  progressNotTested: { en: 'not tested: {reason}', vi: 'không kiểm tra được: {reason}' },
+  progressAggregate: {
+    en: '{done}/{total} targets scanned, {failed} failed findings',
+    vi: 'đã quét {done}/{total} mục tiêu, {failed} phát hiện không đạt',
+  },
+  inputError: { en: 'error: {message}', vi: 'lỗi: {message}' },
+  internalError: {
+    en: 'internal error: {message} (run again with GOVSCAN_DEBUG=1 for details)',
+    vi: 'lỗi nội bộ: {message} (chạy lại với GOVSCAN_DEBUG=1 để xem chi tiết)',
+  },
+  nothingScanned: {
+    en: 'the scan could not run: no target could be probed ({reasons})',
+    vi: 'không thể thực hiện quét: không thăm dò được mục tiêu nào ({reasons})',
+  },
+  reportWritten: { en: 'report written to {file}', vi: 'đã ghi báo cáo vào {file}' },
+  thresholdExceeded: {
+    en: '{count} finding(s) at or above "{failOn}": exit 1',
+    vi: '{count} phát hiện có mức độ từ "{failOn}" trở lên: mã thoát 1',
+  },
+  noPolicyMatch: { en: 'no built-in policy "{id}"', vi: 'không có bộ chính sách dựng sẵn "{id}"' },
+  policyValid: { en: '{file}: valid ({rules} rules)', vi: '{file}: hợp lệ ({rules} quy tắc)' },
+});

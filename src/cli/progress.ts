@@ -1,0 +1,109 @@
+// Progress while a scan runs: listr2 on a terminal (one line per target with its counts), plain lines
+// when stderr is not a TTY (CI logs), nothing with --quiet. Always on stderr: stdout carries the report.
+
+import { Listr, ProcessOutput, type ListrTask } from 'listr2';
+import type { Attempt, Finding, Lang, Target } from '../engine/types.js';
+import { localize } from '../i18n/index.js';
+import { M } from './messages.js';
+
+export interface ProgressSink {
+  start(target: Target): void;
+  done(target: Target, attempts: Attempt[], findings: Finding[]): void;
+  /** Run the scan with the display attached; resolves when both are finished. */
+  wrap<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export function counts(attempts: Attempt[], findings: Finding[], lang: Lang): string {
+  const failed = findings.filter((f) => f.outcome === 'fail').length;
+  const passed = findings.filter((f) => f.outcome === 'pass').length;
+  const errors = attempts.filter((a) => a.status === 'error');
+  if (errors.length && failed + passed === 0) {
+    return localize(M.progressNotTested, lang, { reason: errors.map((e) => e.reason).join('; ') });
+  }
+  return localize(M.progressCounts, lang, { failed, passed });
+}
+
+export function createProgress(opts: { mode: 'tty' | 'plain' | 'quiet'; targets: Target[]; lang: Lang }): ProgressSink {
+  if (opts.mode === 'quiet') return { start: () => undefined, done: () => undefined, wrap: (work) => work() };
+  if (opts.mode === 'plain') return plainProgress(opts.targets.length, opts.lang);
+  return listrProgress(opts.targets, opts.lang);
+}
+
+function plainProgress(total: number, lang: Lang): ProgressSink {
+  let finished = 0;
+  return {
+    start: () => undefined,
+    done(target, attempts, findings) {
+      finished++;
+      process.stderr.write(`[${finished}/${total}] ${target.key} — ${counts(attempts, findings, lang)}\n`);
+    },
+    wrap: (work) => work(),
+  };
+}
+
+/** A line per target until this many; beyond it one aggregate line says more than a wall of text. */
+const MAX_LINES = 40;
+
+interface Line {
+  settle: () => void;
+  setTitle: (title: string) => void;
+  task: ListrTask;
+}
+
+function line(initial: string): Line {
+  let settle!: () => void;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let pendingTitle: string | undefined;
+  let setter: ((t: string) => void) | undefined;
+  const l: Line = {
+    settle: () => settle(),
+    setTitle: (t) => (setter ? setter(t) : (pendingTitle = t)),
+    task: {
+      title: initial,
+      task: async (_ctx, task) => {
+        setter = (t) => (task.title = t);
+        if (pendingTitle) setter(pendingTitle);
+        await settled;
+      },
+    },
+  };
+  return l;
+}
+
+function listrProgress(targets: Target[], lang: Lang): ProgressSink {
+  const aggregate = targets.length > MAX_LINES;
+  const lines = new Map<string, Line>();
+  const summary = line(localize(M.progressAggregate, lang, { done: 0, total: targets.length, failed: 0 }));
+  if (!aggregate) for (const t of targets) lines.set(t.key, line(t.key));
+  let finished = 0;
+  let failed = 0;
+  return {
+    start(target) {
+      lines.get(target.key)?.setTitle(`${target.key} …`);
+    },
+    done(target, attempts, findings) {
+      finished++;
+      failed += findings.filter((f) => f.outcome === 'fail').length;
+      summary.setTitle(localize(M.progressAggregate, lang, { done: finished, total: targets.length, failed }));
+      const l = lines.get(target.key);
+      l?.setTitle(`${target.key} — ${counts(attempts, findings, lang)}`);
+      l?.settle();
+    },
+    async wrap(work) {
+      const tasks = aggregate ? [summary.task] : [...lines.values()].map((l) => l.task);
+      const listr = new Listr(tasks, {
+        concurrent: true,
+        exitOnError: false,
+        rendererOptions: { processOutput: new ProcessOutput(process.stderr, process.stderr) },
+      });
+      const display = listr.run().catch(() => undefined);
+      try {
+        return await work();
+      } finally {
+        summary.settle();
+        for (const l of lines.values()) l.settle();
+        await display;
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Loading an agency inventory (DESIGN §3). Every target keeps the file and line it was declared on.
+
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import schema from './inventory.schema.json' with { type: 'json' };
+import { InputError } from './errors.js';
+import { parseLocatedYaml, schemaErrorToInput } from './yaml-source.js';
+import { parseTarget } from './targets.js';
+import type { SystemRef, Target } from './types.js';
+
+export interface InventorySystem extends SystemRef {
+  endpoints: string[];
+}
+
+export interface Inventory {
+  file: string;
+  agency?: string;
+  legalBasis?: string;
+  systems: InventorySystem[];
+  targets: Target[];
+}
+
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+export async function loadInventory(file: string): Promise<Inventory> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return parseInventory(text, file);
+}
+
+export function parseInventory(text: string, file: string): Inventory {
+  const source = parseLocatedYaml(text, file);
+  if (source.value === null || source.value === undefined) {
+    throw new InputError(file, 1, 1, 'inventory is empty: expected a mapping with "systems"');
+  }
+  if (!validate(source.value)) throw schemaErrorToInput(source, validate.errors ?? [], 'inventory');
+  const value = source.value as { agency?: string; legalBasis?: string; systems: InventorySystem[] };
+
+  const ids = new Map<string, number>();
+  const targets: Target[] = [];
+  value.systems.forEach((sys, i) => {
+    const prev = ids.get(sys.id);
+    if (prev !== undefined) {
+      const pos = source.locate(['systems', i, 'id']);
+      const first = source.locate(['systems', prev, 'id']);
+      throw new InputError(file, pos.line, pos.column, `duplicate system id "${sys.id}" (first declared on line ${first.line})`);
+    }
+    ids.set(sys.id, i);
+    const system: SystemRef = { id: sys.id };
+    if (sys.name !== undefined) system.name = sys.name;
+    if (sys.level !== undefined) system.level = sys.level;
+    if (sys.domain !== undefined) system.domain = sys.domain;
+    if (sys.kind !== undefined) system.kind = sys.kind;
+    if (sys.evidence !== undefined) system.evidence = sys.evidence;
+    (sys.endpoints ?? []).forEach((endpoint, j) => {
+      const pos = source.locate(['systems', i, 'endpoints', j]);
+      const parsed = parseTarget(endpoint, {
+        system,
+        ...(value.agency !== undefined ? { agency: value.agency } : {}),
+        source: { file, line: pos.line, column: pos.column },
+      });
+      if (!parsed.ok) throw new InputError(file, pos.line, pos.column, `system "${sys.id}": ${parsed.error}`);
+      targets.push(parsed.target);
+    });
+  });
+  return {
+    file,
+    ...(value.agency !== undefined ? { agency: value.agency } : {}),
+    ...(value.legalBasis !== undefined ? { legalBasis: value.legalBasis } : {}),
+    systems: value.systems.map((s) => ({ ...s, endpoints: s.endpoints ?? [] })),
+    targets,
+  };
+}

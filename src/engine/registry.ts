@@ -1,0 +1,13 @@
+// Every check family registers here; policies may only name checks listed in this registry.
+
+import { tlsEndpointCheck } from '../../checks/tls/index.js';
+import type { Check } from './types.js';
+
+export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check];
+
+export const KNOWN_CHECKS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.id));
+
+export function checksById(ids: Iterable<string>): Check[] {
+  const wanted = new Set(ids);
+  return CHECKS.filter((c) => wanted.has(c.id));
+}

@@ -1,0 +1,140 @@
+// One scan, end to end: inputs are loaded and validated first (so bad input costs no traffic), then
+// targets are probed, each target's facts are judged as soon as it completes, and a Report comes out.
+// The CLI, the agent and CI all call this.
+
+import { hostname } from 'node:os';
+import { InputError } from './errors.js';
+import { loadInventory, type Inventory } from './inventory.js';
+import { CHECKS, KNOWN_CHECKS } from './registry.js';
+import { CachingResolver, parseResolveOverride } from './resolver.js';
+import { NetDialer } from './dialer.js';
+import { runTargets } from './runner.js';
+import { dedupeTargets, parseTarget } from './targets.js';
+import { loadTrustStores } from './trust-anchors.js';
+import { toolVersion } from './version.js';
+import type { Attempt, Check, Dialer, Finding, Report, Resolver, Severity, Target, TrustStores } from './types.js';
+import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
+import { summarize } from '../report/summary.js';
+
+export interface ScanRequest {
+  targets: string[];
+  inventory?: string;
+  /** Built-in policy ids or files; the built-in packs when empty. */
+  policies: string[];
+  resolve: string[];
+  caFiles: string[];
+  caPins: string[];
+  failOn: Severity | 'none';
+}
+
+export interface PreparedScan {
+  targets: Target[];
+  inventory: Inventory | null;
+  policies: LoadedPolicy[];
+  checks: Check[];
+  trust: TrustStores;
+  resolver: Resolver;
+  failOn: Severity | 'none';
+}
+
+/** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
+export async function prepareScan(req: ScanRequest, deps: { resolver?: Resolver; timeoutMs: number }): Promise<PreparedScan> {
+  const overrides = req.resolve.map(parseResolveOverride);
+  const targets: Target[] = [];
+  req.targets.forEach((text, i) => {
+    const parsed = parseTarget(text);
+    if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
+    targets.push(parsed.target);
+  });
+  const inventory = req.inventory ? await loadInventory(req.inventory) : null;
+  if (inventory) targets.push(...inventory.targets);
+  if (!targets.length) {
+    throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
+  }
+  const policies = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS });
+  const needed = new Set(policies.flatMap((p) => p.rules.map((r) => r.check)));
+  const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
+  return {
+    targets: dedupeTargets(targets),
+    inventory,
+    policies,
+    checks: CHECKS.filter((c) => needed.has(c.id)),
+    trust,
+    resolver: deps.resolver ?? new CachingResolver({ overrides, timeoutMs: deps.timeoutMs }),
+    failOn: req.failOn,
+  };
+}
+
+export interface ExecuteOptions {
+  concurrency: number;
+  perHostLimit: number;
+  timeoutMs: number;
+  targetTimeoutMs: number;
+  /** Keep every attempt's facts in the report (JSON output); otherwise only the evidence of findings. */
+  keepFacts: boolean;
+  dialer?: Dialer;
+  now?: () => Date;
+  signal?: AbortSignal;
+  onTargetStart?: (target: Target) => void;
+  onTargetDone?: (target: Target, attempts: Attempt[], findings: Finding[]) => void;
+}
+
+export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Promise<Report> {
+  const now = opts.now ?? (() => new Date());
+  const startedAt = now();
+  const attempts: Attempt[] = [];
+  const findings: Finding[] = [];
+  await runTargets(scan.targets, scan.checks, {
+    concurrency: opts.concurrency,
+    targetTimeoutMs: opts.targetTimeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    context: {
+      resolver: scan.resolver,
+      dialer: opts.dialer ?? new NetDialer(opts.perHostLimit),
+      now,
+      timeoutMs: opts.timeoutMs,
+      trust: scan.trust,
+      userAgent: `govscan/${toolVersion()} (+compliance scan)`,
+    },
+    ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
+    onTargetDone: (target, done) => {
+      // Judge each target as it completes so facts need not outlive it (10,000-target scans).
+      const judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now() });
+      findings.push(...judged);
+      attempts.push(...(opts.keepFacts ? done : done.map(withoutFacts)));
+      opts.onTargetDone?.(target, done, judged);
+    },
+  });
+  const order = new Map(scan.targets.map((t, i) => [t.key, i]));
+  const byTarget = (a: { target: string }, b: { target: string }): number => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0);
+  attempts.sort(byTarget);
+  findings.sort(byTarget);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'govscan', version: toolVersion() },
+    run: {
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      scannerHost: hostname(),
+      ...(scan.inventory ? { inventory: scan.inventory.file } : {}),
+      ...(scan.inventory?.agency ? { agency: scan.inventory.agency } : {}),
+      failOn: scan.failOn,
+    },
+    policies: policyRefs(scan.policies),
+    rules: describeRules(scan.policies),
+    targets: scan.targets,
+    attempts,
+    findings,
+    summary: summarize(scan.targets, findings),
+  };
+}
+
+function withoutFacts(a: Attempt): Attempt {
+  const { facts: _dropped, ...rest } = a;
+  return rest;
+}
+
+/** True when not a single attempt could gather facts: the scan itself did not run (exit 3). */
+export function nothingScanned(report: Report): boolean {
+  return report.attempts.length > 0 && report.attempts.every((a) => a.status === 'error');
+}

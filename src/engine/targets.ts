@@ -1,0 +1,79 @@
+// Turning what the user typed (`https://host:port/path`, `host:port`) into Targets.
+
+import { isIP } from 'node:net';
+import type { SourceLocation, SystemRef, Target } from './types.js';
+
+/** Why an endpoint string is not a target we can scan; null when it is fine. */
+export type TargetParse = { ok: true; target: Target } | { ok: false; error: string };
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\.?$/i;
+
+export function isValidHost(host: string): boolean {
+  return isIP(host) !== 0 || HOSTNAME.test(host);
+}
+
+/** Bracket IPv6 literals the way URLs and `host:port` keys need. */
+export function hostForUrl(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+export function parseTarget(
+  text: string,
+  extra: { system?: SystemRef; agency?: string; source?: SourceLocation } = {},
+): TargetParse {
+  const raw = text.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return parseUrlTarget(raw, extra);
+  return parseHostPort(raw, extra);
+}
+
+function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, error: `"${raw}" is not a valid URL` };
+  }
+  if (url.protocol !== 'https:') {
+    const scheme = url.protocol.replace(/:$/, '');
+    return { ok: false, error: `"${raw}": ${scheme}:// endpoints are not supported yet (use https:// or host:port)` };
+  }
+  if (url.username || url.password) return { ok: false, error: `"${raw}": credentials in the URL are not accepted` };
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };
+  const port = url.port ? Number(url.port) : 443;
+  const target: Target = {
+    key: `https://${hostForUrl(host)}:${port}`,
+    kind: 'web',
+    scheme: 'https',
+    host,
+    port,
+    path: `${url.pathname || '/'}${url.search}`,
+    ...extra,
+  };
+  return { ok: true, target };
+}
+
+function parseHostPort(raw: string, extra: Partial<Target>): TargetParse {
+  const m = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(raw) ?? /^([^:\s/]+):(\d+)$/.exec(raw);
+  if (!m) return { ok: false, error: `"${raw}" is neither an https:// URL nor host:port` };
+  const host = (m[1] ?? '').toLowerCase();
+  const port = Number(m[2]);
+  if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, error: `"${raw}": port must be 1–65535` };
+  const target: Target = {
+    key: `tls://${hostForUrl(host)}:${port}`,
+    kind: 'host',
+    scheme: 'tls',
+    host,
+    port,
+    path: '/',
+    ...extra,
+  };
+  return { ok: true, target };
+}
+
+/** Keep the first declaration of each target: a later duplicate adds nothing but noise. */
+export function dedupeTargets(targets: Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => (seen.has(t.key) ? false : (seen.add(t.key), true)));
+}
