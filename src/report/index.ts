@@ -1,0 +1,49 @@
+// One entry point for the CLI, the agent and the server: a Report in, the chosen format out.
+
+import type { Lang, Report } from '../engine/types.js';
+import { toJson } from './json.js';
+import { writeSarif } from './sarif.js';
+import { toTable } from './table.js';
+
+export const FORMATS = ['table', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface RenderOptions {
+  lang: Lang;
+  /** table: ANSI colours (callers decide from the TTY and NO_COLOR). */
+  color?: boolean;
+  /** table: list passed checks as well. */
+  showPassed?: boolean;
+  /** sarif: directory inventory paths are made relative to (default: process.cwd()). */
+  cwd?: string;
+  /** sarif: emit waived findings as suppressed results (default true; false for GitHub uploads). */
+  includeWaived?: boolean;
+}
+
+export function render(report: Report, format: Format, opts: RenderOptions): string {
+  switch (format) {
+    case 'table':
+      return toTable(report, { lang: opts.lang, color: opts.color ?? false, showPassed: opts.showPassed ?? false });
+    case 'json':
+      return toJson(report);
+    case 'sarif':
+      return writeSarif(report, { lang: opts.lang, cwd: opts.cwd, includeWaived: opts.includeWaived });
+  }
+}
+
+export function isFormat(value: string): value is Format {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+export { toJson, parseJsonReport, reportSchema } from './json.js';
+export {
+  toSarif,
+  writeSarif,
+  SECURITY_SEVERITY,
+  SARIF_LEVEL,
+  GITHUB_LIMITS,
+  GOVSCAN_INFORMATION_URI,
+  type SarifOptions,
+} from './sarif.js';
+export { toTable, summaryLine, type TableOptions } from './table.js';
+export { summarize, exceedsThreshold, severityRank } from './summary.js';

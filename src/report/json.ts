@@ -1,0 +1,119 @@
+// The JSON report: the whole Report (facts included), so later runs can convert it to another format
+// or merge several without probing again. Reading it back validates against report.schema.json.
+
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { InputError } from '../engine/errors.js';
+import type { Report } from '../engine/types.js';
+import schema from './report.schema.json' with { type: 'json' };
+
+export { schema as reportSchema };
+
+/** Top-level keys in reading order; everything below is sorted so diffs of two reports stay small. */
+const TOP_LEVEL = ['schemaVersion', 'tool', 'run', 'summary', 'policies', 'rules', 'targets', 'attempts', 'findings'];
+
+export function toJson(report: Report): string {
+  return `${JSON.stringify(stable(report, true), null, 2)}\n`;
+}
+
+function stable(value: unknown, top = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => stable(v));
+  if (value === null || typeof value !== 'object') return value;
+  // Dates, URLs and the like serialize through their own toJSON; keep that.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const record = value as Record<string, unknown>;
+  const rank = (k: string): number => (top && TOP_LEVEL.includes(k) ? TOP_LEVEL.indexOf(k) : TOP_LEVEL.length);
+  const keys = Object.keys(record).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = stable(record[k]);
+  return out;
+}
+
+// ajv-formats is CommonJS with a default export; under NodeNext the plugin sits on `.default`.
+const addFormats = addFormatsModule.default;
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateReport = ajv.compile<Report>(schema);
+
+const SCHEMA_VERSION = 1;
+const MAX_LISTED_ERRORS = 3;
+
+/** Parse and validate a JSON report; any problem becomes an InputError naming the file (exit 2). */
+export function parseJsonReport(text: string, file: string): Report {
+  // Editors on Windows like to add a byte-order mark; JSON.parse refuses it.
+  const body = text.replace(/^\uFEFF/, '');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const pos = jsonErrorPosition(body, message);
+    const detail = body.trim() === '' ? 'the file is empty' : message.replace(/\s*\(line \d+ column \d+\)$/, '');
+    throw new InputError(file, pos?.line ?? null, pos?.column ?? null, `not a JSON document: ${detail}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(file, null, null, `not a govscan JSON report: expected an object, found ${describe(value)}`);
+  }
+  const version = (value as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== undefined && version !== SCHEMA_VERSION) {
+    throw new InputError(
+      file,
+      null,
+      null,
+      `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
+    );
+  }
+  if (!validateReport(value)) {
+    throw new InputError(file, null, null, `not a govscan JSON report: ${explain(validateReport.errors ?? [])}`);
+  }
+  return value;
+}
+
+/** The deepest few schema errors, each as `/json/pointer message`: they name the field that is wrong. */
+function explain(errors: ErrorObject[]): string {
+  const useful = errors.filter((e) => !['if', 'anyOf', 'oneOf', 'allOf'].includes(e.keyword));
+  const sorted = [...(useful.length > 0 ? useful : errors)].sort((a, b) => depth(b) - depth(a));
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const e of sorted) {
+    const line = `${e.instancePath || '/'} ${errorMessage(e)}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
+  if (lines.length === 0) return 'does not match the report schema';
+  const more = lines.length > MAX_LISTED_ERRORS ? ` (and ${lines.length - MAX_LISTED_ERRORS} more)` : '';
+  return lines.slice(0, MAX_LISTED_ERRORS).join('; ') + more;
+}
+
+function errorMessage(e: ErrorObject): string {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'enum' && Array.isArray(params.allowedValues)) {
+    return `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  if (e.keyword === 'const') return `must be ${JSON.stringify(params.allowedValue)}`;
+  return e.message ?? 'is invalid';
+}
+
+function depth(e: ErrorObject): number {
+  return e.instancePath.split('/').length;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** V8 reports either `(line L column C)` (newer) or `at position N` (Node 20); turn either into line:col. */
+function jsonErrorPosition(text: string, message: string): { line: number; column: number } | null {
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
+  const p = /position (\d+)/.exec(message);
+  if (!p) return null;
+  const offset = Number(p[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return { line, column };
+}

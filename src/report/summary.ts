@@ -1,0 +1,31 @@
+// Counting findings and deciding the exit-code threshold. Shared by every reporter and the CLI so the
+// summary line, the JSON summary and `--fail-on` can never disagree.
+
+import { SEVERITIES, type Finding, type Outcome, type ReportSummary, type Severity, type Target } from '../engine/types.js';
+
+const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'not-applicable', 'not-tested', 'waived'];
+
+/** Higher is more severe: critical 4 … info 0. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity);
+}
+
+export function summarize(targets: readonly Target[], findings: readonly Finding[]): ReportSummary {
+  const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) {
+    byOutcome[f.outcome] += 1;
+    if (f.outcome === 'fail') failedBySeverity[f.severity] += 1;
+  }
+  return { targets: targets.length, findings: byOutcome, failedBySeverity };
+}
+
+/**
+ * True when a failed finding is at or above `failOn`. Waived and not-tested findings never count:
+ * a waiver is an accepted risk, and not-tested is reported, not failed (DESIGN §1 rule 4).
+ */
+export function exceedsThreshold(findings: readonly Finding[], failOn: Severity | 'none'): boolean {
+  if (failOn === 'none') return false;
+  const floor = severityRank(failOn);
+  return findings.some((f) => f.outcome === 'fail' && severityRank(f.severity) >= floor);
+}

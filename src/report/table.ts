@@ -1,0 +1,187 @@
+// Human-readable report for a terminal: one block per target, failed checks first, and a summary
+// line. Never wraps: long messages stay on one line so grep and copy-paste keep working.
+
+import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
+import { format } from '../i18n/index.js';
+import { outcomeTags, severityLabels, tableMessages as m } from './messages.js';
+import { severityRank, summarize } from './summary.js';
+import { findingText, oneLine } from './text.js';
+
+export interface TableOptions {
+  lang: Lang;
+  color: boolean;
+  /** List passed checks too (default: only counted in the summary). */
+  showPassed?: boolean;
+}
+
+const ANSI = {
+  reset: '\x1b[0m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  red: '\x1b[31m',
+  boldRed: '\x1b[1;31m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+  green: '\x1b[32m',
+  magenta: '\x1b[35m',
+} as const;
+
+const SEVERITY_COLOR: Record<Severity, string> = {
+  critical: ANSI.boldRed,
+  high: ANSI.red,
+  medium: ANSI.yellow,
+  low: ANSI.cyan,
+  info: ANSI.dim,
+};
+
+interface Row {
+  tag: string;
+  tagColor: string;
+  ruleId: string;
+  text: string;
+}
+
+interface Block {
+  key: string;
+  target: Target | undefined;
+  rows: Row[];
+  failed: number;
+  notTested: Finding[];
+}
+
+export function toTable(report: Report, opts: TableOptions): string {
+  const { lang } = opts;
+  const paint = (code: string, text: string): string => (opts.color && text ? `${code}${text}${ANSI.reset}` : text);
+
+  const blocks = groupByTarget(report).map((b) => buildBlock(b.key, b.target, b.findings, opts));
+  const tagWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.tag))));
+  const ruleWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.ruleId))));
+
+  const lines: string[] = [header(report, lang), ''];
+  for (const block of blocks) {
+    lines.push(paint(ANSI.bold, block.key));
+    const detail = detailLine(block.target, lang);
+    if (detail) lines.push(`  ${paint(ANSI.dim, detail)}`);
+    for (const row of block.rows) {
+      const tag = paint(row.tagColor, row.tag) + ' '.repeat(tagWidth - width(row.tag));
+      const rule = row.ruleId + ' '.repeat(ruleWidth - width(row.ruleId));
+      lines.push(`  ${tag}  ${rule}  ${row.text}`.trimEnd());
+    }
+    if (block.failed === 0) lines.push(`  ${paint(ANSI.green, m.noFailures[lang])}`);
+    if (block.notTested.length > 0) lines.push(`  ${paint(ANSI.yellow, notTestedLine(block.notTested, lang))}`);
+    lines.push('');
+  }
+  if (blocks.length === 0) lines.push(m.noTargets[lang], '');
+  lines.push(summaryLine(report, lang, paint));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The one-line summary, also usable on its own (e.g. after a SARIF file is written). */
+export function summaryLine(
+  report: Pick<Report, 'targets' | 'findings'>,
+  lang: Lang,
+  paint: (code: string, text: string) => string = (_c, t) => t,
+): string {
+  const s = summarize(report.targets, report.findings);
+  const n = (template: { en: string; vi: string }, count: number): string => format(template[lang], { n: count });
+  const failedTotal = s.findings.fail;
+  const breakdown = SEVERITIES.filter((sev) => s.failedBySeverity[sev] > 0)
+    .map((sev) => `${s.failedBySeverity[sev]} ${severityLabels[sev][lang]}`)
+    .join(', ');
+  const failed = n(m.failed, failedTotal) + (breakdown ? ` (${breakdown})` : '');
+  const parts = [
+    n(s.targets === 1 ? m.targetsOne : m.targetsMany, s.targets),
+    failedTotal > 0 ? paint(ANSI.red, failed) : failed,
+    n(m.passed, s.findings.pass),
+    n(m.notTestedCount, s.findings['not-tested']),
+    n(m.notApplicableCount, s.findings['not-applicable']),
+  ];
+  if (s.findings.waived > 0) parts.push(n(m.waivedCount, s.findings.waived));
+  return parts.join(' · ');
+}
+
+function header(report: Report, lang: Lang): string {
+  const policies = report.policies.map((p) => (p.version ? `${p.id}@${p.version}` : p.id)).join(', ');
+  const head = format(m.header[lang], { version: report.tool.version, policies: policies || m.noPolicies[lang] });
+  return report.run.agency ? `${head} · ${format(m.headerAgency[lang], { agency: report.run.agency })}` : head;
+}
+
+/** Targets in report order; findings naming a target the report lacks still get a block, last. */
+function groupByTarget(report: Report): Array<{ key: string; target: Target | undefined; findings: Finding[] }> {
+  const groups = new Map<string, { key: string; target: Target | undefined; findings: Finding[] }>();
+  for (const t of report.targets) if (!groups.has(t.key)) groups.set(t.key, { key: t.key, target: t, findings: [] });
+  for (const f of report.findings) {
+    let g = groups.get(f.target);
+    if (!g) {
+      g = { key: f.target, target: undefined, findings: [] };
+      groups.set(f.target, g);
+    }
+    g.findings.push(f);
+  }
+  return [...groups.values()];
+}
+
+function buildBlock(key: string, target: Target | undefined, findings: Finding[], opts: TableOptions): Block {
+  const { lang } = opts;
+  const byOutcome = (o: Outcome): Finding[] => findings.filter((f) => f.outcome === o);
+  const failed = byOutcome('fail').sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || cmp(a.ruleId, b.ruleId) || cmp(a.fingerprint, b.fingerprint),
+  );
+  const rows: Row[] = failed.map((f) => ({
+    tag: severityLabels[f.severity][lang].toLocaleUpperCase(lang),
+    tagColor: SEVERITY_COLOR[f.severity],
+    ruleId: f.ruleId,
+    text: findingText(f, target, lang),
+  }));
+  for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
+    const reason = f.reason ? ` — ${oneLine(f.reason)}` : '';
+    rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: f.ruleId, text: findingText(f, target, lang) + reason });
+  }
+  if (opts.showPassed) {
+    for (const f of byOutcome('pass').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
+      rows.push({ tag: outcomeTags.pass[lang], tagColor: ANSI.green, ruleId: f.ruleId, text: findingText(f, target, lang) });
+    }
+  }
+  return { key, target, rows, failed: failed.length, notTested: byOutcome('not-tested') };
+}
+
+function detailLine(target: Target | undefined, lang: Lang): string {
+  if (!target) return '';
+  const parts: string[] = [];
+  const sys = target.system;
+  if (sys) {
+    let text = sys.id;
+    if (sys.name) text += ` — ${oneLine(sys.name)}`;
+    if (sys.level !== undefined) text += ` (${format(m.level[lang], { level: sys.level })})`;
+    parts.push(format(m.system[lang], { system: text }));
+  }
+  if (target.source) {
+    parts.push(format(m.declaredAt[lang], { location: `${target.source.file}:${target.source.line}` }));
+  }
+  return parts.join(' · ');
+}
+
+/** Not-tested findings usually share a cause (one unreachable port fails every rule): count by reason. */
+function notTestedLine(findings: Finding[], lang: Lang): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) {
+    const reason = oneLine(f.reason ?? '') || m.unknownReason[lang];
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  const reasons = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
+    .map(([reason, count]) => `${reason} (${count})`)
+    .join(', ');
+  return `${format(m.notTested[lang], { count: findings.length })} — ${reasons}`;
+}
+
+/** Columns as a terminal draws them: combining marks (decomposed Vietnamese) take no cell. */
+function width(text: string): number {
+  let n = 0;
+  for (const ch of text) if (!/\p{M}/u.test(ch)) n += 1;
+  return n;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
