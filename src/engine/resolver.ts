@@ -13,7 +13,10 @@ export interface ResolveOverride {
   address: string;
 }
 
-/** Parse one `--resolve HOST:PORT:ADDRESS` (ADDRESS may be a bracketed IPv6 literal, PORT may be `*`). */
+/**
+ * Parse one `--resolve HOST:PORT:ADDRESS` (ADDRESS may be a bracketed IPv6 literal; PORT may be `*`;
+ * HOST may be `*` for every name without an entry of its own, which lab and benchmark runs use).
+ */
 export function parseResolveOverride(text: string): ResolveOverride {
   const m = /^([^:\s]+):(\d+|\*):(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+)$/.exec(text.trim());
   const address = m?.[3]?.replace(/^\[|\]$/g, '');
@@ -44,7 +47,8 @@ export class CachingResolver implements Resolver {
   resolve(host: string, port: number): Promise<ResolvedAddress[]> {
     const name = host.toLowerCase();
     // An entry for this exact port wins over a wildcard-port entry for the same host.
-    const forHost = this.opts.overrides?.filter((o) => o.host === name) ?? [];
+    const own = this.opts.overrides?.filter((o) => o.host === name) ?? [];
+    const forHost = own.length ? own : (this.opts.overrides?.filter((o) => o.host === '*') ?? []);
     const exact = forHost.filter((o) => o.port === port);
     const override = exact.length ? exact : forHost.filter((o) => o.port === '*');
     if (override.length) {

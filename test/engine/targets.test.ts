@@ -60,3 +60,15 @@ describe('--resolve', () => {
     expect(await resolver.resolve('::1', 443)).toEqual([{ address: '::1', family: 6 }]);
   });
 });
+
+describe('--resolve wildcard host', () => {
+  it('applies to names without an entry of their own', async () => {
+    const resolver = new CachingResolver({
+      timeoutMs: 100,
+      servers: ['127.0.0.1:9'],
+      overrides: [parseResolveOverride('*:*:127.0.0.2'), parseResolveOverride('own.test:443:127.0.0.3')],
+    });
+    expect(await resolver.resolve('any.bench.test', 1234)).toEqual([{ address: '127.0.0.2', family: 4 }]);
+    expect(await resolver.resolve('own.test', 443)).toEqual([{ address: '127.0.0.3', family: 4 }]);
+  });
+});

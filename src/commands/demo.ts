@@ -1,0 +1,70 @@
+import { Flags } from '@oclif/core';
+import { GovscanCommand, langFlag } from '../cli/base.js';
+import { createProgress } from '../cli/progress.js';
+import { executeScan, prepareScan } from '../engine/scan.js';
+import { publicAnchors } from '../engine/trust-anchors.js';
+import { startFarm } from '../lab/farm.js';
+import { render } from '../report/index.js';
+
+const DEMO_SCENARIOS = [
+  'good-rsa',
+  'good-ecdsa',
+  'expired',
+  'expiring-soon',
+  'wrong-host',
+  'incomplete-chain',
+  'legacy-protocols',
+  'no-hsts',
+  'national-root-only',
+  'silent',
+];
+
+export default class Demo extends GovscanCommand {
+  static override summary = 'Scan a built-in farm of local TLS endpoints (offline) to see what govscan reports';
+  static override description = `Starts TLS servers on 127.0.0.1 with generated certificates — good ones and ones with typical defects — and scans them with the real pipeline. Nothing leaves this machine. The farm's test root stands in for a publicly trusted CA, and its "national root" for the Vietnam National Root CA given with --ca-file.`;
+  static override flags = {
+    format: Flags.option({ options: ['table', 'json', 'sarif'] as const, default: 'table' as const, description: 'Report format' })(),
+    lang: langFlag,
+    quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Demo);
+    this.lang = flags.lang;
+    const farm = await startFarm({ scenarios: DEMO_SCENARIOS });
+    try {
+      const prepared = await prepareScan(
+        {
+          targets: farm.endpoints.map((e) => e.url),
+          policies: [],
+          resolve: farm.endpoints.map((e) => `${e.host}:${e.port}:${e.address}`),
+          caFiles: [farm.nationalRootPemFile],
+          caPins: [],
+          failOn: 'high',
+        },
+        { timeoutMs: 1500 },
+      );
+      // The farm's root plays a publicly trusted CA; a real scan uses Node's store as it is.
+      prepared.trust = {
+        ...prepared.trust,
+        public: { name: 'public', certificates: [...publicAnchors().certificates, farm.publicRoot.cert] },
+      };
+      const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
+      const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
+      const report = await progress.wrap(() =>
+        executeScan(prepared, {
+          concurrency: 16,
+          perHostLimit: 8,
+          timeoutMs: 1500,
+          targetTimeoutMs: 4000,
+          keepFacts: flags.format === 'json',
+          onTargetStart: (t) => progress.start(t),
+          onTargetDone: (t, a, f) => progress.done(t, a, f),
+        }),
+      );
+      this.log(render(report, flags.format, { lang: this.lang, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }).trimEnd());
+    } finally {
+      await farm.close();
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// The command table oclif loads (explicit strategy: no directory scan at start-up, so `govscan
+// --version` stays fast).
+
+import ChecksList from './checks/list.js';
+import Demo from './demo.js';
+import PolicyList from './policy/list.js';
+import PolicyShow from './policy/show.js';
+import PolicyValidate from './policy/validate.js';
+import Scan from './scan.js';
+
+export const COMMANDS = {
+  scan: Scan,
+  demo: Demo,
+  'checks:list': ChecksList,
+  'policy:list': PolicyList,
+  'policy:show': PolicyShow,
+  'policy:validate': PolicyValidate,
+};

@@ -1,0 +1,33 @@
+import { Args, Flags } from '@oclif/core';
+import { GovscanCommand, langFlag } from '../../cli/base.js';
+import { KNOWN_CHECKS } from '../../engine/registry.js';
+import { describeRules, resolvePolicyArg } from '../../policy/index.js';
+
+export default class PolicyShow extends GovscanCommand {
+  static override summary = 'Show the rules of a policy pack (a built-in id or a file)';
+  static override args = { policy: Args.string({ required: true, description: 'Built-in policy id or policy file' }) };
+  static override flags = { json: Flags.boolean({ default: false, description: 'Print JSON' }), lang: langFlag };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(PolicyShow);
+    this.lang = flags.lang;
+    const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
+    const rules = describeRules([policy]);
+    if (flags.json) {
+      this.log(JSON.stringify({ id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, params: policy.params, rules }, null, 2));
+      return;
+    }
+    const lang = this.lang;
+    this.log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
+    if (policy.description) this.log(policy.description[lang]);
+    this.log(`${lang === 'vi' ? 'Căn cứ pháp lý' : 'Legal basis'}: ${policy.legalBasis.join('; ')}`);
+    const params = Object.entries(policy.params);
+    if (params.length) this.log(`${lang === 'vi' ? 'Tham số' : 'Parameters'}: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    this.log('');
+    const width = Math.max(...rules.map((r) => r.id.length));
+    for (const r of rules) {
+      this.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.title[lang]}`);
+      this.log(`${' '.repeat(width + 12)}${r.references.join('; ')}`);
+    }
+  }
+}
