@@ -1,0 +1,223 @@
+// CEL for policy rules: one environment, expressions compiled once at load time, and a static pass
+// that catches what @bufbuild/cel would only report at run time (unknown variables, functions and
+// params), so a typo in a pack fails `policy validate` instead of turning every finding not-tested.
+
+import { CelScalar, celEnv, isCelError, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
+import type { CelInput, CelResult, CelValue } from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+
+/** Variables every rule expression sees. */
+export const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
+export type CelVariable = (typeof CEL_VARIABLES)[number];
+
+export interface Activation {
+  facts: CelInput;
+  target: CelInput;
+  params: CelInput;
+  /** Evaluation time as an ISO-8601 string (`timestamp(now)` turns it into a CEL timestamp). */
+  now: string;
+}
+
+const env = celEnv({
+  variables: {
+    facts: CelScalar.DYN,
+    target: CelScalar.DYN,
+    params: CelScalar.DYN,
+    now: CelScalar.STRING,
+  },
+  funcs: strings,
+});
+
+type Program = (ctx: Activation) => CelResult;
+
+export interface CompiledExpr {
+  source: string;
+  program: Program;
+}
+
+export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; message: string };
+
+// Type names are identifiers in CEL (`type(x) == int`), not variables.
+const TYPE_IDENTS = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn']);
+
+interface ParseSyntaxErrorShape {
+  rawMessage?: unknown;
+  location?: { start?: { column?: unknown } };
+}
+
+export function compile(source: string, declaredParams: ReadonlySet<string>): CompileResult {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(source);
+  } catch (err) {
+    return { ok: false, message: syntaxMessage(err) };
+  }
+  const problem = staticCheck(parsed.expr, declaredParams);
+  if (problem) return { ok: false, message: problem };
+  try {
+    return { ok: true, expr: { source, program: plan(env, parsed) } };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function syntaxMessage(err: unknown): string {
+  if (typeof err === 'object' && err !== null) {
+    const e = err as ParseSyntaxErrorShape;
+    const column = e.location?.start?.column;
+    if (typeof e.rawMessage === 'string') {
+      return typeof column === 'number' ? `${e.rawMessage} (at column ${column} of the expression)` : e.rawMessage;
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+// The parsed AST is protobuf-shaped; only the parts walked here are described.
+interface AstExpr {
+  exprKind:
+    | { case: 'identExpr'; value: { name: string } }
+    | { case: 'selectExpr'; value: { operand?: AstExpr; field: string } }
+    | { case: 'callExpr'; value: { target?: AstExpr; function: string; args: AstExpr[] } }
+    | { case: 'listExpr'; value: { elements: AstExpr[] } }
+    | { case: 'structExpr'; value: { entries: { mapKey?: AstExpr; value?: AstExpr }[] } }
+    | {
+        case: 'comprehensionExpr';
+        value: {
+          iterVar: string;
+          iterVar2: string;
+          accuVar: string;
+          iterRange?: AstExpr;
+          accuInit?: AstExpr;
+          loopCondition?: AstExpr;
+          loopStep?: AstExpr;
+          result?: AstExpr;
+        };
+      }
+    | { case: 'constExpr' | undefined; value?: unknown };
+}
+
+function staticCheck(root: unknown, declaredParams: ReadonlySet<string>): string | null {
+  const known: readonly string[] = CEL_VARIABLES;
+  const walk = (node: AstExpr | undefined, bound: ReadonlySet<string>): string | null => {
+    if (!node) return null;
+    const kind = node.exprKind;
+    switch (kind.case) {
+      case 'identExpr': {
+        const name = kind.value.name;
+        if (bound.has(name) || known.includes(name) || TYPE_IDENTS.has(name)) return null;
+        return `unknown variable "${name}" (known: ${CEL_VARIABLES.join(', ')})`;
+      }
+      case 'selectExpr': {
+        const operand = kind.value.operand;
+        if (
+          operand?.exprKind.case === 'identExpr' &&
+          operand.exprKind.value.name === 'params' &&
+          !bound.has('params') &&
+          !declaredParams.has(kind.value.field)
+        ) {
+          const list = [...declaredParams].sort().join(', ') || 'none';
+          return `unknown param "${kind.value.field}" (declared: ${list})`;
+        }
+        return walk(operand, bound);
+      }
+      case 'callExpr': {
+        const fn = kind.value.function;
+        // Operators (`_&&_`, `_?_:_`, `@not_strictly_false`…) are planned specially, not looked up.
+        if (!fn.startsWith('_') && !fn.startsWith('@') && !env.funcs.find(fn)) return `unknown function "${fn}"`;
+        for (const child of [kind.value.target, ...kind.value.args]) {
+          const problem = walk(child, bound);
+          if (problem) return problem;
+        }
+        return null;
+      }
+      case 'listExpr':
+        for (const child of kind.value.elements) {
+          const problem = walk(child, bound);
+          if (problem) return problem;
+        }
+        return null;
+      case 'structExpr':
+        for (const entry of kind.value.entries) {
+          const problem = walk(entry.mapKey, bound) ?? walk(entry.value, bound);
+          if (problem) return problem;
+        }
+        return null;
+      case 'comprehensionExpr': {
+        const c = kind.value;
+        const outer = walk(c.iterRange, bound) ?? walk(c.accuInit, bound);
+        if (outer) return outer;
+        const inner = new Set(bound);
+        for (const v of [c.iterVar, c.iterVar2, c.accuVar]) if (v) inner.add(v);
+        return walk(c.loopCondition, inner) ?? walk(c.loopStep, inner) ?? walk(c.result, inner);
+      }
+      default:
+        return null;
+    }
+  };
+  return walk(root as AstExpr, new Set());
+}
+
+export type EvalResult = { ok: true; value: CelValue } | { ok: false; error: string };
+
+export function run(expr: CompiledExpr, activation: Activation): EvalResult {
+  let result: CelResult;
+  try {
+    result = expr.program(activation);
+  } catch (err) {
+    // The planner is meant to return errors, but a thrown one must not abort a whole scan.
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+  if (isCelError(result)) return { ok: false, error: result.message };
+  return { ok: true, value: result };
+}
+
+export type BoolResult = { ok: true; value: boolean } | { ok: false; error: string };
+
+export function runBool(expr: CompiledExpr, activation: Activation): BoolResult {
+  const r = run(expr, activation);
+  if (!r.ok) return r;
+  if (typeof r.value !== 'boolean') return { ok: false, error: `expected a bool, got ${describeValue(r.value)}` };
+  return { ok: true, value: r.value };
+}
+
+function describeValue(v: CelValue): string {
+  if (v === null) return 'null';
+  if (isCelList(v)) return 'a list';
+  if (isCelMap(v)) return 'a map';
+  return typeof v;
+}
+
+/** A CEL result as plain JS, for message placeholders. */
+export function toPlain(v: CelValue): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (isCelList(v)) return [...v].map(toPlain);
+  if (isCelMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of v) out[String(k)] = toPlain(val);
+    return out;
+  }
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return String(v);
+}
+
+/**
+ * Facts arrive as `unknown` from JSON or a probe; CEL wants plain data. Undefined members are dropped
+ * so `has()` sees them as absent, and Dates become the ISO strings the fact models use.
+ */
+export function toCelInput(value: unknown): CelInput {
+  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return value;
+  }
+  if (typeof value === 'bigint') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(toCelInput);
+  if (typeof value === 'object') {
+    const out: Record<string, CelInput> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      out[k] = toCelInput(v);
+    }
+    return out;
+  }
+  return null;
+}

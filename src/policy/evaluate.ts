@@ -1,0 +1,236 @@
+// Judging recorded facts against loaded packs. Pure: the same inputs give the same findings, with no
+// I/O and no clock but `now`, so every rule is testable on JSON fixtures.
+
+import { createHash } from 'node:crypto';
+import type { Attempt, Finding, Localized, Outcome, Severity, Target } from '../engine/types.js';
+import { format } from '../i18n/index.js';
+import { runBool, run, toCelInput, toPlain, type Activation, type CompiledExpr } from './cel.js';
+import { POLICY_MESSAGES as M } from './messages.js';
+import { fill, resolvePath } from './template.js';
+import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
+
+export interface EvaluateInput {
+  targets: readonly Target[];
+  attempts: readonly Attempt[];
+  policies: readonly LoadedPolicy[];
+  now: Date;
+  /** Per-run overrides of pack params, by param name; applied to every pack that declares the name. */
+  params?: Record<string, unknown>;
+}
+
+export function evaluate(input: EvaluateInput): Finding[] {
+  const nowIso = input.now.toISOString();
+  const attempts = new Map<string, Attempt>();
+  for (const a of input.attempts) {
+    const key = `${a.check}\u0000${a.target}`;
+    // Keep the first: a probe is run once per target and check; a repeat is a caller's mistake.
+    if (!attempts.has(key)) attempts.set(key, a);
+  }
+  const paramsByPolicy = new Map(input.policies.map((p) => [p, toCelInput(mergeParams(p.params, input.params ?? {}))]));
+  const factsCache = new Map<Attempt, ReturnType<typeof toCelInput>>();
+  const findings: Finding[] = [];
+
+  for (const target of input.targets) {
+    const targetScope = targetActivation(target);
+    for (const policy of input.policies) {
+      const inEffect = effectiveness(policy, nowIso);
+      const params = paramsByPolicy.get(policy) ?? {};
+      for (const rule of policy.rules) {
+        const attempt = attempts.get(`${rule.check}\u0000${target.key}`);
+        // The check did not apply to this target at all, so neither does the rule.
+        if (!attempt) continue;
+        let facts = factsCache.get(attempt);
+        if (facts === undefined && attempt.status === 'ok' && attempt.facts !== undefined) {
+          facts = toCelInput(attempt.facts);
+          factsCache.set(attempt, facts);
+        }
+        const activation: Activation | null =
+          facts === undefined ? null : { facts, target: targetScope, params, now: nowIso };
+        findings.push(judge({ rule, policy, target, attempt, activation, inEffect }));
+      }
+    }
+  }
+  return findings;
+}
+
+interface Judgement {
+  outcome: Outcome;
+  reason?: Localized;
+}
+
+interface JudgeInput {
+  rule: LoadedRule;
+  policy: LoadedPolicy;
+  target: Target;
+  attempt: Attempt;
+  activation: Activation | null;
+  inEffect: Localized | null;
+}
+
+function judge(j: JudgeInput): Finding {
+  const { rule, policy, target, activation } = j;
+  const verdict = decide(j);
+  let message: Localized;
+  let remediation: Localized | undefined;
+  if (verdict.outcome === 'fail' && activation) {
+    const scope = { ...activation, values: computeValues(rule, activation) };
+    message = { en: fill(rule.message.en, scope), vi: fill(rule.message.vi, scope) };
+    remediation = { en: fill(rule.remediation.en, scope), vi: fill(rule.remediation.vi, scope) };
+  } else {
+    message = outcomeMessage(verdict, rule, target);
+  }
+  const finding: Finding = {
+    ruleId: rule.id,
+    policyId: policy.id,
+    policyVersion: policy.version,
+    check: rule.check,
+    target: target.key,
+    outcome: verdict.outcome,
+    severity: severityFor(rule, target, activation),
+    title: { ...rule.title },
+    message,
+    references: [...rule.references],
+    evidence: activation ? evidenceOf(rule, activation.facts) : {},
+    fingerprint: fingerprint(rule.id, target.key),
+  };
+  if (remediation) finding.remediation = remediation;
+  if (verdict.reason) finding.reason = verdict.reason.en;
+  return finding;
+}
+
+function decide(j: JudgeInput): Judgement {
+  const { rule, attempt, activation } = j;
+  const vars = { check: rule.check };
+  if (j.inEffect) return { outcome: 'not-applicable', reason: j.inEffect };
+  if (attempt.status === 'error') return { outcome: 'not-tested', reason: verbatim(attempt.reason) ?? loc(M.probeFailed, vars) };
+  if (attempt.status === 'not-applicable') {
+    return { outcome: 'not-applicable', reason: verbatim(attempt.reason) ?? loc(M.checkNotApplicable, vars) };
+  }
+  if (!activation) return { outcome: 'not-tested', reason: loc(M.noFacts, vars) };
+
+  const step = (expr: CompiledExpr | null, field: string): boolean | Localized => {
+    if (!expr) return true;
+    const r = runBool(expr, activation);
+    return r.ok ? r.value : loc(M.celError, { field, error: r.error });
+  };
+  const when = step(rule.when, 'when');
+  if (typeof when !== 'boolean') return { outcome: 'not-tested', reason: when };
+  if (!when) return { outcome: 'not-applicable', reason: loc(M.whenFalse, { expr: oneLine(rule.when) }) };
+  const requires = step(rule.requires, 'requires');
+  if (typeof requires !== 'boolean') return { outcome: 'not-tested', reason: requires };
+  if (!requires) return { outcome: 'not-tested', reason: loc(M.requiresFalse, { expr: oneLine(rule.requires) }) };
+  const holds = step(rule.assert, 'assert');
+  if (typeof holds !== 'boolean') return { outcome: 'not-tested', reason: holds };
+  return { outcome: holds ? 'pass' : 'fail' };
+}
+
+// Folded YAML keeps line breaks before more-indented lines; a reason is one line.
+function oneLine(expr: CompiledExpr | null): string {
+  return expr ? expr.source.replace(/\s+/g, ' ').trim() : '';
+}
+
+function outcomeMessage(verdict: Judgement, rule: LoadedRule, target: Target): Localized {
+  const template = verdict.outcome === 'pass' ? M.pass : verdict.outcome === 'not-applicable' ? M.notApplicable : M.notTested;
+  const text = (lang: 'en' | 'vi'): string =>
+    format(template[lang], { target: target.key, title: rule.title[lang], reason: verdict.reason?.[lang] ?? '' });
+  return { en: text('en'), vi: text('vi') };
+}
+
+function computeValues(rule: LoadedRule, activation: Activation): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { name, expr } of rule.values) {
+    const r = run(expr, activation);
+    // An unevaluable value leaves its placeholder visible rather than hiding the finding.
+    if (r.ok) out[name] = toPlain(r.value);
+  }
+  return out;
+}
+
+/** Base severity, then the system's security level, then the first conditional override that holds. */
+function severityFor(rule: LoadedRule, target: Target, activation: Activation | null): Severity {
+  let severity = rule.severity;
+  const level = target.system?.level;
+  const byLevel = level === undefined ? undefined : rule.bySecurityLevel[String(level)];
+  if (byLevel) severity = byLevel;
+  if (activation) {
+    for (const o of rule.severityOverrides) {
+      const r = runBool(o.when, activation);
+      if (r.ok && r.value) return o.severity;
+    }
+  }
+  return severity;
+}
+
+function evidenceOf(rule: LoadedRule, facts: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const path of rule.evidence) {
+    const r = resolvePath(facts, path);
+    out[path] = r.found ? structuredClone(r.value) : null;
+  }
+  return out;
+}
+
+export function fingerprint(ruleId: string, targetKey: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${targetKey}`).digest('hex').slice(0, 32);
+}
+
+function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
+  const today = nowIso.slice(0, 10);
+  const { from, to } = policy.effective;
+  if (from && today < from) return loc(M.notYetEffective, { policy: policy.id, date: from });
+  if (to && today > to) return loc(M.noLongerEffective, { policy: policy.id, date: to });
+  return null;
+}
+
+function targetActivation(target: Target): ReturnType<typeof toCelInput> {
+  // `level` saves every rule from writing `has(target.system) && has(target.system.level) ? … : 0`.
+  return toCelInput({ ...target, level: target.system?.level ?? 0 });
+}
+
+/**
+ * Overrides come from flags or config as strings; they take the type the pack declared so
+ * `facts.leaf.daysToExpiry >= params.minDaysToExpiry` keeps comparing numbers.
+ */
+function mergeParams(declared: Record<string, ParamValue>, overrides: Record<string, unknown>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = { ...declared };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (!Object.hasOwn(declared, name)) continue;
+    const coerced = coerceParam(declared[name], value);
+    if (coerced !== undefined) out[name] = coerced;
+  }
+  return out;
+}
+
+export function coerceParam(declared: ParamValue | undefined, value: unknown): ParamValue | undefined {
+  if (typeof declared === 'number') {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (typeof declared === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return undefined;
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/** Override names no loaded pack declares, or values of the wrong type: for the CLI to reject. */
+export function invalidParams(policies: readonly LoadedPolicy[], overrides: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(overrides)) {
+    const declaring = policies.filter((p) => Object.hasOwn(p.params, name));
+    if (!declaring.length) problems.push(`unknown param "${name}"`);
+    else if (declaring.some((p) => coerceParam(p.params[name], value) === undefined)) {
+      problems.push(`param "${name}": ${JSON.stringify(value)} is not a ${typeof declaring[0]?.params[name]}`);
+    }
+  }
+  return problems;
+}
+
+function loc(text: Localized, vars: Record<string, unknown>): Localized {
+  return { en: format(text.en, vars), vi: format(text.vi, vars) };
+}
+
+function verbatim(text: string | undefined): Localized | null {
+  return text ? { en: text, vi: text } : null;
+}

@@ -1,0 +1,224 @@
+// Loading a policy pack: YAML with positions → JSON Schema → semantic checks (known checks, unique
+// ids, CEL that compiles, placeholders that resolve) → a LoadedPolicy with compiled expressions.
+// Any problem is an InputError pointing at the YAML node; `collect*` variants return all of them.
+
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../engine/errors.js';
+import type { Localized, Severity } from '../engine/types.js';
+import { compile, type CompiledExpr } from './cel.js';
+import { validateSchema } from './schema.js';
+import { placeholders } from './template.js';
+import type { LoadOptions, LoadedPolicy, LoadedRule, PolicyDocument, RuleDocument } from './types.js';
+import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from './yaml-source.js';
+
+export interface PolicyCheckResult {
+  policy: LoadedPolicy | null;
+  errors: InputError[];
+}
+
+/** Every problem in one pack's text; `policy` is set only when there are none. */
+export function checkPolicyText(text: string, file: string, opts: LoadOptions, builtin = false): PolicyCheckResult {
+  const parsed = parseYaml(text, file);
+  if (!parsed.ok) return { policy: null, errors: parsed.errors };
+  const schema = validateSchema(parsed.value, parsed.source);
+  if (!schema.ok) return { policy: null, errors: schema.errors };
+  return buildPolicy(schema.doc, parsed.source, opts, builtin);
+}
+
+export function loadPolicyText(text: string, file: string, opts: LoadOptions): LoadedPolicy {
+  return unwrap(checkPolicyText(text, file, opts));
+}
+
+export async function loadPolicyFile(path: string, opts: LoadOptions): Promise<LoadedPolicy> {
+  return unwrap(await checkPolicyFile(path, opts));
+}
+
+export async function checkPolicyFile(path: string, opts: LoadOptions, builtin = false): Promise<PolicyCheckResult> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return { policy: null, errors: [new InputError(path, null, null, `cannot read policy file: ${readErrorText(err)}`)] };
+  }
+  return checkPolicyText(text, path, opts, builtin);
+}
+
+function readErrorText(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return err instanceof Error ? err.message : String(err);
+}
+
+function unwrap(result: PolicyCheckResult): LoadedPolicy {
+  const [first] = result.errors;
+  if (first) throw first;
+  if (!result.policy) throw new InputError(null, null, null, 'policy pack did not load');
+  return result.policy;
+}
+
+/**
+ * Rule ids name waivers and SARIF rules, so they must be unique across every pack in a run, and
+ * two packs may not share an id either. Errors point at the later declaration.
+ */
+export function crossPackErrors(policies: readonly LoadedPolicy[]): InputError[] {
+  const errors: InputError[] = [];
+  const packs = new Map<string, LoadedPolicy>();
+  const rules = new Map<string, { rule: LoadedRule; policy: LoadedPolicy }>();
+  for (const policy of policies) {
+    const earlierPack = packs.get(policy.id);
+    if (earlierPack) {
+      errors.push(new InputError(policy.source, null, null, `policy "${policy.id}" is also loaded from ${earlierPack.source}`));
+      continue;
+    }
+    packs.set(policy.id, policy);
+    for (const rule of policy.rules) {
+      const earlier = rules.get(rule.id);
+      if (earlier) {
+        const where = `${earlier.policy.source}:${earlier.rule.location.line}`;
+        errors.push(
+          new InputError(
+            rule.location.file,
+            rule.location.line,
+            rule.location.column,
+            `rule ${rule.id}: duplicate rule id (also in policy "${earlier.policy.id}" at ${where})`,
+          ),
+        );
+      } else {
+        rules.set(rule.id, { rule, policy });
+      }
+    }
+  }
+  return errors;
+}
+
+export function assertNoCrossPackDuplicates(policies: readonly LoadedPolicy[]): void {
+  const [first] = crossPackErrors(policies);
+  if (first) throw first;
+}
+
+/** For `govscan policy validate FILE...`: every problem in every file, not just the first. */
+export async function validatePolicyFiles(paths: readonly string[], opts: LoadOptions): Promise<InputError[]> {
+  const results = await Promise.all(paths.map((p) => checkPolicyFile(p, opts)));
+  const errors = results.flatMap((r) => r.errors);
+  const loaded = results.flatMap((r) => (r.policy ? [r.policy] : []));
+  return [...errors, ...crossPackErrors(loaded)];
+}
+
+function buildPolicy(doc: PolicyDocument, source: YamlSource, opts: LoadOptions, builtin: boolean): PolicyCheckResult {
+  const errors: InputError[] = [];
+  const params = doc.spec.params ?? {};
+  const declared = new Set(Object.keys(params));
+  const effective = doc.metadata.effective ?? {};
+  if (effective.from && effective.to && effective.to < effective.from) {
+    errors.push(errorAt(source, ['metadata', 'effective', 'to'], `metadata.effective.to: ${effective.to} is before from ${effective.from}`));
+  }
+
+  const firstLine = new Map<string, number>();
+  const rules: LoadedRule[] = [];
+  doc.spec.rules.forEach((raw, i) => {
+    const base: PathSegment[] = ['spec', 'rules', i];
+    const fail = (field: PathSegment[], detail: string, key = false): void => {
+      errors.push(errorAt(source, [...base, ...field], `rule ${raw.id}: ${detail}`, key));
+    };
+    const idPos = positionOf(source, nodeAt(source, [...base, 'id']));
+    const seen = firstLine.get(raw.id);
+    if (seen !== undefined) fail(['id'], `duplicate rule id (first defined at line ${seen})`);
+    else firstLine.set(raw.id, idPos.line);
+
+    if (!opts.knownChecks.has(raw.check)) {
+      const known = [...opts.knownChecks].sort().join(', ') || 'none';
+      fail(['check'], `unknown check "${raw.check}" (known: ${known})`);
+    }
+
+    const cel = (field: PathSegment[], text: string, label: string): CompiledExpr | null => {
+      const result = compile(text, declared);
+      if (result.ok) return result.expr;
+      fail(field, `invalid CEL in ${label}: ${result.message}`);
+      return null;
+    };
+    const when = raw.when === undefined ? null : cel(['when'], raw.when, 'when');
+    const requires = raw.requires === undefined ? null : cel(['requires'], raw.requires, 'requires');
+    const assert = cel(['assert'], raw.assert, 'assert');
+    const values = Object.entries(raw.values ?? {}).map(([name, text]) => ({ name, expr: cel(['values', name], text, `values.${name}`) }));
+    const overrides = (raw.severityOverrides ?? []).map((o, j) => ({
+      when: cel(['severityOverrides', j, 'when'], o.when, `severityOverrides[${j}].when`),
+      severity: o.severity,
+    }));
+
+    const valueNames = new Set(Object.keys(raw.values ?? {}));
+    for (const field of ['message', 'remediation'] as const) {
+      for (const lang of ['en', 'vi'] as const) {
+        for (const name of placeholders(raw[field][lang])) {
+          const problem = placeholderProblem(name, declared, valueNames);
+          if (problem) fail([field, lang], `${field}.${lang}: ${problem}`);
+        }
+      }
+    }
+
+    // A failed compile has already recorded an error, and any error discards the whole pack.
+    if (!assert) return;
+    rules.push({
+      id: raw.id,
+      check: raw.check,
+      severity: raw.severity,
+      title: localized(raw.title),
+      description: localized(raw.description),
+      when,
+      requires,
+      assert,
+      values: values.flatMap((v) => (v.expr ? [{ name: v.name, expr: v.expr }] : [])),
+      severityOverrides: overrides.flatMap((o) => (o.when ? [{ when: o.when, severity: o.severity }] : [])),
+      bySecurityLevel: levelSeverities(raw),
+      message: localized(raw.message),
+      remediation: localized(raw.remediation),
+      evidence: [...(raw.evidence ?? [])],
+      references: [...(raw.references ?? [])],
+      tags: [...(raw.tags ?? [])],
+      location: { file: source.file, line: idPos.line, column: idPos.col },
+    });
+  });
+
+  if (errors.length) return { policy: null, errors };
+  const m = doc.metadata;
+  return {
+    policy: {
+      id: m.id,
+      version: m.version,
+      title: localized(m.title),
+      description: m.description ? localized(m.description) : null,
+      legalBasis: [...m.legalBasis],
+      effective: { ...(effective.from ? { from: effective.from } : {}), ...(effective.to ? { to: effective.to } : {}) },
+      params: { ...params },
+      rules,
+      source: source.file,
+      builtin,
+    },
+    errors: [],
+  };
+}
+
+const PLACEHOLDER_ROOTS = ['facts', 'target', 'params', 'values', 'now'];
+
+function placeholderProblem(name: string, params: ReadonlySet<string>, values: ReadonlySet<string>): string | null {
+  const [root, second] = name.split('.');
+  if (root === undefined || !PLACEHOLDER_ROOTS.includes(root)) {
+    return `unknown placeholder {${name}} (use facts.*, target.*, params.*, values.* or now)`;
+  }
+  if (root === 'now') return second === undefined ? null : `unknown placeholder {${name}} (now is a string)`;
+  if (second === undefined) return `placeholder {${name}} must name a field, e.g. {${root}.…}`;
+  if (root === 'params' && !params.has(second)) return `unknown param in placeholder {${name}}`;
+  if (root === 'values' && !values.has(second)) return `unknown value in placeholder {${name}} (define it under values:)`;
+  return null;
+}
+
+function localized(t: Localized): Localized {
+  return { en: t.en, vi: t.vi };
+}
+
+function levelSeverities(raw: RuleDocument): Partial<Record<string, Severity>> {
+  const out: Partial<Record<string, Severity>> = {};
+  for (const [level, v] of Object.entries(raw.bySecurityLevel ?? {})) out[level] = v.severity;
+  return out;
+}

@@ -1,0 +1,18 @@
+// Texts the engine writes itself: the messages of outcomes other than fail, and the reasons a rule
+// could not be judged. Rules supply their own fail messages.
+
+import { defineMessages } from '../i18n/index.js';
+
+export const POLICY_MESSAGES = defineMessages({
+  pass: { en: '{target}: passed — {title}', vi: '{target}: đạt — {title}' },
+  notTested: { en: '{target}: not tested — {title}: {reason}', vi: '{target}: chưa kiểm tra được — {title}: {reason}' },
+  notApplicable: { en: '{target}: not applicable — {title}: {reason}', vi: '{target}: không áp dụng — {title}: {reason}' },
+  probeFailed: { en: 'the {check} probe failed', vi: 'phép thăm dò {check} không thành công' },
+  checkNotApplicable: { en: 'the {check} check does not apply', vi: 'phép kiểm tra {check} không áp dụng' },
+  noFacts: { en: 'the {check} probe recorded no facts', vi: 'phép thăm dò {check} không ghi nhận dữ liệu' },
+  notYetEffective: { en: 'policy {policy} takes effect on {date}', vi: 'chính sách {policy} có hiệu lực từ ngày {date}' },
+  noLongerEffective: { en: 'policy {policy} ceased to apply after {date}', vi: 'chính sách {policy} hết hiệu lực sau ngày {date}' },
+  whenFalse: { en: 'condition not met: {expr}', vi: 'không thỏa điều kiện áp dụng: {expr}' },
+  requiresFalse: { en: 'the facts this rule needs were not gathered: {expr}', vi: 'chưa thu thập được dữ liệu mà quy tắc cần: {expr}' },
+  celError: { en: 'cannot evaluate {field}: {error}', vi: 'không tính được {field}: {error}' },
+});

@@ -1,0 +1,86 @@
+// Shapes of a policy pack: as written (PolicyDocument, what the JSON Schema admits) and as loaded
+// (LoadedPolicy, with every CEL expression compiled), so evaluation never parses anything.
+
+import type { Localized, Severity, SourceLocation } from '../engine/types.js';
+import type { CompiledExpr } from './cel.js';
+
+export type ParamValue = number | string | boolean;
+
+/** A rule as written in YAML, after schema validation. */
+export interface RuleDocument {
+  id: string;
+  check: string;
+  severity: Severity;
+  title: Localized;
+  description: Localized;
+  when?: string;
+  requires?: string;
+  assert: string;
+  values?: Record<string, string>;
+  severityOverrides?: { when: string; severity: Severity }[];
+  bySecurityLevel?: Record<string, { severity: Severity }>;
+  message: Localized;
+  remediation: Localized;
+  evidence?: string[];
+  references?: string[];
+  tags?: string[];
+}
+
+export interface PolicyDocument {
+  apiVersion: 'govscan/v1';
+  kind: 'Policy';
+  metadata: {
+    id: string;
+    version: string;
+    title: Localized;
+    description?: Localized;
+    legalBasis: string[];
+    effective?: { from?: string; to?: string };
+  };
+  spec: {
+    params?: Record<string, ParamValue>;
+    rules: RuleDocument[];
+  };
+}
+
+export interface LoadedRule {
+  id: string;
+  check: string;
+  severity: Severity;
+  title: Localized;
+  description: Localized;
+  when: CompiledExpr | null;
+  requires: CompiledExpr | null;
+  assert: CompiledExpr;
+  /** Extra values computed for the message only, exposed to placeholders as `values.<name>`. */
+  values: { name: string; expr: CompiledExpr }[];
+  severityOverrides: { when: CompiledExpr; severity: Severity }[];
+  /** Keyed by security level "1".."5". */
+  bySecurityLevel: Partial<Record<string, Severity>>;
+  message: Localized;
+  remediation: Localized;
+  evidence: string[];
+  references: string[];
+  tags: string[];
+  /** Where the rule's id is written, for cross-pack duplicate errors. */
+  location: SourceLocation;
+}
+
+export interface LoadedPolicy {
+  id: string;
+  version: string;
+  title: Localized;
+  description: Localized | null;
+  legalBasis: string[];
+  effective: { from?: string; to?: string };
+  params: Record<string, ParamValue>;
+  rules: LoadedRule[];
+  /** The file it came from, as given (built-in packs: `policies/<name>.yaml` under the package). */
+  source: string;
+  builtin: boolean;
+}
+
+export interface LoadOptions {
+  /** Ids of the registered checks; a rule naming any other check is a load error. */
+  knownChecks: ReadonlySet<string>;
+}

@@ -1,0 +1,81 @@
+// Each recorded endpoint yields exactly its own defect: one failing rule per defect, no echoes.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
+import type { Finding } from '../../src/engine/types.js';
+import { KNOWN, NOW, okAttempt, readFacts, target } from './helpers.js';
+
+// fixture → rules that fail, rules that do not apply (everything else must pass).
+const CASES: [string, string[], string[]][] = [
+  ['good', [], []],
+  ['expired', ['TLS-CERT-EXPIRED'], []],
+  ['not-yet-valid', ['TLS-CERT-NOT-YET-VALID'], []],
+  ['expiring', ['TLS-CERT-EXPIRING'], []],
+  ['hostname-mismatch', ['TLS-CERT-HOSTNAME'], []],
+  ['untrusted-root', ['TLS-CERT-UNTRUSTED'], ['TLS-CERT-REVOKED', 'TLS-OCSP-NOT-STAPLED']],
+  ['chain-incomplete', ['TLS-CHAIN-INCOMPLETE'], []],
+  ['self-signed', ['TLS-CERT-SELF-SIGNED'], ['TLS-CERT-REVOKED', 'TLS-OCSP-NOT-STAPLED']],
+  ['weak-key', ['TLS-CERT-WEAK-KEY'], []],
+  ['weak-signature', ['TLS-CERT-WEAK-SIGNATURE'], []],
+  ['lifetime', ['TLS-CERT-LIFETIME'], []],
+  ['no-san', ['TLS-CERT-NO-SAN'], []],
+  ['legacy-protocols', ['TLS-PROTO-LEGACY'], []],
+  ['tls12-no-forward-secrecy', ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13'], []],
+  ['hsts-missing', ['TLS-HSTS-MISSING'], []],
+  ['ocsp-not-stapled', ['TLS-OCSP-NOT-STAPLED'], ['TLS-CERT-REVOKED']],
+  ['not-publicly-trusted', ['TLS-CERT-NOT-PUBLICLY-TRUSTED'], []],
+  ['revoked', ['TLS-CERT-REVOKED'], []],
+];
+
+let policies: LoadedPolicy[];
+beforeAll(async () => {
+  policies = await loadBuiltinPolicies(KNOWN);
+});
+
+function judge(fixture: string): Finding[] {
+  return evaluate({ targets: [target()], attempts: [okAttempt(readFacts(fixture))], policies, now: NOW });
+}
+
+const ids = (findings: Finding[], outcome: string): string[] =>
+  findings
+    .filter((f) => f.outcome === outcome)
+    .map((f) => f.ruleId)
+    .sort();
+
+describe('built-in pack on recorded facts', () => {
+  it.each(CASES)('%s fails exactly %j', (fixture, fails, notApplicable) => {
+    const findings = judge(fixture);
+    const ruleIds = policies.flatMap((p) => p.rules.map((r) => r.id));
+    expect(findings.map((f) => f.ruleId).sort()).toEqual([...ruleIds].sort());
+    expect(ids(findings, 'fail')).toEqual([...fails].sort());
+    expect(ids(findings, 'not-applicable')).toEqual([...notApplicable].sort());
+    expect(ids(findings, 'not-tested')).toEqual([]);
+    expect(findings.filter((f) => f.outcome === 'pass')).toHaveLength(ruleIds.length - fails.length - notApplicable.length);
+  });
+
+  it('has a defect fixture for every rule', () => {
+    const covered = new Set(CASES.flatMap(([, fails]) => fails));
+    const missing = policies.flatMap((p) => p.rules.map((r) => r.id)).filter((id) => !covered.has(id));
+    expect(missing).toEqual([]);
+  });
+
+  it('judges a good certificate with TLS 1.2 + 1.3 and HSTS as nothing above low, even without stapling', () => {
+    for (const fixture of ['good', 'ocsp-not-stapled']) {
+      const serious = judge(fixture).filter((f) => f.outcome === 'fail' && !['low', 'info'].includes(f.severity));
+      expect(serious).toEqual([]);
+    }
+  });
+
+  it('gives every failing rule a filled message in both languages', () => {
+    for (const [fixture] of CASES) {
+      for (const f of judge(fixture).filter((x) => x.outcome === 'fail')) {
+        for (const text of [f.message.en, f.message.vi, f.remediation?.en ?? '', f.remediation?.vi ?? '']) {
+          expect(text, `${fixture} ${f.ruleId}`).not.toMatch(/\{[A-Za-z_][\w.]*\}/);
+          expect(text.length, `${fixture} ${f.ruleId}`).toBeGreaterThan(10);
+        }
+        expect(f.message.en).toContain('portal.example.gov.vn');
+        expect(f.message.vi).toContain('portal.example.gov.vn');
+      }
+    }
+  });
+});

@@ -1,0 +1,35 @@
+// Shared set-up for policy tests: recorded facts, targets and attempts, no network.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Attempt, Target } from '../../src/engine/types.js';
+import type { TlsFacts } from '../../checks/tls/facts.js';
+
+export const KNOWN = { knownChecks: new Set(['tls.endpoint']) };
+
+/** Evaluation time of the recorded facts, so daysToExpiry and dates agree. */
+export const NOW = new Date('2026-05-10T08:00:00.000Z');
+
+export function fixturePath(...parts: string[]): string {
+  return fileURLToPath(new URL(`../fixtures/${parts.join('/')}`, import.meta.url));
+}
+
+export function readFacts(name: string): TlsFacts {
+  return JSON.parse(readFileSync(fixturePath('facts', `${name}.json`), 'utf8')) as TlsFacts;
+}
+
+export function target(overrides: Partial<Target> = {}): Target {
+  return {
+    key: 'https://portal.example.gov.vn:443',
+    kind: 'web',
+    scheme: 'https',
+    host: 'portal.example.gov.vn',
+    port: 443,
+    path: '/',
+    ...overrides,
+  };
+}
+
+export function okAttempt(facts: unknown, t: Target = target()): Attempt {
+  return { check: 'tls.endpoint', target: t.key, status: 'ok', facts, startedAt: NOW.toISOString(), durationMs: 42 };
+}
