@@ -1,0 +1,116 @@
+// Many identical "good" endpoints for the benchmark: one certificate (a wildcard) and one OCSP
+// response shared by every server, so starting hundreds costs little more than listening.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type net from 'node:net';
+import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from './pki.js';
+import { BASELINE_CIPHERS, SocketTracker, closeAll, createHttpsEndpoint, listen } from './servers.js';
+import type { FarmEndpoint, FarmScenario } from './farm.js';
+
+export const BENCH_DOMAIN = 'bench.farm.test';
+
+export interface PlainFarm {
+  endpoints: FarmEndpoint[];
+  publicRoot: IssuedCert;
+  publicRootPemFile: string;
+  close(): Promise<void>;
+}
+
+export interface PlainFarmOptions {
+  address?: '127.0.0.1' | '::1';
+  now?: Date;
+  /** Where the root PEM goes; a fresh temp dir (removed on close) when absent. */
+  tmpDir?: string;
+}
+
+const DAY = 86_400_000;
+// Same names as the scenario farm, so both share cached keys and a scanner set up for one trusts the other.
+const ROOT_DN = 'CN=GovScan Lab Public Root CA, O=GovScan Lab, C=VN';
+const INT_DN = 'CN=GovScan Lab Public Issuing CA R1, O=GovScan Lab, C=VN';
+
+export function benchHostname(index: number): string {
+  return `e${String(index + 1).padStart(4, '0')}.${BENCH_DOMAIN}`;
+}
+
+export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Promise<PlainFarm> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`startPlainFarm needs a positive endpoint count, got ${n}`);
+  const address = opts.address ?? '127.0.0.1';
+  const now = (opts.now ?? new Date()).getTime();
+  const tracker = new SocketTracker();
+  const servers: net.Server[] = [];
+  const ownTmp = opts.tmpDir === undefined;
+  const dir = opts.tmpDir ?? (await mkdtemp(join(tmpdir(), 'govscan-bench-farm-')));
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await closeAll(servers, tracker);
+    if (ownTmp) await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await warmKeys([
+      { key: { type: 'rsa' }, keyId: `ca:${ROOT_DN}` },
+      { key: { type: 'rsa' }, keyId: `ca:${INT_DN}` },
+      { key: { type: 'rsa' }, keyId: 'leaf' },
+    ]);
+    const publicRoot = await issueCertificate({
+      subject: ROOT_DN,
+      isCA: true,
+      notBefore: new Date(now - 5 * 365 * DAY),
+      notAfter: new Date(now + 15 * 365 * DAY),
+    });
+    const intermediate = await issueCertificate({
+      subject: INT_DN,
+      isCA: true,
+      pathLength: 0,
+      issuer: publicRoot,
+      notBefore: new Date(now - 365 * DAY),
+      notAfter: new Date(now + 5 * 365 * DAY),
+    });
+    const wildcard = `*.${BENCH_DOMAIN}`;
+    const leaf = await issueCertificate({
+      subjectCN: wildcard,
+      sans: { dns: [wildcard] },
+      issuer: intermediate,
+      notBefore: new Date(now - 10 * DAY),
+      notAfter: new Date(now + 80 * DAY),
+    });
+    const staple = await createOcspResponse({
+      cert: leaf,
+      issuer: intermediate,
+      status: 'good',
+      thisUpdate: new Date(now - 3_600_000),
+      nextUpdate: new Date(now + 7 * DAY),
+    });
+
+    const endpoints = await Promise.all(
+      Array.from({ length: n }, async (_, i): Promise<FarmEndpoint> => {
+        const hostname = benchHostname(i);
+        const scenario: FarmScenario = { name: 'bench-good', description: 'Benchmark copy of the good baseline.', expectedRules: [], hostname };
+        const server = createHttpsEndpoint({
+          chain: [leaf, intermediate],
+          staple,
+          minVersion: 'TLSv1.2',
+          maxVersion: 'TLSv1.3',
+          ciphers: BASELINE_CIPHERS,
+          hsts: true,
+          banner: `govscan lab bench: ${hostname}`,
+        });
+        tracker.track(server);
+        servers.push(server);
+        const port = await listen(server, address);
+        return { scenario, host: hostname, address, port, url: `https://${hostname}:${port}/` };
+      }),
+    );
+
+    const publicRootPemFile = join(dir, 'public-root.pem');
+    await writeFile(publicRootPemFile, publicRoot.certPem);
+    return { endpoints, publicRoot, publicRootPemFile, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
