@@ -28,62 +28,71 @@ afterAll(async () => {
   await farm?.close();
 });
 
-function scanArgs(e: FarmEndpoint, format: string): string[] {
-  return [
-    'scan',
-    `https://${e.host}:${e.port}`,
-    '--resolve',
-    `${e.host}:${e.port}:${e.address}`,
-    '--ca-file',
-    farm.nationalRootPemFile,
-    '--format',
-    format,
-    '--quiet',
-    '--timeout',
-    '3000',
-  ];
+/** Exactly the form the issue names: `govscan scan https://HOST:PORT --resolve HOST:PORT:ADDRESS`. */
+function scanArgs(endpoints: FarmEndpoint[], format: string, timeoutMs = 3000): string[] {
+  const args = ['scan', ...endpoints.map((e) => `https://${e.host}:${e.port}`)];
+  for (const e of endpoints) args.push('--resolve', `${e.host}:${e.port}:${e.address}`);
+  return [...args, '--ca-file', farm.nationalRootPemFile, '--format', format, '--quiet', '--timeout', String(timeoutMs)];
 }
 
 const FORMATS = ['json', 'sarif', 'table'] as const;
 
-function failedIds(format: (typeof FORMATS)[number], out: string): string[] {
+/** Failed rule ids per target key, read back from each format the way its consumer would. */
+function failedByTarget(format: (typeof FORMATS)[number], out: string): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  const add = (key: string, id: string): void => void by.set(key, [...(by.get(key) ?? []), id]);
   if (format === 'json') {
     const report = JSON.parse(out) as Report;
-    return report.findings.filter((f) => f.outcome === 'fail').map((f) => f.ruleId);
-  }
-  if (format === 'sarif') {
+    for (const f of report.findings) if (f.outcome === 'fail') add(f.target, f.ruleId);
+  } else if (format === 'sarif') {
     const log = JSON.parse(out) as Log;
     expect(validateSarif(log)).toEqual([]);
-    return log.runs.flatMap((r) => (r.results ?? []).map((res) => res.ruleId ?? '?'));
+    for (const run of log.runs) for (const res of run.results ?? []) add(res.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName ?? '?', res.ruleId ?? '?');
+  } else {
+    // The table prints a block per target: its key on a line of its own, then its findings.
+    let current = '';
+    for (const line of out.split('\n')) {
+      if (/^https:\/\//.test(line)) current = line.trim().split(/\s/)[0] ?? '';
+      for (const m of line.matchAll(/\b(TLS-[A-Z0-9-]+)\b/g)) add(current, m[1] ?? '');
+    }
   }
-  return [...out.matchAll(/\b(TLS-[A-Z0-9-]+)\b/g)].map((m) => m[1] ?? '');
+  return by;
 }
 
 const sorted = (ids: string[]): string[] => [...new Set(ids)].sort();
 
 describe('govscan scan against the TLS farm', () => {
-  it('reports exactly the expected rule ids for every endpoint, in json, sarif and table', async () => {
+  it('reports exactly the expected rule ids for every endpoint scanned on its own (json), with the right exit code', { timeout: 240_000 }, async () => {
     const endpoints = farm.endpoints.filter((e) => !e.scenario.hostile);
     expect(endpoints.length).toBeGreaterThanOrEqual(20);
-    const jobs = endpoints.flatMap((e) => FORMATS.map((format) => ({ e, format })));
-    const results = await mapLimit(jobs, 4, async ({ e, format }) => ({ e, format, r: await runCli(scanArgs(e, format), { env }) }));
+    const results = await mapLimit(endpoints, 3, async (e) => ({ e, r: await runCli(scanArgs([e], 'json'), { env }) }));
     const problems: string[] = [];
-    for (const { e, format, r } of results) {
+    for (const { e, r } of results) {
       const expected = sorted(e.scenario.expectedRules);
-      const got = r.code === 0 || r.code === 1 ? sorted(failedIds(format, r.stdout)) : [`exit ${String(r.code)}: ${r.stderr}`];
-      if (JSON.stringify(got) !== JSON.stringify(expected)) problems.push(`${e.scenario.name} [${format}]: expected ${expected.join(',') || 'nothing'}, got ${got.join(',') || 'nothing'}`);
+      const got = r.code === 0 || r.code === 1 ? sorted([...failedByTarget('json', r.stdout).values()].flat()) : [`exit ${String(r.code)}: ${r.stderr}`];
+      if (JSON.stringify(got) !== JSON.stringify(expected)) problems.push(`${e.scenario.name}: expected ${expected.join(',') || 'nothing'}, got ${got.join(',') || 'nothing'}`);
       const blocking = expected.some((id) => ['critical', 'high'].includes(severities.get(id) ?? ''));
-      if (r.code !== (blocking ? 1 : 0)) problems.push(`${e.scenario.name} [${format}]: exit ${String(r.code)}, expected ${blocking ? 1 : 0}`);
+      if (r.code !== (blocking ? 1 : 0)) problems.push(`${e.scenario.name}: exit ${String(r.code)}, expected ${blocking ? 1 : 0}`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
     expect(problems).toEqual([]);
+  });
+
+  it.each(FORMATS)('reports exactly the expected rule ids per endpoint in one %s report of the whole farm', { timeout: 120_000 }, async (format) => {
+    const endpoints = farm.endpoints.filter((e) => !e.scenario.hostile);
+    const r = await runCli(scanArgs(endpoints, format), { env });
+    expect(r.code, r.stderr).toBe(1);
+    const by = failedByTarget(format, r.stdout);
+    const got = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(by.get(`https://${e.host}:${e.port}`) ?? [])]));
+    const expected = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(e.scenario.expectedRules)]));
+    expect(got).toEqual(expected);
   });
 
   it('passes every rule on the good endpoints, with nothing left untested', async () => {
     const good = farm.endpoints.filter((e) => e.scenario.name.startsWith('good-'));
     expect(good.length).toBeGreaterThanOrEqual(2);
     for (const e of good) {
-      const r = await runCli(scanArgs(e, 'json'), { env });
+      const r = await runCli(scanArgs([e], 'json'), { env });
       expect(r.code, r.stderr).toBe(0);
       const report = JSON.parse(r.stdout) as Report;
       expect(report.findings.length).toBe(severities.size);
@@ -108,6 +117,11 @@ describe('govscan scan against the TLS farm', () => {
     for (const e of hostile) {
       const key = `https://${e.host}:${e.port}`;
       const attempt = report.attempts.find((a) => a.target === key);
+      if (e.scenario.hostile === 'huge-chain') {
+        // A 100-certificate chain is legal TLS: it may be judged, as long as it costs no more than the deadline.
+        expect(attempt?.status === 'ok' ? (attempt.facts as { chain: { count: number } }).chain.count : 100).toBe(100);
+        continue;
+      }
       expect(attempt?.status, e.scenario.name).toBe('error');
       expect(report.findings.filter((f) => f.target === key).every((f) => f.outcome === 'not-tested')).toBe(true);
     }
@@ -118,7 +132,7 @@ describe('govscan scan against the TLS farm', () => {
   it('exits 3 and still writes the report when no target can be probed', async () => {
     const silent = farm.endpoints.find((e) => e.scenario.hostile === 'silent');
     if (!silent) throw new Error('no silent endpoint');
-    const r: CliResult = await runCli([...scanArgs(silent, 'json'), '--timeout', '300', '--target-timeout', '1000'], { env });
+    const r: CliResult = await runCli([...scanArgs([silent], 'json', 300), '--target-timeout', '1000'], { env });
     expect(r.code).toBe(3);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.attempts[0]).toMatchObject({ status: 'error', errorKind: 'timeout' });

@@ -1,0 +1,170 @@
+// npm run bench:tls — govscan against peer tools on one local farm, in one process tree.
+// Prints ratios; asserts nothing (speed is measured here, never in tests).
+//
+//   1. 200 endpoints: govscan's full scan (CLI) vs nmap ssl-cert,ssl-enum-ciphers on the same ports
+//   2. sslscan --targets on 50 endpoints, testssl -p -S on 2 (per-endpoint time, scaled)
+//   3. govscan's endpoints/s in-process vs a bare tls.connect loop doing the same handshakes at the
+//      same number of connections in flight
+//   4. peak RSS of the CLI scanning 10,000 targets (cycling over the farm)
+
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { available, measure, median, type Measured } from '../lib/measure.js';
+import { prepareScan, executeScan } from '../../src/engine/scan.js';
+import { NetDialer } from '../../src/engine/dialer.js';
+import type { Dialer } from '../../src/engine/types.js';
+
+const N = Number(process.env.BENCH_ENDPOINTS ?? 200);
+const BIG = Number(process.env.BENCH_BIG ?? 10_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
+
+interface FarmInfo {
+  endpoints: { host: string; port: number }[];
+  rootPem: string;
+}
+
+async function startFarmProcess(n: number): Promise<{ info: FarmInfo; stop: () => void }> {
+  const child = spawn(process.execPath, [join(here, 'farm-process.js'), String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`farm exited with ${code}`)));
+  });
+  return { info: JSON.parse(line) as FarmInfo, stop: () => child.stdin.end() };
+}
+
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+function govscanArgs(targets: string[], out: string, format = 'json'): string[] {
+  return [BIN, 'scan', ...targets, '--resolve', '*:*:127.0.0.1', '--format', format, '--output', out, '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY)];
+}
+
+async function best(runs: number, fn: () => Promise<Measured>): Promise<Measured & { all: number[] }> {
+  const results: Measured[] = [];
+  for (let i = 0; i < runs; i++) results.push(await fn());
+  const walls = results.map((r) => r.wallMs);
+  const med = median(walls);
+  const pick = results.find((r) => r.wallMs === med) ?? results[0]!;
+  return { ...pick, wallMs: med, all: walls };
+}
+
+/** The same handshakes govscan makes for one endpoint (best, then 1.2, 1.1, 1.0), bare. */
+function bareHandshake(port: number, servername: string, version?: SecureVersion): Promise<void> {
+  return new Promise((resolve) => {
+    const s = tlsConnect({
+      host: '127.0.0.1',
+      port,
+      servername,
+      rejectUnauthorized: false,
+      ...(version ? { minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' } : {}),
+    });
+    const done = (): void => {
+      s.destroy();
+      resolve();
+    };
+    s.once('secureConnect', done);
+    s.once('error', done);
+    s.setTimeout(5000, done);
+  });
+}
+
+async function bareLoop(endpoints: FarmInfo['endpoints'], perEndpoint: number, inFlight: number): Promise<number> {
+  const versions: (SecureVersion | undefined)[] = [undefined, 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'TLSv1.3'].slice(0, perEndpoint) as (SecureVersion | undefined)[];
+  const jobs = endpoints.flatMap((e) => versions.map((v) => () => bareHandshake(e.port, e.host, v)));
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < jobs.length) await jobs[next++]!();
+  }));
+  return performance.now() - started;
+}
+
+class CountingDialer implements Dialer {
+  connections = 0;
+  active = 0;
+  peak = 0;
+  constructor(private readonly inner: Dialer) {}
+  async connect(opts: Parameters<Dialer['connect']>[0]) {
+    const s = await this.inner.connect(opts);
+    this.connections++;
+    this.active++;
+    this.peak = Math.max(this.peak, this.active);
+    s.once('close', () => this.active--);
+    return s;
+  }
+}
+
+async function main(): Promise<void> {
+  const tmp = await mkdtemp(join(tmpdir(), 'govscan-bench-'));
+  const farm = await startFarmProcess(N);
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: farm.info.rootPem };
+  const urls = farm.info.endpoints.map((e) => `https://${e.host}:${e.port}`);
+  const ports = farm.info.endpoints.map((e) => e.port);
+  console.log(`govscan TLS benchmark — ${N} endpoints on 127.0.0.1, concurrency ${CONCURRENCY}, node ${process.version}`);
+  const rows: string[] = [];
+  try {
+    // 1. govscan vs nmap on all N endpoints
+    const gov = await best(REPEAT, () => measure('govscan', process.execPath, govscanArgs(urls, join(tmp, 'g.json')), { env, timeoutMs: 300_000 }));
+    rows.push(`govscan scan (${N} endpoints): ${fmt(gov.wallMs)} median of ${REPEAT} [${gov.all.map(fmt).join(', ')}], peak RSS ${gov.peakRssMb?.toFixed(0)} MB, exit ${gov.code}`);
+    if (available('nmap')) {
+      const nmap = await measure('nmap', 'nmap', ['-Pn', '-n', '-p', ports.join(','), '--script', 'ssl-cert,ssl-enum-ciphers', '-oX', '-', '127.0.0.1'], { timeoutMs: 900_000 });
+      rows.push(`nmap -Pn --script ssl-cert,ssl-enum-ciphers (${N}): ${fmt(nmap.wallMs)}, peak RSS ${nmap.peakRssMb?.toFixed(0)} MB → govscan is ${ratio(nmap.wallMs, gov.wallMs)} faster (target ≥ 5×)`);
+    } else rows.push('nmap: not installed (apt-get install nmap) — skipped');
+
+    // 2. sslscan on 50, testssl on 2: per-endpoint comparison
+    const perGov = gov.wallMs / N;
+    if (available('sslscan')) {
+      const list = join(tmp, 'sslscan-targets.txt');
+      const fifty = farm.info.endpoints.slice(0, 50);
+      await writeFile(list, fifty.map((e) => `127.0.0.1:${e.port}`).join('\n') + '\n');
+      const ss = await measure('sslscan', 'sslscan', ['--no-colour', `--targets=${list}`], { timeoutMs: 900_000 });
+      rows.push(`sslscan --targets (50): ${fmt(ss.wallMs)} = ${(ss.wallMs / 50).toFixed(0)} ms/endpoint → govscan ${ratio(ss.wallMs / 50, perGov)} faster per endpoint`);
+    } else rows.push('sslscan: not installed — skipped');
+    if (available('testssl')) {
+      let total = 0;
+      for (const e of farm.info.endpoints.slice(0, 2)) {
+        const t = await measure('testssl', 'testssl', ['--nodns', 'none', '--quiet', '--color', '0', '--warnings', 'off', '-p', '-S', `127.0.0.1:${e.port}`], { timeoutMs: 900_000 });
+        total += t.wallMs;
+      }
+      rows.push(`testssl -p -S (2): ${fmt(total)} = ${(total / 2 / 1000).toFixed(1)} s/endpoint → govscan ${ratio(total / 2, perGov)} faster per endpoint`);
+    } else rows.push('testssl: not installed (apt-get install testssl.sh) — skipped');
+
+    // 3. in-process govscan vs bare tls.connect loop
+    const counting = new CountingDialer(new NetDialer(4));
+    process.env.NODE_EXTRA_CA_CERTS = farm.info.rootPem;
+    const prepared = await prepareScan({ targets: urls, policies: [], resolve: ['*:*:127.0.0.1'], caFiles: [], caPins: [], failOn: 'none' }, { timeoutMs: 5000 });
+    const t0 = performance.now();
+    await executeScan(prepared, { concurrency: CONCURRENCY, perHostLimit: 4, timeoutMs: 5000, targetTimeoutMs: 20_000, keepFacts: false, dialer: counting });
+    const govMs = performance.now() - t0;
+    const perEndpoint = Math.round(counting.connections / N);
+    const bareMs = await bareLoop(farm.info.endpoints, perEndpoint, counting.peak);
+    rows.push(`in-process: govscan ${(N / (govMs / 1000)).toFixed(0)} endpoints/s (${(counting.connections / (govMs / 1000)).toFixed(0)} handshakes/s, ${perEndpoint} per endpoint, peak ${counting.peak} in flight); bare tls.connect loop ${(N / (bareMs / 1000)).toFixed(0)} endpoints/s → govscan at ${((bareMs / govMs) * 100).toFixed(0)} % of bare (target ≥ 50 %)`);
+
+    // 4. 10,000 targets, cycling over the farm: peak RSS
+    const inventory = join(tmp, 'big.yaml');
+    const lines = ['agency: Benchmark', 'systems:', '  - id: bench', '    endpoints:'];
+    for (let i = 0; i < BIG; i++) {
+      const e = farm.info.endpoints[i % N]!;
+      lines.push(`      - https://t${i}.bench.farm.test:${e.port}`);
+    }
+    await writeFile(inventory, lines.join('\n') + '\n');
+    for (const format of ['table', 'json'] as const) {
+      const big = await measure('govscan-10k', process.execPath, [BIN, 'scan', '--inventory', inventory, '--resolve', '*:*:127.0.0.1', '--format', format, '--output', join(tmp, `big.${format}`), '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY)], { env, timeoutMs: 1_800_000 });
+      rows.push(`govscan ${BIG} targets --format ${format}: ${fmt(big.wallMs)} (${(BIG / (big.wallMs / 1000)).toFixed(0)} targets/s), peak RSS ${big.peakRssMb?.toFixed(0)} MB (target < 200 MB), exit ${big.code}`);
+    }
+  } finally {
+    farm.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+  for (const r of rows) console.log('  ' + r);
+}
+
+await main();
