@@ -1,7 +1,7 @@
 // Shared behaviour of every govscan command: the --lang flag, and errors that reach the user as
 // one clear line with the right exit code (2 bad input, 3 could not run), never as a stack trace.
 
-import { Command, Errors, Flags } from '@oclif/core';
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { InputError, ScanError } from '../engine/errors.js';
 import type { Lang } from '../engine/types.js';
 import { localize } from '../i18n/index.js';
@@ -18,6 +18,20 @@ export const langFlag = Flags.option({
 export abstract class GovscanCommand extends Command {
   protected lang: Lang = process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
 
+  /** Every complaint about the command line itself (unknown flag, out-of-range value) is a usage error: exit 2. */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    try {
+      return await super.parse(options, argv);
+    } catch (err) {
+      if (err instanceof Errors.ExitError) throw err;
+      const message = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '');
+      throw new InputError(null, null, null, `${message} (see --help)`);
+    }
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     if (err instanceof InputError) {
@@ -27,11 +41,6 @@ export abstract class GovscanCommand extends Command {
     if (err instanceof ScanError) {
       process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
       return this.exit(EXIT.scan);
-    }
-    // oclif's own parse errors (unknown flag, bad option value) are usage errors: exit 2, its message.
-    if (err instanceof Errors.CLIError && (err as { parse?: unknown }).parse !== undefined) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
-      return this.exit(EXIT.input);
     }
     if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
     process.stderr.write(localize(M.internalError, this.lang, { message: err.message }) + '\n');
