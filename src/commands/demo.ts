@@ -1,10 +1,5 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../cli/base.js';
-import { createProgress } from '../cli/progress.js';
-import { executeScan, prepareScan } from '../engine/scan.js';
-import { publicAnchors } from '../engine/trust-anchors.js';
-import { startFarm } from '../lab/farm.js';
-import { render } from '../report/index.js';
 
 const DEMO_SCENARIOS = [
   'good-rsa',
@@ -31,6 +26,13 @@ export default class Demo extends GovscanCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
     this.lang = flags.lang;
+    const [{ createProgress }, { executeScan, prepareScan }, { publicAnchors }, { startFarm }, { render }] = await Promise.all([
+      import('../cli/progress.js'),
+      import('../engine/scan.js'),
+      import('../engine/trust-anchors.js'),
+      import('../lab/farm.js'),
+      import('../report/index.js'),
+    ]);
     const farm = await startFarm({ scenarios: DEMO_SCENARIOS });
     try {
       const prepared = await prepareScan(

@@ -2,13 +2,9 @@ import { Args, Flags } from '@oclif/core';
 import { writeFile, rename } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
-import { createProgress } from '../cli/progress.js';
 import { M } from '../cli/messages.js';
-import { executeScan, nothingScanned, prepareScan } from '../engine/scan.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { localize } from '../i18n/index.js';
-import { render } from '../report/index.js';
-import { exceedsThreshold } from '../report/summary.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
@@ -48,6 +44,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Scan);
     this.lang = flags.lang;
+    // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
+    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { exceedsThreshold, severityRank }] = await Promise.all([
+      import('../engine/scan.js'),
+      import('../cli/progress.js'),
+      import('../report/index.js'),
+      import('../report/summary.js'),
+    ]);
     const timeoutMs = flags.timeout;
     const prepared = await prepareScan(
       {
@@ -101,7 +104,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     }
     if (exceedsThreshold(report.findings, report.run.failOn)) {
       if (!flags.quiet) {
-        const count = report.findings.filter((f) => f.outcome === 'fail').length;
+        const threshold = severityRank(report.run.failOn as Severity);
+        const count = report.findings.filter((f) => f.outcome === 'fail' && severityRank(f.severity) >= threshold).length;
         process.stderr.write(localize(M.thresholdExceeded, this.lang, { count, failOn: report.run.failOn }) + '\n');
       }
       this.exit(EXIT.findings);

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { CHECKS } from '../../engine/registry.js';
 
 export default class ChecksList extends GovscanCommand {
   static override summary = 'List the check families, what they probe and which targets they apply to';
@@ -12,6 +11,7 @@ export default class ChecksList extends GovscanCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ChecksList);
     this.lang = flags.lang;
+    const { CHECKS } = await import('../../engine/registry.js');
     if (flags.json) {
       const out = CHECKS.map((c) => ({ id: c.id, family: c.family, title: c.title, description: c.description, factsSchema: c.factsSchema }));
       this.log(JSON.stringify(out, null, 2));

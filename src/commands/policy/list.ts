@@ -1,7 +1,5 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { KNOWN_CHECKS } from '../../engine/registry.js';
-import { loadBuiltinPolicies } from '../../policy/index.js';
 
 export default class PolicyList extends GovscanCommand {
   static override summary = 'List the built-in policy packs with their legal basis';
@@ -10,6 +8,7 @@ export default class PolicyList extends GovscanCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(PolicyList);
     this.lang = flags.lang;
+    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
     const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
     if (flags.json) {
       const out = policies.map((p) => ({ id: p.id, version: p.version, title: p.title, legalBasis: p.legalBasis, effective: p.effective, rules: p.rules.length }));

@@ -1,7 +1,5 @@
 import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { KNOWN_CHECKS } from '../../engine/registry.js';
-import { describeRules, resolvePolicyArg } from '../../policy/index.js';
 
 export default class PolicyShow extends GovscanCommand {
   static override summary = 'Show the rules of a policy pack (a built-in id or a file)';
@@ -11,6 +9,7 @@ export default class PolicyShow extends GovscanCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {

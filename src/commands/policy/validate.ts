@@ -1,9 +1,7 @@
 import { Args } from '@oclif/core';
 import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
 import { M } from '../../cli/messages.js';
-import { KNOWN_CHECKS } from '../../engine/registry.js';
 import { localize } from '../../i18n/index.js';
-import { loadPolicyFile, validatePolicyFiles } from '../../policy/index.js';
 
 export default class PolicyValidate extends GovscanCommand {
   static override summary = 'Validate policy pack files: schema, CEL expressions, check ids, duplicate rule ids';
@@ -14,6 +12,7 @@ export default class PolicyValidate extends GovscanCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(PolicyValidate);
     this.lang = flags.lang;
+    const [{ KNOWN_CHECKS }, { loadPolicyFile, validatePolicyFiles }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
     const files = argv as string[];
     const errors = await validatePolicyFiles(files, { knownChecks: KNOWN_CHECKS });
     // Every problem in every file, so an author fixes them in one pass.
