@@ -1,6 +1,12 @@
 // Facts gathered by the tls.endpoint check. Probes fill these; only policy rules judge them.
 // Dates are ISO-8601 strings so recorded facts round-trip through JSON unchanged.
 
+// The certificate and trust model is shared with other families (certificate files, document
+// signatures), so it lives in src/pki and is re-exported here under the same names.
+import type { CertificateFacts, TrustFacts } from '../../src/pki/types.js';
+export type { CertificateFacts, KeyType, TrustFacts, TrustFailure } from '../../src/pki/types.js';
+export { TRUST_FAILURES } from '../../src/pki/types.js';
+
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
@@ -14,58 +20,6 @@ export interface ProtocolProbe extends SubAttempt {
   /** True when a handshake limited to this version completed; false when the server refused it. */
   accepted?: boolean;
   cipher?: string;
-}
-
-export type KeyType = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
-
-export interface CertificateFacts {
-  subject: string;
-  subjectCN: string | null;
-  issuer: string;
-  issuerCN: string | null;
-  serial: string;
-  sans: { dns: string[]; ip: string[] };
-  notBefore: string;
-  notAfter: string;
-  /** Whole days from observation to notAfter, negative once expired (floor). */
-  daysToExpiry: number;
-  /** Whole days from notBefore to notAfter. */
-  lifetimeDays: number;
-  expired: boolean;
-  notYetValid: boolean;
-  key: { type: KeyType; bits: number; curve: string | null };
-  signatureAlgorithm: { oid: string; name: string; hash: string | null };
-  keyUsage: string[];
-  extendedKeyUsage: string[];
-  isCA: boolean;
-  /** Issuer equals subject and the certificate verifies with its own key. */
-  selfSigned: boolean;
-  /** SHA-256 fingerprint, lower-case hex without separators. */
-  sha256: string;
-  aia: { ocsp: string[]; caIssuers: string[] };
-}
-
-export type TrustFailure =
-  | 'expired'
-  | 'not-yet-valid'
-  | 'incomplete-chain'
-  | 'unknown-root'
-  | 'self-signed'
-  | 'bad-signature'
-  | 'no-anchors';
-
-export interface TrustFacts {
-  trusted: boolean;
-  /** First reason found, in the order above; null when trusted. */
-  reason: TrustFailure | null;
-  /** Every problem found on the best path. */
-  problems: TrustFailure[];
-  /** SHA-256 of each certificate on the path, leaf first, anchor last when one was reached. */
-  path: string[];
-  /** Subject of the anchor reached, when trusted. */
-  anchor: string | null;
-  /** Anchor set the path was checked against. */
-  store: string;
 }
 
 export interface NegotiatedFacts {
@@ -99,7 +53,10 @@ export interface TlsFacts {
   protocols: Record<TlsVersion, ProtocolProbe>;
   negotiated: NegotiatedFacts;
   chain: {
-    /** wire: read from the server's Certificate message; reconstructed: from OpenSSL's view (TLS 1.3 only servers). */
+    /**
+     * wire: the server's Certificate message as received (every version, TLS 1.3 included);
+     * reconstructed: a chain completed from a local store — reserved, not produced by the TLS probe.
+     */
     source: 'wire' | 'reconstructed';
     count: number;
     /** Each certificate is issued by the one after it. */

@@ -1,0 +1,30 @@
+// Registration of the tls.endpoint check: what it is called, what it applies to, the facts it yields.
+
+import type { Check, Target } from '../../src/engine/types.js';
+import type { TlsFacts } from './facts.js';
+import { tlsFactsSchema } from './facts.schema.js';
+import { probeEndpoint } from './probe-endpoint.js';
+
+export const tlsEndpointCheck: Check<TlsFacts> = {
+  id: 'tls.endpoint',
+  family: 'tls',
+  title: {
+    en: 'TLS endpoint: protocols, certificate chain, trust, OCSP stapling, HSTS',
+    vi: 'Điểm cuối TLS: giao thức, chuỗi chứng thư số, độ tin cậy, OCSP stapling, HSTS',
+  },
+  description: {
+    en:
+      'Connects to the endpoint and records which TLS versions it accepts, the negotiated cipher and key exchange, ' +
+      'the certificate chain exactly as the server sends it, whether that chain reaches a trusted root (public and ' +
+      'agency-supplied anchors), whether the certificate names the host, the stapled OCSP status and, for web ' +
+      'endpoints, the Strict-Transport-Security header.',
+    vi:
+      'Kết nối tới điểm cuối và ghi nhận các phiên bản TLS được chấp nhận, bộ mã hóa và cơ chế trao đổi khóa đã thỏa ' +
+      'thuận, chuỗi chứng thư số đúng như máy chủ gửi, việc chuỗi có dẫn tới chứng thư gốc tin cậy (kho công cộng và ' +
+      'kho do cơ quan cung cấp) hay không, chứng thư có đúng tên máy chủ hay không, trạng thái OCSP được đính kèm và, ' +
+      'với điểm cuối web, tiêu đề Strict-Transport-Security.',
+  },
+  appliesTo: (target: Target) => target.kind === 'web' || target.kind === 'host',
+  run: probeEndpoint,
+  factsSchema: tlsFactsSchema,
+};

@@ -1,0 +1,164 @@
+// Facts about one certificate. Pure: the same DER and clock always give the same facts.
+
+import { URL } from 'node:url';
+import { pssHashOid } from './fields.js';
+import { commonName, formatName, keyUsageNames, ParsedCert } from './parsed.js';
+import type { CertificateFacts, KeyType } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+interface SignatureAlgorithmInfo {
+  name: string;
+  hash: string | null;
+}
+
+const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithmInfo> = {
+  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', hash: 'md2' },
+  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', hash: 'md5' },
+  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', hash: 'sha1' },
+  '1.3.14.3.2.29': { name: 'sha1WithRSA', hash: 'sha1' },
+  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'sha224' },
+  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'sha256' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512' },
+  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', hash: 'sha1' },
+  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', hash: 'sha1' },
+  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'sha224' },
+  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256' },
+  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512' },
+  '1.2.840.10040.4.3': { name: 'dsa-with-sha1', hash: 'sha1' },
+  '2.16.840.1.101.3.4.3.1': { name: 'dsa-with-sha224', hash: 'sha224' },
+  '2.16.840.1.101.3.4.3.2': { name: 'dsa-with-sha256', hash: 'sha256' },
+  '1.3.101.112': { name: 'Ed25519', hash: null },
+  '1.3.101.113': { name: 'Ed448', hash: null },
+};
+
+const HASH_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.2.5': 'md5',
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+const EKU_NAMES: Record<string, string> = {
+  '2.5.29.37.0': 'anyExtendedKeyUsage',
+  '1.3.6.1.5.5.7.3.1': 'serverAuth',
+  '1.3.6.1.5.5.7.3.2': 'clientAuth',
+  '1.3.6.1.5.5.7.3.3': 'codeSigning',
+  '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping',
+  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+  '1.3.6.1.4.1.311.10.3.12': 'documentSigning',
+  '1.3.6.1.5.5.7.3.36': 'documentSigning',
+  '1.2.840.113583.1.1.5': 'pdfAuthenticDocuments',
+};
+
+const CURVES: Record<string, { name: string; bits: number }> = {
+  prime256v1: { name: 'P-256', bits: 256 },
+  secp384r1: { name: 'P-384', bits: 384 },
+  secp521r1: { name: 'P-521', bits: 521 },
+  secp224r1: { name: 'P-224', bits: 224 },
+  prime192v1: { name: 'P-192', bits: 192 },
+};
+
+/** Facts about one DER certificate as seen at `now`. Throws when the bytes are not a certificate. */
+export function certificateFacts(der: Buffer, now: Date): CertificateFacts {
+  return factsOf(ParsedCert.fromDer(der), now);
+}
+
+type StaticFacts = Omit<CertificateFacts, 'daysToExpiry' | 'expired' | 'notYetValid'>;
+
+// Everything but the clock-dependent fields is a function of the DER, and ParsedCert instances are
+// shared across endpoints, so an intermediate seen on a thousand endpoints is described once.
+const staticFacts = new WeakMap<ParsedCert, StaticFacts>();
+
+export function factsOf(cert: ParsedCert, now: Date): CertificateFacts {
+  let base = staticFacts.get(cert);
+  if (!base) {
+    base = describe(cert);
+    staticFacts.set(cert, base);
+  }
+  const t = now.getTime();
+  const notBefore = cert.notBefore.getTime();
+  const notAfter = cert.notAfter.getTime();
+  // A copy: facts travel on to evaluators and reporters, which must not be able to alter the cache.
+  return {
+    ...structuredClone(base),
+    daysToExpiry: Math.floor((notAfter - t) / DAY_MS),
+    expired: t > notAfter,
+    notYetValid: t < notBefore,
+  };
+}
+
+function describe(cert: ParsedCert): StaticFacts {
+  const f = cert.fields;
+  return {
+    subject: formatName(f.subject),
+    subjectCN: commonName(f.subject),
+    issuer: formatName(f.issuer),
+    issuerCN: commonName(f.issuer),
+    serial: f.serial,
+    sans: { dns: [...f.san.dns], ip: f.san.ip.map(canonicalIp).filter((ip): ip is string => ip !== null) },
+    notBefore: f.notBefore.toISOString(),
+    notAfter: f.notAfter.toISOString(),
+    lifetimeDays: Math.floor((f.notAfter.getTime() - f.notBefore.getTime()) / DAY_MS),
+    key: keyInfo(cert),
+    signatureAlgorithm: signatureAlgorithm(f.signatureAlgorithm.oid, f.signatureAlgorithm.params),
+    keyUsage: keyUsageNames(f.keyUsage),
+    extendedKeyUsage: (f.extKeyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
+    isCA: f.basicConstraints?.cA === true,
+    selfSigned: cert.selfIssued && cert.signedBy(cert),
+    sha256: cert.sha256,
+    aia: { ocsp: [...f.aia.ocsp], caIssuers: [...f.aia.caIssuers] },
+  };
+}
+
+/** IP text in the form WHATWG URL serialises it, so SANs and host names compare as strings. */
+export function canonicalIp(bytes: Uint8Array): string | null {
+  if (bytes.length === 4) return Array.from(bytes).join('.');
+  if (bytes.length !== 16) return null;
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  return new URL(`http://[${groups.join(':')}]/`).hostname.replace(/^\[|\]$/g, '');
+}
+
+function keyInfo(cert: ParsedCert): CertificateFacts['key'] {
+  const key = cert.publicKey;
+  const details = key?.asymmetricKeyDetails;
+  switch (key?.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss':
+    case 'dsa':
+      return { type: key.asymmetricKeyType, bits: details?.modulusLength ?? 0, curve: null };
+    case 'ec': {
+      const raw = details?.namedCurve ?? null;
+      const known = raw ? CURVES[raw] : undefined;
+      const digits = raw ? /(\d{3})/.exec(raw)?.[1] : undefined;
+      return { type: 'ec', bits: known?.bits ?? (digits ? Number(digits) : 0), curve: known?.name ?? raw };
+    }
+    case 'ed25519':
+      return { type: 'ed25519', bits: 256, curve: null };
+    case 'ed448':
+      return { type: 'ed448', bits: 448, curve: null };
+    default:
+      // The size of the raw public key is the best we can say for algorithms OpenSSL does not load.
+      return { type: 'unknown' satisfies KeyType, bits: cert.fields.publicKeyBits, curve: null };
+  }
+}
+
+function signatureAlgorithm(oid: string, params: Buffer | null): CertificateFacts['signatureAlgorithm'] {
+  const known = SIGNATURE_ALGORITHMS[oid];
+  if (!known) return { oid, name: oid, hash: null };
+  if (known.name !== 'RSASSA-PSS') return { oid, ...known };
+  let hash: string | null;
+  try {
+    const hashOid = pssHashOid(params);
+    hash = HASH_ALGORITHMS[hashOid] ?? hashOid;
+  } catch {
+    hash = null;
+  }
+  return { oid, name: known.name, hash };
+}

@@ -1,0 +1,60 @@
+// Certificate and trust facts. They live here rather than in a check family because the same model
+// describes TLS peers, certificate files on disk and (later) document signatures.
+// Dates are ISO-8601 strings so recorded facts round-trip through JSON unchanged.
+
+export type KeyType = 'rsa' | 'rsa-pss' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'unknown';
+
+export interface CertificateFacts {
+  subject: string;
+  subjectCN: string | null;
+  issuer: string;
+  issuerCN: string | null;
+  serial: string;
+  sans: { dns: string[]; ip: string[] };
+  notBefore: string;
+  notAfter: string;
+  /** Whole days from observation to notAfter, negative once expired (floor). */
+  daysToExpiry: number;
+  /** Whole days from notBefore to notAfter. */
+  lifetimeDays: number;
+  expired: boolean;
+  notYetValid: boolean;
+  key: { type: KeyType; bits: number; curve: string | null };
+  signatureAlgorithm: { oid: string; name: string; hash: string | null };
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  isCA: boolean;
+  /** Issuer equals subject and the certificate verifies with its own key. */
+  selfSigned: boolean;
+  /** SHA-256 fingerprint, lower-case hex without separators. */
+  sha256: string;
+  aia: { ocsp: string[]; caIssuers: string[] };
+}
+
+/** Listed in priority order: TrustFacts.reason is the first of these found among the problems. */
+export const TRUST_FAILURES = [
+  'expired',
+  'not-yet-valid',
+  'incomplete-chain',
+  'unknown-root',
+  'self-signed',
+  'bad-signature',
+  'no-anchors',
+  'invalid-ca',
+] as const;
+
+export type TrustFailure = (typeof TRUST_FAILURES)[number];
+
+export interface TrustFacts {
+  trusted: boolean;
+  /** First reason found, in the order above; null when trusted. */
+  reason: TrustFailure | null;
+  /** Every problem found on the best path. */
+  problems: TrustFailure[];
+  /** SHA-256 of each certificate on the path, leaf first, anchor last when one was reached. */
+  path: string[];
+  /** Subject of the anchor reached; also set when another problem (e.g. expiry) keeps the path untrusted. */
+  anchor: string | null;
+  /** Anchor set the path was checked against. */
+  store: string;
+}
