@@ -31,7 +31,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       description: 'Exit 1 when a finding at or above this severity fails',
     })(),
     concurrency: Flags.integer({ default: 32, min: 1, max: 1024, description: 'Targets probed at once' }),
-    'per-host': Flags.integer({ default: 4, min: 1, max: 64, description: 'Connections at once to one address' }),
+    'per-host': Flags.integer({ default: 4, min: 1, max: 1024, description: 'Connections at once to one address' }),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms' }),
     'target-timeout': Flags.integer({ min: 100, max: 3_600_000, description: 'Deadline for all probes of one target in ms (default: 4 × --timeout)' }),
     resolve: Flags.string({ multiple: true, description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl)' }),

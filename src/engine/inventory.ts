@@ -1,10 +1,10 @@
 // Loading an agency inventory (DESIGN §3). Every target keeps the file and line it was declared on.
 
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
 import schema from './inventory.schema.json' with { type: 'json' };
 import { InputError } from './errors.js';
-import { parseLocatedYaml, schemaErrorToInput } from './yaml-source.js';
+import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
+import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
 import { parseTarget } from './targets.js';
 import type { SystemRef, Target } from './types.js';
 
@@ -20,7 +20,14 @@ export interface Inventory {
   targets: Target[];
 }
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+/** The file as the schema admits it: endpoints may be left out. */
+interface InventoryDocument {
+  agency?: string;
+  legalBasis?: string;
+  systems: (SystemRef & { endpoints?: string[] })[];
+}
+
+const validate = compileSchema<InventoryDocument>(schema);
 
 export async function loadInventory(file: string): Promise<Inventory> {
   let text: string;
@@ -33,21 +40,24 @@ export async function loadInventory(file: string): Promise<Inventory> {
 }
 
 export function parseInventory(text: string, file: string): Inventory {
-  const source = parseLocatedYaml(text, file);
-  if (source.value === null || source.value === undefined) {
+  const { source, value } = parseYamlOrThrow(text, file);
+  if (value === null || value === undefined) {
     throw new InputError(file, 1, 1, 'inventory is empty: expected a mapping with "systems"');
   }
-  if (!validate(source.value)) throw schemaErrorToInput(source, validate.errors ?? [], 'inventory');
-  const value = source.value as { agency?: string; legalBasis?: string; systems: InventorySystem[] };
+  if (!validate(value)) {
+    const [first] = schemaErrors(validate.errors ?? [], value, source, { describePath: (path) => dottedPath(path) || 'inventory' });
+    throw first ?? new InputError(file, 1, 1, 'invalid inventory');
+  }
+  const locate = (path: readonly PathSegment[]): { line: number; col: number } => positionOf(source, nodeAt(source, path));
 
   const ids = new Map<string, number>();
   const targets: Target[] = [];
   value.systems.forEach((sys, i) => {
     const prev = ids.get(sys.id);
     if (prev !== undefined) {
-      const pos = source.locate(['systems', i, 'id']);
-      const first = source.locate(['systems', prev, 'id']);
-      throw new InputError(file, pos.line, pos.column, `duplicate system id "${sys.id}" (first declared on line ${first.line})`);
+      const pos = locate(['systems', i, 'id']);
+      const first = locate(['systems', prev, 'id']);
+      throw new InputError(file, pos.line, pos.col, `duplicate system id "${sys.id}" (first declared on line ${first.line})`);
     }
     ids.set(sys.id, i);
     const system: SystemRef = { id: sys.id };
@@ -57,13 +67,13 @@ export function parseInventory(text: string, file: string): Inventory {
     if (sys.kind !== undefined) system.kind = sys.kind;
     if (sys.evidence !== undefined) system.evidence = sys.evidence;
     (sys.endpoints ?? []).forEach((endpoint, j) => {
-      const pos = source.locate(['systems', i, 'endpoints', j]);
+      const pos = locate(['systems', i, 'endpoints', j]);
       const parsed = parseTarget(endpoint, {
         system,
         ...(value.agency !== undefined ? { agency: value.agency } : {}),
-        source: { file, line: pos.line, column: pos.column },
+        source: { file, line: pos.line, column: pos.col },
       });
-      if (!parsed.ok) throw new InputError(file, pos.line, pos.column, `system "${sys.id}": ${parsed.error}`);
+      if (!parsed.ok) throw new InputError(file, pos.line, pos.col, `system "${sys.id}": ${parsed.error}`);
       targets.push(parsed.target);
     });
   });

@@ -1,97 +1,87 @@
-// YAML input (inventories, later waivers and evidence manifests) parsed with positions kept, so every
-// complaint about it can say `file:line:col`.
+// YAML input (inventories, policy packs, later waivers, evidence manifests and agent config) parsed
+// with positions kept, so every later complaint about it (schema, CEL, duplicate id) can point at the
+// exact node as `file:line:col`.
 
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import type { ErrorObject } from 'ajv';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import { InputError } from './errors.js';
 
-export interface Position {
-  line: number;
-  column: number;
-}
-
-export interface LocatedYaml {
+export interface YamlSource {
   file: string;
-  value: unknown;
-  /**
-   * Position of the node at a JSON-pointer-like path; the closest existing ancestor when it is absent.
-   * With `key`, the position of the last segment's key instead of its value (for "unknown field").
-   */
-  locate(path: ReadonlyArray<string | number>, opts?: { key?: boolean }): Position;
+  doc: Document.Parsed;
+  lines: LineCounter;
 }
 
-export function parseLocatedYaml(text: string, file: string): LocatedYaml {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lineCounter.linePos(first.pos[0]);
-    throw new InputError(file, pos.line, pos.col, `invalid YAML: ${firstLine(first.message)}`);
+export type ParsedYaml = { ok: true; source: YamlSource; value: unknown } | { ok: false; errors: InputError[] };
+
+/** Every syntax error of the text, or the parsed value with its source for locating nodes later. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = lines.linePos(e.pos[0]);
+        return new InputError(file, pos.line, pos.col, `YAML syntax error: ${e.message}`);
+      }),
+    };
   }
-  const at = (node: Node | null | undefined): Position => {
-    const offset = node?.range?.[0] ?? 0;
-    const pos = lineCounter.linePos(offset);
-    return { line: Math.max(pos.line, 1), column: Math.max(pos.col, 1) };
-  };
-  return {
-    file,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
-    locate: (path, opts) => at(nodeAt(doc, path, opts?.key ?? false)),
-  };
+  try {
+    return { ok: true, source: { file, doc, lines }, value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch (err) {
+    // Alias problems (an alias before its anchor, alias bombs) only show when the value is built.
+    const message = err instanceof Error ? err.message : String(err);
+    return { ok: false, errors: [new InputError(file, 1, 1, `YAML syntax error: ${message}`)] };
+  }
 }
 
-function nodeAt(doc: Document, path: ReadonlyArray<string | number>, wantKey: boolean): Node | null {
-  let node: unknown = doc.contents;
-  let last: Node | null = (doc.contents as Node | null) ?? null;
-  for (const [i, key] of path.entries()) {
+/** For callers that stop at the first problem: the parsed value, or the first syntax error thrown. */
+export function parseYamlOrThrow(text: string, file: string): { source: YamlSource; value: unknown } {
+  const parsed = parseYaml(text, file);
+  if (parsed.ok) return parsed;
+  throw parsed.errors[0] ?? new InputError(file, null, null, 'YAML syntax error');
+}
+
+export type PathSegment = string | number;
+
+/**
+ * The node at a JSON path, or the deepest ancestor that exists. With `key`, the key node of the last
+ * segment is returned instead (unknown-field errors point at the field's name, not its value).
+ */
+export function nodeAt(source: YamlSource, path: readonly PathSegment[], key = false): YamlNode | null {
+  let node: unknown = source.doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair) break;
-      // Point at the value when there is one, else at the key that introduced it.
-      node = wantKey && i === path.length - 1 ? pair.key : (pair.value ?? pair.key);
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return node;
+      if (last && key && isScalar(pair.key)) return pair.key;
+      node = pair.value ?? pair.key;
     } else if (isSeq(node)) {
-      node = node.items[Number(key)];
+      const item: unknown = node.items[Number(seg)];
+      if (item === undefined || item === null) return node;
+      node = item;
     } else {
       break;
     }
-    if (node && typeof node === 'object' && 'range' in node) last = node as Node;
-    else break;
   }
-  return last;
+  return isYamlNode(node) ? node : null;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+function isYamlNode(v: unknown): v is YamlNode {
+  return isMap(v) || isSeq(v) || isScalar(v) || isAlias(v);
 }
 
-/** ajv's instancePath (`/systems/0/level`) as path segments. */
-export function pointerSegments(instancePath: string): string[] {
-  if (!instancePath) return [];
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** 1-based line and column of a node; the start of the file when there is none. */
+export function positionOf(source: YamlSource, node: YamlNode | null): { line: number; col: number } {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return { line: 1, col: 1 };
+  return source.lines.linePos(offset);
 }
 
-/** The most useful ajv error as one `file:line:col: message` InputError. */
-export function schemaErrorToInput(source: LocatedYaml, errors: ErrorObject[], what: string): InputError {
-  // Prefer the deepest error: it names the field the user actually got wrong.
-  const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);
-  const err = sorted.find((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? sorted[0];
-  if (!err) return new InputError(source.file, 1, 1, `invalid ${what}`);
-  const segments = pointerSegments(err.instancePath);
-  let detail = err.message ?? 'is invalid';
-  if (err.keyword === 'additionalProperties') {
-    const extra = String((err.params as { additionalProperty?: string }).additionalProperty);
-    segments.push(extra);
-    detail = `unknown field "${extra}"`;
-  } else if (err.keyword === 'enum') {
-    const allowed = (err.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-    detail = `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`;
-  } else if (err.keyword === 'required') {
-    detail = `missing required field "${String((err.params as { missingProperty?: string }).missingProperty)}"`;
-  }
-  const where = segments.length ? segments.join('.') : what;
-  const pos = source.locate(segments, { key: err.keyword === 'additionalProperties' });
-  return new InputError(source.file, pos.line, pos.column, `${where}: ${detail}`);
+export function errorAt(source: YamlSource, path: readonly PathSegment[], detail: string, key = false): InputError {
+  const pos = positionOf(source, nodeAt(source, path, key));
+  return new InputError(source.file, pos.line, pos.col, detail);
 }

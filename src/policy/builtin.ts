@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../engine/errors.js';
 import { assertNoCrossPackDuplicates, checkPolicyFile, checkPolicyText } from './load.js';
-import { policiesDir } from './package-root.js';
+import { policiesDir } from './schema.js';
 import type { LoadOptions, LoadedPolicy } from './types.js';
 
 /** Every built-in pack, in file-name order. A broken built-in pack is a packaging bug, so it throws. */

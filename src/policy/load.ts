@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../engine/errors.js';
 import type { Localized, Severity } from '../engine/types.js';
+import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { compile, type CompiledExpr } from './cel.js';
 import { validateSchema } from './schema.js';
 import { placeholders } from './template.js';
 import type { LoadOptions, LoadedPolicy, LoadedRule, PolicyDocument, RuleDocument } from './types.js';
-import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from './yaml-source.js';
 
 export interface PolicyCheckResult {
   policy: LoadedPolicy | null;

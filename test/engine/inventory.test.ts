@@ -29,15 +29,15 @@ describe('inventory loading', () => {
   });
 
   it('reports YAML syntax errors with file:line:col', async () => {
-    expect(await errorOf('bad-syntax.yaml')).toMatch(/^test\/fixtures\/inventories\/bad-syntax\.yaml:\d+:\d+: invalid YAML: /);
+    expect(await errorOf('bad-syntax.yaml')).toMatch(/^test\/fixtures\/inventories\/bad-syntax\.yaml:\d+:\d+: YAML syntax error: /);
   });
 
   it('points schema errors at the offending value', async () => {
-    expect(await errorOf('bad-level.yaml')).toBe('test/fixtures/inventories/bad-level.yaml:4:12: systems.0.level: must be <= 5');
+    expect(await errorOf('bad-level.yaml')).toBe('test/fixtures/inventories/bad-level.yaml:4:12: systems[0].level: must be <= 5 (got 7)');
   });
 
   it('names unknown fields', async () => {
-    expect(await errorOf('unknown-field.yaml')).toBe('test/fixtures/inventories/unknown-field.yaml:4:5: systems.0.levle: unknown field "levle"');
+    expect(await errorOf('unknown-field.yaml')).toBe('test/fixtures/inventories/unknown-field.yaml:4:5: systems[0]: unknown field "levle"');
   });
 
   it('rejects endpoints it cannot scan, at their line', async () => {
