@@ -27,7 +27,12 @@ interface InventoryDocument {
   systems: (SystemRef & { endpoints?: string[] })[];
 }
 
-const validate = compileSchema<InventoryDocument>(schema);
+let validator: ReturnType<typeof compileSchema<InventoryDocument>> | undefined;
+/** Compiled on first use: a scan without an inventory should not pay for it. */
+function validate(): ReturnType<typeof compileSchema<InventoryDocument>> {
+  validator ??= compileSchema<InventoryDocument>(schema);
+  return validator;
+}
 
 export async function loadInventory(file: string): Promise<Inventory> {
   let text: string;
@@ -44,8 +49,9 @@ export function parseInventory(text: string, file: string): Inventory {
   if (value === null || value === undefined) {
     throw new InputError(file, 1, 1, 'inventory is empty: expected a mapping with "systems"');
   }
-  if (!validate(value)) {
-    const [first] = schemaErrors(validate.errors ?? [], value, source, { describePath: (path) => dottedPath(path) || 'inventory' });
+  const check = validate();
+  if (!check(value)) {
+    const [first] = schemaErrors(check.errors ?? [], value, source, { describePath: (path) => dottedPath(path) || 'inventory' });
     throw first ?? new InputError(file, 1, 1, 'invalid inventory');
   }
   const locate = (path: readonly PathSegment[]): { line: number; col: number } => positionOf(source, nodeAt(source, path));

@@ -1,6 +1,7 @@
 // Runs every applicable check on every target with bounded concurrency and deadlines. A probe that
 // hangs, throws or crashes becomes an error attempt; it never stalls or kills the other targets.
 
+import { setMaxListeners } from 'node:events';
 import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from './types.js';
 
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
 
 /** Probe targets through a fixed pool of workers; returns nothing so callers decide what to keep. */
 export async function runTargets(targets: readonly Target[], checks: readonly Check[], opts: RunOptions): Promise<void> {
+  // Every running target listens on the run's signal; that is expected, not a leak.
+  if (opts.signal) setMaxListeners(opts.concurrency + 16, opts.signal);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < targets.length) {

@@ -14,7 +14,7 @@ import { loadTrustStores } from './trust-anchors.js';
 import { toolVersion } from './version.js';
 import type { Attempt, Check, Dialer, Finding, Report, Resolver, Severity, Target, TrustStores } from './types.js';
 import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
-import { summarize } from '../report/summary.js';
+import { countFindings, emptySummary } from '../report/summary.js';
 
 export interface ScanRequest {
   targets: string[];
@@ -70,7 +70,11 @@ export interface ExecuteOptions {
   perHostLimit: number;
   timeoutMs: number;
   targetTimeoutMs: number;
-  /** Keep every attempt's facts in the report (JSON output); otherwise only the evidence of findings. */
+  /**
+   * Keep every attempt's facts and every finding (JSON output). Otherwise the report is lean: facts
+   * are dropped once judged and passed / not-applicable findings are only counted in the summary, so
+   * a 10,000-target scan does not hold 180,000 findings nobody will print.
+   */
   keepFacts: boolean;
   dialer?: Dialer;
   now?: () => Date;
@@ -84,6 +88,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   const startedAt = now();
   const attempts: Attempt[] = [];
   const findings: Finding[] = [];
+  const summary = emptySummary(scan.targets.length);
   await runTargets(scan.targets, scan.checks, {
     concurrency: opts.concurrency,
     targetTimeoutMs: opts.targetTimeoutMs,
@@ -99,8 +104,9 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
     onTargetDone: (target, done) => {
       // Judge each target as it completes so facts need not outlive it (10,000-target scans).
-      const judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now() });
-      findings.push(...judged);
+      const judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts });
+      countFindings(summary, judged);
+      findings.push(...(opts.keepFacts ? judged : judged.filter(isDecisive)));
       attempts.push(...(opts.keepFacts ? done : done.map(withoutFacts)));
       opts.onTargetDone?.(target, done, judged);
     },
@@ -125,8 +131,13 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
     targets: scan.targets,
     attempts,
     findings,
-    summary: summarize(scan.targets, findings),
+    summary,
   };
+}
+
+/** Findings a lean report keeps in full: what failed, what could not be tested, what was waived. */
+function isDecisive(f: Finding): boolean {
+  return f.outcome !== 'pass' && f.outcome !== 'not-applicable';
 }
 
 function withoutFacts(a: Attempt): Attempt {

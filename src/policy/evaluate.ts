@@ -16,6 +16,11 @@ export interface EvaluateInput {
   now: Date;
   /** Per-run overrides of pack params, by param name; applied to every pack that declares the name. */
   params?: Record<string, unknown>;
+  /**
+   * Passed and not-applicable findings carry no message and no evidence: for callers that only count
+   * them (a lean report), which would otherwise build 18 messages per target to throw away.
+   */
+  lean?: boolean;
 }
 
 export function evaluate(input: EvaluateInput): Finding[] {
@@ -46,7 +51,7 @@ export function evaluate(input: EvaluateInput): Finding[] {
         }
         const activation: Activation | null =
           facts === undefined ? null : { facts, target: targetScope, params, now: nowIso };
-        findings.push(judge({ rule, policy, target, attempt, activation, inEffect }));
+        findings.push(judge({ rule, policy, target, attempt, activation, inEffect, lean: input.lean ?? false }));
       }
     }
   }
@@ -65,14 +70,20 @@ interface JudgeInput {
   attempt: Attempt;
   activation: Activation | null;
   inEffect: Localized | null;
+  lean: boolean;
 }
+
+const NO_TEXT: Localized = Object.freeze({ en: '', vi: '' });
 
 function judge(j: JudgeInput): Finding {
   const { rule, policy, target, activation } = j;
   const verdict = decide(j);
+  const quiet = j.lean && (verdict.outcome === 'pass' || verdict.outcome === 'not-applicable');
   let message: Localized;
   let remediation: Localized | undefined;
-  if (verdict.outcome === 'fail' && activation) {
+  if (quiet) {
+    message = NO_TEXT;
+  } else if (verdict.outcome === 'fail' && activation) {
     const scope = { ...activation, values: computeValues(rule, activation) };
     message = { en: fill(rule.message.en, scope), vi: fill(rule.message.vi, scope) };
     remediation = { en: fill(rule.remediation.en, scope), vi: fill(rule.remediation.vi, scope) };
@@ -90,7 +101,7 @@ function judge(j: JudgeInput): Finding {
     title: { ...rule.title },
     message,
     references: [...rule.references],
-    evidence: activation ? evidenceOf(rule, activation.facts) : {},
+    evidence: activation && !quiet ? evidenceOf(rule, activation.facts) : {},
     fingerprint: fingerprint(rule.id, target.key),
   };
   if (remediation) finding.remediation = remediation;

@@ -1,7 +1,7 @@
 // The JSON report: the whole Report (facts included), so later runs can convert it to another format
 // or merge several without probing again. Reading it back validates against report.schema.json.
 
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { InputError } from '../engine/errors.js';
 import type { Report } from '../engine/types.js';
@@ -31,9 +31,16 @@ function stable(value: unknown, top = false): unknown {
 
 // ajv-formats is CommonJS with a default export; under NodeNext the plugin sits on `.default`.
 const addFormats = addFormatsModule.default;
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateReport = ajv.compile<Report>(schema);
+// Compiled on first use: writing a report must not pay for validating one.
+let validator: ValidateFunction<Report> | undefined;
+function reportValidator(): ValidateFunction<Report> {
+  if (!validator) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    validator = ajv.compile<Report>(schema);
+  }
+  return validator;
+}
 
 const SCHEMA_VERSION = 1;
 const MAX_LISTED_ERRORS = 3;
@@ -63,6 +70,7 @@ export function parseJsonReport(text: string, file: string): Report {
       `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
     );
   }
+  const validateReport = reportValidator();
   if (!validateReport(value)) {
     throw new InputError(file, null, null, `not a govscan JSON report: ${explain(validateReport.errors ?? [])}`);
   }

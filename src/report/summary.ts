@@ -11,13 +11,22 @@ export function severityRank(severity: Severity): number {
 }
 
 export function summarize(targets: readonly Target[], findings: readonly Finding[]): ReportSummary {
+  return countFindings(emptySummary(targets.length), findings);
+}
+
+export function emptySummary(targets: number): ReportSummary {
   const byOutcome = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  return { targets, findings: byOutcome, failedBySeverity };
+}
+
+/** Adds findings to a running summary: a scan counts each target's findings as it completes. */
+export function countFindings(summary: ReportSummary, findings: readonly Finding[]): ReportSummary {
   for (const f of findings) {
-    byOutcome[f.outcome] += 1;
-    if (f.outcome === 'fail') failedBySeverity[f.severity] += 1;
+    summary.findings[f.outcome] += 1;
+    if (f.outcome === 'fail') summary.failedBySeverity[f.severity] += 1;
   }
-  return { targets: targets.length, findings: byOutcome, failedBySeverity };
+  return summary;
 }
 
 /**

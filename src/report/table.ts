@@ -78,11 +78,12 @@ export function toTable(report: Report, opts: TableOptions): string {
 
 /** The one-line summary, also usable on its own (e.g. after a SARIF file is written). */
 export function summaryLine(
-  report: Pick<Report, 'targets' | 'findings'>,
+  report: Pick<Report, 'summary'>,
   lang: Lang,
   paint: (code: string, text: string) => string = (_c, t) => t,
 ): string {
-  const s = summarize(report.targets, report.findings);
+  // The report's own summary: a lean report keeps passes only as counts (see ExecuteOptions.keepFacts).
+  const s = report.summary;
   const n = (template: { en: string; vi: string }, count: number): string => format(template[lang], { n: count });
   const failedTotal = s.findings.fail;
   const breakdown = SEVERITIES.filter((sev) => s.failedBySeverity[sev] > 0)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summaryLine, toTable } from '../../src/report/table.js';
+import { summarize } from '../../src/report/summary.js';
 import { bareTarget, inventoryTarget, makeReport } from './fixture.js';
 
 const ANSI = /\x1b\[[0-9;]*m/;
@@ -102,6 +103,6 @@ describe('toTable', () => {
   it('summaryLine agrees with the table', () => {
     const report = makeReport();
     expect(lines(toTable(report, { lang: 'en', color: false })).at(-2)).toBe(summaryLine(report, 'en'));
-    expect(summaryLine({ targets: [inventoryTarget], findings: [] }, 'en')).toMatch(/^1 target · /);
+    expect(summaryLine({ summary: summarize([inventoryTarget], []) }, 'en')).toMatch(/^1 target · /);
   });
 });

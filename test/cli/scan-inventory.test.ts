@@ -1,0 +1,114 @@
+// An agency inventory end to end: findings point at the inventory line of their endpoint in SARIF,
+// the system's security level raises severities, and the JSON report validates against its schema.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Log } from 'sarif';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
+import { reportSchema } from '../../src/report/json.js';
+import type { Report } from '../../src/engine/types.js';
+import { validateSarif } from '../helpers/sarif.js';
+import { runCli } from '../helpers/cli.js';
+
+let farm: Farm;
+const dir = join('test-artifacts', 'inventory-e2e');
+const inventory = join(dir, 'inventory.yaml');
+
+function endpoint(name: string): FarmEndpoint {
+  const e = farm.endpoints.find((x) => x.scenario.name === name);
+  if (!e) throw new Error(`no ${name} endpoint`);
+  return e;
+}
+
+beforeAll(async () => {
+  farm = await startFarm({ scenarios: ['good-rsa', 'legacy-protocols', 'expired'] });
+  await mkdir(dir, { recursive: true });
+  const legacy = endpoint('legacy-protocols');
+  const expired = endpoint('expired');
+  const good = endpoint('good-rsa');
+  // Line numbers below are asserted: endpoints sit on lines 8, 13 and 14.
+  await writeFile(
+    inventory,
+    [
+      'agency: Sở TT&TT Thử nghiệm',
+      'systems:',
+      '  - id: cong-dvc',
+      '    name: Cổng dịch vụ công',
+      '    level: 3',
+      '    kind: online-public-service',
+      '    endpoints:',
+      `      - https://${legacy.host}:${legacy.port}`,
+      '  - id: noi-bo',
+      '    name: Hệ thống nội bộ',
+      '    level: 1',
+      '    endpoints:',
+      `      - https://${expired.host}:${expired.port}`,
+      `      - https://${good.host}:${good.port}`,
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await farm?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function args(format: string): string[] {
+  const a = ['scan', '--inventory', inventory, '--format', format, '--quiet'];
+  for (const e of farm.endpoints) a.push('--resolve', `${e.host}:${e.port}:${e.address}`);
+  return a;
+}
+
+const env = (): Record<string, string> => ({ NODE_EXTRA_CA_CERTS: farm.publicRootPemFile });
+
+describe('scan --inventory', () => {
+  it('points every SARIF result at the inventory line of its endpoint', async () => {
+    const r = await runCli(args('sarif'), { env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    const log = JSON.parse(r.stdout) as Log;
+    expect(validateSarif(log)).toEqual([]);
+    const results = log.runs.flatMap((run) => run.results ?? []);
+    const where = Object.fromEntries(
+      results.map((res) => [res.ruleId, `${res.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${res.locations?.[0]?.physicalLocation?.region?.startLine}`]),
+    );
+    expect(where).toEqual({
+      'TLS-PROTO-LEGACY': 'test-artifacts/inventory-e2e/inventory.yaml:8',
+      'TLS-CERT-EXPIRED': 'test-artifacts/inventory-e2e/inventory.yaml:13',
+    });
+    expect(log.runs[0]?.automationDetails?.id).toMatch(/^govscan\/vn-ct02-2022-tls\/[a-z0-9-]+\/$/);
+  });
+
+  it('raises legacy TLS to high for a level-3 system, so --fail-on high blocks it', async () => {
+    const r = await runCli(args('json'), { env: env() });
+    const report = JSON.parse(r.stdout) as Report;
+    const legacy = report.findings.find((f) => f.ruleId === 'TLS-PROTO-LEGACY' && f.outcome === 'fail');
+    expect(legacy?.severity).toBe('high');
+    expect(report.targets.find((t) => t.key === legacy?.target)?.system).toMatchObject({ id: 'cong-dvc', level: 3 });
+    const onlyLegacy = await runCli([...args('json'), '--policy', 'vn-ct02-2022-tls', '--fail-on', 'critical'], { env: env() });
+    // The expired certificate is critical: still blocking at --fail-on critical.
+    expect(onlyLegacy.code).toBe(1);
+  });
+
+  it('writes a JSON report that validates against the published schema, with facts for every attempt', async () => {
+    const r = await runCli(args('json'), { env: env() });
+    const report = JSON.parse(r.stdout) as Report;
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormatsModule.default(ajv);
+    const validate = ajv.compile(reportSchema);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.run.agency).toBe('Sở TT&TT Thử nghiệm');
+    expect(report.attempts.every((a) => a.status === 'ok' && a.facts !== undefined)).toBe(true);
+    expect(report.summary.targets).toBe(3);
+  });
+
+  it('speaks Vietnamese with --lang vi', async () => {
+    const r = await runCli([...args('table'), '--lang', 'vi'], { env: env() });
+    expect(r.stdout).toMatch(/mục tiêu/);
+    expect(r.stdout).toMatch(/TLS-CERT-EXPIRED/);
+    expect(r.stdout).toMatch(/Chứng thư|chứng thư/);
+  });
+});
