@@ -70,6 +70,8 @@ describe('toTable', () => {
     const f = report.findings.find((x) => x.ruleId === 'VN-TLS-HSTS' && x.outcome === 'fail')!;
     f.outcome = 'waived';
     f.reason = 'HSTS set at the load balancer from Q3';
+    // The summary line reads the report's own summary (lean reports only count passes).
+    report.summary = summarize(report.targets, report.findings);
     const out = toTable(report, { lang: 'en', color: false });
     expect(out).toMatch(/^ {2}WAIVED +VN-TLS-HSTS +.* — HSTS set at the load balancer from Q3$/m);
     expect(lines(out).at(-2)).toBe('2 targets · 3 failed (1 critical, 2 high) · 2 passed · 4 not tested · 1 n/a · 1 waived');
@@ -94,7 +96,7 @@ describe('toTable', () => {
     const report = makeReport();
     report.findings = report.findings.filter((f) => f.target !== bareTarget.key || f.outcome !== 'fail');
     expect(toTable(report, { lang: 'en', color: false })).toContain(`${bareTarget.key}\n  no failed checks\n  not tested: 4`);
-    const empty = { ...makeReport(), targets: [], findings: [] };
+    const empty = { ...makeReport(), targets: [], findings: [], summary: summarize([], []) };
     expect(lines(toTable(empty, { lang: 'en', color: false })).at(-2)).toBe(
       '0 targets · 0 failed · 0 passed · 0 not tested · 0 n/a',
     );
