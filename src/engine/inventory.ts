@@ -5,7 +5,7 @@ import schema from './inventory.schema.json' with { type: 'json' };
 import { InputError } from './errors.js';
 import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
 import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
-import { parseTarget } from './targets.js';
+import { domainTarget, isValidHost, parseTarget } from './targets.js';
 import type { SystemRef, Target } from './types.js';
 
 export interface InventorySystem extends SystemRef {
@@ -58,6 +58,7 @@ export function parseInventory(text: string, file: string): Inventory {
 
   const ids = new Map<string, number>();
   const targets: Target[] = [];
+  const domains: Target[] = [];
   value.systems.forEach((sys, i) => {
     const prev = ids.get(sys.id);
     if (prev !== undefined) {
@@ -72,6 +73,14 @@ export function parseInventory(text: string, file: string): Inventory {
     if (sys.domain !== undefined) system.domain = sys.domain;
     if (sys.kind !== undefined) system.kind = sys.kind;
     if (sys.evidence !== undefined) system.evidence = sys.evidence;
+    if (sys.domain !== undefined) {
+      // The system's domain is a target of its own (after every endpoint, so endpoint order is kept): DNS, name-server, mail and IPv6 checks read it.
+      const pos = locate(['systems', i, 'domain']);
+      if (!isValidHost(sys.domain) || !sys.domain.includes('.')) throw new InputError(file, pos.line, pos.col, `system "${sys.id}": "${sys.domain}" is not a domain name`);
+      domains.push(
+        domainTarget(sys.domain, { system, ...(value.agency !== undefined ? { agency: value.agency } : {}), source: { file, line: pos.line, column: pos.col } }),
+      );
+    }
     (sys.endpoints ?? []).forEach((endpoint, j) => {
       const pos = locate(['systems', i, 'endpoints', j]);
       const parsed = parseTarget(endpoint, {
@@ -83,6 +92,7 @@ export function parseInventory(text: string, file: string): Inventory {
       targets.push(parsed.target);
     });
   });
+  targets.push(...domains);
   return {
     file,
     ...(value.agency !== undefined ? { agency: value.agency } : {}),

@@ -1,9 +1,10 @@
 // Every check family registers here; policies may only name checks listed in this registry.
 
 import { tlsEndpointCheck } from '../../checks/tls/index.js';
+import { IPV6_CHECKS } from '../../checks/ipv6/index.js';
 import type { Check } from './types.js';
 
-export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check];
+export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check, ...IPV6_CHECKS];
 
 export const KNOWN_CHECKS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.id));
 

@@ -1,11 +1,13 @@
 // govscan resolves names itself (DESIGN §7: dns.Resolver.setServers does not affect lookup), caches
 // per run, and honours curl-style --resolve HOST:PORT:ADDRESS overrides before anything else.
+// With --dns-server it asks only those servers: never the operating system's resolver as well, so a
+// lab or test run cannot leak a query to the network the machine sits on.
 
 import { Resolver as DnsResolver } from 'node:dns/promises';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { InputError } from './errors.js';
-import { ProbeError, type ResolvedAddress, type Resolver } from './types.js';
+import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from './types.js';
 
 export interface ResolveOverride {
   host: string;
@@ -28,20 +30,100 @@ export function parseResolveOverride(text: string): ResolveOverride {
   return { host: (m[1] ?? '').toLowerCase(), port, address };
 }
 
+/**
+ * Parse one `--dns-server`: an IP address with an optional port, IPv6 literals in brackets when a
+ * port is given (`[::1]:5353`, `127.0.0.1:5353`, `::1`). Returns the form dns.Resolver.setServers takes.
+ */
+export function parseDnsServer(text: string): string {
+  const raw = text.trim();
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(raw);
+  const v4 = /^([0-9.]+)(?::(\d+))?$/.exec(raw);
+  let address: string | undefined;
+  let port: string | undefined;
+  if (bracketed) [, address, port] = bracketed;
+  else if (v4) [, address, port] = v4;
+  else if (isIP(raw) === 6) address = raw;
+  if (!address || isIP(address) === 0) {
+    throw new InputError(null, null, null, `--dns-server "${text}": expected an IP address with an optional port, e.g. [::1]:5353 or 127.0.0.1:53`);
+  }
+  const n = port === undefined ? 53 : Number(port);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(null, null, null, `--dns-server "${text}": port must be 1–65535`);
+  return isIP(address) === 6 ? `[${address}]:${n}` : `${address}:${n}`;
+}
+
 export interface DnsResolverOptions {
   overrides?: ResolveOverride[];
   timeoutMs: number;
-  /** Resolver servers as `host` or `host:port`; the system's when absent. */
+  /** Resolver servers in the form parseDnsServer returns; the system's when absent. */
   servers?: string[];
 }
 
-export class CachingResolver implements Resolver {
+export class CachingResolver implements Resolver, NameResolver {
   private readonly cache = new Map<string, Promise<ResolvedAddress[]>>();
+  private readonly records = new Map<string, Promise<DnsLookup<string> | DnsLookup<MxRecord>>>();
+  private readonly zones = new Map<string, Promise<ZoneNameServers>>();
   private readonly dns: DnsResolver;
+  /** Explicit servers: answers come from them alone. */
+  private readonly pinned: boolean;
 
   constructor(private readonly opts: DnsResolverOptions) {
     this.dns = new DnsResolver({ timeout: opts.timeoutMs, tries: 2 });
+    this.pinned = Boolean(opts.servers?.length);
     if (opts.servers?.length) this.dns.setServers(opts.servers);
+  }
+
+  addresses(name: string, family: 4 | 6): Promise<DnsLookup<string>> {
+    return this.cached(`${family === 6 ? 'AAAA' : 'A'}\u0000${norm(name)}`, () =>
+      family === 6 ? this.dns.resolve6(norm(name)) : this.dns.resolve4(norm(name)),
+    ) as Promise<DnsLookup<string>>;
+  }
+
+  nameServers(name: string): Promise<DnsLookup<string>> {
+    return this.cached(`NS\u0000${norm(name)}`, async () => (await this.dns.resolveNs(norm(name))).map(norm)) as Promise<DnsLookup<string>>;
+  }
+
+  mailExchangers(name: string): Promise<DnsLookup<MxRecord>> {
+    return this.cached(`MX\u0000${norm(name)}`, async () =>
+      (await this.dns.resolveMx(norm(name))).map((r) => ({ preference: r.priority, exchange: norm(r.exchange) })),
+    ) as Promise<DnsLookup<MxRecord>>;
+  }
+
+  zoneOf(name: string): Promise<ZoneNameServers> {
+    const key = norm(name);
+    let pending = this.zones.get(key);
+    if (!pending) {
+      pending = this.walk(key);
+      this.zones.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** internet.nl's way: the NS set of the closest enclosing name that has one. */
+  private async walk(name: string): Promise<ZoneNameServers> {
+    const labels = name.split('.').filter(Boolean);
+    for (let i = 0; i < labels.length; i++) {
+      const candidate = labels.slice(i).join('.');
+      const found = await this.nameServers(candidate);
+      if (found.status === 'ok' && found.records.length) return { zone: candidate, nameServers: [...found.records].sort() };
+    }
+    throw new ProbeError('dns', `no NS records for ${name} or any parent zone`);
+  }
+
+  private cached<T>(key: string, query: () => Promise<T[]>): Promise<DnsLookup<T>> {
+    let pending = this.records.get(key) as Promise<DnsLookup<T>> | undefined;
+    if (!pending) {
+      pending = query().then(
+        (records): DnsLookup<T> => (records.length ? { status: 'ok', records } : { status: 'nodata', records: [] }),
+        (err: unknown): DnsLookup<T> => {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'ENODATA') return { status: 'nodata', records: [] };
+          if (code === 'ENOTFOUND') return { status: 'nxdomain', records: [] };
+          throw new ProbeError('dns', `DNS lookup ${key.replace('\u0000', ' ')} failed: ${code ?? String(err)}`);
+        },
+      );
+      this.records.set(key, pending as Promise<DnsLookup<string> | DnsLookup<MxRecord>>);
+    }
+    return pending;
   }
 
   resolve(host: string, port: number): Promise<ResolvedAddress[]> {
@@ -71,6 +153,10 @@ export class CachingResolver implements Resolver {
     if (v4.status === 'fulfilled') out.push(...v4.value.map((address) => ({ address, family: 4 as const })));
     if (v6.status === 'fulfilled') out.push(...v6.value.map((address) => ({ address, family: 6 as const })));
     if (out.length) return out;
+    if (this.pinned) {
+      const reason = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : 'no address';
+      throw new ProbeError('dns', `cannot resolve ${name} with ${this.opts.servers?.join(', ') ?? ''}: ${reason ?? 'no address'}`);
+    }
     // Names DNS does not know (localhost, /etc/hosts entries) still resolve the way the OS would.
     try {
       const local = await lookup(name, { all: true });
@@ -81,4 +167,9 @@ export class CachingResolver implements Resolver {
     const reason = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : 'no address';
     throw new ProbeError('dns', `cannot resolve ${name}: ${reason ?? 'no address'}`);
   }
+}
+
+/** DNS names compare without case and without the root's trailing dot. */
+function norm(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '');
 }

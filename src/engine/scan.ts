@@ -8,15 +8,18 @@ import { loadInventory, type Inventory } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
 import { CachingResolver, parseResolveOverride } from './resolver.js';
 import { NetDialer } from './dialer.js';
+import { markPinned, prepareNetwork, type NetworkRequest } from './dns-setup.js';
 import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from './targets.js';
 import { loadTrustStores } from './trust-anchors.js';
 import { toolVersion } from './version.js';
-import type { Attempt, Check, Dialer, Finding, Report, Resolver, Severity, Target, TrustStores } from './types.js';
+import type { Attempt, Check, DatagramSender, Dialer, Finding, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from './types.js';
 import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
 import { countFindings, emptySummary } from '../report/summary.js';
+import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
+import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
 
-export interface ScanRequest {
+export interface ScanRequest extends NetworkRequest {
   targets: string[];
   inventory?: string;
   /** Built-in policy ids or files; the built-in packs when empty. */
@@ -25,6 +28,10 @@ export interface ScanRequest {
   caFiles: string[];
   caPins: string[];
   failOn: Severity | 'none';
+  /** YAML waiver file (--waivers). */
+  waivers?: string;
+  /** Earlier JSON or SARIF report whose findings do not count toward failOn (--baseline). */
+  baseline?: string;
 }
 
 export interface PreparedScan {
@@ -34,11 +41,19 @@ export interface PreparedScan {
   checks: Check[];
   trust: TrustStores;
   resolver: Resolver;
+  /** NS/MX lookups and the zone walk (IPv6 checks). */
+  names?: NameResolver;
+  network?: NetworkEnvironment;
   failOn: Severity | 'none';
+  waivers: WaiverSet | null;
+  baseline: Baseline | null;
 }
 
 /** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
-export async function prepareScan(req: ScanRequest, deps: { resolver?: Resolver; timeoutMs: number }): Promise<PreparedScan> {
+export async function prepareScan(
+  req: ScanRequest,
+  deps: { resolver?: Resolver; names?: NameResolver; network?: NetworkEnvironment; timeoutMs: number },
+): Promise<PreparedScan> {
   const overrides = req.resolve.map(parseResolveOverride);
   const targets: Target[] = [];
   req.targets.forEach((text, i) => {
@@ -54,14 +69,23 @@ export async function prepareScan(req: ScanRequest, deps: { resolver?: Resolver;
   const policies = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS });
   const needed = new Set(policies.flatMap((p) => p.rules.map((r) => r.check)));
   const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
+  // A malformed waiver file or baseline is bad input like a bad policy: it stops the run here.
+  const waivers = req.waivers ? await loadWaivers(req.waivers) : null;
+  const baseline = req.baseline ? await loadBaseline(req.baseline) : null;
+  markPinned(targets, overrides);
+  const net = prepareNetwork(req, overrides, deps);
   return {
     targets: dedupeTargets(targets),
     inventory,
     policies,
     checks: CHECKS.filter((c) => needed.has(c.id)),
     trust,
-    resolver: deps.resolver ?? new CachingResolver({ overrides, timeoutMs: deps.timeoutMs }),
+    resolver: net.resolver,
+    ...(net.names ? { names: net.names } : {}),
+    network: net.network,
     failOn: req.failOn,
+    waivers,
+    baseline,
   };
 }
 
@@ -77,6 +101,8 @@ export interface ExecuteOptions {
    */
   keepFacts: boolean;
   dialer?: Dialer;
+  /** UDP exchanges with probed servers; injectable like the dialer. */
+  datagrams?: DatagramSender;
   now?: () => Date;
   signal?: AbortSignal;
   onTargetStart?: (target: Target) => void;
@@ -89,6 +115,10 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   const attempts: Attempt[] = [];
   const findings: Finding[] = [];
   const summary = emptySummary(scan.targets.length);
+  if (scan.baseline) summary.baselined = 0;
+  const targetsByKey = new Map(scan.targets.map((t) => [t.key, t] as const));
+  // Waivers are judged at the start of the run, so a scan that crosses midnight treats them alike.
+  const tally = scan.waivers ? new WaiverTally(scan.waivers.waivers, startedAt) : null;
   await runTargets(scan.targets, scan.checks, {
     concurrency: opts.concurrency,
     targetTimeoutMs: opts.targetTimeoutMs,
@@ -100,11 +130,17 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       timeoutMs: opts.timeoutMs,
       trust: scan.trust,
       userAgent: `govscan/${toolVersion()} (+compliance scan)`,
+      ...(scan.names ? { names: scan.names } : {}),
+      ...(opts.datagrams ? { datagrams: opts.datagrams } : {}),
+      ...(scan.network ? { network: scan.network } : {}),
     },
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
     onTargetDone: (target, done) => {
       // Judge each target as it completes so facts need not outlive it (10,000-target scans).
-      const judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts });
+      let judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts });
+      if (scan.waivers) judged = applyWaivers({ findings: judged, waivers: scan.waivers.waivers, now: startedAt, targets: targetsByKey });
+      if (scan.baseline) judged = applyBaseline(judged, scan.baseline);
+      tally?.add(judged);
       countFindings(summary, judged);
       findings.push(...(opts.keepFacts ? judged : judged.filter(isDecisive)));
       attempts.push(...(opts.keepFacts ? done : done.map(withoutFacts)));
@@ -125,6 +161,8 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       ...(scan.inventory ? { inventory: scan.inventory.file } : {}),
       ...(scan.inventory?.agency ? { agency: scan.inventory.agency } : {}),
       failOn: scan.failOn,
+      ...(scan.waivers ? { waivers: scan.waivers.file } : {}),
+      ...(scan.baseline ? { baseline: scan.baseline.file } : {}),
     },
     policies: policyRefs(scan.policies),
     rules: describeRules(scan.policies),
@@ -132,6 +170,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
     attempts,
     findings,
     summary,
+    ...(tally ? { waivers: tally.list() } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-// Turning what the user typed (`https://host:port/path`, `host:port`) into Targets.
+// Turning what the user typed (`https://host:port/path`, `host:port`, a bare domain) into Targets.
 
 import { isIP } from 'node:net';
 import type { SourceLocation, SystemRef, Target } from './types.js';
@@ -23,7 +23,17 @@ export function parseTarget(
 ): TargetParse {
   const raw = text.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return parseUrlTarget(raw, extra);
+  if (!raw.includes(':') && raw.includes('.') && isIP(raw) === 0 && HOSTNAME.test(raw)) return { ok: true, target: domainTarget(raw, extra) };
   return parseHostPort(raw, extra);
+}
+
+/**
+ * A bare domain: judged by what DNS publishes for it (web, name servers, mail). Port 53 only keeps
+ * `host:port` displays and synthetic SARIF paths meaningful; nothing dials it.
+ */
+export function domainTarget(name: string, extra: { system?: SystemRef; agency?: string; source?: SourceLocation } = {}): Target {
+  const host = name.toLowerCase().replace(/\.$/, '');
+  return { key: `dns://${host}`, kind: 'domain', scheme: 'dns', host, port: 53, path: '/', ...extra };
 }
 
 function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
@@ -55,7 +65,7 @@ function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
 
 function parseHostPort(raw: string, extra: Partial<Target>): TargetParse {
   const m = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(raw) ?? /^([^:\s/]+):(\d+)$/.exec(raw);
-  if (!m) return { ok: false, error: `"${raw}" is neither an https:// URL nor host:port` };
+  if (!m) return { ok: false, error: `"${raw}" is neither an https:// URL, host:port nor a domain name` };
   const host = (m[1] ?? '').toLowerCase();
   const port = Number(m[2]);
   if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };

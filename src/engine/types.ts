@@ -38,8 +38,8 @@ export interface Target {
   /** Canonical identity, e.g. `https://portal.example.gov.vn:443`; also the fingerprint input. */
   key: string;
   kind: TargetKind;
-  /** What is spoken on top of TLS: https for web targets, tls for a bare host:port. */
-  scheme: 'https' | 'tls';
+  /** What is spoken on top of TLS: https for web targets, tls for a bare host:port; dns for a domain. */
+  scheme: 'https' | 'tls' | 'dns';
   host: string;
   port: number;
   /** Path for the HTTP request of web targets (default `/`). */
@@ -47,6 +47,11 @@ export interface Target {
   agency?: string;
   system?: SystemRef;
   source?: SourceLocation;
+  /**
+   * `--resolve` pins this host's addresses: checks that judge what DNS publishes (IPv6 readiness) do
+   * not apply, since the scan deliberately ignores DNS for it.
+   */
+  addressPinned?: boolean;
 }
 
 export type AttemptStatus = 'ok' | 'error' | 'not-applicable';
@@ -129,6 +134,11 @@ export interface CheckContext {
   signal: AbortSignal;
   trust: TrustStores;
   userAgent: string;
+  /** NS/MX/SOA lookups and the zone walk (IPv6 checks); absent in contexts built before they existed. */
+  names?: NameResolver;
+  /** UDP exchanges to probed servers (DNS over IPv6 to name servers). */
+  datagrams?: DatagramSender;
+  network?: NetworkEnvironment;
 }
 
 export interface Check<F = unknown> {
@@ -165,6 +175,45 @@ export interface Finding {
   fingerprint: string;
   /** Why the rule was not tested or not applicable. */
   reason?: string;
+  /**
+   * The waiver that matched this finding: outcome `waived` while it holds, or `expired: true` on a
+   * failed finding once it no longer does. Only a reference: the waiver is listed once in Report.waivers.
+   */
+  waiver?: FindingWaiver;
+  /** Failed, but already in the --baseline report: shown, yet not counted toward --fail-on. */
+  baselined?: boolean;
+}
+
+export interface FindingWaiver {
+  /** `Report.waivers[].id` (the waiver's `file:line`). */
+  id: string;
+  /** Last day the waiver applies (UTC), YYYY-MM-DD. */
+  expires: string;
+  expired?: boolean;
+}
+
+/** One entry of a waiver file, as loaded. */
+export interface Waiver {
+  /** `file:line` of the entry: stable enough to cite, unique across files. */
+  id: string;
+  rule: string;
+  /** Glob on the target key, host:port or host. */
+  target: string;
+  justification: string;
+  approver: string;
+  /** Last day the waiver applies (UTC), YYYY-MM-DD. */
+  expires: string;
+  source: SourceLocation;
+}
+
+/** A waiver as the report lists it: once, with what it did in this run. */
+export interface ReportWaiver extends Waiver {
+  /** Expired at the start of the run. */
+  expired: boolean;
+  /** Findings it waived in this run. */
+  waived: number;
+  /** Failed findings it would have waived had it not expired. */
+  expiredMatches: number;
 }
 
 export interface PolicyRef {
@@ -193,6 +242,8 @@ export interface ReportSummary {
   targets: number;
   findings: Record<Outcome, number>;
   failedBySeverity: Record<Severity, number>;
+  /** Failed findings already in the --baseline report (present only when a baseline was given). */
+  baselined?: number;
 }
 
 export interface Report {
@@ -206,6 +257,10 @@ export interface Report {
     inventory?: string;
     agency?: string;
     failOn: Severity | 'none';
+    /** The --waivers file, when given. */
+    waivers?: string;
+    /** The --baseline report, when given. */
+    baseline?: string;
   };
   policies: PolicyRef[];
   rules: RuleDescriptor[];
@@ -213,4 +268,65 @@ export interface Report {
   attempts: Attempt[];
   findings: Finding[];
   summary: ReportSummary;
+  /**
+   * Per-domain IPv6 scores (src/report/ipv6-score.ts), computed while the scan runs from every
+   * finding, since a lean report keeps passes only as counts. Absent when no IPv6 rule was judged.
+   */
+  ipv6Scores?: Ipv6DomainScoreData[];
+  /** Every waiver of the --waivers file, once (findings refer to them by id). */
+  waivers?: ReportWaiver[];
+}
+
+// ── Name resolution beyond A/AAAA and the network environment (IPv6 readiness checks) ──────────────
+
+export type DnsRecordType = 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA';
+
+export interface MxRecord {
+  preference: number;
+  exchange: string;
+}
+
+/** What a lookup found: NXDOMAIN and NODATA are answers, not errors. */
+export type DnsLookup<T> = { status: 'ok'; records: T[] } | { status: 'nxdomain' | 'nodata'; records: [] };
+
+export interface ZoneNameServers {
+  /** The closest enclosing name that has an NS set. */
+  zone: string;
+  nameServers: string[];
+}
+
+/** Lookups of single record types plus the zone walk. Throws ProbeError('dns') on timeouts and SERVFAIL. */
+export interface NameResolver {
+  addresses(name: string, family: 4 | 6): Promise<DnsLookup<string>>;
+  nameServers(name: string): Promise<DnsLookup<string>>;
+  mailExchangers(name: string): Promise<DnsLookup<MxRecord>>;
+  /** Walk up the labels of `name` until a name with NS records is found. */
+  zoneOf(name: string): Promise<ZoneNameServers>;
+}
+
+/** Sends one UDP datagram and waits for one reply. Injectable like the Dialer: tests record and refuse. */
+export interface DatagramSender {
+  exchange(opts: { address: string; port: number; payload: Buffer; timeoutMs: number; signal?: AbortSignal }): Promise<Buffer>;
+}
+
+/** Where the scanner stands on the network, decided without sending traffic. */
+export interface NetworkEnvironment {
+  /**
+   * Lab mode (`--lab`): loopback answers (127.0.0.1, ::1) count as routable, the host counts as
+   * IPv6-connected through ::1, and probes refuse every destination outside loopback.
+   */
+  lab: boolean;
+  ipv6: { available: boolean; reason: string };
+  /** `--port-map [HOST:]PORT=LOCAL`: the port probes really dial instead of a well-known one. */
+  portMap: { host: string | null; port: number; local: number }[];
+  /** Command (name or path) run for port scans. */
+  nmap: string;
+}
+
+/** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
+export interface Ipv6DomainScoreData {
+  domain: string;
+  targets: string[];
+  score: number | null;
+  categories: { category: 'web' | 'nameServers' | 'mail'; score: number | null; passed: number; failed: number; failedRules: string[] }[];
 }
