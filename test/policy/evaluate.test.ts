@@ -5,11 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt, Finding, Target } from '../../src/engine/types.js';
 import { evaluate, loadBuiltinPolicies, loadPolicyFile, type LoadedPolicy } from '../../src/policy/index.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
-import { KNOWN, NOW, okAttempt, readFacts, target } from './helpers.js';
+import { KNOWN, isTlsPack, NOW, okAttempt, readFacts, target } from './helpers.js';
 
 let builtin: LoadedPolicy[];
 beforeAll(async () => {
-  builtin = await loadBuiltinPolicies(KNOWN);
+  builtin = (await loadBuiltinPolicies(KNOWN)).filter(isTlsPack);
 });
 
 function run(facts: unknown, opts: { t?: Target; params?: Record<string, unknown>; now?: Date } = {}): Finding[] {

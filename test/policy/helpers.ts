@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Attempt, Target } from '../../src/engine/types.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 
-export const KNOWN = { knownChecks: new Set(['tls.endpoint']) };
+export const KNOWN = { knownChecks: new Set(['tls.endpoint', 'ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity']) };
 
 /** Evaluation time of the recorded facts, so daysToExpiry and dates agree. */
 export const NOW = new Date('2026-05-10T08:00:00.000Z');
@@ -33,3 +33,6 @@ export function target(overrides: Partial<Target> = {}): Target {
 export function okAttempt(facts: unknown, t: Target = target()): Attempt {
   return { check: 'tls.endpoint', target: t.key, status: 'ok', facts, startedAt: NOW.toISOString(), durationMs: 42 };
 }
+
+/** These suites judge the TLS pack; the IPv6 pack has its own tests under test/checks/ipv6. */
+export const isTlsPack = (p: { id: string }): boolean => p.id === 'vn-ct02-2022-tls';
