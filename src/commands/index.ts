@@ -6,6 +6,9 @@ import Demo from './demo.js';
 import PolicyList from './policy/list.js';
 import PolicyShow from './policy/show.js';
 import PolicyValidate from './policy/validate.js';
+import ReportDiff from './report/diff.js';
+import ReportConvert from './report/convert.js';
+import ReportMerge from './report/merge.js';
 import Scan from './scan.js';
 
 export const COMMANDS = {
@@ -15,4 +18,7 @@ export const COMMANDS = {
   'policy:list': PolicyList,
   'policy:show': PolicyShow,
   'policy:validate': PolicyValidate,
+  'report:diff': ReportDiff,
+  'report:convert': ReportConvert,
+  'report:merge': ReportMerge,
 };

@@ -3,6 +3,7 @@ import { writeFile, rename } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
 import { M } from '../cli/messages.js';
+import { InputError } from '../engine/errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { localize } from '../i18n/index.js';
 
@@ -10,11 +11,14 @@ export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
   static override description = `Probes every target (https:// URL or host:port, or the endpoints of an --inventory), gathers facts, evaluates the policy packs and reports.
 
+Waived findings (--waivers) and findings already in an earlier report (--baseline) are shown but do not count toward --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] runs the scan as of that time (e.g. to see which waivers will have expired).
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invalid usage or input; 3 the scan could not run.`;
   static override examples = [
     '<%= config.bin %> scan https://dichvucong.example.gov.vn',
     '<%= config.bin %> scan --inventory inventory.yaml --format sarif --output govscan.sarif',
     '<%= config.bin %> scan https://portal.example.gov.vn:8443 --resolve portal.example.gov.vn:8443:127.0.0.1 --ca-file vn-national-root.pem',
+    '<%= config.bin %> scan --inventory inventory.yaml --waivers waivers.yaml --baseline main.sarif --fail-on high',
   ];
   static override strict = false;
   static override args = {
@@ -23,7 +27,11 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   static override flags = {
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
     policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    'sarif-dir': Flags.string({
+      helpValue: 'DIR',
+      description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
+    }),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({
       options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const,
@@ -37,6 +45,26 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     resolve: Flags.string({ multiple: true, description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl)' }),
     'ca-file': Flags.string({ multiple: true, description: 'Extra trust anchors (PEM), judged apart from the public store' }),
     'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
+    waivers: Flags.string({ description: 'YAML file of waivers: accepted exceptions with justification, approver and expiry' }),
+    baseline: Flags.string({ description: 'Earlier govscan JSON or SARIF report: only findings not in it count toward --fail-on' }),
+    'dns-server': Flags.string({
+      multiple: true,
+      description: 'DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system\'s resolvers)',
+    }),
+    lab: Flags.boolean({
+      default: false,
+      description: 'Lab mode: loopback answers (127.0.0.1, ::1) count as routable, the host counts as IPv6-connected over ::1, and nothing outside loopback is contacted',
+    }),
+    'port-map': Flags.string({
+      multiple: true,
+      description: 'Lab aid: [HOST:]PORT=LOCAL dials LOCAL wherever an IPv6 probe would dial PORT (80, 443, 25, 53) on HOST (or any host)',
+    }),
+    'ipv6-connectivity': Flags.option({
+      options: ['auto', 'yes', 'no'] as const,
+      default: 'auto' as const,
+      description: 'Does the scanning host have IPv6? auto: a global IPv6 address on an interface (or --lab); without it IPv6 reachability is not tested',
+    })(),
+    nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -45,13 +73,18 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const { flags, argv } = await this.parse(Scan);
     this.lang = flags.lang;
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
-    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { exceedsThreshold, severityRank }] = await Promise.all([
+    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }, { Ipv6ScoreCollector }] = await Promise.all([
       import('../engine/scan.js'),
       import('../cli/progress.js'),
       import('../report/index.js'),
       import('../report/summary.js'),
+      import('../policy/waivers.js'),
+      import('../report/ipv6-score.js'),
     ]);
+    // Scored from every finding as targets complete: a lean report keeps passes only as counts.
+    const ipv6Scores = new Ipv6ScoreCollector();
     const timeoutMs = flags.timeout;
+    const now = clockFromEnv(process.env.GOVSCAN_NOW);
     const prepared = await prepareScan(
       {
         targets: argv as string[],
@@ -61,9 +94,23 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         caFiles: flags['ca-file'] ?? [],
         caPins: flags['ca-pin'] ?? [],
         failOn: flags['fail-on'] as Severity | 'none',
+        ...(flags.waivers ? { waivers: flags.waivers } : {}),
+        ...(flags.baseline ? { baseline: flags.baseline } : {}),
+        dnsServers: flags['dns-server'] ?? [],
+        lab: flags.lab,
+        portMap: flags['port-map'] ?? [],
+        ipv6Connectivity: flags['ipv6-connectivity'],
+        nmap: flags.nmap,
       },
       { timeoutMs },
     );
+    if (prepared.waivers) {
+      const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
+      for (const w of waiversWithUnknownRules(prepared.waivers.waivers, ruleIds)) {
+        const location = `${w.source.file}:${w.source.line}:${w.source.column}`;
+        process.stderr.write(localize(WAIVER_MESSAGES.unknownRule, this.lang, { location, rule: w.rule }) + '\n');
+      }
+    }
 
     const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
     const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
@@ -78,13 +125,20 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
           perHostLimit: flags['per-host'],
           timeoutMs,
           targetTimeoutMs: flags['target-timeout'] ?? timeoutMs * 4,
-          keepFacts: flags.format === 'json',
+          // JUnit lists a testcase per rule × target and HTML lists passes per target: both need every finding.
+          keepFacts: flags.format === 'json' || flags.format === 'junit' || flags.format === 'html',
+          ...(now ? { now } : {}),
           signal: stop.signal,
           onTargetStart: (t) => progress.start(t),
-          onTargetDone: (t, attempts, findings) => progress.done(t, attempts, findings),
+          onTargetDone: (t, attempts, findings) => {
+            ipv6Scores.add(t, findings);
+            progress.done(t, attempts, findings);
+          },
         }),
       )
       .finally(() => process.off('SIGINT', onSigint));
+    const scored = ipv6Scores.result();
+    if (scored.length) report.ipv6Scores = scored;
 
     const text = render(report, flags.format, {
       lang: this.lang,
@@ -97,20 +151,38 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
     }
 
+    if (flags['sarif-dir']) {
+      const [{ writeGithubSarif }, { reportCommandMessages }] = await Promise.all([import('../report/github.js'), import('./report/shared.js')]);
+      const written = await writeGithubSarif(report, flags['sarif-dir'], { lang: this.lang });
+      if (!flags.quiet) process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
+    }
+
     if (nothingScanned(report)) {
       const reasons = [...new Set(report.attempts.map((a) => a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
       process.stderr.write(localize(M.nothingScanned, this.lang, { reasons }) + '\n');
       this.exit(EXIT.scan);
     }
-    if (exceedsThreshold(report.findings, report.run.failOn)) {
-      if (!flags.quiet) {
-        const threshold = severityRank(report.run.failOn as Severity);
-        const count = report.findings.filter((f) => f.outcome === 'fail' && severityRank(f.severity) >= threshold).length;
-        process.stderr.write(localize(M.thresholdExceeded, this.lang, { count, failOn: report.run.failOn }) + '\n');
-      }
+    const blocking = countsTowardThreshold(report.findings, report.run.failOn);
+    if (blocking.length > 0) {
+      if (!flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
       this.exit(EXIT.findings);
     }
   }
+}
+
+/**
+ * GOVSCAN_NOW moves the run's clock (probes, policies, waiver expiry) to a given instant, keeping it
+ * ticking so durations stay real: CI can check today which waivers will have lapsed by a release
+ * date, and tests can cross an expiry without waiting. Unset or empty: the real clock.
+ */
+function clockFromEnv(value: string | undefined): (() => Date) | undefined {
+  if (!value) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time with Z or an offset`);
+  }
+  const offset = ms - Date.now();
+  return () => new Date(Date.now() + offset);
 }
 
 /** A report is either written whole or not at all: a crash mid-write must not leave half a SARIF file. */

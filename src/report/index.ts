@@ -1,11 +1,13 @@
 // One entry point for the CLI, the agent and the server: a Report in, the chosen format out.
 
 import type { Lang, Report } from '../engine/types.js';
+import { toHtml } from './html.js';
 import { toJson } from './json.js';
+import { toJunit } from './junit.js';
 import { writeSarif } from './sarif.js';
 import { toTable } from './table.js';
 
-export const FORMATS = ['table', 'json', 'sarif'] as const;
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -28,6 +30,10 @@ export function render(report: Report, format: Format, opts: RenderOptions): str
       return toJson(report);
     case 'sarif':
       return writeSarif(report, { lang: opts.lang, cwd: opts.cwd, includeWaived: opts.includeWaived });
+    case 'junit':
+      return toJunit(report, { lang: opts.lang });
+    case 'html':
+      return toHtml(report, { lang: opts.lang });
   }
 }
 
@@ -46,4 +52,8 @@ export {
   type SarifOptions,
 } from './sarif.js';
 export { toTable, summaryLine, type TableOptions } from './table.js';
+export { toJunit, type JunitOptions } from './junit.js';
+export { toHtml, type HtmlOptions } from './html.js';
+export { mergeReports } from './merge.js';
+export { githubSarifFiles, writeGithubSarif, type GithubSarifFile } from './github.js';
 export { summarize, exceedsThreshold, severityRank } from './summary.js';

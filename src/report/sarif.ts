@@ -12,7 +12,7 @@ import type {
   Result,
   Run,
 } from 'sarif';
-import type { Finding, Lang, PolicyRef, Report, RuleDescriptor, Severity, Target } from '../engine/types.js';
+import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Severity, Target } from '../engine/types.js';
 import { format } from '../i18n/index.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
@@ -72,7 +72,15 @@ export function toSarif(report: Report, opts: SarifOptions): Log {
   const dropped = policies.slice(GITHUB_LIMITS.runsPerFile);
 
   const runs = kept.map((policy) =>
-    buildRun(report, policy, { lang, cwd, includeWaived, targets, agency }),
+    buildRun(report, policy, {
+      lang,
+      cwd,
+      includeWaived,
+      targets,
+      agency,
+      waivers: new Map((report.waivers ?? []).map((w) => [w.id, w] as const)),
+      baselined: report.run.baseline !== undefined,
+    }),
   );
   const first = runs[0];
   if (first && dropped.length > 0) {
@@ -98,6 +106,9 @@ interface RunContext {
   includeWaived: boolean;
   targets: Map<string, Target>;
   agency: string;
+  waivers: Map<string, ReportWaiver>;
+  /** A --baseline was given: every result says whether it is new or was already known. */
+  baselined: boolean;
 }
 
 /** Report policies first in their order, then any policy only named by a rule or a finding. */
@@ -270,11 +281,20 @@ function result(finding: Finding, ruleIndex: number, ctx: RunContext): Result {
       evidence: finding.evidence,
     },
   };
+  if (ctx.baselined) out.baselineState = finding.baselined ? 'unchanged' : 'new';
   if (finding.outcome === 'waived') {
+    const waiver = finding.waiver ? ctx.waivers.get(finding.waiver.id) : undefined;
+    const justification = waiver?.justification ?? finding.reason;
     out.suppressions = [
-      { kind: 'external', status: 'accepted', ...(finding.reason ? { justification: finding.reason } : {}) },
+      {
+        kind: 'external',
+        status: 'accepted',
+        ...(justification ? { justification } : {}),
+        ...(waiver ? { properties: { waiver: waiver.id, approver: waiver.approver, expires: waiver.expires } } : {}),
+      },
     ];
   }
+  if (finding.waiver?.expired) out.properties = { ...out.properties, waiverExpired: finding.waiver.id };
   return out;
 }
 

@@ -25,16 +25,23 @@ export function countFindings(summary: ReportSummary, findings: readonly Finding
   for (const f of findings) {
     summary.findings[f.outcome] += 1;
     if (f.outcome === 'fail') summary.failedBySeverity[f.severity] += 1;
+    if (f.outcome === 'fail' && f.baselined) summary.baselined = (summary.baselined ?? 0) + 1;
   }
   return summary;
 }
 
 /**
- * True when a failed finding is at or above `failOn`. Waived and not-tested findings never count:
- * a waiver is an accepted risk, and not-tested is reported, not failed (DESIGN §1 rule 4).
+ * True when a failed finding is at or above `failOn`. Waived, baselined and not-tested findings never
+ * count: a waiver is an accepted risk, a baselined finding was already known before this change, and
+ * not-tested is reported, not failed (DESIGN §1 rule 4).
  */
 export function exceedsThreshold(findings: readonly Finding[], failOn: Severity | 'none'): boolean {
-  if (failOn === 'none') return false;
+  return countsTowardThreshold(findings, failOn).length > 0;
+}
+
+/** The findings that make `exceedsThreshold` true, for telling the user how many and which. */
+export function countsTowardThreshold(findings: readonly Finding[], failOn: Severity | 'none'): Finding[] {
+  if (failOn === 'none') return [];
   const floor = severityRank(failOn);
-  return findings.some((f) => f.outcome === 'fail' && severityRank(f.severity) >= floor);
+  return findings.filter((f) => f.outcome === 'fail' && !f.baselined && severityRank(f.severity) >= floor);
 }

@@ -2,10 +2,11 @@
 // line. Never wraps: long messages stay on one line so grep and copy-paste keep working.
 
 import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
-import { format } from '../i18n/index.js';
+import { defineMessages, format } from '../i18n/index.js';
 import { outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, oneLine } from './text.js';
+import { ipv6ScoreLines } from './ipv6-table.js';
 
 export interface TableOptions {
   lang: Lang;
@@ -33,6 +34,19 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   low: ANSI.cyan,
   info: ANSI.dim,
 };
+
+// Labels for waivers and baselines, kept here rather than in messages.ts while the other reporters
+// are being written against that file.
+const gating = defineMessages({
+  baselined: { en: '[in baseline]', vi: '[có trong đường cơ sở]' },
+  waivedBy: { en: 'waiver {id}, until {expires}', vi: 'miễn trừ {id}, đến hết {expires}' },
+  waiversHeading: { en: 'Waivers ({file}):', vi: 'Miễn trừ ({file}):' },
+  waiverActive: { en: 'until {expires}', vi: 'đến hết {expires}' },
+  waiverExpired: { en: 'EXPIRED on {expires}', vi: 'ĐÃ HẾT HẠN ngày {expires}' },
+  waiverApprover: { en: 'approved by {approver}', vi: 'người phê duyệt: {approver}' },
+  waiverCounts: { en: '{waived} waived, {expired} no longer waived', vi: '{waived} được miễn trừ, {expired} không còn được miễn trừ' },
+  baselinedCount: { en: '{n} in baseline', vi: '{n} có trong đường cơ sở' },
+});
 
 interface Row {
   tag: string;
@@ -72,6 +86,9 @@ export function toTable(report: Report, opts: TableOptions): string {
     lines.push('');
   }
   if (blocks.length === 0) lines.push(m.noTargets[lang], '');
+  const ipv6 = ipv6ScoreLines(report, lang);
+  if (ipv6.length) lines.push(paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1), '');
+  if (report.waivers && report.waivers.length > 0) lines.push(...waiverLines(report, lang, paint), '');
   lines.push(summaryLine(report, lang, paint));
   return `${lines.join('\n')}\n`;
 }
@@ -98,7 +115,27 @@ export function summaryLine(
     n(m.notApplicableCount, s.findings['not-applicable']),
   ];
   if (s.findings.waived > 0) parts.push(n(m.waivedCount, s.findings.waived));
+  if (s.baselined) parts.push(n(gating.baselinedCount, s.baselined));
   return parts.join(' · ');
+}
+
+/** Each waiver once, with what it did in this run: the justification is read here, not per finding. */
+function waiverLines(report: Report, lang: Lang, paint: (code: string, text: string) => string): string[] {
+  const waivers = report.waivers ?? [];
+  const lines = [paint(ANSI.bold, format(gating.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' }))];
+  for (const w of waivers) {
+    const status = w.expired
+      ? paint(ANSI.red, format(gating.waiverExpired[lang], { expires: w.expires }))
+      : format(gating.waiverActive[lang], { expires: w.expires });
+    const parts = [
+      `${w.id}  ${w.rule}  ${w.target}`,
+      status,
+      format(gating.waiverApprover[lang], { approver: oneLine(w.approver) }),
+      format(gating.waiverCounts[lang], { waived: w.waived, expired: w.expiredMatches }),
+    ];
+    lines.push(`  ${parts.join(' · ')}`, `    ${oneLine(w.justification)}`);
+  }
+  return lines;
 }
 
 function header(report: Report, lang: Lang): string {
@@ -130,12 +167,14 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
   );
   const rows: Row[] = failed.map((f) => ({
     tag: severityLabels[f.severity][lang].toLocaleUpperCase(lang),
-    tagColor: SEVERITY_COLOR[f.severity],
+    tagColor: f.baselined ? ANSI.dim : SEVERITY_COLOR[f.severity],
     ruleId: f.ruleId,
-    text: findingText(f, target, lang),
+    text: findingText(f, target, lang) + (f.baselined ? ` ${gating.baselined[lang]}` : ''),
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
-    const reason = f.reason ? ` — ${oneLine(f.reason)}` : '';
+    // The waiver's justification is printed once in the waivers section; the row only names it.
+    const note = f.waiver ? format(gating.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : f.reason;
+    const reason = note ? ` — ${oneLine(note)}` : '';
     rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: f.ruleId, text: findingText(f, target, lang) + reason });
   }
   if (opts.showPassed) {

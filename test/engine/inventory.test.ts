@@ -23,6 +23,7 @@ describe('inventory loading', () => {
       ['https://dichvucong.tayninh.gov.vn:443', 8, 9, 'cong-dvc', 3],
       ['tls://dichvucong.tayninh.gov.vn:8443', 9, 9, 'cong-dvc', 3],
       ['https://[::1]:9443', 14, 9, 'portal', 2],
+      ['dns://tayninh.gov.vn', 6, 13, 'cong-dvc', 3],
     ]);
     expect(inv.targets[2]?.path).toBe('/home');
     expect(inv.targets[0]?.agency).toBe('Sở TT&TT Tây Ninh');

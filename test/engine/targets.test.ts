@@ -23,7 +23,8 @@ describe('target arguments', () => {
 
   it('explains what is wrong with bad targets', () => {
     expect(parseTarget('http://portal.gov.vn')).toEqual({ ok: false, error: '"http://portal.gov.vn": http:// endpoints are not supported yet (use https:// or host:port)' });
-    expect(parseTarget('portal.gov.vn')).toEqual({ ok: false, error: '"portal.gov.vn" is neither an https:// URL nor host:port' });
+    expect(parseTarget('portal.gov.vn')).toMatchObject({ ok: true, target: { key: 'dns://portal.gov.vn', kind: 'domain', host: 'portal.gov.vn' } });
+    expect(parseTarget('portal_gov!vn')).toEqual({ ok: false, error: '"portal_gov!vn" is neither an https:// URL, host:port nor a domain name' });
     expect(parseTarget('portal.gov.vn:70000')).toEqual({ ok: false, error: '"portal.gov.vn:70000": port must be 1–65535' });
     expect(parseTarget('bad_host!:443').ok).toBe(false);
     expect(parseTarget('https://user:pw@portal.gov.vn').ok).toBe(false);

@@ -15,6 +15,8 @@ describe('render', () => {
 
   it('knows its formats', () => {
     expect(isFormat('sarif')).toBe(true);
-    expect(isFormat('junit')).toBe(false);
+    expect(isFormat('junit')).toBe(true);
+    expect(isFormat('html')).toBe(true);
+    expect(isFormat('xml')).toBe(false);
   });
 });

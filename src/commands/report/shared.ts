@@ -1,0 +1,48 @@
+// What `report convert` and `report merge` share: reading JSON reports (exit 2 with the file named
+// when one is not a govscan report), and writing the result whole or not at all.
+
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Flags } from '@oclif/core';
+import { InputError } from '../../engine/errors.js';
+import type { Report } from '../../engine/types.js';
+import { defineMessages } from '../../i18n/index.js';
+
+export const REPORT_FORMATS = ['json', 'sarif', 'junit', 'html', 'table'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const reportCommandMessages = defineMessages({
+  sarifDirWritten: {
+    en: '{count} SARIF file(s) for GitHub code scanning written to {dir} (one per category, waived results left out)',
+    vi: 'đã ghi {count} tệp SARIF cho GitHub code scanning vào {dir} (mỗi hạng mục một tệp, bỏ các kết quả được miễn trừ)',
+  },
+  merged: { en: 'merged {count} reports: {targets} targets, {findings} findings', vi: 'đã gộp {count} báo cáo: {targets} mục tiêu, {findings} phát hiện' },
+});
+
+export const sarifDirFlag = Flags.string({
+  description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
+  helpValue: 'DIR',
+});
+
+export async function readReport(file: string): Promise<Report> {
+  const { parseJsonReport } = await import('../../report/json.js');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(file, null, null, code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`);
+  }
+  return parseJsonReport(text, file);
+}
+
+/** A report is either written whole or not at all: a crash mid-write must not leave half a file. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  await writeFile(tmp, text.endsWith('\n') ? text : text + '\n', 'utf8');
+  await rename(tmp, file);
+}
+
+export function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
+}
