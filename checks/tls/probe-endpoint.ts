@@ -1,8 +1,9 @@
 // The endpoint probe: one "offer everything" handshake that also carries the HTTP request, plus one
-// handshake per protocol version the main one did not establish. Versions the main handshake almost
-// never settles (1.0, 1.1) start alongside it; the one of 1.2/1.3 it did not pick starts as soon as it
-// is known. So a typical endpoint costs four handshakes in about two round trips, and a dead one costs
-// one timeout, not one per probe. Everything but the handshakes themselves is pure and cached.
+// ClientHello probe per protocol version the main one did not establish (probe-hello.ts: a hand-built
+// hello, read up to the ServerHello, no crypto — a full node:tls handshake per version made the client
+// CPU-bound). Versions the main handshake almost never settles (1.0, 1.1) start alongside it; the one of
+// 1.2/1.3 it did not pick starts as soon as it is known. So a typical endpoint costs four connections in
+// about two round trips, and a dead one costs one timeout, not one per probe.
 
 import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -15,7 +16,8 @@ import { parseOcspResponse } from '../../src/pki/ocsp.js';
 import { ParsedCert } from '../../src/pki/parsed.js';
 import { validatePath } from '../../src/pki/path.js';
 import { TLS_VERSIONS, type CertificateFacts, type NegotiatedFacts, type OcspFacts, type ProtocolProbe, type TlsFacts, type TlsVersion } from './facts.js';
-import { HandshakeError, openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake.js';
+import { openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake.js';
+import { probeVersionHello } from './probe-hello.js';
 import { probeHsts } from './probe-http.js';
 
 /** OpenSSL stops reading a Certificate message at 100 KiB; this only bounds a malformed chain walk. */
@@ -38,10 +40,10 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
   else ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
 
   try {
-    const mainPending = openTls(ctx, ep, 'main', { requestOCSP: true, signal: side.signal });
+    const mainPending = openTls(ctx, ep, { requestOCSP: true, signal: side.signal });
     const early: Partial<Record<TlsVersion, Promise<ProtocolProbe>>> = {
-      TLSv1: probeVersion(ctx, ep, 'TLSv1', side.signal),
-      'TLSv1.1': probeVersion(ctx, ep, 'TLSv1.1', side.signal),
+      TLSv1: probeVersionHello(ctx, ep, 'TLSv1', side.signal),
+      'TLSv1.1': probeVersionHello(ctx, ep, 'TLSv1.1', side.signal),
     };
     let main: TlsConnection;
     try {
@@ -58,7 +60,7 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       const negotiatedVersion = protocol;
       const late: Partial<Record<TlsVersion, Promise<ProtocolProbe>>> = {};
       for (const v of ['TLSv1.2', 'TLSv1.3'] as const) {
-        if (v !== negotiatedVersion) late[v] = probeVersion(ctx, ep, v, side.signal);
+        if (v !== negotiatedVersion) late[v] = probeVersionHello(ctx, ep, v, side.signal);
       }
       // Everything read from the main socket is taken before the HTTP exchange may close it.
       const sent = chainAsSent(main.socket);
@@ -126,19 +128,6 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
 
 function isTlsVersion(v: string | null): v is TlsVersion {
   return (TLS_VERSIONS as readonly (string | null)[]).includes(v);
-}
-
-async function probeVersion(ctx: CheckContext, ep: TlsEndpoint, version: TlsVersion, signal: AbortSignal): Promise<ProtocolProbe> {
-  let conn: TlsConnection;
-  try {
-    conn = await openTls(ctx, ep, version, { signal });
-  } catch (err) {
-    if (err instanceof HandshakeError && err.byServer) return { status: 'ok', accepted: false, reason: err.message };
-    return { status: 'error', reason: err instanceof Error ? err.message : String(err) };
-  }
-  const cipher = conn.socket.getCipher()?.name;
-  conn.close();
-  return { status: 'ok', accepted: true, ...(cipher ? { cipher } : {}) };
 }
 
 function negotiatedFacts(socket: TLSSocket, protocol: TlsVersion): NegotiatedFacts {

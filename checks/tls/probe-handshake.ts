@@ -1,10 +1,9 @@
-// TLS connections for the endpoint check: one helper opens a connection through the injected dialer
-// with a per-connection deadline, and each handshake profile (the main "offer everything" one and one
-// per protocol version) has its SecureContext built once per process, not per connection.
+// The endpoint check's one full TLS connection: opened through the injected dialer with a
+// per-connection deadline, its SecureContext built once per anchor set, not per connection. Which other
+// versions the server accepts is asked without node:tls, by probe-hello.ts.
 
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { ProbeError, type AnchorSet, type CheckContext } from '../../src/engine/types.js';
-import type { TlsVersion } from './facts.js';
 
 /** Where to connect and what to put in SNI (null for IP literals, which SNI must not carry). */
 export interface TlsEndpoint {
@@ -13,59 +12,31 @@ export interface TlsEndpoint {
   servername: string | null;
 }
 
-export type HandshakeProfile = 'main' | TlsVersion;
-
 // Anonymous suites are left out of the main offer: a server preferring them would send no
 // certificate, and the certificate is what this check is about.
 const MAIN_CIPHERS = 'ALL:!aNULL:@SECLEVEL=0';
-// Probes ask "does the server speak this version at all", so the client side is as permissive as
-// Node's OpenSSL allows; TLS 1.0/1.1 need SECLEVEL=0 to be offered at all.
-const PROFILE_CIPHERS: Record<TlsVersion, string> = {
-  TLSv1: 'DEFAULT@SECLEVEL=0',
-  'TLSv1.1': 'DEFAULT@SECLEVEL=0',
-  'TLSv1.2': MAIN_CIPHERS,
-  'TLSv1.3': 'DEFAULT:@SECLEVEL=0',
-};
 
-const versionContexts = new Map<TlsVersion, SecureContext>();
 const mainContexts = new WeakMap<AnchorSet, SecureContext>();
 
-function secureContextFor(profile: HandshakeProfile, anchors: AnchorSet): SecureContext {
-  if (profile === 'main') {
-    // The main connection's OpenSSL verdict is reported as a cross-check of our own path building,
-    // so it verifies against exactly the anchors we use.
-    let ctx = mainContexts.get(anchors);
-    if (!ctx) {
-      ctx = createSecureContext({
-        minVersion: 'TLSv1',
-        maxVersion: 'TLSv1.3',
-        ciphers: MAIN_CIPHERS,
-        ca: anchors.certificates.map((c) => c.toString()),
-      });
-      mainContexts.set(anchors, ctx);
-    }
-    return ctx;
-  }
-  let ctx = versionContexts.get(profile);
+function secureContextFor(anchors: AnchorSet): SecureContext {
+  // The main connection's OpenSSL verdict is reported as a cross-check of our own path building,
+  // so it verifies against exactly the anchors we use.
+  let ctx = mainContexts.get(anchors);
   if (!ctx) {
-    // No anchors at all: verification fails at once, and Node then skips its checkServerIdentity
-    // pass, which would translate the whole peer chain into JS objects on every probe.
-    ctx = createSecureContext({ minVersion: profile, maxVersion: profile, ciphers: PROFILE_CIPHERS[profile], ca: [] });
-    versionContexts.set(profile, ctx);
+    ctx = createSecureContext({
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.3',
+      ciphers: MAIN_CIPHERS,
+      ca: anchors.certificates.map((c) => c.toString()),
+    });
+    mainContexts.set(anchors, ctx);
   }
   return ctx;
 }
 
-/**
- * The handshake failed after TCP connected. `byServer` is true when the server answered with an alert
- * or hung up — the way servers refuse a protocol version — as opposed to a timeout.
- */
+/** The handshake failed after TCP connected. */
 export class HandshakeError extends ProbeError {
-  constructor(
-    kind: 'protocol' | 'connectivity' | 'timeout',
-    message: string,
-    readonly byServer: boolean,
-  ) {
+  constructor(kind: 'protocol' | 'connectivity' | 'timeout', message: string) {
     super(kind, message);
     this.name = 'HandshakeError';
   }
@@ -86,17 +57,12 @@ export interface TlsConnection {
   close(): void;
 }
 
-export async function openTls(
-  ctx: CheckContext,
-  ep: TlsEndpoint,
-  profile: HandshakeProfile,
-  opts: OpenOptions,
-): Promise<TlsConnection> {
-  const secureContext = secureContextFor(profile, ctx.trust.public);
+export async function openTls(ctx: CheckContext, ep: TlsEndpoint, opts: OpenOptions): Promise<TlsConnection> {
+  const secureContext = secureContextFor(ctx.trust.public);
   const raw = await ctx.dialer.connect({ address: ep.address, port: ep.port, timeoutMs: ctx.timeoutMs, signal: opts.signal });
   const deadline = new AbortController();
   const timer = setTimeout(
-    () => deadline.abort(new HandshakeError('timeout', `no ${label(profile)} handshake within ${ctx.timeoutMs} ms`, false)),
+    () => deadline.abort(new HandshakeError('timeout', `no TLS handshake within ${ctx.timeoutMs} ms`)),
     ctx.timeoutMs,
   );
   const onAbort = (): void => deadline.abort(abortReason(opts.signal));
@@ -159,9 +125,9 @@ export async function openTls(
         cleanup();
         resolve();
       };
-      const onError = (err: NodeJS.ErrnoException): void => fail(classify(err, profile));
+      const onError = (err: NodeJS.ErrnoException): void => fail(classify(err));
       const onClose = (): void =>
-        fail(new HandshakeError('connectivity', `server closed the connection during the ${label(profile)} handshake`, true));
+        fail(new HandshakeError('connectivity', 'server closed the connection during the TLS handshake'));
       const onDeadline = (): void => fail(abortReason(deadline.signal));
       const cleanup = (): void => {
         unshadow();
@@ -183,10 +149,6 @@ export async function openTls(
   return { socket, signal: deadline.signal, ocspResponse, close };
 }
 
-function label(profile: HandshakeProfile): string {
-  return profile === 'main' ? 'TLS' : profile;
-}
-
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;
@@ -196,15 +158,15 @@ function abortReason(signal: AbortSignal): Error {
 /** Errors OpenSSL raises for our own configuration rather than for anything the server did. */
 const LOCAL_ERRORS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_CIPHER_MATCH']);
 
-function classify(err: NodeJS.ErrnoException, profile: HandshakeProfile): ProbeError {
+function classify(err: NodeJS.ErrnoException): ProbeError {
   const code = err.code ?? '';
-  const what = `${label(profile)} handshake`;
+  const what = 'TLS handshake';
   if (LOCAL_ERRORS.has(code)) return new ProbeError('internal', `${what} could not be offered: ${err.message}`);
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') {
-    return new HandshakeError('connectivity', `${what}: server reset the connection (${code})`, true);
+    return new HandshakeError('connectivity', `${what}: server reset the connection (${code})`);
   }
-  if (code === 'ERR_TLS_DH_PARAM_SIZE') return new HandshakeError('protocol', `${what}: ${err.message}`, false);
-  return new HandshakeError('protocol', `${what} failed: ${opensslReason(err.message)}${code ? ` (${code})` : ''}`, true);
+  if (code === 'ERR_TLS_DH_PARAM_SIZE') return new HandshakeError('protocol', `${what}: ${err.message}`);
+  return new HandshakeError('protocol', `${what} failed: ${opensslReason(err.message)}${code ? ` (${code})` : ''}`);
 }
 
 /** "…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:file.c:1601:SSL alert number 70" → the reason text. */

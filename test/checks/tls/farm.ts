@@ -170,3 +170,26 @@ export async function serveRaw(opts: { host?: string; reply?: Buffer }): Promise
   const close = track(server);
   return { port: await listen(server, opts.host ?? '127.0.0.1'), close, servernames: [] };
 }
+
+/**
+ * A TCP server that waits for the client's first TLS record, remembers it, and lets the test answer
+ * with whatever bytes it likes (split records, odd alerts, SSLv2) or close.
+ */
+export async function serveScripted(opts: { host?: string; answer: (hello: Buffer, socket: net.Socket) => void }): Promise<Running & { hellos: Buffer[] }> {
+  const hellos: Buffer[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < 5 || buf.length < 5 + buf.readUInt16BE(3)) return;
+      socket.off('data', onData);
+      const hello = buf.subarray(0, 5 + buf.readUInt16BE(3));
+      hellos.push(hello);
+      opts.answer(hello, socket);
+    };
+    socket.on('data', onData);
+  });
+  const close = track(server);
+  return { port: await listen(server, opts.host ?? '127.0.0.1'), close, servernames: [], hellos };
+}
