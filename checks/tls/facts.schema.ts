@@ -33,7 +33,7 @@ const subAttempt = {
 const protocolProbe = object(
   {
     ...subAttempt,
-    accepted: { ...bool, description: 'A handshake limited to this version completed.' },
+    accepted: { ...bool, description: 'The server answered a ClientHello offering only this version with a ServerHello for it.' },
     cipher: { ...str, description: 'OpenSSL name of the suite negotiated in that handshake.' },
   },
   ['reason', 'accepted', 'cipher'],

@@ -17,7 +17,10 @@ export interface SubAttempt {
 }
 
 export interface ProtocolProbe extends SubAttempt {
-  /** True when a handshake limited to this version completed; false when the server refused it. */
+  /**
+   * True when the server answered a ClientHello offering only this version with a ServerHello for it
+   * (as testssl.sh, sslyze and nmap decide); false when it refused, chose another version or hung up.
+   */
   accepted?: boolean;
   cipher?: string;
 }
