@@ -93,9 +93,10 @@ export function buildClientHello(version: TlsVersion, servername: string | null)
     exts.push(ext(EXT_SERVER_NAME, cat(u16(name.length + 3), u8(0), u16(name.length), name)));
   }
   exts.push(t.before);
-  // Any 32 bytes are a valid X25519 public key (RFC 7748 §5), so the share needs no key generation.
-  // A server preferring another group answers with a HelloRetryRequest, which settles the question too.
-  if (tls13) exts.push(ext(EXT_KEY_SHARE, vec16(cat(u16(GROUP_X25519), u16(32), random(32)))));
+  // An empty key_share (allowed by RFC 8446 §4.2.8) makes a TLS 1.3 server answer with a
+  // HelloRetryRequest naming its group: that settles the version without the server computing a key
+  // exchange or signing anything, so the probe costs an agency's server almost nothing.
+  if (tls13) exts.push(ext(EXT_KEY_SHARE, vec16(Buffer.alloc(0))));
   exts.push(t.after);
 
   // legacy_session_id: TLS 1.3 clients send 32 bytes for middlebox compatibility (RFC 8446 §D.4).
