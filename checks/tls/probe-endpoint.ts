@@ -62,7 +62,9 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       for (const v of ['TLSv1.2', 'TLSv1.3'] as const) {
         if (v !== negotiatedVersion) late[v] = probeVersionHello(ctx, ep, v, side.signal);
       }
-      // Everything read from the main socket is taken before the HTTP exchange may close it.
+      // Everything read from the main socket is taken before the HTTP exchange may close it, and the
+      // key exchange before the peer chain: on Node 22 reading the chain empties getEphemeralKeyInfo().
+      const negotiated = negotiatedFacts(main.socket, negotiatedVersion);
       const sent = chainAsSent(main.socket);
       const leafCert = sent[0];
       if (!leafCert) throw new ProbeError('protocol', 'server sent no certificate');
@@ -72,7 +74,6 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       } catch (err) {
         throw new ProbeError('protocol', `server certificate is unreadable: ${(err as Error).message}`);
       }
-      const negotiated = negotiatedFacts(main.socket, negotiatedVersion);
       const authorizationError = main.socket.authorized ? null : String(main.socket.authorizationError ?? 'unknown');
       const stapled = main.ocspResponse;
 
@@ -141,8 +142,10 @@ function negotiatedFacts(socket: TLSSocket, protocol: TlsVersion): NegotiatedFac
     protocol,
     cipher: cipher.name,
     cipherStandard: cipher.standardName ?? null,
-    // TLS 1.3 has only ephemeral key exchange; before it only (EC)DHE suites have it.
-    forwardSecrecy: protocol === 'TLSv1.3' || ephemeralKey?.type === 'ECDH' || ephemeralKey?.type === 'DH',
+    // TLS 1.3 has only ephemeral key exchange; before it only (EC)DHE suites have it. The suite name
+    // decides when the runtime reports no key-exchange details.
+    forwardSecrecy:
+      protocol === 'TLSv1.3' || ephemeralKey?.type === 'ECDH' || ephemeralKey?.type === 'DH' || /^(ECDHE|DHE|EDH)-/.test(cipher.name),
     ephemeralKey,
   };
 }

@@ -51,6 +51,8 @@ export function handshake(peer: Peer, opts: tls.ConnectionOptions & { timeoutMs?
       ocsp = response?.length ? response : null;
     });
     socket.on('secureConnect', () => {
+      // Before the chain: on Node 22 reading the peer chain empties the key-exchange details.
+      const ephemeral = socket.getEphemeralKeyInfo();
       const chain: X509Certificate[] = [];
       let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
       const seen = new Set<string>();
@@ -68,7 +70,7 @@ export function handshake(peer: Peer, opts: tls.ConnectionOptions & { timeoutMs?
         authorized: socket.authorized,
         authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
         ocsp,
-        ephemeral: socket.getEphemeralKeyInfo(),
+        ephemeral,
         leaf,
         chain,
       });

@@ -26,7 +26,9 @@ Always exits 0 when both reports can be read (2 when one cannot): to gate CI on 
       import('../../policy/baseline.js'),
       import('../../report/diff.js'),
     ]);
-    const [oldReport, newReport] = await Promise.all([loadRecordedReport(args.old, 'OLD'), loadRecordedReport(args.new, 'NEW')]);
+    // One after the other, so when both are bad the error names OLD first, every time.
+    const oldReport = await loadRecordedReport(args.old, 'OLD');
+    const newReport = await loadRecordedReport(args.new, 'NEW');
     const diff = diffReports(oldReport, newReport);
     const text = flags.json ? diffToJson(diff) : diffToTable(diff, this.lang);
     await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
