@@ -5,7 +5,8 @@
 
 import { setMaxListeners } from 'node:events';
 import { spawn } from 'node:child_process';
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
 import type { AddressFacts, ParityFacts, ParityHostFacts } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
@@ -109,11 +110,19 @@ function runNmap(command: string, args: string[], signal: AbortSignal, timeoutMs
   });
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  isArray: (name) => ['host', 'port', 'address'].includes(name),
-});
+let parser: XMLParser | undefined;
+/** Loaded on first use: most scans never run nmap, and the parser costs start-up time. */
+function xmlParser(): XMLParser {
+  if (!parser) {
+    const { XMLParser: Parser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+    parser = new Parser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      isArray: (name) => ['host', 'port', 'address'].includes(name),
+    });
+  }
+  return parser;
+}
 
 interface NmapPort {
   '@_portid'?: string;
@@ -130,7 +139,7 @@ interface NmapDoc {
 
 /** Open TCP ports of `address` in nmap's XML output. */
 export function parseNmapXml(xml: string, address: string): { open: Set<number>; version: string | null } {
-  const doc = parser.parse(xml) as NmapDoc;
+  const doc = xmlParser().parse(xml) as NmapDoc;
   const run = doc.nmaprun;
   if (!run) throw new ProbeError('protocol', 'nmap produced no XML report');
   const open = new Set<number>();
