@@ -79,6 +79,10 @@ export async function queryUdp(sender: DatagramSender, q: WireQuery): Promise<Wi
   const id = Math.floor(Math.random() * 0xffff);
   const payload = packet.encode(queryPacket(q.name, q.type, id));
   const reply = await sender.exchange({ address: q.address, port: q.port, payload, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
+  return decodeReply(reply, id, 'udp');
+}
+
+function decodeReply(reply: Buffer, id: number, transport: 'udp' | 'tcp'): WireReply {
   let decoded: packet.DecodedPacket;
   try {
     decoded = packet.decode(reply);
@@ -86,7 +90,7 @@ export async function queryUdp(sender: DatagramSender, q: WireQuery): Promise<Wi
     throw new ProbeError('protocol', 'reply is not a DNS message');
   }
   if (decoded.id !== id) throw new ProbeError('protocol', 'reply does not match the query id');
-  return describeReply(decoded, 'udp');
+  return describeReply(decoded, transport);
 }
 
 /** One query over TCP (RFC 7766: two-byte length prefix). */
@@ -116,14 +120,7 @@ export async function queryTcp(dialer: Dialer, q: WireQuery): Promise<WireReply>
       socket.once('close', onClose);
       socket.write(packet.streamEncode(queryPacket(q.name, q.type, id)));
     });
-    let decoded: packet.DecodedPacket;
-    try {
-      decoded = packet.decode(reply);
-    } catch {
-      throw new ProbeError('protocol', 'reply is not a DNS message');
-    }
-    if (decoded.id !== id) throw new ProbeError('protocol', 'reply does not match the query id');
-    return describeReply(decoded, 'tcp');
+    return decodeReply(reply, id, 'tcp');
   } finally {
     socket.destroy();
   }

@@ -1,12 +1,10 @@
 // Many identical "good" endpoints for the benchmark: one certificate (a wildcard) and one OCSP
 // response shared by every server, so starting hundreds costs little more than listening.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type net from 'node:net';
 import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from './pki.js';
-import { BASELINE_CIPHERS, SocketTracker, closeAll, createHttpsEndpoint, listen } from './servers.js';
+import { BASELINE_CIPHERS, createHttpsEndpoint, farmLifecycle, listen } from './servers.js';
 import type { FarmEndpoint, FarmScenario } from './farm.js';
 
 export const BENCH_DOMAIN = 'bench.farm.test';
@@ -38,17 +36,7 @@ export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Pr
   if (!Number.isInteger(n) || n < 1) throw new Error(`startPlainFarm needs a positive endpoint count, got ${n}`);
   const address = opts.address ?? '127.0.0.1';
   const now = (opts.now ?? new Date()).getTime();
-  const tracker = new SocketTracker();
-  const servers: net.Server[] = [];
-  const ownTmp = opts.tmpDir === undefined;
-  const dir = opts.tmpDir ?? (await mkdtemp(join(tmpdir(), 'govscan-bench-farm-')));
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await closeAll(servers, tracker);
-    if (ownTmp) await rm(dir, { recursive: true, force: true });
-  };
+  const { tracker, servers, dir, close } = await farmLifecycle('govscan-bench-farm-', opts.tmpDir);
 
   try {
     await warmKeys([

@@ -3,8 +3,7 @@
 // beyond a scenario's expectedRules has a false positive.
 
 import net from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOcspResponse, issueCertificate, issueChain, warmKeys, type CertSpec, type IssuedCert, type KeySpec } from './pki.js';
 import {
@@ -12,9 +11,8 @@ import {
   ECDHE_AEAD,
   ECDHE_CBC,
   RSA_KX,
-  SocketTracker,
   TLS13_SUITES,
-  closeAll,
+  farmLifecycle,
   createHttpsEndpoint,
   garbageBytes,
   listen,
@@ -299,17 +297,7 @@ export async function startFarm(opts: StartFarmOptions = {}): Promise<Farm> {
     return found;
   });
 
-  const tracker = new SocketTracker();
-  const servers: net.Server[] = [];
-  const ownTmp = opts.tmpDir === undefined;
-  const dir = opts.tmpDir ?? (await mkdtemp(join(tmpdir(), 'govscan-farm-')));
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await closeAll(servers, tracker);
-    if (ownTmp) await rm(dir, { recursive: true, force: true });
-  };
+  const { tracker, servers, dir, close } = await farmLifecycle('govscan-farm-', opts.tmpDir);
 
   try {
     const [repo] = await Promise.all([startRepository(address, tracker), warmKeys(farmKeys())]);

@@ -4,6 +4,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chainPem, type IssuedCert } from './pki.js';
 
 export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
@@ -121,4 +124,31 @@ export function garbageBytes(length = 1024): Buffer {
   }
   out[0] = 0x47;
   return out;
+}
+
+/** The servers of one farm, its temp folder, and a close() that is safe to call twice. */
+export interface FarmLifecycle {
+  tracker: SocketTracker;
+  servers: net.Server[];
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function farmLifecycle(prefix: string, tmpDir: string | undefined): Promise<FarmLifecycle> {
+  const tracker = new SocketTracker();
+  const servers: net.Server[] = [];
+  const dir = tmpDir ?? (await mkdtemp(join(tmpdir(), prefix)));
+  let closed = false;
+  return {
+    tracker,
+    servers,
+    dir,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await closeAll(servers, tracker);
+      // A folder the caller handed in is the caller's to remove.
+      if (tmpDir === undefined) await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
