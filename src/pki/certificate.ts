@@ -87,7 +87,8 @@ export function factsOf(cert: ParsedCert, now: Date): CertificateFacts {
   // A copy: facts travel on to evaluators and reporters, which must not be able to alter the cache.
   return {
     ...structuredClone(base),
-    daysToExpiry: Math.floor((notAfter - t) / DAY_MS),
+    // Whole days, rounded toward zero: 19.9 days left is 19, and 2.01 days past expiry is -2, not -3.
+    daysToExpiry: Math.trunc((notAfter - t) / DAY_MS),
     expired: t > notAfter,
     notYetValid: t < notBefore,
   };

@@ -13,7 +13,7 @@ export interface CertificateFacts {
   sans: { dns: string[]; ip: string[] };
   notBefore: string;
   notAfter: string;
-  /** Whole days from observation to notAfter, negative once expired (floor). */
+  /** Whole days from observation to notAfter, rounded toward zero; negative once expired. */
   daysToExpiry: number;
   /** Whole days from notBefore to notAfter. */
   lifetimeDays: number;
