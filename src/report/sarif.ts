@@ -16,7 +16,9 @@ import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Se
 import { format } from '../i18n/index.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { findingText, hostPort, oneLine, pick } from './text.js';
+import { findingText, hostPort, oneLine, pascalCase, pick, slugify } from './text.js';
+
+export { pascalCase, slugify } from './text.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 export const GOVSCAN_INFORMATION_URI = 'https://github.com/govscan/govscan';
@@ -372,15 +374,6 @@ function notify(run: Run, text: string): void {
   invocation.toolExecutionNotifications = [...(invocation.toolExecutionNotifications ?? []), note];
 }
 
-/** `VN-IPV6-WEB-AAAA` → `VnIpv6WebAaaa`: SARIF wants a readable identifier distinct from the opaque id. */
-export function pascalCase(id: string): string {
-  return id
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())
-    .join('');
-}
-
 /**
  * The agency part of automationDetails.id as an ASCII slug: GitHub derives the analysis category
  * from the id up to its last `/`, so a `/` inside an agency name would split it, and diacritics make
@@ -391,16 +384,6 @@ function agencySlug(report: Report): string {
   const name = report.run.agency ?? (agencies.size === 1 ? [...agencies][0] : undefined);
   if (!name) return 'adhoc';
   return slugify(name) || 'agency';
-}
-
-export function slugify(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
 }
 
 function escapeMarkdown(text: string): string {
