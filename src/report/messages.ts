@@ -58,3 +58,15 @@ export const sarifMessages = defineMessages({
     vi: 'Đã bỏ {count} chính sách ({ids}): GitHub code scanning từ chối tệp có hơn {max} lượt chạy.',
   },
 });
+
+/** Labels for waivers and baselines in the table. */
+export const gatingMessages = defineMessages({
+  baselined: { en: '[in baseline]', vi: '[có trong đường cơ sở]' },
+  waivedBy: { en: 'waiver {id}, until {expires}', vi: 'miễn trừ {id}, đến hết {expires}' },
+  waiversHeading: { en: 'Waivers ({file}):', vi: 'Miễn trừ ({file}):' },
+  waiverActive: { en: 'until {expires}', vi: 'đến hết {expires}' },
+  waiverExpired: { en: 'EXPIRED on {expires}', vi: 'ĐÃ HẾT HẠN ngày {expires}' },
+  waiverApprover: { en: 'approved by {approver}', vi: 'người phê duyệt: {approver}' },
+  waiverCounts: { en: '{waived} waived, {expired} no longer waived', vi: '{waived} được miễn trừ, {expired} không còn được miễn trừ' },
+  baselinedCount: { en: '{n} in baseline', vi: '{n} có trong đường cơ sở' },
+});

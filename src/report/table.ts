@@ -2,8 +2,8 @@
 // line. Never wraps: long messages stay on one line so grep and copy-paste keep working.
 
 import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
-import { outcomeTags, severityLabels, tableMessages as m } from './messages.js';
+import { format } from '../i18n/index.js';
+import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, oneLine } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
@@ -35,18 +35,6 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   info: ANSI.dim,
 };
 
-// Labels for waivers and baselines, kept here rather than in messages.ts while the other reporters
-// are being written against that file.
-const gating = defineMessages({
-  baselined: { en: '[in baseline]', vi: '[có trong đường cơ sở]' },
-  waivedBy: { en: 'waiver {id}, until {expires}', vi: 'miễn trừ {id}, đến hết {expires}' },
-  waiversHeading: { en: 'Waivers ({file}):', vi: 'Miễn trừ ({file}):' },
-  waiverActive: { en: 'until {expires}', vi: 'đến hết {expires}' },
-  waiverExpired: { en: 'EXPIRED on {expires}', vi: 'ĐÃ HẾT HẠN ngày {expires}' },
-  waiverApprover: { en: 'approved by {approver}', vi: 'người phê duyệt: {approver}' },
-  waiverCounts: { en: '{waived} waived, {expired} no longer waived', vi: '{waived} được miễn trừ, {expired} không còn được miễn trừ' },
-  baselinedCount: { en: '{n} in baseline', vi: '{n} có trong đường cơ sở' },
-});
 
 interface Row {
   tag: string;
@@ -115,23 +103,23 @@ export function summaryLine(
     n(m.notApplicableCount, s.findings['not-applicable']),
   ];
   if (s.findings.waived > 0) parts.push(n(m.waivedCount, s.findings.waived));
-  if (s.baselined) parts.push(n(gating.baselinedCount, s.baselined));
+  if (s.baselined) parts.push(n(gatingMessages.baselinedCount, s.baselined));
   return parts.join(' · ');
 }
 
 /** Each waiver once, with what it did in this run: the justification is read here, not per finding. */
 function waiverLines(report: Report, lang: Lang, paint: (code: string, text: string) => string): string[] {
   const waivers = report.waivers ?? [];
-  const lines = [paint(ANSI.bold, format(gating.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' }))];
+  const lines = [paint(ANSI.bold, format(gatingMessages.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' }))];
   for (const w of waivers) {
     const status = w.expired
-      ? paint(ANSI.red, format(gating.waiverExpired[lang], { expires: w.expires }))
-      : format(gating.waiverActive[lang], { expires: w.expires });
+      ? paint(ANSI.red, format(gatingMessages.waiverExpired[lang], { expires: w.expires }))
+      : format(gatingMessages.waiverActive[lang], { expires: w.expires });
     const parts = [
       `${w.id}  ${w.rule}  ${w.target}`,
       status,
-      format(gating.waiverApprover[lang], { approver: oneLine(w.approver) }),
-      format(gating.waiverCounts[lang], { waived: w.waived, expired: w.expiredMatches }),
+      format(gatingMessages.waiverApprover[lang], { approver: oneLine(w.approver) }),
+      format(gatingMessages.waiverCounts[lang], { waived: w.waived, expired: w.expiredMatches }),
     ];
     lines.push(`  ${parts.join(' · ')}`, `    ${oneLine(w.justification)}`);
   }
@@ -169,11 +157,11 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
     tag: severityLabels[f.severity][lang].toLocaleUpperCase(lang),
     tagColor: f.baselined ? ANSI.dim : SEVERITY_COLOR[f.severity],
     ruleId: f.ruleId,
-    text: findingText(f, target, lang) + (f.baselined ? ` ${gating.baselined[lang]}` : ''),
+    text: findingText(f, target, lang) + (f.baselined ? ` ${gatingMessages.baselined[lang]}` : ''),
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
     // The waiver's justification is printed once in the waivers section; the row only names it.
-    const note = f.waiver ? format(gating.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : f.reason;
+    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : f.reason;
     const reason = note ? ` — ${oneLine(note)}` : '';
     rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: f.ruleId, text: findingText(f, target, lang) + reason });
   }
