@@ -3,6 +3,8 @@
 
 import ChecksList from './checks/list.js';
 import Demo from './demo.js';
+import EvidenceInit from './evidence/init.js';
+import EvidenceVerify from './evidence/verify.js';
 import PolicyList from './policy/list.js';
 import PolicyShow from './policy/show.js';
 import PolicyValidate from './policy/validate.js';
@@ -15,6 +17,8 @@ export const COMMANDS = {
   scan: Scan,
   demo: Demo,
   'checks:list': ChecksList,
+  'evidence:init': EvidenceInit,
+  'evidence:verify': EvidenceVerify,
   'policy:list': PolicyList,
   'policy:show': PolicyShow,
   'policy:validate': PolicyValidate,

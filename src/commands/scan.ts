@@ -65,6 +65,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       description: 'Does the scanning host have IPv6? auto: a global IPv6 address on an interface (or --lab); without it IPv6 reachability is not tested',
     })(),
     nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
+    'legal-basis': Flags.option({
+      options: ['nd85-2016', 'nd331-2026'] as const,
+      description: 'Security-level regime for systems with evidence: (default: the inventory\'s legalBasis, else the pack in effect by date; printed)',
+    })(),
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -101,9 +105,17 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         portMap: flags['port-map'] ?? [],
         ipv6Connectivity: flags['ipv6-connectivity'],
         nmap: flags.nmap,
+        ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
+        ...(now ? { now: now() } : {}),
       },
       { timeoutMs },
     );
+    // Only runs that judge security-level evidence need to say which regime they judged by.
+    if (prepared.legalBasis && !flags.quiet && prepared.targets.some((t) => t.kind === 'system')) {
+      const { EVIDENCE_MESSAGES: E } = await import('../evidence/messages.js');
+      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
+      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
+    }
     if (prepared.waivers) {
       const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
       for (const w of waiversWithUnknownRules(prepared.waivers.waivers, ruleIds)) {

@@ -1,6 +1,7 @@
 // Loading an agency inventory (DESIGN §3). Every target keeps the file and line it was declared on.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import schema from './inventory.schema.json' with { type: 'json' };
 import { InputError } from './errors.js';
 import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
@@ -41,7 +42,27 @@ export async function loadInventory(file: string): Promise<Inventory> {
   } catch (err) {
     throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return parseInventory(text, file);
+  const inventory = parseInventory(text, file);
+  await checkEvidenceManifests(inventory);
+  return inventory;
+}
+
+/**
+ * A malformed evidence manifest is bad input like a malformed inventory: exit 2 with its file:line
+ * before any probe runs. A manifest that does not exist yet is a finding (SECLEVEL-NOT-DECLARED), not
+ * an input error.
+ */
+async function checkEvidenceManifests(inventory: Inventory): Promise<void> {
+  const files = inventory.systems.flatMap((s) => (s.evidence ? [resolve(dirname(inventory.file), s.evidence)] : []));
+  if (!files.length) return;
+  const { loadManifest } = await import('../evidence/manifest.js');
+  for (const file of files) {
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (exists) await loadManifest(file);
+  }
 }
 
 export function parseInventory(text: string, file: string): Inventory {
@@ -59,6 +80,8 @@ export function parseInventory(text: string, file: string): Inventory {
   const ids = new Map<string, number>();
   const targets: Target[] = [];
   const domains: Target[] = [];
+  // Systems with an evidence manifest are targets of their own: the security-level and 4-layer checks read them.
+  const systems: Target[] = [];
   value.systems.forEach((sys, i) => {
     const prev = ids.get(sys.id);
     if (prev !== undefined) {
@@ -81,6 +104,20 @@ export function parseInventory(text: string, file: string): Inventory {
         domainTarget(sys.domain, { system, ...(value.agency !== undefined ? { agency: value.agency } : {}), source: { file, line: pos.line, column: pos.col } }),
       );
     }
+    if (sys.evidence !== undefined) {
+      const pos = locate(['systems', i, 'evidence']);
+      systems.push({
+        key: `system://${sys.id}`,
+        kind: 'system',
+        scheme: 'evidence',
+        host: sys.id,
+        port: 0,
+        path: sys.evidence,
+        system,
+        ...(value.agency !== undefined ? { agency: value.agency } : {}),
+        source: { file, line: pos.line, column: pos.col },
+      });
+    }
     (sys.endpoints ?? []).forEach((endpoint, j) => {
       const pos = locate(['systems', i, 'endpoints', j]);
       const parsed = parseTarget(endpoint, {
@@ -92,7 +129,7 @@ export function parseInventory(text: string, file: string): Inventory {
       targets.push(parsed.target);
     });
   });
-  targets.push(...domains);
+  targets.push(...domains, ...systems);
   return {
     file,
     ...(value.agency !== undefined ? { agency: value.agency } : {}),

@@ -2,6 +2,8 @@
 // hangs, throws or crashes becomes an error attempt; it never stalls or kills the other targets.
 
 import { setMaxListeners } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from './types.js';
 
 export interface RunOptions {
@@ -23,6 +25,8 @@ export async function runTargets(targets: readonly Target[], checks: readonly Ch
   // Every running target listens on the run's signal; that is expected, not a leak.
   if (opts.signal) setMaxListeners(opts.concurrency + 16, opts.signal);
   let next = 0;
+  let done = 0;
+  const collect = targets.length >= LONG_SCAN ? fullCollector() : null;
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const target = targets[next++];
@@ -30,10 +34,42 @@ export async function runTargets(targets: readonly Target[], checks: readonly Ch
       opts.onTargetStart?.(target);
       const attempts = await probeTarget(target, checks, opts);
       opts.onTargetDone?.(target, attempts);
+      if (collect && ++done % COLLECT_EVERY === 0) collect();
     }
   };
   const pool = Math.max(1, Math.min(opts.concurrency, targets.length));
   await Promise.all(Array.from({ length: pool }, worker));
+}
+
+/**
+ * Targets between full garbage collections in a long scan. A target's connections, certificates and
+ * facts are garbage once it is judged, but they live long enough (a few round trips, with 32 targets
+ * in flight) to be promoted to V8's old space, and much of their weight is OpenSSL memory V8 does not
+ * count (peer X509 objects, SSL state). V8 therefore kept growing the old space rather than
+ * collecting it: a 10,000-target scan held ~26 MB live but peaked near 300 MB RSS. A full collection
+ * every 256 targets (~20–60 ms each, a few per cent of the CPU time) keeps the peak under 200 MB.
+ * Short scans end before the garbage matters, so they are left to V8.
+ */
+const COLLECT_EVERY = 256;
+const LONG_SCAN = 1000;
+
+let collector: (() => void) | null | undefined;
+
+/** V8's full collection, or null where it cannot be had (the flag is refused by a future V8). */
+function fullCollector(): (() => void) | null {
+  if (collector !== undefined) return collector;
+  collector = null;
+  try {
+    const exposed: unknown = (globalThis as { gc?: unknown }).gc;
+    if (typeof exposed === 'function') return (collector = exposed as () => void);
+    // The flag only takes effect for contexts created after it is set, hence the fresh context.
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    if (typeof gc === 'function') collector = gc as () => void;
+  } catch {
+    collector = null;
+  }
+  return collector;
 }
 
 export async function probeTarget(target: Target, checks: readonly Check[], opts: RunOptions): Promise<Attempt[]> {

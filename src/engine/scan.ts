@@ -18,6 +18,7 @@ import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPo
 import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
+import { isRegimePack, legalBasisOfPack, type LegalBasisChoice } from '../evidence/legal-basis.js';
 
 export interface ScanRequest extends NetworkRequest {
   targets: string[];
@@ -32,6 +33,10 @@ export interface ScanRequest extends NetworkRequest {
   waivers?: string;
   /** Earlier JSON or SARIF report whose findings do not count toward failOn (--baseline). */
   baseline?: string;
+  /** Security-level regime (--legal-basis); else the inventory's, else by the packs' effective dates. */
+  legalBasis?: string;
+  /** The run's date, for the default legal basis. */
+  now?: Date;
 }
 
 export interface PreparedScan {
@@ -47,6 +52,8 @@ export interface PreparedScan {
   failOn: Severity | 'none';
   waivers: WaiverSet | null;
   baseline: Baseline | null;
+  /** The security-level regime judged by; null when no regime pack is loaded. */
+  legalBasis?: LegalBasisChoice | null;
 }
 
 /** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
@@ -66,7 +73,13 @@ export async function prepareScan(
   if (!targets.length) {
     throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
   }
-  const policies = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS });
+  const basis = req.legalBasis ?? inventory?.legalBasis;
+  const policies = await loadPolicySelection(req.policies, {
+    knownChecks: KNOWN_CHECKS,
+    ...(basis !== undefined ? { legalBasis: basis, chosenBy: req.legalBasis !== undefined ? 'flag' : 'inventory' } : {}),
+    ...(req.now ? { now: req.now } : {}),
+  });
+  const legalBasis = legalBasisOf(policies, basis, req.legalBasis !== undefined);
   const needed = new Set(policies.flatMap((p) => p.rules.map((r) => r.check)));
   const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
   // A malformed waiver file or baseline is bad input like a bad policy: it stops the run here.
@@ -86,7 +99,16 @@ export async function prepareScan(
     failOn: req.failOn,
     waivers,
     baseline,
+    legalBasis,
   };
+}
+
+/** How the loaded regime pack (if any) was chosen, for the report and the command's notice. */
+function legalBasisOf(policies: readonly LoadedPolicy[], requested: string | undefined, byFlag: boolean): LegalBasisChoice | null {
+  const pack = policies.find((p) => isRegimePack(p.id));
+  const id = pack ? legalBasisOfPack(pack.id) : undefined;
+  if (!pack || !id) return null;
+  return { id, policy: pack.id, chosenBy: requested === id ? (byFlag ? 'flag' : 'inventory') : requested === undefined ? 'dates' : 'policy' };
 }
 
 export interface ExecuteOptions {
@@ -163,6 +185,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       failOn: scan.failOn,
       ...(scan.waivers ? { waivers: scan.waivers.file } : {}),
       ...(scan.baseline ? { baseline: scan.baseline.file } : {}),
+      ...(scan.legalBasis ? { legalBasis: scan.legalBasis } : {}),
     },
     policies: policyRefs(scan.policies),
     rules: describeRules(scan.policies),

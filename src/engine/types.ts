@@ -29,7 +29,10 @@ export interface SystemRef {
   domain?: string;
   /** What the system is (portal, online-public-service…): policies may weigh portals first. */
   kind?: string;
+  /** Evidence manifest (security-level record and 4-layer evidence), relative to the inventory. */
   evidence?: string;
+  /** `evidence` is already a path from the working directory (evidence verify FILE), not from the inventory. */
+  evidenceResolved?: boolean;
 }
 
 export type TargetKind = 'web' | 'host' | 'domain' | 'system';
@@ -39,7 +42,7 @@ export interface Target {
   key: string;
   kind: TargetKind;
   /** What is spoken on top of TLS: https for web targets, tls for a bare host:port; dns for a domain. */
-  scheme: 'https' | 'tls' | 'dns';
+  scheme: 'https' | 'tls' | 'dns' | 'evidence';
   host: string;
   port: number;
   /** Path for the HTTP request of web targets (default `/`). */
@@ -261,6 +264,8 @@ export interface Report {
     waivers?: string;
     /** The --baseline report, when given. */
     baseline?: string;
+    /** Security-level regime the run judged by (e.g. nd331-2026) and how it was chosen. */
+    legalBasis?: { id: string; policy: string; chosenBy: 'flag' | 'inventory' | 'policy' | 'dates' };
   };
   policies: PolicyRef[];
   rules: RuleDescriptor[];

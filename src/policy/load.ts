@@ -6,8 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../engine/errors.js';
 import type { Localized, Severity } from '../engine/types.js';
 import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
-import { compile, type CompiledExpr } from './cel.js';
+import { compile, compileLazily, type CompiledExpr } from './cel.js';
 import { validateSchema } from './schema.js';
+import { isRegimePack } from '../evidence/legal-basis.js';
 import { placeholders } from './template.js';
 import type { LoadOptions, LoadedPolicy, LoadedRule, PolicyDocument, RuleDocument } from './types.js';
 
@@ -20,12 +21,46 @@ export interface PolicyCheckResult {
 export function checkPolicyText(text: string, file: string, opts: LoadOptions, builtin = false): PolicyCheckResult {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return { policy: null, errors: parsed.errors };
+  const source = yamlLocator(parsed.source);
   // Built-in packs ship with the tool and a test validates each against the schema, so every run
   // need not pay ~50 ms to compile it; packs from users are always validated.
-  if (builtin) return buildPolicy(parsed.value as PolicyDocument, parsed.source, opts, builtin);
+  if (builtin) return buildPolicy(parsed.value as PolicyDocument, source, opts, builtin);
   const schema = validateSchema(parsed.value, parsed.source);
   if (!schema.ok) return { policy: null, errors: schema.errors };
-  return buildPolicy(schema.doc, parsed.source, opts, builtin);
+  return buildPolicy(schema.doc, source, opts, builtin);
+}
+
+/**
+ * A built-in pack from the build-time cache (builtin-cache.ts): the document as parsed and the
+ * position of each rule id. The build only caches packs that passed every check, CEL included, so
+ * expressions are compiled when first evaluated rather than all at start-up. Null when anything
+ * fails here (say, a check the registry no longer knows): the caller then loads the YAML itself, which
+ * reports the problem at its exact position.
+ */
+export function policyFromCache(doc: PolicyDocument, ruleIds: readonly { line: number; col: number }[], file: string, opts: LoadOptions): LoadedPolicy | null {
+  if (ruleIds.length !== doc.spec.rules.length) return null;
+  const locator: PackLocator = {
+    file,
+    position: (path) => (path.length === 4 && path[2] !== undefined && typeof path[2] === 'number' ? (ruleIds[path[2]] ?? { line: 1, col: 1 }) : { line: 1, col: 1 }),
+    errorAt: (_path, detail) => new InputError(file, null, null, detail),
+  };
+  const result = buildPolicy(doc, locator, opts, true, true);
+  return result.errors.length ? null : result.policy;
+}
+
+/** Where buildPolicy's complaints point: YAML nodes, or the positions recorded in the cache. */
+interface PackLocator {
+  file: string;
+  position(path: readonly PathSegment[]): { line: number; col: number };
+  errorAt(path: readonly PathSegment[], detail: string, key?: boolean): InputError;
+}
+
+function yamlLocator(source: YamlSource): PackLocator {
+  return {
+    file: source.file,
+    position: (path) => positionOf(source, nodeAt(source, path)),
+    errorAt: (path, detail, key) => errorAt(source, path, detail, key),
+  };
 }
 
 export function loadPolicyText(text: string, file: string, opts: LoadOptions): LoadedPolicy {
@@ -106,16 +141,20 @@ export async function validatePolicyFiles(paths: readonly string[], opts: LoadOp
   const results = await Promise.all(paths.map((p) => checkPolicyFile(p, opts)));
   const errors = results.flatMap((r) => r.errors);
   const loaded = results.flatMap((r) => (r.policy ? [r.policy] : []));
-  return [...errors, ...crossPackErrors(loaded)];
+  // Legal-basis packs (vn-nd85-2016, vn-nd331-2026) are alternatives sharing rule ids: each is checked with the rest, not with the other.
+  const regimes = loaded.filter((p) => isRegimePack(p.id));
+  const runs = regimes.length > 1 ? regimes.map((r) => loaded.filter((p) => !isRegimePack(p.id) || p === r)) : [loaded];
+  const cross = runs.flatMap((set) => crossPackErrors(set));
+  return [...errors, ...cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i)];
 }
 
-function buildPolicy(doc: PolicyDocument, source: YamlSource, opts: LoadOptions, builtin: boolean): PolicyCheckResult {
+function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions, builtin: boolean, lazyCel = false): PolicyCheckResult {
   const errors: InputError[] = [];
   const params = doc.spec.params ?? {};
   const declared = new Set(Object.keys(params));
   const effective = doc.metadata.effective ?? {};
   if (effective.from && effective.to && effective.to < effective.from) {
-    errors.push(errorAt(source, ['metadata', 'effective', 'to'], `metadata.effective.to: ${effective.to} is before from ${effective.from}`));
+    errors.push(source.errorAt(['metadata', 'effective', 'to'], `metadata.effective.to: ${effective.to} is before from ${effective.from}`));
   }
 
   const firstLine = new Map<string, number>();
@@ -123,9 +162,9 @@ function buildPolicy(doc: PolicyDocument, source: YamlSource, opts: LoadOptions,
   doc.spec.rules.forEach((raw, i) => {
     const base: PathSegment[] = ['spec', 'rules', i];
     const fail = (field: PathSegment[], detail: string, key = false): void => {
-      errors.push(errorAt(source, [...base, ...field], `rule ${raw.id}: ${detail}`, key));
+      errors.push(source.errorAt([...base, ...field], `rule ${raw.id}: ${detail}`, key));
     };
-    const idPos = positionOf(source, nodeAt(source, [...base, 'id']));
+    const idPos = source.position([...base, 'id']);
     const seen = firstLine.get(raw.id);
     if (seen !== undefined) fail(['id'], `duplicate rule id (first defined at line ${seen})`);
     else firstLine.set(raw.id, idPos.line);
@@ -136,6 +175,7 @@ function buildPolicy(doc: PolicyDocument, source: YamlSource, opts: LoadOptions,
     }
 
     const cel = (field: PathSegment[], text: string, label: string): CompiledExpr | null => {
+      if (lazyCel) return compileLazily(text, declared);
       const result = compile(text, declared);
       if (result.ok) return result.expr;
       fail(field, `invalid CEL in ${label}: ${result.message}`);

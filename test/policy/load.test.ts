@@ -31,7 +31,7 @@ describe('loading a malformed pack', () => {
     ['yaml-syntax.yaml', 'yaml-syntax.yaml:12:1: YAML syntax error: Sequence item without - indicator'],
     ['bad-severity.yaml', 'bad-severity.yaml:12:17: rule TEST-SEVERITY: severity: must be one of critical, high, medium, low, info (got "urgent")'],
     ['bad-cel.yaml', 'bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)'],
-    ['unknown-check.yaml', 'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, tls.endpoint)'],
+    ['unknown-check.yaml', 'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)'],
     ['duplicate-id.yaml', 'duplicate-id.yaml:18:11: rule TEST-TWICE: duplicate rule id (first defined at line 10)'],
     ['missing-vi.yaml', 'missing-vi.yaml:13:14: rule TEST-NO-VI: title: missing Vietnamese (vi) text'],
   ])('%s', async (file, expected) => {
@@ -97,7 +97,7 @@ describe('validatePolicyFiles reports every problem', () => {
     const errors = await validatePolicyFiles([`${dir}/bad-cel.yaml`, `${dir}/minimal.yaml`, `${dir}/unknown-check.yaml`, `${dir}/minimal.yaml`], KNOWN);
     expect(errors.map((e) => e.message)).toEqual([
       `${dir}/bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)`,
-      `${dir}/unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, tls.endpoint)`,
+      `${dir}/unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)`,
       `${dir}/minimal.yaml: policy "test-minimal" is also loaded from ${dir}/minimal.yaml`,
     ]);
     expect(await validatePolicyFiles([`${dir}/minimal.yaml`], KNOWN)).toEqual([]);
@@ -144,13 +144,20 @@ describe('built-in packs and policy arguments', () => {
   it('resolves a built-in id, else a file, else says what it tried', async () => {
     expect((await resolvePolicyArg('vn-ct02-2022-tls', KNOWN)).builtin).toBe(true);
     expect((await resolvePolicyArg(`${dir}/minimal.yaml`, KNOWN)).id).toBe('test-minimal');
-    await expect(resolvePolicyArg('vn-nd85-2016', KNOWN)).rejects.toThrow(
-      'unknown policy "vn-nd85-2016": not a built-in policy (vn-ct02-2022-ipv6, vn-ct02-2022-tls) and no such file',
+    // A legal-basis pack named explicitly is loaded in place of the one the dates pick.
+    expect((await resolvePolicyArg('vn-nd85-2016', KNOWN)).id).toBe('vn-nd85-2016');
+    await expect(resolvePolicyArg('vn-xx-9999', KNOWN)).rejects.toThrow(
+      'unknown policy "vn-xx-9999": not a built-in policy (vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026) and no such file',
     );
   });
 
   it('selects the built-in packs when none is named', async () => {
-    expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls']);
+    expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026']);
+    // One legal-basis pack per run: the dates pick it, a selector overrides them.
+    const before = await loadPolicySelection([], { ...KNOWN, now: new Date('2025-01-01') });
+    expect(before.map((p) => p.id)).toContain('vn-nd85-2016');
+    expect(before.map((p) => p.id)).not.toContain('vn-nd331-2026');
+    expect((await loadPolicySelection([], { ...KNOWN, legalBasis: 'nd85-2016' })).map((p) => p.id)).toContain('vn-nd85-2016');
     expect((await loadPolicySelection([`${dir}/minimal.yaml`], KNOWN)).map((p) => p.id)).toEqual(['test-minimal']);
   });
 

@@ -1,0 +1,29 @@
+// Registration of the 4-layer operation check (Directive 14/CT-TTg 07/06/2019, required by
+// Directive 02/CT-TTg §1.o). Live probes dial only the endpoints the agency declares.
+
+import type { Check } from '../../src/engine/types.js';
+import { isEvidenceSystem } from '../seclevel/index.js';
+import type { FourLayerFacts } from './facts.js';
+import { fourLayerFactsSchema } from './facts.schema.js';
+import { probeLayers } from './probe-layers.js';
+
+export const fourLayerCheck: Check<FourLayerFacts> = {
+  id: 'fourlayer.evidence',
+  family: 'fourlayer',
+  title: { en: '4-layer protection model: on-site, monitoring, assessment, NCSC connection', vi: 'Mô hình bảo vệ 4 lớp: tại chỗ, giám sát, kiểm tra đánh giá, kết nối NCSC' },
+  description: {
+    en:
+      'Reads the 4-layer evidence of the manifest (on-site appointment and staff; monitoring provider, contract ' +
+      'and its validity; latest independent assessment; NCSC connection confirmation) and, for layers 2 and 4, ' +
+      'opens one TCP connection to the declared collector and NCSC endpoint and checks the forwarder ' +
+      'configuration names them.',
+    vi:
+      'Đọc bằng chứng 4 lớp trong tệp khai báo (quyết định phân công và nhân sự tại chỗ; đơn vị giám sát, hợp đồng ' +
+      'và thời hạn; lần kiểm tra, đánh giá độc lập gần nhất; xác nhận kết nối với NCSC) và, với lớp 2 và lớp 4, mở ' +
+      'một kết nối TCP tới điểm thu thập và điểm kết nối NCSC đã khai báo, kiểm tra cấu hình chuyển tiếp nhật ký ' +
+      'có trỏ tới đó.',
+  },
+  appliesTo: isEvidenceSystem,
+  run: probeLayers,
+  factsSchema: fourLayerFactsSchema,
+};

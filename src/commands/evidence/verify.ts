@@ -1,0 +1,77 @@
+import { Args, Flags } from '@oclif/core';
+import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
+import { InputError } from '../../engine/errors.js';
+import { SEVERITIES, type Severity } from '../../engine/types.js';
+import { localize } from '../../i18n/index.js';
+
+export default class EvidenceVerify extends GovscanCommand {
+  static override summary = 'Check one evidence manifest: security-level record, documents and signatures, 4-layer evidence';
+  static override description = `Runs the checks that scan --inventory runs for a system with evidence:, on FILE alone, and reports what is missing, overdue, modified or unsigned. Documents are read only inside FILE's folder. Signatures are verified against --ca-file anchors (the Government Cipher Committee and national roots are not in public stores). GOVSCAN_NOW=YYYY-MM-DD judges dates as of that day.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invalid manifest (file:line) or usage.`;
+  static override examples = ['<%= config.bin %> evidence verify evidence/cong-dvc.yaml --ca-file gov-root.pem', '<%= config.bin %> evidence verify cong-dvc.evidence.yaml --legal-basis nd85-2016 --format json'];
+  static override args = { file: Args.string({ required: true, description: 'Evidence manifest (YAML)' }) };
+  static override flags = {
+    'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by the packs\' effective dates)' })(),
+    policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
+    'ca-file': Flags.string({ multiple: true, description: 'Trust anchors (PEM) for document signatures' }),
+    'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
+    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
+    'fail-on': Flags.option({ options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const, default: 'high' as const, description: 'Exit 1 when a finding at or above this severity fails' })(),
+    timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms (collector / NCSC endpoints)' }),
+    lang: langFlag,
+    quiet: Flags.boolean({ char: 'q', default: false, description: 'No notices on stderr' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags, args } = await this.parse(EvidenceVerify);
+    this.lang = flags.lang;
+    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { EVIDENCE_MESSAGES: E }, { writeFile }] = await Promise.all([
+      import('../../evidence/verify.js'),
+      import('../../engine/scan.js'),
+      import('../../report/index.js'),
+      import('../../report/summary.js'),
+      import('../../evidence/messages.js'),
+      import('node:fs/promises'),
+    ]);
+    const now = clockFromEnv(process.env.GOVSCAN_NOW);
+    const prepared = await prepareEvidenceVerify(
+      {
+        file: args.file,
+        ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
+        policies: flags.policy ?? [],
+        caFiles: flags['ca-file'] ?? [],
+        caPins: flags['ca-pin'] ?? [],
+        failOn: flags['fail-on'] as Severity | 'none',
+        ...(now ? { now: now() } : {}),
+      },
+      { timeoutMs: flags.timeout },
+    );
+    if (prepared.legalBasis && !flags.quiet) {
+      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
+      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
+    }
+    const report = await executeScan(prepared, {
+      concurrency: 1,
+      perHostLimit: 4,
+      timeoutMs: flags.timeout,
+      targetTimeoutMs: flags.timeout * 4,
+      keepFacts: flags.format !== 'sarif',
+      ...(now ? { now } : {}),
+    });
+    const text = render(report, flags.format, { lang: this.lang, color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, showPassed: false });
+    if (flags.output) await writeFile(flags.output, text.endsWith('\n') ? text : text + '\n', 'utf8');
+    else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
+    if (countsTowardThreshold(report.findings, report.run.failOn).length > 0) this.exit(EXIT.findings);
+  }
+}
+
+/** Same contract as scan's GOVSCAN_NOW: the run's clock moved to that instant, still ticking. */
+function clockFromEnv(value: string | undefined): (() => Date) | undefined {
+  if (!value) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time`);
+  const offset = ms - Date.now();
+  return () => new Date(Date.now() + offset);
+}

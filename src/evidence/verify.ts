@@ -1,0 +1,82 @@
+// `govscan evidence verify FILE`: the same checks and packs `scan --inventory` runs for a system with
+// `evidence:`, on one manifest on its own. Built as a PreparedScan so executeScan, waivers-free
+// evaluation and every reporter are reused unchanged.
+
+import { InputError } from '../engine/errors.js';
+import { prepareNetwork } from '../engine/dns-setup.js';
+import { CHECKS, KNOWN_CHECKS } from '../engine/registry.js';
+import type { PreparedScan } from '../engine/scan.js';
+import { loadTrustStores } from '../engine/trust-anchors.js';
+import type { Severity, Target } from '../engine/types.js';
+import { loadBuiltinPolicies, loadPolicySelection } from '../policy/index.js';
+import { chooseLegalBasis, isRegimePack, legalBasisOfPack, type LegalBasisChoice } from './legal-basis.js';
+import { loadManifest, type LegalBasisId } from './manifest.js';
+
+export const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
+
+export interface EvidenceVerifyRequest {
+  file: string;
+  legalBasis?: string;
+  policies: string[];
+  caFiles: string[];
+  caPins: string[];
+  failOn: Severity | 'none';
+  now?: Date;
+}
+
+export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { timeoutMs: number }): Promise<PreparedScan> {
+  const manifest = await loadManifest(req.file);
+  const m = manifest.doc;
+  const basis = req.legalBasis ?? m.legalBasis;
+  const chosenBy = req.legalBasis !== undefined ? 'flag' : 'inventory';
+  const loaded = await loadPolicySelection(req.policies, {
+    knownChecks: KNOWN_CHECKS,
+    ...(basis !== undefined ? { legalBasis: basis, chosenBy } : {}),
+    ...(req.now ? { now: req.now } : {}),
+  });
+  // A manifest has no TLS endpoints: only packs with evidence rules are listed in its report.
+  const policies = loaded.filter((p) => p.rules.some((r) => EVIDENCE_CHECK_IDS.has(r.check)));
+  if (!policies.length) throw new InputError(null, null, null, 'no loaded policy has rules for evidence manifests (seclevel.dossier, evidence.documents, fourlayer.evidence)');
+  const level = m.level?.approved ?? m.level?.proposed;
+  const target: Target = {
+    key: `system://${m.system.id}`,
+    kind: 'system',
+    scheme: 'evidence',
+    host: m.system.id,
+    port: 0,
+    path: req.file,
+    system: {
+      id: m.system.id,
+      ...(m.system.name ? { name: m.system.name } : {}),
+      ...(level !== undefined ? { level } : {}),
+      evidence: req.file,
+      evidenceResolved: true,
+    },
+    source: { file: req.file, line: 1, column: 1 },
+  };
+  const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
+  const net = prepareNetwork({}, [], { timeoutMs: deps.timeoutMs });
+  const pack = policies.find((p) => isRegimePack(p.id));
+  const id = pack ? legalBasisOfPack(pack.id) : undefined;
+  const legalBasis: LegalBasisChoice | null = pack && id ? { id, policy: pack.id, chosenBy: basis === id ? chosenBy : 'dates' } : null;
+  return {
+    targets: [target],
+    inventory: null,
+    policies,
+    checks: CHECKS.filter((c) => EVIDENCE_CHECK_IDS.has(c.id)),
+    trust,
+    resolver: net.resolver,
+    network: net.network,
+    failOn: req.failOn,
+    waivers: null,
+    baseline: null,
+    legalBasis,
+  };
+}
+
+/** The regime `evidence init` scaffolds for when none is named: the one the packs' dates pick today. */
+export async function defaultLegalBasis(now: Date = new Date()): Promise<LegalBasisId> {
+  const packs = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS, now });
+  const choice = chooseLegalBasis(packs, { now });
+  return choice?.id === 'nd85-2016' ? 'nd85-2016' : 'nd331-2026';
+}
