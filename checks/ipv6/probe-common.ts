@@ -1,6 +1,7 @@
 // I/O shared by the IPv6 probes: looking up a host's addresses, and TCP connects that always pass the
 // dialability gate and the port map.
 
+import type { Socket } from 'node:net';
 import { ProbeError, type CheckContext, type NameResolver, type NetworkEnvironment } from '../../src/engine/types.js';
 import type { AddressFacts, HostAddresses, LookupStatus, NonGlobalFacts, PortState } from './facts.js';
 import { assertDialable, classify, dialPort } from './network.js';
@@ -47,16 +48,78 @@ export function nonGlobalOf(hosts: readonly HostAddresses[]): NonGlobalFacts[] {
   return out;
 }
 
-/** One TCP connect: open, or closed with the reason (refused, timeout). */
-export async function probePort(ctx: CheckContext, env: NetworkEnvironment, host: string, address: AddressFacts, port: number): Promise<PortState> {
+/**
+ * One TCP connect: open, or closed with the reason (refused, timeout). `onOpen` takes over the open
+ * socket (to send a request on it); without it the socket is closed at once.
+ */
+export async function probePort(
+  ctx: CheckContext,
+  env: NetworkEnvironment,
+  host: string,
+  address: AddressFacts,
+  port: number,
+  onOpen?: (socket: Socket) => void,
+): Promise<PortState> {
   assertDialable(env, address);
   const dialed = dialPort(env, host, port);
+  let socket: Socket;
   try {
-    const socket = await ctx.dialer.connect({ address: address.address, port: dialed, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
-    socket.destroy();
-    return { port, dialed, open: true, reason: null };
+    socket = await ctx.dialer.connect({ address: address.address, port: dialed, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   } catch (err) {
     return { port, dialed, open: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  if (onOpen) onOpen(socket);
+  else socket.destroy();
+  return { port, dialed, open: true, reason: null };
+}
+
+type Settled = { ok: true; value: unknown; cutShort: boolean } | { ok: false; error: unknown; cutShort: boolean };
+
+// Per run, not per process: keyed on the run's resolver and dialer, which every scan builds afresh, so
+// a later scan in the same process (tests, the server) never sees an earlier scan's answers.
+const runMemos = new WeakMap<object, WeakMap<object, Map<string, Promise<Settled>>>>();
+
+function memoOf(ctx: CheckContext): Map<string, Promise<Settled>> {
+  const run = ctx.names ?? ctx.resolver;
+  let byDialer = runMemos.get(run);
+  if (!byDialer) {
+    byDialer = new WeakMap();
+    runMemos.set(run, byDialer);
+  }
+  let memo = byDialer.get(ctx.dialer);
+  if (!memo) {
+    memo = new Map();
+    byDialer.set(ctx.dialer, memo);
+  }
+  return memo;
+}
+
+/**
+ * A probe whose answer is a property of the server, not of the domain that led to it (an MX host's SMTP
+ * greeting, a name server's answer for a zone), made once per run: a thousand domains on one mail
+ * provider mean one connection to its server, not a thousand. A result that settled after the
+ * producing target's deadline passed may be that deadline's doing, so it is dropped, and a target
+ * waiting on it probes anew under its own deadline.
+ */
+export async function oncePerRun<T>(ctx: CheckContext, key: string, probe: () => Promise<T>): Promise<T> {
+  const memo = memoOf(ctx);
+  for (;;) {
+    let pending = memo.get(key);
+    const mine = !pending;
+    if (!pending) {
+      const signal = ctx.signal;
+      pending = probe().then(
+        (value): Settled => ({ ok: true, value, cutShort: signal.aborted }),
+        (error: unknown): Settled => ({ ok: false, error, cutShort: signal.aborted }),
+      );
+      memo.set(key, pending);
+    }
+    const settled = await pending;
+    if (settled.cutShort && memo.get(key) === pending) memo.delete(key);
+    if (mine || !settled.cutShort) {
+      if (settled.ok) return settled.value as T;
+      throw settled.error;
+    }
   }
 }
 

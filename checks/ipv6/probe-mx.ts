@@ -5,7 +5,7 @@ import type { CheckContext, NetworkEnvironment, Target } from '../../src/engine/
 import type { Socket } from 'node:net';
 import type { AddressFacts, MxFacts, MxHostFacts, MxReach } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
-import { errorText, hostAddresses, namesOf, nonGlobalOf } from './probe-common.js';
+import { errorText, hostAddresses, namesOf, nonGlobalOf, oncePerRun } from './probe-common.js';
 
 const MAX_MX = 10;
 
@@ -33,9 +33,15 @@ export async function probeMx(target: Target, ctx: CheckContext): Promise<MxFact
 
 async function smtpBanner(ctx: CheckContext, env: NetworkEnvironment, host: string, address: AddressFacts): Promise<MxReach> {
   assertDialable(env, address);
+  // Domains of one mail provider share its MX hosts: greet each address once per run.
+  const port = dialPort(env, host, 25);
+  return oncePerRun(ctx, `smtp ${host} ${address.address} ${port}`, () => greet(ctx, address, port));
+}
+
+async function greet(ctx: CheckContext, address: AddressFacts, port: number): Promise<MxReach> {
   let socket: Socket;
   try {
-    socket = await ctx.dialer.connect({ address: address.address, port: dialPort(env, host, 25), timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+    socket = await ctx.dialer.connect({ address: address.address, port, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   } catch (err) {
     return { address: address.address, open: false, banner: null, smtp: false, reason: errorText(err) };
   }

@@ -7,7 +7,7 @@ import type { Target } from '../../src/engine/types.js';
 import { UdpDatagramSender, queryTcp, queryUdp } from '../../src/engine/dns-wire.js';
 import type { NameServerFacts, NsFacts, NsReach } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
-import { errorText, hostAddresses, namesOf, nonGlobalOf } from './probe-common.js';
+import { errorText, hostAddresses, namesOf, nonGlobalOf, oncePerRun } from './probe-common.js';
 
 const MAX_NAME_SERVERS = 13;
 const fallbackSender = new UdpDatagramSender();
@@ -39,6 +39,11 @@ export async function probeNs(target: Target, ctx: CheckContext): Promise<NsFact
 async function reachNs(ctx: CheckContext, env: NetworkEnvironment, name: string, address: string, zone: string, gate: () => void): Promise<NsReach> {
   gate();
   const port = dialPort(env, name, 53);
+  // Two NS names on one address, or one zone reached from several targets: one question per run.
+  return oncePerRun(ctx, `dns ${address} ${port} ${zone}`, () => askNs(ctx, address, port, zone));
+}
+
+async function askNs(ctx: CheckContext, address: string, port: number, zone: string): Promise<NsReach> {
   const q = { address, port, name: zone, type: 'SOA' as const, timeoutMs: ctx.timeoutMs, signal: ctx.signal };
   let udpReason: string;
   try {

@@ -2,11 +2,12 @@
 // per family per port for the same-site comparison.
 
 import { setMaxListeners } from 'node:events';
+import type { Socket } from 'node:net';
 import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
 import type { AddressFacts, HostAddresses, PortState, SameSiteFacts, V6Reach, WebFacts, WebHostFacts } from './facts.js';
-import { environmentOf, scannerFacts } from './network.js';
+import { dialPort, environmentOf, scannerFacts } from './network.js';
 import { hostAddresses, nonGlobalOf, probePort } from './probe-common.js';
-import { fetchPage } from './probe-http.js';
+import { fetchPage, type Page, type PageRequest } from './probe-http.js';
 import { similarity } from './similarity.js';
 
 export const WEB_PORTS = [80, 443] as const;
@@ -28,32 +29,86 @@ export async function probeWeb(target: Target, ctx: CheckContext): Promise<WebFa
   if (looked.every((l) => l.addrs.lookup.a === 'error' && l.addrs.lookup.aaaa === 'error')) {
     throw new ProbeError('dns', `DNS did not answer for ${looked.map((l) => l.addrs.name).join(', ')}: ${looked[0]?.addrs.lookup.reason ?? ''}`);
   }
-  const hosts = await Promise.all(looked.map((l) => probeHost(ctx, env, target, l.role, l.addrs)));
+  const conns = new WebConnections(ctx, env);
+  const hosts = await Promise.all(looked.map((l) => probeHost(ctx, env, target, conns, l.role, l.addrs)));
+  // GETs sent on a connect whose port turned out closed over the other family are not compared, but
+  // they are this probe's traffic: finish them before the probe ends.
+  await conns.settled();
   return { observedAt, scanner: scannerFacts(env), ports: [...WEB_PORTS], hosts, nonGlobal: nonGlobalOf(hosts) };
 }
 
-async function probeHost(ctx: CheckContext, env: NetworkEnvironment, target: Target, role: WebHostFacts['role'], addrs: HostAddresses): Promise<WebHostFacts> {
+/**
+ * The TCP connects of one target. One connect per address and port, whoever asks: www. and the apex
+ * usually share addresses, and whether a port accepts a connection does not depend on the name. A
+ * connect to an address the same-site comparison will use carries that comparison's GET for the
+ * host that made it, so a compared page costs one connection, not two.
+ */
+class WebConnections {
+  private readonly states = new Map<string, Promise<PortState>>();
+  private readonly pages = new Map<string, Promise<Page>>();
+
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly env: NetworkEnvironment,
+  ) {}
+
+  /** The port's state; with `page`, a GET of that page on the connection if the port is open. */
+  probe(host: string, address: AddressFacts, port: number, page?: PageRequest): Promise<PortState> {
+    // The dialled port is part of the key: a host-specific --port-map sends one name elsewhere.
+    const key = `${address.address} ${port} ${dialPort(this.env, host, port)}`;
+    let pending = this.states.get(key);
+    if (!pending) {
+      const onOpen = page ? (socket: Socket): void => void this.pages.set(`${host} ${key}`, fetchPage(this.ctx, this.env, page, socket)) : undefined;
+      pending = probePort(this.ctx, this.env, host, address, port, onOpen);
+      this.states.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The page fetched on the connect to this address and port for this host, or a fresh fetch. */
+  fetch(req: PageRequest): Promise<Page> {
+    const key = `${req.address.address} ${req.port} ${dialPort(this.env, req.host, req.port)}`;
+    return this.pages.get(`${req.host} ${key}`) ?? fetchPage(this.ctx, this.env, req);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all(this.pages.values());
+  }
+}
+
+async function probeHost(
+  ctx: CheckContext,
+  env: NetworkEnvironment,
+  target: Target,
+  conns: WebConnections,
+  role: WebHostFacts['role'],
+  addrs: HostAddresses,
+): Promise<WebHostFacts> {
   const exists = addrs.a.length > 0 || addrs.aaaa.length > 0;
   const v4Usable = addrs.a.filter((a) => a.usable);
   const v6Usable = env.ipv6.available ? addrs.aaaa.filter((a) => a.usable) : [];
-  const v4States = await Promise.all(v4Usable.flatMap((a) => WEB_PORTS.map((p) => probePort(ctx, env, addrs.name, a, p))));
+  // With addresses in both families the first of each is compared on every port open on both, so its
+  // connects carry the GET; a host without that pair gets no GET at all.
+  const pair = v4Usable.length > 0 && v6Usable.length > 0;
+  const request = (a: AddressFacts, i: number, port: number): PageRequest | undefined => (pair && i === 0 ? pageRequest(target, addrs.name, a, port) : undefined);
+  // Both families at once: the IPv6 connects do not depend on what IPv4 answered.
+  const [v4States, v6States] = await Promise.all([
+    Promise.all(v4Usable.flatMap((a, i) => WEB_PORTS.map((p) => conns.probe(addrs.name, a, p, request(a, i, p))))),
+    Promise.all(v6Usable.map((a, i) => Promise.all(WEB_PORTS.map((p) => conns.probe(addrs.name, a, p, request(a, i, p)))))),
+  ]);
   const v4Open = WEB_PORTS.filter((p) => v4States.some((s) => s.port === p && s.open));
-  const v6 = await Promise.all(
-    v6Usable.map(async (a): Promise<V6Reach> => {
-      const ports: PortState[] = await Promise.all(WEB_PORTS.map((p) => probePort(ctx, env, addrs.name, a, p)));
-      const open = ports.filter((s) => s.open).map((s) => s.port);
-      return { address: a.address, ports, open, missing: v4Open.filter((p) => !open.includes(p)) };
-    }),
-  );
+  const v6 = v6Usable.map((a, i): V6Reach => {
+    const ports: PortState[] = v6States[i] ?? [];
+    const open = ports.filter((s) => s.open).map((s) => s.port);
+    return { address: a.address, ports, open, missing: v4Open.filter((p) => !open.includes(p)) };
+  });
   const sameSite: SameSiteFacts[] = [];
   const first6 = v6[0];
   const a4 = firstOpen(v4Usable, v4States);
   const a6 = first6 ? v6Usable.find((a) => a.address === first6.address) : undefined;
   if (a4 && a6 && first6) {
-    for (const port of WEB_PORTS) {
-      if (!v4Open.includes(port) || !first6.open.includes(port)) continue;
-      sameSite.push(await compare(ctx, env, target, addrs.name, port, a4(port), a6));
-    }
+    const ports = WEB_PORTS.filter((port) => v4Open.includes(port) && first6.open.includes(port));
+    sameSite.push(...(await Promise.all(ports.map((port) => compare(conns, target, addrs.name, port, a4(port), a6)))));
   }
   return { ...addrs, role, exists, v4Open, v6, sameSite };
 }
@@ -69,13 +124,16 @@ function firstOpen(v4: AddressFacts[], states: PortState[]): ((port: number) => 
   };
 }
 
-async function compare(ctx: CheckContext, env: NetworkEnvironment, target: Target, host: string, port: number, a4: AddressFacts, a6: AddressFacts): Promise<SameSiteFacts> {
+function pageRequest(target: Target, host: string, address: AddressFacts, port: number): PageRequest {
   const scheme = port === 443 ? 'https' : 'http';
   const path = target.kind === 'web' && host === target.host ? target.path || '/' : '/';
-  const [p4, p6] = await Promise.all([
-    fetchPage(ctx, env, { host, address: a4, port, scheme, path }),
-    fetchPage(ctx, env, { host, address: a6, port, scheme, path }),
-  ]);
+  return { host, address, port, scheme, path };
+}
+
+async function compare(conns: WebConnections, target: Target, host: string, port: number, a4: AddressFacts, a6: AddressFacts): Promise<SameSiteFacts> {
+  const r4 = pageRequest(target, host, a4, port);
+  const [p4, p6] = await Promise.all([conns.fetch(r4), conns.fetch(pageRequest(target, host, a6, port))]);
+  const scheme = r4.scheme;
   const compared = p4.facts.status === 'ok' && p6.facts.status === 'ok';
   const blockedStatus = (s: number | null): boolean => s === 403 || s === 429;
   return {

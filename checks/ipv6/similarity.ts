@@ -25,8 +25,12 @@ function tokens(text: string): Map<string, number> {
 
 /** 1 for identical (after normalisation), 0 for nothing in common; two empty bodies are identical. */
 export function similarity(a: string, b: string): number {
-  const ta = tokens(normalizeBody(a));
-  const tb = tokens(normalizeBody(b));
+  const left = normalizeBody(a);
+  const right = normalizeBody(b);
+  // Equal text has equal token multisets: the common case needs no tokenising at all.
+  if (left === right) return 1;
+  const ta = tokens(left);
+  const tb = tokens(right);
   let na = 0;
   let nb = 0;
   let common = 0;

@@ -7,6 +7,7 @@ import { Resolver as DnsResolver } from 'node:dns/promises';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { InputError } from './errors.js';
+import { Semaphore } from './limiter.js';
 import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from './types.js';
 
 export interface ResolveOverride {
@@ -58,11 +59,20 @@ export interface DnsResolverOptions {
   servers?: string[];
 }
 
+/**
+ * Questions outstanding at once. The resolver reads every reply from one UDP socket per server, whose
+ * receive buffer (about 200 kB by default, a small datagram costing about 1 kB of it) the kernel fills
+ * while the event loop is busy with handshakes: a 128-target scan asking its ~800 questions at once lost
+ * hundreds of replies and waited out a five-second DNS timeout for each.
+ */
+const MAX_QUESTIONS_IN_FLIGHT = 64;
+
 export class CachingResolver implements Resolver, NameResolver {
   private readonly cache = new Map<string, Promise<ResolvedAddress[]>>();
   private readonly records = new Map<string, Promise<DnsLookup<string> | DnsLookup<MxRecord>>>();
   private readonly zones = new Map<string, Promise<ZoneNameServers>>();
   private readonly dns: DnsResolver;
+  private readonly inFlight = new Semaphore(MAX_QUESTIONS_IN_FLIGHT);
   /** Explicit servers: answers come from them alone. */
   private readonly pinned: boolean;
 
@@ -74,17 +84,17 @@ export class CachingResolver implements Resolver, NameResolver {
 
   addresses(name: string, family: 4 | 6): Promise<DnsLookup<string>> {
     return this.cached(`${family === 6 ? 'AAAA' : 'A'}\u0000${norm(name)}`, () =>
-      family === 6 ? this.dns.resolve6(norm(name)) : this.dns.resolve4(norm(name)),
+      this.ask(() => (family === 6 ? this.dns.resolve6(norm(name)) : this.dns.resolve4(norm(name)))),
     ) as Promise<DnsLookup<string>>;
   }
 
   nameServers(name: string): Promise<DnsLookup<string>> {
-    return this.cached(`NS\u0000${norm(name)}`, async () => (await this.dns.resolveNs(norm(name))).map(norm)) as Promise<DnsLookup<string>>;
+    return this.cached(`NS\u0000${norm(name)}`, async () => (await this.ask(() => this.dns.resolveNs(norm(name)))).map(norm)) as Promise<DnsLookup<string>>;
   }
 
   mailExchangers(name: string): Promise<DnsLookup<MxRecord>> {
     return this.cached(`MX\u0000${norm(name)}`, async () =>
-      (await this.dns.resolveMx(norm(name))).map((r) => ({ preference: r.priority, exchange: norm(r.exchange) })),
+      (await this.ask(() => this.dns.resolveMx(norm(name)))).map((r) => ({ preference: r.priority, exchange: norm(r.exchange) })),
     ) as Promise<DnsLookup<MxRecord>>;
   }
 
@@ -107,6 +117,15 @@ export class CachingResolver implements Resolver, NameResolver {
       if (found.status === 'ok' && found.records.length) return { zone: candidate, nameServers: [...found.records].sort() };
     }
     throw new ProbeError('dns', `no NS records for ${name} or any parent zone`);
+  }
+
+  private async ask<T>(question: () => Promise<T>): Promise<T> {
+    const release = await this.inFlight.acquire();
+    try {
+      return await question();
+    } finally {
+      release();
+    }
   }
 
   private cached<T>(key: string, query: () => Promise<T[]>): Promise<DnsLookup<T>> {
@@ -147,7 +166,7 @@ export class CachingResolver implements Resolver, NameResolver {
   }
 
   private async lookupName(name: string): Promise<ResolvedAddress[]> {
-    const [v4, v6] = await Promise.allSettled([this.dns.resolve4(name), this.dns.resolve6(name)]);
+    const [v4, v6] = await Promise.allSettled([this.ask(() => this.dns.resolve4(name)), this.ask(() => this.dns.resolve6(name))]);
     const out: ResolvedAddress[] = [];
     // IPv4 first: the TLS checks judge the certificate, and IPv6 reachability has a family of its own.
     if (v4.status === 'fulfilled') out.push(...v4.value.map((address) => ({ address, family: 4 as const })));

@@ -76,7 +76,9 @@ export async function startDnsFixture(opts: { zones: LabZoneData; address?: stri
     return packet.encode({ ...base, flags: (base.flags ?? 0) | rcode, authorities: [soa] });
   };
 
-  const udp: UdpSocket = createSocket(net.isIPv6(address) ? 'udp6' : 'udp4');
+  // A scan asks hundreds of questions at once while this process is busy serving web pages: with the
+  // default buffer (about 200 kB) the kernel drops the burst and the scan waits out DNS timeouts.
+  const udp: UdpSocket = createSocket({ type: net.isIPv6(address) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   udp.on('message', (msg, rinfo) => {
     let query: packet.DecodedPacket;
     try {
