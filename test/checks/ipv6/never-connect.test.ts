@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { IPV6_SCENARIOS, startIpv6Lab, type Ipv6Lab } from '../../../src/lab/dns-lab.js';
-import { executeScan, prepareScan } from '../../../src/engine/scan.js';
+import { executeScan } from '../../../src/engine/scan.js';
+import { prepareIpv6LabScan } from './lab-scan.js';
 import { ProbeError, type DatagramSender, type Dialer, type DialOptions } from '../../../src/engine/types.js';
 
 let lab: Ipv6Lab;
@@ -30,26 +31,8 @@ class RefusingRecorder implements Dialer, DatagramSender {
 
 async function scanWith(domains: string[], lab_: boolean): Promise<{ recorder: RefusingRecorder; failed: string[] }> {
   const recorder = new RefusingRecorder();
-  const args = lab.args();
-  const portMap = args.flatMap((a, i) => (args[i - 1] === '--port-map' ? [a] : []));
-  const prepared = await prepareScan(
-    {
-      targets: domains,
-      policies: ['vn-ct02-2022-ipv6'],
-      resolve: [],
-      caFiles: [],
-      caPins: [],
-      failOn: 'none',
-      dnsServers: [`[::1]:${lab.dns.port}`],
-      lab: lab_,
-      portMap,
-      // Forced on: the gate, not a missing route, must be what keeps the probes away.
-      ipv6Connectivity: 'yes',
-      // nmap would bypass the injected dialer: it must not even be startable here.
-      nmap: 'govscan-test-no-nmap',
-    },
-    { timeoutMs: 1000 },
-  );
+  // Connectivity forced on: the address gate, not a missing route, must be what keeps the probes away.
+  const prepared = await prepareIpv6LabScan(lab, domains, { lab: lab_, timeoutMs: 1000, ipv6Connectivity: 'yes' });
   const report = await executeScan(prepared, { concurrency: 4, perHostLimit: 4, timeoutMs: 1000, targetTimeoutMs: 8000, keepFacts: true, dialer: recorder, datagrams: recorder });
   return { recorder, failed: report.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.target} ${f.ruleId}`).sort() };
 }

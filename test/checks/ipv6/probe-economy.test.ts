@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import { sameSite, startIpv6Lab, type Ipv6Lab } from '../../../src/lab/dns-lab.js';
-import { executeScan, prepareScan } from '../../../src/engine/scan.js';
+import { executeScan } from '../../../src/engine/scan.js';
+import { prepareIpv6LabScan } from './lab-scan.js';
 import { NetDialer } from '../../../src/engine/dialer.js';
 import { UdpDatagramSender } from '../../../src/engine/dns-wire.js';
 import type { Attempt, CheckContext, DatagramSender, Dialer, DialOptions } from '../../../src/engine/types.js';
@@ -45,23 +46,7 @@ class Counting implements Dialer, DatagramSender {
 
 async function scan(domains: string[]): Promise<{ counting: Counting; attempts: Attempt[] }> {
   const counting = new Counting();
-  const args = lab.args([]);
-  const portMap = args.flatMap((a, i) => (args[i - 1] === '--port-map' ? [a] : []));
-  const prepared = await prepareScan(
-    {
-      targets: domains,
-      policies: ['vn-ct02-2022-ipv6'],
-      resolve: [],
-      caFiles: [],
-      caPins: [],
-      failOn: 'none',
-      dnsServers: [`[::1]:${lab.dns.port}`],
-      lab: true,
-      portMap,
-      nmap: 'govscan-test-no-nmap',
-    },
-    { timeoutMs: 2000 },
-  );
+  const prepared = await prepareIpv6LabScan(lab, domains, { lab: true, timeoutMs: 2000 });
   const report = await executeScan(prepared, { concurrency: 4, perHostLimit: 16, timeoutMs: 2000, targetTimeoutMs: 10_000, keepFacts: true, dialer: counting, datagrams: counting });
   return { counting, attempts: report.attempts };
 }
