@@ -8,5 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One PostgreSQL server for the run (GOVSCAN_TEST_PG, or a throwaway cluster): the storage,
+    // API and fault tests run against it as well as against SQLite.
+    globalSetup: ['test/setup/postgres.ts'],
   },
 });

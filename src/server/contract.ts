@@ -239,7 +239,11 @@ export interface Store {
   getToken(id: string): Promise<StoredToken | null>;
 
   // ingest
-  ingest(batch: Batch, receivedAt: string): Promise<IngestResult>;
+  /**
+   * `raw` (optional): the request body `batch` was parsed from. The store keeps the batch as JSON;
+   * given the bytes, it stores them instead of serialising the batch again on the event loop.
+   */
+  ingest(batch: Batch, receivedAt: string, raw?: Uint8Array): Promise<IngestResult>;
 
   // reads
   overview(now: string, staleAfterIntervals: number): Promise<FleetOverview>;

@@ -1,0 +1,7 @@
+// The store's public face: `openStore(url)` gives a Store (src/server/contract.ts) over SQLite or
+// PostgreSQL; call `migrate()` before use and `close()` at the end.
+
+export { openStore, KyselyStore, type StoreOptions } from './store.js';
+export { DEFAULT_INTERVAL_SECONDS, DEFAULT_FINDINGS_PAGE, MAX_FINDINGS_PAGE, MAX_HISTORY } from './queries.js';
+export { parseDbUrl, redact, type DbTarget } from './db.js';
+export { migrations, migrateToLatest, type DialectName } from './migrations.js';
