@@ -5,6 +5,9 @@ import ChecksList from './checks/list.js';
 import Demo from './demo.js';
 import EvidenceInit from './evidence/init.js';
 import EvidenceVerify from './evidence/verify.js';
+import FleetExport from './fleet/export.js';
+import FleetFindings from './fleet/findings.js';
+import FleetStatus from './fleet/status.js';
 import PolicyList from './policy/list.js';
 import PolicyShow from './policy/show.js';
 import PolicyValidate from './policy/validate.js';
@@ -12,6 +15,9 @@ import ReportDiff from './report/diff.js';
 import ReportConvert from './report/convert.js';
 import ReportMerge from './report/merge.js';
 import Scan from './scan.js';
+import ServerEnrollmentCreate from './server/enrollment/create.js';
+import Server from './server/serve.js';
+import ServerTokenCreate from './server/token/create.js';
 
 export const COMMANDS = {
   scan: Scan,
@@ -25,4 +31,10 @@ export const COMMANDS = {
   'report:diff': ReportDiff,
   'report:convert': ReportConvert,
   'report:merge': ReportMerge,
+  server: Server,
+  'server:enrollment:create': ServerEnrollmentCreate,
+  'server:token:create': ServerTokenCreate,
+  'fleet:status': FleetStatus,
+  'fleet:findings': FleetFindings,
+  'fleet:export': FleetExport,
 };

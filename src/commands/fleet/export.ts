@@ -1,0 +1,42 @@
+import { Flags } from '@oclif/core';
+import { GovscanCommand, langFlag } from '../../cli/base.js';
+import { InputError } from '../../engine/errors.js';
+import { localize } from '../../i18n/index.js';
+import { fleetFlags } from './flags.js';
+import { F } from './messages.js';
+
+export default class FleetExport extends GovscanCommand {
+  static override summary = 'Download an agency\'s latest state from a govscan server as SARIF or JSON';
+  static override description = `Reads GET /api/v1/export/{agency}.sarif or .json with a viewer or admin token: the latest report of each of the agency's agents, merged. Written whole or not at all.
+
+Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refused the token, or does not know the agency.`;
+  static override examples = [
+    '<%= config.bin %> fleet export --agency so-tttt-tay-ninh --format sarif --output tay-ninh.sarif',
+    '<%= config.bin %> fleet export --agency so-tttt-tay-ninh --format json > tay-ninh.json',
+  ];
+  static override flags = {
+    ...fleetFlags,
+    agency: Flags.string({ required: true, description: 'Agency id' }),
+    format: Flags.option({ options: ['sarif', 'json'] as const, default: 'sarif' as const, char: 'f', description: 'Export format' })(),
+    output: Flags.string({ char: 'o', description: 'Write to FILE instead of stdout' }),
+    lang: langFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(FleetExport);
+    this.lang = flags.lang;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(flags.agency)) {
+      throw new InputError(null, null, null, `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -)`);
+    }
+    const [{ FleetClient }, { writeAtomically, writeStdout }] = await Promise.all([import('./client.js'), import('../report/shared.js')]);
+    const client = await FleetClient.connect(flags, this.lang);
+    const res = await client.get(`/api/v1/export/${encodeURIComponent(flags.agency)}.${flags.format}`, { lang: this.lang }, `--agency ${flags.agency}`);
+    if (flags.output) {
+      await writeAtomically(flags.output, res.body);
+      if (!flags.json) process.stderr.write(localize(F.exportWritten, this.lang, { format: flags.format.toUpperCase(), agency: flags.agency, file: flags.output }) + '\n');
+      else this.log(JSON.stringify({ agency: flags.agency, format: flags.format, file: flags.output, bytes: Buffer.byteLength(res.body) }));
+    } else {
+      await writeStdout(res.body);
+    }
+  }
+}

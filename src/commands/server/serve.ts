@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { GovscanCommand, langFlag } from '../../cli/base.js';
+import { InputError } from '../../engine/errors.js';
+import { dbFlag, openDatabase } from './shared.js';
+
+export default class Server extends GovscanCommand {
+  static override summary = 'Run the SOC server: collect agents\' batches, keep history, serve the API, exports, metrics and dashboard';
+  static override description = `Migrates the database, then listens until SIGTERM or SIGINT (requests in flight finish first). Prints one line to stderr when ready: "govscan server listening on URL (db DIALECT)".
+
+API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; admin: enrollments, tokens. Also /healthz, /metrics and the dashboard at /.
+
+Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a database that cannot be opened, or an address that cannot be listened on.`;
+  static override examples = [
+    '<%= config.bin %> server',
+    '<%= config.bin %> server --db postgres://govscan:secret@127.0.0.1:5432/govscan --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server.key',
+  ];
+  static override flags = {
+    db: dbFlag,
+    listen: Flags.string({ default: '127.0.0.1:8080', helpValue: 'HOST:PORT', description: 'Address to listen on ([::1]:8080 for IPv6; port 0 picks a free one)' }),
+    'tls-cert': Flags.string({ helpValue: 'FILE', description: 'Serve HTTPS with this certificate chain (PEM); needs --tls-key' }),
+    'tls-key': Flags.string({ helpValue: 'FILE', description: 'Private key (PEM) of --tls-cert' }),
+    'body-limit': Flags.integer({ default: 8 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024, helpValue: 'BYTES', description: 'Largest request body accepted (413 above it)' }),
+    'stale-after': Flags.integer({ default: 3, helpValue: 'N', min: 1, max: 1000, description: 'An agent is stale after N of its intervals without a batch' }),
+    'metrics-public': Flags.boolean({ default: false, description: 'Serve /metrics without a token (for a scraper on a trusted network)' }),
+    lang: langFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Server);
+    this.lang = flags.lang;
+    const { host, port } = parseListen(flags.listen);
+    let tls: { cert: string; key: string } | undefined;
+    if (Boolean(flags['tls-cert']) !== Boolean(flags['tls-key'])) {
+      throw new InputError(null, null, null, `${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
+    }
+    if (flags['tls-cert'] && flags['tls-key']) {
+      tls = { cert: await readPem('--tls-cert', flags['tls-cert']), key: await readPem('--tls-key', flags['tls-key']) };
+    }
+    const store = await openDatabase(flags.db);
+    const { serveUntilSignalled } = await import('../../server/serve.js');
+    try {
+      await serveUntilSignalled({
+        store,
+        host,
+        port,
+        ...(tls ? { tls } : {}),
+        bodyLimit: flags['body-limit'],
+        staleAfterIntervals: flags['stale-after'],
+        metricsPublic: flags['metrics-public'],
+      });
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        const why = { EADDRINUSE: 'the address is in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'no such local address' }[code as string] ?? code;
+        throw new InputError(null, null, null, `--listen: cannot listen on ${flags.listen}: ${why}`);
+      }
+      if (tls && /PEM|key|certificate|ASN1|asn1|decoder/i.test((err as Error).message)) {
+        throw new InputError(null, null, null, `--tls-cert/--tls-key: ${(err as Error).message.split('\n')[0]}`);
+      }
+      throw err;
+    }
+  }
+}
+
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || !(port >= 0 && port <= 65535)) {
+    throw new InputError(null, null, null, `--listen: ${JSON.stringify(value)} is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8443)`);
+  }
+  return { host: (m[1] ?? m[2]) as string, port };
+}
+
+async function readPem(flag: string, file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(null, null, null, `${flag}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (!text.includes('-----BEGIN ')) throw new InputError(null, null, null, `${flag}: ${file} is not a PEM file`);
+  return text;
+}

@@ -1,0 +1,31 @@
+import { Flags } from '@oclif/core';
+import { GovscanCommand, langFlag } from '../../../cli/base.js';
+import { dbFlag, openDatabase } from '../shared.js';
+
+export default class ServerTokenCreate extends GovscanCommand {
+  static override summary = 'Create a viewer or admin token for the API, the dashboard and `govscan fleet`';
+  static override description = `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything; admins also create enrolment secrets and tokens over the API.
+
+Works on the database directly (--db), so it can run beside a running server.`;
+  static override examples = ['<%= config.bin %> server token create --role viewer', 'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080'];
+  static override flags = {
+    role: Flags.option({ options: ['viewer', 'admin'] as const, required: true, description: 'viewer (read) or admin (read and manage)' })(),
+    name: Flags.string({ description: 'Who the token is for; echoed in --json output (the database does not keep token names yet)' }),
+    db: dbFlag,
+    json: Flags.boolean({ default: false, description: 'Print JSON {id, role, token, name}' }),
+    lang: langFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ServerTokenCreate);
+    this.lang = flags.lang;
+    const { createApiToken } = await import('../../../server/admin.js');
+    const store = await openDatabase(flags.db);
+    try {
+      const created = await createApiToken(store, flags.role, flags.name);
+      this.log(flags.json ? JSON.stringify(created) : created.token);
+    } finally {
+      await store.close();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// What an admin can create, shared by the API (POST /api/v1/enrollments, /tokens) and the
+// `govscan server enrollment create` / `token create` commands that work on the database directly.
+// Secrets are returned once and only their hashes are stored.
+
+import type { Role, Store } from './contract.js';
+import { newEnrollmentSecret, newToken } from './auth.js';
+
+export const DEFAULT_ENROLLMENT_TTL_HOURS = 24;
+/** Agency ids appear in URLs (exports) and file names: keep them to a plain, portable alphabet. */
+export const AGENCY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export interface CreatedEnrollment {
+  agency: string;
+  secret: string;
+  expiresAt: string;
+}
+
+export async function createEnrollment(
+  store: Store,
+  input: { agency: string; name?: string; ttlHours?: number },
+  now: Date,
+): Promise<CreatedEnrollment> {
+  if (!(await store.getAgency(input.agency))) await store.createAgency(input.agency, input.name ?? input.agency);
+  const { secret, secretHash } = newEnrollmentSecret();
+  const ttlHours = input.ttlHours ?? DEFAULT_ENROLLMENT_TTL_HOURS;
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
+  await store.createEnrollment(input.agency, secretHash, expiresAt);
+  return { agency: input.agency, secret, expiresAt };
+}
+
+export interface CreatedToken {
+  id: string;
+  role: Exclude<Role, 'agent'>;
+  token: string;
+  /** Echoed back only: StoredToken has no name yet, so the store does not keep it. */
+  name?: string;
+}
+
+export async function createApiToken(store: Store, role: Exclude<Role, 'agent'>, name?: string): Promise<CreatedToken> {
+  const t = newToken(role);
+  await store.createToken({ id: t.id, role, secretHash: t.secretHash, agency: null, agentId: null });
+  return { id: t.id, role, token: t.token, ...(name !== undefined ? { name } : {}) };
+}

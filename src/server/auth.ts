@@ -1,0 +1,120 @@
+// Bearer tokens `gs<a|v|m>_<id>.<secret>`: the id finds the stored row, sha256(secret) is compared
+// with the stored hash in constant time. A verified token is remembered for a short while (keyed by a
+// hash of the whole token, never the token itself) so the ingest hot path does not ask the database
+// on every batch; revocation therefore takes effect within VERIFIED_TTL_MS.
+
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, Role, Store } from './contract.js';
+import { FORBIDDEN, UNAUTHORIZED, sendError } from './errors.js';
+
+const ROLE_LETTER: Record<Role, string> = { agent: 'a', viewer: 'v', admin: 'm' };
+const LETTER_ROLE: Record<string, Role> = { a: 'agent', v: 'viewer', m: 'admin' };
+const TOKEN_RE = /^gs([avm])_([A-Za-z0-9-]{1,64})\.([A-Za-z0-9_-]{16,256})$/;
+/** Longest Authorization header worth looking at: anything longer is not one of our tokens. */
+const MAX_HEADER = 400;
+
+const VERIFIED_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A fresh token for `role`: the full string (shown once) and what the store keeps. */
+export function newToken(role: Role): { token: string; id: string; secretHash: string } {
+  const id = randomBytes(9).toString('base64url').replace(/_/g, 'A');
+  const secret = randomBytes(32).toString('base64url');
+  return { token: `gs${ROLE_LETTER[role]}_${id}.${secret}`, id, secretHash: sha256Hex(secret) };
+}
+
+/** A one-time enrolment secret and the hash the store keeps. */
+export function newEnrollmentSecret(): { secret: string; secretHash: string } {
+  const secret = `gse_${randomBytes(32).toString('base64url')}`;
+  return { secret, secretHash: sha256Hex(secret) };
+}
+
+/** Compares two hex digests of equal length in constant time; unequal lengths never match. */
+function sameDigest(aHex: string, bHex: string): boolean {
+  const a = Buffer.from(aHex, 'hex');
+  const b = Buffer.from(bHex, 'hex');
+  if (a.length !== b.length || a.length === 0) {
+    // Still spend a comparison so a malformed stored hash does not answer faster.
+    timingSafeEqual(a, a);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+const DUMMY_HASH = sha256Hex('govscan-no-such-token');
+
+export class TokenVerifier {
+  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The principal behind an Authorization header, or null for a missing, malformed or unknown token. */
+  async verify(header: string | undefined): Promise<Principal | null> {
+    if (!header || header.length > MAX_HEADER) return null;
+    const space = header.indexOf(' ');
+    if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
+    const token = header.slice(space + 1).trim();
+    const match = TOKEN_RE.exec(token);
+    if (!match) return null;
+
+    const key = createHash('sha256').update(token).digest('base64');
+    const now = this.clock();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.principal;
+
+    const [, letter, id, secret] = match as unknown as [string, string, string, string];
+    const stored = await this.store.getToken(id);
+    const secretHash = sha256Hex(secret);
+    // Unknown ids cost the same comparison as known ones.
+    const ok = sameDigest(secretHash, stored?.secretHash ?? DUMMY_HASH);
+    if (!stored || !ok || LETTER_ROLE[letter] !== stored.role) return null;
+    if (stored.role === 'agent' && (!stored.agency || !stored.agentId)) return null;
+
+    const principal: Principal = { role: stored.role, tokenId: stored.id };
+    if (stored.agency) principal.agency = stored.agency;
+    if (stored.agentId) principal.agentId = stored.agentId;
+    if (this.cache.size >= CACHE_MAX) this.prune(now);
+    this.cache.set(key, { principal, until: now + VERIFIED_TTL_MS });
+    return principal;
+  }
+
+  private prune(now: number): void {
+    for (const [k, v] of this.cache) if (v.until <= now) this.cache.delete(k);
+    // Still full of live entries (many distinct tokens at once): start over rather than grow.
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+
+/**
+ * An onRequest hook admitting only the given roles: 401 (one body for every kind of bad token) when
+ * no valid token is shown, 403 when the token is valid but its role is not among `roles`. It runs
+ * before the body is read, so an unauthenticated upload costs no parsing.
+ */
+export function requireRole(verifier: TokenVerifier, roles: readonly Role[]): AuthHook {
+  return async (request, reply) => {
+    const principal = await verifier.verify(request.headers.authorization);
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer');
+      return sendError(reply, 401, UNAUTHORIZED);
+    }
+    if (!roles.includes(principal.role)) return sendError(reply, 403, FORBIDDEN);
+    request.principal = principal;
+    return undefined;
+  };
+}

@@ -1,0 +1,13 @@
+// GET /api/v1/findings: findings of the latest state with their evidence, filtered (FindingQuery),
+// failed ones unless `outcome` says otherwise, newest first, paged.
+
+import type { FastifyInstance } from 'fastify';
+import type { FindingQuery } from '../contract.js';
+import schema from '../schemas/findings-query.json' with { type: 'json' };
+import type { RouteContext } from './context.js';
+
+export function registerFindingRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.get<{ Querystring: FindingQuery }>('/api/v1/findings', { onRequest: ctx.auth.read, schema: { querystring: schema } }, async (request) => {
+    return ctx.store.listFindings(request.query);
+  });
+}

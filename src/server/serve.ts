@@ -1,0 +1,78 @@
+// Puts the app on a socket: listen on host:port (HTTP, or HTTPS with a certificate and key), say
+// where in one line on stderr (the agent's tests and the benchmark read it), and on SIGTERM/SIGINT
+// stop taking connections, let requests in flight finish, and close the database.
+
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from './app.js';
+import type { Store } from './contract.js';
+
+export interface ServeOptions {
+  store: Store;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  bodyLimit?: number;
+  staleAfterIntervals?: number;
+  metricsPublic?: boolean;
+  logger?: AppOptions['logger'];
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Stops listening, waits for requests in flight, closes the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** `http://127.0.0.1:8080`, with IPv6 addresses in brackets. */
+export function formatUrl(tls: boolean, address: string, port: number): string {
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `${tls ? 'https' : 'http'}://${host}:${port}`;
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const app = buildApp({
+    store: opts.store,
+    ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.staleAfterIntervals !== undefined ? { staleAfterIntervals: opts.staleAfterIntervals } : {}),
+    ...(opts.metricsPublic !== undefined ? { metricsPublic: opts.metricsPublic } : {}),
+    // Only failures are logged (JSON lines on stderr, for journald): 500s and a database gone away
+    // are the operator's to see, never the client's.
+    logger: opts.logger ?? { level: 'warn', stream: process.stderr },
+    ...(opts.tls ? { https: opts.tls } : {}),
+  });
+  await app.listen({ host: opts.host, port: opts.port });
+  const address = app.server.address() as AddressInfo;
+  const url = formatUrl(Boolean(opts.tls), address.address, address.port);
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        await app.close();
+      } finally {
+        await opts.store.close();
+      }
+    })());
+  return { app, url, close };
+}
+
+/**
+ * Serves until SIGTERM or SIGINT, then closes gracefully; a second signal while closing exits at
+ * once. Resolves when the server has closed.
+ */
+export async function serveUntilSignalled(opts: ServeOptions, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<void> {
+  const server = await startServer(opts);
+  write(`govscan server listening on ${server.url} (db ${opts.store.dialect})`);
+  await new Promise<void>((resolve, reject) => {
+    let signalled = false;
+    const onSignal = (): void => {
+      if (signalled) process.exit(130);
+      signalled = true;
+      server.close().then(resolve, reject);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
