@@ -1,0 +1,288 @@
+// Fleet overview: the wall screen. Totals first (big enough to read across the room), then every
+// agency worst-first, then what needs someone's attention today: stale agents and expiring
+// certificates, with pass rate per policy pack and IPv6 readiness beside them.
+
+import { api, staleAfter } from '../api.js';
+import { byKey, h, itemsOf } from '../dom.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, t } from '../i18n.js';
+import {
+  agentStatus,
+  daysLeft,
+  empty,
+  icon,
+  panel,
+  passRate,
+  rateLevel,
+  severityCells,
+  severityHeaders,
+  tile,
+  when,
+} from '../widgets.js';
+
+export const name = 'overview';
+
+export async function load() {
+  const [overview, certificates, ipv6] = await Promise.all([api('/overview', { staleAfter: staleAfter() }), api('/certificates', { days: 30 }), api('/ipv6')]);
+  return { overview, certificates: itemsOf(certificates), ipv6: itemsOf(ipv6) };
+}
+
+export function agencyHref(id) {
+  return `#/agency/${encodeURIComponent(id)}`;
+}
+
+/** Worst first: the agency a SOC lead must call is at the top; never-judged ones after the rest. */
+export function sortAgencies(agencies) {
+  return [...agencies].sort((a, b) => {
+    const ra = a.passRate ?? 2;
+    const rb = b.passRate ?? 2;
+    return ra - rb || (a.name ?? a.id).localeCompare(b.name ?? b.id);
+  });
+}
+
+export function fleetRate(agencies) {
+  let passed = 0;
+  let failed = 0;
+  for (const a of agencies) {
+    passed += a.counts?.pass ?? 0;
+    failed += a.counts?.fail ?? 0;
+  }
+  return passed + failed === 0 ? null : passed / (passed + failed);
+}
+
+export function render({ overview, certificates, ipv6 }) {
+  const agencies = itemsOf(overview.agencies);
+  const agents = itemsOf(overview.agents);
+  const names = byKey(agencies, 'id');
+  const agencyName = (id) => names.get(id)?.name ?? id;
+  const totals = overview.totals ?? {};
+  const rate = fleetRate(agencies);
+  const stale = agents.filter((a) => a.stale);
+
+  return h(
+    'div',
+    { class: 'view overview' },
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { text: t('overview.title') }),
+      h('p', { class: 'muted' }, t('overview.generated', { when: formatDateTime(overview.generatedAt) })),
+    ),
+    h(
+      'div',
+      { class: 'tiles', id: 'totals' },
+      tile(t('tile.passRate'), formatPercent(rate), { level: rateLevel(rate), note: t('tile.passRateNote'), id: 'tile-rate' }),
+      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : 'good', note: t('tile.failedNote'), id: 'tile-failed' }),
+      tile(t('tile.staleAgents'), formatNumber(totals.staleAgents ?? stale.length), {
+        level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : 'good',
+        note: t('tile.staleNote', { n: formatNumber(totals.agents ?? agents.length) }),
+        id: 'tile-stale',
+      }),
+      tile(t('tile.agencies'), formatNumber(totals.agencies ?? agencies.length), { id: 'tile-agencies' }),
+      tile(t('tile.agents'), formatNumber(totals.agents ?? agents.length), { note: t('tile.batchesNote', { n: formatNumber(totals.batches ?? 0) }), id: 'tile-agents' }),
+    ),
+    h(
+      'div',
+      { class: 'grid overview-grid' },
+      h(
+        'div',
+        { class: 'col-main' },
+        panel(t('agencies.title'), agencyTable(agencies, agents), { id: 'agencies' }),
+        h(
+          'div',
+          { class: 'pair' },
+          panel(t('policies.title'), policyTable(overview.policies ?? []), { id: 'policies' }),
+          panel(t('ipv6.title'), ipv6Table(ipv6, agencyName), { id: 'ipv6' }),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'col-side' },
+        panel(t('stale.title'), staleTable(stale, agents.length, agencyName), { id: 'stale-agents', cls: stale.length ? 'alert' : '' }),
+        panel(t('cert.title'), certificateTable(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
+      ),
+    ),
+  );
+}
+
+function agencyTable(agencies, agents) {
+  if (agencies.length === 0) return empty(t('agencies.none'), 'none');
+  const staleBy = new Map();
+  for (const a of agents) if (a.stale) staleBy.set(a.agency, (staleBy.get(a.agency) ?? 0) + 1);
+  const sevs = ['critical', 'high', 'medium', 'low'];
+  return h(
+    'table',
+    { class: 'data agencies-table' },
+    h('caption', { class: 'sr-only', text: t('agencies.caption') }),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.agency') }),
+        h('th', { scope: 'col', class: 'rate-col', text: t('col.passRate') }),
+        severityHeaders(sevs),
+        h('th', { scope: 'col', text: t('col.agents') }),
+        h('th', { scope: 'col', text: t('col.lastSeen') }),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      sortAgencies(agencies).map((a) => {
+        const staleCount = staleBy.get(a.id) ?? 0;
+        return h(
+          'tr',
+          { 'data-agency': a.id, class: rateLevel(a.passRate) },
+          h('th', { scope: 'row', class: 'agency-name' }, h('a', { href: agencyHref(a.id), text: a.name || a.id })),
+          h('td', { class: 'rate-col' }, passRate(a.passRate)),
+          severityCells(a.failedBySeverity, sevs),
+          h(
+            'td',
+            { class: 'agents-cell' },
+            h('span', { text: formatNumber(a.agents ?? 0) }),
+            staleCount ? h('span', { class: 'status stale' }, icon('warn'), t('agents.staleCount', { n: staleCount })) : null,
+          ),
+          h('td', {}, when(a.lastSeenAt)),
+        );
+      }),
+    ),
+  );
+}
+
+function policyTable(policies) {
+  if (policies.length === 0) return empty(t('policies.none'), 'none');
+  return h(
+    'table',
+    { class: 'data compact' },
+    h('caption', { class: 'sr-only', text: t('policies.title') }),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.policy') }), h('th', { scope: 'col', class: 'rate-col', text: t('col.passRate') }), h('th', { scope: 'col', class: 'num', text: t('col.failed') }))),
+    h(
+      'tbody',
+      {},
+      [...policies]
+        .sort((a, b) => (a.passRate ?? 2) - (b.passRate ?? 2))
+        .map((p) =>
+          h(
+            'tr',
+            { 'data-policy': p.policyId },
+            h('th', { scope: 'row' }, h('code', { text: p.policyId })),
+            h('td', { class: 'rate-col' }, passRate(p.passRate)),
+            h('td', { class: `num ${p.failed > 0 ? 'sev-high' : 'zero'}`, text: formatNumber(p.failed) }),
+          ),
+        ),
+    ),
+  );
+}
+
+function ipv6Table(rows, agencyName) {
+  if (rows.length === 0) return empty(t('ipv6.none'), 'none');
+  return h(
+    'table',
+    { class: 'data compact' },
+    h('caption', { class: 'sr-only', text: t('ipv6.title') }),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.agency') }), h('th', { scope: 'col', class: 'rate-col', text: t('col.ipv6Score') }), h('th', { scope: 'col', class: 'num', text: t('col.domains') }))),
+    h(
+      'tbody',
+      {},
+      [...rows]
+        .sort((a, b) => (a.score ?? 101) - (b.score ?? 101))
+        .map((r) =>
+          h(
+            'tr',
+            { 'data-agency': r.agency },
+            h('th', { scope: 'row' }, h('a', { href: agencyHref(r.agency), text: agencyName(r.agency) })),
+            h('td', { class: 'rate-col' }, ipv6Score(r.score)),
+            h('td', { class: 'num', text: formatNumber(r.domains?.length ?? 0) }),
+          ),
+        ),
+    ),
+  );
+}
+
+/** IPv6 scores are 0–100 points, shown as points (not a percentage) on the same colour bands. */
+export function ipv6Score(score) {
+  const el = passRate(score === null || score === undefined ? null : score / 100);
+  el.classList.add('score');
+  const text = el.querySelector('.rate-text');
+  if (text && score !== null && score !== undefined) text.textContent = t('ipv6.score', { n: Math.round(score) });
+  return el;
+}
+
+function staleTable(stale, total, agencyName) {
+  if (stale.length === 0) return empty(t('stale.none', { n: total }), 'good');
+  return h(
+    'div',
+    {},
+    h(
+      'table',
+      { class: 'data compact' },
+      h('caption', { class: 'sr-only', text: t('stale.title') }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.agent') }), h('th', { scope: 'col', text: t('col.status') }))),
+      h(
+        'tbody',
+        {},
+        [...stale]
+          .sort((a, b) => Date.parse(a.lastSeenAt ?? 0) - Date.parse(b.lastSeenAt ?? 0))
+          .map((a) =>
+            h(
+              'tr',
+              { 'data-agent': a.id, class: 'stale' },
+              h('th', { scope: 'row' }, h('code', { text: a.hostname }), h('div', { class: 'sub' }, h('a', { href: agencyHref(a.agency), text: agencyName(a.agency) }))),
+              h('td', {}, agentStatus(a), h('div', { class: 'sub' }, t('agent.lastReport'), ' ', when(a.lastSeenAt))),
+            ),
+          ),
+      ),
+    ),
+    h('p', { class: 'muted foot', text: t('stale.onTime', { n: total - stale.length, total }) }),
+  );
+}
+
+export function certificateTable(certs, agencyName, { showAgency = true } = {}) {
+  if (certs.length === 0) return empty(t('cert.none'), 'good');
+  return h(
+    'table',
+    { class: 'data compact certs' },
+    h('caption', { class: 'sr-only', text: t('cert.title') }),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col', text: t('col.daysLeft') }), h('th', { scope: 'col', text: t('col.certificate') })),
+    ),
+    h(
+      'tbody',
+      {},
+      [...certs]
+        .sort((a, b) => a.daysLeft - b.daysLeft)
+        .map((c) =>
+          h(
+            'tr',
+            { class: c.daysLeft < 0 ? 'expired' : c.daysLeft <= 7 ? 'soon' : '', 'data-days': c.daysLeft, 'data-where': c.where, 'data-agency': c.agency },
+            h('td', {}, daysLeft(c.daysLeft)),
+            h(
+              'td',
+              { class: 'where' },
+              h('code', { text: shortWhere(c.where), title: c.where }),
+              c.source === 'file' ? h('span', { class: 'tag', text: t('cert.file') }) : null,
+              h(
+                'div',
+                { class: 'sub' },
+                showAgency ? [h('a', { href: agencyHref(c.agency), text: agencyName(c.agency) }), ' · '] : null,
+                t('cert.expiresOn'),
+                ' ',
+                h('time', { datetime: c.notAfter, title: formatDateTime(c.notAfter) }, formatDate(c.notAfter)),
+              ),
+              h('div', { class: 'sub subject', text: c.subject }),
+            ),
+          ),
+        ),
+    ),
+  );
+}
+
+/** `https://host:443` → `host`, `file:/path@host` → `/path @ host`: the full form stays in the tooltip. */
+export function shortWhere(where) {
+  const file = /^file:(.*)@([^@]+)$/.exec(where);
+  if (file) return `${file[1]} @ ${file[2]}`;
+  return where.replace(/^https:\/\//, '').replace(/:443$/, '');
+}
