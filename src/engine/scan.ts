@@ -37,6 +37,10 @@ export interface ScanRequest extends NetworkRequest {
   legalBasis?: string;
   /** The run's date, for the default legal basis. */
   now?: Date;
+  /** Targets built by the caller rather than parsed from text (the agent's `local://<hostname>`). */
+  extraTargets?: Target[];
+  /** A govscan-agent run: with no named policy, agent-scoped packs (its host check) are judged too. */
+  agentRun?: boolean;
 }
 
 export interface PreparedScan {
@@ -70,12 +74,14 @@ export async function prepareScan(
   });
   const inventory = req.inventory ? await loadInventory(req.inventory) : null;
   if (inventory) targets.push(...inventory.targets);
+  if (req.extraTargets) targets.push(...req.extraTargets);
   if (!targets.length) {
     throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
   }
   const basis = req.legalBasis ?? inventory?.legalBasis;
   const policies = await loadPolicySelection(req.policies, {
     knownChecks: KNOWN_CHECKS,
+    ...(req.agentRun ? { agentRun: true } : {}),
     ...(basis !== undefined ? { legalBasis: basis, chosenBy: req.legalBasis !== undefined ? 'flag' : 'inventory' } : {}),
     ...(req.now ? { now: req.now } : {}),
   });

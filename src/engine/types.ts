@@ -35,14 +35,15 @@ export interface SystemRef {
   evidenceResolved?: boolean;
 }
 
-export type TargetKind = 'web' | 'host' | 'domain' | 'system';
+/** `local`: the host an agent runs on (`local://<hostname>`), probed from inside by the agent's host check. */
+export type TargetKind = 'web' | 'host' | 'domain' | 'system' | 'local';
 
 export interface Target {
   /** Canonical identity, e.g. `https://portal.example.gov.vn:443`; also the fingerprint input. */
   key: string;
   kind: TargetKind;
   /** What is spoken on top of TLS: https for web targets, tls for a bare host:port; dns for a domain. */
-  scheme: 'https' | 'tls' | 'dns' | 'evidence';
+  scheme: 'https' | 'tls' | 'dns' | 'evidence' | 'local';
   host: string;
   port: number;
   /** Path for the HTTP request of web targets (default `/`). */

@@ -74,9 +74,13 @@ export async function loadPolicies(idsOrFiles: readonly string[], opts: BuiltinO
   return policies;
 }
 
-/** What a scan judges against: the named packs, or every built-in pack when none is named. */
-export async function loadPolicySelection(idsOrFiles: readonly string[], opts: BuiltinOptions): Promise<LoadedPolicy[]> {
-  return idsOrFiles.length ? loadPolicies(idsOrFiles, opts) : loadBuiltinPolicies(opts);
+/**
+ * What a scan judges against: the named packs, or when none is named every built-in pack of its scope
+ * (agent-scoped packs only for agent runs).
+ */
+export async function loadPolicySelection(idsOrFiles: readonly string[], opts: BuiltinOptions & { agentRun?: boolean }): Promise<LoadedPolicy[]> {
+  if (idsOrFiles.length) return loadPolicies(idsOrFiles, opts);
+  return (await loadBuiltinPolicies(opts)).filter((p) => p.scope === 'scan' || opts.agentRun === true);
 }
 
 /** `--policy vn-nd85-2016` picks that regime, unless a legal basis is already named. */

@@ -228,6 +228,7 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
   return {
     policy: {
       id: m.id,
+      scope: m.scope ?? 'scan',
       version: m.version,
       title: localized(m.title),
       description: m.description ? localized(m.description) : null,

@@ -36,6 +36,7 @@ export interface PolicyDocument {
     description?: Localized;
     legalBasis: string[];
     effective?: { from?: string; to?: string };
+    scope?: PolicyScope;
   };
   spec: {
     params?: Record<string, ParamValue>;
@@ -66,8 +67,15 @@ export interface LoadedRule {
   location: SourceLocation;
 }
 
+/**
+ * `scan`: judged by every scan that names no --policy. `agent`: judges what only govscan-agent gathers
+ * (its host check), so it is loaded by agent runs or when named, never by default in `govscan scan`.
+ */
+export type PolicyScope = 'scan' | 'agent';
+
 export interface LoadedPolicy {
   id: string;
+  scope: PolicyScope;
   version: string;
   title: Localized;
   description: Localized | null;

@@ -45,7 +45,7 @@ interface Catalogue {
 
 function catalogues(): Catalogue[] {
   const found: Catalogue[] = [];
-  for (const file of [...sources('src'), ...sources('checks')]) {
+  for (const file of [...sources('src'), ...sources('checks'), ...sources('agent')]) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/defineMessages(?:<[^>(]*>)?\(\s*\{/g)) {
       const open = (m.index ?? 0) + m[0].length - 1;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Attempt, Target } from '../../src/engine/types.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 
-export const KNOWN = { knownChecks: new Set(['tls.endpoint', 'ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity', 'seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']) };
+export const KNOWN = { knownChecks: new Set(['tls.endpoint', 'ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity', 'seclevel.dossier', 'evidence.documents', 'fourlayer.evidence', 'host.local']) };
 
 /** Evaluation time of the recorded facts, so daysToExpiry and dates agree. */
 export const NOW = new Date('2026-05-10T08:00:00.000Z');

@@ -31,7 +31,7 @@ describe('loading a malformed pack', () => {
     ['yaml-syntax.yaml', 'yaml-syntax.yaml:12:1: YAML syntax error: Sequence item without - indicator'],
     ['bad-severity.yaml', 'bad-severity.yaml:12:17: rule TEST-SEVERITY: severity: must be one of critical, high, medium, low, info (got "urgent")'],
     ['bad-cel.yaml', 'bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)'],
-    ['unknown-check.yaml', 'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)'],
+    ['unknown-check.yaml', 'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, host.local, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)'],
     ['duplicate-id.yaml', 'duplicate-id.yaml:18:11: rule TEST-TWICE: duplicate rule id (first defined at line 10)'],
     ['missing-vi.yaml', 'missing-vi.yaml:13:14: rule TEST-NO-VI: title: missing Vietnamese (vi) text'],
   ])('%s', async (file, expected) => {
@@ -97,7 +97,7 @@ describe('validatePolicyFiles reports every problem', () => {
     const errors = await validatePolicyFiles([`${dir}/bad-cel.yaml`, `${dir}/minimal.yaml`, `${dir}/unknown-check.yaml`, `${dir}/minimal.yaml`], KNOWN);
     expect(errors.map((e) => e.message)).toEqual([
       `${dir}/bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)`,
-      `${dir}/unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)`,
+      `${dir}/unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, host.local, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)`,
       `${dir}/minimal.yaml: policy "test-minimal" is also loaded from ${dir}/minimal.yaml`,
     ]);
     expect(await validatePolicyFiles([`${dir}/minimal.yaml`], KNOWN)).toEqual([]);
@@ -136,8 +136,8 @@ describe('built-in packs and policy arguments', () => {
   });
 
   it('refuses a built-in pack naming a check the registry lacks', async () => {
-    await expect(loadBuiltinPolicies({ knownChecks: new Set(['ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity']) })).rejects.toThrow(
-      /^policies\/vn-ct02-2022-tls\.yaml:\d+:\d+: rule TLS-CERT-EXPIRED: unknown check "tls\.endpoint" \(known: ipv6\.mx, ipv6\.ns, ipv6\.parity, ipv6\.web\)$/,
+    await expect(loadBuiltinPolicies({ knownChecks: new Set(['host.local', 'ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity']) })).rejects.toThrow(
+      /^policies\/vn-ct02-2022-tls\.yaml:\d+:\d+: rule TLS-CERT-EXPIRED: unknown check "tls\.endpoint" \(known: host\.local, ipv6\.mx, ipv6\.ns, ipv6\.parity, ipv6\.web\)$/,
     );
   });
 
@@ -147,12 +147,15 @@ describe('built-in packs and policy arguments', () => {
     // A legal-basis pack named explicitly is loaded in place of the one the dates pick.
     expect((await resolvePolicyArg('vn-nd85-2016', KNOWN)).id).toBe('vn-nd85-2016');
     await expect(resolvePolicyArg('vn-xx-9999', KNOWN)).rejects.toThrow(
-      'unknown policy "vn-xx-9999": not a built-in policy (vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026) and no such file',
+      'unknown policy "vn-xx-9999": not a built-in policy (vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026) and no such file',
     );
   });
 
   it('selects the built-in packs when none is named', async () => {
     expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026']);
+    // The agent's host pack judges only what govscan-agent gathers: agent runs load it, plain scans do not.
+    expect((await loadPolicySelection([], { ...KNOWN, agentRun: true })).map((p) => p.id)).toEqual(['vn-agent-host', 'vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026']);
+    expect((await loadPolicySelection(['vn-agent-host'], KNOWN)).map((p) => p.id)).toEqual(['vn-agent-host']);
     // One legal-basis pack per run: the dates pick it, a selector overrides them.
     const before = await loadPolicySelection([], { ...KNOWN, now: new Date('2025-01-01') });
     expect(before.map((p) => p.id)).toContain('vn-nd85-2016');

@@ -1,0 +1,84 @@
+// One POST over HTTP or HTTPS with node's own client (no dependency to load in the small loop
+// process), extra trust anchors for the server, a deadline and a capped answer.
+
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+  retryAfter: string | undefined;
+}
+
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** A connection pool for one server; `ca` adds PEM anchors to the public roots (never replaces them). */
+export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false): HttpAgent | HttpsAgent {
+  return url.protocol === 'https:'
+    ? new HttpsAgent({ keepAlive, maxSockets: 1, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) })
+    : new HttpAgent({ keepAlive, maxSockets: 1 });
+}
+
+export function post(url: URL, body: Buffer, opts: { agent: HttpAgent | HttpsAgent; headers: Record<string, string>; signal: AbortSignal }): Promise<HttpAnswer> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      agent: opts.agent,
+      signal: opts.signal,
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...opts.headers },
+    });
+    req.on('response', (res) => {
+      readCapped(res, opts.signal).then(
+        (text) => resolve({ status: res.statusCode ?? 0, text, retryAfter: headerValue(res.headers['retry-after']) }),
+        reject,
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function readCapped(res: IncomingMessage, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onAbort = (): void => {
+      res.destroy();
+      reject(new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_ANSWER_BYTES) chunks.push(c);
+    });
+    res.on('end', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    res.on('error', (e) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+  });
+}
+
+/** A network error as a short reason: the code (ECONNREFUSED…) and what it says. */
+export function describeError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (e?.code) return e.message && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message || e.code;
+  return e instanceof Error ? e.message : String(err);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

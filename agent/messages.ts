@@ -1,0 +1,117 @@
+// Everything govscan-agent prints, in English and Vietnamese (GOVSCAN_LANG or --lang picks one).
+
+import { defineMessages } from '../src/i18n/index.js';
+
+export const AGENT_MESSAGES = defineMessages({
+  usage: {
+    en: `govscan-agent — runs govscan on an agency host on a schedule and delivers the results to a govscan server
+
+Usage:
+  govscan-agent enroll --server URL --secret SECRET [--config FILE] [--force]
+  govscan-agent run [--once] [--config FILE]
+
+  enroll   exchange a one-time enrolment secret for this agent's token (saved with mode 0600)
+  run      scan on the configured interval (with jitter), spool each run's batch and deliver it;
+           --once: one run and one delivery attempt, for a systemd timer
+
+Options:
+  --config FILE   agent configuration (default $GOVSCAN_AGENT_CONFIG, else /etc/govscan/agent.yaml)
+  --lang en|vi    language of messages (default $GOVSCAN_LANG, else en)
+  --help, --version
+
+Exit codes: 0 done (a batch that could not be delivered yet stays in the spool); 2 invalid usage or configuration; 3 could not run.`,
+    vi: `govscan-agent — chạy govscan định kỳ trên máy chủ của cơ quan và gửi kết quả về máy chủ govscan
+
+Cách dùng:
+  govscan-agent enroll --server URL --secret SECRET [--config FILE] [--force]
+  govscan-agent run [--once] [--config FILE]
+
+  enroll   đổi mã đăng ký dùng một lần lấy token của agent này (lưu với quyền 0600)
+  run      quét theo chu kỳ đã cấu hình (có độ lệch ngẫu nhiên), lưu lô kết quả mỗi lần chạy vào hàng đợi và gửi đi;
+           --once: chạy một lần và thử gửi một lần, dùng với systemd timer
+
+Tùy chọn:
+  --config FILE   tệp cấu hình agent (mặc định $GOVSCAN_AGENT_CONFIG, nếu không có thì /etc/govscan/agent.yaml)
+  --lang en|vi    ngôn ngữ thông báo (mặc định $GOVSCAN_LANG, nếu không có thì en)
+  --help, --version
+
+Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đợi); 2 sai cách dùng hoặc cấu hình; 3 không thể chạy.`,
+  },
+  inputError: { en: 'error: {message}', vi: 'lỗi: {message}' },
+  couldNotRun: { en: 'error: {message}', vi: 'lỗi: {message}' },
+  internalError: {
+    en: 'internal error: {message} (run again with GOVSCAN_DEBUG=1 for details)',
+    vi: 'lỗi nội bộ: {message} (chạy lại với GOVSCAN_DEBUG=1 để xem chi tiết)',
+  },
+  unknownCommand: { en: 'unknown command "{command}": expected enroll or run (see --help)', vi: 'lệnh không hợp lệ "{command}": cần enroll hoặc run (xem --help)' },
+  unknownFlag: { en: '{flag}: unknown option for "{command}" (see --help)', vi: '{flag}: tùy chọn không hợp lệ cho "{command}" (xem --help)' },
+  missingValue: { en: '{flag}: expects a value', vi: '{flag}: cần một giá trị' },
+  missingFlag: { en: '{flag}: required', vi: '{flag}: bắt buộc' },
+  badLang: { en: '--lang: must be en or vi (got "{value}")', vi: '--lang: phải là en hoặc vi (nhận được "{value}")' },
+  badServerUrl: {
+    en: '--server: "{value}" is not an http(s)://HOST[:PORT] URL',
+    vi: '--server: "{value}" không phải URL dạng http(s)://HOST[:PORT]',
+  },
+  noServer: {
+    en: 'no server URL: pass --server or set server.url in the configuration',
+    vi: 'chưa có URL máy chủ: dùng --server hoặc khai báo server.url trong tệp cấu hình',
+  },
+  enrolled: {
+    en: 'enrolled as agent {agentId} of agency {agency}; token saved to {file}',
+    vi: 'đã đăng ký: agent {agentId} thuộc cơ quan {agency}; token đã lưu vào {file}',
+  },
+  alreadyEnrolled: {
+    en: '{file}: a token is already there: this agent is enrolled (pass --force to enrol again)',
+    vi: '{file}: đã có token: agent này đã được đăng ký (dùng --force để đăng ký lại)',
+  },
+  enrollRefused: {
+    en: 'the server refused the enrolment ({status} {error}): the secret is unknown, already used or expired',
+    vi: 'máy chủ từ chối đăng ký ({status} {error}): mã đăng ký không đúng, đã dùng hoặc đã hết hạn',
+  },
+  serverError: { en: '{url} answered {status}: {message}', vi: '{url} trả lời {status}: {message}' },
+  serverUnreachable: { en: 'cannot reach {url}: {reason}', vi: 'không kết nối được {url}: {reason}' },
+  notEnrolled: {
+    en: '{file}: no agent token: run `govscan-agent enroll --server URL --secret SECRET` first',
+    vi: '{file}: chưa có token của agent: hãy chạy `govscan-agent enroll --server URL --secret SECRET` trước',
+  },
+  badToken: { en: '{file}: not a govscan-agent token file ({reason})', vi: '{file}: không phải tệp token của govscan-agent ({reason})' },
+  runStarted: { en: 'run {batchId}: scanning {targets} target(s)', vi: 'lần chạy {batchId}: đang quét {targets} mục tiêu' },
+  runSpooled: {
+    en: 'run {batchId}: {findings} finding(s), {failed} failed; batch spooled ({bytes} bytes)',
+    vi: 'lần chạy {batchId}: {findings} phát hiện, {failed} không đạt; đã lưu lô vào hàng đợi ({bytes} byte)',
+  },
+  runInterrupted: { en: 'run interrupted ({signal}): no batch written', vi: 'lần chạy bị ngắt ({signal}): không ghi lô nào' },
+  runFailed: { en: 'run failed (exit {code}): nothing spooled this time', vi: 'lần chạy thất bại (mã thoát {code}): lần này không có lô nào được lưu' },
+  spoolDropped: {
+    en: 'spool over its cap of {max} bytes: dropped the {count} oldest batch(es) ({bytes} bytes): {ids}',
+    vi: 'hàng đợi vượt giới hạn {max} byte: đã xóa {count} lô cũ nhất ({bytes} byte): {ids}',
+  },
+  spoolTmpRemoved: {
+    en: 'removed {count} unfinished spool file(s) left by an interrupted write',
+    vi: 'đã xóa {count} tệp chưa ghi xong trong hàng đợi do lần ghi bị ngắt',
+  },
+  batchStored: { en: 'batch {batchId} delivered', vi: 'đã gửi lô {batchId}' },
+  batchDuplicate: { en: 'batch {batchId} was already stored: removed from the spool', vi: 'lô {batchId} đã được lưu trước đó: đã xóa khỏi hàng đợi' },
+  batchRejected: {
+    en: 'batch {batchId} refused by the server ({status} {error}): it will never be accepted; moved to {file}',
+    vi: 'máy chủ từ chối lô {batchId} ({status} {error}): lô sẽ không bao giờ được nhận; đã chuyển sang {file}',
+  },
+  uploadRetry: {
+    en: 'batch {batchId}: attempt {attempt} of {max} failed ({reason}); retrying in {delay} s',
+    vi: 'lô {batchId}: lần thử {attempt}/{max} thất bại ({reason}); thử lại sau {delay} giây',
+  },
+  drainStopped: {
+    en: 'server unavailable ({reason}): {remaining} batch(es) stay in the spool',
+    vi: 'máy chủ không sẵn sàng ({reason}): {remaining} lô vẫn nằm trong hàng đợi',
+  },
+  tokenRefused: {
+    en: 'the server refused this agent\'s token ({status}): enrol again; {remaining} batch(es) stay in the spool',
+    vi: 'máy chủ từ chối token của agent ({status}): hãy đăng ký lại; {remaining} lô vẫn nằm trong hàng đợi',
+  },
+  loopStarted: {
+    en: 'started: a run every {interval} s (plus up to {jitter} s), spool {dir}',
+    vi: 'đã khởi động: chạy mỗi {interval} giây (cộng thêm tối đa {jitter} giây), hàng đợi {dir}',
+  },
+  nextRun: { en: 'next run in {seconds} s', vi: 'lần chạy tiếp theo sau {seconds} giây' },
+  stopping: { en: 'stopping ({signal}): spooled batches stay for the next start', vi: 'đang dừng ({signal}): các lô trong hàng đợi được giữ cho lần khởi động sau' },
+});

@@ -1,0 +1,77 @@
+// Shared by the agent tests: small valid batches, and the built agent bin.
+
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Batch } from '../../src/server/contract.js';
+import type { Report } from '../../src/engine/types.js';
+
+export const AGENT_BIN = fileURLToPath(new URL('../../bin/agent.js', import.meta.url));
+
+/** A report with one host finding, the shape the server validates. */
+export function smallReport(host = 'agent-host', outcome: 'pass' | 'fail' = 'pass'): Report {
+  const now = new Date().toISOString();
+  const target = `local://${host}`;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'govscan', version: '0.1.0' },
+    run: { startedAt: now, finishedAt: now, scannerHost: host, failOn: 'none' },
+    policies: [{ id: 'vn-agent-host', version: '1.0.0', title: { en: 'Agency hosts', vi: 'Máy chủ của cơ quan' }, legalBasis: ['02/CT-TTg 26/04/2022 §1.n'], effective: { from: '2022-04-26' }, source: 'policies/vn-agent-host.yaml' }],
+    rules: [],
+    targets: [{ key: target, kind: 'local', scheme: 'local', host, port: 0, path: '/' }],
+    attempts: [{ check: 'host.local', target, status: 'ok', facts: { hostname: host, certificateFiles: [] }, startedAt: now, durationMs: 1 }],
+    findings: [
+      {
+        ruleId: 'HOST-IPV6-NO-GLOBAL-ADDRESS',
+        policyId: 'vn-agent-host',
+        policyVersion: '1.0.0',
+        check: 'host.local',
+        target,
+        outcome,
+        severity: 'medium',
+        title: { en: 'Host has no global IPv6 address', vi: 'Máy chủ không có địa chỉ IPv6 toàn cầu' },
+        message: { en: 'ok', vi: 'đạt' },
+        references: ['02/CT-TTg §1.n'],
+        evidence: {},
+        fingerprint: '0123456789abcdef0123456789abcdef',
+      },
+    ],
+    summary: {
+      targets: 1,
+      findings: { pass: outcome === 'pass' ? 1 : 0, fail: outcome === 'fail' ? 1 : 0, 'not-applicable': 0, 'not-tested': 0, waived: 0 },
+      failedBySeverity: { critical: 0, high: 0, medium: outcome === 'fail' ? 1 : 0, low: 0, info: 0 },
+    },
+  };
+}
+
+export function smallBatch(over: Partial<Batch> = {}): Batch {
+  return {
+    schemaVersion: 1,
+    batchId: randomUUID(),
+    agentId: 'agent-1',
+    agency: 'agency-a',
+    createdAt: new Date().toISOString(),
+    agent: { version: '0.1.0', hostname: 'agent-host', intervalSeconds: 3600 },
+    report: smallReport(),
+    ...over,
+  };
+}
+
+/** Runs the built govscan-agent as a user would. */
+export function runAgent(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [AGENT_BIN, ...args], { env: { ...process.env, GOVSCAN_LANG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`govscan-agent ${args.join(' ')} did not finish\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
