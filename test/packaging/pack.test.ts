@@ -68,12 +68,13 @@ describe('npm pack → install into an empty folder → run', () => {
     expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/test/') || f.endsWith('.ts'))).toEqual([]);
   });
 
-  it('installs into an empty folder and answers `npx govscan --version`, then scans a local endpoint', { timeout: 300_000 }, async () => {
+  it('installs into an empty folder and answers `npx govscan --version`, then scans a local endpoint', { timeout: 600_000 }, async () => {
     const app = join(work, 'empty');
     await run('mkdir', ['-p', app], { cwd: work });
     expect(await readdir(app)).toEqual([]);
     // --prefer-offline: the dependencies `npm ci` just fetched are in the cache; the registry is asked only for what is not.
-    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: app, timeoutMs: 240_000 });
+    // better-sqlite3 (the server's embedded store) builds from source here, as on a user's machine without prebuilt binaries.
+    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: app, timeoutMs: 480_000 });
     expect(install.code, install.stderr).toBe(0);
 
     const version = await run('npx', ['--no-install', 'govscan', '--version'], { cwd: app });
