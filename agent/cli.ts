@@ -138,7 +138,7 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
 
 /** One run in this process; `deliver`: also drain the spool once (run --once), else leave it to the loop. */
 async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: boolean): Promise<number> {
-  const [{ loadAgentConfig }, { readToken, NotEnrolledError }, { runOnce, RunInterrupted }] = await Promise.all([
+  const [{ loadAgentConfig }, { readTokenOrWarn }, { runOnce, RunInterrupted }] = await Promise.all([
     import('./config.js'),
     import('./token.js'),
     import('./run.js'),
@@ -153,16 +153,8 @@ async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   try {
-    let token;
-    try {
-      token = await readToken(config.tokenFile);
-    } catch (err) {
-      if (err instanceof NotEnrolledError) {
-        log.warn(M.notEnrolled, { file: err.file });
-        return EXIT.run;
-      }
-      throw err;
-    }
+    const token = await readTokenOrWarn(config.tokenFile, log);
+    if (!token) return EXIT.run;
     try {
       await runOnce(config, token, { log, signal: stop.signal });
     } catch (err) {

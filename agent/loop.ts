@@ -9,7 +9,7 @@ import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 import { Spool } from './spool.js';
-import { NotEnrolledError, readToken } from './token.js';
+import { readTokenOrWarn } from './token.js';
 import { abortableSleep, drain, readCaFiles, Uploader, type DrainResult } from './upload.js';
 
 export interface LoopOptions {
@@ -29,15 +29,7 @@ export async function runLoop(opts: LoopOptions): Promise<number> {
   const got = await childConfig(opts);
   if (typeof got === 'number') return got;
   const config = got;
-  try {
-    await readToken(config.tokenFile);
-  } catch (err) {
-    if (err instanceof NotEnrolledError) {
-      opts.log.warn(M.notEnrolled, { file: err.file });
-      return 3;
-    }
-    throw err;
-  }
+  if (!(await readTokenOrWarn(config.tokenFile, opts.log))) return 3;
   const spool = await new Spool(config.spool.directory, { maxBytes: config.spool.maxBytes, log: opts.log }).open();
 
   const stop = new AbortController();
@@ -93,16 +85,8 @@ async function deliverUntil(config: AgentConfig, spool: Spool, log: AgentLog, ne
 /** One drain with the token as it is on disk now (an operator may have enrolled again meanwhile). */
 export async function deliverOnce(config: AgentConfig, spool: Spool, log: AgentLog, signal: AbortSignal | undefined, random?: () => number): Promise<DrainResult | null> {
   if (!(await spool.list()).length) return { stored: 0, duplicates: 0, rejected: 0, remaining: 0, stopped: null };
-  let token;
-  try {
-    token = await readToken(config.tokenFile);
-  } catch (err) {
-    if (err instanceof NotEnrolledError) {
-      log.warn(M.notEnrolled, { file: err.file });
-      return null;
-    }
-    throw err;
-  }
+  const token = await readTokenOrWarn(config.tokenFile, log);
+  if (!token) return null;
   const uploader = new Uploader({
     server: config.server.url ?? token.server,
     token: token.token,

@@ -3,6 +3,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../src/engine/errors.js';
 import { writeFileAtomic } from './atomic.js';
+import type { AgentLog } from './log.js';
+import { AGENT_MESSAGES as M } from './messages.js';
 
 export interface AgentToken {
   agentId: string;
@@ -53,4 +55,17 @@ export async function readToken(file: string): Promise<AgentToken> {
     if (typeof t?.[field] !== 'string' || !t[field]) throw new InputError(file, null, null, `not a govscan-agent token file (no "${field}")`);
   }
   return t as AgentToken;
+}
+
+/** The token, or null after logging that the agent must enrol first (runs and drains cannot go on). */
+export async function readTokenOrWarn(file: string, log: AgentLog): Promise<AgentToken | null> {
+  try {
+    return await readToken(file);
+  } catch (err) {
+    if (err instanceof NotEnrolledError) {
+      log.warn(M.notEnrolled, { file: err.file });
+      return null;
+    }
+    throw err;
+  }
 }

@@ -1,12 +1,11 @@
 // Shared by the agent tests: small valid batches, and the built agent bin.
 
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { runAgentCli, type CliResult } from '../helpers/cli.js';
 import type { Batch } from '../../src/server/contract.js';
 import type { Report } from '../../src/engine/types.js';
 
-export const AGENT_BIN = fileURLToPath(new URL('../../bin/agent.js', import.meta.url));
+export { AGENT_BIN } from '../helpers/cli.js';
 
 /** A report with one host finding, the shape the server validates. */
 export function smallReport(host = 'agent-host', outcome: 'pass' | 'fail' = 'pass'): Report {
@@ -58,20 +57,6 @@ export function smallBatch(over: Partial<Batch> = {}): Batch {
 }
 
 /** Runs the built govscan-agent as a user would. */
-export function runAgent(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], { env: { ...process.env, GOVSCAN_LANG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`govscan-agent ${args.join(' ')} did not finish\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export function runAgent(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
+  return runAgentCli(args, { env, timeoutMs });
 }

@@ -3,7 +3,6 @@
 // it once against the example agency, then find the agency in `govscan fleet status --json` and on
 // the dashboard in Chromium. Only the port (free, on 127.0.0.1) and the folders (temporary) differ.
 
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,29 +12,14 @@ import { parse, stringify } from 'yaml';
 import type { Browser } from 'playwright-core';
 import type { FleetOverview } from '../../src/server/contract.js';
 import { launchChromium } from '../helpers/browser.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runAgentCli, runCli, type CliResult } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const AGENT_BIN = join(ROOT, 'bin/agent.js');
 const EXAMPLE_CONFIG = join(ROOT, 'examples/fleet/agent.yaml');
 
-function runAgent(args: string[], timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], { env: { ...process.env, GOVSCAN_LANG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`govscan-agent ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+function runAgent(args: string[]): Promise<CliResult> {
+  return runAgentCli(args, { timeoutMs: 120_000 });
 }
 
 let dir: string;

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+export const AGENT_BIN = fileURLToPath(new URL('../../bin/agent.js', import.meta.url));
 
 export interface CliResult {
   code: number | null;
@@ -11,9 +12,24 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export interface RunOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  return runBin(BIN, args, opts);
+}
+
+/** The built govscan-agent (bin/agent.js), as a user runs it. */
+export function runAgentCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  return runBin(AGENT_BIN, args, opts);
+}
+
+function runBin(bin: string, args: string[], opts: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +40,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; cwd
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`govscan ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60_000} ms\n${stderr}`));
+      reject(new Error(`${bin} ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 60_000} ms\n${stderr}`));
     }, opts.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
