@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Batch } from '../src/server/contract.js';
+import { encodeAsciiJson } from '../src/server/wire.js';
 import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from './atomic.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
@@ -61,7 +62,7 @@ export class Spool {
 
   /** Write the batch whole (tmp + fsync + rename), then enforce the cap on the older ones. */
   async add(batch: Batch): Promise<SpooledBatch> {
-    const body = Buffer.from(JSON.stringify(batch));
+    const body = encodeAsciiJson(batch);
     const createdMs = this.now();
     sequence = (sequence + 1) % 10_000;
     const name = `${String(createdMs).padStart(15, '0')}-${String(sequence).padStart(4, '0')}-${batch.batchId.toLowerCase()}.batch.json`;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { batchOfFindings } from '../../test/helpers/fleet-seed.js';
+import { encodeAsciiJson } from '../../src/server/wire.js';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -82,15 +83,16 @@ const DATE_MARK = '2000-01-01T00:00:00.000Z';
 /** A body maker: the batch serialised and encoded once, with the id and date left as holes. */
 function template(agency: string, agentId: string, hostname: string, findings: number): (id: string, at: string) => Buffer {
   const batch = batchOfFindings(findings, { agency, agentId, hostname, batchId: ID_MARK, createdAt: new Date(DATE_MARK) });
-  const text = JSON.stringify(batch);
+  // Serialised as agents send it (src/server/wire.ts: ASCII, non-ASCII escaped).
+  const text = encodeAsciiJson(batch).toString('latin1');
   const [head, rest] = text.split(ID_MARK) as [string, string];
   if (rest === undefined || text.split(ID_MARK).length !== 2) throw new Error('batch template: the id must appear once');
   const parts = rest.split(`"createdAt":"${DATE_MARK}"`);
   if (parts.length !== 2) throw new Error('batch template: createdAt must appear once');
   const [mid, tail] = parts as [string, string];
-  const h = Buffer.from(head);
-  const m = Buffer.from(`${mid}"createdAt":"`);
-  const t = Buffer.from(`"${tail}`);
+  const h = Buffer.from(head, 'latin1');
+  const m = Buffer.from(`${mid}"createdAt":"`, 'latin1');
+  const t = Buffer.from(`"${tail}`, 'latin1');
   // ASCII holes: the rest stays encoded, so each upload costs a copy, not a UTF-8 encoding of 75 KB.
   return (id, at) => Buffer.concat([h, Buffer.from(id, 'latin1'), m, Buffer.from(at, 'latin1'), t]);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../agent/spool.js';
+import { encodeAsciiJson } from '../../src/server/wire.js';
 import { memoryLog } from '../../agent/log.js';
 import { smallBatch } from './helpers.js';
 
@@ -81,7 +82,7 @@ describe('spool', () => {
 
   it('over its cap drops the oldest batches, keeps the newest, and logs how many', async () => {
     const log = memoryLog();
-    const one = Buffer.byteLength(JSON.stringify(smallBatch()));
+    const one = encodeAsciiJson(smallBatch()).length;
     const spool = await new Spool(dir, { maxBytes: one * 3 + 10, log, now: clock() }).open();
     const batches = Array.from({ length: 5 }, () => smallBatch());
     for (const b of batches) await spool.add(b);

@@ -4,6 +4,7 @@
 // are refused and store nothing.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAscii } from 'node:buffer';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { buildApp } from '../../src/server/app.js';
 import { createApiToken, createEnrollment } from '../../src/server/admin.js';
 import type { Batch, EnrollResponse, Store } from '../../src/server/contract.js';
 import { openStore } from '../../src/server/store/index.js';
+import { encodeAsciiJson } from '../../src/server/wire.js';
 import { batchOfFindings } from '../helpers/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
@@ -51,6 +53,11 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
   const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
   const batchFor = (agent: EnrollResponse, agency = agent.agency): Batch => batchOfFindings(50, { agency, agentId: agent.agentId, createdAt: now });
   const storedBatches = async (): Promise<number> => (await store.stats()).batches;
+  /** POST a body exactly as given (agent A's token). */
+  const raw = async (payload: string, contentType = 'application/json'): Promise<{ status: number; body: { error: string; message: string } }> => {
+    const res = await inject({ method: 'POST', url: '/api/v1/batches', headers: { ...bearer(agentA.token), 'content-type': contentType }, payload });
+    return { status: res.statusCode, body: res.json() };
+  };
   const enrol = async (agency: string, hostname: string): Promise<EnrollResponse> => {
     const { secret } = await createEnrollment(store, { agency }, now);
     const res = await inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret, hostname, agentVersion: '0.1.0' } });
@@ -213,10 +220,6 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
 
   it('refuses malformed JSON and schema-invalid batches with 400 and stores nothing', async () => {
     const before = await storedBatches();
-    const raw = async (payload: string, contentType = 'application/json'): Promise<{ status: number; body: { error: string; message: string } }> => {
-      const res = await inject({ method: 'POST', url: '/api/v1/batches', headers: { ...bearer(agentA.token), 'content-type': contentType }, payload });
-      return { status: res.statusCode, body: res.json() };
-    };
     for (const text of ['', '{', '{"schemaVersion":1,', 'null', '[]', '"batch"', '{"__proto__":{"admin":true}}']) {
       const r = await raw(text);
       expect(r.status, text).toBe(400);
@@ -264,6 +267,26 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     const wordy = batchFor(agentA);
     (wordy.report.findings[0] as { evidence: Record<string, unknown> }).evidence = { note: 'constructor __proto__ \u00e9', constructor: 'x' };
     expect((await raw(JSON.stringify(wordy).replace('Certificate', '\\u0043ertificate'))).status).toBe(201);
+  });
+
+  it('reads the ASCII wire form agents send exactly, and still finds a disguised key in it', async () => {
+    // Newer than every batch so far, so it becomes agent A's latest state, which /findings lists.
+    const batch = batchOfFindings(50, { agency: A, agentId: agentA.agentId, createdAt: new Date(now.getTime() + 3_600_000) });
+    const finding = batch.report.findings[0] as { message: { vi: string }; evidence: Record<string, unknown> };
+    finding.message.vi = 'Chứng thư số sắp hết hạn — gia hạn ngay 🔒';
+    const body = encodeAsciiJson(batch);
+    expect(isAscii(body)).toBe(true);
+    expect(JSON.parse(body.toString('latin1'))).toEqual(JSON.parse(JSON.stringify(batch)));
+    expect((await raw(body.toString('latin1'))).status).toBe(201);
+    const stored = await inject({ method: 'GET', url: `/api/v1/findings?agency=${A}&outcome=all&limit=1000`, headers: bearer(viewer) });
+    expect(stored.json<{ items: { batchId: string; message: { vi: string } }[] }>().items.filter((f) => f.batchId === batch.batchId).map((f) => f.message.vi)).toContain(finding.message.vi);
+    // Every non-ASCII character is escaped in this body, yet an escaped ASCII spelling of __proto__ is caught.
+    const before = await storedBatches();
+    const poisoned = batchFor(agentA);
+    (poisoned.report.findings[0] as { evidence: Record<string, unknown> }).evidence = { marker: 'POISON' };
+    const text = encodeAsciiJson(poisoned).toString('latin1').replace('"marker":"POISON"', '"\\u005F_proto__":{"admin":true}');
+    expect((await raw(text)).status).toBe(400);
+    expect(await storedBatches()).toBe(before);
   });
 
   it('validates query strings and admin bodies too', async () => {
