@@ -1,10 +1,11 @@
 // What a user gets from the registry: `npm pack` makes the tarball, it installs into an empty folder,
 // and the installed `govscan` runs — `npx govscan --version`, and a scan of a local TLS endpoint
-// (the farm on loopback, reached through --resolve). Runs after `npm run build` (the test script
+// (the farm on loopback, reached through --resolve), then `govscan-agent --version` and a `govscan server`
+// on SQLite answering /healthz and serving the dashboard. Runs after `npm run build` (the test script
 // builds first), so the pack skips the prepare script instead of rebuilding dist/ under other tests.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,5 +101,37 @@ describe('npm pack → install into an empty folder → run', () => {
     const help = await run('npx', ['--no-install', 'govscan', 'report', 'convert', '--help'], { cwd: app });
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toMatch(/json\|sarif\|junit\|html/);
+
+    // The SOC side from the same install: the agent answers, and the server opens its embedded SQLite
+    // store (better-sqlite3, built at install), serves /healthz and the dashboard's files.
+    const agentVersion = await run('npx', ['--no-install', 'govscan-agent', '--version'], { cwd: app });
+    expect(agentVersion.code, agentVersion.stderr).toBe(0);
+    expect(agentVersion.stdout).toContain(PKG.version);
+    const server = spawn(join(app, 'node_modules', '.bin', 'govscan'), ['server', '--db', `sqlite:${join(app, 'govscan.db')}`, '--listen', '127.0.0.1:0'], {
+      cwd: app,
+      env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        const timer = setTimeout(() => reject(new Error(`installed govscan server did not start:\n${err}`)), 30_000);
+        server.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+          if (m?.[1]) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+        server.once('close', (code) => reject(new Error(`installed govscan server exited (${String(code)}):\n${err}`)));
+      });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module"');
+    } finally {
+      server.kill('SIGTERM');
+    }
   });
 });
