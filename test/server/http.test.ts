@@ -177,16 +177,21 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     const table = await fleetCli(['status']);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^AGENCY\s+PASS RATE\s+CRIT\s+HIGH\s+MED\s+LOW\s+AGENTS\s+STALE\s+LAST SEEN$/);
-    for (const a of fleet.agencies) expect(table.stdout).toMatch(new RegExp(`^${a.id}\\s+\\d+\\.\\d%`, 'm'));
+    expect(lines[0]).toMatch(/^AGENCY\s+NAME\s+PASS RATE\s+CRIT\s+HIGH\s+MED\s+LOW\s+AGENTS\s+STALE\s+LAST SEEN$/);
+    // Agencies named at enrolment show their name beside the id.
+    const o0 = JSON.parse((await fleetCli(['status', '--json'])).stdout) as FleetOverview;
+    for (const a of o0.agencies.filter((x) => fleet.agencies.some((f) => f.id === x.id))) {
+      const name = a.name === a.id ? '' : `${a.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+`;
+      expect(table.stdout).toMatch(new RegExp(`^${a.id}\\s+${name}\\d+\\.\\d%`, 'm'));
+    }
     const json = await fleetCli(['status', '--json']);
     expect(json.code).toBe(0);
     const o = JSON.parse(json.stdout) as FleetOverview;
     expect(o.totals).toMatchObject({ agencies: 4, agents: 6, batches: fleet.batches.length });
-    expect(lines.at(-1)).toBe(`4 agencies · 6 agents (${o.totals.staleAgents} stale) · ${fleet.batches.length} batches · ${o.totals.failed} failed findings`);
+    expect(lines.at(-1)).toBe(`agencies: 4 · agents: 6 (${o.totals.staleAgents} stale) · batches: ${fleet.batches.length} · failed findings: ${o.totals.failed}`);
     const vi = await fleetCli(['status', '--lang', 'vi']);
-    expect(vi.stdout).toMatch(/^CƠ QUAN\s+TỶ LỆ ĐẠT/);
-    expect(vi.stdout).toContain('4 cơ quan · 6 tác tử');
+    expect(vi.stdout).toMatch(/^CƠ QUAN\s+TÊN\s+TỶ LỆ ĐẠT/);
+    expect(vi.stdout).toContain('cơ quan: 4 · tác tử: 6');
   });
 
   it('fleet findings: filters like the API, as a table or JSON', async () => {
@@ -339,7 +344,7 @@ describe('govscan server over HTTPS', () => {
     const env = { GOVSCAN_SERVER: server.url, GOVSCAN_TOKEN: viewer };
     const trusted = await runCli(['fleet', 'status', '--ca-file', caFile], { env });
     expect(trusted.code, trusted.stderr).toBe(0);
-    expect(trusted.stdout).toContain('0 agencies · 0 agents (0 stale) · 0 batches · 0 failed findings');
+    expect(trusted.stdout).toContain('agencies: 0 · agents: 0 (0 stale) · batches: 0 · failed findings: 0');
     const untrusted = await runCli(['fleet', 'status'], { env });
     expect(untrusted.code).toBe(3);
     expect(untrusted.stderr.trim()).toMatch(/^error: the server certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); pass the server CA with --ca-file$/);

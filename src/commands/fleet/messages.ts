@@ -41,6 +41,7 @@ export const F = defineMessages({
 
   // status
   colAgency: { en: 'AGENCY', vi: 'CƠ QUAN' },
+  colName: { en: 'NAME', vi: 'TÊN' },
   colPassRate: { en: 'PASS RATE', vi: 'TỶ LỆ ĐẠT' },
   colCritical: { en: 'CRIT', vi: 'NGHIÊM TRỌNG' },
   colHigh: { en: 'HIGH', vi: 'CAO' },
@@ -59,8 +60,8 @@ export const F = defineMessages({
   staleHeading: { en: 'Agents not heard from:', vi: 'Tác tử mất liên lạc:' },
   staleLine: { en: '{hostname} ({agency}) last seen {lastSeen}', vi: '{hostname} ({agency}) lần cuối {lastSeen}' },
   statusSummary: {
-    en: '{agencies} agencies · {agents} agents ({stale} stale) · {batches} batches · {failed} failed findings',
-    vi: '{agencies} cơ quan · {agents} tác tử ({stale} mất liên lạc) · {batches} lô kết quả · {failed} phát hiện không đạt',
+    en: 'agencies: {agencies} · agents: {agents} ({stale} stale) · batches: {batches} · failed findings: {failed}',
+    vi: 'cơ quan: {agencies} · tác tử: {agents} ({stale} mất liên lạc) · lô kết quả: {batches} · phát hiện không đạt: {failed}',
   },
 
   // findings

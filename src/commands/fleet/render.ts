@@ -46,10 +46,11 @@ export function statusText(o: FleetOverview, lang: Lang): string {
   } else {
     const staleBy = new Map<string, number>();
     for (const a of o.agents) if (a.stale) staleBy.set(a.agency, (staleBy.get(a.agency) ?? 0) + 1);
-    const rows: string[][] = [[t('colAgency'), t('colPassRate'), ...SEVERITY_COLUMNS.map(([, k]) => t(k)), t('colAgents'), t('colStale'), t('colLastSeen')]];
+    const rows: string[][] = [[t('colAgency'), t('colName'), t('colPassRate'), ...SEVERITY_COLUMNS.map(([, k]) => t(k)), t('colAgents'), t('colStale'), t('colLastSeen')]];
     for (const a of o.agencies) {
       rows.push([
         a.id,
+        a.name === a.id ? '' : a.name,
         percent(a.passRate),
         ...SEVERITY_COLUMNS.map(([s]) => String(a.failedBySeverity[s] ?? 0)),
         String(a.agents),
