@@ -80,9 +80,10 @@ async function openSqlite(path: string, flag: string): Promise<OpenedDb> {
     throw new InputError(flag, null, null, `cannot open ${path}: ${(err as Error).message}`);
   }
   try {
-    raw.pragma('journal_mode = WAL');
-    // Another process (an admin command beside the server) waits for the write lock instead of failing.
+    // First: another process (an admin command beside a starting server) waits for the lock instead
+    // of failing, also while this one switches to WAL.
     raw.pragma('busy_timeout = 10000');
+    raw.pragma('journal_mode = WAL');
     raw.pragma('foreign_keys = ON');
     // FULL: a batch acknowledged to an agent survives a power cut, not only a killed process.
     raw.pragma('synchronous = FULL');

@@ -187,6 +187,10 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+function lostRace(error: unknown): boolean {
+  return /already exists|database is locked|SQLITE_BUSY/i.test(error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error));
+}
+
 /**
  * Brings the schema to the latest migration; a no-op when it is there already. On PostgreSQL the
  * Migrator holds an advisory lock, so replicas starting together run each migration once.
@@ -202,6 +206,13 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
   // Two replicas creating the migration tables at the same instant can collide before the lock is
   // taken; the second attempt finds the tables and waits on the lock.
   if (result.error && !result.results?.some((r) => r.status === 'Error')) result = await migrator.migrateToLatest();
+  // SQLite has no migration lock across processes (an admin command started beside a new server):
+  // both run the same statements in the same order, so the one that loses fails on its first
+  // statement and, once the winner has recorded the migration, finds nothing left to do.
+  for (let attempt = 0; dialect === 'sqlite' && result.error && lostRace(result.error) && attempt < 50; attempt++) {
+    await new Promise((done) => setTimeout(done, 200));
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
     const cause = result.error instanceof Error ? result.error.message : String(result.error);

@@ -37,8 +37,8 @@ const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1, [zlib.const
 let db;
 try {
   db = new Database(workerData.file);
-  db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 10000');
+  db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = FULL');
 } catch (err) {
