@@ -18,6 +18,8 @@ import Scan from './scan.js';
 import ServerEnrollmentCreate from './server/enrollment/create.js';
 import Server from './server/serve.js';
 import ServerTokenCreate from './server/token/create.js';
+import ServerTokenList from './server/token/list.js';
+import ServerTokenRevoke from './server/token/revoke.js';
 
 export const COMMANDS = {
   scan: Scan,
@@ -34,6 +36,8 @@ export const COMMANDS = {
   server: Server,
   'server:enrollment:create': ServerEnrollmentCreate,
   'server:token:create': ServerTokenCreate,
+  'server:token:list': ServerTokenList,
+  'server:token:revoke': ServerTokenRevoke,
   'fleet:status': FleetStatus,
   'fleet:findings': FleetFindings,
   'fleet:export': FleetExport,

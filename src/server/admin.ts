@@ -38,6 +38,6 @@ export interface CreatedToken {
 
 export async function createApiToken(store: Store, role: Exclude<Role, 'agent'>, name?: string): Promise<CreatedToken> {
   const t = newToken(role);
-  await store.createToken({ id: t.id, role, secretHash: t.secretHash, agency: null, agentId: null });
+  await store.createToken({ id: t.id, role, secretHash: t.secretHash, agency: null, agentId: null, name: name ?? null });
   return { id: t.id, role, token: t.token, ...(name !== undefined ? { name } : {}) };
 }

@@ -208,7 +208,12 @@ export interface StoredToken {
   agency: string | null;
   agentId: string | null;
   createdAt: string;
+  /** Who the token is for (viewer/admin tokens; agents' are named by their host). */
+  name?: string | null;
 }
+
+/** A token as `govscan server token list` shows it: never its hash. */
+export type TokenInfo = Omit<StoredToken, 'secretHash'>;
 
 export interface IngestResult {
   status: 'stored' | 'duplicate';
@@ -237,6 +242,9 @@ export interface Store {
   ): Promise<{ agentId: string; agency: string } | null>;
   createToken(token: Omit<StoredToken, 'createdAt'>): Promise<void>;
   getToken(id: string): Promise<StoredToken | null>;
+  listTokens(): Promise<TokenInfo[]>;
+  /** Deletes the token: false when there is none with this id. Agents keep their history. */
+  revokeToken(id: string): Promise<boolean>;
 
   // ingest
   /**

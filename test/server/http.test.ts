@@ -278,6 +278,33 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     expect(badAgency.stdout).toBe('');
   });
 
+  it('lists tokens with their names and never a secret, and revokes one by id', async () => {
+    const made = await runCli(['server', 'token', 'create', '--role', 'viewer', '--name', 'SOC Đà Nẵng — màn hình', '--json', '--db', db]);
+    expect(made.code, made.stderr).toBe(0);
+    const token = JSON.parse(made.stdout) as { id: string; token: string };
+    const listed = await runCli(['server', 'token', 'list', '--json', '--db', db]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const tokens = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(tokens.find((t) => t.id === token.id)).toMatchObject({ role: 'viewer', name: 'SOC Đà Nẵng — màn hình', agency: null });
+    // Agents enrolled earlier are listed under their agency; no hash or secret appears anywhere.
+    expect(tokens.some((t) => t.role === 'agent' && typeof t.agency === 'string')).toBe(true);
+    expect(listed.stdout).not.toMatch(/secret|hash/i);
+    expect(listed.stdout).not.toContain(token.token.split('.')[1]);
+    const table = await runCli(['server', 'token', 'list', '--db', db]);
+    expect(table.stdout).toMatch(new RegExp(`^${token.id}\\s+viewer\\s+SOC Đà Nẵng — màn hình`, 'm'));
+
+    const revoked = await runCli(['server', 'token', 'revoke', token.id, '--db', db]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`revoked token ${token.id}`);
+    const refused = await fleetCli(['status'], { GOVSCAN_TOKEN: token.token });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/401|token/i);
+    expect((await runCli(['server', 'token', 'list', '--json', '--db', db])).stdout).not.toContain(token.id);
+    const again = await runCli(['server', 'token', 'revoke', token.id, '--db', db, '--lang', 'vi']);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(`lỗi: không có token mã "${token.id}" (xem \`govscan server token list\`)`);
+  });
+
   it('stops on SIGTERM with exit 0', async () => {
     expect(await server.stop()).toBe(0);
   });

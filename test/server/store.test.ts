@@ -133,7 +133,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       await Promise.all(others.map((o) => o.migrate()));
       const after = await migrations();
       expect(after).toEqual(before);
-      expect(after).toHaveLength(1);
+      expect(after.map((m) => (m as { name: string }).name)).toEqual(['0001_initial', '0002_token_names']);
       expect(await store.getAgency('a')).toEqual({ id: 'a', name: 'Agency A' });
     });
   });
@@ -150,7 +150,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const first = await store.redeemEnrollment('hash-1', { hostname: 'agent1.a.gov.vn', version: '0.1.0' }, { id: 'tok-1', secretHash: 'th-1' }, NOW.toISOString());
       expect(first).toMatchObject({ agency: 'so-a' });
       expect(first?.agentId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await store.getToken('tok-1')).toEqual({ id: 'tok-1', role: 'agent', secretHash: 'th-1', agency: 'so-a', agentId: first?.agentId, createdAt: NOW.toISOString() });
+      expect(await store.getToken('tok-1')).toEqual({ id: 'tok-1', role: 'agent', secretHash: 'th-1', agency: 'so-a', agentId: first?.agentId, createdAt: NOW.toISOString(), name: null });
       const agents = await store.listAgents(NOW.toISOString(), 3, 'so-a');
       expect(agents).toEqual([
         { id: first?.agentId, agency: 'so-a', hostname: 'agent1.a.gov.vn', version: '0.1.0', intervalSeconds: 0, enrolledAt: NOW.toISOString(), lastSeenAt: null, stale: false },
@@ -187,12 +187,23 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     it('keeps viewer and admin tokens and refuses an unknown role', async () => {
       await store.createToken({ id: 'v1', role: 'viewer', secretHash: 'vh', agency: null, agentId: null });
       await store.createToken({ id: 'm1', role: 'admin', secretHash: 'mh', agency: null, agentId: null });
-      expect(await store.getToken('v1')).toEqual({ id: 'v1', role: 'viewer', secretHash: 'vh', agency: null, agentId: null, createdAt: NOW.toISOString() });
+      expect(await store.getToken('v1')).toEqual({ id: 'v1', role: 'viewer', secretHash: 'vh', agency: null, agentId: null, createdAt: NOW.toISOString(), name: null });
       expect((await store.getToken('m1'))?.role).toBe('admin');
       expect(await store.getToken('nope')).toBeNull();
       await expect(store.createToken({ id: 'r1', role: 'root' as 'admin', secretHash: 'x', agency: null, agentId: null })).rejects.toThrow();
       await expect(store.createToken({ id: 'v1', role: 'viewer', secretHash: 'other', agency: null, agentId: null })).rejects.toThrow();
       expect((await store.getToken('v1'))?.secretHash).toBe('vh');
+    });
+
+    it('names tokens, lists them without their hashes, and revokes one by id', async () => {
+      await store.createToken({ id: 'wall', role: 'viewer', secretHash: 'wh', agency: null, agentId: null, name: 'Màn hình SOC' });
+      const listed = await store.listTokens();
+      expect(listed.find((t) => t.id === 'wall')).toEqual({ id: 'wall', role: 'viewer', agency: null, agentId: null, createdAt: NOW.toISOString(), name: 'Màn hình SOC' });
+      expect(listed.every((t) => !('secretHash' in t))).toBe(true);
+      expect(await store.revokeToken('wall')).toBe(true);
+      expect(await store.getToken('wall')).toBeNull();
+      expect(await store.revokeToken('wall')).toBe(false);
+      expect((await store.listTokens()).map((t) => t.id)).not.toContain('wall');
     });
   });
 

@@ -3,6 +3,14 @@
 import { defineMessages } from '../../i18n/index.js';
 
 export const F = defineMessages({
+  // server token list / revoke (admin commands on the database)
+  noTokens: { en: 'no tokens yet: create one with `govscan server token create --role viewer`', vi: 'chưa có token nào: tạo bằng `govscan server token create --role viewer`' },
+  colId: { en: 'ID', vi: 'MÃ' },
+  colRole: { en: 'ROLE', vi: 'VAI TRÒ' },
+  colFor: { en: 'FOR', vi: 'DÀNH CHO' },
+  colCreated: { en: 'CREATED', vi: 'NGÀY TẠO' },
+  tokenRevoked: { en: 'revoked token {id}', vi: 'đã thu hồi token {id}' },
+  tokenUnknown: { en: 'no token with id "{id}" (see `govscan server token list`)', vi: 'không có token mã "{id}" (xem `govscan server token list`)' },
   // flags and connection
   serverRequired: {
     en: '--server: the govscan server URL is required (or set GOVSCAN_SERVER), e.g. https://soc.example.gov.vn:8443',

@@ -4,7 +4,7 @@
 import type { Lang, Severity } from '../../engine/types.js';
 import { localize } from '../../i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
-import type { FindingRow, FleetOverview, Page } from '../../server/contract.js';
+import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
 import { F } from './messages.js';
 
 /** Display width: combining marks (Vietnamese diacritics written decomposed) take no column. */
@@ -105,4 +105,16 @@ export function findingsText(page: Page<FindingRow>, lang: Lang): string {
   }
   lines.push('', t('findingsSummary', { shown: page.items.length, total: page.total }));
   return lines.join('\n') + '\n';
+}
+
+/** `govscan server token list`: who can reach the API, never a secret. */
+export function tokensText(tokens: readonly TokenInfo[], lang: Lang): string {
+  const t = (k: keyof typeof F, p?: Record<string, unknown>): string => localize(F[k], lang, p);
+  if (tokens.length === 0) return t('noTokens') + '\n';
+  const rows = [[t('colId'), t('colRole'), t('colFor'), t('colCreated')]];
+  for (const k of tokens) {
+    const who = k.role === 'agent' ? `${k.agency ?? ''} / ${k.agentId ?? ''}` : (k.name ?? '');
+    rows.push([k.id, k.role, who, shortTime(k.createdAt, lang)]);
+  }
+  return table(rows).join('\n') + '\n';
 }

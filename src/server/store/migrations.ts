@@ -177,6 +177,11 @@ function initial(dialect: DialectName): Migration {
 export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
+    '0002_token_names': {
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable('tokens').addColumn('name', 'text').execute();
+      },
+    },
   };
 }
 

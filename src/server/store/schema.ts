@@ -38,6 +38,8 @@ export interface TokensTable {
   agency: string | null;
   agent_id: string | null;
   created_at: string;
+  /** 0002_token_names */
+  name: string | null;
 }
 
 export interface BatchesTable {

@@ -27,6 +27,7 @@ import type {
   Role,
   Store,
   StoredToken,
+  TokenInfo,
   SystemRow,
   TrendPoint,
 } from '../contract.js';
@@ -144,13 +145,23 @@ export class KyselyStore implements Store {
   async createToken(token: Omit<StoredToken, 'createdAt'>): Promise<void> {
     await this.db
       .insertInto('tokens')
-      .values({ id: token.id, role: token.role, secret_hash: token.secretHash, agency: token.agency, agent_id: token.agentId, created_at: this.clock().toISOString() })
+      .values({ id: token.id, role: token.role, secret_hash: token.secretHash, agency: token.agency, agent_id: token.agentId, created_at: this.clock().toISOString(), name: token.name ?? null })
       .execute();
   }
 
   async getToken(id: string): Promise<StoredToken | null> {
     const r = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? { id: r.id, role: r.role as Role, secretHash: r.secret_hash, agency: r.agency, agentId: r.agent_id, createdAt: r.created_at } : null;
+    return r ? { id: r.id, role: r.role as Role, secretHash: r.secret_hash, agency: r.agency, agentId: r.agent_id, createdAt: r.created_at, name: r.name } : null;
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    const rows = await this.db.selectFrom('tokens').select(['id', 'role', 'agency', 'agent_id', 'created_at', 'name']).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, role: r.role as Role, agency: r.agency, agentId: r.agent_id, createdAt: r.created_at, name: r.name }));
+  }
+
+  async revokeToken(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('tokens').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   // ── ingest ──────────────────────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ Works on the database directly (--db), so it can run beside a running server.`;
   static override examples = ['<%= config.bin %> server token create --role viewer', 'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080'];
   static override flags = {
     role: Flags.option({ options: ['viewer', 'admin'] as const, required: true, description: 'viewer (read) or admin (read and manage)' })(),
-    name: Flags.string({ description: 'Who the token is for; echoed in --json output (the database does not keep token names yet)' }),
+    name: Flags.string({ description: 'Who the token is for (shown by `server token list`)' }),
     db: dbFlag,
     json: Flags.boolean({ default: false, description: 'Print JSON {id, role, token, name}' }),
     lang: langFlag,
