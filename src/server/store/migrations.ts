@@ -193,7 +193,7 @@ class StaticProvider implements MigrationProvider {
 }
 
 function lostRace(error: unknown): boolean {
-  return /already exists|database is locked|SQLITE_BUSY/i.test(error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error));
+  return /already exists|duplicate column|database is locked|SQLITE_BUSY/i.test(error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error));
 }
 
 /**
