@@ -364,7 +364,7 @@ describe('SOC dashboard in headless Chromium', () => {
     await page.goto(`${base}?staleAfter=1000#token=${encodeURIComponent(viewer)}`);
     await ready(page, 'overview');
     expect(await page.locator('#tile-stale .tile-value').innerText()).toBe('0');
-    expect(await page.locator('#stale-agents').innerText()).toContain('All 6 agents are reporting on time.');
+    expect(await page.locator('#stale-agents').innerText()).toContain('Every agent is reporting on time (6).');
     await context.close();
   });
 
