@@ -32,6 +32,7 @@ const TARGET_RATE = 1000;
 const TARGET_RSS_MB = 60;
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const AGENT_BIN = fileURLToPath(new URL('../../../bin/agent.js', import.meta.url));
+const NAIVE = fileURLToPath(new URL('./naive-server.js', import.meta.url));
 const PG_CLUSTER = fileURLToPath(new URL('../../../scripts/pg-cluster.mjs', import.meta.url));
 
 interface ServerProcess {
@@ -87,11 +88,16 @@ function clusterPids(dir: string): number[] {
 }
 
 async function startServer(db: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'server', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  return startProcess([BIN, 'server', '--db', db, '--listen', '127.0.0.1:0']);
+}
+
+/** A Node process that prints `listening on http://…` on stderr once it accepts connections. */
+async function startProcess(args: string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`govscan server did not start:\n${err}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${args[1] ?? 'server'} did not start:\n${err}`)), 60_000);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /listening on (http:\/\/[^\s]+)/.exec(err);
@@ -102,7 +108,7 @@ async function startServer(db: string): Promise<ServerProcess> {
     });
     child.once('close', (code) => {
       clearTimeout(timer);
-      reject(new Error(`govscan server exited (${String(code)}):\n${err}`));
+      reject(new Error(`${args[1] ?? 'server'} exited (${String(code)}):\n${err}`));
     });
   });
   return {
@@ -151,6 +157,22 @@ async function benchStore(name: string, db: string, dbPids: () => number[] = () 
     };
     const overview = await getJson<FleetOverview>(server.url, '/api/v1/overview', admin);
     return { store: name, load, cpu, counted: overview.totals.batches, peakRssMb: server.peakRssMb(), direct: null };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The peer (naive-server.ts): same agents, same bodies, same durability, none of govscan's work. */
+async function benchNaive(file: string): Promise<{ rate: number; p99: number; cpu: number; counted: number; stored: number }> {
+  const server = await startProcess([NAIVE, file]);
+  try {
+    const pid = server.child.pid ?? 0;
+    const before = cpuMs([pid]);
+    const load = await runLoad({ baseUrl: server.url, adminToken: 'none', agents: AGENTS, findings: FINDINGS, seconds: SECONDS, agency: 'bench' });
+    const cpu = (cpuMs([pid]) - before) / Math.max(1, load.stored);
+    const counted = (await getJson<{ batches: number }>(server.url, '/api/v1/count', 'none')).batches;
+    const lat = [...load.latenciesMs].sort((a, b) => a - b);
+    return { rate: load.stored / load.seconds, p99: percentile(lat, 0.99), cpu, counted, stored: load.stored };
   } finally {
     await server.stop();
   }
@@ -235,6 +257,7 @@ async function main(): Promise<void> {
     const sqlite = await benchStore('sqlite', sqliteUrl);
     sqlite.direct = await storeDirect(`sqlite:${join(dir, 'direct.db')}`, Math.min(SECONDS, 5), AGENTS);
     rows.push(sqlite);
+    const naive = await benchNaive(join(dir, 'naive.db'));
 
     // Not under `dir`: the cluster runs as the postgres user, who cannot enter root's private temp folder.
     const pgDir = await mkdtemp(join(tmpdir(), 'govscan-bench-pg-'));
@@ -252,6 +275,8 @@ async function main(): Promise<void> {
     }
 
     const agent = await agentIdleRss(dir);
+    const govscanSqlite = sqlite.load.stored / sqlite.load.seconds;
+    const peerLine = `  peer (same process tree, same agents and bodies): a naive ingest server — node:http, JSON.parse, one INSERT OR IGNORE of the raw body per request into SQLite (WAL, synchronous=FULL), no validation, rows or grouping: ${f0(naive.rate)} batches/s, p99 ${f1(naive.p99)} ms, ${naive.cpu.toFixed(2)} ms CPU/batch, counted back ${naive.counted}/${naive.stored} → govscan on SQLite ${(govscanSqlite / naive.rate).toFixed(2)}× its rate`;
 
     console.log('');
     console.log('  store      acked  batches/s  p50 ms  p99 ms  errors  counted back  server peak RSS  CPU ms/batch server+db+client  store alone (no HTTP)');
@@ -264,6 +289,7 @@ async function main(): Promise<void> {
       if (r.load.firstError) console.log(`             first error: ${r.load.firstError}`);
     }
     console.log(`  body: ${(rows[0]?.load.bodyBytes ?? 0) / 1024 > 0 ? `${f1((rows[0]?.load.bodyBytes ?? 0) / 1024)} KiB` : '-'} per batch`);
+    console.log(peerLine);
     console.log(`  govscan-agent idle RSS: ${agent.rssMb === null ? agent.note : `${f1(agent.rssMb)} MB (${agent.note})`}`);
     console.log('');
     console.log('  against the targets:');
