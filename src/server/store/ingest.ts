@@ -2,7 +2,8 @@
 // per target (systems and their names), per certificate seen (endpoint leafs, files on the agent's
 // host) and per IPv6-scored domain. Pure: no database here.
 
-import type { Finding, Outcome, Report, Severity } from '../../engine/types.js';
+import type { Finding, Report } from '../../engine/types.js';
+import { emptySummary } from '../../report/summary.js';
 import { InputError } from '../../engine/errors.js';
 import { HOST_CHECK, TLS_CHECK, type Batch, type HostFactsForServer } from '../contract.js';
 import type { BatchesTable, CertificatesTable, FindingsTable, Ipv6ScoresTable, TargetsTable } from './schema.js';
@@ -57,8 +58,9 @@ export function normaliseBatch(batch: Batch, receivedAt: string): BatchRows {
     });
   }
 
-  const counts: Record<Outcome, number> = { pass: 0, fail: 0, 'not-applicable': 0, 'not-tested': 0, waived: 0 };
-  const failed: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  // Counted here, not with countFindings: a batch from a store caller (not the HTTP schema) may carry
+  // an unknown outcome or severity, which must be stored but not counted.
+  const { findings: counts, failedBySeverity: failed } = emptySummary(0);
   const findings: Child<FindingsTable>[] = (report.findings ?? []).map((f: Finding, seq) => {
     if (f.outcome in counts) counts[f.outcome]++;
     if (f.outcome === 'fail' && f.severity in failed) failed[f.severity]++;

@@ -36,7 +36,9 @@ import { normaliseBatch, isoDate } from './ingest.js';
 import { migrateToLatest, type DialectName } from './migrations.js';
 import type { DB } from './schema.js';
 import { IngestQueue, writeGroup } from './writer.js';
-import { Queries } from './queries.js';
+import { listAgencies, listAgents, listSystems, overview, stats } from './fleet-reads.js';
+import { FindingReads, history, trend } from './finding-reads.js';
+import { certificates, ipv6, latestReports } from './latest-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
@@ -61,7 +63,7 @@ export class KyselyStore implements Store {
   private readonly file: string | null;
   private writer: SqliteWriter | null = null;
   private readonly compressor = new Compressor();
-  private readonly reads: Queries;
+  private readonly findings: FindingReads;
 
   constructor(
     opened: OpenedDb,
@@ -71,7 +73,7 @@ export class KyselyStore implements Store {
     this.dialect = opened.dialect;
     this.display = opened.display;
     this.file = opened.dialect === 'sqlite' ? opened.file : null;
-    this.reads = new Queries(this.db);
+    this.findings = new FindingReads(this.db);
     // SQLite has one connection: one write at a time. PostgreSQL takes a few groups at once, leaving
     // pool connections for reads.
     this.queue = new IngestQueue((items) => writeGroup(this.db, this.dialect, items), this.dialect === 'postgres' ? 3 : 1);
@@ -183,39 +185,39 @@ export class KyselyStore implements Store {
     return { status: await this.queue.submit({ rows, body, encoding: 'json' }) };
   }
 
-  // ── reads (queries.ts) ──────────────────────────────────────────────────────────────────────
+  // ── reads (*-reads.ts) ─────────────────────────────────────────────────────────────────────
 
   overview(now: string, staleAfterIntervals: number): Promise<FleetOverview> {
-    return this.reads.overview(now, staleAfterIntervals);
+    return overview(this.db, now, staleAfterIntervals);
   }
   listAgencies(): Promise<AgencyRow[]> {
-    return this.reads.listAgencies();
+    return listAgencies(this.db);
   }
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {
-    return this.reads.listAgents(now, staleAfterIntervals, agency);
+    return listAgents(this.db, now, staleAfterIntervals, agency);
   }
   listSystems(agency?: string): Promise<SystemRow[]> {
-    return this.reads.listSystems(agency);
+    return listSystems(this.db, agency);
   }
   listFindings(q: FindingQuery): Promise<Page<FindingRow>> {
-    return this.reads.listFindings(q);
+    return this.findings.listFindings(q);
   }
   history(q: { agency?: string; system?: string; rule?: string; target?: string; limit?: number }): Promise<HistoryPoint[]> {
-    return this.reads.history(q);
+    return history(this.db, q);
   }
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
-    return this.reads.trend(q);
+    return trend(this.db, q);
   }
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]> {
-    return this.reads.certificates(q);
+    return certificates(this.db, q);
   }
   ipv6(agency?: string): Promise<Ipv6AgencyRow[]> {
-    return this.reads.ipv6(agency);
+    return ipv6(this.db, agency);
   }
   latestReports(agency: string): Promise<Report[]> {
-    return this.reads.latestReports(agency);
+    return latestReports(this.db, agency);
   }
   stats(): Promise<{ agencies: number; agents: number; batches: number; findings: number }> {
-    return this.reads.stats();
+    return stats(this.db);
   }
 }

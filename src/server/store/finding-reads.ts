@@ -1,0 +1,150 @@
+// Finding reads: the findings page of the latest state (texts and evidence from the stored reports,
+// kept parsed in a small cache), and the views over all batches: one rule's history and the daily trend.
+
+import { sql, type Kysely } from 'kysely';
+import type { Finding, Outcome, Severity } from '../../engine/types.js';
+import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '../contract.js';
+import { isoDate } from './ingest.js';
+import { DAY, clampInt, num, passRate } from './read-util.js';
+import type { DB } from './schema.js';
+import { readStoredReport } from './writer.js';
+
+export const MAX_FINDINGS_PAGE = 1000;
+export const DEFAULT_FINDINGS_PAGE = 100;
+export const MAX_HISTORY = 10_000;
+/** Reports whose findings are kept parsed for the findings API (about 60 KB each for 50 findings). */
+const FINDINGS_CACHE = 256;
+
+export class FindingReads {
+  /** Findings of reports already read, by batch key: batches never change, so entries never go stale. */
+  private readonly findingsCache = new Map<number, Finding[]>();
+
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async listFindings(q: FindingQuery): Promise<Page<FindingRow>> {
+    let base = this.db.selectFrom('latest_batches as lb').innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref');
+    if (q.agency !== undefined) base = base.where('lb.agency', '=', q.agency);
+    if (q.system !== undefined) base = base.where('f.system', '=', q.system);
+    if (q.rule !== undefined) base = base.where('f.rule_id', '=', q.rule);
+    if (q.policy !== undefined) base = base.where('f.policy_id', '=', q.policy);
+    if (q.target !== undefined) base = base.where('f.target', '=', q.target);
+    const outcome = q.outcome ?? 'fail';
+    if (outcome !== 'all') base = base.where('f.outcome', '=', outcome);
+    if (q.severity !== undefined) base = base.where('f.severity', '=', q.severity);
+    const limit = clampInt(q.limit, DEFAULT_FINDINGS_PAGE, 0, MAX_FINDINGS_PAGE);
+    const offset = clampInt(q.offset, 0, 0, Number.MAX_SAFE_INTEGER);
+    const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows =
+      limit === 0
+        ? []
+        : await base
+            .select(['f.batch_ref', 'f.seq', 'f.agency', 'f.system', 'f.target', 'f.rule_id', 'f.policy_id', 'f.check_id', 'f.outcome', 'f.severity', 'f.fingerprint', 'f.scanned_at', 'lb.batch_id'])
+            .orderBy('f.scanned_at', 'desc')
+            .orderBy('f.agency')
+            .orderBy('f.system')
+            .orderBy('f.target')
+            .orderBy('f.rule_id')
+            .orderBy('f.batch_ref')
+            .orderBy('f.seq')
+            .limit(limit)
+            .offset(offset)
+            .execute();
+    const texts = await this.findingsOf([...new Set(rows.map((r) => r.batch_ref))].map(Number));
+    return {
+      total: num(total.n),
+      items: rows.map((r) => {
+        // The texts and evidence are read from the stored report, at the finding's index.
+        const cand = texts.get(Number(r.batch_ref))?.[r.seq];
+        const f = cand && cand.ruleId === r.rule_id && cand.target === r.target ? cand : undefined;
+        return {
+          agency: r.agency,
+          system: r.system,
+          batchId: r.batch_id,
+          scannedAt: r.scanned_at,
+          ruleId: r.rule_id,
+          policyId: r.policy_id,
+          check: r.check_id,
+          target: r.target,
+          outcome: r.outcome as Outcome,
+          severity: r.severity as Severity,
+          title: { en: f?.title?.en ?? r.rule_id, vi: f?.title?.vi ?? r.rule_id },
+          message: { en: f?.message?.en ?? '', vi: f?.message?.vi ?? '' },
+          remediation: f?.remediation ? { en: f.remediation.en ?? '', vi: f.remediation.vi ?? '' } : null,
+          references: Array.isArray(f?.references) ? f.references : [],
+          evidence: f?.evidence && typeof f.evidence === 'object' ? f.evidence : {},
+          fingerprint: r.fingerprint,
+        };
+      }),
+    };
+  }
+
+  /** report.findings of each batch, from the cache or decompressed from `reports`. */
+  private async findingsOf(refs: number[]): Promise<Map<number, Finding[]>> {
+    const out = new Map<number, Finding[]>();
+    const missing: number[] = [];
+    for (const ref of refs) {
+      const hit = this.findingsCache.get(ref);
+      if (hit) out.set(ref, hit);
+      else missing.push(ref);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const rows = await this.db.selectFrom('reports').select(['batch_ref', 'encoding', 'body']).where('batch_ref', 'in', missing.slice(i, i + 500)).execute();
+      await Promise.all(
+        rows.map(async (r) => {
+          const report = await readStoredReport(r.body, r.encoding);
+          const findings = Array.isArray(report.findings) ? report.findings : [];
+          out.set(Number(r.batch_ref), findings);
+          this.findingsCache.set(Number(r.batch_ref), findings);
+        }),
+      );
+    }
+    while (this.findingsCache.size > FINDINGS_CACHE) this.findingsCache.delete(this.findingsCache.keys().next().value as number);
+    return out;
+  }
+}
+
+/**
+ * The newest `limit` points (default and maximum 10,000), returned oldest first. Read batch by batch
+ * from the newest (by agency when given), each batch's findings by key: there is deliberately no
+ * index by rule (see migrations.ts), so a query without an agency walks every agency's batches.
+ */
+export async function history(db: Kysely<DB>, q: { agency?: string; system?: string; rule?: string; target?: string; limit?: number }): Promise<HistoryPoint[]> {
+  let base = db
+    .selectFrom('batches as b')
+    .innerJoin('findings as f', 'f.batch_ref', 'b.id')
+    .select(['b.batch_id', 'b.created_at', 'f.agency', 'f.system', 'f.rule_id', 'f.target', 'f.outcome']);
+  if (q.agency !== undefined) base = base.where('b.agency', '=', q.agency);
+  if (q.rule !== undefined) base = base.where('f.rule_id', '=', q.rule);
+  if (q.system !== undefined) base = base.where('f.system', '=', q.system);
+  if (q.target !== undefined) base = base.where('f.target', '=', q.target);
+  const limit = clampInt(q.limit, MAX_HISTORY, 1, MAX_HISTORY);
+  const rows = await base.orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').orderBy('f.seq', 'desc').limit(limit).execute();
+  return rows.reverse().map((r) => ({
+    batchId: r.batch_id,
+    scannedAt: r.created_at,
+    agency: r.agency,
+    system: r.system,
+    ruleId: r.rule_id,
+    target: r.target,
+    outcome: r.outcome as Outcome,
+  }));
+}
+
+/** Days (UTC) from `days - 1` days before `now` to `now`, only those with a batch; oldest first. */
+export async function trend(db: Kysely<DB>, q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
+  const now = isoDate(q.now, 'now');
+  const days = clampInt(q.days, 30, 1, 3660);
+  const from = new Date(Date.parse(now.slice(0, 10)) - (days - 1) * DAY).toISOString();
+  const agencyFilter = q.agency !== undefined ? sql`and agency = ${q.agency}` : sql``;
+  const result = await sql<{ agency: string; day: string; passed: number | string; failed: number | string }>`
+    select agency, day, sum(n_pass) as passed, sum(n_fail) as failed from (
+      select agency, substr(created_at, 1, 10) as day, n_pass, n_fail,
+             row_number() over (partition by agent_id, substr(created_at, 1, 10) order by created_at desc, batch_id desc) as rn
+      from batches
+      where created_at >= ${from} and created_at <= ${now} ${agencyFilter}
+    ) last_of_day
+    where rn = 1
+    group by agency, day
+    order by day, agency`.execute(db);
+  return result.rows.map((r) => ({ day: r.day, agency: r.agency, passed: num(r.passed), failed: num(r.failed), passRate: passRate(num(r.passed), num(r.failed)) }));
+}
