@@ -6,11 +6,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError, ScanError } from '../src/engine/errors.js';
 import type { Lang } from '../src/engine/types.js';
-import { localize } from '../src/i18n/index.js';
+import { M as CLI } from '../src/cli/messages.js';
+import { isLang, localize } from '../src/i18n/index.js';
 import { createLog, type AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
-export const EXIT = { ok: 0, input: 2, run: 3 } as const;
+// interrupted: 128 + SIGTERM, what a shell reports for a process the signal ended.
+export const EXIT = { ok: 0, input: 2, run: 3, interrupted: 143 } as const;
 
 interface Parsed {
   command: string;
@@ -77,7 +79,7 @@ function takeLang(argv: readonly string[]): { lang: Lang; rest: string[] } | { b
       continue;
     }
     const value = arg === '--lang' ? argv[++i] : arg.slice('--lang='.length);
-    if (value !== 'en' && value !== 'vi') return { bad: value ?? '' };
+    if (value === undefined || !isLang(value)) return { bad: value ?? '' };
     lang = value;
   }
   return { lang, rest };
@@ -161,7 +163,7 @@ async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: 
       if (err instanceof RunInterrupted) {
         log.warn(M.runInterrupted, { signal: signalName || 'SIGTERM' });
         // A batch already spooled by an earlier run is still there; this run wrote none.
-        return 128 + 15;
+        return EXIT.interrupted;
       }
       throw err;
     }
@@ -182,16 +184,13 @@ function agentBin(): string {
   return process.argv[1] ?? fileURLToPath(new URL('../../bin/agent.js', import.meta.url));
 }
 
+/** As the govscan CLI reports errors (src/cli/base.ts), with its wording. */
 function fail(lang: Lang, err: unknown): number {
-  if (err instanceof InputError) {
-    process.stderr.write(localize(M.inputError, lang, { message: err.message }) + '\n');
-    return EXIT.input;
-  }
-  if (err instanceof ScanError) {
-    process.stderr.write(localize(M.couldNotRun, lang, { message: err.message }) + '\n');
-    return EXIT.run;
+  if (err instanceof InputError || err instanceof ScanError) {
+    process.stderr.write(localize(CLI.inputError, lang, { message: err.message }) + '\n');
+    return err instanceof InputError ? EXIT.input : EXIT.run;
   }
   if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-  process.stderr.write(localize(M.internalError, lang, { message: err instanceof Error ? err.message : String(err) }) + '\n');
+  process.stderr.write(localize(CLI.internalError, lang, { message: err instanceof Error ? err.message : String(err) }) + '\n');
   return EXIT.run;
 }

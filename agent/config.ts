@@ -10,7 +10,7 @@ import { InputError } from '../src/engine/errors.js';
 import { compileSchema, dottedPath, schemaErrors } from '../src/engine/schema-errors.js';
 import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '../src/engine/yaml-source.js';
 import type { SystemRef } from '../src/engine/types.js';
-import type { ForwarderSetting } from '../checks/host/probe-forwarders.js';
+import { parseCollector, type ForwarderSetting } from '../checks/host/probe-forwarders.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/govscan/agent.yaml';
 export const DEFAULT_STATE_DIRECTORY = '/var/lib/govscan-agent';
@@ -106,8 +106,8 @@ export function parseAgentConfig(text: string, file: string, env: NodeJS.Process
     const [first] = schemaErrors(validator.errors ?? [], doc, source, { describePath: (path) => dottedPath(path) || 'configuration' });
     throw first ?? new InputError(file, 1, 1, 'invalid configuration');
   }
-  checkSemantics(doc, source);
   const config = resolveConfig(doc, file, env);
+  checkSemantics(config, source);
   checkServerAnchors(config.server.caFiles, source);
   return config;
 }
@@ -130,27 +130,20 @@ export function defaultAgentConfig(env: NodeJS.ProcessEnv = process.env): AgentC
   return resolveConfig({}, null, env);
 }
 
-function checkSemantics(doc: ConfigDocument, source: YamlSource): void {
+// Judged on the resolved values, so each default is written once (in resolveConfig).
+function checkSemantics(config: AgentConfig, source: YamlSource): void {
   const fail = (path: PathSegment[], detail: string): never => {
     throw errorAt(source, path, `${dottedPath(path)}: ${detail}`);
   };
-  const interval = seconds(doc.schedule?.interval, 3600);
+  const interval = config.schedule.intervalSeconds;
   if (interval < MIN_INTERVAL_SECONDS) fail(['schedule', 'interval'], `must be at least ${MIN_INTERVAL_SECONDS}s (got ${interval}s)`);
-  if (seconds(doc.server?.timeout, 30) < 1) fail(['server', 'timeout'], 'must be at least 1s');
-  if (doc.server?.url !== undefined) {
-    try {
-      new URL(doc.server.url);
-    } catch {
-      fail(['server', 'url'], `"${doc.server.url}" is not a valid URL`);
-    }
-  }
-  (doc.host?.forwarders ?? []).forEach((f, i) => {
-    const port = Number(/:(\d+)$/.exec(f.collector)?.[1]);
+  if (config.server.timeoutMs < 1000) fail(['server', 'timeout'], 'must be at least 1s');
+  if (config.server.url !== null && !URL.canParse(config.server.url)) fail(['server', 'url'], `"${config.server.url}" is not a valid URL`);
+  config.host.forwarders.forEach((f, i) => {
+    const { port } = parseCollector(f.collector);
     if (!(port >= 1 && port <= 65535)) fail(['host', 'forwarders', i, 'collector'], `port must be 1–65535 (got ${port})`);
   });
-  const backoff = seconds(doc.upload?.backoff, 2);
-  const maxBackoff = seconds(doc.upload?.maxBackoff, 300);
-  if (maxBackoff < backoff) fail(['upload', 'maxBackoff'], `must not be shorter than upload.backoff (${backoff}s)`);
+  if (config.upload.maxBackoffMs < config.upload.backoffMs) fail(['upload', 'maxBackoff'], `must not be shorter than upload.backoff (${config.upload.backoffMs / 1000}s)`);
 }
 
 function resolveConfig(doc: ConfigDocument, file: string | null, env: NodeJS.ProcessEnv): AgentConfig {

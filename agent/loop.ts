@@ -21,8 +21,6 @@ export interface LoopOptions {
   random?: () => number;
 }
 
-export const EXIT_SIGTERM = 143;
-
 /** Runs until SIGTERM or SIGINT; returns the exit code. */
 export async function runLoop(opts: LoopOptions): Promise<number> {
   const random = opts.random ?? Math.random;

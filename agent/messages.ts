@@ -37,12 +37,6 @@ Tùy chọn:
 
 Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đợi); 2 sai cách dùng hoặc cấu hình; 3 không thể chạy.`,
   },
-  inputError: { en: 'error: {message}', vi: 'lỗi: {message}' },
-  couldNotRun: { en: 'error: {message}', vi: 'lỗi: {message}' },
-  internalError: {
-    en: 'internal error: {message} (run again with GOVSCAN_DEBUG=1 for details)',
-    vi: 'lỗi nội bộ: {message} (chạy lại với GOVSCAN_DEBUG=1 để xem chi tiết)',
-  },
   unknownCommand: { en: 'unknown command "{command}": expected enroll or run (see --help)', vi: 'lệnh không hợp lệ "{command}": cần enroll hoặc run (xem --help)' },
   unknownFlag: { en: '{flag}: unknown option for "{command}" (see --help)', vi: '{flag}: tùy chọn không hợp lệ cho "{command}" (xem --help)' },
   missingValue: { en: '{flag}: expects a value', vi: '{flag}: cần một giá trị' },

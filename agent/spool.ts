@@ -131,11 +131,6 @@ export class Spool {
     }
     return dropped;
   }
-
-  async size(): Promise<{ batches: number; bytes: number }> {
-    const all = await this.list();
-    return { batches: all.length, bytes: all.reduce((n, b) => n + b.bytes, 0) };
-  }
 }
 
 /** A log line names at most 20 batches; the count says how many there were. */

@@ -1,9 +1,9 @@
 // Certificate files on disk (configured paths): the first certificate of each file, described with
 // the same certificate facts as a TLS peer's, so expiry is judged alike on endpoints and on disk.
 
-import { open } from 'node:fs/promises';
 import { certificateFacts } from '../../src/pki/certificate.js';
 import type { CertificateFileFacts } from './facts.js';
+import { readHead } from './read-head.js';
 
 /** Certificate files (even bundles) are small; anything larger is not one. */
 const MAX_BYTES = 1024 * 1024;
@@ -13,7 +13,7 @@ export async function probeCertificateFile(path: string, now: Date): Promise<Cer
   const empty = { path, subject: null, issuer: null, notAfter: null, notBefore: null, daysToExpiry: null, expired: null, sha256: null, count: 0 };
   let bytes: Buffer;
   try {
-    bytes = await readCapped(path);
+    bytes = await readHead(path, MAX_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     return { ...empty, status: code === 'ENOENT' ? 'missing' : 'unreadable', reason: code };
@@ -38,17 +38,6 @@ export async function probeCertificateFile(path: string, now: Date): Promise<Cer
     };
   } catch (err) {
     return { ...empty, status: 'not-a-certificate', reason: err instanceof Error ? err.message : String(err), count: ders.length };
-  }
-}
-
-async function readCapped(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(MAX_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, MAX_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 

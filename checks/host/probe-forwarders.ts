@@ -2,9 +2,10 @@
 // configured files there, and does one of them name the collector's host and port. The agent does
 // not dial the collector here: the 4-layer check already probes reachability from the inventory.
 
-import { readdir, open, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ForwarderFacts, ForwarderFileFacts } from './facts.js';
+import { readHead } from './read-head.js';
 
 export interface ForwarderSetting {
   name: string;
@@ -14,7 +15,7 @@ export interface ForwarderSetting {
   configFiles: string[];
 }
 
-const MAX_CHARS = 1024 * 1024;
+const MAX_BYTES = 1024 * 1024;
 const MAX_FILES_PER_DIRECTORY = 64;
 
 export function parseCollector(collector: string): { host: string; port: number } {
@@ -61,14 +62,7 @@ function absent(path: string, status: 'missing' | 'unreadable'): ForwarderFileFa
 async function inspect(path: string, host: string, port: number): Promise<ForwarderFileFacts> {
   let text: string;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const buf = Buffer.alloc(MAX_CHARS);
-      const { bytesRead } = await handle.read(buf, 0, MAX_CHARS, 0);
-      text = buf.subarray(0, bytesRead).toString('utf8').toLowerCase();
-    } finally {
-      await handle.close();
-    }
+    text = (await readHead(path, MAX_BYTES)).toString('utf8').toLowerCase();
   } catch (err) {
     return absent(path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable');
   }

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { Address6 } from 'ip-address';
+import { addressClass } from '../ipv6/network.js';
 import type { ListenerFacts, ListenScope, ServiceFacts, SourceStatus } from './facts.js';
 
 export interface Listener {
@@ -67,7 +68,7 @@ function ipv6(bytes: readonly number[]): string {
 }
 
 function isLoopback(l: Listener): boolean {
-  return l.family === 4 ? l.address.startsWith('127.') : l.address === '::1';
+  return addressClass(l.address) === 'loopback';
 }
 
 function scopeOf(addresses: readonly Listener[]): ListenScope {

@@ -70,6 +70,7 @@ describe('listening sockets from /proc/net/tcp and tcp6', () => {
     expect(by.get(443)).toMatchObject({ v4: ['0.0.0.0'], v6: ['::'], dualStack: true, ipv4Only: false });
     expect(by.get(5432)).toMatchObject({ v4: ['127.0.0.1'], v6: [], v4Scope: 'loopback', ipv4Only: true, loopbackOnly: true });
     // Open to the network over IPv4, to the host itself only over IPv6: IPv6 clients cannot use it.
+    // 10.0.0.5 is text in the recorded fixtures/host/proc/net/tcp, parsed only: nothing here connects to it.
     expect(by.get(8080)).toMatchObject({ v4: ['10.0.0.5'], v6: ['::1'], v4Scope: 'network', v6Scope: 'loopback', ipv4Only: true, loopbackOnly: false });
     // A v6 socket on a v4-mapped address serves IPv4 only.
     expect(by.get(9000)).toMatchObject({ v4: ['127.0.0.1'], v6: [], ipv4Only: true });
