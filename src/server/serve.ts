@@ -35,13 +35,13 @@ export function formatUrl(tls: boolean, address: string, port: number): string {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const app = buildApp({
     store: opts.store,
-    ...(opts.bodyLimit !== undefined ? { bodyLimit: opts.bodyLimit } : {}),
-    ...(opts.staleAfterIntervals !== undefined ? { staleAfterIntervals: opts.staleAfterIntervals } : {}),
-    ...(opts.metricsPublic !== undefined ? { metricsPublic: opts.metricsPublic } : {}),
+    bodyLimit: opts.bodyLimit,
+    staleAfterIntervals: opts.staleAfterIntervals,
+    metricsPublic: opts.metricsPublic,
     // Only failures are logged (JSON lines on stderr, for journald): 500s and a database gone away
     // are the operator's to see, never the client's.
     logger: opts.logger ?? { level: 'warn', stream: process.stderr },
-    ...(opts.tls ? { https: opts.tls } : {}),
+    https: opts.tls,
   });
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;

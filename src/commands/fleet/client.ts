@@ -36,13 +36,9 @@ export class FleetClient {
 
   static async connect(flags: FleetConnection, lang: Lang): Promise<FleetClient> {
     if (!flags.server) throw new InputError(null, null, null, localize(F.serverRequired, lang));
-    let base: URL;
-    try {
-      base = new URL(flags.server);
-    } catch {
-      throw new InputError(null, null, null, localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    // URL.canParse, not URL.parse: the latter needs Node 22.
+    const base = URL.canParse(flags.server) ? new URL(flags.server) : null;
+    if (!base || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
       throw new InputError(null, null, null, localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
     }
     if (!base.pathname.endsWith('/')) base.pathname += '/';

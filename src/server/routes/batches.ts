@@ -3,7 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Batch, BatchAck } from '../contract.js';
-import { FORBIDDEN, HttpError } from '../errors.js';
+import { FORBIDDEN, sendError } from '../errors.js';
 import schema from '../schemas/batch.json' with { type: 'json' };
 import type { RouteContext } from './context.js';
 
@@ -11,9 +11,7 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
   app.post<{ Body: Batch }>('/api/v1/batches', { onRequest: ctx.auth.agent, schema: { body: schema } }, async (request, reply) => {
     const batch = request.body;
     const principal = request.principal;
-    if (!principal || batch.agency !== principal.agency || batch.agentId !== principal.agentId) {
-      throw new HttpError(403, FORBIDDEN.error, FORBIDDEN.message);
-    }
+    if (!principal || batch.agency !== principal.agency || batch.agentId !== principal.agentId) return sendError(reply, 403, FORBIDDEN);
     const { status } = await ctx.store.ingest(batch, ctx.now().toISOString(), request.rawBody);
     ctx.metrics.batch(status, reply.elapsedTime / 1000);
     const ack: BatchAck = { batchId: batch.batchId, status };

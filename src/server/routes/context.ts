@@ -1,6 +1,8 @@
-// What every route module gets from the app builder.
+// What every route module gets from the app builder, and the shape shared by the read-only API
+// routes (viewer or admin token, validated query string), so each route states only its store call.
 
-import type { Store } from '../contract.js';
+import type { FastifyInstance } from 'fastify';
+import type { Page, Store } from '../contract.js';
 import type { AuthHook } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 
@@ -17,4 +19,19 @@ export interface RouteContext {
     agent: AuthHook;
     admin: AuthHook;
   };
+}
+
+/** GET `url` for viewer and admin tokens; `querystring` is the JSON schema its query must match. */
+export function readRoute<Q>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q) => Promise<unknown>): void {
+  // The schema has checked (and coerced) the query, so it is a Q by the time the handler runs.
+  app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request) => answer(request.query as Q));
+}
+
+/** A read route answering every row the store returned as one Page. */
+export function listRoute<Q, T>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, list: (query: Q) => Promise<T[]>): void {
+  readRoute<Q>(app, ctx, url, querystring, async (query) => {
+    const items = await list(query);
+    const page: Page<T> = { items, total: items.length };
+    return page;
+  });
 }

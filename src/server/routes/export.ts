@@ -3,12 +3,12 @@
 
 import type { FastifyInstance } from 'fastify';
 import type { Lang } from '../../engine/types.js';
+import { AGENCY_ID_RE } from '../admin.js';
 import { HttpError } from '../errors.js';
 import { exportAgency } from '../export.js';
 import schema from '../schemas/export-query.json' with { type: 'json' };
 import type { RouteContext } from './context.js';
 
-const FILE_RE = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})\.(sarif|json)$/;
 const params = { type: 'object', required: ['file'], properties: { file: { type: 'string', maxLength: 80 } } };
 
 export function registerExportRoutes(app: FastifyInstance, ctx: RouteContext): void {
@@ -16,9 +16,14 @@ export function registerExportRoutes(app: FastifyInstance, ctx: RouteContext): v
     '/api/v1/export/:file',
     { onRequest: ctx.auth.read, schema: { params, querystring: schema } },
     async (request, reply) => {
-      const match = FILE_RE.exec(request.params.file);
-      if (!match) throw new HttpError(404, 'not-found', 'Exports are /api/v1/export/{agency}.sarif or .json.');
-      const [, agency, format] = match as unknown as [string, string, 'sarif' | 'json'];
+      // `{agency}.{format}`: agency ids may hold dots themselves, so the format is after the last one.
+      const file = request.params.file;
+      const dot = file.lastIndexOf('.');
+      const agency = file.slice(0, dot);
+      const format = file.slice(dot + 1);
+      if (dot < 0 || (format !== 'sarif' && format !== 'json') || !AGENCY_ID_RE.test(agency)) {
+        throw new HttpError(404, 'not-found', 'Exports are /api/v1/export/{agency}.sarif or .json.');
+      }
       const out = await exportAgency(ctx.store, agency, format, request.query.lang, ctx.now());
       if (!out) throw new HttpError(404, 'not-found', 'No such agency.');
       reply.header('content-disposition', `attachment; filename="${out.filename}"`);

@@ -4,10 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { FindingQuery } from '../contract.js';
 import schema from '../schemas/findings-query.json' with { type: 'json' };
-import type { RouteContext } from './context.js';
+import { readRoute, type RouteContext } from './context.js';
 
 export function registerFindingRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Querystring: FindingQuery }>('/api/v1/findings', { onRequest: ctx.auth.read, schema: { querystring: schema } }, async (request) => {
-    return ctx.store.listFindings(request.query);
-  });
+  readRoute(app, ctx, '/api/v1/findings', schema, (query: FindingQuery) => ctx.store.listFindings(query));
 }

@@ -1,15 +1,9 @@
 // GET /api/v1/trend?agency=&days=: pass rate per day (UTC) over the last `days` days.
 
 import type { FastifyInstance } from 'fastify';
-import type { Page, TrendPoint } from '../contract.js';
 import schema from '../schemas/trend-query.json' with { type: 'json' };
-import type { RouteContext } from './context.js';
+import { listRoute, type RouteContext } from './context.js';
 
 export function registerTrendRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.get<{ Querystring: { agency?: string; days: number } }>('/api/v1/trend', { onRequest: ctx.auth.read, schema: { querystring: schema } }, async (request) => {
-    const { agency, days } = request.query;
-    const items = await ctx.store.trend({ ...(agency !== undefined ? { agency } : {}), days, now: ctx.now().toISOString() });
-    const page: Page<TrendPoint> = { items, total: items.length };
-    return page;
-  });
+  listRoute(app, ctx, '/api/v1/trend', schema, (query: { agency?: string; days: number }) => ctx.store.trend({ ...query, now: ctx.now().toISOString() }));
 }

@@ -35,7 +35,7 @@ Works on the database directly (--db), so it can run beside a running server.`;
     try {
       const created = await createEnrollment(
         store,
-        { agency: flags.agency, ttlHours: flags.ttl, ...(flags.name !== undefined ? { name: flags.name.trim() } : {}) },
+        { agency: flags.agency, ttlHours: flags.ttl, name: flags.name?.trim() },
         new Date(),
       );
       this.log(flags.json ? JSON.stringify(created) : created.secret);
