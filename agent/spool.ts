@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import type { Batch } from '../src/server/contract.js';
 import { encodeAsciiJson } from '../src/server/wire.js';
-import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from './atomic.js';
+import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from '../src/engine/atomic-file.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 

@@ -2,7 +2,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../src/engine/errors.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../src/engine/atomic-file.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 

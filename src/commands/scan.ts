@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { writeFile, rename } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
+import { writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
@@ -157,7 +156,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     });
     if (flags.output) {
-      await writeAtomically(flags.output, text);
+      await writeTextAtomic(flags.output, text);
       if (!flags.quiet) process.stderr.write(localize(M.reportWritten, this.lang, { file: flags.output }) + '\n');
     } else {
       await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
@@ -197,9 +196,3 @@ function clockFromEnv(value: string | undefined): (() => Date) | undefined {
   return () => new Date(Date.now() + offset);
 }
 
-/** A report is either written whole or not at all: a crash mid-write must not leave half a SARIF file. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, text.endsWith('\n') ? text : text + '\n', 'utf8');
-  await rename(tmp, file);
-}

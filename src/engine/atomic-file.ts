@@ -1,5 +1,6 @@
 // Files written whole or not at all: a temporary file in the same directory, flushed to disk, then
 // renamed over the target, and the directory flushed so the rename itself survives a power cut.
+// Reports (a crash mid-write must not leave half a SARIF file), the agent's token and its spool.
 
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -25,6 +26,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
   await handle.close();
   await rename(tmp, file);
   await syncDirectory(dir);
+}
+
+/** A text file others may read (the umask applies, as for any new file), ending with a newline. */
+export function writeTextAtomic(file: string, text: string): Promise<void> {
+  return writeFileAtomic(file, text.endsWith('\n') ? text : text + '\n', 0o666);
 }
 
 export async function syncDirectory(dir: string): Promise<void> {

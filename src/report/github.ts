@@ -5,7 +5,8 @@
 // results are left out (an accepted risk is not an alert); the per-run limits (25,000 results) and
 // the 20-run cap on one upload are applied by toSarif.
 
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { writeTextAtomic } from '../engine/atomic-file.js';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import type { Lang, Report } from '../engine/types.js';
@@ -61,9 +62,7 @@ export async function writeGithubSarif(report: Report, dir: string, opts: Github
   for (const f of files) {
     const path = join(dir, f.name);
     // Written whole or not at all: upload-sarif must never see half a file.
-    const tmp = join(dir, `.${f.name}.${process.pid}.tmp`);
-    await writeFile(tmp, `${JSON.stringify(f.log, null, 2)}\n`, 'utf8');
-    await rename(tmp, path);
+    await writeTextAtomic(path, JSON.stringify(f.log, null, 2));
     written.push(path);
   }
   return written;

@@ -1,8 +1,8 @@
 // What `report convert` and `report merge` share: reading JSON reports (exit 2 with the file named
 // when one is not a govscan report), and writing the result whole or not at all.
 
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeTextAtomic } from '../../engine/atomic-file.js';
 import { Flags } from '@oclif/core';
 import { InputError } from '../../engine/errors.js';
 import type { Report } from '../../engine/types.js';
@@ -37,11 +37,7 @@ export async function readReport(file: string): Promise<Report> {
 }
 
 /** A report is either written whole or not at all: a crash mid-write must not leave half a file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, text.endsWith('\n') ? text : text + '\n', 'utf8');
-  await rename(tmp, file);
-}
+export const writeAtomically = writeTextAtomic;
 
 export function writeStdout(text: string): Promise<void> {
   return new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
