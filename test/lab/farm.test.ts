@@ -56,9 +56,9 @@ describe('scenario catalogue', () => {
     expect(SCENARIOS.find((s) => s.name === 'no-forward-secrecy')?.expectedRules.sort()).toEqual(['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13']);
   });
 
-  it('starts one loopback endpoint per scenario on distinct ports, fast', () => {
+  it('starts one loopback endpoint per scenario on distinct ports', () => {
+    // The start time is printed for the record; speed is the benchmarks' business, not a test's.
     console.info(`startFarm (${farm.endpoints.length} endpoints, cold): ${startMs.toFixed(0)} ms`);
-    expect(startMs).toBeLessThan(10_000);
     expect(farm.endpoints.map((e) => e.scenario.name)).toEqual(SCENARIOS.map((s) => s.name));
     expect(new Set(farm.endpoints.map((e) => e.port)).size).toBe(SCENARIOS.length);
     for (const e of farm.endpoints) {
@@ -312,10 +312,10 @@ describe('lifecycle and options', () => {
     const hanging = net.connect(silent.port, silent.address);
     await new Promise((resolve) => hanging.once('connect', resolve));
     const closedByServer = new Promise((resolve) => hanging.once('close', resolve));
-    const t0 = Date.now();
+    // close() resolving only after the server ended the silent connection is the behaviour: a hung
+    // client would hold close() (and this test) until the test timeout.
     await small.close();
     await closedByServer;
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect(existsSync(small.publicRootPemFile)).toBe(false);
     const refused = await new Promise<string>((resolve) => {
       const s = net.connect(small.endpoints[1]!.port, '127.0.0.1');
@@ -357,13 +357,12 @@ describe('lifecycle and options', () => {
 });
 
 describe('startPlainFarm', () => {
-  it('starts 200 good endpoints quickly, all trusted via the public root', async () => {
+  it('starts 200 good endpoints, all trusted via the public root', async () => {
     const t0 = performance.now();
     const bench = await startPlainFarm(200);
     const ms = performance.now() - t0;
     try {
       console.info(`startPlainFarm(200): ${ms.toFixed(0)} ms`);
-      expect(ms).toBeLessThan(10_000);
       expect(bench.endpoints).toHaveLength(200);
       expect(new Set(bench.endpoints.map((e) => e.port)).size).toBe(200);
       expect(new Set(bench.endpoints.map((e) => e.host)).size).toBe(200);

@@ -133,8 +133,10 @@ describe('ClientHello version probes on what is not a willing TLS server', () =>
     const r = await probeVersionHello(testContext({ anchors: [], timeoutMs: 300 }), ep(srv.port), 'TLSv1.2', new AbortController().signal);
     const ms = performance.now() - started;
     expect(r).toEqual({ status: 'error', reason: 'no answer to the TLSv1.2 ClientHello within 300 ms' });
+    // It waited for the timeout and not for the socket's own (minutes): the margin is wide because
+    // the test shares two cores with live servers.
     expect(ms).toBeGreaterThanOrEqual(290);
-    expect(ms).toBeLessThan(1_500);
+    expect(ms).toBeLessThan(10_000);
   });
 
   it('garbage, HTTP and SSLv2 replies are "not TLS"', async () => {
@@ -203,7 +205,8 @@ describe('ClientHello version probes on what is not a willing TLS server', () =>
     setTimeout(() => controller.abort(new Error('target deadline passed')), 50);
     const started = performance.now();
     expect(await pending).toEqual({ status: 'error', reason: 'target deadline passed' });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Ended by the abort, far before the 30 s probe timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
 
     const gone = await serveRaw({});
     const port = gone.port;
