@@ -2,7 +2,7 @@
 // Directive 02/CT-TTg §1.o). Live probes dial only the endpoints the agency declares.
 
 import type { Check } from '../../src/engine/types.js';
-import { isEvidenceSystem } from '../seclevel/index.js';
+import { isInformationSystem } from '../seclevel/index.js';
 import type { FourLayerFacts } from './facts.js';
 import { fourLayerFactsSchema } from './facts.schema.js';
 import { probeLayers } from './probe-layers.js';
@@ -23,7 +23,7 @@ export const fourLayerCheck: Check<FourLayerFacts> = {
       'một kết nối TCP tới điểm thu thập và điểm kết nối NCSC đã khai báo, kiểm tra cấu hình chuyển tiếp nhật ký ' +
       'có trỏ tới đó.',
   },
-  appliesTo: isEvidenceSystem,
+  appliesTo: isInformationSystem,
   run: probeLayers,
   factsSchema: fourLayerFactsSchema,
 };

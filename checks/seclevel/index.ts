@@ -7,7 +7,8 @@ import type { DocumentsFacts, SeclevelFacts } from './facts.js';
 import { documentsFactsSchema, seclevelFactsSchema } from './facts.schema.js';
 import { probeDocuments, probeDossier } from './probe-dossier.js';
 
-export const isEvidenceSystem = (t: Target): boolean => t.kind === 'system' && Boolean(t.system?.evidence);
+// Every inventory system, with or without a manifest: no manifest is what SECLEVEL-NOT-DECLARED reports.
+export const isInformationSystem = (t: Target): boolean => t.kind === 'system';
 
 export const seclevelDossierCheck: Check<SeclevelFacts> = {
   id: 'seclevel.dossier',
@@ -23,7 +24,7 @@ export const seclevelDossierCheck: Check<SeclevelFacts> = {
       'phê duyệt, phương án bảo đảm an toàn thông tin theo cấp độ và tình trạng triển khai, quy chế bảo đảm an toàn ' +
       'thông tin, các đợt kiểm tra, đánh giá định kỳ (và thời gian đã trôi qua) và báo cáo hằng năm.',
   },
-  appliesTo: isEvidenceSystem,
+  appliesTo: isInformationSystem,
   run: probeDossier,
   factsSchema: seclevelFactsSchema,
 };
@@ -44,7 +45,7 @@ export const evidenceDocumentsCheck: Check<DocumentsFacts> = {
       '(adbe.pkcs7.detached, ETSI.CAdES.detached; vùng ký phải bao toàn bộ tệp) hoặc tệp .p7s tách rời — được xác ' +
       'minh, chuỗi chứng thư của người ký được kiểm tra theo các chứng thư gốc --ca-file tại thời điểm ký.',
   },
-  appliesTo: isEvidenceSystem,
+  appliesTo: isInformationSystem,
   run: probeDocuments,
   factsSchema: documentsFactsSchema,
 };

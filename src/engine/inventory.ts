@@ -80,7 +80,9 @@ export function parseInventory(text: string, file: string): Inventory {
   const ids = new Map<string, number>();
   const targets: Target[] = [];
   const domains: Target[] = [];
-  // Systems with an evidence manifest are targets of their own: the security-level and 4-layer checks read them.
+  // Every system is a target of its own: the security-level and 4-layer checks read its evidence
+  // manifest, and a system whose inventory entry names none is itself a finding (the law asks every
+  // system for a security level), not something the scan passes over.
   const systems: Target[] = [];
   value.systems.forEach((sys, i) => {
     const prev = ids.get(sys.id);
@@ -104,15 +106,16 @@ export function parseInventory(text: string, file: string): Inventory {
         domainTarget(sys.domain, { system, ...(value.agency !== undefined ? { agency: value.agency } : {}), source: { file, line: pos.line, column: pos.col } }),
       );
     }
-    if (sys.evidence !== undefined) {
-      const pos = locate(['systems', i, 'evidence']);
+    {
+      // Located at `evidence:` when given, else at the system's id: where the fix goes.
+      const pos = locate(['systems', i, sys.evidence !== undefined ? 'evidence' : 'id']);
       systems.push({
         key: `system://${sys.id}`,
         kind: 'system',
         scheme: 'evidence',
         host: sys.id,
         port: 0,
-        path: sys.evidence,
+        path: sys.evidence ?? '',
         system,
         ...(value.agency !== undefined ? { agency: value.agency } : {}),
         source: { file, line: pos.line, column: pos.col },

@@ -177,8 +177,10 @@ export interface Finding {
   evidence: Record<string, unknown>;
   /** Stable hash of (rule id, target key): survives message and fact changes. */
   fingerprint: string;
-  /** Why the rule was not tested or not applicable. */
+  /** Why the rule was not tested or not applicable (English: stable for grouping and diffs). */
   reason?: string;
+  /** The same reason in both languages, for what people read. */
+  reasonText?: Localized;
   /**
    * The waiver that matched this finding: outcome `waived` while it holds, or `expired: true` on a
    * failed finding once it no longer does. Only a reference: the waiver is listed once in Report.waivers.

@@ -23,15 +23,26 @@ export interface EvidenceBundle {
 
 const cache = new WeakMap<TrustStores, Map<string, Promise<EvidenceBundle>>>();
 
-/** Where a system target's manifest is: relative paths are relative to the inventory that names it. */
-export function manifestPathOf(target: Target): string {
+/**
+ * Where a system target's manifest is: relative paths are relative to the inventory that names it;
+ * null when the inventory names none for the system.
+ */
+export function manifestPathOf(target: Target): string | null {
+  if (target.kind !== 'system') throw new NotApplicableError('not an information system');
   const written = target.system?.evidence;
-  if (target.kind !== 'system' || !written) throw new NotApplicableError('not an information system with an evidence manifest');
+  if (!written) return null;
   return target.source && !target.system?.evidenceResolved ? resolve(dirname(target.source.file), written) : written;
 }
 
+const NOT_NAMED: EvidenceBundle = {
+  manifestFacts: { found: false, file: '', reason: 'the inventory names no evidence manifest for this system' },
+  manifest: null,
+  documents: () => Promise.resolve([]),
+};
+
 export function evidenceBundle(target: Target, ctx: CheckContext): Promise<EvidenceBundle> {
   const file = manifestPathOf(target);
+  if (file === null) return Promise.resolve(NOT_NAMED);
   let perRun = cache.get(ctx.trust);
   if (!perRun) {
     perRun = new Map();

@@ -138,7 +138,10 @@ function judge(j: JudgeInput): Finding {
     fingerprint: fingerprint(rule.id, target.key),
   };
   if (remediation) finding.remediation = remediation;
-  if (verdict.reason) finding.reason = verdict.reason.en;
+  if (verdict.reason) {
+    finding.reason = verdict.reason.en;
+    if (verdict.reason.vi !== verdict.reason.en) finding.reasonText = verdict.reason;
+  }
   return finding;
 }
 

@@ -8,7 +8,7 @@ import { SEVERITIES, type Finding, type Lang, type Report, type Severity, type T
 import { defineMessages, format } from '../i18n/index.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
-import { findingText, hostPort, oneLine, pick } from './text.js';
+import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
 
 export const htmlMessages = defineMessages({
   title: { en: 'Security compliance report', vi: 'Báo cáo kiểm tra tuân thủ an toàn thông tin' },
@@ -216,11 +216,11 @@ function targetsSection(report: Report, targets: Map<string, Target>, lang: Lang
       .sort((a, b) => outcomeRank(a) - outcomeRank(b) || bySeverity(a, b))
       .map(
         (f) =>
-          `<tr><td><span class="badge out-${f.outcome}">${esc(outcomeTags[f.outcome][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(f.outcome === 'fail' ? findingText(f, t, lang) : oneLine(pick(f.title, lang)))}${f.reason && f.outcome !== 'fail' ? `<div class="small">${esc(oneLine(f.reason))}</div>` : ''}</td></tr>`,
+          `<tr><td><span class="badge out-${f.outcome}">${esc(outcomeTags[f.outcome][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(f.outcome === 'fail' ? findingText(f, t, lang) : oneLine(pick(f.title, lang)))}${f.reason && f.outcome !== 'fail' ? `<div class="small">${esc(reasonText(f, lang))}</div>` : ''}</td></tr>`,
       );
     const passes = findings.filter((f) => f.outcome === 'pass').map((f) => f.ruleId);
     return `<article class="target">
-<h3>${esc(t ? hostPort(t.host, t.port) : key)} <span class="small">${esc(key)}</span></h3>
+<h3>${esc(t ? targetLabel(t) : key)} <span class="small">${esc(key)}</span></h3>
 ${details.length ? `<p class="small">${details.join(' · ')}</p>` : ''}
 ${rows.length ? `<table class="compact"><tbody>${rows.join('')}</tbody></table>` : ''}
 ${passes.length ? `<p class="small good">${esc(format(m.passedRules[lang], { rules: passes.join(', ') }))}</p>` : ''}
@@ -253,7 +253,7 @@ function waivedSection(report: Report, targets: Map<string, Target>, lang: Lang)
     : '';
   const rows = waived.map(
     (f) =>
-      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: f.waiver.expires }) : oneLine(f.reason ?? ''))}</td></tr>`,
+      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang))}</td></tr>`,
   );
   return `<section id="waived">
 <h2>${esc(m.waivedFindings[lang])} (${waived.length})</h2>
@@ -271,7 +271,7 @@ function notTestedSection(report: Report, targets: Map<string, Target>, lang: La
   if (notTested.length === 0) return '';
   const groups = new Map<string, { targets: Set<string>; rules: Set<string> }>();
   for (const f of notTested) {
-    const reason = oneLine(f.reason ?? '') || '—';
+    const reason = reasonText(f, lang) || '—';
     const g = groups.get(reason) ?? { targets: new Set<string>(), rules: new Set<string>() };
     g.targets.add(endpoint(f, targets.get(f.target)));
     g.rules.add(f.ruleId);
@@ -312,7 +312,7 @@ function evidence(f: Finding, lang: Lang): string {
 }
 
 function endpoint(f: Finding, t: Target | undefined): string {
-  return t ? hostPort(t.host, t.port) : f.target;
+  return t ? targetLabel(t) : f.target;
 }
 
 function outcomeRank(f: Finding): number {

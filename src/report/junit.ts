@@ -8,7 +8,7 @@ import type { Finding, Lang, PolicyRef, Report, Target } from '../engine/types.j
 import { defineMessages, format } from '../i18n/index.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
-import { findingText, hostPort, oneLine, pick } from './text.js';
+import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
 
 /** Labels inside a failure's text; kept here rather than in messages.ts, which other reporters share. */
 export const junitMessages = defineMessages({
@@ -80,7 +80,7 @@ function suite(report: Report, policy: PolicyRef, targets: Map<string, Target>, 
 }
 
 function testcase(f: Finding, target: Target | undefined, lang: Lang): string {
-  const endpoint = target ? hostPort(target.host, target.port) : f.target;
+  const endpoint = target ? targetLabel(target) : f.target;
   const title = oneLine(pick(f.title, lang)) || f.ruleId;
   // classname groups by target in every viewer (GitLab, Jenkins): one row per endpoint, its rules beneath.
   const open = `    <testcase name="${attr(`${f.ruleId}: ${title}`)}" classname="${attr(endpoint)}" time="0"`;
@@ -99,7 +99,7 @@ function testcase(f: Finding, target: Target | undefined, lang: Lang): string {
     }
     default: {
       const tag = outcomeTags[f.outcome][lang];
-      const reason = f.waiver ? format(m.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : oneLine(f.reason ?? '');
+      const reason = f.waiver ? format(m.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang);
       const message = reason ? `${tag}: ${reason}` : `${tag}: ${text}`;
       return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
     }

@@ -16,7 +16,7 @@ import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Se
 import { format } from '../i18n/index.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { findingText, hostPort, oneLine, pascalCase, pick, slugify } from './text.js';
+import { findingText, hostPort, oneLine, pascalCase, pick, slugify, targetLabel } from './text.js';
 
 export { pascalCase, slugify } from './text.js';
 
@@ -302,7 +302,7 @@ function result(finding: Finding, ruleIndex: number, ctx: RunContext): Result {
 
 function location(finding: Finding, target: Target | undefined, cwd: string): Location {
   const endpoint = target
-    ? { display: hostPort(target.host, target.port), host: target.host, port: target.port }
+    ? { display: targetLabel(target), host: target.host, port: target.port }
     : endpointFromKey(finding.target);
   const logical = [{ name: endpoint.display, fullyQualifiedName: finding.target, kind: 'resource' }];
   const file = target?.source ? relativeUri(target.source.file, cwd) : null;

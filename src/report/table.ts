@@ -5,7 +5,7 @@ import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Se
 import { format } from '../i18n/index.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { findingText, oneLine } from './text.js';
+import { findingText, oneLine, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 
 export interface TableOptions {
@@ -161,7 +161,7 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
     // The waiver's justification is printed once in the waivers section; the row only names it.
-    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : f.reason;
+    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang);
     const reason = note ? ` — ${oneLine(note)}` : '';
     rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: f.ruleId, text: findingText(f, target, lang) + reason });
   }
@@ -193,7 +193,7 @@ function detailLine(target: Target | undefined, lang: Lang): string {
 function notTestedLine(findings: Finding[], lang: Lang): string {
   const counts = new Map<string, number>();
   for (const f of findings) {
-    const reason = oneLine(f.reason ?? '') || m.unknownReason[lang];
+    const reason = reasonText(f, lang) || m.unknownReason[lang];
     counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
   const reasons = [...counts.entries()]

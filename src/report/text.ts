@@ -14,13 +14,26 @@ export function hostPort(host: string, port: number): string {
 }
 
 /**
+ * How a target is named in reports: `host:port` for endpoints; systems and the local host have no
+ * port (it is 0), so `ke-toan`, never `ke-toan:0`.
+ */
+export function targetLabel(target: Target): string {
+  return target.port === 0 ? target.host : hostPort(target.host, target.port);
+}
+
+/** Why a rule was not judged, in the reader's language; reports written before reasons were localised carry English only. */
+export function reasonText(finding: Finding, lang: Lang): string {
+  return oneLine(pick(finding.reasonText, lang) || (finding.reason ?? ''));
+}
+
+/**
  * A finding's message on one line, naming the endpoint even when the policy's wording forgot to. A
  * message that names the host alone is left as is: host-level checks (DNS, IPv6) have no port to add.
  */
 export function findingText(finding: Finding, target: Target | undefined, lang: Lang): string {
   const text = oneLine(pick(finding.message, lang)) || oneLine(pick(finding.title, lang)) || finding.ruleId;
   if (!target || (target.host && text.includes(target.host))) return text;
-  return `${hostPort(target.host, target.port)}: ${text}`;
+  return `${targetLabel(target)}: ${text}`;
 }
 
 /** Terminal tables and SARIF one-liners must not be broken by a stray newline in a message. */

@@ -116,7 +116,8 @@ describe('govscan-agent with a govscan server', () => {
     expect((await runAgent(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)])).code).toBe(0);
     const r = await runAgent(['run', '--once', '--config', config], env);
     expect(r.code, r.stderr).toBe(0);
-    const batchId = /run ([0-9a-f-]{36}): scanning 3 target\(s\)/.exec(r.stderr)?.[1];
+    // Two endpoints, the inventory's one system (security-level checks) and the host itself.
+    const batchId = /run ([0-9a-f-]{36}): scanning 4 target\(s\)/.exec(r.stderr)?.[1];
     expect(batchId, r.stderr).toBeDefined();
     expect(r.stderr).toContain(`batch ${batchId} delivered`);
     expect(await spooled(state)).toEqual([]);

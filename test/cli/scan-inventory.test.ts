@@ -29,7 +29,7 @@ beforeAll(async () => {
   const legacy = endpoint('legacy-protocols');
   const expired = endpoint('expired');
   const good = endpoint('good-rsa');
-  // Line numbers below are asserted: endpoints sit on lines 8, 13 and 14.
+  // Line numbers below are asserted: systems start on lines 3 and 9, endpoints sit on lines 8, 13 and 14.
   await writeFile(
     inventory,
     [
@@ -72,13 +72,16 @@ describe('scan --inventory', () => {
     const log = JSON.parse(r.stdout) as Log;
     expect(validateSarif(log)).toEqual([]);
     const results = log.runs.flatMap((run) => run.results ?? []);
-    const where = Object.fromEntries(
-      results.map((res) => [res.ruleId, `${res.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${res.locations?.[0]?.physicalLocation?.region?.startLine}`]),
-    );
-    expect(where).toEqual({
-      'TLS-PROTO-LEGACY': 'test-artifacts/inventory-e2e/inventory.yaml:8',
-      'TLS-CERT-EXPIRED': 'test-artifacts/inventory-e2e/inventory.yaml:13',
-    });
+    const where = results
+      .map((res) => `${res.ruleId} ${res.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${res.locations?.[0]?.physicalLocation?.region?.startLine}`)
+      .sort();
+    expect(where).toEqual([
+      // Neither system names an evidence manifest: each is a finding at its own `id:` line.
+      'SECLEVEL-NOT-DECLARED test-artifacts/inventory-e2e/inventory.yaml:3',
+      'SECLEVEL-NOT-DECLARED test-artifacts/inventory-e2e/inventory.yaml:9',
+      'TLS-CERT-EXPIRED test-artifacts/inventory-e2e/inventory.yaml:13',
+      'TLS-PROTO-LEGACY test-artifacts/inventory-e2e/inventory.yaml:8',
+    ]);
     expect(log.runs.find((run) => run.automationDetails?.id?.includes('-tls/'))?.automationDetails?.id).toMatch(/^govscan\/vn-ct02-2022-tls\/[a-z0-9-]+\/$/);
   });
 
@@ -102,7 +105,12 @@ describe('scan --inventory', () => {
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.run.agency).toBe('Sở TT&TT Thử nghiệm');
     expect(report.attempts.every((a) => a.status === 'ok' && a.facts !== undefined)).toBe(true);
-    expect(report.summary.targets).toBe(3);
+    // Three endpoints and the two systems themselves (security-level checks).
+    expect(report.summary.targets).toBe(5);
+    expect(report.findings.filter((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.outcome === 'fail').map((f) => f.target).sort()).toEqual([
+      'system://cong-dvc',
+      'system://noi-bo',
+    ]);
   });
 
   it('speaks Vietnamese with --lang vi', async () => {
@@ -110,5 +118,25 @@ describe('scan --inventory', () => {
     expect(r.stdout).toMatch(/mục tiêu/);
     expect(r.stdout).toMatch(/TLS-CERT-EXPIRED/);
     expect(r.stdout).toMatch(/Chứng thư|chứng thư/);
+    // A system with no evidence manifest: the finding and why its other rules went untested are
+    // Vietnamese too, and the system is named by its id (it has no port).
+    expect(r.stdout).toContain('Hệ thống noi-bo: chưa khai báo cấp độ an toàn (tệp khai báo —, tìm thấy: false)');
+    expect(r.stdout).toContain('chưa thu thập được dữ liệu mà quy tắc cần: facts.manifest.found');
+    expect(r.stdout).not.toContain('the facts this rule needs were not gathered');
+    expect(r.stdout).not.toMatch(/noi-bo:0|cong-dvc:0/);
+  });
+
+  it('names the missing manifest and its fix, and keeps each untested rule\'s reason in both languages', async () => {
+    const r = await runCli(args('json'), { env: env() });
+    const report = JSON.parse(r.stdout) as Report;
+    const missing = report.findings.find((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.target === 'system://cong-dvc');
+    expect(missing?.message.en).toBe('System cong-dvc: no security level declared (evidence manifest —, found: false); expected level.proposed or level.approved 1–5.');
+    expect(missing?.remediation?.en).toContain("name it under the system's `evidence:` in the inventory");
+    const untested = report.findings.filter((f) => f.target === 'system://cong-dvc' && f.outcome === 'not-tested');
+    expect(untested.length).toBeGreaterThan(0);
+    for (const f of untested) {
+      expect(f.reason).toMatch(/^the facts this rule needs were not gathered: facts\.manifest\.found/);
+      expect(f.reasonText?.vi).toMatch(/^chưa thu thập được dữ liệu mà quy tắc cần: facts\.manifest\.found/);
+    }
   });
 });

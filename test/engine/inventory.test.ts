@@ -24,6 +24,10 @@ describe('inventory loading', () => {
       ['tls://dichvucong.tayninh.gov.vn:8443', 9, 9, 'cong-dvc', 3],
       ['https://[::1]:9443', 14, 9, 'portal', 2],
       ['dns://tayninh.gov.vn', 6, 13, 'cong-dvc', 3],
+      // Every system is a target for the security-level checks, located at its id when it names no
+      // evidence manifest: no manifest is a finding, not a system left out.
+      ['system://cong-dvc', 3, 9, 'cong-dvc', 3],
+      ['system://portal', 10, 9, 'portal', 2],
     ]);
     expect(inv.targets[2]?.path).toBe('/home');
     expect(inv.targets[0]?.agency).toBe('Sở TT&TT Tây Ninh');
