@@ -5,7 +5,7 @@ import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Se
 import { format } from '../i18n/index.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { findingText, oneLine, reasonText } from './text.js';
+import { displayWidth as width, findingText, oneLine, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 
 export interface TableOptions {
@@ -201,13 +201,6 @@ function notTestedLine(findings: Finding[], lang: Lang): string {
     .map(([reason, count]) => `${reason} (${count})`)
     .join(', ');
   return `${format(m.notTested[lang], { count: findings.length })} — ${reasons}`;
-}
-
-/** Columns as a terminal draws them: combining marks (decomposed Vietnamese) take no cell. */
-function width(text: string): number {
-  let n = 0;
-  for (const ch of text) if (!/\p{M}/u.test(ch)) n += 1;
-  return n;
 }
 
 function cmp(a: string, b: string): number {

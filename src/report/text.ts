@@ -36,6 +36,13 @@ export function findingText(finding: Finding, target: Target | undefined, lang: 
   return `${targetLabel(target)}: ${text}`;
 }
 
+/** Columns a string takes in a terminal: combining marks (Vietnamese diacritics written decomposed) take none. */
+export function displayWidth(text: string): number {
+  let n = 0;
+  for (const ch of text) if (!/\p{M}/u.test(ch)) n += 1;
+  return n;
+}
+
 /** Terminal tables and SARIF one-liners must not be broken by a stray newline in a message. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();

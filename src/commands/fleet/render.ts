@@ -4,15 +4,9 @@
 import type { Lang, Severity } from '../../engine/types.js';
 import { localize } from '../../i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
+import { displayWidth as width } from '../../report/text.js';
 import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
 import { F } from './messages.js';
-
-/** Display width: combining marks (Vietnamese diacritics written decomposed) take no column. */
-function width(text: string): number {
-  let n = 0;
-  for (const ch of text) if (!/\p{M}/u.test(ch)) n += 1;
-  return n;
-}
 
 export function table(rows: string[][]): string[] {
   const widths: number[] = [];
