@@ -43,25 +43,38 @@ function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
   } catch {
     return { ok: false, error: `"${raw}" is not a valid URL` };
   }
-  if (url.protocol !== 'https:') {
-    const scheme = url.protocol.replace(/:$/, '');
-    return { ok: false, error: `"${raw}": ${scheme}:// endpoints are not supported yet (use https:// or host:port)` };
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  const kind = URL_SCHEMES[scheme];
+  if (!kind) {
+    return { ok: false, error: `"${raw}": ${scheme}:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)` };
   }
   if (url.username || url.password) return { ok: false, error: `"${raw}": credentials in the URL are not accepted` };
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };
-  const port = url.port ? Number(url.port) : 443;
+  const port = url.port ? Number(url.port) : kind.defaultPort;
+  if (kind.scheme !== 'https' && url.pathname && url.pathname !== '/') return { ok: false, error: `"${raw}": a ${scheme}:// endpoint has no path` };
   const target: Target = {
-    key: `https://${hostForUrl(host)}:${port}`,
-    kind: 'web',
-    scheme: 'https',
+    key: `${kind.scheme}://${hostForUrl(host)}:${port}`,
+    kind: kind.kind,
+    scheme: kind.scheme,
     host,
     port,
-    path: `${url.pathname || '/'}${url.search}`,
+    path: kind.scheme === 'https' ? `${url.pathname || '/'}${url.search}` : '/',
     ...extra,
   };
   return { ok: true, target };
 }
+
+/**
+ * URL schemes an endpoint may be written with. smtp:// is mail with STARTTLS (RFC 3207; port 25, or
+ * 587 for submission); smtps:// is mail over TLS from the first byte (RFC 8314; port 465), which the
+ * TLS check probes like any tls:// endpoint.
+ */
+const URL_SCHEMES: Record<string, { scheme: Target['scheme']; kind: Target['kind']; defaultPort: number }> = {
+  https: { scheme: 'https', kind: 'web', defaultPort: 443 },
+  smtp: { scheme: 'smtp', kind: 'host', defaultPort: 25 },
+  smtps: { scheme: 'tls', kind: 'host', defaultPort: 465 },
+};
 
 function parseHostPort(raw: string, extra: Partial<Target>): TargetParse {
   const m = /^\[([0-9a-f:.]+)\]:(\d+)$/i.exec(raw) ?? /^([^:\s/]+):(\d+)$/.exec(raw);

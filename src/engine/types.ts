@@ -43,7 +43,8 @@ export interface Target {
   key: string;
   kind: TargetKind;
   /** What is spoken on top of TLS: https for web targets, tls for a bare host:port; dns for a domain. */
-  scheme: 'https' | 'tls' | 'dns' | 'evidence' | 'local';
+  /** `smtp`: mail that starts TLS with STARTTLS after the SMTP greeting. */
+  scheme: 'https' | 'tls' | 'smtp' | 'dns' | 'evidence' | 'local';
   host: string;
   port: number;
   /** Path for the HTTP request of web targets (default `/`). */

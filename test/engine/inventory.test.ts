@@ -47,7 +47,7 @@ describe('inventory loading', () => {
 
   it('rejects endpoints it cannot scan, at their line', async () => {
     expect(await errorOf('bad-endpoint.yaml')).toBe(
-      'test/fixtures/inventories/bad-endpoint.yaml:7:9: system "a": "ftp://files.a.gov.vn": ftp:// endpoints are not supported yet (use https:// or host:port)',
+      'test/fixtures/inventories/bad-endpoint.yaml:7:9: system "a": "ftp://files.a.gov.vn": ftp:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)',
     );
   });
 

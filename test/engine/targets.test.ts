@@ -21,8 +21,16 @@ describe('target arguments', () => {
     expect(ok('127.0.0.1:443')).toMatchObject({ host: '127.0.0.1', port: 443 });
   });
 
+  it('parses mail endpoints: smtp:// starts TLS with STARTTLS, smtps:// is TLS from the first byte', () => {
+    expect(ok('smtp://Mail.Gov.VN')).toMatchObject({ key: 'smtp://mail.gov.vn:25', kind: 'host', scheme: 'smtp', host: 'mail.gov.vn', port: 25, path: '/' });
+    expect(ok('smtp://mail.gov.vn:587')).toMatchObject({ key: 'smtp://mail.gov.vn:587', scheme: 'smtp', port: 587 });
+    expect(ok('smtp://[::1]:2525')).toMatchObject({ key: 'smtp://[::1]:2525', host: '::1', port: 2525 });
+    expect(ok('smtps://mail.gov.vn')).toMatchObject({ key: 'tls://mail.gov.vn:465', kind: 'host', scheme: 'tls', port: 465 });
+    expect(parseTarget('smtp://mail.gov.vn/inbox')).toEqual({ ok: false, error: '"smtp://mail.gov.vn/inbox": a smtp:// endpoint has no path' });
+  });
+
   it('explains what is wrong with bad targets', () => {
-    expect(parseTarget('http://portal.gov.vn')).toEqual({ ok: false, error: '"http://portal.gov.vn": http:// endpoints are not supported yet (use https:// or host:port)' });
+    expect(parseTarget('http://portal.gov.vn')).toEqual({ ok: false, error: '"http://portal.gov.vn": http:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)' });
     expect(parseTarget('portal.gov.vn')).toMatchObject({ ok: true, target: { key: 'dns://portal.gov.vn', kind: 'domain', host: 'portal.gov.vn' } });
     expect(parseTarget('portal_gov!vn')).toEqual({ ok: false, error: '"portal_gov!vn" is neither an https:// URL, host:port nor a domain name' });
     expect(parseTarget('portal.gov.vn:70000')).toEqual({ ok: false, error: '"portal.gov.vn:70000": port must be 1–65535' });
