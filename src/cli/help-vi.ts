@@ -1,0 +1,298 @@
+// Vietnamese texts of `govscan --help`: the English ones live on the command classes (oclif reads
+// them from there, or from oclif.manifest.json), these are keyed by command id, flag and argument
+// name so the command files stay as they are. test/i18n/help-catalogue.test.ts fails when a command,
+// flag, argument or topic has no Vietnamese text here, or when an entry names one that is gone.
+// Only the help class (src/cli/help.ts) imports this file, and oclif loads that only to show help.
+
+/** Texts of one command or flag, mirroring the English fields it has (summary and/or description). */
+export interface TextsVi {
+  summary?: string;
+  description?: string;
+}
+
+export interface CommandHelpVi extends TextsVi {
+  /** Argument name → description. */
+  args?: Record<string, string>;
+  /** Flag name → description, or both texts for a flag that has a summary as well. */
+  flags: Record<string, string | TextsVi>;
+}
+
+/** oclif's own section headings (it passes the English ones to `section()`). */
+export const HEADINGS_VI: Record<string, string> = {
+  USAGE: 'CÁCH DÙNG',
+  ARGUMENTS: 'ĐỐI SỐ',
+  FLAGS: 'THAM SỐ',
+  DESCRIPTION: 'MÔ TẢ',
+  ALIASES: 'TÊN GỌI KHÁC',
+  EXAMPLES: 'VÍ DỤ',
+  'FLAG DESCRIPTIONS': 'MÔ TẢ THAM SỐ',
+  COMMANDS: 'LỆNH',
+  TOPICS: 'NHÓM LỆNH',
+  VERSION: 'PHIÊN BẢN',
+};
+
+/** Flag groups (oclif heads them `<GROUP> FLAGS`); GLOBAL is the one oclif itself uses. */
+export const FLAG_GROUPS_VI: Record<string, string> = {
+  GLOBAL: 'CHUNG',
+};
+
+/** The words oclif puts around a flag's text: [default: x, env: Y], (required), <options: a|b>. */
+export const FLAG_META_VI = {
+  default: 'mặc định',
+  env: 'biến môi trường',
+  required: 'bắt buộc',
+  options: 'lựa chọn',
+} as const;
+
+/** package.json "description", the first line of `govscan --help`. */
+export const ROOT_VI =
+  'Công cụ quét tuân thủ an toàn thông tin cho hệ thống thông tin của cơ quan nhà nước Việt Nam: TLS, chứng thư số, IPv6, bằng chứng bảo đảm an toàn theo cấp độ, đánh giá theo các bộ chính sách có căn cứ pháp lý, báo cáo dạng SARIF.';
+
+/**
+ * package.json "oclif.topics". A topic not declared there (evidence, server enrollment, ...) takes,
+ * as in oclif, the summary of its first command, so its Vietnamese text comes from that command.
+ */
+export const TOPICS_VI: Record<string, string> = {
+  checks: 'Các nhóm kiểm tra và dữ liệu chúng thu thập',
+  policy: 'Bộ chính sách: liệt kê, xem, kiểm tra tính hợp lệ',
+  report: 'Làm việc với báo cáo đã lưu: chuyển sang định dạng khác, gộp, so sánh',
+  server: 'Máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API và bảng điều khiển',
+  fleet: 'Các cơ quan và tác tử mà máy chủ govscan thu thập: trạng thái, phát hiện, xuất dữ liệu',
+};
+
+// Flag texts several commands share word for word in English.
+const LANG = 'Ngôn ngữ của thông báo và báo cáo (en, vi); GOVSCAN_LANG đặt giá trị mặc định';
+const FORMAT = 'Định dạng báo cáo';
+const WRITE_TO = 'Ghi vào tệp FILE thay vì stdout';
+const WRITE_REPORT_TO = 'Ghi báo cáo vào tệp FILE thay vì stdout';
+const SARIF_DIR =
+  'Ghi thêm SARIF cho GitHub code scanning vào thư mục DIR: mỗi hạng mục một tệp, bỏ các kết quả được miễn trừ (trỏ upload-sarif tới DIR)';
+const FAIL_ON = 'Thoát với mã 1 khi có phát hiện không đạt ở mức độ này trở lên';
+const CA_PIN = 'Dấu vân tay SHA-256 mà mọi neo tin cậy trong --ca-file phải khớp';
+const JSON_OUT = 'In ra JSON';
+const DB =
+  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
+const SERVER_URL = 'URL của máy chủ govscan (biến môi trường GOVSCAN_SERVER)';
+const TOKEN = 'Token viewer hoặc admin (biến môi trường GOVSCAN_TOKEN)';
+const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
+const ON_DB = 'Làm việc trực tiếp trên cơ sở dữ liệu (--db), nên có thể chạy song song với máy chủ đang hoạt động.';
+const FLEET_EXIT = 'Mã thoát: 0 đã hiển thị; 2 tham số không hợp lệ; 3 không kết nối được máy chủ hoặc máy chủ từ chối token.';
+const FLEET_FLAGS = { server: SERVER_URL, token: TOKEN, 'ca-file': SERVER_CA, json: JSON_OUT, lang: LANG };
+
+export const COMMANDS_VI: Record<string, CommandHelpVi> = {
+  scan: {
+    summary: 'Quét các điểm cuối TLS và danh mục hệ thống, đánh giá theo các bộ chính sách',
+    description:
+      'Thăm dò từng mục tiêu (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ chính sách và lập báo cáo.\n\n' +
+      'Các phát hiện được miễn trừ (--waivers) và các phát hiện đã có trong báo cáo trước (--baseline) vẫn được hiển thị nhưng không tính vào --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] thực hiện quét như tại thời điểm đó (ví dụ để xem miễn trừ nào sẽ hết hạn).\n\n' +
+      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét.',
+    args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
+    flags: {
+      inventory: 'Danh mục hệ thống của cơ quan (YAML)',
+      policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (lặp lại được; mặc định: mọi bộ dựng sẵn)',
+      format: FORMAT,
+      'sarif-dir': SARIF_DIR,
+      output: WRITE_REPORT_TO,
+      'fail-on': FAIL_ON,
+      concurrency: 'Số mục tiêu được thăm dò đồng thời',
+      'per-host': 'Số kết nối đồng thời tới một địa chỉ',
+      timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms',
+      'target-timeout': 'Thời hạn cho mọi phép thăm dò của một mục tiêu, tính bằng ms (mặc định: 4 × --timeout)',
+      resolve: 'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl)',
+      'ca-file': 'Neo tin cậy bổ sung (PEM), được đánh giá tách biệt với kho chứng thư số công cộng',
+      'ca-pin': CA_PIN,
+      waivers: 'Tệp YAML danh sách miễn trừ: các ngoại lệ đã được chấp thuận, kèm lý do, người phê duyệt và thời hạn',
+      baseline:
+        'Báo cáo govscan JSON hoặc SARIF trước đó (đường cơ sở): chỉ các phát hiện không có trong đó mới tính vào --fail-on',
+      'dns-server':
+        'Máy chủ DNS để truy vấn, IP[:PORT], IPv6 đặt trong ngoặc vuông ([::1]:5353); lặp lại được. Chỉ truy vấn các máy chủ này (mặc định: máy chủ phân giải của hệ điều hành)',
+      lab: 'Chế độ thử nghiệm: địa chỉ loopback (127.0.0.1, ::1) được coi là định tuyến được, máy quét được coi là có kết nối IPv6 qua ::1, và không liên lạc với địa chỉ nào ngoài loopback',
+      'port-map':
+        'Hỗ trợ thử nghiệm: [HOST:]PORT=LOCAL kết nối tới cổng LOCAL ở mọi chỗ phép thăm dò IPv6 lẽ ra kết nối tới cổng PORT (80, 443, 25, 53) trên HOST (hoặc trên mọi máy)',
+      'ipv6-connectivity':
+        'Máy quét có IPv6 không? auto: có địa chỉ IPv6 toàn cầu trên một giao diện mạng (hoặc có --lab); nếu không có, khả năng truy cập qua IPv6 không được kiểm tra',
+      nmap: 'Lệnh hoặc đường dẫn nmap, dùng cho phép kiểm tra các cổng mở như nhau trên IPv4 và IPv6',
+      'legal-basis':
+        'Căn cứ pháp lý về bảo đảm an toàn hệ thống thông tin theo cấp độ cho các hệ thống có bằng chứng (mặc định: legalBasis trong danh mục hệ thống, nếu không có thì bộ chính sách đang có hiệu lực theo ngày; được in ra)',
+      lang: LANG,
+      quiet: 'Không hiển thị tiến trình',
+    },
+  },
+  demo: {
+    summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
+    description:
+      'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
+    flags: { format: FORMAT, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+  },
+  'checks:list': {
+    summary: 'Liệt kê các nhóm kiểm tra, nội dung chúng thăm dò và loại mục tiêu được áp dụng',
+    flags: { json: 'In ra JSON, kèm lược đồ dữ liệu của từng phép kiểm tra', lang: LANG },
+  },
+  'evidence:init': {
+    summary: 'Tạo tệp khai báo bằng chứng có chú thích, liệt kê những gì một cấp độ an toàn cần',
+    description:
+      'Ghi tệp <system>.evidence.yaml (hoặc --output) có chú thích bằng tiếng Việt và tiếng Anh: hồ sơ cấp độ an toàn (Nghị định 85/2016 hoặc Nghị định 331/2026) và bằng chứng theo mô hình bảo vệ 4 lớp (Chỉ thị 14/CT-TTg) mà cấp độ đó cần. Không bao giờ ghi đè tệp đã có. Nếu không có --legal-basis, dùng căn cứ pháp lý đang có hiệu lực hôm nay.',
+    flags: {
+      system: 'Mã hệ thống (như trong danh mục hệ thống)',
+      level: 'Cấp độ an toàn, từ 1 đến 5',
+      'legal-basis': 'Căn cứ pháp lý (mặc định: căn cứ đang có hiệu lực hôm nay)',
+      output: 'Tệp sẽ ghi (mặc định: ./<system>.evidence.yaml)',
+      lang: LANG,
+    },
+  },
+  'evidence:verify': {
+    summary: 'Kiểm tra một tệp khai báo bằng chứng: hồ sơ cấp độ an toàn, tài liệu và chữ ký số, bằng chứng 4 lớp',
+    description:
+      'Chạy riêng trên tệp FILE các phép kiểm tra mà scan --inventory chạy cho một hệ thống có khai báo evidence:, rồi báo cáo những gì còn thiếu, quá hạn, bị sửa đổi hoặc chưa ký. Tài liệu chỉ được đọc trong thư mục chứa FILE. Chữ ký số được xác minh theo các neo tin cậy trong --ca-file (CA gốc của Ban Cơ yếu Chính phủ và CA gốc quốc gia không có trong các kho chứng thư số công cộng). GOVSCAN_NOW=YYYY-MM-DD đánh giá các mốc thời gian như tại ngày đó.\n\n' +
+      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 tệp khai báo không hợp lệ (file:line) hoặc sai cách dùng.',
+    args: { file: 'Tệp khai báo bằng chứng (YAML)' },
+    flags: {
+      'legal-basis': 'Căn cứ pháp lý (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo ngày hiệu lực của các bộ chính sách)',
+      policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (mặc định: các bộ dựng sẵn có quy tắc về bằng chứng)',
+      'ca-file': 'Neo tin cậy (PEM) để xác minh chữ ký số trên tài liệu',
+      'ca-pin': CA_PIN,
+      format: FORMAT,
+      output: WRITE_REPORT_TO,
+      'fail-on': FAIL_ON,
+      timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms (tới máy chủ thu thập nhật ký / điểm kết nối NCSC)',
+      lang: LANG,
+      quiet: 'Không in thông báo ra stderr',
+    },
+  },
+  'policy:list': {
+    summary: 'Liệt kê các bộ chính sách dựng sẵn cùng căn cứ pháp lý',
+    flags: { json: JSON_OUT, lang: LANG },
+  },
+  'policy:show': {
+    summary: 'Hiển thị các quy tắc của một bộ chính sách (mã bộ dựng sẵn hoặc tệp)',
+    args: { policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách' },
+    flags: { json: JSON_OUT, lang: LANG },
+  },
+  'policy:validate': {
+    summary: 'Kiểm tra tính hợp lệ của tệp bộ chính sách: lược đồ, biểu thức CEL, mã phép kiểm tra, mã quy tắc trùng lặp',
+    args: { files: 'Các tệp chính sách (một hoặc nhiều)' },
+    flags: { lang: LANG },
+  },
+  'report:diff': {
+    summary: 'So sánh hai báo cáo: phát hiện mới, đã khắc phục và không thay đổi',
+    description:
+      'OLD và NEW là báo cáo JSON hoặc tệp SARIF của govscan (kết hợp tùy ý). Các phát hiện được đối chiếu theo mã quy tắc và dấu vân tay của mục tiêu, giống cách --baseline đối chiếu, không bao giờ theo nội dung thông báo.\n\n' +
+      'Luôn thoát với mã 0 khi đọc được cả hai báo cáo (mã 2 khi không đọc được một trong hai): để chặn CI khi có phát hiện mới, dùng scan --baseline.',
+    args: { old: 'Báo cáo trước (JSON hoặc SARIF)', new: 'Báo cáo sau (JSON hoặc SARIF)' },
+    flags: { json: 'In kết quả so sánh dưới dạng JSON', lang: LANG },
+  },
+  'report:convert': {
+    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    args: { input: 'Báo cáo JSON do `govscan scan --format json` ghi ra' },
+    flags: {
+      to: 'Định dạng đầu ra',
+      output: WRITE_TO,
+      'sarif-dir': SARIF_DIR,
+      'exclude-waived':
+        'sarif: bỏ các kết quả được miễn trừ (như khi tải lên GitHub) thay vì ghi chúng dưới dạng suppression',
+      lang: LANG,
+    },
+  },
+  'report:merge': {
+    summary:
+      'Gộp các báo cáo JSON (các phần của một lần quét, hoặc các lần quét từ nhiều mạng) thành một; mục tiêu có trong nhiều báo cáo lấy kết quả mới nhất',
+    args: { reports: 'Các báo cáo JSON (hai hoặc nhiều hơn)' },
+    flags: { output: WRITE_TO, to: 'Định dạng đầu ra', 'sarif-dir': SARIF_DIR, lang: LANG },
+  },
+  server: {
+    summary:
+      'Chạy máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API, dữ liệu xuất, số liệu giám sát (metrics) và bảng điều khiển',
+    description:
+      'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
+      'API tại /api/v1 (bearer token): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; quản trị: enrollments, tokens. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
+    flags: {
+      db: DB,
+      listen: 'Địa chỉ lắng nghe ([::1]:8080 cho IPv6; cổng 0 để tự chọn một cổng trống)',
+      'tls-cert': 'Phục vụ HTTPS bằng chuỗi chứng thư số này (PEM); cần kèm --tls-key',
+      'tls-key': 'Khóa bí mật (PEM) của --tls-cert',
+      'body-limit': 'Kích thước tối đa của nội dung yêu cầu được chấp nhận (lớn hơn thì trả về 413)',
+      'stale-after': 'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào',
+      'metrics-public': 'Phục vụ /metrics không cần token (cho hệ thống thu thập số liệu trong mạng tin cậy)',
+      lang: LANG,
+    },
+  },
+  'server:enrollment:create': {
+    summary: 'Tạo mã đăng ký dùng một lần cho một cơ quan (tạo cơ quan nếu chưa có)',
+    description:
+      'Chỉ in mã đăng ký ra stdout (hoặc JSON {agency, secret, expiresAt} khi có --json). Hãy trao mã này cho quản trị viên của cơ quan: lệnh `govscan-agent enroll --server URL --secret SECRET` sẽ dùng mã và lưu token riêng của tác tử.\n\n' +
+      ON_DB,
+    flags: {
+      agency: 'Mã cơ quan (chữ cái, chữ số, . _ -; tối đa 64 ký tự)',
+      name: 'Tên cơ quan hiển thị trên bảng điều khiển, khi cơ quan mới được tạo (mặc định: mã cơ quan)',
+      ttl: 'Số giờ trước khi mã đăng ký hết hạn nếu chưa được dùng',
+      db: DB,
+      json: 'In ra JSON {agency, secret, expiresAt}',
+      lang: LANG,
+    },
+  },
+  'server:token:create': {
+    summary: 'Tạo token viewer hoặc admin cho API, bảng điều khiển và `govscan fleet`',
+    description:
+      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu; admin còn được tạo mã đăng ký và token qua API.\n\n' +
+      ON_DB,
+    flags: {
+      role: 'viewer (chỉ đọc) hoặc admin (đọc và quản trị)',
+      name: 'Token cấp cho ai (hiển thị trong `server token list`)',
+      db: DB,
+      json: 'In ra JSON {id, role, token, name}',
+      lang: LANG,
+    },
+  },
+  'server:token:list': {
+    summary: 'Liệt kê các token API (viewer, admin và tác tử): mã, vai trò, tên — không bao giờ hiển thị giá trị bí mật',
+    description:
+      'Hiển thị thông tin mà `server token revoke ID` cần. Làm việc trực tiếp trên cơ sở dữ liệu (--db), song song với máy chủ đang hoạt động.',
+    flags: { db: DB, json: 'In ra một mảng JSON', lang: LANG },
+  },
+  'server:token:revoke': {
+    summary: 'Thu hồi một token API (của viewer, admin hoặc tác tử) theo mã',
+    description:
+      'Token mất hiệu lực ngay với tiến trình máy chủ khởi động sau đó và trong vòng 30 giây với máy chủ đang chạy (máy chủ ghi nhớ token đã xác minh trong khoảng thời gian đó). Thu hồi token của tác tử vẫn giữ lịch sử của tác tử; tác tử phải đăng ký lại bằng mã đăng ký mới. Làm việc trực tiếp trên cơ sở dữ liệu (--db).',
+    args: { id: 'Mã token (xem `server token list`; phần nằm giữa gs?_ và dấu chấm)' },
+    flags: { db: DB, lang: LANG },
+  },
+  'fleet:status': {
+    summary: 'Tổng quan từ máy chủ govscan: cơ quan, tỷ lệ đạt, số không đạt theo mức độ, tác tử mất liên lạc',
+    description: `Đọc GET /api/v1/overview bằng token viewer hoặc admin.\n\n${FLEET_EXIT}`,
+    flags: {
+      ...FLEET_FLAGS,
+      'stale-after':
+        'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào (mặc định: theo cấu hình của máy chủ)',
+    },
+  },
+  'fleet:findings': {
+    summary: 'Các phát hiện theo trạng thái mới nhất từ máy chủ govscan, lọc giống như API',
+    description: `Đọc GET /api/v1/findings bằng token viewer hoặc admin: các phát hiện không đạt (trừ khi --outcome chỉ định khác), mới nhất trước.\n\n${FLEET_EXIT}`,
+    flags: {
+      ...FLEET_FLAGS,
+      agency: 'Chỉ cơ quan này',
+      system: 'Chỉ hệ thống có mã này (dùng kèm --agency; "" cho các mục tiêu không thuộc hệ thống nào)',
+      rule: 'Chỉ quy tắc có mã này',
+      policy: 'Chỉ bộ chính sách có mã này',
+      target: 'Chỉ mục tiêu có khóa này',
+      severity: 'Chỉ mức độ này',
+      outcome: 'Chỉ kết quả này (all: mọi kết quả)',
+      limit: 'Hiển thị tối đa bấy nhiêu phát hiện',
+      offset: 'Bỏ qua bấy nhiêu phát hiện đầu tiên',
+    },
+  },
+  'fleet:export': {
+    summary: 'Tải trạng thái mới nhất của một cơ quan từ máy chủ govscan dưới dạng SARIF hoặc JSON',
+    description:
+      'Đọc GET /api/v1/export/{agency}.sarif hoặc .json bằng token viewer hoặc admin: báo cáo mới nhất của từng tác tử thuộc cơ quan, đã được gộp lại. Tệp được ghi trọn vẹn hoặc không ghi gì.\n\n' +
+      'Mã thoát: 0 đã ghi; 2 tham số không hợp lệ; 3 không kết nối được máy chủ, máy chủ từ chối token, hoặc máy chủ không biết cơ quan này.',
+    flags: { ...FLEET_FLAGS, agency: 'Mã cơ quan', format: 'Định dạng xuất', output: WRITE_TO },
+  },
+  // @oclif/plugin-help's own command, listed in `govscan --help`.
+  help: {
+    description: 'Hiển thị trợ giúp cho <%= config.bin %>.',
+    args: { command: 'Lệnh cần xem trợ giúp.' },
+    flags: { 'nested-commands': 'Liệt kê cả các lệnh lồng bên trong.' },
+  },
+};
