@@ -119,8 +119,19 @@ export const tlsFactsSchema: Schema = {
         certStatus: { enum: ['good', 'revoked', 'unknown', null] },
         thisUpdate: nullableDateTime,
         nextUpdate: nullableDateTime,
+        signature: {
+          enum: ['valid', 'invalid', 'unknown-issuer', 'not-checked'],
+          description:
+            "valid: signed by the leaf's issuer or a delegated responder it certified for OCSPSigning (RFC 6960 §4.2.2.2); invalid: the signature fails or the signer is neither; unknown-issuer: the issuer certificate is not at hand; not-checked: nothing stapled, an unsuccessful response or an unsupported algorithm.",
+        },
+        responder: { enum: ['issuer', 'delegated', null], description: 'Whom the responder ID names: the issuer itself or a certificate included in the response.' },
+        fresh: { ...bool, description: 'thisUpdate is not in the future and nextUpdate, if present, has not passed (5 minutes of clock skew allowed).' },
+        matchesLeaf: { ...bool, description: "A SingleResponse's CertID has the leaf's serial and its issuer's name and key hashes." },
+        problem: { ...nullableStr, description: 'First reason not to rely on the staple, in English; null when there is none.' },
       },
-      ['reason'],
+      // The verification fields are absent from facts recorded before staple verification existed;
+      // the probe always sets them and test/checks/tls checks that it does.
+      ['reason', 'signature', 'responder', 'fresh', 'matchesLeaf', 'problem'],
     ),
     hsts: object(
       {

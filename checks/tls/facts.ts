@@ -36,9 +36,25 @@ export interface NegotiatedFacts {
 export interface OcspFacts extends SubAttempt {
   stapled: boolean;
   responseStatus: string | null;
+  /** From the SingleResponse about the leaf (or, failing that, one with the leaf's serial). */
   certStatus: 'good' | 'revoked' | 'unknown' | null;
   thisUpdate: string | null;
   nextUpdate: string | null;
+  // The fields below were added with staple verification: the probe always sets them, but facts
+  // recorded by earlier versions lack them, so readers must not assume they are there.
+  /**
+   * valid: signed by the leaf's issuer or a responder it delegated to (RFC 6960 §4.2.2.2); invalid:
+   * the signature fails or the signer is neither; unknown-issuer: the issuer certificate was not sent
+   * and is no anchor; not-checked: not stapled, an unsuccessful response, or an unsupported algorithm.
+   */
+  signature?: 'valid' | 'invalid' | 'unknown-issuer' | 'not-checked';
+  responder?: 'issuer' | 'delegated' | null;
+  /** thisUpdate is not in the future and nextUpdate, if any, has not passed (5 min of clock skew allowed). */
+  fresh?: boolean;
+  /** A SingleResponse names the leaf: its serial, its issuer's name hash and (issuer known) key hash. */
+  matchesLeaf?: boolean;
+  /** The first reason not to rely on the staple, in English; null when there is none. */
+  problem?: string | null;
 }
 
 export interface HstsFacts extends SubAttempt {

@@ -12,10 +12,11 @@ import type { TLSSocket } from 'node:tls';
 import { ProbeError, type CheckContext, type Target } from '../../src/engine/types.js';
 import { factsOf } from '../../src/pki/certificate.js';
 import { matchHostname } from '../../src/pki/hostname.js';
-import { parseOcspResponse } from '../../src/pki/ocsp.js';
+import { parseOcspResponse, type ParsedOcspResponse } from '../../src/pki/ocsp.js';
+import { leafIssuer, verifyOcspResponse, type OcspVerification } from '../../src/pki/ocsp-verify.js';
 import { ParsedCert } from '../../src/pki/parsed.js';
 import { validatePath } from '../../src/pki/path.js';
-import { TLS_VERSIONS, type CertificateFacts, type NegotiatedFacts, type OcspFacts, type ProtocolProbe, type TlsFacts, type TlsVersion } from './facts.js';
+import { TLS_VERSIONS, type NegotiatedFacts, type OcspFacts, type ProtocolProbe, type TlsFacts, type TlsVersion } from './facts.js';
 import { openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake.js';
 import { probeVersionHello } from './probe-hello.js';
 import { probeHsts } from './probe-http.js';
@@ -95,6 +96,12 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       const chainCerts = parseChain(sent);
       const certificates = chainCerts.map((c) => factsOf(c, now));
       const leafFacts = factsOf(leaf, now);
+      const trust = {
+        public: validatePath(chainDer, ctx.trust.public, now),
+        custom: ctx.trust.custom ? validatePath(chainDer, ctx.trust.custom, now) : null,
+      };
+      const paths = [{ trust: trust.public, anchors: ctx.trust.public }];
+      if (trust.custom && ctx.trust.custom) paths.push({ trust: trust.custom, anchors: ctx.trust.custom });
 
       return {
         observedAt: observedAt.toISOString(),
@@ -108,12 +115,9 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
           certificates,
         },
         leaf: leafFacts,
-        trust: {
-          public: validatePath(chainDer, ctx.trust.public, now),
-          custom: ctx.trust.custom ? validatePath(chainDer, ctx.trust.custom, now) : null,
-        },
+        trust,
         hostname: { name: target.host, ...matchHostname(target.host, leafFacts) },
-        ocsp: ocspFacts(stapled, leafFacts),
+        ocsp: stapled ? ocspFacts(stapled, leaf, leafIssuer(leaf, chainCerts, paths), now) : { ...NOT_STAPLED },
         hsts,
         platform: { authorizationError },
       };
@@ -189,32 +193,42 @@ function isOrdered(chain: ParsedCert[]): boolean {
   return true;
 }
 
-function ocspFacts(stapled: Buffer | null, leaf: CertificateFacts): OcspFacts {
-  const none = { responseStatus: null, certStatus: null, thisUpdate: null, nextUpdate: null };
-  if (!stapled) return { status: 'ok', stapled: false, ...none };
-  let parsed;
+const NOT_STAPLED: OcspFacts = {
+  status: 'ok',
+  stapled: false,
+  responseStatus: null,
+  certStatus: null,
+  thisUpdate: null,
+  nextUpdate: null,
+  signature: 'not-checked',
+  responder: null,
+  fresh: false,
+  matchesLeaf: false,
+  problem: null,
+};
+
+/** The staple as the leaf's `issuer` (null when neither sent nor an anchor) would vouch for it. */
+function ocspFacts(stapled: Buffer, leaf: ParsedCert, issuer: ParsedCert | null, now: Date): OcspFacts {
+  let parsed: ParsedOcspResponse;
+  let v: OcspVerification;
   try {
     parsed = parseOcspResponse(stapled);
+    // DER inside the response (an included certificate, a CertID) is read while verifying.
+    v = verifyOcspResponse(parsed, leaf, issuer, now);
   } catch (err) {
-    return { status: 'error', reason: `stapled OCSP response is unreadable: ${(err as Error).message}`, stapled: true, ...none };
-  }
-  if (parsed.responseStatus !== 'successful') return { status: 'ok', stapled: true, ...none, responseStatus: parsed.responseStatus };
-  const single = parsed.responses.find((r) => r.serial === leaf.serial);
-  if (!single) {
-    return {
-      status: 'error',
-      reason: `stapled OCSP response has no status for the leaf (serial ${leaf.serial})`,
-      stapled: true,
-      ...none,
-      responseStatus: parsed.responseStatus,
-    };
+    return { ...NOT_STAPLED, status: 'error', reason: `stapled OCSP response is unreadable: ${(err as Error).message}`, stapled: true };
   }
   return {
     status: 'ok',
     stapled: true,
     responseStatus: parsed.responseStatus,
-    certStatus: single.certStatus,
-    thisUpdate: single.thisUpdate,
-    nextUpdate: single.nextUpdate,
+    certStatus: v.single?.certStatus ?? null,
+    thisUpdate: v.single?.thisUpdate ?? null,
+    nextUpdate: v.single?.nextUpdate ?? null,
+    signature: v.signature,
+    responder: v.responder,
+    fresh: v.fresh,
+    matchesLeaf: v.matchesLeaf,
+    problem: v.problem,
   };
 }

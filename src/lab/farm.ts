@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOcspResponse, issueCertificate, issueChain, warmKeys, type CertSpec, type IssuedCert, type KeySpec } from './pki.js';
+import { createOcspResponse, issueCertificate, issueChain, warmKeys, type CertSpec, type IssuedCert, type KeySpec, type OcspResponseOptions } from './pki.js';
 import {
   BASELINE_CIPHERS,
   ECDHE_AEAD,
@@ -91,6 +91,9 @@ export const SCENARIOS: FarmScenario[] = [
   scenario('no-forward-secrecy', ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13'], 'TLS 1.2 only, RSA key exchange ciphers.'),
   scenario('no-hsts', ['TLS-HSTS-MISSING'], 'No Strict-Transport-Security header.'),
   scenario('no-ocsp-stapling', ['TLS-OCSP-NOT-STAPLED'], 'Server does not staple an OCSP response.'),
+  scenario('ocsp-delegated', [], "Staple signed by a delegated responder: the issuer's certificate for it carries OCSPSigning."),
+  scenario('ocsp-forged', ['TLS-OCSP-STAPLE-INVALID'], "Staple saying the certificate is revoked, naming the issuer but signed with the server's own key."),
+  scenario('ocsp-stale', ['TLS-OCSP-STAPLE-INVALID'], 'Staple signed by the issuer whose nextUpdate passed three days ago.'),
   scenario('national-root-only', ['TLS-CERT-NOT-PUBLICLY-TRUSTED'], 'Chain ends at the national root, which only --ca-file trusts.'),
   scenario('silent', [], 'Accepts TCP and never says anything.', 'silent'),
   scenario('garbage', [], 'Answers with bytes that are not TLS, then keeps the socket open.', 'garbage'),
@@ -103,6 +106,8 @@ const DAY = 86_400_000;
 interface ScenarioPlan extends Omit<EndpointPlan, 'staple' | 'banner'> {
   ocspSigner: IssuedCert;
   stapled: boolean;
+  /** How the stapled response differs from the fresh, issuer-signed one the CA's responder serves. */
+  stapleChange?: Partial<OcspResponseOptions>;
 }
 
 interface Authorities {
@@ -138,6 +143,8 @@ const CA_KEYS: Record<keyof typeof CA_NAMES, KeySpec> = {
 
 const HUGE_CHAIN_LENGTH = 100;
 
+const OCSP_RESPONDER_KEY: KeySpec = { type: 'ec', curve: 'P-256' };
+
 /** Key pairs a full farm needs; generating them up front lets the thread pool run them in parallel. */
 function farmKeys(): { key: KeySpec; keyId: string }[] {
   return [
@@ -146,6 +153,7 @@ function farmKeys(): { key: KeySpec; keyId: string }[] {
     { key: { type: 'ec', curve: 'P-256' }, keyId: 'leaf' },
     { key: { type: 'ed25519' }, keyId: 'leaf' },
     { key: { type: 'rsa', bits: 1024 }, keyId: 'leaf' },
+    { key: OCSP_RESPONDER_KEY, keyId: 'ocsp-responder' },
   ];
 }
 
@@ -218,6 +226,31 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
         // OpenSSL 3 refuses TLS 1.0/1.1 (their MD5/SHA-1 handshake signatures) above security level 0.
         plan.ciphers = `${TLS13_SUITES}:${ECDHE_AEAD}:${ECDHE_CBC}:@SECLEVEL=0`;
       }
+      return plan;
+    }
+    case 'ocsp-delegated': {
+      const plan = await baseline();
+      const responder = await issueCertificate({
+        subject: 'CN=GovScan Lab Public OCSP Responder R1, O=GovScan Lab, C=VN',
+        issuer: ca.publicInt,
+        key: OCSP_RESPONDER_KEY,
+        keyId: 'ocsp-responder',
+        keyUsage: ['digitalSignature'],
+        extKeyUsage: ['OCSPSigning'],
+        notBefore: new Date(now - 10 * DAY),
+        notAfter: new Date(now + 80 * DAY),
+      });
+      plan.stapleChange = { responder };
+      return plan;
+    }
+    case 'ocsp-forged': {
+      const plan = await baseline();
+      plan.stapleChange = { status: 'revoked', signWith: plan.chain[0] };
+      return plan;
+    }
+    case 'ocsp-stale': {
+      const plan = await baseline();
+      plan.stapleChange = { thisUpdate: new Date(now - 10 * DAY), nextUpdate: new Date(now - 3 * DAY) };
       return plan;
     }
     case 'good-ecdsa':
@@ -316,10 +349,13 @@ export async function startFarm(opts: StartFarmOptions = {}): Promise<Farm> {
         } else {
           const plan = await planScenario(sc.name, now, ca, repo);
           const leaf = plan.chain[0]!;
-          const ocsp = await createOcspResponse({ cert: leaf, issuer: plan.ocspSigner, status: 'good', ...ocspDates });
-          // The responder answers even when the server does not staple, as a real CA's would.
+          const base = { cert: leaf, issuer: plan.ocspSigner, status: 'good', ...ocspDates } as const;
+          const ocsp = await createOcspResponse(base);
+          // The responder answers even when the server does not staple, as a real CA's would, and
+          // always with a fresh answer of its own, whatever the server staples instead.
           repo.addOcsp(leaf, ocsp);
-          server = createHttpsEndpoint({ ...plan, staple: plan.stapled ? ocsp : null, banner: `govscan lab farm: ${sc.name}` });
+          const staple = plan.stapleChange ? await createOcspResponse({ ...base, ...plan.stapleChange }) : ocsp;
+          server = createHttpsEndpoint({ ...plan, staple: plan.stapled ? staple : null, banner: `govscan lab farm: ${sc.name}` });
         }
         tracker.track(server);
         servers.push(server);

@@ -357,4 +357,4 @@ export function chainPem(certs: IssuedCert[]): string {
   return certs.map((c) => c.certPem).join('');
 }
 
-export { createOcspResponse } from './ocsp-response.js';
+export { createOcspResponse, type OcspResponseOptions } from './ocsp-response.js';

@@ -224,6 +224,37 @@ describe('one defect per scenario', () => {
   });
 });
 
+describe('OCSP staples', () => {
+  it('ocsp-delegated staples a response signed by a responder the intermediate certified for OCSPSigning', async () => {
+    const hs = await mustHandshake(asPeer(ep('ocsp-delegated')), asSent());
+    const [leaf, intermediate] = hs.chain as [X509Certificate, X509Certificate];
+    const probe = await readOcsp(hs.ocsp!, leaf, intermediate);
+    expect(probe.included).toHaveLength(1);
+    const responder = probe.included[0]!;
+    expect(probe.signatureValid).toBe(false);
+    expect(await readOcsp(hs.ocsp!, leaf, intermediate, responder)).toMatchObject({ certStatus: 'good', signatureValid: true });
+    expect(responder.checkIssued(intermediate)).toBe(true);
+    expect(responder.verify(intermediate.publicKey)).toBe(true);
+    expect(responder.keyUsage).toEqual(['1.3.6.1.5.5.7.3.9']);
+    expect(responder.ca).toBe(false);
+  });
+
+  it("ocsp-forged staples 'revoked', naming the intermediate but signed with the server's own key", async () => {
+    const hs = await mustHandshake(asPeer(ep('ocsp-forged')), asSent());
+    const [leaf, intermediate] = hs.chain as [X509Certificate, X509Certificate];
+    expect(await readOcsp(hs.ocsp!, leaf, intermediate)).toMatchObject({ certStatus: 'revoked', signatureValid: false, included: [] });
+    expect((await readOcsp(hs.ocsp!, leaf, intermediate, leaf)).signatureValid).toBe(true);
+  });
+
+  it('ocsp-stale staples an issuer-signed response whose nextUpdate passed three days ago', async () => {
+    const hs = await mustHandshake(asPeer(ep('ocsp-stale')), asSent());
+    const [leaf, intermediate] = hs.chain as [X509Certificate, X509Certificate];
+    const ocsp = await readOcsp(hs.ocsp!, leaf, intermediate);
+    expect(ocsp).toMatchObject({ certStatus: 'good', signatureValid: true });
+    expect(Math.round((Date.now() - ocsp.nextUpdate!.getTime()) / DAY)).toBe(3);
+  });
+});
+
 describe('hostile endpoints', () => {
   it('silent accepts TCP and answers nothing within 500 ms', async () => {
     const e = ep('silent');

@@ -117,10 +117,15 @@ export interface OcspStatus {
   signatureValid: boolean;
   thisUpdate: Date;
   nextUpdate: Date | undefined;
+  /** Certificates the responder included (a delegated responder's). */
+  included: X509Certificate[];
 }
 
-/** Parses a DER OCSPResponse with pkijs and checks it answers for `leaf`, signed by `issuer`. */
-export async function readOcsp(der: Buffer, leaf: X509Certificate, issuer: X509Certificate): Promise<OcspStatus> {
+/**
+ * Parses a DER OCSPResponse with pkijs and checks it answers for `leaf` of `issuer`, signed by
+ * `signer` (the issuer unless a delegated responder is expected).
+ */
+export async function readOcsp(der: Buffer, leaf: X509Certificate, issuer: X509Certificate, signer: X509Certificate = issuer): Promise<OcspStatus> {
   const response = pkijs.OCSPResponse.fromBER(new Uint8Array(der));
   const responseStatus = response.responseStatus.valueBlock.valueDec;
   if (!response.responseBytes) throw new Error(`OCSP response status ${responseStatus} carries no response`);
@@ -129,12 +134,13 @@ export async function readOcsp(der: Buffer, leaf: X509Certificate, issuer: X509C
   const pkIssuer = pkijs.Certificate.fromBER(new Uint8Array(issuer.raw));
   const status = await basic.getCertificateStatus(pkLeaf, pkIssuer);
   if (!status.isForCertificate) throw new Error('OCSP response is for another certificate');
-  const signatureValid = verifyOcspSignature(basic, issuer);
+  const signatureValid = verifyOcspSignature(basic, signer);
+  const included = (basic.certs ?? []).map((c) => new X509Certificate(Buffer.from(c.toSchema(true).toBER(false))));
   const single = basic.tbsResponseData.responses[0];
   if (!single) throw new Error('OCSP response has no SingleResponse');
   const certStatus = (['good', 'revoked', 'unknown'] as const)[status.status];
   if (!certStatus) throw new Error(`unexpected OCSP status ${status.status}`);
-  return { responseStatus, certStatus, signatureValid, thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate };
+  return { responseStatus, certStatus, signatureValid, thisUpdate: single.thisUpdate, nextUpdate: single.nextUpdate, included };
 }
 
 export function signatureOid(cert: X509Certificate): string {

@@ -64,6 +64,7 @@ describe('vn-ct02-2022-tls', () => {
       'TLS-CERT-NO-SAN': 'medium',
       'TLS-CERT-REVOKED': 'critical',
       'TLS-OCSP-NOT-STAPLED': 'low',
+      'TLS-OCSP-STAPLE-INVALID': 'medium',
       'TLS-PROTO-LEGACY': 'medium',
       'TLS-PROTO-NO-TLS13': 'low',
       'TLS-NO-FORWARD-SECRECY': 'medium',

@@ -130,6 +130,7 @@ describe('built-in packs and policy arguments', () => {
         'TLS-NO-FORWARD-SECRECY',
         'TLS-HSTS-MISSING',
         'TLS-OCSP-NOT-STAPLED',
+        'TLS-OCSP-STAPLE-INVALID',
         'TLS-CERT-NOT-PUBLICLY-TRUSTED',
       ].sort(),
     );

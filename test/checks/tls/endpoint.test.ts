@@ -93,7 +93,19 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     expect(facts.trust.custom).toBeNull();
     expect(facts.platform.authorizationError).toBeNull();
     expect(facts.hostname).toEqual({ name: HOST, matches: true, matchedBy: 'san' });
-    expect(facts.ocsp).toMatchObject({ status: 'ok', stapled: false });
+    expect(facts.ocsp).toEqual({
+      status: 'ok',
+      stapled: false,
+      responseStatus: null,
+      certStatus: null,
+      thisUpdate: null,
+      nextUpdate: null,
+      signature: 'not-checked',
+      responder: null,
+      fresh: false,
+      matchesLeaf: false,
+      problem: null,
+    });
     expect(facts.hsts).toEqual({
       status: 'ok',
       httpStatus: 200,
@@ -143,11 +155,21 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     expect(facts.platform.authorizationError).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
-  it('records a stapled OCSP response', async () => {
+  it('records a stapled OCSP response, verified against the sent issuer', async () => {
     const ocsp = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good' });
     const srv = await serveHttps({ chain: [leaf, inter], ocsp });
     const facts = await tlsEndpointCheck.run(target(HOST, srv.port), testContext({ anchors: [root], hosts }));
-    expect(facts.ocsp).toMatchObject({ status: 'ok', stapled: true, responseStatus: 'successful', certStatus: 'good' });
+    expect(facts.ocsp).toMatchObject({
+      status: 'ok',
+      stapled: true,
+      responseStatus: 'successful',
+      certStatus: 'good',
+      signature: 'valid',
+      responder: 'issuer',
+      fresh: true,
+      matchesLeaf: true,
+      problem: null,
+    });
     expect(Date.parse(facts.ocsp.nextUpdate ?? '')).toBeGreaterThan(Date.now());
     expectSchemaValid(facts);
   });
@@ -157,10 +179,74 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     const a = await serveHttps({ chain: [leaf, inter], ocsp: revoked });
     const b = await serveHttps({ chain: [leaf, inter], ocsp: Buffer.from('garbage staple') });
     const ctx = testContext({ anchors: [root], hosts });
-    expect((await tlsEndpointCheck.run(target(HOST, a.port), ctx)).ocsp).toMatchObject({ status: 'ok', stapled: true, certStatus: 'revoked' });
-    const bad = (await tlsEndpointCheck.run(target(HOST, b.port), ctx)).ocsp;
-    expect(bad).toMatchObject({ status: 'error', stapled: true, certStatus: null });
-    expect(bad.reason).toMatch(/unreadable/);
+    expect((await tlsEndpointCheck.run(target(HOST, a.port), ctx)).ocsp).toMatchObject({ status: 'ok', stapled: true, certStatus: 'revoked', signature: 'valid' });
+    const bad = await tlsEndpointCheck.run(target(HOST, b.port), ctx);
+    expect(bad.ocsp).toMatchObject({ status: 'error', stapled: true, certStatus: null, signature: 'not-checked' });
+    expect(bad.ocsp.reason).toMatch(/unreadable/);
+    expectSchemaValid(bad);
+  });
+});
+
+describe('tls.endpoint stapled OCSP verification', () => {
+  let responder: IssuedCert;
+  let plainCert: IssuedCert;
+  beforeAll(async () => {
+    const spec = { issuer: inter, key: { type: 'ec' } as const, keyId: 'ocsp-responder' };
+    responder = await issueCertificate({ ...spec, subject: 'C=VN, O=govscan lab, CN=TLS Test OCSP Responder', extKeyUsage: ['OCSPSigning'] });
+    plainCert = await issueCertificate({ ...spec, subject: 'C=VN, O=govscan lab, CN=TLS Test Not A Responder', extKeyUsage: ['serverAuth'] });
+  });
+
+  async function stapling(ocsp: Buffer, chain: IssuedCert[] = [leaf, inter], ctxOpts: { custom?: IssuedCert[] } = {}): Promise<TlsFacts> {
+    const srv = await serveHttps({ chain, ocsp });
+    const facts = await tlsEndpointCheck.run(target(HOST, srv.port), testContext({ anchors: [root], hosts, ...ctxOpts }));
+    expectSchemaValid(facts);
+    return facts;
+  }
+
+  it('believes a delegated responder certified for OCSPSigning, not one without it', async () => {
+    const good = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', responder }));
+    expect(good.ocsp).toMatchObject({ status: 'ok', signature: 'valid', responder: 'delegated', matchesLeaf: true, fresh: true, problem: null });
+    const bad = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', responder: plainCert }));
+    expect(bad.ocsp).toMatchObject({ status: 'ok', signature: 'invalid', responder: 'delegated', certStatus: 'good' });
+    expect(bad.ocsp.problem).toMatch(/OCSPSigning/);
+  });
+
+  it('sees a staple signed with the wrong key, or with flipped bits, as invalid', async () => {
+    const forged = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'revoked', signWith: leaf }));
+    expect(forged.ocsp).toMatchObject({ status: 'ok', signature: 'invalid', responder: 'issuer', certStatus: 'revoked', matchesLeaf: true });
+    const flipped = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good' });
+    flipped[flipped.length - 1]! ^= 0x80;
+    expect((await stapling(flipped)).ocsp).toMatchObject({ signature: 'invalid', responder: 'issuer' });
+  });
+
+  it("records a staple about another certificate as not matching the leaf, with the other's status left out", async () => {
+    const other = await issueCertificate({ subjectCN: 'other.lab.test', issuer: inter, key: { type: 'ec' } });
+    const facts = await stapling(await createOcspResponse({ cert: other, issuer: inter, status: 'revoked' }));
+    expect(facts.ocsp).toMatchObject({ status: 'ok', stapled: true, signature: 'valid', matchesLeaf: false, certStatus: null, fresh: false });
+    expect(facts.ocsp.problem).toContain(facts.leaf.serial);
+  });
+
+  it('records a stale staple as not fresh', async () => {
+    const now = Date.now();
+    const ocsp = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', thisUpdate: new Date(now - 10 * DAY), nextUpdate: new Date(now - 3 * DAY) });
+    const facts = await stapling(ocsp);
+    expect(facts.ocsp).toMatchObject({ signature: 'valid', matchesLeaf: true, fresh: false, certStatus: 'good' });
+    expect(facts.ocsp.problem).toMatch(/stale/);
+  });
+
+  it("cannot check a staple when the issuer was not sent, unless an anchor set holds it", async () => {
+    const ocsp = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good' });
+    const bare = await stapling(ocsp, [leaf]);
+    expect(bare.ocsp).toMatchObject({ status: 'ok', signature: 'unknown-issuer', responder: null, matchesLeaf: true, certStatus: 'good' });
+    const anchored = await stapling(ocsp, [leaf], { custom: [inter] });
+    expect(anchored.ocsp).toMatchObject({ signature: 'valid', responder: 'issuer', matchesLeaf: true });
+  });
+
+  it('verifies a self-signed certificate stapling its own response', async () => {
+    const self = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, key: { type: 'ec' } });
+    const facts = await stapling(await createOcspResponse({ cert: self, issuer: self, status: 'good' }), [self]);
+    expect(facts.leaf.selfSigned).toBe(true);
+    expect(facts.ocsp).toMatchObject({ signature: 'valid', responder: 'issuer', matchesLeaf: true });
   });
 });
 
