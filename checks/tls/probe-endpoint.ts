@@ -30,7 +30,12 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
   const first = addresses[0];
   if (!first) throw new ProbeError('dns', `${target.host} has no address`);
   // SNI carries no IP literals and no trailing dot (RFC 6066 §3).
-  const ep: TlsEndpoint = { address: first.address, port: target.port, servername: isIP(target.host) ? null : target.host.replace(/\.$/, '') };
+  const ep: TlsEndpoint = {
+    address: first.address,
+    port: target.port,
+    servername: isIP(target.host) ? null : target.host.replace(/\.$/, ''),
+    ...(target.scheme === 'smtp' ? { starttls: 'smtp' as const } : {}),
+  };
 
   // Side probes end with the main handshake's failure: their answers would be thrown away.
   const side = new AbortController();

@@ -4,11 +4,10 @@
 
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { ProbeError, type AnchorSet, type CheckContext } from '../../src/engine/types.js';
+import { connectForTls, type TlsDialTarget } from './starttls.js';
 
 /** Where to connect and what to put in SNI (null for IP literals, which SNI must not carry). */
-export interface TlsEndpoint {
-  address: string;
-  port: number;
+export interface TlsEndpoint extends TlsDialTarget {
   servername: string | null;
 }
 
@@ -59,7 +58,7 @@ export interface TlsConnection {
 
 export async function openTls(ctx: CheckContext, ep: TlsEndpoint, opts: OpenOptions): Promise<TlsConnection> {
   const secureContext = secureContextFor(ctx.trust.public);
-  const raw = await ctx.dialer.connect({ address: ep.address, port: ep.port, timeoutMs: ctx.timeoutMs, signal: opts.signal });
+  const raw = await connectForTls(ctx, ep, opts.signal);
   const deadline = new AbortController();
   const timer = setTimeout(
     () => deadline.abort(new HandshakeError('timeout', `no TLS handshake within ${ctx.timeoutMs} ms`)),

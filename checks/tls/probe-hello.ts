@@ -9,6 +9,7 @@ import { cipherName } from './cipher-suites.js';
 import { alertName, buildClientHello, ServerHelloReader, VERSION_CODES, versionName, type ServerAnswer } from './client-hello.js';
 import type { ProtocolProbe, TlsVersion } from './facts.js';
 import type { TlsEndpoint } from './probe-handshake.js';
+import { connectForTls } from './starttls.js';
 
 /** Only the first handshake message matters; a server sending more than this before it is not TLS-sane. */
 export const MAX_ANSWER_BYTES = 65_536;
@@ -24,7 +25,7 @@ const HANG_UPS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 export async function probeVersionHello(ctx: CheckContext, ep: TlsEndpoint, version: TlsVersion, signal: AbortSignal): Promise<ProtocolProbe> {
   let socket: Socket;
   try {
-    socket = await ctx.dialer.connect({ address: ep.address, port: ep.port, timeoutMs: ctx.timeoutMs, signal });
+    socket = await connectForTls(ctx, ep, signal);
   } catch (err) {
     return { status: 'error', reason: err instanceof Error ? err.message : String(err) };
   }
@@ -71,6 +72,8 @@ function exchange(socket: Socket, hello: Buffer, version: TlsVersion, timeoutMs:
     socket.once('end', onEnd);
     socket.once('close', onEnd);
     socket.on('error', onError);
+    // After STARTTLS the socket was left paused (so no byte is dropped); a 'data' listener alone does not resume it.
+    socket.resume();
     if (signal.aborted) return onAbort();
     if (socket.destroyed) return finish({ status: 'error', reason: `${version} probe: the connection closed before the ClientHello was sent` });
     signal.addEventListener('abort', onAbort, { once: true });

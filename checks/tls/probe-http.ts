@@ -34,6 +34,8 @@ export async function probeHsts(conn: TlsConnection, target: Target, ctx: CheckC
   const httpExpected = target.scheme === 'https';
   const notApplicable = (reason: string): HstsFacts => ({ status: 'not-applicable', reason, ...EMPTY });
   const error = (reason: string): HstsFacts => ({ status: 'error', reason, ...EMPTY });
+  // Mail after STARTTLS: an HTTP request would be an SMTP protocol error, and HSTS means nothing there.
+  if (target.scheme === 'smtp') return notApplicable('an SMTP endpoint: HSTS applies to HTTP only');
 
   const path = (target.path || '/').replace(/[\x00-\x20\x7f]/g, (c) => encodeURIComponent(c));
   const request =
