@@ -1,47 +1,12 @@
 // Facts about one certificate. Pure: the same DER and clock always give the same facts.
 
 import { URL } from 'node:url';
+import { HASH_NAMES, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import { pssHashOid } from './fields.js';
 import { commonName, formatName, keyUsageNames, ParsedCert } from './parsed.js';
 import type { CertificateFacts, KeyType } from './types.js';
 
 const DAY_MS = 86_400_000;
-
-interface SignatureAlgorithmInfo {
-  name: string;
-  hash: string | null;
-}
-
-const SIGNATURE_ALGORITHMS: Record<string, SignatureAlgorithmInfo> = {
-  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', hash: 'md2' },
-  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', hash: 'md5' },
-  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', hash: 'sha1' },
-  '1.3.14.3.2.29': { name: 'sha1WithRSA', hash: 'sha1' },
-  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'sha224' },
-  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'sha256' },
-  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384' },
-  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512' },
-  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', hash: 'sha1' },
-  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', hash: 'sha1' },
-  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'sha224' },
-  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256' },
-  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384' },
-  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512' },
-  '1.2.840.10040.4.3': { name: 'dsa-with-sha1', hash: 'sha1' },
-  '2.16.840.1.101.3.4.3.1': { name: 'dsa-with-sha224', hash: 'sha224' },
-  '2.16.840.1.101.3.4.3.2': { name: 'dsa-with-sha256', hash: 'sha256' },
-  '1.3.101.112': { name: 'Ed25519', hash: null },
-  '1.3.101.113': { name: 'Ed448', hash: null },
-};
-
-const HASH_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.2.5': 'md5',
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
 
 const EKU_NAMES: Record<string, string> = {
   '2.5.29.37.0': 'anyExtendedKeyUsage',
@@ -153,11 +118,11 @@ function keyInfo(cert: ParsedCert): CertificateFacts['key'] {
 function signatureAlgorithm(oid: string, params: Buffer | null): CertificateFacts['signatureAlgorithm'] {
   const known = SIGNATURE_ALGORITHMS[oid];
   if (!known) return { oid, name: oid, hash: null };
-  if (known.name !== 'RSASSA-PSS') return { oid, ...known };
+  if (known.scheme !== 'pss') return { oid, name: known.name, hash: known.hash };
   let hash: string | null;
   try {
     const hashOid = pssHashOid(params);
-    hash = HASH_ALGORITHMS[hashOid] ?? hashOid;
+    hash = HASH_NAMES[hashOid] ?? hashOid;
   } catch {
     hash = null;
   }

@@ -8,7 +8,8 @@ import type { AnchorSet } from '../engine/types.js';
 import { bitString, children, expectUniversal, readTlv, TAG, TagClass, type Tlv } from './der.js';
 import type { OcspSingleStatus, ParsedOcspResponse } from './ocsp.js';
 import { formatName, ParsedCert } from './parsed.js';
-import { HASH_NAMES, verifySignature } from './signature.js';
+import { HASH_NAMES } from './algorithms.js';
+import { verifySignature } from './signature.js';
 import type { TrustFacts } from './types.js';
 
 export type OcspSignatureVerdict = 'valid' | 'invalid' | 'unknown-issuer' | 'not-checked';
