@@ -7,17 +7,16 @@
 //      same number of connections in flight
 //   4. peak RSS of the CLI scanning 10,000 targets (cycling over the farm)
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { available, measure, median, type Measured } from '../lib/measure.js';
 import { prepareScan, executeScan } from '../../src/engine/scan.js';
 import { NetDialer } from '../../src/engine/dialer.js';
 import type { Dialer } from '../../src/engine/types.js';
+import { startFarmProcess, writeBigInventory, type FarmInfo } from './farm-client.js';
 
 const N = Number(process.env.BENCH_ENDPOINTS ?? 200);
 const BIG = Number(process.env.BENCH_BIG ?? 10_000);
@@ -27,22 +26,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 // the farm behaves like 200 machines, as it does for nmap.
 const PER_HOST = CONCURRENCY * 4;
 const SCAN_FLAGS = ['--resolve', '*:*:127.0.0.1', '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY), '--per-host', String(PER_HOST)];
-const here = fileURLToPath(new URL('.', import.meta.url));
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-
-interface FarmInfo {
-  endpoints: { host: string; port: number }[];
-  rootPem: string;
-}
-
-async function startFarmProcess(n: number): Promise<{ info: FarmInfo; stop: () => void }> {
-  const child = spawn(process.execPath, [join(here, 'farm-process.js'), String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`farm exited with ${code}`)));
-  });
-  return { info: JSON.parse(line) as FarmInfo, stop: () => child.stdin.end() };
-}
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
@@ -154,12 +138,7 @@ async function main(): Promise<void> {
 
     // 4. 10,000 targets, cycling over the farm: peak RSS
     const inventory = join(tmp, 'big.yaml');
-    const lines = ['agency: Benchmark', 'systems:', '  - id: bench', '    endpoints:'];
-    for (let i = 0; i < BIG; i++) {
-      const e = farm.info.endpoints[i % N]!;
-      lines.push(`      - https://t${i}.bench.farm.test:${e.port}`);
-    }
-    await writeFile(inventory, lines.join('\n') + '\n');
+    await writeBigInventory(inventory, farm.info, BIG);
     for (const format of ['table', 'json'] as const) {
       const big = await measure('govscan-10k', process.execPath, [BIN, 'scan', '--inventory', inventory, ...SCAN_FLAGS, '--format', format, '--output', join(tmp, `big.${format}`)], { env, timeoutMs: 1_800_000 });
       rows.push(`govscan ${BIG} targets --format ${format}: ${fmt(big.wallMs)} (${(BIG / (big.wallMs / 1000)).toFixed(0)} targets/s), peak RSS ${big.peakRssMb?.toFixed(0)} MB (target < 200 MB), exit ${big.code}`);

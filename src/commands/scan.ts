@@ -1,10 +1,15 @@
 import { Args, Flags } from '@oclif/core';
+import { tmpdir } from 'node:os';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
-import { writeTextAtomic } from '../engine/atomic-file.js';
+import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
-import { SEVERITIES, type Severity } from '../engine/types.js';
+import { SEVERITIES, type Report, type Severity } from '../engine/types.js';
 import { localize } from '../i18n/index.js';
+import type { ReportSpill } from '../report/spill.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
@@ -125,42 +130,59 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
 
     const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
     const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
-    // Ctrl-C stops probing but still writes what was collected.
-    const stop = new AbortController();
-    const onSigint = (): void => stop.abort(new Error('interrupted'));
-    process.once('SIGINT', onSigint);
-    const report = await progress
-      .wrap(() =>
-        executeScan(prepared, {
-          concurrency: flags.concurrency,
-          perHostLimit: flags['per-host'],
-          timeoutMs,
-          targetTimeoutMs: flags['target-timeout'] ?? timeoutMs * 4,
-          // JUnit lists a testcase per rule × target and HTML lists passes per target: both need every finding.
-          keepFacts: flags.format === 'json' || flags.format === 'junit' || flags.format === 'html',
-          ...(now ? { now } : {}),
-          signal: stop.signal,
-          onTargetStart: (t) => progress.start(t),
-          onTargetDone: (t, attempts, findings) => {
-            ipv6Scores.add(t, findings);
-            progress.done(t, attempts, findings);
-          },
-        }),
-      )
-      .finally(() => process.off('SIGINT', onSigint));
-    const scored = ipv6Scores.result();
-    if (scored.length) report.ipv6Scores = scored;
+    // A JSON report holds every fact and finding: they go to a spill file as targets complete and
+    // the report is streamed from it, so memory stays that of a lean (table) scan at any size.
+    const spill = flags.format === 'json' ? await openSpill(flags.output) : null;
+    let report: Report;
+    let abandoned = false;
+    try {
+      // Ctrl-C stops probing but still writes what was collected.
+      const stop = new AbortController();
+      const onSigint = (): void => stop.abort(new Error('interrupted'));
+      process.once('SIGINT', onSigint);
+      report = await progress
+        .wrap(() =>
+          executeScan(prepared, {
+            concurrency: flags.concurrency,
+            perHostLimit: flags['per-host'],
+            timeoutMs,
+            targetTimeoutMs: flags['target-timeout'] ?? timeoutMs * 4,
+            // JUnit lists a testcase per rule × target and HTML lists passes per target: both need every finding.
+            keepFacts: flags.format === 'junit' || flags.format === 'html',
+            ...(spill ? { spill } : {}),
+            ...(now ? { now } : {}),
+            signal: stop.signal,
+            onTargetStart: (t) => progress.start(t),
+            onTargetDone: (t, attempts, findings) => {
+              ipv6Scores.add(t, findings);
+              progress.done(t, attempts, findings);
+            },
+          }),
+        )
+        .finally(() => process.off('SIGINT', onSigint));
+      const scored = ipv6Scores.result();
+      if (scored.length) report.ipv6Scores = scored;
 
-    const text = render(report, flags.format, {
-      lang: this.lang,
-      color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-    });
-    if (flags.output) {
-      await writeTextAtomic(flags.output, text);
-      if (!flags.quiet) process.stderr.write(localize(M.reportWritten, this.lang, { file: flags.output }) + '\n');
-    } else {
-      await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
+      if (spill) {
+        const { jsonChunks } = await import('../report/json.js');
+        abandoned = await streamOut(jsonChunks(report, spill), flags.output);
+      } else {
+        const text = render(report, flags.format, {
+          lang: this.lang,
+          color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        });
+        if (flags.output) await writeTextAtomic(flags.output, text);
+        else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
+      }
+    } finally {
+      spill?.close();
     }
+    if (abandoned) {
+      // Ctrl-C again while the report was written: leave as interrupted, nothing half-written behind.
+      process.kill(process.pid, 'SIGINT');
+      this.exit(130);
+    }
+    if (flags.output && !flags.quiet) process.stderr.write(localize(M.reportWritten, this.lang, { file: flags.output }) + '\n');
 
     if (flags['sarif-dir']) {
       const [{ writeGithubSarif }, { reportCommandMessages }] = await Promise.all([import('../report/github.js'), import('./report/shared.js')]);
@@ -178,6 +200,47 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       if (!flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
       this.exit(EXIT.findings);
     }
+  }
+}
+
+/** The spill of a JSON scan: next to the report (same file system), or in TMPDIR for stdout. */
+async function openSpill(output: string | undefined): Promise<ReportSpill> {
+  const { ReportSpill } = await import('../report/spill.js');
+  const dir = output ? dirname(resolvePath(output)) : tmpdir();
+  try {
+    return ReportSpill.open(dir, output ? basename(output) : 'govscan');
+  } catch (err) {
+    // Before any packet is sent: a report that could not be written must not cost a whole scan.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    throw new InputError(null, null, null, `${output ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+  }
+}
+
+/**
+ * A streamed report to FILE (whole or not at all) or to stdout. A Ctrl-C while it is written
+ * abandons it (the temporary file is removed): returns true then, for the caller to end as interrupted.
+ */
+async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: string | undefined): Promise<boolean> {
+  const abandon = new AbortController();
+  const onSigint = (): void => abandon.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  try {
+    if (output) {
+      await writeChunksAtomic(output, chunks, { mode: 0o666, signal: abandon.signal });
+    } else {
+      // `end: false`: stdout stays open for whatever follows; the empty write resolves once all before it is flushed.
+      await pipeline(Readable.from(chunks), process.stdout, { end: false, signal: abandon.signal });
+      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    }
+    return false;
+  } catch (err) {
+    if (abandon.signal.aborted) return true;
+    // The reader closed the pipe (`| head`): it has what it wanted; the exit code still tells the verdict.
+    if (!output && (err as NodeJS.ErrnoException).code === 'EPIPE') return false;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

@@ -9,14 +9,38 @@ import { randomBytes } from 'node:crypto';
 /** Suffix of files still being written; readers skip them. */
 export const TMP_SUFFIX = '.tmp';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  return writeChunksAtomic(file, [data], { mode });
+}
+
+export interface AtomicWriteOptions {
+  /** Permission bits from creation (default 0o600). */
+  mode?: number;
+  /** Abandons the write: the temporary file is removed, the target left as it was. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The same, for a file produced piece by piece (a JSON report streamed from its spill): only one
+ * piece is in memory at a time, and the target appears only once the last one is on disk.
+ */
+export async function writeChunksAtomic(
+  file: string,
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  opts: AtomicWriteOptions = {},
+): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}${TMP_SUFFIX}`);
   // 'wx': never follow or reuse an existing file; the mode applies from creation, so a token is
   // never readable by others, not even for a moment.
-  const handle = await open(tmp, 'wx', mode);
+  const handle = await open(tmp, 'wx', opts.mode ?? 0o600);
   try {
-    await handle.writeFile(data);
+    for await (const chunk of chunks) {
+      opts.signal?.throwIfAborted();
+      // On a handle, writeFile writes at the current position: the pieces follow one another.
+      await handle.writeFile(chunk);
+    }
+    opts.signal?.throwIfAborted();
     await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);

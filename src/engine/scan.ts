@@ -18,6 +18,7 @@ import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPo
 import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
+import type { ReportSpill } from '../report/spill.js';
 import { isRegimePack, legalBasisOfPack, type LegalBasisChoice } from '../evidence/legal-basis.js';
 
 export interface ScanRequest extends NetworkRequest {
@@ -128,6 +129,12 @@ export interface ExecuteOptions {
    * a 10,000-target scan does not hold 180,000 findings nobody will print.
    */
   keepFacts: boolean;
+  /**
+   * Every attempt (facts included) and every finding go here in full as each target completes, and
+   * the returned report stays lean whatever keepFacts says: a JSON report of any size is then written
+   * from the spill (src/report/json.ts jsonChunks) without being whole in memory.
+   */
+  spill?: ReportSpill;
   dialer?: Dialer;
   /** UDP exchanges with probed servers; injectable like the dialer. */
   datagrams?: DatagramSender;
@@ -145,8 +152,11 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   const summary = emptySummary(scan.targets.length);
   if (scan.baseline) summary.baselined = 0;
   const targetsByKey = new Map(scan.targets.map((t) => [t.key, t] as const));
+  const order = new Map(scan.targets.map((t, i) => [t.key, i]));
   // Waivers are judged at the start of the run, so a scan that crosses midnight treats them alike.
   const tally = scan.waivers ? new WaiverTally(scan.waivers.waivers, startedAt) : null;
+  const spill = opts.spill;
+  const keep = opts.keepFacts && !spill;
   await runTargets(scan.targets, scan.checks, {
     concurrency: opts.concurrency,
     targetTimeoutMs: opts.targetTimeoutMs,
@@ -165,17 +175,17 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
     onTargetDone: (target, done) => {
       // Judge each target as it completes so facts need not outlive it (10,000-target scans).
-      let judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts });
+      let judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts && !spill });
       if (scan.waivers) judged = applyWaivers({ findings: judged, waivers: scan.waivers.waivers, now: startedAt, targets: targetsByKey });
       if (scan.baseline) judged = applyBaseline(judged, scan.baseline);
       tally?.add(judged);
       countFindings(summary, judged);
-      findings.push(...(opts.keepFacts ? judged : judged.filter(isDecisive)));
-      attempts.push(...(opts.keepFacts ? done : done.map(withoutFacts)));
+      spill?.add(order.get(target.key) ?? 0, done, judged);
+      findings.push(...(keep ? judged : judged.filter(isDecisive)));
+      attempts.push(...(keep ? done : done.map(withoutFacts)));
       opts.onTargetDone?.(target, done, judged);
     },
   });
-  const order = new Map(scan.targets.map((t, i) => [t.key, i]));
   const byTarget = (a: { target: string }, b: { target: string }): number => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0);
   attempts.sort(byTarget);
   findings.sort(byTarget);

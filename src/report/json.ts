@@ -12,18 +12,89 @@ export { schema as reportSchema };
 /** Top-level keys in reading order; everything below is sorted so diffs of two reports stay small. */
 const TOP_LEVEL = ['schemaVersion', 'tool', 'run', 'summary', 'policies', 'rules', 'targets', 'attempts', 'findings'];
 
-export function toJson(report: Report): string {
-  return `${JSON.stringify(stable(report, true), null, 2)}\n`;
+/** The report sections a scan can spill to disk as targets complete (src/report/spill.ts). */
+export type SpilledSection = 'attempts' | 'findings';
+
+/** Where a streamed report takes its spilled sections from: each element already rendered by jsonElement. */
+export interface SpilledSections {
+  /** How many elements the section holds. */
+  size(name: SpilledSection): number;
+  /** The section's elements in report order, separated by `,\n`. */
+  section(name: SpilledSection): AsyncIterable<string | Uint8Array>;
 }
 
-function stable(value: unknown, top = false): unknown {
+export function toJson(report: Report): string {
+  let text = '';
+  for (const part of layout(report, null)) text += part as string;
+  return text;
+}
+
+/**
+ * The same document, piece by piece, with attempts and findings read from a spill instead of the
+ * report (which then holds a lean copy of them): a 10,000-target report is written without ever being
+ * whole in memory. Byte for byte what toJson writes for the report with every attempt and finding.
+ */
+export async function* jsonChunks(report: Report, spilled: SpilledSections): AsyncGenerator<string | Uint8Array> {
+  for (const part of layout(report, spilled)) {
+    if (typeof part === 'string') yield part;
+    else yield* spilled.section(part.section);
+  }
+}
+
+// JSON.stringify cannot start at a given depth; wrapping the value in objects it then indents and
+// slicing the wrapper off gives the text at the right depth without another pass over it.
+const ELEMENT_HEAD = '{\n  "e": [\n'.length;
+const ELEMENT_TAIL = '\n  ]\n}'.length;
+
+/**
+ * One element of a top-level array exactly as toJson indents it (two levels deep), so a spill can
+ * store elements in their final form and writing the report is copying bytes.
+ */
+export function jsonElement(value: unknown): string {
+  return JSON.stringify({ e: [stable(value)] }, null, 2).slice(ELEMENT_HEAD, -ELEMENT_TAIL);
+}
+
+/**
+ * What JSON.stringify(report, null, 2) writes with keys in stable order, one top-level entry at a
+ * time; with `spilled`, attempts and findings are placeholders for the spill's elements.
+ */
+function* layout(report: Report, spilled: SpilledSections | null): Generator<string | { section: SpilledSection }> {
+  const record = report as unknown as Record<string, unknown>;
+  let first = true;
+  for (const key of Object.keys(record).sort(byKey(true))) {
+    const section = spilled && (key === 'attempts' || key === 'findings') ? key : null;
+    let entry: string;
+    if (section) {
+      entry = `  ${JSON.stringify(key)}: ${spilled?.size(section) ? '[' : '[]'}`;
+    } else {
+      // `{}` when the value is one JSON leaves out (undefined, a function): so is the key.
+      const wrapped = JSON.stringify({ [key]: stable(record[key]) }, null, 2);
+      if (wrapped === '{}') continue;
+      entry = wrapped.slice(2, -2);
+    }
+    yield `${first ? '{\n' : ',\n'}${entry}`;
+    first = false;
+    if (section && spilled?.size(section)) {
+      yield '\n';
+      yield { section };
+      yield '\n  ]';
+    }
+  }
+  yield first ? '{}\n' : '\n}\n';
+}
+
+function byKey(top: boolean): (a: string, b: string) => number {
+  const rank = (k: string): number => (top && TOP_LEVEL.includes(k) ? TOP_LEVEL.indexOf(k) : TOP_LEVEL.length);
+  return (a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => stable(v));
   if (value === null || typeof value !== 'object') return value;
   // Dates, URLs and the like serialize through their own toJSON; keep that.
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
   const record = value as Record<string, unknown>;
-  const rank = (k: string): number => (top && TOP_LEVEL.includes(k) ? TOP_LEVEL.indexOf(k) : TOP_LEVEL.length);
-  const keys = Object.keys(record).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(record).sort(byKey(false));
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = stable(record[k]);
   return out;
