@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import type { CheckContext, NetworkEnvironment, Target } from '../../src/engine/types.js';
 import type { Socket } from 'node:net';
+import { readSmtpReply } from '../../src/engine/smtp.js';
 import type { AddressFacts, MxFacts, MxHostFacts, MxReach } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
 import { errorText, hostAddresses, namesOf, nonGlobalOf, oncePerRun } from './probe-common.js';
@@ -46,31 +47,18 @@ async function greet(ctx: CheckContext, address: AddressFacts, port: number): Pr
     return { address: address.address, open: false, banner: null, smtp: false, reason: errorText(err) };
   }
   try {
-    const banner = await firstLine(socket, ctx.timeoutMs);
+    const read = await readSmtpReply(socket, ctx.timeoutMs, ctx.signal);
     // Polite: say goodbye rather than drop the connection on the server.
     socket.end('QUIT\r\n');
-    return { address: address.address, open: true, banner, smtp: banner !== null && /^220[ -]/.test(banner), reason: banner === null ? `no SMTP greeting within ${ctx.timeoutMs} ms` : null };
+    if (read.ok) {
+      const { code, lines } = read.reply;
+      const banner = `${code}${lines.length > 1 ? '-' : ' '}${lines[0] ?? ''}`.trimEnd().slice(0, 512);
+      return { address: address.address, open: true, banner, smtp: code === 220, reason: code === 220 ? null : `the server greets with ${code}, not 220` };
+    }
+    // Whatever came before the silence or the garbage, as a banner a reader can judge.
+    const banner = read.received ? (read.received.split(/\r?\n/)[0] ?? '').slice(0, 512) : null;
+    return { address: address.address, open: true, banner, smtp: false, reason: read.kind === 'timeout' && !banner ? `no SMTP greeting within ${ctx.timeoutMs} ms` : read.reason };
   } finally {
     socket.destroy();
   }
-}
-
-function firstLine(socket: Socket, timeoutMs: number): Promise<string | null> {
-  return new Promise((resolve) => {
-    let buf = '';
-    const done = (line: string | null): void => {
-      clearTimeout(timer);
-      socket.off('data', onData);
-      resolve(line === null ? null : line.slice(0, 512));
-    };
-    const timer = setTimeout(() => done(buf ? buf : null), timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('latin1');
-      const eol = buf.indexOf('\n');
-      if (eol >= 0) done(buf.slice(0, eol).replace(/\r$/, ''));
-      else if (buf.length > 4096) done(buf);
-    };
-    socket.on('data', onData);
-    socket.once('close', () => done(buf ? buf : null));
-  });
 }

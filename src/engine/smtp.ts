@@ -10,7 +10,10 @@ export interface SmtpReply {
   lines: string[];
 }
 
-export type SmtpRead = { ok: true; reply: SmtpReply } | { ok: false; kind: 'timeout' | 'closed' | 'protocol'; reason: string; received: string };
+export type SmtpRead =
+  | { ok: true; reply: SmtpReply }
+  /** `received`: the first bytes the server sent (at most 512), '' when it sent nothing. */
+  | { ok: false; kind: 'timeout' | 'closed' | 'protocol'; reason: string; received: string };
 
 /** A reply larger than this is not an SMTP server answering a probe. */
 const MAX_REPLY_BYTES = 16 * 1024;
@@ -23,6 +26,8 @@ const LINE = /^(\d{3})([ -]?)(.*)$/;
 export function readSmtpReply(socket: Socket, timeoutMs: number, signal?: AbortSignal): Promise<SmtpRead> {
   return new Promise((resolve) => {
     let buf = '';
+    /** The first bytes received, kept for the caller's error message whatever was parsed since. */
+    let head = '';
     const lines: string[] = [];
     let first = 0;
     let settled = false;
@@ -37,12 +42,14 @@ export function readSmtpReply(socket: Socket, timeoutMs: number, signal?: AbortS
       socket.pause();
       resolve(result);
     };
-    const fail = (kind: 'timeout' | 'closed' | 'protocol', reason: string): void => finish({ ok: false, kind, reason, received: buf.slice(0, 200) });
+    const fail = (kind: 'timeout' | 'closed' | 'protocol', reason: string): void => finish({ ok: false, kind, reason, received: head });
     const timer = setTimeout(() => fail('timeout', `no complete SMTP reply within ${timeoutMs} ms`), timeoutMs);
     const onAbort = (): void => fail('timeout', signal?.reason instanceof Error ? signal.reason.message : 'aborted');
     const onClose = (): void => fail('closed', 'the server closed the connection before a complete SMTP reply');
     const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('latin1');
+      const text = chunk.toString('latin1');
+      if (head.length < 512) head += text.slice(0, 512 - head.length);
+      buf += text;
       if (buf.length > MAX_REPLY_BYTES) return fail('protocol', `SMTP reply longer than ${MAX_REPLY_BYTES} bytes`);
       let eol: number;
       while ((eol = buf.indexOf('\n')) >= 0) {

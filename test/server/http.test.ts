@@ -278,7 +278,7 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     expect(badAgency.stdout).toBe('');
   });
 
-  it('lists tokens with their names and never a secret, and revokes one by id', async () => {
+  it('lists tokens with their names and never a secret, and revokes one by id: a running server that knew it refuses it', async () => {
     const made = await runCli(['server', 'token', 'create', '--role', 'viewer', '--name', 'SOC Đà Nẵng — màn hình', '--json', '--db', db]);
     expect(made.code, made.stderr).toBe(0);
     const token = JSON.parse(made.stdout) as { id: string; token: string };
@@ -293,10 +293,17 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     const table = await runCli(['server', 'token', 'list', '--db', db]);
     expect(table.stdout).toMatch(new RegExp(`^${token.id}\\s+viewer\\s+SOC Đà Nẵng — màn hình`, 'm'));
 
+    // The running server has verified (and remembers) the token before it is revoked.
+    expect((await fleetCli(['status'], { GOVSCAN_TOKEN: token.token })).code).toBe(0);
     const revoked = await runCli(['server', 'token', 'revoke', token.id, '--db', db]);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout.trim()).toBe(`revoked token ${token.id}`);
-    const refused = await fleetCli(['status'], { GOVSCAN_TOKEN: token.token });
+    // Refused once the remembered verification lapses (2 s); the loop is bounded in tries and time.
+    let refused = await fleetCli(['status'], { GOVSCAN_TOKEN: token.token });
+    for (let i = 0; i < 40 && refused.code === 0; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      refused = await fleetCli(['status'], { GOVSCAN_TOKEN: token.token });
+    }
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/401|token/i);
     expect((await runCli(['server', 'token', 'list', '--json', '--db', db])).stdout).not.toContain(token.id);
