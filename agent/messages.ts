@@ -90,6 +90,10 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     en: 'batch {batchId} refused by the server ({status} {error}): it will never be accepted; moved to {file}',
     vi: 'máy chủ từ chối lô {batchId} ({status} {error}): lô sẽ không bao giờ được nhận; đã chuyển sang {file}',
   },
+  batchTooLarge: {
+    en: 'batch {batchId} ({bytes} bytes) is larger than the server accepts (413): moved to {file}; raise the server\'s --body-limit, then move the file back into {spool} to send it again',
+    vi: 'lô {batchId} ({bytes} byte) lớn hơn mức máy chủ chấp nhận (413): đã chuyển sang {file}; hãy tăng --body-limit của máy chủ rồi chuyển tệp về {spool} để gửi lại',
+  },
   uploadRetry: {
     en: 'batch {batchId}: attempt {attempt} of {max} failed ({reason}); retrying in {delay} s',
     vi: 'lô {batchId}: lần thử {attempt}/{max} thất bại ({reason}); thử lại sau {delay} giây',

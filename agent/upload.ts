@@ -6,6 +6,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { agentFor, describeError, parseJson, post } from './http.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
@@ -203,7 +204,9 @@ async function deliver(
         return outcome;
       case 'rejected': {
         const file = await spool.reject(entry);
-        log.warn(M.batchRejected, { batchId: entry.batchId, status: outcome.status, error: outcome.error, file });
+        // Too large is the server's setting, not the batch's fault: say how to get it in after all.
+        if (outcome.status === 413) log.warn(M.batchTooLarge, { batchId: entry.batchId, bytes: entry.bytes, file, spool: dirname(entry.file) });
+        else log.warn(M.batchRejected, { batchId: entry.batchId, status: outcome.status, error: outcome.error, file });
         return outcome;
       }
       case 'unauthorized':

@@ -4,7 +4,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
@@ -165,14 +165,25 @@ describe('drain', () => {
     expect(await spool.list()).toEqual([]);
   });
 
-  it('on 413 sets the batch aside too; on 401 stops and keeps every batch (the token is wrong, not the batch)', async () => {
+  it('on 413 sets the batch aside saying how to send it after all; on 401 stops and keeps every batch (the token is wrong, not the batch)', async () => {
     let status = 413;
-    const url = await serve((_req, res) => json(res, status, { error: status === 413 ? 'payload-too-large' : 'unauthorized', message: 'no' }));
-    const { spool, log } = await spoolWith(3);
+    const url = await serve((_req, res, body) => (status === 201 ? json(res, 201, ack(body)) : json(res, status, { error: status === 413 ? 'payload-too-large' : 'unauthorized', message: 'no' })));
+    const { spool, log, batches } = await spoolWith(3);
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     status = 413;
     await drain(spool, uploader, log, { ...fast, maxAttempts: 1 });
-    expect(await readdir(spool.rejectedDir)).toHaveLength(3);
+    const rejected = (await readdir(spool.rejectedDir)).sort();
+    expect(rejected).toHaveLength(3);
+    const first = rejected.find((f) => f.includes(batches[0] ?? '-')) ?? '';
+    const bytes = (await stat(join(spool.rejectedDir, first))).size;
+    expect(log.lines[0]).toBe(
+      `govscan-agent [warn]: batch ${batches[0]} (${bytes} bytes) is larger than the server accepts (413): moved to ${join(spool.rejectedDir, first)}; ` +
+        `raise the server's --body-limit, then move the file back into ${spool.dir} to send it again`,
+    );
+    // Doing what the message says works: once the server takes it, the batch moved back is delivered.
+    await rename(join(spool.rejectedDir, first), join(spool.dir, first));
+    status = 201;
+    expect(await drain(spool, uploader, log, fast)).toEqual({ stored: 1, duplicates: 0, rejected: 0, remaining: 0, stopped: null });
 
     const again = await spoolWith(2, log);
     status = 401;
