@@ -6,21 +6,12 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { measure, median, type Measured } from '../lib/measure.js';
-import { startFarmProcess, writeBigInventory } from './farm-client.js';
+import { BIG, BIN, CONCURRENCY, fmt, N, SCAN_FLAGS, startFarmProcess, writeBigInventory } from './farm-client.js';
 import type { Report } from '../../src/engine/types.js';
 
-const N = Number(process.env.BENCH_ENDPOINTS ?? 200);
-const BIG = Number(process.env.BENCH_BIG ?? 10_000);
 const SMALL = Number(process.env.BENCH_SMALL ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
-const PER_HOST = CONCURRENCY * 4;
-const SCAN_FLAGS = ['--resolve', '*:*:127.0.0.1', '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY), '--per-host', String(PER_HOST)];
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const mb = (m: Measured): number => m.peakRssMb ?? Number.NaN;
 
 async function main(): Promise<void> {

@@ -11,24 +11,13 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { available, measure, median, type Measured } from '../lib/measure.js';
 import { prepareScan, executeScan } from '../../src/engine/scan.js';
 import { NetDialer } from '../../src/engine/dialer.js';
 import type { Dialer } from '../../src/engine/types.js';
-import { startFarmProcess, writeBigInventory, type FarmInfo } from './farm-client.js';
+import { BIG, BIN, CONCURRENCY, fmt, N, PER_HOST, SCAN_FLAGS, startFarmProcess, writeBigInventory, type FarmInfo } from './farm-client.js';
 
-const N = Number(process.env.BENCH_ENDPOINTS ?? 200);
-const BIG = Number(process.env.BENCH_BIG ?? 10_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-// Every farm endpoint is 127.0.0.1, which the per-address limit would treat as one host: lift it so
-// the farm behaves like 200 machines, as it does for nmap.
-const PER_HOST = CONCURRENCY * 4;
-const SCAN_FLAGS = ['--resolve', '*:*:127.0.0.1', '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY), '--per-host', String(PER_HOST)];
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 function govscanArgs(targets: string[], out: string, format = 'json'): string[] {
