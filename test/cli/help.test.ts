@@ -76,6 +76,16 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(flat(r.stdout)).toContain(flat(`fleet status ${vi('fleet:status').summary}`));
   });
 
+  it('`govscan help X --lang vi` is the same Vietnamese help as `govscan X --help --lang vi`; `govscan help X` stays English', async () => {
+    const viaHelp = await runCli(['help', 'server', 'token', 'create', '--lang', 'vi']);
+    expect(viaHelp.code, viaHelp.stderr).toBe(0);
+    expect(viaHelp.stdout).toBe((await runCli(['server', 'token', 'create', '--help', '--lang', 'vi'])).stdout);
+    expect(viaHelp.stdout.split('\n')[0]).toBe(vi('server:token:create').summary);
+    const english = await runCli(['help', 'scan']);
+    expect(english.code).toBe(0);
+    expect(english.stdout.split('\n')[0]).toBe(SCAN_SUMMARY_EN);
+  });
+
   it('English without a language, and with --lang en over GOVSCAN_LANG=vi', async () => {
     const en = await runCli(['scan', '--help']);
     expect(en.code).toBe(0);
