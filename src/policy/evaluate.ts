@@ -6,7 +6,7 @@ import type { Attempt, Finding, Localized, Outcome, Severity, Target } from '../
 import { format } from '../i18n/index.js';
 import { runBool, run, toCelInput, toCelValue, toPlain, type Activation, type CompiledExpr } from './cel.js';
 import { POLICY_MESSAGES as M } from './messages.js';
-import { fill, resolvePath } from './template.js';
+import { fill, fillable, resolvePath } from './template.js';
 import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
 
 export interface EvaluateInput {
@@ -165,7 +165,15 @@ function decide(j: JudgeInput): Judgement {
   if (!when) return { outcome: 'not-applicable', reason: loc(M.whenFalse, { expr: oneLine(rule.when) }) };
   const requires = step(rule.requires, 'requires');
   if (typeof requires !== 'boolean') return { outcome: 'not-tested', reason: requires };
-  if (!requires) return { outcome: 'not-tested', reason: loc(M.requiresFalse, { expr: oneLine(rule.requires) }) };
+  if (!requires) {
+    const words = rule.requiresReason;
+    const scope = words ? { ...activation.plain(), values: computeValues(rule, activation.cel) } : null;
+    // Facts recorded by an older probe may lack what the words name: the expression is then the honest reason.
+    if (!words || !scope || !fillable(words.en, scope) || !fillable(words.vi, scope)) {
+      return { outcome: 'not-tested', reason: loc(M.requiresFalse, { expr: oneLine(rule.requires) }) };
+    }
+    return { outcome: 'not-tested', reason: { en: fill(words.en, scope), vi: fill(words.vi, scope) } };
+  }
   const holds = step(rule.assert, 'assert');
   if (typeof holds !== 'boolean') return { outcome: 'not-tested', reason: holds };
   return { outcome: holds ? 'pass' : 'fail' };

@@ -191,9 +191,12 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
     }));
 
     const valueNames = new Set(Object.keys(raw.values ?? {}));
-    for (const field of ['message', 'remediation'] as const) {
+    if (raw.requiresReason && raw.requires === undefined) fail(['requiresReason'], 'requiresReason: the rule has no requires to explain');
+    for (const field of ['message', 'remediation', 'requiresReason'] as const) {
+      const text = raw[field];
+      if (!text) continue;
       for (const lang of ['en', 'vi'] as const) {
-        for (const name of placeholders(raw[field][lang])) {
+        for (const name of placeholders(text[lang])) {
           const problem = placeholderProblem(name, declared, valueNames);
           if (problem) fail([field, lang], `${field}.${lang}: ${problem}`);
         }
@@ -210,6 +213,7 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       description: localized(raw.description),
       when,
       requires,
+      requiresReason: raw.requiresReason ? localized(raw.requiresReason) : null,
       assert,
       values: values.flatMap((v) => (v.expr ? [{ name: v.name, expr: v.expr }] : [])),
       severityOverrides: overrides.flatMap((o) => (o.when ? [{ when: o.when, severity: o.severity }] : [])),

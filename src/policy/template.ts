@@ -45,6 +45,11 @@ export function display(value: unknown): string {
   return String(value);
 }
 
+/** True when every placeholder of `template` names something in `scope`. */
+export function fillable(template: string, scope: Record<string, unknown>): boolean {
+  return placeholders(template).every((name) => resolvePath(scope, name).found);
+}
+
 /** Fill every placeholder from `scope`; a path that resolves to nothing stays visible. */
 export function fill(template: string, scope: Record<string, unknown>): string {
   const values: Record<string, string> = {};

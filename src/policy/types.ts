@@ -15,6 +15,8 @@ export interface RuleDocument {
   description: Localized;
   when?: string;
   requires?: string;
+  /** Why the rule is not tested when `requires` is false, in words (placeholders allowed). */
+  requiresReason?: Localized;
   assert: string;
   values?: Record<string, string>;
   severityOverrides?: { when: string; severity: Severity }[];
@@ -52,6 +54,8 @@ export interface LoadedRule {
   description: Localized;
   when: CompiledExpr | null;
   requires: CompiledExpr | null;
+  /** Said instead of the `requires` expression when it is false; null: the expression is shown. */
+  requiresReason: Localized | null;
   assert: CompiledExpr;
   /** Extra values computed for the message only, exposed to placeholders as `values.<name>`. */
   values: { name: string; expr: CompiledExpr }[];

@@ -106,7 +106,10 @@ describe('govscan scan against the IPv6 lab', () => {
     const reach = report.findings.filter((f) => ['IPV6-WEB-REACH', 'IPV6-NS-REACH', 'IPV6-MX-REACH', 'IPV6-PORT-PARITY'].includes(f.ruleId));
     expect(reach.length).toBeGreaterThan(0);
     expect(reach.every((f) => f.outcome === 'not-tested' || f.outcome === 'not-applicable')).toBe(true);
-    expect(reach.some((f) => f.outcome === 'not-tested' && /facts\.scanner\.ipv6/.test(f.reason ?? ''))).toBe(true);
+    // Said in words, with the scanner's own reason, in both languages.
+    const untested = reach.find((f) => f.outcome === 'not-tested');
+    expect(untested?.reason).toMatch(/^the scanning host has no IPv6 connectivity \(.+\): nothing was tried over IPv6$/);
+    expect(untested?.reasonText?.vi).toMatch(/^máy quét không có kết nối IPv6 \(.+\): chưa thử kết nối nào qua IPv6$/);
     expect(report.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
   });
 

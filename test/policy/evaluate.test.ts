@@ -99,6 +99,17 @@ describe('when / requires / runtime errors', () => {
     );
   });
 
+  it('says why in words when the rule gives a requiresReason, filled from the facts in both languages', () => {
+    const facts = mutate('good', (f) => {
+      f.ocsp = { ...f.ocsp, stapled: true, status: 'ok', responseStatus: 'successful', certStatus: 'revoked', signature: 'unknown-issuer', problem: 'the issuer is unknown' };
+    });
+    const revoked = rule(run(facts), 'TLS-CERT-REVOKED');
+    expect(revoked.outcome).toBe('not-tested');
+    expect(revoked.reason).toBe('the stapled OCSP response cannot be verified (signature: unknown-issuer; the issuer is unknown)');
+    expect(revoked.reasonText?.vi).toBe('không xác minh được phản hồi OCSP được đính kèm (chữ ký: unknown-issuer; the issuer is unknown)');
+    expect(revoked.message.vi).toContain('chưa kiểm tra được — ');
+  });
+
   it('is not-applicable when `when` is false (HSTS on a bare TLS endpoint)', () => {
     const t = target({ key: 'tls://ldap.example.gov.vn:636', scheme: 'tls', kind: 'host', host: 'ldap.example.gov.vn', port: 636 });
     const hsts = rule(run(readFacts('hsts-missing'), { t }), 'TLS-HSTS-MISSING');

@@ -54,6 +54,35 @@ describe('loading a malformed pack', () => {
     expect(err.message).toBe(`${dir}/no-such-pack.yaml: cannot read policy file: no such file`);
   });
 
+  it('checks a requiresReason like a message: it needs a requires to explain, and known placeholders', () => {
+    const pack = (extra: string): string =>
+      [
+        'apiVersion: govscan/v1',
+        'kind: Policy',
+        'metadata: { id: test-reason, version: "0.1.0", title: { en: Reasons, vi: Lý do }, legalBasis: ["test"] }',
+        'spec:',
+        '  rules:',
+        '    - id: TEST-REASON',
+        '      check: tls.endpoint',
+        '      severity: low',
+        '      title: { en: A rule, vi: Một quy tắc }',
+        '      description: { en: A rule., vi: Một quy tắc. }',
+        extra,
+        '      assert: "true"',
+        '      message: { en: Failed., vi: Không đạt. }',
+        '      remediation: { en: Fix it., vi: Khắc phục. }',
+        '',
+      ].join('\n');
+    const good = loadPolicyText(pack('      requires: "facts.hsts.status == \'ok\'"\n      requiresReason: { en: "no HTTP answer ({facts.hsts.reason})", vi: "không có trả lời HTTP ({facts.hsts.reason})" }'), 'ok.yaml', KNOWN);
+    expect(good.rules[0]?.requiresReason).toEqual({ en: 'no HTTP answer ({facts.hsts.reason})', vi: 'không có trả lời HTTP ({facts.hsts.reason})' });
+    expect(() => loadPolicyText(pack('      requiresReason: { en: "why", vi: "vì sao" }'), 'alone.yaml', KNOWN)).toThrow(
+      'alone.yaml:11:23: rule TEST-REASON: requiresReason: the rule has no requires to explain',
+    );
+    expect(() => loadPolicyText(pack('      requires: "true"\n      requiresReason: { en: "{host}", vi: "{host}" }'), 'unknown.yaml', KNOWN)).toThrow(
+      'unknown placeholder {host}',
+    );
+  });
+
   it('rejects an empty document and non-mapping text', () => {
     expect(() => loadPolicyText('', 'empty.yaml', KNOWN)).toThrow('empty.yaml:1:1: must be a mapping (got null)');
     expect(() => loadPolicyText('- a\n- b\n', 'list.yaml', KNOWN)).toThrow('list.yaml:1:1: must be a mapping (got a list)');

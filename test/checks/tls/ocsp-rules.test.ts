@@ -35,7 +35,7 @@ describe('OCSP rules on verified and unverified staples', () => {
   it('reports a forged staple as invalid, never as a revocation', () => {
     const by = judge({ certStatus: 'revoked', signature: 'invalid', problem: "the signature does not verify with the issuer's key" });
     expect(outcomes(by)).toEqual({ 'TLS-CERT-REVOKED': 'not-tested', 'TLS-OCSP-STAPLE-INVALID': 'fail', 'TLS-OCSP-NOT-STAPLED': 'pass' });
-    expect(by['TLS-CERT-REVOKED']?.reason).toMatch(/signature == 'valid'/);
+    expect(by['TLS-CERT-REVOKED']?.reason).toBe("the stapled OCSP response cannot be verified (signature: invalid; the signature does not verify with the issuer's key)");
     const f = by['TLS-OCSP-STAPLE-INVALID']!;
     expect(f.severity).toBe('medium');
     expect(f.message.en).toContain("cannot be trusted: the signature does not verify with the issuer's key (signature invalid");
