@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, ScanError } from '../src/engine/errors.js';
 import type { Lang } from '../src/engine/types.js';
 import { M as CLI } from '../src/cli/messages.js';
-import { isLang, localize } from '../src/i18n/index.js';
+import { envLang, isLang, localize } from '../src/i18n/index.js';
 import { createLog, type AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
@@ -27,10 +27,6 @@ const COMMANDS: Record<string, Record<string, 'value' | 'bool'>> = {
   __config: { '--config': 'value' },
   __run: { '--config': 'value' },
 };
-
-function defaultLang(): Lang {
-  return process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
-}
 
 function parse(argv: readonly string[], lang: Lang): Parsed | 'help' | 'version' {
   if (!argv.length || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return 'help';
@@ -70,7 +66,7 @@ function configPath(flags: Map<string, string | true>): { file: string; named: b
 
 /** `--lang` may stand anywhere (it decides how every other complaint is worded): taken out first. */
 function takeLang(argv: readonly string[]): { lang: Lang; rest: string[] } | { bad: string } {
-  let lang = defaultLang();
+  let lang = envLang();
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -87,7 +83,7 @@ function takeLang(argv: readonly string[]): { lang: Lang; rest: string[] } | { b
 
 export async function main(argv: readonly string[]): Promise<number> {
   const taken = takeLang(argv);
-  if ('bad' in taken) return fail(defaultLang(), new InputError(null, null, null, localize(M.badLang, defaultLang(), { value: taken.bad })));
+  if ('bad' in taken) return fail(envLang(), new InputError(null, null, null, localize(M.badLang, envLang(), { value: taken.bad })));
   const { lang, rest } = taken;
   const log = createLog(lang);
   try {

@@ -4,19 +4,19 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { InputError, ScanError } from '../engine/errors.js';
 import type { Lang } from '../engine/types.js';
-import { localize } from '../i18n/index.js';
+import { envLang, localize } from '../i18n/index.js';
 import { M } from './messages.js';
 
 export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3 } as const;
 
 export const langFlag = Flags.option({
   options: ['en', 'vi'] as const,
-  default: (process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en') as 'en' | 'vi',
+  default: envLang(),
   description: 'Language of messages and reports (en, vi); GOVSCAN_LANG sets the default',
 })();
 
 export abstract class GovscanCommand extends Command {
-  protected lang: Lang = process.env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
+  protected lang: Lang = envLang();
 
   /** Every complaint about the command line itself (unknown flag, out-of-range value) is a usage error: exit 2. */
   protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(

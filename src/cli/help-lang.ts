@@ -5,12 +5,7 @@
 // reports ignore them too, and help in one language over errors in the other would confuse.
 
 import type { Lang } from '../engine/types.js';
-import { isLang } from '../i18n/index.js';
-
-/** The language the commands default to when --lang is not given (as base.ts decides it). */
-export function envLang(env: NodeJS.ProcessEnv): Lang {
-  return env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
-}
+import { envLang, isLang } from '../i18n/index.js';
 
 export function helpLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
   let chosen: Lang | undefined;

@@ -24,3 +24,8 @@ export function localize(text: Localized, lang: Lang, params?: Record<string, un
 export function isLang(value: string): value is Lang {
   return value === 'en' || value === 'vi';
 }
+
+/** The language when no --lang is given: GOVSCAN_LANG=vi, else English (LANG/LC_ALL are not read). */
+export function envLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  return env.GOVSCAN_LANG === 'vi' ? 'vi' : 'en';
+}
