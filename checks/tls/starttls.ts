@@ -34,9 +34,9 @@ export async function connectForTls(ctx: CheckContext, ep: TlsDialTarget, signal
 
 /** Runs greeting → EHLO → STARTTLS → 220 on a connected socket; throws ProbeError saying where it stopped. */
 export async function smtpStartTls(socket: Socket, timeoutMs: number, signal: AbortSignal): Promise<{ greeting: string; capabilities: string[] }> {
-  const greeting = await expect(socket, timeoutMs, signal, 'the greeting', 220);
+  const greeting = await expectReply(socket, timeoutMs, signal, 'the greeting', 220);
   socket.write(`EHLO ${EHLO_NAME}\r\n`);
-  const ehlo = await expect(socket, timeoutMs, signal, 'EHLO', 250);
+  const ehlo = await expectReply(socket, timeoutMs, signal, 'EHLO', 250);
   // The first line is the server's name; each further line is one extension keyword and its parameters.
   const capabilities = ehlo.lines.slice(1).map((l) => (l.split(/\s+/)[0] ?? '').toUpperCase());
   if (!capabilities.includes('STARTTLS')) {
@@ -44,11 +44,11 @@ export async function smtpStartTls(socket: Socket, timeoutMs: number, signal: Ab
     throw new ProbeError('protocol', `the SMTP server does not offer STARTTLS (EHLO lists: ${capabilities.join(', ') || 'nothing'})`);
   }
   socket.write('STARTTLS\r\n');
-  await expect(socket, timeoutMs, signal, 'STARTTLS', 220);
+  await expectReply(socket, timeoutMs, signal, 'STARTTLS', 220);
   return { greeting: printable(greeting.lines[0] ?? ''), capabilities };
 }
 
-async function expect(socket: Socket, timeoutMs: number, signal: AbortSignal, step: string, code: number): Promise<SmtpReply> {
+async function expectReply(socket: Socket, timeoutMs: number, signal: AbortSignal, step: string, code: number): Promise<SmtpReply> {
   const read = await readSmtpReply(socket, timeoutMs, signal);
   if (!read.ok) {
     const kind: ErrorKind = read.kind === 'timeout' ? 'timeout' : 'protocol';

@@ -106,21 +106,19 @@ export function parseInventory(text: string, file: string): Inventory {
         domainTarget(sys.domain, { system, ...(value.agency !== undefined ? { agency: value.agency } : {}), source: { file, line: pos.line, column: pos.col } }),
       );
     }
-    {
-      // Located at `evidence:` when given, else at the system's id: where the fix goes.
-      const pos = locate(['systems', i, sys.evidence !== undefined ? 'evidence' : 'id']);
-      systems.push({
-        key: `system://${sys.id}`,
-        kind: 'system',
-        scheme: 'evidence',
-        host: sys.id,
-        port: 0,
-        path: sys.evidence ?? '',
-        system,
-        ...(value.agency !== undefined ? { agency: value.agency } : {}),
-        source: { file, line: pos.line, column: pos.col },
-      });
-    }
+    // Located at `evidence:` when given, else at the system's id: where the fix goes.
+    const at = locate(['systems', i, sys.evidence !== undefined ? 'evidence' : 'id']);
+    systems.push({
+      key: `system://${sys.id}`,
+      kind: 'system',
+      scheme: 'evidence',
+      host: sys.id,
+      port: 0,
+      path: sys.evidence ?? '',
+      system,
+      ...(value.agency !== undefined ? { agency: value.agency } : {}),
+      source: { file, line: at.line, column: at.col },
+    });
     (sys.endpoints ?? []).forEach((endpoint, j) => {
       const pos = locate(['systems', i, 'endpoints', j]);
       const parsed = parseTarget(endpoint, {
