@@ -78,7 +78,9 @@ describe('scan smtp:// (STARTTLS)', () => {
     expect(report.attempts[0]).toMatchObject({ status: 'error', errorKind: 'protocol', reason: 'the SMTP server does not offer STARTTLS (EHLO lists: PIPELINING, 8BITMIME)' });
     expect(report.findings.every((f) => f.outcome === 'not-tested')).toBe(true);
     // EHLO, and at most a parting QUIT: the client never started TLS on a server that did not offer it.
-    expect(plain.sessions.length).toBeGreaterThan(0);
-    for (const session of plain.sessions) expect(session.filter((c) => c !== 'QUIT')).toEqual(['EHLO govscan.invalid']);
+    // The version probes start beside the main handshake and are cut short when it fails, so some
+    // connections end before their greeting was even read (nothing sent at all).
+    expect(plain.sessions.some((session) => session.includes('EHLO govscan.invalid'))).toBe(true);
+    for (const session of plain.sessions) expect(session.filter((c) => c !== 'QUIT' && c !== 'EHLO govscan.invalid')).toEqual([]);
   });
 });
