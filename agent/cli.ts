@@ -115,6 +115,8 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
       const server = str(flags, '--server') ?? config.server.url;
       if (!server) throw new InputError(null, null, null, localize(M.noServer, lang));
       if (!/^https?:\/\/[^\s/]+\/?$/i.test(server) || !URL.canParse(server)) throw new InputError(null, null, null, localize(M.badServerUrl, lang, { value: server }));
+      // Said before anything is sent: the secret is what would cross the network in clear.
+      (await import('./exposure.js')).warnIfPlainHttp(server, log);
       const { enroll } = await import('./enroll.js');
       const token = await enroll({ server, secret, config, force: flags.has('--force'), lang });
       process.stdout.write(localize(M.enrolled, lang, { agentId: token.agentId, agency: token.agency, file: config.tokenFile }) + '\n');
@@ -152,6 +154,8 @@ async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: 
   process.on('SIGINT', onSignal);
   try {
     const token = await readTokenOrWarn(config.tokenFile, log);
+    // The loop warned when it started; its runs (`__run`) need not say it again every interval.
+    if (deliver) await (await import('./exposure.js')).warnAboutExposure(config.server.url ?? token?.server, token ? config.tokenFile : null, log);
     if (!token) return EXIT.run;
     try {
       await runOnce(config, token, { log, signal: stop.signal });

@@ -9,6 +9,8 @@ export interface HttpAnswer {
   status: number;
   text: string;
   retryAfter: string | undefined;
+  /** The media type alone (`text/html`), lower-case; '' when the answer names none. */
+  contentType: string;
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -31,7 +33,13 @@ export function post(url: URL, body: Buffer, opts: { agent: HttpAgent | HttpsAge
     });
     req.on('response', (res) => {
       readCapped(res, opts.signal).then(
-        (text) => resolve({ status: res.statusCode ?? 0, text, retryAfter: headerValue(res.headers['retry-after']) }),
+        (text) =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text,
+            retryAfter: headerValue(res.headers['retry-after']),
+            contentType: (res.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
+          }),
         reject,
       );
     });
@@ -73,6 +81,15 @@ export function describeError(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code) return e.message && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message || e.code;
   return e instanceof Error ? e.message : String(err);
+}
+
+/**
+ * Text that came from the network, fit for one log line: control characters (terminal escapes, line
+ * breaks that would forge a second log line) shown as \xNN, and the length capped.
+ */
+export function printable(text: string, max = 200): string {
+  const shown = text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
 export function parseJson(text: string): unknown {

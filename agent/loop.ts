@@ -9,6 +9,7 @@ import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 import { Spool } from './spool.js';
+import { warnAboutExposure } from './exposure.js';
 import { readTokenOrWarn } from './token.js';
 import { abortableSleep, drain, readCaFiles, Uploader, type DrainResult } from './upload.js';
 
@@ -27,7 +28,9 @@ export async function runLoop(opts: LoopOptions): Promise<number> {
   const got = await childConfig(opts);
   if (typeof got === 'number') return got;
   const config = got;
-  if (!(await readTokenOrWarn(config.tokenFile, opts.log))) return 3;
+  const token = await readTokenOrWarn(config.tokenFile, opts.log);
+  await warnAboutExposure(config.server.url ?? token?.server, token ? config.tokenFile : null, opts.log);
+  if (!token) return 3;
   const spool = await new Spool(config.spool.directory, { maxBytes: config.spool.maxBytes, log: opts.log }).open();
 
   const stop = new AbortController();
@@ -82,7 +85,7 @@ async function deliverUntil(config: AgentConfig, spool: Spool, log: AgentLog, ne
 
 /** One drain with the token as it is on disk now (an operator may have enrolled again meanwhile). */
 export async function deliverOnce(config: AgentConfig, spool: Spool, log: AgentLog, signal: AbortSignal | undefined, random?: () => number): Promise<DrainResult | null> {
-  if (!(await spool.list()).length) return { stored: 0, duplicates: 0, rejected: 0, remaining: 0, stopped: null };
+  if (!(await spool.list()).length) return { stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null };
   const token = await readTokenOrWarn(config.tokenFile, log);
   if (!token) return null;
   const uploader = new Uploader({

@@ -87,12 +87,72 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   batchStored: { en: 'batch {batchId} delivered', vi: 'đã gửi lô {batchId}' },
   batchDuplicate: { en: 'batch {batchId} was already stored: removed from the spool', vi: 'lô {batchId} đã được lưu trước đó: đã xóa khỏi hàng đợi' },
   batchRejected: {
-    en: 'batch {batchId} refused by the server ({status} {error}): it will never be accepted; moved to {file}',
-    vi: 'máy chủ từ chối lô {batchId} ({status} {error}): lô sẽ không bao giờ được nhận; đã chuyển sang {file}',
+    en: "batch {batchId} refused by the server ({status} {error}: {message}): it is not sent again; moved to {file}. If the agent's and the server's versions differ, bring them in line, then move the file back into {spool} to send it again",
+    vi: 'máy chủ từ chối lô {batchId} ({status} {error}, máy chủ báo: {message}): lô không được gửi lại; đã chuyển sang {file}. Nếu phiên bản của agent và của máy chủ khác nhau, hãy cập nhật cho khớp rồi chuyển tệp về {spool} để gửi lại',
+  },
+  batchForbidden: {
+    en: "batch {batchId} refused by the server (403 {error}): it names another agent or agency than this agent's token (enrolled again since it was written?); moved to {file}: it cannot be sent with this token",
+    vi: 'máy chủ từ chối lô {batchId} (403 {error}): lô mang tên agent hoặc cơ quan khác với token hiện tại của agent (đã đăng ký lại sau khi lô được ghi?); đã chuyển sang {file}: không thể gửi lô này bằng token hiện tại',
+  },
+  batchConflict: {
+    en: 'batch {batchId} refused by the server (409 {error}): another agent has already sent a batch with this id (was this spool copied from another host?); moved to {file}: it is not sent again; tell the SOC, and delete the file once they have looked into it',
+    vi: 'máy chủ từ chối lô {batchId} (409 {error}): một agent khác đã gửi một lô có cùng mã (hàng đợi này có bị sao chép từ máy khác?); đã chuyển sang {file}: lô không được gửi lại; hãy báo cho SOC và chỉ xóa tệp sau khi SOC đã kiểm tra',
   },
   batchTooLarge: {
-    en: 'batch {batchId} ({bytes} bytes) is larger than the server accepts (413): moved to {file}; raise the server\'s --body-limit, then move the file back into {spool} to send it again',
-    vi: 'lô {batchId} ({bytes} byte) lớn hơn mức máy chủ chấp nhận (413): đã chuyển sang {file}; hãy tăng --body-limit của máy chủ rồi chuyển tệp về {spool} để gửi lại',
+    en: "batch {batchId} ({bytes} bytes) is larger than the server accepts (413): moved to {file}; raise the server's --body-limit (and the body limit of any proxy in front of it), then move the file back into {spool} to send it again",
+    vi: 'lô {batchId} ({bytes} byte) lớn hơn mức máy chủ chấp nhận (413): đã chuyển sang {file}; hãy tăng --body-limit của máy chủ (và giới hạn kích thước của máy chủ trung gian đứng trước nó, nếu có) rồi chuyển tệp về {spool} để gửi lại',
+  },
+  entryForeign: {
+    en: "spool entry {file} cannot be read ({code}): it belongs to uid {uid} and the agent runs as {user} (left by `sudo govscan-agent run --once`?); moved to {target}, the other batches are still sent; give it to the agent's user (`chown {user} {target}`), then move it back into {spool} to send it",
+    vi: 'không đọc được mục {file} trong hàng đợi ({code}): tệp thuộc uid {uid} còn agent chạy với người dùng {user} (do lệnh `sudo govscan-agent run --once` để lại?); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy giao tệp cho người dùng của agent (`chown {user} {target}`) rồi chuyển về {spool} để gửi',
+  },
+  entryUnreadable: {
+    en: "spool entry {file} cannot be read ({code}); moved to {target}, the other batches are still sent; make it readable by the agent's user ({user}), then move it back into {spool} to send it",
+    vi: 'không đọc được mục {file} trong hàng đợi ({code}); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy cho người dùng của agent ({user}) quyền đọc tệp rồi chuyển về {spool} để gửi',
+  },
+  entryNotAFile: {
+    en: 'spool entry {file} is {kind}, not a batch file the agent wrote: not followed, not read, not sent; moved to {target}, the other batches are still sent',
+    vi: 'mục {file} trong hàng đợi là {kind}, không phải tệp lô do agent ghi: không đi theo, không đọc, không gửi; đã chuyển sang {target}, các lô khác vẫn được gửi',
+  },
+  entryStuck: {
+    en: 'spool entry {file}: {why}; it could not be moved to {dir} either ({code}): skipped, the other batches are still sent',
+    vi: 'mục {file} trong hàng đợi: {why}; cũng không chuyển được sang {dir} ({code}): bỏ qua, các lô khác vẫn được gửi',
+  },
+  kindSymlink: { en: 'a symbolic link', vi: 'một liên kết tượng trưng' },
+  kindDirectory: { en: 'a folder', vi: 'một thư mục' },
+  kindFifo: { en: 'a named pipe', vi: 'một đường ống có tên' },
+  kindSocket: { en: 'a socket', vi: 'một socket' },
+  kindDevice: { en: 'a device', vi: 'một thiết bị' },
+  kindOther: { en: 'not a regular file', vi: 'không phải tệp thông thường' },
+  whyUnreadable: { en: 'cannot be read ({code})', vi: 'không đọc được ({code})' },
+  // Why an attempt did not count as delivered: the reason in uploadRetry and drainStopped.
+  reasonStatus: { en: 'HTTP {status}', vi: 'HTTP {status}' },
+  reasonNoAck: {
+    en: 'HTTP {status} ({type}) without an acknowledgement naming this batch: not the govscan server\'s answer (a maintenance or sign-in page in front of it?)',
+    vi: 'HTTP {status} ({type}) nhưng không có xác nhận nêu mã lô này: không phải câu trả lời của máy chủ govscan (trang bảo trì hoặc trang đăng nhập đứng trước máy chủ?)',
+  },
+  reasonOtherBatch: {
+    en: 'HTTP {status} acknowledging batch {other}, not this one',
+    vi: 'HTTP {status} xác nhận lô {other}, không phải lô này',
+  },
+  reasonNotFound: {
+    en: 'HTTP 404 ({type}): no govscan API at this address (a proxy not routing /api/v1 yet?)',
+    vi: 'HTTP 404 ({type}): địa chỉ này chưa có API của govscan (máy chủ trung gian chưa chuyển tiếp /api/v1?)',
+  },
+  reasonNotServerRefusal: {
+    en: "HTTP {status} ({type}), not the govscan server's own refusal (which is JSON): a proxy or firewall in between?",
+    vi: 'HTTP {status} ({type}), không phải lời từ chối của máy chủ govscan (vốn ở dạng JSON): có máy chủ trung gian hoặc tường lửa ở giữa?',
+  },
+  reasonTimeout: { en: 'no answer within {ms} ms', vi: 'không có trả lời trong {ms} ms' },
+  reasonNetwork: { en: '{detail}', vi: 'lỗi kết nối: {detail}' },
+  noContentType: { en: 'no content type', vi: 'không rõ kiểu nội dung' },
+  tokenFileOpen: {
+    en: '{file} is open to other users on this host (mode {mode}): whoever reads it can send batches as this agent; run `chmod 600 {file}`',
+    vi: '{file} để ngỏ cho người dùng khác trên máy này (quyền {mode}): ai đọc được tệp này có thể gửi lô dưới danh nghĩa agent này; hãy chạy `chmod 600 {file}`',
+  },
+  plainHttp: {
+    en: "server {url} is reached over plain http://: the enrolment secret, the agent's token and the agency's findings cross the network unencrypted; use https:// (plain http is fine only to this machine itself, 127.0.0.1 or ::1, e.g. in a lab)",
+    vi: 'máy chủ {url} được kết nối qua http:// không mã hóa: mã đăng ký, token của agent và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)',
   },
   uploadRetry: {
     en: 'batch {batchId}: attempt {attempt} of {max} failed ({reason}); retrying in {delay} s',

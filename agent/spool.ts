@@ -1,10 +1,17 @@
 // The on-disk spool: each run's batch is written here (atomically) before any upload and leaves only
 // once the server has acknowledged it. Names sort by creation time, so the oldest goes first. A size
 // cap keeps a long outage from filling the disk: beyond it the oldest batches are dropped, and the
-// log says how many — never silently.
+// log says how many — never silently. Only regular files the agent can read are sent: a symbolic
+// link is never followed (it could point anywhere on the host), and an entry that cannot be read (a
+// root-owned batch left by `sudo`, a folder, a pipe) is set aside with a log line instead of
+// stopping the delivery of every batch behind it.
 
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { Localized } from '../src/engine/types.js';
+import { localize } from '../src/i18n/index.js';
 import type { Batch } from '../src/server/contract.js';
 import { encodeAsciiJson } from '../src/server/wire.js';
 import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from '../src/engine/atomic-file.js';
@@ -53,7 +60,7 @@ export class Spool {
     for (const name of await readdir(this.dir)) {
       if (!name.endsWith(TMP_SUFFIX)) continue;
       const file = join(this.dir, name);
-      const info = await stat(file).catch(() => null);
+      const info = await lstat(file).catch(() => null);
       if (info && info.mtimeMs < stale && (await unlink(file).then(() => true, () => false))) removed++;
     }
     if (removed) this.opts.log.info(M.spoolTmpRemoved, { count: removed });
@@ -73,14 +80,17 @@ export class Spool {
     return entry;
   }
 
-  /** Complete batches, oldest first; unfinished writes and anything else in the folder are ignored. */
+  /**
+   * Entries named like batches, oldest first; unfinished writes and anything else in the folder are
+   * ignored. Looked at, not through (lstat): what is not a batch file is refused by `read`.
+   */
   async list(): Promise<SpooledBatch[]> {
     const names = (await readdir(this.dir)).filter((n) => NAME.test(n)).sort();
     const out: SpooledBatch[] = [];
     for (const name of names) {
       const m = NAME.exec(name);
       const file = join(this.dir, name);
-      const info = await stat(file).catch(() => null);
+      const info = await lstat(file).catch(() => null);
       // Removed meanwhile (delivered by another process, or dropped by the cap): not ours to list.
       if (!m || !info) continue;
       out.push({ batchId: m[3] ?? '', file, bytes: info.size, createdMs: Number(m[1]) });
@@ -88,8 +98,50 @@ export class Spool {
     return out;
   }
 
+  /**
+   * The batch's bytes. Opened without following a symbolic link and without waiting on a pipe, then
+   * checked on the open file itself, so nothing swapped in after `list` is read either. Throws
+   * UnreadableEntry for anything that is not a regular file the agent may read; ENOENT as it is.
+   */
   async read(entry: SpooledBatch): Promise<Buffer> {
-    return readFile(entry.file);
+    let handle;
+    try {
+      handle = await open(entry.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      if (code === 'ENOENT') throw err;
+      // ELOOP: the name is a symbolic link; ENXIO: a socket. Ask the entry itself what it is.
+      const info = await lstat(entry.file).catch(() => null);
+      throw new UnreadableEntry(entry.file, info && !info.isFile() ? kindOf(info) : null, code, info?.uid ?? null);
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new UnreadableEntry(entry.file, kindOf(info), null, info.uid);
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** An entry `read` refused: moved to rejected/ (a link is moved, never its target) and logged, so the rest is delivered. */
+  async setAside(entry: SpooledBatch, problem: UnreadableEntry): Promise<boolean> {
+    const target = join(this.rejectedDir, entry.file.slice(this.dir.length + 1));
+    try {
+      await rename(entry.file, target);
+      await syncDirectory(this.dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      const lang = this.opts.log.lang;
+      const why = problem.kind ? localize(KIND_TEXT[problem.kind], lang) : localize(M.whyUnreadable, lang, { code: problem.code });
+      this.opts.log.warn(M.entryStuck, { file: entry.file, why, dir: this.rejectedDir, code });
+      return false;
+    }
+    const user = agentUser();
+    if (problem.kind) this.opts.log.warn(M.entryNotAFile, { file: entry.file, kind: localize(KIND_TEXT[problem.kind], this.opts.log.lang), target });
+    else if (problem.uid !== null && problem.uid !== process.getuid?.()) {
+      this.opts.log.warn(M.entryForeign, { file: entry.file, code: problem.code, uid: problem.uid, user, target, spool: this.dir });
+    } else this.opts.log.warn(M.entryUnreadable, { file: entry.file, code: problem.code, user, target, spool: this.dir });
+    return true;
   }
 
   /** After the server acknowledged it. A batch already gone (another process delivered it) is fine. */
@@ -130,6 +182,49 @@ export class Spool {
       });
     }
     return dropped;
+  }
+}
+
+export type EntryKind = 'symlink' | 'directory' | 'fifo' | 'socket' | 'device' | 'other';
+
+const KIND_TEXT: Record<EntryKind, Localized> = {
+  symlink: M.kindSymlink,
+  directory: M.kindDirectory,
+  fifo: M.kindFifo,
+  socket: M.kindSocket,
+  device: M.kindDevice,
+  other: M.kindOther,
+};
+
+/** A spool entry that is not a regular file (`kind`), or one the agent may not read (`code`, e.g. EACCES). */
+export class UnreadableEntry extends Error {
+  constructor(
+    readonly file: string,
+    readonly kind: EntryKind | null,
+    readonly code: string | null,
+    readonly uid: number | null,
+  ) {
+    super(`${file}: ${kind ?? code ?? 'unreadable'}`);
+    this.name = 'UnreadableEntry';
+  }
+}
+
+function kindOf(info: Stats): EntryKind {
+  if (info.isSymbolicLink()) return 'symlink';
+  if (info.isDirectory()) return 'directory';
+  if (info.isFIFO()) return 'fifo';
+  if (info.isSocket()) return 'socket';
+  if (info.isBlockDevice() || info.isCharacterDevice()) return 'device';
+  return 'other';
+}
+
+/** The user the agent runs as, for the `chown` it suggests. */
+function agentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // A uid with no name (a container's arbitrary uid): chown takes the number.
+    return String(process.getuid?.() ?? '');
   }
 }
 

@@ -1,16 +1,23 @@
 // Delivery of spooled batches: one HTTP(S) POST per batch with the agent's token, retried with
 // exponential backoff and jitter, a bounded number of attempts per drain. A batch leaves the spool
-// only on 200/201; a 4xx that no retry can fix (other than 401, 408, 429) sets it aside in
-// spool/rejected/; a 401 stops the drain and keeps every batch (the token, not the batch, is wrong).
+// only on a real acknowledgement: a 2xx whose JSON body names that batch id (what `govscan server`
+// answers, 201 stored or 200 duplicate) — never on any 200, which may be a maintenance or sign-in
+// page of something in front of the server. The server's own refusals (JSON `{error, message}`,
+// 4xx other than 401/404/408/429) set the batch aside in spool/rejected/ with a line saying why and
+// what to do; a 401 stops the drain and keeps every batch (the token, not the batch, is wrong);
+// everything else (404 from a proxy not routing /api/v1 yet, 5xx, pages, timeouts) is retried.
 
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { agentFor, describeError, parseJson, post } from './http.js';
+import type { Localized } from '../src/engine/types.js';
+import { format, localize } from '../src/i18n/index.js';
+import type { BatchAck } from '../src/server/contract.js';
+import { agentFor, describeError, parseJson, post, printable, type HttpAnswer } from './http.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
-import type { Spool, SpooledBatch } from './spool.js';
+import { UnreadableEntry, type Spool, type SpooledBatch } from './spool.js';
 
 export interface UploaderOptions {
   /** Server base URL, e.g. https://soc.example.gov.vn:8443. */
@@ -27,8 +34,8 @@ export type UploadOutcome =
   | { kind: 'rejected'; status: number; error: string; message: string }
   /** The token is refused: nothing will be accepted until the agent enrols again. */
   | { kind: 'unauthorized'; status: number }
-  /** Worth another try later: network error, timeout, 5xx, 408, 429. */
-  | { kind: 'retry'; reason: string; retryAfterMs: number | null };
+  /** Worth another try later: network error, timeout, 5xx, 404, 408, 429, an answer that is no acknowledgement. */
+  | { kind: 'retry'; reason: Localized; retryAfterMs: number | null };
 
 export class Uploader {
   private readonly url: URL;
@@ -39,16 +46,20 @@ export class Uploader {
     this.agent = agentFor(this.url, opts.ca ?? [], true);
   }
 
-  /** One attempt. Network and HTTP trouble is reported, not thrown; only a cancel (`signal`) throws. */
-  async post(body: Buffer, signal?: AbortSignal): Promise<UploadOutcome> {
+  /**
+   * One attempt to deliver the batch `batchId` (as written in `body`). Network and HTTP trouble is
+   * reported, not thrown; only a cancel (`signal`) throws.
+   */
+  async post(body: Buffer, batchId: string, signal?: AbortSignal): Promise<UploadOutcome> {
     const deadline = AbortSignal.timeout(this.opts.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
       const answer = await post(this.url, body, { agent: this.agent, headers: { authorization: `Bearer ${this.opts.token}` }, signal: combined });
-      return classify(answer.status, answer.text, answer.retryAfter);
+      return classify(answer, batchId);
     } catch (err) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-      return { kind: 'retry', reason: deadline.aborted ? `no answer within ${this.opts.timeoutMs} ms` : describeError(err), retryAfterMs: null };
+      const reason = deadline.aborted ? both(M.reasonTimeout, { ms: this.opts.timeoutMs }) : both(M.reasonNetwork, { detail: printable(describeError(err)) });
+      return { kind: 'retry', reason, retryAfterMs: null };
     }
   }
 
@@ -62,23 +73,39 @@ export async function readCaFiles(files: readonly string[]): Promise<string[]> {
   return Promise.all(files.map((f) => readFile(f, 'utf8')));
 }
 
-export function classify(status: number, text: string, retryAfter: string | undefined): UploadOutcome {
-  if (status === 200 || status === 201) {
-    const ack = parseJson(text) as { status?: unknown } | null;
-    return { kind: ack?.status === 'duplicate' || status === 200 ? 'duplicate' : 'stored', status };
-  }
-  // Anything but a clear refusal is worth another try: the batch stays until it is acknowledged.
-  if (status === 408 || status === 429 || status >= 500 || status < 400) {
-    return { kind: 'retry', reason: `HTTP ${status}`, retryAfterMs: retryAfterMs(retryAfter) };
+/** What an answer means for the batch `batchId`. */
+export function classify(answer: HttpAnswer, batchId: string): UploadOutcome {
+  const { status } = answer;
+  const type = answer.contentType ? printable(answer.contentType, 60) : M.noContentType;
+  const retry = (reason: Localized): UploadOutcome => ({ kind: 'retry', reason, retryAfterMs: retryAfterMs(answer.retryAfter) });
+  if (status >= 200 && status < 300) {
+    const ack = parseJson(answer.text) as Partial<Record<keyof BatchAck, unknown>> | null;
+    const named = typeof ack?.batchId === 'string' ? ack.batchId.toLowerCase() : null;
+    if (named === batchId.toLowerCase() && (ack?.status === 'stored' || ack?.status === 'duplicate')) return { kind: ack.status, status };
+    if (named !== null) return retry(both(M.reasonOtherBatch, { status, other: printable(named, 80) }));
+    return retry(both(M.reasonNoAck, { status, type }));
   }
   if (status === 401) return { kind: 'unauthorized', status };
-  const err = parseJson(text) as { error?: unknown; message?: unknown } | null;
+  if (status === 404) return retry(both(M.reasonNotFound, { type }));
+  if (status === 408 || status === 429 || status >= 500 || status < 400) return retry(both(M.reasonStatus, { status }));
+  // A refusal counts only when it is the server's (JSON `{error, message}`): the page of a proxy or
+  // firewall says nothing about the batch. 413 is the exception: a body limit, wherever it is set.
+  const err = parseJson(answer.text) as { error?: unknown; message?: unknown } | null;
+  const fromServer = typeof err?.error === 'string';
+  if (!fromServer && status !== 413) return retry(both(M.reasonNotServerRefusal, { status, type }));
   return {
     kind: 'rejected',
     status,
-    error: typeof err?.error === 'string' ? err.error : 'error',
-    message: typeof err?.message === 'string' ? err.message.slice(0, 300) : '',
+    error: fromServer ? printable(String(err?.error), 60) : 'error',
+    message: typeof err?.message === 'string' ? printable(err.message, 300) : '',
   };
+}
+
+/** A message with its parameters filled in, in both languages (the log picks one later); a parameter may itself be localized. */
+function both(text: Localized, params: Record<string, string | number | Localized>): Localized {
+  const pick = (lang: keyof Localized): Record<string, string | number> =>
+    Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]));
+  return { en: format(text.en, pick('en')), vi: format(text.vi, pick('vi')) };
 }
 
 function retryAfterMs(v: string | undefined): number | null {
@@ -105,6 +132,8 @@ export interface DrainResult {
   stored: number;
   duplicates: number;
   rejected: number;
+  /** Spool entries that could not be read (not a regular file, or not the agent's to read): set aside or skipped. */
+  unreadable: number;
   remaining: number;
   /** Why the drain stopped early (server unavailable, token refused, cancelled); null when it emptied the spool. */
   stopped: 'unavailable' | 'unauthorized' | 'cancelled' | null;
@@ -129,11 +158,16 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-type Delivery = Exclude<UploadOutcome, { kind: 'retry' }> | { kind: 'gone' } | { kind: 'unavailable'; reason: string } | { kind: 'cancelled' };
+type Delivery =
+  | Exclude<UploadOutcome, { kind: 'retry' }>
+  | { kind: 'gone' }
+  | { kind: 'unreadable' }
+  | { kind: 'unavailable'; reason: Localized }
+  | { kind: 'cancelled' };
 
 /** Deliver every spooled batch, oldest first, until the spool is empty or the server stops taking them. */
 export async function drain(spool: Spool, uploader: Uploader, log: AgentLog, opts: DrainOptions): Promise<DrainResult> {
-  const result: DrainResult = { stored: 0, duplicates: 0, rejected: 0, remaining: 0, stopped: null };
+  const result: DrainResult = { stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null };
   const sleep = opts.sleep ?? abortableSleep;
   const finish = async (stopped: DrainResult['stopped']): Promise<DrainResult> => {
     result.stopped = stopped;
@@ -153,13 +187,16 @@ export async function drain(spool: Spool, uploader: Uploader, log: AgentLog, opt
       case 'rejected':
         result.rejected++;
         break;
+      case 'unreadable':
+        result.unreadable++;
+        break;
       case 'gone':
         break;
       case 'cancelled':
         return finish('cancelled');
       case 'unavailable': {
         const done = await finish('unavailable');
-        log.warn(M.drainStopped, { reason: outcome.reason, remaining: done.remaining });
+        log.warn(M.drainStopped, { reason: localize(outcome.reason, log.lang), remaining: done.remaining });
         return done;
       }
       case 'unauthorized': {
@@ -186,13 +223,19 @@ async function deliver(
   } catch (err) {
     // Dropped by the cap or delivered by another process meanwhile.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
+    // One entry the agent cannot or must not read holds up nothing behind it.
+    if (err instanceof UnreadableEntry) {
+      await spool.setAside(entry, err);
+      return { kind: 'unreadable' };
+    }
     throw err;
   }
-  let reason = '';
+  const batchId = batchIdIn(body) ?? entry.batchId;
+  let reason: Localized = { en: '', vi: '' };
   for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
     let outcome: UploadOutcome;
     try {
-      outcome = await uploader.post(body, opts.signal);
+      outcome = await uploader.post(body, batchId, opts.signal);
     } catch {
       return { kind: 'cancelled' };
     }
@@ -205,8 +248,11 @@ async function deliver(
       case 'rejected': {
         const file = await spool.reject(entry);
         // Too large is the server's setting, not the batch's fault: say how to get it in after all.
-        if (outcome.status === 413) log.warn(M.batchTooLarge, { batchId: entry.batchId, bytes: entry.bytes, file, spool: dirname(entry.file) });
-        else log.warn(M.batchRejected, { batchId: entry.batchId, status: outcome.status, error: outcome.error, file });
+        const said = { batchId: entry.batchId, status: outcome.status, error: outcome.error, message: outcome.message, file, spool: dirname(entry.file) };
+        if (outcome.status === 413) log.warn(M.batchTooLarge, { ...said, bytes: entry.bytes });
+        else if (outcome.status === 409) log.warn(M.batchConflict, said);
+        else if (outcome.status === 403) log.warn(M.batchForbidden, said);
+        else log.warn(M.batchRejected, said);
         return outcome;
       }
       case 'unauthorized':
@@ -215,11 +261,17 @@ async function deliver(
         reason = outcome.reason;
         if (attempt === opts.maxAttempts) break;
         const delay = Math.min(opts.maxBackoffMs, Math.max(backoffDelay(attempt, opts), outcome.retryAfterMs ?? 0));
-        log.info(M.uploadRetry, { batchId: entry.batchId, attempt, max: opts.maxAttempts, reason, delay: (delay / 1000).toFixed(1) });
+        log.info(M.uploadRetry, { batchId: entry.batchId, attempt, max: opts.maxAttempts, reason: localize(reason, log.lang), delay: (delay / 1000).toFixed(1) });
         await sleep(delay, opts.signal);
         if (opts.signal?.aborted) return { kind: 'cancelled' };
       }
     }
   }
   return { kind: 'unavailable', reason };
+}
+
+/** The id the batch carries (what the server's acknowledgement names); null when the file is no JSON batch (the server will say so). */
+function batchIdIn(body: Buffer): string | null {
+  const batch = parseJson(body.toString('utf8')) as { batchId?: unknown } | null;
+  return typeof batch?.batchId === 'string' ? batch.batchId : null;
 }

@@ -81,7 +81,7 @@ describe('drain', () => {
     const pauses: number[] = [];
     const result = await drain(spool, uploader, log, { ...fast, sleep: async (ms) => void pauses.push(ms) });
     uploader.close();
-    expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 0, remaining: 0, stopped: null });
+    expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
     expect(seen).toHaveLength(4);
     // The same bytes every time, with the agent's token.
     expect(new Set(seen.map((s) => s.body)).size).toBe(1);
@@ -107,7 +107,7 @@ describe('drain', () => {
     uploader.close();
     // Three attempts on the oldest batch, then the drain stops rather than hammering the rest.
     expect(seen).toHaveLength(3);
-    expect(result).toEqual({ stored: 0, duplicates: 0, rejected: 0, remaining: 3, stopped: 'unavailable' });
+    expect(result).toEqual({ stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 3, stopped: 'unavailable' });
     expect(log.lines.at(-1)).toBe('govscan-agent [warn]: server unavailable (HTTP 500): 3 batch(es) stay in the spool');
   });
 
@@ -144,7 +144,7 @@ describe('drain', () => {
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     const result = await drain(spool, uploader, log, fast);
     uploader.close();
-    expect(result).toEqual({ stored: 0, duplicates: 1, rejected: 0, remaining: 0, stopped: null });
+    expect(result).toEqual({ stored: 0, duplicates: 1, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
     expect(seen.map((s) => (JSON.parse(s.body) as { batchId: string }).batchId)).toEqual([batches[0], batches[0]]);
     expect(log.lines.at(-1)).toBe(`govscan-agent: batch ${batches[0]} was already stored: removed from the spool`);
   });
@@ -155,13 +155,16 @@ describe('drain', () => {
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     const result = await drain(spool, uploader, log, fast);
     uploader.close();
-    expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 1, remaining: 0, stopped: null });
+    expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 1, unreadable: 0, remaining: 0, stopped: null });
     // Not retried: one request per batch.
     expect(seen).toHaveLength(2);
     const rejected = await readdir(spool.rejectedDir);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toContain(batches[0]);
-    expect(log.lines[0]).toBe(`govscan-agent [warn]: batch ${batches[0]} refused by the server (400 bad-request): it will never be accepted; moved to ${join(spool.rejectedDir, rejected[0] ?? '')}`);
+    expect(log.lines[0]).toBe(
+      `govscan-agent [warn]: batch ${batches[0]} refused by the server (400 bad-request: report.findings[0]: bad): it is not sent again; moved to ${join(spool.rejectedDir, rejected[0] ?? '')}. ` +
+        `If the agent's and the server's versions differ, bring them in line, then move the file back into ${spool.dir} to send it again`,
+    );
     expect(await spool.list()).toEqual([]);
   });
 
@@ -178,19 +181,19 @@ describe('drain', () => {
     const bytes = (await stat(join(spool.rejectedDir, first))).size;
     expect(log.lines[0]).toBe(
       `govscan-agent [warn]: batch ${batches[0]} (${bytes} bytes) is larger than the server accepts (413): moved to ${join(spool.rejectedDir, first)}; ` +
-        `raise the server's --body-limit, then move the file back into ${spool.dir} to send it again`,
+        `raise the server's --body-limit (and the body limit of any proxy in front of it), then move the file back into ${spool.dir} to send it again`,
     );
     // Doing what the message says works: once the server takes it, the batch moved back is delivered.
     await rename(join(spool.rejectedDir, first), join(spool.dir, first));
     status = 201;
-    expect(await drain(spool, uploader, log, fast)).toEqual({ stored: 1, duplicates: 0, rejected: 0, remaining: 0, stopped: null });
+    expect(await drain(spool, uploader, log, fast)).toEqual({ stored: 1, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
 
     const again = await spoolWith(2, log);
     status = 401;
     seen = [];
     const result = await drain(again.spool, uploader, log, fast);
     uploader.close();
-    expect(result).toEqual({ stored: 0, duplicates: 0, rejected: 0, remaining: 2, stopped: 'unauthorized' });
+    expect(result).toEqual({ stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 2, stopped: 'unauthorized' });
     expect(seen).toHaveLength(1);
     expect(log.lines.at(-1)).toBe("govscan-agent [warn]: the server refused this agent's token (401): enrol again; 2 batch(es) stay in the spool");
   });
@@ -203,7 +206,7 @@ describe('drain', () => {
     const pending = drain(spool, uploader, log, { ...fast, signal: stop.signal });
     while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
     stop.abort();
-    expect(await pending).toEqual({ stored: 0, duplicates: 0, rejected: 0, remaining: 1, stopped: 'cancelled' });
+    expect(await pending).toEqual({ stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 1, stopped: 'cancelled' });
     uploader.close();
   });
 
