@@ -16,6 +16,9 @@ export interface RunOptions {
   env?: Record<string, string>;
   cwd?: string;
   timeoutMs?: number;
+  /** Run as another user (the test runs as root): e.g. an agent's own user meeting root's files. */
+  uid?: number;
+  gid?: number;
 }
 
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
@@ -33,6 +36,8 @@ function runBin(bin: string, args: string[], opts: RunOptions): Promise<CliResul
       cwd: opts.cwd ?? process.cwd(),
       env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+      ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     });
     let stdout = '';
     let stderr = '';
