@@ -102,6 +102,10 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     en: "batch {batchId} ({bytes} bytes) is larger than the server accepts (413): moved to {file}; raise the server's --body-limit (and the body limit of any proxy in front of it), then move the file back into {spool} to send it again",
     vi: 'lô {batchId} ({bytes} byte) lớn hơn mức máy chủ chấp nhận (413): đã chuyển sang {file}; hãy tăng --body-limit của máy chủ (và giới hạn kích thước của máy chủ trung gian đứng trước nó, nếu có) rồi chuyển tệp về {spool} để gửi lại',
   },
+  batchNotMoved: {
+    en: 'batch {batchId} refused by the server ({status} {error}), and it could not be moved to {dir} ({code}): it stays in the spool and is offered again at the next delivery; let the agent\'s user write to {dir}',
+    vi: 'máy chủ từ chối lô {batchId} ({status} {error}) và không chuyển được lô sang {dir} ({code}): lô vẫn nằm trong hàng đợi và sẽ được gửi lại ở lần gửi sau; hãy cho người dùng của agent quyền ghi vào {dir}',
+  },
   entryForeign: {
     en: "spool entry {file} cannot be read ({code}): it belongs to uid {uid} and the agent runs as {user} (left by `sudo govscan-agent run --once`?); moved to {target}, the other batches are still sent; give it to the agent's user (`chown {user} {target}`), then move it back into {spool} to send it",
     vi: 'không đọc được mục {file} trong hàng đợi ({code}): tệp thuộc uid {uid} còn agent chạy với người dùng {user} (do lệnh `sudo govscan-agent run --once` để lại?); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy giao tệp cho người dùng của agent (`chown {user} {target}`) rồi chuyển về {spool} để gửi',

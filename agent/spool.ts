@@ -125,10 +125,9 @@ export class Spool {
 
   /** An entry `read` refused: moved to rejected/ (a link is moved, never its target) and logged, so the rest is delivered. */
   async setAside(entry: SpooledBatch, problem: UnreadableEntry): Promise<boolean> {
-    const target = join(this.rejectedDir, entry.file.slice(this.dir.length + 1));
+    let target: string;
     try {
-      await rename(entry.file, target);
-      await syncDirectory(this.dir);
+      target = await this.reject(entry);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
       const lang = this.opts.log.lang;
@@ -152,7 +151,7 @@ export class Spool {
     await syncDirectory(this.dir);
   }
 
-  /** A batch the server will never accept: kept aside for a human, out of the delivery queue. */
+  /** A batch the server will never accept (or an entry that is no readable batch): kept aside for a human, out of the delivery queue. */
   async reject(entry: SpooledBatch): Promise<string> {
     const target = join(this.rejectedDir, entry.file.slice(this.dir.length + 1));
     await rename(entry.file, target);

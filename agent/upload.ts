@@ -246,7 +246,14 @@ async function deliver(
         log.info(outcome.kind === 'stored' ? M.batchStored : M.batchDuplicate, { batchId: entry.batchId });
         return outcome;
       case 'rejected': {
-        const file = await spool.reject(entry);
+        let file: string;
+        try {
+          file = await spool.reject(entry);
+        } catch (err) {
+          // rejected/ not ours to write (created by root?): the batch stays, the rest still goes.
+          log.warn(M.batchNotMoved, { batchId: entry.batchId, status: outcome.status, error: outcome.error, dir: spool.rejectedDir, code: (err as NodeJS.ErrnoException).code ?? String(err) });
+          return outcome;
+        }
         // Too large is the server's setting, not the batch's fault: say how to get it in after all.
         const said = { batchId: entry.batchId, status: outcome.status, error: outcome.error, message: outcome.message, file, spool: dirname(entry.file) };
         if (outcome.status === 413) log.warn(M.batchTooLarge, { ...said, bytes: entry.bytes });

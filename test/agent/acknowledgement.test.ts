@@ -300,6 +300,25 @@ describe("the server's own refusal sets the batch aside, says why and what to do
     expect(await stored()).toContain(mine.batchId);
   });
 
+  it('a refused batch that cannot be moved aside stays in the spool, says so, and the next batch still goes', async () => {
+    const url = await startProxy((n) => (n === 1 ? json(409, { error: 'conflict', message: 'taken' }) : 'route'));
+    const { spool, ids, log } = await spoolWith(2);
+    const [first] = await spool.list();
+    // rejected/ already holds a non-empty folder of that name (root cannot be denied a rename: this is the stand-in).
+    await mkdir(join(spool.rejectedDir, first?.file.slice(dir.length + 1) ?? '', 'inside'), { recursive: true });
+    const up = uploader(url);
+    const result = await drain(spool, up, log, fast);
+    up.close();
+    expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 1, unreadable: 0, remaining: 1, stopped: null });
+    expect(log.lines[0]).toMatch(
+      new RegExp(
+        `^govscan-agent \\[warn\\]: batch ${ids[0]} refused by the server \\(409 conflict\\), and it could not be moved to ${escape(spool.rejectedDir)} \\(EISDIR\\): it stays in the spool and is offered again at the next delivery; let the agent's user write to ${escape(spool.rejectedDir)}$`,
+      ),
+    );
+    expect((await spool.list()).map((e) => e.batchId)).toEqual([ids[0]]);
+    expect(await stored()).toContain(ids[1]);
+  });
+
   it('a message from the server cannot forge log lines or reach the terminal as escape sequences', async () => {
     const url = await startProxy(() => json(400, { error: 'bad-request', message: 'bad\n\u001b]52;c;cm0gLXJmIH4=\u0007govscan-agent: batch x delivered' }));
     const { spool, log } = await spoolWith(1);
