@@ -22,13 +22,12 @@ import { memoryLog } from '../../agent/log.js';
 import { Spool } from '../../agent/spool.js';
 import { readToken, type AgentToken } from '../../agent/token.js';
 import { drain, Uploader, type DrainOptions } from '../../agent/upload.js';
-import type { Batch, HistoryPoint, Page } from '../../src/server/contract.js';
+import type { Batch } from '../../src/server/contract.js';
 import { encodeAsciiJson } from '../../src/server/wire.js';
-import { enrollmentSecret, getJson, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
-import { smallBatch } from './helpers.js';
+import { enrollmentSecret, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
+import { smallBatch, storedBatchIds } from './helpers.js';
 
 const AGENCY = 'so-tttt-ack';
-const RULE = 'HOST-IPV6-NO-GLOBAL-ADDRESS';
 let root: string;
 let server: ServerProcess;
 let viewer: string;
@@ -129,11 +128,7 @@ async function spoolWith(n: number, log = memoryLog()) {
   return { spool, ids, log };
 }
 
-/** Batch ids the server has stored for the agency (one history point per stored batch). */
-async function stored(): Promise<string[]> {
-  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(`${server.url}/api/v1/history?agency=${AGENCY}&rule=${RULE}&limit=10000`, viewer);
-  return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
-}
+const stored = (): Promise<string[]> => storedBatchIds(server.url, viewer, AGENCY);
 
 function uploader(url: string, timeoutMs = 5000): Uploader {
   return new Uploader({ server: url, token: token.token, timeoutMs });

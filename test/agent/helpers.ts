@@ -2,7 +2,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { runAgentCli, type CliResult } from '../helpers/cli.js';
-import type { Batch } from '../../src/server/contract.js';
+import { getJson } from '../helpers/server-process.js';
+import type { Batch, HistoryPoint, Page } from '../../src/server/contract.js';
 import type { Report } from '../../src/engine/types.js';
 
 export { AGENT_BIN } from '../helpers/cli.js';
@@ -59,4 +60,13 @@ export function smallBatch(over: Partial<Batch> = {}): Batch {
 /** Runs the built govscan-agent as a user would. */
 export function runAgent(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliResult> {
   return runAgentCli(args, { env, timeoutMs });
+}
+
+/**
+ * Batch ids a server has stored for an agency: one history point per stored batch of a rule every
+ * agent batch carries (smallReport's, and the host check's on a real run).
+ */
+export async function storedBatchIds(server: string, viewer: string, agency: string): Promise<string[]> {
+  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(`${server}/api/v1/history?agency=${agency}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`, viewer);
+  return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
 }

@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLog } from '../../agent/log.js';
 import { Spool } from '../../agent/spool.js';
 import { readToken } from '../../agent/token.js';
-import type { HistoryPoint, Page } from '../../src/server/contract.js';
 import { runAgentCli } from '../helpers/cli.js';
-import { enrollmentSecret, getJson, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
-import { smallBatch } from './helpers.js';
+import { enrollmentSecret, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
+import { smallBatch, storedBatchIds } from './helpers.js';
 
 const AGENCY = 'so-tttt-mistakes';
 let dir: string;
@@ -54,10 +53,7 @@ async function agentHome(name: string, url: string): Promise<{ home: string; con
   return { home, config, state: join(home, 'state') };
 }
 
-async function storedIds(): Promise<string[]> {
-  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(`${server.url}/api/v1/history?agency=${AGENCY}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`, viewer);
-  return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
-}
+const storedIds = (): Promise<string[]> => storedBatchIds(server.url, viewer, AGENCY);
 
 const delivered = (stderr: string): string[] => [...stderr.matchAll(/batch ([0-9a-f-]{36}) delivered/g)].map((m) => m[1] ?? '');
 
