@@ -99,20 +99,22 @@ export class Spool {
   }
 
   /**
-   * The batch's bytes. Opened without following a symbolic link and without waiting on a pipe, then
-   * checked on the open file itself, so nothing swapped in after `list` is read either. Throws
-   * UnreadableEntry for anything that is not a regular file the agent may read; ENOENT as it is.
+   * The batch's bytes. What is not a regular file is refused before it is opened (opening a device
+   * can do something); the file is opened without following a symbolic link and without waiting on a
+   * pipe, then checked again on the open file itself, so nothing swapped in meanwhile is read either.
+   * Throws UnreadableEntry for anything that is not a regular file the agent may read; ENOENT as it is.
    */
   async read(entry: SpooledBatch): Promise<Buffer> {
+    const seen = await lstat(entry.file);
+    if (!seen.isFile()) throw new UnreadableEntry(entry.file, kindOf(seen), null, seen.uid);
     let handle;
     try {
       handle = await open(entry.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       if (code === 'ENOENT') throw err;
-      // ELOOP: the name is a symbolic link; ENXIO: a socket. Ask the entry itself what it is.
-      const info = await lstat(entry.file).catch(() => null);
-      throw new UnreadableEntry(entry.file, info && !info.isFile() ? kindOf(info) : null, code, info?.uid ?? null);
+      // ELOOP: replaced by a symbolic link since the lstat.
+      throw new UnreadableEntry(entry.file, code === 'ELOOP' ? 'symlink' : null, code, seen.uid);
     }
     try {
       const info = await handle.stat();
