@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCertificate, type IssuedCert } from '../../src/lab/pki.js';
-import { signDetachedCms } from '../../src/pki/cms.js';
+import { signDetachedCms } from '../../src/pki/cms-sign.js';
 import { buildSignedPdf } from '../../src/pki/pdf-signature.js';
 
 export interface SigningPki {
