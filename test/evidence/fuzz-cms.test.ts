@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { verifyDetachedCms, type CmsSignatureFacts } from '../../src/pki/cms.js';
-import { allTlvs, editBytes, editLength, EXAMPLE, harmlessOffsets, outcomeOf, prng, read, type Outcome } from './mutate.js';
+import { allTlvs, editBytes, editLength, EXAMPLE, harmlessOffsets, outcomeOf, prng, read, signerCertificate, type Outcome } from './mutate.js';
 
 const SEED = 0x10_2026;
 const SIGNATURES = 10_000;
@@ -58,6 +58,22 @@ describe('detached CMS under fuzzing', () => {
     expect(tally.broken).toBeGreaterThan(SIGNATURES / 2);
     expect(tally.untrusted).toBeGreaterThan(0);
     expect(tally.unchecked).toBeGreaterThan(0);
+  });
+
+  it('every single-bit flip: valid only at harmless offsets, and a signer certificate with any bit flipped never chains', async () => {
+    const harmless = harmlessOffsets(sig);
+    const cert = signerCertificate(sig);
+    const wrong: string[] = [];
+    for (let at = 0; at < sig.length; at++) {
+      for (let bit = 0; bit < 8; bit++) {
+        const input = Buffer.from(sig);
+        input[at] = (input[at] as number) ^ (1 << bit);
+        const facts = await verifyDetachedCms(input, doc, anchors, EXAMPLE.now);
+        if (outcomeOf(facts) === 'valid' && !harmless.has(at)) wrong.push(`offset ${at} bit ${bit}: valid`);
+        if (at >= cert.start && at < cert.end && facts.chain?.trusted) wrong.push(`offset ${at} bit ${bit}: altered signer certificate still chains`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it(`${DOCUMENTS} changes of the signed report are all caught as changed, never as unverifiable`, async () => {

@@ -79,6 +79,15 @@ export function harmlessOffsets(der: Buffer): Set<number> {
   return out;
 }
 
+/** The first certificate a SignedData carries (the example's only one: its signer's). */
+export function signerCertificate(der: Buffer): Tlv {
+  const signedData = children(der, children(der, readTlv(der, 0))[1] as Tlv)[0] as Tlv;
+  const certificates = children(der, signedData).find((t) => t.cls === 2 && t.tag === 0);
+  const first = certificates && children(der, certificates)[0];
+  if (!first) throw new Error('no certificate in the signature');
+  return first;
+}
+
 /** 1–3 bytes at offsets `pick` chooses, each set to a different value. Returns the offsets. */
 export function editBytes(buf: Buffer, rng: Rng, pick: () => number): number[] {
   const n = 1 + rng.int(3);
