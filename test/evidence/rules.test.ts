@@ -3,18 +3,15 @@
 // document alone, with a reason in both languages, and never hides another document's failure.
 
 import { createServer, type Server } from 'node:net';
-import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceDocumentsCheck } from '../../checks/seclevel/index.js';
 import type { DocumentsFacts } from '../../checks/seclevel/facts.js';
 import { fourLayerCheck } from '../../checks/fourlayer/index.js';
 import type { FourLayerFacts } from '../../checks/fourlayer/facts.js';
-import { NetDialer } from '../../src/engine/dialer.js';
-import { CachingResolver } from '../../src/engine/resolver.js';
-import type { Attempt, CheckContext, Finding, Target } from '../../src/engine/types.js';
+import type { Attempt, Finding, Target } from '../../src/engine/types.js';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
-import { compliantFolder } from './fixture.js';
+import { checkContext, compliantFolder } from './fixture.js';
 
 const NOW = new Date('2026-11-20T00:00:00Z');
 let listener: Server;
@@ -29,15 +26,7 @@ beforeAll(async () => {
   const port = (listener.address() as { port: number }).port;
   const f = await compliantFolder({ now: NOW, collectorPort: port, ncscPort: port });
   const t: Target = { ...target, path: f.manifest, system: { id: 'cong-dvc', level: 3, evidence: f.manifest, evidenceResolved: true } };
-  const ctx: CheckContext = {
-    resolver: new CachingResolver({ timeoutMs: 1000 }),
-    dialer: new NetDialer(4),
-    now: () => NOW,
-    timeoutMs: 1000,
-    signal: new AbortController().signal,
-    trust: { public: { name: 'public', certificates: [] }, custom: { name: 'ca', certificates: [new X509Certificate(f.pki.root.der)] } },
-    userAgent: 'test',
-  };
+  const ctx = checkContext(NOW, f.pki.root);
   documents = await evidenceDocumentsCheck.run(t, ctx);
   layers = await fourLayerCheck.run(t, ctx);
   pack = (await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS })).filter((p) => p.id === 'vn-ct14-2019');
