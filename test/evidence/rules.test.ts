@@ -133,5 +133,8 @@ describe('evidence rules, one document at a time', () => {
     expect(findings.get('FOURLAYER-MONITORING-LIVE')?.reason).toBe('the probe of the collector stopped: probe stopped on an unexpected error: boom');
     expect(findings.get('FOURLAYER-MONITORING-LIVE')?.reasonText?.vi).toBe('việc kiểm tra điểm thu thập nhật ký bị dừng do lỗi ngoài dự kiến');
     expect(findings.get('FOURLAYER-NCSC-LIVE')?.outcome).toBe('fail');
+    // Vietnamese says it in words, never true/false.
+    expect(findings.get('FOURLAYER-NCSC-LIVE')?.message.vi).toMatch(/ không kết nối được \(/);
+    expect(findings.get('FOURLAYER-NCSC-LIVE')?.message.vi).not.toMatch(/true|false/);
   });
 });
