@@ -124,6 +124,17 @@ describe('evidence rules, one document at a time', () => {
     expect(one?.message.en).toBe('Evidence of cong-dvc: docs/onsite.pdf not signed, or signed by a signer that does not chain to the --ca-file anchors at signing time.');
   });
 
+  it('without a manifest every rule keeps the engine\'s own reason, not words about documents', () => {
+    const none = { found: false, file: 'cong-dvc.yaml', reason: 'no such file' };
+    const four = structuredClone(layers);
+    four.manifest = none;
+    const findings = judge({ ...documents, manifest: none, documents: [] }, four);
+    for (const id of ['EVIDENCE-DOC-MISSING', 'EVIDENCE-DOC-TAMPERED', 'EVIDENCE-DOC-UNSIGNED', 'FOURLAYER-MONITORING-LIVE', 'FOURLAYER-NCSC-LIVE']) {
+      expect(findings.get(id)?.outcome).toBe('not-tested');
+      expect(findings.get(id)?.reason, id).toMatch(/^the facts this rule needs were not gathered: facts\.manifest\.found/);
+    }
+  });
+
   it('a live probe that stopped on an error is not tested; the other endpoint is still judged', () => {
     const four = structuredClone(layers);
     four.monitoring.forwarder.error = 'probe stopped on an unexpected error: boom';
