@@ -11,6 +11,7 @@ const forwarder = object({
   address: str,
   reason: str,
   config: object({ declared: bool, path: str, ok: bool, mentionsHost: bool, mentionsPort: bool }),
+  error: str,
 });
 
 export const fourLayerFactsSchema = schema(

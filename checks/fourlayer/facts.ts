@@ -23,6 +23,8 @@ export interface ForwarderFacts {
     mentionsHost: boolean;
     mentionsPort: boolean;
   };
+  /** The probe stopped on an unexpected error ('' when it did not): reachability is not tested. */
+  error: string;
 }
 
 export interface FourLayerFacts {

@@ -65,6 +65,10 @@ export async function probeLayers(target: Target, ctx: CheckContext): Promise<Fo
 /** Forwarder configs are small text files; only their first bytes are searched. */
 const MAX_CONFIG_CHARS = 1024 * 1024;
 
+/**
+ * Never rejects: the two forwarders are probed side by side, and an unexpected error in one leaves
+ * that one not tested (`error`) without touching the other or the rest of the 4-layer facts.
+ */
 async function forwarderFacts(
   fw: ForwarderDoc | undefined,
   role: string,
@@ -72,7 +76,6 @@ async function forwarderFacts(
   docs: readonly DocumentFacts[],
   ctx: CheckContext,
 ): Promise<ForwarderFacts> {
-  const presence = documentPresence(docs, role, fw?.config);
   const facts: ForwarderFacts = {
     declared: Boolean(fw?.endpoint),
     endpoint: fw?.endpoint ?? '',
@@ -81,15 +84,33 @@ async function forwarderFacts(
     reachable: false,
     address: '',
     reason: fw?.endpoint ? '' : 'no endpoint declared',
-    config: { ...presence, mentionsHost: false, mentionsPort: false },
+    config: { declared: Boolean(fw?.config), path: fw?.config?.path ?? '', ok: false, mentionsHost: false, mentionsPort: false },
+    error: '',
   };
-  if (!fw?.endpoint) return facts;
+  try {
+    await probeForwarder(facts, fw, role, manifest, docs, ctx);
+  } catch (err) {
+    facts.error = `probe stopped on an unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return facts;
+}
+
+async function probeForwarder(
+  facts: ForwarderFacts,
+  fw: ForwarderDoc | undefined,
+  role: string,
+  manifest: EvidenceManifest | null,
+  docs: readonly DocumentFacts[],
+  ctx: CheckContext,
+): Promise<void> {
+  Object.assign(facts.config, documentPresence(docs, role, fw?.config));
+  if (!fw?.endpoint) return;
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(fw.endpoint);
   facts.host = (m?.[1] ?? '').toLowerCase();
   facts.port = Number(m?.[2] ?? 0);
 
   const ref = manifest?.documents.find((d) => d.role === role);
-  if (ref && manifest && presence.ok) {
+  if (ref && manifest && facts.config.ok) {
     const opened = await openInside(ref.file, manifest.dir);
     if (opened.ok) {
       const text = opened.bytes.subarray(0, MAX_CONFIG_CHARS).toString('utf8').toLowerCase();
@@ -100,14 +121,14 @@ async function forwarderFacts(
 
   if (facts.port < 1 || facts.port > 65535) {
     facts.reason = `port ${facts.port} is not 1–65535`;
-    return facts;
+    return;
   }
   try {
     const addresses = await ctx.resolver.resolve(facts.host, facts.port, ctx.signal);
     const first = addresses[0];
     if (!first) {
       facts.reason = `${facts.host} has no address`;
-      return facts;
+      return;
     }
     facts.address = first.address;
     const socket = await ctx.dialer.connect({ address: first.address, port: facts.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
@@ -116,5 +137,4 @@ async function forwarderFacts(
   } catch (err) {
     facts.reason = err instanceof Error ? err.message : String(err);
   }
-  return facts;
 }

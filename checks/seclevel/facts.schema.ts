@@ -55,6 +55,7 @@ const signature = object({
   trustProblems: list(str),
   anchor: nullableStr,
   reason: nullableStr,
+  error: nullableStr,
 });
 
 export const documentsFactsSchema = schema(
@@ -80,6 +81,7 @@ export const documentsFactsSchema = schema(
         expectedSha256: nullableStr,
         hashMatches: { type: ['boolean', 'null'] },
         signature: { anyOf: [signature, { type: 'null' }] },
+        error: nullableStr,
       }),
     ),
   }),

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', '..', 'dist', 'src');
 const { issueCertificate } = await import(join(dist, 'lab', 'pki.js'));
-const { signDetachedCms } = await import(join(dist, 'pki', 'cms.js'));
+const { signDetachedCms } = await import(join(dist, 'pki', 'cms-sign.js'));
 const { buildSignedPdf } = await import(join(dist, 'pki', 'pdf-signature.js'));
 
 const root = await issueCertificate({ subject: 'CN=Example RootCA chuyen dung (TEST ONLY), O=govscan example', isCA: true, keyUsage: ['keyCertSign', 'cRLSign'], notBefore: new Date('2020-01-01'), notAfter: new Date('2040-01-01') });

@@ -72,6 +72,7 @@ async function load(file: string, written: string, ctx: CheckContext): Promise<E
   return {
     manifestFacts: { found: true, file: written, reason: '' },
     manifest,
+    // inspectDocument never rejects: one document's failure stays in its own facts (issue 10).
     documents: () => (docs ??= Promise.all(manifest.documents.map((ref) => inspectDocument(ref, manifest.dir, ctx.trust, now)))),
   };
 }

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { relative, isAbsolute, sep } from 'node:path';
 import type { TrustStores } from '../engine/types.js';
-import type { CmsSignatureFacts } from '../pki/cms.js';
+import { verifyDetachedCms, type CmsSignatureFacts } from '../pki/cms.js';
+import { verifyPdfSignature } from '../pki/pdf-signature.js';
 import type { DocumentRef, DocumentType } from './manifest.js';
 
 /** Evidence documents are decisions, plans and reports; anything larger is not read. */
@@ -33,6 +34,8 @@ export interface SignatureFacts {
   trustProblems: string[];
   anchor: string | null;
   reason: string | null;
+  /** Verification could not be carried out (unsupported algorithm or key, unexpected error): `intact` and `trusted` are not tested. */
+  error: string | null;
 }
 
 export interface DocumentFacts {
@@ -57,10 +60,16 @@ export interface DocumentFacts {
   /** null when the manifest gives no sha256. */
   hashMatches: boolean | null;
   signature: SignatureFacts | null;
+  /** Inspection stopped on an unexpected error: fields it had not reached keep their defaults and are not tested. */
+  error: string | null;
 }
 
 const DECISION_ROLES = /^(appraisal|approval|regulation|layers\.onsite\.decision|layers\.ncsc\.confirmation)\.document$/;
 
+/**
+ * Never rejects: an unexpected error ends this document's inspection with `error` set, so it is not
+ * tested on its own and every other document of the manifest is still judged.
+ */
 export async function inspectDocument(ref: DocumentRef, dir: string, trust: TrustStores, now: Date): Promise<DocumentFacts> {
   const facts: DocumentFacts = {
     role: ref.role,
@@ -78,12 +87,22 @@ export async function inspectDocument(ref: DocumentRef, dir: string, trust: Trus
     expectedSha256: ref.doc.sha256?.toLowerCase() ?? null,
     hashMatches: null,
     signature: null,
+    error: null,
   };
+  try {
+    await inspectInto(facts, ref, dir, trust, now);
+  } catch (err) {
+    facts.error = `inspection stopped on an unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return facts;
+}
+
+async function inspectInto(facts: DocumentFacts, ref: DocumentRef, dir: string, trust: TrustStores, now: Date): Promise<void> {
   const opened = await openInside(ref.file, dir);
   if (!opened.ok) {
     facts.present = opened.present;
     facts.reason = opened.reason;
-    return facts;
+    return;
   }
   facts.present = true;
   facts.bytes = opened.bytes.length;
@@ -93,8 +112,6 @@ export async function inspectDocument(ref: DocumentRef, dir: string, trust: Trus
   if (facts.expectedSha256) facts.hashMatches = facts.sha256 === facts.expectedSha256;
   facts.detectedType = detectType(bytes);
 
-  // pkijs is loaded only when a scan has evidence to verify.
-  const [{ verifyDetachedCms }, { verifyPdfSignature }] = await Promise.all([import('../pki/cms.js'), import('../pki/pdf-signature.js')]);
   if (facts.detectedType === 'pdf') {
     const pdf = await verifyPdfSignature(bytes, trust.custom, now);
     if (pdf) facts.signature = signatureFacts('pdf', null, pdf, pdf.coversWholeFile);
@@ -109,7 +126,6 @@ export async function inspectDocument(ref: DocumentRef, dir: string, trust: Trus
     facts.signature = { ...emptySignature('detached', relativeTo(dir, p7s)), reason: `signature file: ${detached.reason ?? 'missing'}` };
   }
   facts.typeMatches = typeMatches(facts.claimedType, facts.detectedType, facts.signature);
-  return facts;
 }
 
 function typeMatches(claimed: DocumentType | null, detected: DetectedType | null, sig: SignatureFacts | null): boolean {
@@ -152,11 +168,12 @@ function signatureFacts(kind: 'pdf' | 'detached', file: string | null, cms: CmsS
     trustProblems: cms.chain ? [...cms.chain.problems] : ['no-anchors'],
     anchor: cms.chain?.anchor ?? null,
     reason: cms.reason ?? (covers ? null : 'the signature does not cover the whole file (bytes were added or changed after signing)'),
+    error: cms.error,
   };
 }
 
 function emptySignature(kind: 'pdf' | 'detached', file: string | null): SignatureFacts {
-  return { kind, file, signed: false, intact: false, coversWholeFile: false, signer: null, signerCN: null, signingTime: null, chainChecked: false, trusted: false, trustProblems: [], anchor: null, reason: null };
+  return { kind, file, signed: false, intact: false, coversWholeFile: false, signer: null, signerCN: null, signingTime: null, chainChecked: false, trusted: false, trustProblems: [], anchor: null, reason: null, error: null };
 }
 
 type Opened = { ok: true; bytes: Buffer } | { ok: false; present: boolean; reason: string };

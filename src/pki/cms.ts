@@ -1,31 +1,25 @@
 // Detached CMS SignedData (RFC 5652) verification for evidence documents (Directive 02/CT-TTg §1.k:
 // documents carry government digital signatures). Reports what was found — signer, signing time,
 // whether the signature covers these exact bytes, whether the signer chains to the given anchors at
-// signing time — and leaves judging to policy.
+// signing time — and leaves judging to policy. Read with our DER reader (signed-data.ts) and checked
+// with node:crypto over the bytes in the file (pkijs only signs: cms-sign.ts).
 
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { AnchorSet } from '../engine/types.js';
+import { HASH_NAMES, SIGNATURE_ALGORITHMS } from './algorithms.js';
+import { DerError, oid, readTlv, TAG, time, type Tlv } from './der.js';
+import type { AlgorithmId } from './ocsp.js';
 import { commonName, formatName, ParsedCert } from './parsed.js';
 import { validatePath } from './path.js';
+import { verifySignature } from './signature.js';
+import { certificateId, OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_TIME, parseSignedData, universal, type SignedAttribute, type SignedDataParts, type SignerInfoParts } from './signed-data.js';
 import type { TrustFacts } from './types.js';
 
-const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_DATA = '1.2.840.113549.1.7.1';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
-const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
-const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
-
-let engineSet = false;
-function engine(): void {
-  if (engineSet) return;
-  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] }));
-  engineSet = true;
-}
-
 export interface CmsSignatureFacts {
-  /** A SignedData structure with at least one signer was found. */
+  /**
+   * A signature was offered (a .p7s, or a PDF signature dictionary), readable or not; false only for
+   * a SignedData without any signer (a certificate bundle, not a signature).
+   */
   signed: boolean;
   /** The signature verifies over exactly these bytes (digest and signature both match). */
   intact: boolean;
@@ -33,144 +27,192 @@ export interface CmsSignatureFacts {
   signerCN: string | null;
   /** Signing time from the signed attributes, ISO-8601; null when the signer left it out. */
   signingTime: string | null;
-  /** The signer's chain checked against the custom anchors, at signing time (else now); null without anchors. */
+  /**
+   * The signer's chain checked against the custom anchors, on the certificate bytes in the
+   * signature, at signing time when the signature verified (else now); null without anchors.
+   */
   chain: TrustFacts | null;
-  /** Why verification stopped early, when it did. */
+  /** Why the signature is not intact (or why verification stopped), in English; null when intact. */
   reason: string | null;
+  /**
+   * Set when verification could not be carried out — an algorithm or key type this build cannot
+   * check, or an unexpected error — so `intact` says nothing: the signature is not tested.
+   */
+  error: string | null;
 }
 
-const unsigned = (reason: string): CmsSignatureFacts => ({ signed: false, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, reason });
+const BLANK: CmsSignatureFacts = { signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, reason: null, error: null };
 
-/** Verify a detached signature (`der`, a ContentInfo) over `content`. Never throws. */
-export async function verifyDetachedCms(der: Uint8Array, content: Uint8Array, anchors: AnchorSet | null, now: Date): Promise<CmsSignatureFacts> {
-  engine();
-  let signedData: pkijs.SignedData;
+/**
+ * Verify a detached signature (`der`, a ContentInfo) over `content`. Never throws: a signature that
+ * is not what RFC 5652 describes is not intact, and what cannot be checked is reported as `error`.
+ * `trailingZeros`: the DER may be followed by zero padding (a PDF /Contents string).
+ */
+export async function verifyDetachedCms(der: Uint8Array, content: Uint8Array, anchors: AnchorSet | null, now: Date, opts: { trailingZeros?: boolean } = {}): Promise<CmsSignatureFacts> {
   try {
-    const info = pkijs.ContentInfo.fromBER(exactDer(der));
-    if (info.contentType !== OID_SIGNED_DATA) return unsigned(`not a CMS SignedData (content type ${info.contentType})`);
-    signedData = new pkijs.SignedData({ schema: info.content });
+    return verify(asBuffer(der), asBuffer(content), anchors, now, opts.trailingZeros ? 'zeros' : 'none');
   } catch (err) {
-    return unsigned(`unreadable CMS structure: ${err instanceof Error ? err.message : String(err)}`);
+    const error = `verification stopped on an unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    return { ...BLANK, reason: error, error };
   }
-  const signerInfo = signedData.signerInfos[0];
-  if (!signerInfo) return unsigned('CMS SignedData has no signer');
-  const certs = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  const signerCert = certs.find((c) => matchesSid(c, signerInfo.sid)) ?? null;
-  const signingTime = signingTimeOf(signerInfo);
-  const facts: CmsSignatureFacts = {
-    signed: true,
-    intact: false,
-    signer: null,
-    signerCN: null,
-    signingTime: signingTime ? signingTime.toISOString() : null,
-    chain: null,
-    reason: null,
-  };
-  if (!signerCert) {
-    facts.reason = 'the signer certificate is not included in the signature';
-    return facts;
-  }
-  const signerDer = Buffer.from(signerCert.toSchema(true).toBER(false));
+}
+
+function verify(der: Buffer, content: Buffer, anchors: AnchorSet | null, now: Date, trailing: 'none' | 'zeros'): CmsSignatureFacts {
+  let parts: SignedDataParts;
   try {
-    const parsed = ParsedCert.fromDer(signerDer);
-    facts.signer = formatName(parsed.fields.subject);
-    facts.signerCN = commonName(parsed.fields.subject);
+    parts = parseSignedData(der, trailing);
+  } catch (err) {
+    if (!(err instanceof DerError)) throw err;
+    return { ...BLANK, reason: `the signature is not a readable CMS SignedData: ${err.message}` };
+  }
+  const info = parts.signers[0];
+  if (!info) return { ...BLANK, signed: false, reason: 'the CMS SignedData has no signer (a certificate bundle, not a signature)' };
+
+  const signerDer = parts.certificates.find((c) => names(info, c)) ?? null;
+  let signer: ParsedCert | null = null;
+  try {
+    signer = signerDer ? ParsedCert.fromDer(signerDer) : null;
   } catch {
-    // An unreadable subject still leaves the signature itself to verify.
+    // Reported below as a signature that cannot be verified.
   }
-  try {
-    const result = await signedData.verify({ signer: 0, data: toArrayBuffer(content), extendedMode: true, checkChain: false });
-    facts.intact = result.signatureVerified === true;
-    if (!facts.intact) facts.reason = 'the signature does not verify over the document';
-  } catch (err) {
-    const e = err as { message?: string; signatureVerified?: boolean | null };
-    facts.intact = false;
-    facts.reason = `the signature does not verify over the document: ${e.message ?? String(err)}`;
-  }
+  const signingTime = signingTimeOf(info.attributes);
+  const integrity = checkIntegrity(parts, info, content, signerDer, signer);
+  const facts: CmsSignatureFacts = {
+    ...BLANK,
+    intact: integrity.intact,
+    signer: signer ? formatName(signer.fields.subject) : null,
+    signerCN: signer ? commonName(signer.fields.subject) : null,
+    signingTime: signingTime?.toISOString() ?? null,
+    reason: integrity.reason,
+    error: integrity.error,
+  };
   if (anchors) {
-    const others = certs.filter((c) => c !== signerCert).map((c) => Buffer.from(c.toSchema(true).toBER(false)));
-    facts.chain = validatePath([signerDer, ...others], anchors, signingTime ?? now);
+    // The signing time is the signer's claim: believed only when the signature holds.
+    const at = integrity.intact && signingTime ? signingTime : now;
+    const others = parts.certificates.filter((c) => c !== signerDer);
+    facts.chain = validatePath(signer && signerDer ? [signerDer, ...others] : [], anchors, at);
   }
   return facts;
 }
 
-function matchesSid(cert: pkijs.Certificate, sid: pkijs.SignerInfo['sid']): boolean {
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    return cert.issuer.isEqual(sid.issuer) && cert.serialNumber.isEqual(sid.serialNumber);
+interface Integrity {
+  intact: boolean;
+  reason: string | null;
+  error: string | null;
+}
+
+const broken = (reason: string): Integrity => ({ intact: false, reason, error: null });
+const unchecked = (error: string): Integrity => ({ intact: false, reason: error, error });
+
+/** RFC 5652 §5.4–5.6 on the bytes as they are. */
+function checkIntegrity(parts: SignedDataParts, info: SignerInfoParts, content: Buffer, signerDer: Buffer | null, signer: ParsedCert | null): Integrity {
+  if (!signerDer) return broken('the signer certificate is not included in the signature');
+  if (!signer) return broken('the signer certificate in the signature cannot be read');
+  if (parts.eContent && !parts.eContent.equals(content)) return broken('the signature carries its own content, which is not this document');
+  const hash = HASH_NAMES[info.digestAlgorithm.oid];
+  if (!hash) return unchecked(`digest algorithm ${info.digestAlgorithm.oid} is not supported`);
+  if (info.digestAlgorithm.params) return broken('the digest algorithm has parameters a hash function does not take');
+  const digest = createHash(hash).update(content).digest();
+
+  let signed: Buffer;
+  if (info.signedAttrs) {
+    const contentType = single(info.attributes, OID_CONTENT_TYPE);
+    const messageDigest = single(info.attributes, OID_MESSAGE_DIGEST);
+    if (!contentType || readOid(contentType) !== parts.eContentType) return broken('the signed content-type attribute is missing, repeated or does not name the content');
+    if (!messageDigest) return broken('the signed message-digest attribute is missing or repeated');
+    if (!digestValue(messageDigest).equals(digest)) return broken("the document's digest is not the signed one: the document changed after signing");
+    if (single(info.attributes, OID_SIGNING_TIME) === undefined) return broken('the signing-time attribute appears more than once or with several values');
+    signed = info.signedAttrs;
+  } else {
+    // Without signed attributes only id-data may be signed, and the signature covers the content itself.
+    if (parts.eContentType !== OID_DATA) return broken(`content of type ${parts.eContentType} is signed without signed attributes`);
+    signed = content;
   }
-  const keyId = cert.extensions?.find((e) => e.extnID === '2.5.29.14')?.parsedValue as asn1js.OctetString | undefined;
-  const wanted = sid as asn1js.OctetString;
-  return keyId !== undefined && Buffer.from(keyId.valueBlock.valueHexView).equals(Buffer.from(wanted.valueBlock.valueHexView));
-}
 
-function signingTimeOf(info: pkijs.SignerInfo): Date | null {
-  const attr = info.signedAttrs?.attributes.find((a) => a.type === OID_SIGNING_TIME);
-  const value: unknown = attr?.values[0];
-  if (value instanceof asn1js.UTCTime || value instanceof asn1js.GeneralizedTime) return value.toDate();
-  return null;
-}
-
-/** PDF /Contents are zero-padded; asn1js wants exactly one DER value. */
-export function exactDer(der: Uint8Array): ArrayBuffer {
-  const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  if (buf.length < 2 || buf[0] !== 0x30) return toArrayBuffer(buf);
-  const first = buf[1] ?? 0;
-  let length = first;
-  let header = 2;
-  if (first & 0x80) {
-    const n = first & 0x7f;
-    if (n === 0 || n > 4 || buf.length < 2 + n) return toArrayBuffer(buf);
-    length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + (buf[2 + i] ?? 0);
-    header = 2 + n;
+  const algorithm = signatureAlgorithm(info.signatureAlgorithm, info.digestAlgorithm.oid);
+  if (!algorithm) return unchecked(`signature algorithm ${info.signatureAlgorithm.oid} is not supported`);
+  const key = signer.publicKey;
+  if (!key) return unchecked(`the signer's public key (${signer.fields.publicKeyAlgorithm}) cannot be loaded`);
+  switch (verifySignature(signed, algorithm, info.signature, key)) {
+    case 'valid':
+      return { intact: true, reason: null, error: null };
+    case 'invalid':
+      return broken("the signature value does not verify with the signer certificate's key");
+    case 'unsupported':
+      return unchecked(`signature algorithm ${info.signatureAlgorithm.oid} is not supported`);
   }
-  return toArrayBuffer(buf.subarray(0, Math.min(buf.length, header + length)));
-}
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  const out = new ArrayBuffer(bytes.byteLength);
-  new Uint8Array(out).set(bytes);
-  return out;
-}
-
-export interface CmsSigner {
-  certDer: Buffer;
-  /** WebCrypto private key of the certificate (RSA bound to SHA-256, or ECDSA). */
-  privateKey: webcrypto.CryptoKey;
-  /** Intermediates to embed. */
-  chainDer?: Buffer[];
 }
 
 /**
- * A detached SignedData over `content` with content-type, message-digest and signing-time signed
- * attributes: what .p7s files and PDF signatures (adbe.pkcs7.detached) carry. For the test PKI and
- * the example agency's documents.
+ * The one value of the one attribute of `type`; null when absent; undefined when repeated or
+ * multi-valued (RFC 5652 §11: content-type, message-digest and signing-time occur at most once, with
+ * one value).
  */
-export async function signDetachedCms(content: Uint8Array, signer: CmsSigner, signingTime: Date): Promise<Buffer> {
-  engine();
-  const cert = pkijs.Certificate.fromBER(toArrayBuffer(signer.certDer));
-  const chain = (signer.chainDer ?? []).map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d)));
-  const digest = await webcrypto.subtle.digest('SHA-256', toArrayBuffer(content));
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID_DATA }),
-    signerInfos: [
-      new pkijs.SignerInfo({
-        version: 1,
-        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-        signedAttrs: new pkijs.SignedAndUnsignedAttributes({
-          type: 0,
-          attributes: [
-            new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: OID_DATA })] }),
-            new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [new asn1js.UTCTime({ valueDate: signingTime })] }),
-            new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: digest })] }),
-          ],
-        }),
-      }),
-    ],
-    certificates: [cert, ...chain],
-  });
-  await signedData.sign(signer.privateKey, 0, 'SHA-256', toArrayBuffer(content));
-  const info = new pkijs.ContentInfo({ contentType: OID_SIGNED_DATA, content: signedData.toSchema(true) });
-  return Buffer.from(info.toSchema().toBER(false));
+function single(attributes: readonly SignedAttribute[], type: string): Buffer | null | undefined {
+  const found = attributes.filter((a) => a.type === type);
+  if (!found.length) return null;
+  const [only] = found;
+  return found.length === 1 && only?.values.length === 1 ? only.values[0] : undefined;
+}
+
+/** An attribute value that is exactly one DER element of one of `tags`; null otherwise. */
+function element(value: Buffer, ...tags: number[]): Tlv | null {
+  try {
+    const t = readTlv(value, 0);
+    return t.end === value.length && tags.some((tag) => t.tag === tag) ? universal(t, t.tag, 'attribute value') : null;
+  } catch {
+    return null;
+  }
+}
+
+function readOid(value: Buffer): string | null {
+  const t = element(value, TAG.OID);
+  return t ? oid(value, t) : null;
+}
+
+/** The OCTET STRING of a message-digest value; empty (matching nothing) when it is not one. */
+function digestValue(value: Buffer): Buffer {
+  const t = element(value, TAG.OCTET_STRING);
+  return t ? value.subarray(t.body, t.end) : Buffer.alloc(0);
+}
+
+function signingTimeOf(attributes: readonly SignedAttribute[]): Date | null {
+  const value = single(attributes, OID_SIGNING_TIME);
+  const t = value ? element(value, TAG.UTC_TIME, TAG.GENERALIZED_TIME) : null;
+  if (!value || !t) return null;
+  try {
+    return time(value, t);
+  } catch {
+    return null; // a signer's unreadable time leaves the chain judged now
+  }
+}
+
+/** Whether `cert` (bytes as in the signature) is the certificate the SignerInfo names. */
+function names(info: SignerInfoParts, cert: Buffer): boolean {
+  try {
+    if ('keyId' in info.sid) return ParsedCert.fromDer(cert).fields.subjectKeyId === info.sid.keyId.toString('hex');
+    const id = certificateId(cert);
+    return id.issuer.equals(info.sid.issuer) && id.serial.equals(info.sid.serial);
+  } catch {
+    return false; // an unreadable certificate names nobody
+  }
+}
+
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+/** CMS signers may name only the key type (RFC 3370 §3.2, RFC 5753 §2.1.1); the hash is the digest algorithm. */
+const BY_KEY_AND_HASH: Record<string, Record<string, string>> = {
+  [RSA_ENCRYPTION]: { sha1: '1.2.840.113549.1.1.5', sha224: '1.2.840.113549.1.1.14', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' },
+  [EC_PUBLIC_KEY]: { sha1: '1.2.840.10045.4.1', sha224: '1.2.840.10045.4.3.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' },
+};
+
+function signatureAlgorithm(named: AlgorithmId, digestOid: string): AlgorithmId | null {
+  if (SIGNATURE_ALGORITHMS[named.oid]) return named;
+  const hash = HASH_NAMES[digestOid];
+  const combined = hash ? BY_KEY_AND_HASH[named.oid]?.[hash] : undefined;
+  return combined ? { oid: combined, params: null } : null;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -3,6 +3,7 @@
 // something when that range covers the whole file but the signature itself, since anything appended
 // after signing (an incremental update) is not covered by it.
 
+import { createHash } from 'node:crypto';
 import type { AnchorSet } from '../engine/types.js';
 import { verifyDetachedCms, type CmsSignatureFacts } from './cms.js';
 
@@ -15,32 +16,70 @@ export interface PdfSignatureFacts extends CmsSignatureFacts {
   count: number;
 }
 
-const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
+/**
+ * Entries only a signature dictionary carries (ISO 32000-1 §12.8.1), so that a damaged /ByteRange
+ * still reads as a broken signature rather than none. Not /FT /Sig or /SigFlags: an empty signature
+ * field waiting to be signed is common in unsigned forms (whose seed values list SubFilters in an
+ * array, which this does not match).
+ */
+const SIGNATURE_MARKERS = /\/ByteRange\b|\/Type\s*\/Sig\b|\/SubFilter\s*\/(?:adbe\.pkcs7|ETSI\.|adbe\.x509)/;
+const BYTE_RANGE = /\/ByteRange\b/g;
+const FOUR_NUMBERS = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/y;
+/** A PDF hexadecimal string; white space (ISO 32000-1 §7.2.2) between the digits is ignored. */
+const HEX_STRING = /^<([0-9A-Fa-f\0\t\n\f\r ]*)>$/;
 
-/** Signature dictionaries of a PDF, judged by the last one (the one meant to cover the final file). */
+/**
+ * Signature dictionaries of a PDF, judged by the last one (the one meant to cover the final file);
+ * null when the file shows no sign of a signature. Never throws: what cannot be read is a signature
+ * that does not verify, and an unexpected error is reported as `error` (not tested).
+ */
 export async function verifyPdfSignature(pdf: Buffer, anchors: AnchorSet | null, now: Date): Promise<PdfSignatureFacts | null> {
+  try {
+    return await verifyLast(pdf, anchors, now);
+  } catch (err) {
+    const error = `verification stopped on an unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    return { ...unverified(error, null, null, 0), error };
+  }
+}
+
+function unverified(reason: string, subFilter: string | null, byteRange: number[] | null, count: number): PdfSignatureFacts {
+  return { signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, reason, error: null, subFilter, byteRange, coversWholeFile: false, count };
+}
+
+async function verifyLast(pdf: Buffer, anchors: AnchorSet | null, now: Date): Promise<PdfSignatureFacts | null> {
   // latin1 keeps one char per byte, so string offsets are byte offsets.
   const text = pdf.toString('latin1');
-  const ranges = [...text.matchAll(BYTE_RANGE)];
-  const last = ranges.at(-1);
-  if (!last) return null;
-  const range = [1, 2, 3, 4].map((i) => Number(last[i]));
+  const found = [...text.matchAll(BYTE_RANGE)];
+  const last = found.at(-1);
+  if (!last) {
+    // A signature dictionary whose /ByteRange is gone is a broken signature, not none.
+    return SIGNATURE_MARKERS.test(text) ? unverified('a signature dictionary without a /ByteRange', null, null, 0) : null;
+  }
+  const subFilter = subFilterNear(text, last.index);
+  FOUR_NUMBERS.lastIndex = last.index;
+  const numbers = FOUR_NUMBERS.exec(text);
+  const range = numbers ? [1, 2, 3, 4].map((i) => Number(numbers[i])) : null;
+  if (!range || !range.every(Number.isSafeInteger)) return unverified('/ByteRange is not four numbers', subFilter, null, found.length);
   const [a = 0, b = 0, c = 0, d = 0] = range;
-  const base = { subFilter: subFilterNear(text, last.index), byteRange: range, count: ranges.length };
-  const inFile = a + b <= c && c + d <= pdf.length;
-  if (!inFile) {
-    return { ...base, signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, coversWholeFile: false, reason: '/ByteRange points outside the file' };
+  if (a + b > c || c + d > pdf.length) return unverified('/ByteRange points outside the file', subFilter, range, found.length);
+  const hex = HEX_STRING.exec(text.slice(a + b, c));
+  if (!hex) return unverified('the gap in /ByteRange is not the /Contents hex string', subFilter, range, found.length);
+  const base = { subFilter, byteRange: range, count: found.length, coversWholeFile: a === 0 && c + d === pdf.length };
+  if (subFilter === 'ETSI.RFC3161') {
+    const error = 'the last signature is a document time-stamp (ETSI.RFC3161), which is not verified';
+    return { ...unverified(error, subFilter, range, found.length), ...base, error };
   }
-  const gap = text.slice(a + b, c);
-  const hex = /^<([0-9A-Fa-f\s]*)>$/.exec(gap);
-  const coversWholeFile = a === 0 && c + d === pdf.length && hex !== null;
-  if (!hex) {
-    return { ...base, signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, coversWholeFile: false, reason: 'the gap in /ByteRange is not the /Contents hex string' };
-  }
-  const der = Buffer.from(hex[1]?.replace(/\s+/g, '') ?? '', 'hex');
   const signedBytes = Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]);
-  const cms = await verifyDetachedCms(der, signedBytes, anchors, now);
-  return { ...base, ...cms, coversWholeFile };
+  // adbe.pkcs7.sha1 signs the SHA-1 of the range, encapsulated; every other kind signs the range.
+  const content = subFilter === 'adbe.pkcs7.sha1' ? createHash('sha1').update(signedBytes).digest() : signedBytes;
+  const cms = await verifyDetachedCms(hexBytes(hex[1] ?? ''), content, anchors, now, { trailingZeros: true });
+  return { ...base, ...cms };
+}
+
+/** ISO 32000-1 §7.3.4.3: white space is ignored and a missing final digit is 0. */
+function hexBytes(digits: string): Buffer {
+  const packed = digits.replace(/[\0\t\n\f\r ]+/g, '');
+  return Buffer.from(packed.length % 2 ? `${packed}0` : packed, 'hex');
 }
 
 function subFilterNear(text: string, at: number): string | null {

@@ -166,9 +166,138 @@ describe('evidence verify: every rule', () => {
 
   it('a correctly signed document verifies only with --ca-file', async () => {
     const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
-    expect((await verify(f.manifest)).byRule.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('fail');
+    expect((await verify(f.manifest)).byRule.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('not-tested');
     expect((await verify(f.manifest, ['--ca-file', f.caFile])).byRule.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('pass');
   });
+});
+
+// Issue 10: one document's damaged signature is judged on its own and never hides another's result;
+// without anchors signers are not tested rather than failed; a signer certificate is judged on the
+// bytes in the file.
+describe('signatures judged document by document', () => {
+  // The fixture signer's notBefore (2020-01-01) as the UTCTime inside every signature it makes.
+  const SIGNER_NOT_BEFORE = '200101000000Z';
+
+  /** `der` with the signer certificate's notBefore text overwritten by `text` (same length). */
+  function editNotBefore(der: Buffer, text: string): Buffer {
+    const at = der.indexOf(SIGNER_NOT_BEFORE, 0, 'latin1');
+    expect(at).toBeGreaterThan(0);
+    expect(der.indexOf(SIGNER_NOT_BEFORE, at + 1, 'latin1')).toBe(-1);
+    const out = Buffer.from(der);
+    out.write(text, at, 'latin1');
+    return out;
+  }
+
+  /** The same edit inside a PDF's /Contents hex string (outside the signed byte range). */
+  function editPdfNotBefore(pdf: Buffer, text: string): Buffer {
+    const hex = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
+    const body = pdf.toString('latin1');
+    const at = body.indexOf(hex(SIGNER_NOT_BEFORE));
+    expect(at).toBeGreaterThan(0);
+    return Buffer.from(body.slice(0, at) + hex(text) + body.slice(at + hex(text).length), 'latin1');
+  }
+
+  async function tamperedWithCraftedP7s(): Promise<Awaited<ReturnType<typeof compliantFolder>>> {
+    const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
+    const approval = await readFile(join(f.dir, 'docs/approval.pdf'));
+    approval[approval.indexOf('approval decision')] = 'A'.charCodeAt(0);
+    await writeFile(join(f.dir, 'docs/approval.pdf'), approval);
+    // Two bytes of the signer certificate's notBefore: this made the whole system "not tested".
+    const p7s = await readFile(join(f.dir, 'docs/assessment.txt.p7s'));
+    await writeFile(join(f.dir, 'docs/assessment.txt.p7s'), editNotBefore(p7s, 'xx'));
+    return f;
+  }
+
+  function expectTamperedStillReported(byRule: Map<string, Finding>): void {
+    const tampered = byRule.get('EVIDENCE-DOC-TAMPERED');
+    expect(tampered?.outcome, tampered?.message.en).toBe('fail');
+    expect(tampered?.message.en).toMatch(/docs\/approval\.pdf/);
+    // The crafted signature is itself a signature that does not verify over the report.
+    expect(tampered?.message.en).toMatch(/docs\/assessment\.txt/);
+    // Every other rule of the system is still judged.
+    const notTested = [...byRule.values()].filter((x) => x.outcome === 'not-tested').map((x) => `${x.ruleId}: ${x.message.en}`);
+    expect(notTested).toEqual([]);
+  }
+
+  it('evidence verify: a crafted .p7s beside a tampered PDF still fails EVIDENCE-DOC-TAMPERED and exits 1', async () => {
+    const f = await tamperedWithCraftedP7s();
+    const v = await verify(f.manifest, ['--ca-file', f.caFile]);
+    expect(v.code, v.stderr).toBe(1);
+    expectTamperedStillReported(v.byRule);
+  });
+
+  it('scan --inventory: the same system still fails EVIDENCE-DOC-TAMPERED and exits 1', async () => {
+    const f = await tamperedWithCraftedP7s();
+    const inv = join(f.dir, 'inventory.yaml');
+    await writeFile(inv, `agency: Test\nsystems:\n  - id: cong-dvc\n    level: 3\n    evidence: cong-dvc.yaml\n`);
+    const r = await runCli(['scan', '--inventory', inv, '--format', 'json', '--ca-file', f.caFile, '--fail-on', 'high'], { env: ENV });
+    expect(r.code, r.stderr).toBe(1);
+    const byRule = new Map((JSON.parse(r.stdout) as { findings: Finding[] }).findings.map((x) => [x.ruleId, x]));
+    expectTamperedStillReported(byRule);
+  });
+
+  it('without --ca-file signed documents are not tested for their signer, in both languages; an unsigned one still fails', async () => {
+    const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
+    const v = await verify(f.manifest);
+    const unsigned = v.byRule.get('EVIDENCE-DOC-UNSIGNED');
+    expect(unsigned?.outcome).toBe('not-tested');
+    expect(unsigned?.message.en).toMatch(/no trust anchor for document signatures/);
+    expect(unsigned?.message.vi).toMatch(/không có chứng thư gốc để kiểm tra chữ ký số/);
+    expect(v.code).toBe(0);
+
+    const { buildSignedPdf } = await import('../../src/pki/pdf-signature.js');
+    await writeFile(join(f.dir, 'docs/onsite.pdf'), await buildSignedPdf('onsite', null));
+    const w = await verify(f.manifest);
+    const failed = w.byRule.get('EVIDENCE-DOC-UNSIGNED');
+    expect(failed?.outcome).toBe('fail');
+    expect(failed?.message.en).toMatch(/docs\/onsite\.pdf/);
+    // The signed decisions are not blamed for the missing anchor.
+    expect(failed?.message.en).not.toMatch(/docs\/approval\.pdf/);
+    expect(w.code).toBe(1);
+  });
+
+  it('a signature that cannot be verified leaves only that document not tested; a tampered one still fails', async () => {
+    const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
+    // The signer's digest algorithm (outside what the signature covers) renamed SHA3-256, which this build does not check.
+    const p7s = await readFile(join(f.dir, 'docs/assessment.txt.p7s'));
+    const sha256 = Buffer.from('0609608648016503040201', 'hex');
+    const at = p7s.lastIndexOf(sha256);
+    expect(at).toBeGreaterThan(p7s.indexOf(sha256));
+    p7s[at + sha256.length - 1] = 0x08;
+    await writeFile(join(f.dir, 'docs/assessment.txt.p7s'), p7s);
+    const v = await verify(f.manifest, ['--ca-file', f.caFile]);
+    const tampered = v.byRule.get('EVIDENCE-DOC-TAMPERED');
+    expect(tampered?.outcome).toBe('not-tested');
+    expect(tampered?.message.en).toMatch(/could not check the integrity of docs\/assessment\.txt \(digest algorithm 2\.16\.840\.1\.101\.3\.4\.2\.8 is not supported\)/);
+    expect(tampered?.message.vi).toMatch(/không kiểm tra được tính toàn vẹn của docs\/assessment\.txt/);
+    expect(v.byRule.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('not-tested');
+    expect(v.byRule.get('EVIDENCE-DOC-MISSING')?.outcome).toBe('pass');
+
+    const approval = await readFile(join(f.dir, 'docs/approval.pdf'));
+    approval[approval.indexOf('approval decision')] = 'A'.charCodeAt(0);
+    await writeFile(join(f.dir, 'docs/approval.pdf'), approval);
+    const w = await verify(f.manifest, ['--ca-file', f.caFile]);
+    expect(w.byRule.get('EVIDENCE-DOC-TAMPERED')?.outcome).toBe('fail');
+    expect(w.byRule.get('EVIDENCE-DOC-TAMPERED')?.message.en).toMatch(/docs\/approval\.pdf changed/);
+    expect(w.code).toBe(1);
+  });
+
+  // One bit, 'Z' -> 'z' ending notBefore: checked on a re-encoding, the issuer's signature still verified.
+  const altered: [string, string, (bytes: Buffer) => Buffer][] = [
+    ['a .p7s', 'docs/assessment.txt.p7s', (b) => editNotBefore(b, '200101000000z')],
+    ['a PDF signature', 'docs/regulation.pdf', (b) => editPdfNotBefore(b, '200101000000z')],
+  ];
+  for (const [where, file, edit] of altered) {
+    it(`a signer certificate altered inside ${where} no longer chains (judged on the bytes in the file)`, async () => {
+      const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
+      await writeFile(join(f.dir, file), edit(await readFile(join(f.dir, file))));
+      const v = await verify(f.manifest, ['--ca-file', f.caFile]);
+      const unsigned = v.byRule.get('EVIDENCE-DOC-UNSIGNED');
+      expect(unsigned?.outcome, unsigned?.message.en).toBe('fail');
+      expect(unsigned?.message.en).toContain(file.replace(/\.p7s$/, ''));
+      expect(v.code).toBe(1);
+    });
+  }
 });
 
 describe('legal basis', () => {

@@ -2,12 +2,15 @@
 // unrelated root for "wrongly signed"), signed and unsigned PDFs, a tampered copy, a detached .p7s,
 // and a manifest that satisfies every rule. Tests then break one thing at a time.
 
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NetDialer } from '../../src/engine/dialer.js';
+import { CachingResolver } from '../../src/engine/resolver.js';
+import type { CheckContext } from '../../src/engine/types.js';
 import { issueCertificate, type IssuedCert } from '../../src/lab/pki.js';
-import { signDetachedCms } from '../../src/pki/cms.js';
+import { signDetachedCms } from '../../src/pki/cms-sign.js';
 import { buildSignedPdf } from '../../src/pki/pdf-signature.js';
 
 export interface SigningPki {
@@ -109,4 +112,17 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
   const manifest = join(dir, 'cong-dvc.yaml');
   await writeFile(manifest, JSON.stringify(yaml, null, 2));
   return { dir, manifest, caFile: join(dir, 'ca.pem'), pki, yaml };
+}
+
+/** What the evidence checks get from the engine: loopback network, a fixed clock, `root` as the --ca-file anchor. */
+export function checkContext(now: Date, root: IssuedCert): CheckContext {
+  return {
+    resolver: new CachingResolver({ timeoutMs: 1000 }),
+    dialer: new NetDialer(4),
+    now: () => now,
+    timeoutMs: 1000,
+    signal: new AbortController().signal,
+    trust: { public: { name: 'public', certificates: [] }, custom: { name: 'ca', certificates: [new X509Certificate(root.der)] } },
+    userAgent: 'test',
+  };
 }

@@ -2,16 +2,13 @@
 // checks on a generated folder (loopback collector up, NCSC down) and validate their facts.
 
 import { createServer, type Server } from 'node:net';
-import { X509Certificate } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evidenceDocumentsCheck, seclevelDossierCheck } from '../../../checks/seclevel/index.js';
 import { fourLayerCheck } from '../../../checks/fourlayer/index.js';
-import { NetDialer } from '../../../src/engine/dialer.js';
-import { CachingResolver } from '../../../src/engine/resolver.js';
 import type { CheckContext, Target } from '../../../src/engine/types.js';
-import { compliantFolder } from '../../evidence/fixture.js';
+import { checkContext, compliantFolder } from '../../evidence/fixture.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const NOW = new Date('2026-11-20T00:00:00Z');
@@ -34,15 +31,7 @@ it('facts of seclevel.dossier, evidence.documents and fourlayer.evidence validat
     path: f.manifest,
     system: { id: 'cong-dvc', level: 3, evidence: f.manifest, evidenceResolved: true },
   };
-  const ctx: CheckContext = {
-    resolver: new CachingResolver({ timeoutMs: 1000 }),
-    dialer: new NetDialer(4),
-    now: () => NOW,
-    timeoutMs: 1000,
-    signal: new AbortController().signal,
-    trust: { public: { name: 'public', certificates: [] }, custom: { name: 'ca', certificates: [new X509Certificate(f.pki.root.der)] } },
-    userAgent: 'test',
-  };
+  const ctx = checkContext(NOW, f.pki.root);
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
   for (const check of [seclevelDossierCheck, evidenceDocumentsCheck, fourLayerCheck]) {
