@@ -137,7 +137,11 @@ export function text(buf: Buffer, t: Tlv): string | null {
     case TAG.UNIVERSAL_STRING: {
       if (b.length % 4) throw new DerError('DER: bad UniversalString length');
       let s = '';
-      for (let i = 0; i < b.length; i += 4) s += String.fromCodePoint(b.readUInt32BE(i));
+      for (let i = 0; i < b.length; i += 4) {
+        const cp = b.readUInt32BE(i);
+        if (cp > 0x10ffff) throw new DerError('DER: UniversalString character out of range');
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     default:
@@ -161,7 +165,11 @@ export function time(buf: Buffer, t: Tlv): Date {
   } else {
     throw new DerError('DER: time expected');
   }
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 31 February over into March: a field out of range is an error, not a date.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) throw new DerError(`DER: bad time ${s}`);
+  return date;
 }
 
 /** Hex of an INTEGER's magnitude: the sign octet DER adds to positive values is dropped. */

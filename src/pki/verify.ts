@@ -93,9 +93,15 @@ function trustAnchors(anchors: VerifyInput['anchors']): AnchorSet | TrustAnchors
   return TrustAnchors.of('given', certificates);
 }
 
-function entry(cert: ParsedCert): PathEntry {
-  const f = cert.fields;
-  return { subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString() };
+/** The path entry of a certificate; none for an anchor our reader cannot read (it still anchors by fingerprint). */
+function entry(cert: ParsedCert): PathEntry[] {
+  let f: ParsedCert['fields'];
+  try {
+    f = cert.fields;
+  } catch {
+    return [];
+  }
+  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString() }];
 }
 
 /** verifyCertificate without the promise, for callers that verify many chains in a loop. */
@@ -115,6 +121,10 @@ export function verifyCertificateSync(input: VerifyInput): VerifyResult {
     // Only an unreadable leaf gets here.
     return unreadable;
   }
+  return describe(built, given);
+}
+
+function describe(built: BuiltPath, given: string | null): VerifyResult {
   const leaf = built.certificates[0] as ParsedCert;
   let hostnameMatches: boolean | null = null;
   if (given !== null) {
@@ -129,7 +139,7 @@ export function verifyCertificateSync(input: VerifyInput): VerifyResult {
     trusted: facts.trusted,
     hostnameMatches,
     problems,
-    path: built.certificates.map(entry),
+    path: built.certificates.flatMap(entry),
     anchor: facts.anchor,
   };
 }
