@@ -96,9 +96,23 @@ export function contents(buf: Buffer, t: Tlv): Buffer {
   return buf.subarray(t.body, t.end);
 }
 
+// The same few dozen OIDs (attribute types, extensions, algorithms) fill every certificate: decoding
+// each once is a measurable share of reading one. Bounded, as a hostile peer can send endless new ones.
+const oidCache = new Map<string, string>();
+const OID_CACHE_SIZE = 2048;
+
 export function oid(buf: Buffer, t: Tlv): string {
-  const bytes = contents(buf, t);
-  if (!bytes.length) throw new DerError('DER: empty OID');
+  if (t.end === t.body) throw new DerError('DER: empty OID');
+  const key = buf.toString('latin1', t.body, t.end);
+  const known = oidCache.get(key);
+  if (known !== undefined) return known;
+  const decoded = decodeOid(contents(buf, t));
+  if (oidCache.size >= OID_CACHE_SIZE) oidCache.clear();
+  oidCache.set(key, decoded);
+  return decoded;
+}
+
+function decodeOid(bytes: Buffer): string {
   const parts: number[] = [];
   let value = 0;
   for (const b of bytes) {

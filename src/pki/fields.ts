@@ -150,6 +150,8 @@ export function parseCertificateFields(der: Buffer): CertificateFields {
   const keyBits = bitString(der, spkiBits);
 
   const tbsTlv = tbs as Tlv;
+  const validFrom = time(der, notBefore);
+  const validTo = time(der, notAfter);
   const fields: CertificateFields = {
     tbsDer: der.subarray(tbsTlv.start, tbsTlv.end),
     signatureValue: bitString(der, sigValue as Tlv),
@@ -160,9 +162,9 @@ export function parseCertificateFields(der: Buffer): CertificateFields {
     signatureAlgorithmsMatch: der.subarray(innerSigAlg.start, innerSigAlg.end).equals(der.subarray(outerSigAlg.start, outerSigAlg.end)),
     issuer: parseName(der, issuer),
     subject: parseName(der, subject),
-    notBefore: time(der, notBefore),
-    notAfter: time(der, notAfter),
-    validityEncodingValid: timeEncodingValid(der, notBefore) && timeEncodingValid(der, notAfter),
+    notBefore: validFrom,
+    notAfter: validTo,
+    validityEncodingValid: timeEncodingValid(notBefore, validFrom) && timeEncodingValid(notAfter, validTo),
     publicKeyAlgorithm: keyAlgorithm,
     publicKeyCurve: keyAlgorithm === EC_PUBLIC_KEY && keyParams?.cls === TagClass.Universal && keyParams.tag === TAG.OID ? oid(der, keyParams) : null,
     rsaModulusBits: keyAlgorithm === RSA_ENCRYPTION || keyAlgorithm === RSASSA_PSS ? rsaModulusBits(keyBits) : null,
@@ -214,8 +216,8 @@ export function parseCertificateFields(der: Buffer): CertificateFields {
 }
 
 /** UTCTime for years through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */
-function timeEncodingValid(der: Buffer, t: Tlv): boolean {
-  const year = time(der, t).getUTCFullYear();
+function timeEncodingValid(t: Tlv, value: Date): boolean {
+  const year = value.getUTCFullYear();
   return t.tag === TAG.UTC_TIME ? year < 2050 : year >= 2050;
 }
 

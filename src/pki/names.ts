@@ -4,14 +4,12 @@
 
 import type { Name } from './fields.js';
 
+const LABEL = '(?!-)[A-Za-z0-9-]{1,63}(?<!-)';
+const DNS_NAME = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})*$`);
+
 /** A dNSName in preferred name syntax: LDH labels of 1–63 octets, no edge hyphen, at most 253 octets. */
 export function isDnsName(name: string): boolean {
-  if (!name || name.length > 253) return false;
-  for (const label of name.split('.')) {
-    if (!label || label.length > 63 || label.startsWith('-') || label.endsWith('-')) return false;
-    if (!/^[A-Za-z0-9-]+$/.test(label)) return false;
-  }
-  return true;
+  return DNS_NAME.test(name);
 }
 
 /** A dNSName SAN: a DNS name, or `*.` and a DNS name (the wildcard standing for one whole label). */

@@ -68,6 +68,7 @@ export class ParsedCert {
   private _issuerKey?: string;
   private _publicKey?: KeyObject | null;
   private _signedBy?: Map<string, boolean>;
+  private _subjectText?: string;
 
   private constructor(
     readonly der: Buffer,
@@ -127,6 +128,12 @@ export class ParsedCert {
     return this._issuerKey;
   }
 
+  /** The subject as RFC 4514 text (computed once: anchors are named in every result). */
+  get subjectText(): string {
+    this._subjectText ??= formatName(this.fields.subject);
+    return this._subjectText;
+  }
+
   get selfIssued(): boolean {
     return this.subjectKey === this.issuerKey;
   }
@@ -143,9 +150,14 @@ export class ParsedCert {
   get publicKey(): KeyObject | null {
     if (this._publicKey === undefined) {
       try {
-        // OpenSSL 3 reads a JWK several times faster than the same key as DER (no decoder chain).
-        const jwk = spkiJwk(this.fields);
-        this._publicKey = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: this.fields.spkiDer, format: 'der', type: 'spki' });
+        if (this._x509) {
+          // Already decoded by OpenSSL (a peer certificate from the TLS socket, an anchor).
+          this._publicKey = this._x509.publicKey;
+        } else {
+          // OpenSSL 3 reads a JWK several times faster than the same key as DER (no decoder chain).
+          const jwk = spkiJwk(this.fields);
+          this._publicKey = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: this.fields.spkiDer, format: 'der', type: 'spki' });
+        }
       } catch {
         this._publicKey = null;
       }

@@ -8,7 +8,7 @@
 import type { AnchorSet } from '../engine/types.js';
 import { TrustAnchors } from './anchors.js';
 import { checkNameConstraints, type ConstraintBudget } from './name-constraints.js';
-import { formatName, ParsedCert } from './parsed.js';
+import { ParsedCert } from './parsed.js';
 import { sortProblems, type TrustProblem } from './problems.js';
 import { profileProblems, signatureHashBroken, type Usage } from './profile.js';
 import type { TrustFacts } from './types.js';
@@ -274,7 +274,7 @@ function finish(store: string, best: Evaluated, anchorCount: number): TrustFacts
   let anchorName: string | null = null;
   if (best.anchor) {
     try {
-      anchorName = formatName(best.anchor.fields.subject);
+      anchorName = best.anchor.subjectText;
     } catch {
       anchorName = best.anchor.x509.subject.split('\n').reverse().join(',');
     }
