@@ -20,7 +20,7 @@ export interface PathOptions {
   usage?: Usage;
 }
 
-export const DEFAULT_MAX_DEPTH = 8;
+const DEFAULT_MAX_DEPTH = 8;
 
 /** Go and rustls-webpki allow 100 signature checks per verification, pyca/cryptography 128. */
 const MAX_SIGNATURE_CHECKS = 100;
@@ -207,11 +207,13 @@ class PathBuilder {
   /** Problems of the certificate at `i` on `path`, added to `problems`. */
   private certificateProblems(path: ParsedCert[], i: number, anchor: ParsedCert | null, problems: Set<TrustProblem>): void {
     const cert = path[i] as ParsedCert;
-    for (const p of profileProblems(cert, i === 0 ? 'leaf' : cert === anchor ? 'anchor' : 'ca', this.usage)) problems.add(p);
+    // By fingerprint: a pinned leaf is the anchor's certificate, though parsed from what was sent.
+    const isAnchor = cert.sha256 === anchor?.sha256;
+    for (const p of profileProblems(cert, i === 0 ? 'leaf' : isAnchor ? 'anchor' : 'ca', this.usage)) problems.add(p);
     if (this.at > cert.notAfter.getTime()) problems.add('expired');
     if (this.at < cert.notBefore.getTime()) problems.add('not-yet-valid');
     // The anchor's own signature is never relied on; every other one must use a sound hash.
-    if (cert !== anchor && signatureHashBroken(cert)) problems.add('weak-signature-in-chain');
+    if (!isAnchor && signatureHashBroken(cert)) problems.add('weak-signature-in-chain');
     if (i === 0) return;
     // pathLenConstraint counts the intermediates below this CA that are not self-issued (§4.2.1.9).
     const pathLen = cert.fields.basicConstraints?.pathLen;

@@ -68,6 +68,11 @@ describe('path validation families', () => {
     const under = await issueCertificate({ subject: 'CN=Verify Under SHA-1 Root', isCA: true, issuer: sha1Root });
     const l1 = await issueCertificate({ subjectCN: NAME, sans: { dns: [NAME] }, issuer: under });
     expect(verify([l1, under], { anchors: [sha1Root] })).toMatchObject({ valid: true });
+    // Also when the server sends the root along: it is the anchor, however it came (here from an
+    // anchor set as the scan loads it, so not the same parsed object as the one sent).
+    const set = { name: 'public', certificates: [new X509Certificate(sha1Root.der)] };
+    const sent = verifyCertificateSync({ chain: [l1.der, under.der, sha1Root.der], anchors: set, name: NAME });
+    expect(sent).toMatchObject({ valid: true, anchor: 'CN=Verify SHA-1 Root' });
     const sha1Inter = await issueCertificate({ subject: 'CN=Verify SHA-1 Issuing', isCA: true, issuer: root, signatureHash: 'SHA-1' });
     const l2 = await issueCertificate({ subjectCN: NAME, sans: { dns: [NAME] }, issuer: sha1Inter });
     expect(verify([l2, sha1Inter])).toMatchObject({ valid: false, problems: ['weak-signature-in-chain'] });
