@@ -73,7 +73,11 @@ const certificate = object({
 const trust = object({
   trusted: bool,
   reason: { enum: [...TRUST_FAILURES, null] },
-  problems: { type: 'array', items: { enum: [...TRUST_FAILURES] } },
+  problems: {
+    type: 'array',
+    items: { enum: [...TRUST_FAILURES] },
+    description: 'Every problem of the path chosen (a valid one if any, else the best), in priority order; src/pki/problems.ts says what each means.',
+  },
   path: { type: 'array', items: hex64 },
   anchor: nullableStr,
   store: str,
@@ -110,7 +114,7 @@ export const tlsFactsSchema: Schema = {
     }),
     leaf: certificate,
     trust: object({ public: trust, custom: { oneOf: [{ type: 'null' }, trust] } }),
-    hostname: object({ name: str, matches: bool, matchedBy: { enum: ['san', 'cn', null] } }),
+    hostname: object({ name: str, matches: bool, matchedBy: { enum: ['san', 'cn', null], description: "'san' when a subjectAltName matched; 'cn' only in facts of earlier versions (the subject CN is no longer used)" } }),
     ocsp: object(
       {
         ...subAttempt,

@@ -21,6 +21,9 @@ import { openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake
 import { probeVersionHello } from './probe-hello.js';
 import { probeHsts } from './probe-http.js';
 
+/** A server's certificate is judged for TLS server authentication. */
+const SERVER = { usage: 'serverAuth' } as const;
+
 /** OpenSSL stops reading a Certificate message at 100 KiB; this only bounds a malformed chain walk. */
 const MAX_CHAIN = 1024;
 
@@ -101,9 +104,10 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       const chainCerts = parseChain(sent);
       const certificates = chainCerts.map((c) => factsOf(c, now));
       const leafFacts = factsOf(leaf, now);
+      // The same validation for the public store and for --ca-file anchors (src/pki/path.ts).
       const trust = {
-        public: validatePath(chainDer, ctx.trust.public, now),
-        custom: ctx.trust.custom ? validatePath(chainDer, ctx.trust.custom, now) : null,
+        public: validatePath(chainDer, ctx.trust.public, now, SERVER),
+        custom: ctx.trust.custom ? validatePath(chainDer, ctx.trust.custom, now, SERVER) : null,
       };
       const paths = [{ trust: trust.public, anchors: ctx.trust.public }];
       if (trust.custom && ctx.trust.custom) paths.push({ trust: trust.custom, anchors: ctx.trust.custom });

@@ -85,7 +85,8 @@ export const SCENARIOS: FarmScenario[] = [
   scenario('weak-key', ['TLS-CERT-WEAK-KEY'], 'Leaf has an RSA-1024 key.'),
   scenario('sha1-signature', ['TLS-CERT-WEAK-SIGNATURE'], 'Leaf is signed with SHA-1.'),
   scenario('long-lifetime', ['TLS-CERT-LIFETIME'], 'Leaf is valid for 800 days.'),
-  scenario('no-san', ['TLS-CERT-NO-SAN'], 'Leaf has no SAN extension; its CN is the hostname.'),
+  // The CN is never used to match a name (RFC 9525, as browsers), so the host name does not match either.
+  scenario('no-san', ['TLS-CERT-NO-SAN', 'TLS-CERT-HOSTNAME'], 'Leaf has no SAN extension; its CN is the hostname.'),
   scenario('legacy-protocols', ['TLS-PROTO-LEGACY'], 'Server accepts TLS 1.0 and 1.1 as well as 1.2 and 1.3.'),
   scenario('no-tls13', ['TLS-PROTO-NO-TLS13'], 'Server stops at TLS 1.2.'),
   scenario('no-forward-secrecy', ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13'], 'TLS 1.2 only, RSA key exchange ciphers.'),

@@ -96,9 +96,23 @@ export function contents(buf: Buffer, t: Tlv): Buffer {
   return buf.subarray(t.body, t.end);
 }
 
+// The same few dozen OIDs (attribute types, extensions, algorithms) fill every certificate: decoding
+// each once is a measurable share of reading one. Bounded, as a hostile peer can send endless new ones.
+const oidCache = new Map<string, string>();
+const OID_CACHE_SIZE = 2048;
+
 export function oid(buf: Buffer, t: Tlv): string {
-  const bytes = contents(buf, t);
-  if (!bytes.length) throw new DerError('DER: empty OID');
+  if (t.end === t.body) throw new DerError('DER: empty OID');
+  const key = buf.toString('latin1', t.body, t.end);
+  const known = oidCache.get(key);
+  if (known !== undefined) return known;
+  const decoded = decodeOid(contents(buf, t));
+  if (oidCache.size >= OID_CACHE_SIZE) oidCache.clear();
+  oidCache.set(key, decoded);
+  return decoded;
+}
+
+function decodeOid(bytes: Buffer): string {
   const parts: number[] = [];
   let value = 0;
   for (const b of bytes) {
@@ -137,7 +151,11 @@ export function text(buf: Buffer, t: Tlv): string | null {
     case TAG.UNIVERSAL_STRING: {
       if (b.length % 4) throw new DerError('DER: bad UniversalString length');
       let s = '';
-      for (let i = 0; i < b.length; i += 4) s += String.fromCodePoint(b.readUInt32BE(i));
+      for (let i = 0; i < b.length; i += 4) {
+        const cp = b.readUInt32BE(i);
+        if (cp > 0x10ffff) throw new DerError('DER: UniversalString character out of range');
+        s += String.fromCodePoint(cp);
+      }
       return s;
     }
     default:
@@ -161,7 +179,11 @@ export function time(buf: Buffer, t: Tlv): Date {
   } else {
     throw new DerError('DER: time expected');
   }
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 31 February over into March: a field out of range is an error, not a date.
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) throw new DerError(`DER: bad time ${s}`);
+  return date;
 }
 
 /** Hex of an INTEGER's magnitude: the sign octet DER adds to positive values is dropped. */

@@ -1,9 +1,17 @@
-// Does a certificate name a host? RFC 6125 §6 as browsers apply it: SAN dNSName with a wildcard only
-// as the whole leftmost label, iPAddress SANs for IP literals, the subject CN only when the
-// certificate has no DNS SANs at all.
+// Does a certificate name a host? RFC 9525 §6 and the Baseline Requirements, as browsers apply them:
+//   - only subjectAltName entries count: the subject CN is never used, so a certificate that names
+//     its host only in the CN does not match (browsers reject it; the pack's TLS-CERT-NO-SAN says why);
+//   - an IP literal matches only an iPAddress SAN with the same octets (never a dNSName, never the CN);
+//   - a DNS name is compared in lower-case A-label form (IDNA), so `cổng.gov.vn` matches
+//     `xn--cng-qmz.gov.vn`;
+//   - a wildcard is only the whole left-most label (`*.example.gov.vn`), stands for exactly one
+//     non-empty label, and matches nothing when what it covers is a public suffix (public-suffix.ts);
+//   - a dNSName that is not a valid name or pattern matches nothing (path validation reports the
+//     certificate as malformed-san).
 
-import { isIP } from 'node:net';
-import { domainToASCII, URL } from 'node:url';
+import { domainToASCII } from 'node:url';
+import { ipLiteralBytes, isDnsName, isDnsPattern } from './names.js';
+import { isPublicSuffix } from './public-suffix.js';
 
 /** The parts of a certificate that name it; CertificateFacts has this shape. */
 export interface CertificateNames {
@@ -13,51 +21,38 @@ export interface CertificateNames {
 
 export interface HostnameMatch {
   matches: boolean;
+  /** 'cn' appears only in facts recorded by earlier versions, which fell back to the subject CN. */
   matchedBy: 'san' | 'cn' | null;
 }
 
 const NO_MATCH: HostnameMatch = { matches: false, matchedBy: null };
+const BY_SAN: HostnameMatch = { matches: true, matchedBy: 'san' };
 
 export function matchHostname(name: string, cert: CertificateNames): HostnameMatch {
-  const bare = name.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) {
-    const ip = canonicalIpText(bare);
-    return cert.sans.ip.some((s) => canonicalIpText(s) === ip) ? { matches: true, matchedBy: 'san' } : NO_MATCH;
-  }
-  const host = referenceName(bare);
+  const ip = ipLiteralBytes(name);
+  if (ip) return cert.sans.ip.some((s) => ipLiteralBytes(s)?.equals(ip)) ? BY_SAN : NO_MATCH;
+  const host = referenceName(name);
   if (!host) return NO_MATCH;
-  if (cert.sans.dns.length) {
-    return cert.sans.dns.some((p) => dnsPatternMatches(p, host)) ? { matches: true, matchedBy: 'san' } : NO_MATCH;
-  }
-  const cn = cert.subjectCN;
-  // A CN holding an IP address never names a host (RFC 6125 §6.4.4 applies to DNS names only).
-  if (cn && !isIP(cn) && dnsPatternMatches(cn, host)) return { matches: true, matchedBy: 'cn' };
-  return NO_MATCH;
+  return cert.sans.dns.some((p) => dnsPatternMatches(p, host)) ? BY_SAN : NO_MATCH;
 }
 
-function canonicalIpText(ip: string): string {
-  if (isIP(ip) === 4) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname;
-  } catch {
-    return ip.toLowerCase();
-  }
-}
-
-/** Lower-case A-label form without a trailing dot; null for names that cannot be a host. */
+/**
+ * Lower-case A-label form without a trailing dot; null for names that cannot be a host. A name whose
+ * last label is numeric is refused: URL parsers read `0x7f.1` or `127.1` as IPv4 addresses.
+ */
 function referenceName(name: string): string | null {
-  const ascii = domainToASCII(name.replace(/\.$/, ''));
-  return ascii ? ascii.toLowerCase() : null;
+  const bare = name.replace(/\.$/, '');
+  if (/(^|\.)(0x[0-9a-f]*|[0-9]+)$/i.test(bare)) return null;
+  const ascii = domainToASCII(bare).toLowerCase();
+  return ascii && isDnsName(ascii) ? ascii : null;
 }
 
 function dnsPatternMatches(pattern: string, host: string): boolean {
-  const p = pattern.trim().replace(/\.$/, '').toLowerCase();
-  if (!p) return false;
-  if (!p.includes('*')) return p === host;
-  const labels = p.split('.');
-  // Only `*` as the whole leftmost label, and never directly under a TLD (`*.com`).
-  if (labels[0] !== '*' || labels.length < 3 || labels.slice(1).some((l) => l.includes('*') || !l)) return false;
-  const hostLabels = host.split('.');
-  if (hostLabels.length !== labels.length || !hostLabels[0]) return false;
-  return hostLabels.slice(1).join('.') === labels.slice(1).join('.');
+  if (!isDnsPattern(pattern)) return false;
+  const p = pattern.toLowerCase();
+  if (!p.startsWith('*.')) return p === host;
+  const base = p.slice(2);
+  if (isPublicSuffix(base)) return false;
+  const dot = host.indexOf('.');
+  return dot > 0 && host.slice(dot + 1) === base;
 }

@@ -2,8 +2,11 @@
 // does not expose) see it. Path building touches many candidates but needs few views of each, so
 // every derived value is computed on first use and kept.
 
-import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { bitString, children, contents, expectUniversal, readTlv, TAG } from './der.js';
 import { parseCertificateFields, type CertificateFields, type Name } from './fields.js';
+import { nameKey } from './names.js';
+import { verifySignature } from './signature.js';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -54,21 +57,6 @@ export function commonName(name: Name): string | null {
   return cn;
 }
 
-/**
- * Name comparison key in the spirit of RFC 5280 §7.1: attribute types and values, case-folded, with
- * whitespace collapsed, so PrintableString and UTF8String encodings of one name compare equal.
- */
-function nameKey(name: Name): string {
-  return name
-    .map((rdn) =>
-      rdn
-        .map((a) => `${a.type}=${JSON.stringify(a.value === null ? `#${a.der.toString('hex')}` : a.value.trim().replace(/\s+/g, ' ').toLowerCase())}`)
-        .sort()
-        .join('+'),
-    )
-    .join('/');
-}
-
 const CACHE_SIZE = 512;
 const cache = new Map<string, ParsedCert>();
 
@@ -79,6 +67,8 @@ export class ParsedCert {
   private _subjectKey?: string;
   private _issuerKey?: string;
   private _publicKey?: KeyObject | null;
+  private _signedBy?: Map<string, boolean>;
+  private _subjectText?: string;
 
   private constructor(
     readonly der: Buffer,
@@ -88,8 +78,9 @@ export class ParsedCert {
   }
 
   /**
-   * Throws when the bytes are not a certificate both OpenSSL and our reader accept. Parsed
-   * certificates are shared through a small LRU cache: intermediates recur across most endpoints.
+   * Throws when the bytes are not a certificate our reader accepts. Parsed certificates are shared
+   * through a small LRU cache: intermediates recur across most endpoints. OpenSSL's own parse
+   * (`x509`) is made only when asked for: it costs more than everything validation needs.
    */
   static fromDer(der: Buffer, x509?: X509Certificate): ParsedCert {
     const sha256 = createHash('sha256').update(der).digest('hex');
@@ -101,7 +92,6 @@ export class ParsedCert {
     }
     const parsed = new ParsedCert(der, x509);
     parsed._sha256 = sha256;
-    void parsed.x509;
     void parsed.fields;
     cache.set(sha256, parsed);
     if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
@@ -138,6 +128,12 @@ export class ParsedCert {
     return this._issuerKey;
   }
 
+  /** The subject as RFC 4514 text (computed once: anchors are named in every result). */
+  get subjectText(): string {
+    this._subjectText ??= formatName(this.fields.subject);
+    return this._subjectText;
+  }
+
   get selfIssued(): boolean {
     return this.subjectKey === this.issuerKey;
   }
@@ -154,7 +150,14 @@ export class ParsedCert {
   get publicKey(): KeyObject | null {
     if (this._publicKey === undefined) {
       try {
-        this._publicKey = this.x509.publicKey;
+        if (this._x509) {
+          // Already decoded by OpenSSL (a peer certificate from the TLS socket, an anchor).
+          this._publicKey = this._x509.publicKey;
+        } else {
+          // OpenSSL 3 reads a JWK several times faster than the same key as DER (no decoder chain).
+          const jwk = spkiJwk(this.fields);
+          this._publicKey = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: this.fields.spkiDer, format: 'der', type: 'spki' });
+        }
       } catch {
         this._publicKey = null;
       }
@@ -162,15 +165,21 @@ export class ParsedCert {
     return this._publicKey;
   }
 
-  /** Whether `issuer`'s key verifies this certificate's signature. */
+  /**
+   * Whether `issuer`'s key verifies this certificate's signature under the algorithm the certificate
+   * names (a key of another type than the algorithm's never does).
+   */
   signedBy(issuer: ParsedCert): boolean {
-    const key = issuer.publicKey;
-    if (!key) return false;
-    try {
-      return this.x509.verify(key);
-    } catch {
-      return false;
+    // Remembered per issuer: an intermediate is checked against the same root on every endpoint.
+    this._signedBy ??= new Map();
+    let ok = this._signedBy.get(issuer.sha256);
+    if (ok === undefined) {
+      const key = issuer.publicKey;
+      const f = this.fields;
+      ok = key !== null && verifySignature(f.tbsDer, f.signatureAlgorithm, f.signatureValue, key) === 'valid';
+      this._signedBy.set(issuer.sha256, ok);
     }
+    return ok;
   }
 
   /**
@@ -184,12 +193,39 @@ export class ParsedCert {
     const skid = candidate.fields.subjectKeyId;
     return !akid || !skid || akid === skid;
   }
+}
 
-  /** A CA certificate allowed to sign certificates (basicConstraints cA, keyCertSign if KU present). */
-  get canSignCertificates(): boolean {
-    const { basicConstraints, keyUsage } = this.fields;
-    if (basicConstraints?.cA !== true) return false;
-    return keyUsage === null || ((keyUsage[0] ?? 0) & 0x04) !== 0; // keyCertSign is bit 5
+const CURVE_NAMES: Record<string, { crv: string; size: number }> = {
+  '1.2.840.10045.3.1.7': { crv: 'P-256', size: 32 },
+  '1.3.132.0.34': { crv: 'P-384', size: 48 },
+  '1.3.132.0.35': { crv: 'P-521', size: 66 },
+};
+
+/** The key as a JWK for the common key types; null for anything else (read as DER instead). */
+function spkiJwk(f: CertificateFields): JsonWebKey | null {
+  const spki = f.spkiDer;
+  const top = readTlv(spki, 0);
+  const [, bits] = children(spki, top);
+  const key = bitString(spki, expectUniversal(bits, TAG.BIT_STRING, 'subjectPublicKey'));
+  const b64 = (b: Buffer): string => b.toString('base64url');
+  switch (f.publicKeyAlgorithm) {
+    case '1.2.840.113549.1.1.1': {
+      const [n, e] = children(key, expectUniversal(readTlv(key, 0), TAG.SEQUENCE, 'RSAPublicKey'));
+      const strip = (b: Buffer): Buffer => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
+      return { kty: 'RSA', n: b64(strip(contents(key, expectUniversal(n, TAG.INTEGER, 'modulus')))), e: b64(strip(contents(key, expectUniversal(e, TAG.INTEGER, 'exponent')))) };
+    }
+    case '1.2.840.10045.2.1': {
+      const curve = f.publicKeyCurve ? CURVE_NAMES[f.publicKeyCurve] : undefined;
+      // Uncompressed points only; a compressed one is left to OpenSSL's DER reader.
+      if (!curve || key.length !== 1 + 2 * curve.size || key[0] !== 4) return null;
+      return { kty: 'EC', crv: curve.crv, x: b64(key.subarray(1, 1 + curve.size)), y: b64(key.subarray(1 + curve.size)) };
+    }
+    case '1.3.101.112':
+      return { kty: 'OKP', crv: 'Ed25519', x: b64(key) };
+    case '1.3.101.113':
+      return { kty: 'OKP', crv: 'Ed448', x: b64(key) };
+    default:
+      return null;
   }
 }
 

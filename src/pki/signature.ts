@@ -1,6 +1,5 @@
-// A signature over arbitrary bytes (an OCSP response's tbsResponseData), checked with node:crypto
-// against the AlgorithmIdentifier that names it. Certificates need none of this: OpenSSL checks
-// their signatures itself (ParsedCert.signedBy).
+// A signature over arbitrary bytes (a certificate's TBSCertificate, an OCSP response's
+// tbsResponseData), checked with node:crypto against the AlgorithmIdentifier that names it.
 
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { HASH_NAMES, SIGNATURE_ALGORITHMS, type SignatureScheme } from './algorithms.js';

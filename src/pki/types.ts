@@ -31,26 +31,16 @@ export interface CertificateFacts {
   aia: { ocsp: string[]; caIssuers: string[] };
 }
 
-/** Listed in priority order: TrustFacts.reason is the first of these found among the problems. */
-export const TRUST_FAILURES = [
-  'expired',
-  'not-yet-valid',
-  'incomplete-chain',
-  'unknown-root',
-  'self-signed',
-  'bad-signature',
-  'no-anchors',
-  'invalid-ca',
-] as const;
-
-export type TrustFailure = (typeof TRUST_FAILURES)[number];
+/** Problem ids of a path, in priority order (src/pki/problems.ts describes each in both languages). */
+export { TRUST_PROBLEMS as TRUST_FAILURES, type TrustProblem as TrustFailure } from './problems.js';
+import type { TrustProblem } from './problems.js';
 
 export interface TrustFacts {
   trusted: boolean;
   /** First reason found, in the order above; null when trusted. */
-  reason: TrustFailure | null;
+  reason: TrustProblem | null;
   /** Every problem found on the best path. */
-  problems: TrustFailure[];
+  problems: TrustProblem[];
   /** SHA-256 of each certificate on the path, leaf first, anchor last when one was reached. */
   path: string[];
   /** Subject of the anchor reached; also set when another problem (e.g. expiry) keeps the path untrusted. */

@@ -125,18 +125,23 @@ describe('validatePath', () => {
     expect(validatePath([ecLeaf.der, edInter.der], anchors(ecRoot), now())).toMatchObject({ trusted: true });
   });
 
-  it('terminates on a 100-certificate chain and on duplicates', async () => {
+  it('refuses a 100-certificate chain as too long, and terminates on it and on duplicates', async () => {
     const chain: IssuedCert[] = [];
     let issuer = root;
     for (let i = 0; i < 100; i++) {
       issuer = await issueCertificate({ subject: `CN=Deep ${i}`, isCA: true, issuer, key: { type: 'ec' }, keyId: 'path-deep' });
       chain.push(issuer);
     }
-    const deep = await issueCertificate({ subjectCN: 'deep.path.test', issuer, key: { type: 'ec' } });
-    const sent = [deep.der, ...chain.reverse().map((c) => c.der), ...chain.map((c) => c.der)];
+    const deep = await issueCertificate({ subjectCN: 'deep.path.test', sans: { dns: ['deep.path.test'] }, issuer, key: { type: 'ec' } });
+    const sent = [deep.der, ...[...chain].reverse().map((c) => c.der), ...chain.map((c) => c.der)];
     const t = validatePath(sent, anchors(root), now());
-    expect(t.trusted).toBe(true);
-    expect(t.path).toHaveLength(102);
+    expect(t).toMatchObject({ trusted: false, reason: 'chain-too-long', anchor: null });
+    // The depth limit (8 intermediates) is where building stopped: leaf and nine CAs.
+    expect(t.path).toHaveLength(10);
+    // Eight intermediates are allowed: the leaf under Deep 7 validates.
+    const ok = await issueCertificate({ subjectCN: 'ok.path.test', sans: { dns: ['ok.path.test'] }, issuer: chain[7]!, key: { type: 'ec' } });
+    expect(validatePath([ok.der, ...chain.slice(0, 8).map((c) => c.der)], anchors(root), now())).toMatchObject({ trusted: true });
+    expect(validatePath([ok.der, ...chain.slice(0, 8).map((c) => c.der)], anchors(root), now(), { maxDepth: 7 })).toMatchObject({ reason: 'chain-too-long' });
   });
 
   it('reuses the anchor index and notices a grown anchor set', async () => {

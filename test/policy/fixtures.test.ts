@@ -20,7 +20,8 @@ const CASES: [string, string[], string[], string[]?][] = [
   ['weak-key', ['TLS-CERT-WEAK-KEY'], []],
   ['weak-signature', ['TLS-CERT-WEAK-SIGNATURE'], []],
   ['lifetime', ['TLS-CERT-LIFETIME'], []],
-  ['no-san', ['TLS-CERT-NO-SAN'], []],
+  // The CN is never used to match a name, so a certificate without SANs matches no host either.
+  ['no-san', ['TLS-CERT-NO-SAN', 'TLS-CERT-HOSTNAME'], []],
   ['legacy-protocols', ['TLS-PROTO-LEGACY'], []],
   ['tls12-no-forward-secrecy', ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13'], []],
   ['hsts-missing', ['TLS-HSTS-MISSING'], []],
