@@ -194,9 +194,19 @@ export function integerHex(buf: Buffer, t: Tlv): string {
   return b.subarray(i).toString('hex') || '00';
 }
 
-/** Bits of a BIT STRING (without the unused-bits octet). */
-export function bitString(buf: Buffer, t: Tlv): Buffer {
+/**
+ * Bits of a BIT STRING (without the unused-bits octet), as DER allows them: primitive, at most 7
+ * unused bits and those zero. Keys and signatures are whole octets (`aligned`, the default): an
+ * unused-bits count there is a re-encoding the signature does not cover, so it is refused as
+ * browsers refuse it.
+ */
+export function bitString(buf: Buffer, t: Tlv, { aligned = true }: { aligned?: boolean } = {}): Buffer {
+  if (t.constructed) throw new DerError('DER: constructed BIT STRING');
   const b = contents(buf, t);
   if (!b.length) throw new DerError('DER: empty BIT STRING');
+  const unused = b[0] as number;
+  if (unused > 7 || (b.length === 1 && unused !== 0)) throw new DerError(`DER: BIT STRING with ${unused} unused bits`);
+  if (aligned && unused !== 0) throw new DerError('DER: BIT STRING of a key or signature is not whole octets');
+  if (unused && ((b[b.length - 1] as number) & ((1 << unused) - 1)) !== 0) throw new DerError('DER: unused bits of a BIT STRING are not zero');
   return b.subarray(1);
 }

@@ -310,7 +310,7 @@ function readExtension(fields: CertificateFields, id: string, value: Buffer): vo
       return;
     }
     case EXT.KEY_USAGE:
-      fields.keyUsage = Buffer.from(bitString(value, expectUniversal(top, TAG.BIT_STRING, 'KeyUsage')));
+      fields.keyUsage = Buffer.from(bitString(value, expectUniversal(top, TAG.BIT_STRING, 'KeyUsage'), { aligned: false }));
       return;
     case EXT.EXT_KEY_USAGE:
       fields.extKeyUsage = children(value, expectUniversal(top, TAG.SEQUENCE, 'ExtKeyUsage')).map((t) => oid(value, expectUniversal(t, TAG.OID, 'KeyPurposeId')));
