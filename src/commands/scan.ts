@@ -71,8 +71,14 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
-      description: 'Security-level regime for systems with evidence: (default: the inventory\'s legalBasis, else the pack in effect by date; printed)',
+      description:
+        'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its evidence manifest, else by the dates — approved before Decree 331 took effect keeps Decree 85 until the transition ends; printed and in the report)',
     })(),
+    param: Flags.string({
+      multiple: true,
+      helpValue: '[PACK:]NAME=VALUE',
+      description: 'Set a policy-pack parameter (repeatable; PACK: when several packs declare NAME), e.g. vn-nd331-2026:scanDaysL3=120; wins over the inventory\'s params:. govscan policy show PACK lists them',
+    }),
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -110,15 +116,16 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         ipv6Connectivity: flags['ipv6-connectivity'],
         nmap: flags.nmap,
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
+        params: flags.param ?? [],
         ...(now ? { now: now() } : {}),
       },
       { timeoutMs },
     );
-    // Only runs that judge security-level evidence need to say which regime they judged by.
-    if (prepared.legalBasis && !flags.quiet && prepared.targets.some((t) => t.kind === 'system')) {
-      const { EVIDENCE_MESSAGES: E } = await import('../evidence/messages.js');
-      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
-      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
+    // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
+    if (prepared.legalBases.length) {
+      const { legalBasisNotices } = await import('../evidence/legal-basis.js');
+      const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
+      for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     }
     if (prepared.waivers) {
       const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));

@@ -8,6 +8,7 @@ import { runBool, run, toCelInput, toCelValue, toPlain, type Activation, type Co
 import { POLICY_MESSAGES as M } from './messages.js';
 import { fill, fillable, resolvePath } from './template.js';
 import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
+import { judgesTarget } from '../evidence/legal-basis.js';
 
 export interface EvaluateInput {
   targets: readonly Target[];
@@ -43,6 +44,8 @@ export function evaluate(input: EvaluateInput): Finding[] {
   for (const target of input.targets) {
     const targetScope = targetActivation(target);
     for (const policy of input.policies) {
+      // A system is judged by one security-level regime: the others' rules do not apply to it at all.
+      if (!judgesTarget(policy, target)) continue;
       const inEffect = effectiveness(policy, nowIso);
       const params = paramsByPolicy.get(policy) ?? { cel: toCelValue({}), plain: {} };
       for (const rule of policy.rules) {
@@ -135,7 +138,9 @@ function judge(j: JudgeInput): Finding {
     message,
     references: [...rule.references],
     evidence: activation && !quiet ? evidenceOf(rule, activation.plain().facts) : {},
-    fingerprint: fingerprint(rule.id, target.key),
+    // Regime packs share rule ids with different meanings (SECLEVEL-ASSESSMENT-OVERDUE under Decree 85
+    // and Decree 331): the pack is part of the identity, so a baseline of one never hides the other.
+    fingerprint: fingerprint(rule.id, target.key, policy.regime ? policy.id : undefined),
   };
   if (remediation) finding.remediation = remediation;
   if (verdict.reason) {
@@ -225,12 +230,16 @@ function evidenceOf(rule: LoadedRule, facts: unknown): Record<string, unknown> {
   return out;
 }
 
-export function fingerprint(ruleId: string, targetKey: string): string {
+export function fingerprint(ruleId: string, targetKey: string, scope?: string): string {
   // One-shot hash: a Hash object per finding was ~0.2 ms per endpoint of setup and teardown.
-  return hash('sha256', `${ruleId}\u0000${targetKey}`, 'hex').slice(0, 32);
+  return hash('sha256', `${ruleId}\u0000${targetKey}${scope === undefined ? '' : `\u0000${scope}`}`, 'hex').slice(0, 32);
 }
 
 function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
+  // Which regime judges a system is decided before evaluation (evidence/legal-basis.ts), dates
+  // included; a regime chosen outside its dates still judges, and an ended one is its own finding
+  // (SECLEVEL-REGIME-ENDED) rather than a run of silent "not applicable".
+  if (policy.regime) return null;
   const today = nowIso.slice(0, 10);
   const { from, to } = policy.effective;
   if (from && today < from) return loc(M.notYetEffective, { policy: policy.id, date: from });

@@ -12,7 +12,15 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   static override examples = ['<%= config.bin %> evidence verify evidence/cong-dvc.yaml --ca-file gov-root.pem', '<%= config.bin %> evidence verify cong-dvc.evidence.yaml --legal-basis nd85-2016 --format json'];
   static override args = { file: Args.string({ required: true, description: 'Evidence manifest (YAML)' }) };
   static override flags = {
-    'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by the packs\' effective dates)' })(),
+    'legal-basis': Flags.option({
+      options: ['nd85-2016', 'nd331-2026'] as const,
+      description: 'Security-level regime (default: the manifest\'s legalBasis, else by the dates: approved before Decree 331 took effect keeps Decree 85 until its transition ends)',
+    })(),
+    param: Flags.string({
+      multiple: true,
+      helpValue: '[PACK:]NAME=VALUE',
+      description: 'Set a policy-pack parameter (repeatable), e.g. vn-nd331-2026:scanDaysL3=120; govscan policy show PACK lists them',
+    }),
     policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
     'ca-file': Flags.string({ multiple: true, description: 'Trust anchors (PEM) for document signatures' }),
     'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
@@ -27,12 +35,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   async run(): Promise<void> {
     const { flags, args } = await this.parse(EvidenceVerify);
     this.lang = flags.lang;
-    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { EVIDENCE_MESSAGES: E }, { writeFile }] = await Promise.all([
+    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeFile }] = await Promise.all([
       import('../../evidence/verify.js'),
       import('../../engine/scan.js'),
       import('../../report/index.js'),
       import('../../report/summary.js'),
-      import('../../evidence/messages.js'),
+      import('../../evidence/legal-basis.js'),
       import('node:fs/promises'),
     ]);
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
@@ -41,6 +49,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         file: args.file,
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
         policies: flags.policy ?? [],
+        params: flags.param ?? [],
         caFiles: flags['ca-file'] ?? [],
         caPins: flags['ca-pin'] ?? [],
         failOn: flags['fail-on'] as Severity | 'none',
@@ -48,10 +57,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       },
       { timeoutMs: flags.timeout },
     );
-    if (prepared.legalBasis && !flags.quiet) {
-      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
-      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
-    }
+    const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
+    for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     const report = await executeScan(prepared, {
       concurrency: 1,
       perHostLimit: 4,
