@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
+import { clockFromEnv } from '../../cli/clock.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
 
 export default class EvidenceVerify extends GovscanCommand {
   static override summary = 'Check one evidence manifest: security-level record, documents and signatures, 4-layer evidence';
@@ -72,13 +71,4 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
     if (countsTowardThreshold(report.findings, report.run.failOn).length > 0) this.exit(EXIT.findings);
   }
-}
-
-/** Same contract as scan's GOVSCAN_NOW: the run's clock moved to that instant, still ticking. */
-function clockFromEnv(value: string | undefined): (() => Date) | undefined {
-  if (!value) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time`);
-  const offset = ms - Date.now();
-  return () => new Date(Date.now() + offset);
 }
