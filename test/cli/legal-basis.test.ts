@@ -381,3 +381,30 @@ describe('--param and params:', () => {
     expect(r.stderr).toMatch(/inventory\.yaml:2: no loaded policy pack declares a parameter "nope"/);
   });
 });
+
+describe('the example agency (examples/agency)', () => {
+  it('judges its three systems under their own regimes, and its level-4 system misses each new obligation once', async () => {
+    const r = await runCli(
+      ['scan', '--inventory', 'examples/agency/inventory.yaml', '--ca-file', 'examples/agency/ca/example-root.pem', ...SECLEVEL, '--format', 'json', '--fail-on', 'none'],
+      { env: { GOVSCAN_NOW: '2026-12-02' } },
+    );
+    const rep = report(r);
+    expect(basisOf(rep, 'cong-dvc')).toMatchObject({ id: 'nd331-2026', chosenBy: 'manifest' });
+    expect(basisOf(rep, 'cong-ttdt')).toMatchObject({ id: 'nd85-2016', chosenBy: 'dates', state: 'in-transition' });
+    expect(basisOf(rep, 'mot-cua')).toMatchObject({ id: 'nd331-2026', chosenBy: 'dates' });
+    const failed = (system: string) => [...outcomes(rep, system)].filter(([, f]) => f.outcome === 'fail').map(([id]) => id);
+    const added = [
+      'SECLEVEL-APPRAISER',
+      'SECLEVEL-REGULATION-MISSING',
+      'SECLEVEL-LOG-RETENTION',
+      'SECLEVEL-ANNUAL-REPORT',
+      'ASSESSMENT-BEFORE-GOLIVE',
+      'ASSESSMENT-AFTER-CHANGE',
+      'FOURLAYER-MONITORING-DATA',
+      'FOURLAYER-MONITORING-REPORTS',
+    ];
+    expect(failed('mot-cua')).toEqual(expect.arrayContaining(added));
+    // cong-dvc meets every one of them: at most its live layer-2/4 probes fail (loopback ports nothing should listen on).
+    expect(failed('cong-dvc').filter((id) => !id.endsWith('-LIVE'))).toEqual([]);
+  });
+});
