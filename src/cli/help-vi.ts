@@ -113,9 +113,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
         'Máy quét có IPv6 không? auto: có địa chỉ IPv6 toàn cầu trên một giao diện mạng (hoặc có --lab); nếu không có, khả năng truy cập qua IPv6 không được kiểm tra',
       nmap: 'Lệnh hoặc đường dẫn nmap, dùng cho phép kiểm tra các cổng mở như nhau trên IPv4 và IPv6',
       'legal-basis':
-        'Căn cứ pháp lý về bảo đảm an toàn hệ thống thông tin theo cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis của hệ thống trong danh mục, nếu không có thì trong tệp khai báo bằng chứng, nếu không có nữa thì theo mốc thời gian — hệ thống được phê duyệt trước khi Nghị định 331 có hiệu lực tiếp tục theo Nghị định 85 đến hết thời gian chuyển tiếp; được in ra và ghi trong báo cáo)',
-      param:
-        'Đặt giá trị một tham số của bộ quy tắc (lặp lại được; ghi PACK: khi nhiều bộ quy tắc cùng có tham số NAME), ví dụ vn-nd331-2026:scanDaysL3=120; ưu tiên hơn params: trong danh mục hệ thống. Lệnh govscan policy show PACK liệt kê các tham số',
+        'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
+      param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
     },
@@ -149,9 +148,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 tệp khai báo không hợp lệ (file:line) hoặc sai cách dùng.',
     args: { file: 'Tệp khai báo bằng chứng (YAML)' },
     flags: {
-      'legal-basis':
-        'Căn cứ pháp lý về cấp độ (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo mốc thời gian: hệ thống được phê duyệt trước khi Nghị định 331 có hiệu lực tiếp tục theo Nghị định 85 đến hết thời gian chuyển tiếp)',
-      param: 'Đặt giá trị một tham số của bộ quy tắc (lặp lại được), ví dụ vn-nd331-2026:scanDaysL3=120; lệnh govscan policy show PACK liệt kê các tham số',
+      'legal-basis': 'Căn cứ pháp lý (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo ngày phê duyệt)',
+      param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi cần (lặp lại được)',
       policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (mặc định: các bộ dựng sẵn có quy tắc về bằng chứng)',
       'ca-file': 'Neo tin cậy (PEM) để xác minh chữ ký số trên tài liệu',
       'ca-pin': CA_PIN,

@@ -71,13 +71,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
-      description:
-        'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its evidence manifest, else by the dates — approved before Decree 331 took effect keeps Decree 85 until the transition ends; printed and in the report)',
+      description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
     })(),
     param: Flags.string({
       multiple: true,
-      helpValue: '[PACK:]NAME=VALUE',
-      description: 'Set a policy-pack parameter (repeatable; PACK: when several packs declare NAME), e.g. vn-nd331-2026:scanDaysL3=120; wins over the inventory\'s params:. govscan policy show PACK lists them',
+      helpValue: 'NAME=VALUE',
+      description: 'Set a policy-pack parameter, PACK:NAME=VALUE when several packs declare NAME (repeatable; see policy show)',
     }),
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),

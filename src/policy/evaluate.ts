@@ -9,6 +9,7 @@ import { POLICY_MESSAGES as M } from './messages.js';
 import { fill, fillable, resolvePath } from './template.js';
 import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
 import { judgesTarget } from '../evidence/legal-basis.js';
+import { coerceParamValue } from './params.js';
 
 export interface EvaluateInput {
   targets: readonly Target[];
@@ -34,7 +35,7 @@ export function evaluate(input: EvaluateInput): Finding[] {
   }
   const paramsByPolicy = new Map(
     input.policies.map((p) => {
-      const merged = mergeParams(p.params, input.params ?? {});
+      const merged = mergeParams(p, input.params ?? {});
       return [p, { cel: toCelValue(merged), plain: toCelInput(merged) }] as const;
     }),
   );
@@ -255,42 +256,17 @@ function targetActivation(target: Target): { cel: ReturnType<typeof toCelValue>;
 
 /**
  * Overrides come from flags or config as strings; they take the type the pack declared so
- * `facts.leaf.daysToExpiry >= params.minDaysToExpiry` keeps comparing numbers.
+ * `facts.leaf.daysToExpiry >= params.minDaysToExpiry` keeps comparing numbers. (Runs check them
+ * first with params.ts applyParams, which also reports what is wrong.)
  */
-function mergeParams(declared: Record<string, ParamValue>, overrides: Record<string, unknown>): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = { ...declared };
+function mergeParams(policy: LoadedPolicy, overrides: Record<string, unknown>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = { ...policy.params };
   for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(declared, name)) continue;
-    const coerced = coerceParam(declared[name], value);
+    const spec = policy.paramSpecs[name];
+    const coerced = spec ? coerceParamValue(spec, value) : undefined;
     if (coerced !== undefined) out[name] = coerced;
   }
   return out;
-}
-
-export function coerceParam(declared: ParamValue | undefined, value: unknown): ParamValue | undefined {
-  if (typeof declared === 'number') {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-  }
-  if (typeof declared === 'boolean') {
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    return undefined;
-  }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
-/** Override names no loaded pack declares, or values of the wrong type: for the CLI to reject. */
-export function invalidParams(policies: readonly LoadedPolicy[], overrides: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(overrides)) {
-    const declaring = policies.filter((p) => Object.hasOwn(p.params, name));
-    if (!declaring.length) problems.push(`unknown param "${name}"`);
-    else if (declaring.some((p) => coerceParam(p.params[name], value) === undefined)) {
-      problems.push(`param "${name}": ${JSON.stringify(value)} is not a ${typeof declaring[0]?.params[name]}`);
-    }
-  }
-  return problems;
 }
 
 function loc(text: Localized, vars: Record<string, unknown>): Localized {

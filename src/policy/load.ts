@@ -145,6 +145,10 @@ export function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): I
   const regimes = policies.filter((p) => p.regime);
   const runs = regimes.length > 1 ? regimes.map((r) => policies.filter((p) => !p.regime || p === r)) : [policies];
   const cross = [...runs.flatMap((set) => crossPackErrors(set)), ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message))];
+  regimes.forEach((r, i) => {
+    const earlier = regimes.slice(0, i).find((x) => x.regime?.id === r.regime?.id);
+    if (earlier) cross.push(new InputError(r.source, null, null, `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`));
+  });
   return cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i);
 }
 

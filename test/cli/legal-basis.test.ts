@@ -182,35 +182,36 @@ describe('each system under its own regime, in one run', () => {
 
 describe('a regime whose transition has ended', () => {
   const systems: SystemEntry[] = [{ id: 'old-approved', manifest: manifest('old-approved', '2025-03-01', { plan: { status: 'full' } }) }];
+  let inv: string;
+  beforeAll(async () => {
+    inv = await inventory('ended', systems);
+  });
 
   it('fails SECLEVEL-REGIME-ENDED and warns when named after its end; every other rule still judges', async () => {
-    const inv = await inventory('ended', systems);
-    const [en, vi, extended, byDates] = await mapLimit(
-      [
-        ['--legal-basis', 'nd85-2016', '--format', 'json'],
-        ['--legal-basis', 'nd85-2016', '--format', 'json', '--lang', 'vi'],
-        ['--legal-basis', 'nd85-2016', '--format', 'json', '--param', 'vn-nd85-2016:transitionEnd=2027-12-31'],
-        ['--format', 'json'],
-      ],
-      2,
-      (extra) => scan(inv, '2027-08-01', extra),
-    );
+    const [en, vi] = await mapLimit([[], ['--lang', 'vi']], 2, (extra) => scan(inv, '2027-08-01', ['--legal-basis', 'nd85-2016', '--format', 'json', ...extra]));
     // Not a silent pass: exit 1 on the high finding, and a warning.
     expect(en?.code).toBe(1);
     const rules = outcomes(report(en as CliResult), 'old-approved');
     expect(rules.get('SECLEVEL-REGIME-ENDED')?.outcome).toBe('fail');
     expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.en).toMatch(/transition ended on 2027-06-30: its security level must be re-approved under Decree 331\/2026/);
+    expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.vi).toMatch(/hết thời gian chuyển tiếp ngày 30\/06\/2027: cần phê duyệt lại cấp độ an toàn theo Nghị định 331\/2026/);
     expect(rules.get('SECLEVEL-PLAN-MISSING')?.outcome).toBe('fail');
     expect(rules.get('SECLEVEL-PLAN-PARTIAL')?.outcome).toBe('pass');
     expect(en?.stderr).toMatch(/warning: legal basis nd85-2016 \(named with --legal-basis\) ended on 2027-06-30; 1 system\(s\) \(old-approved\) are still judged under it and fail SECLEVEL-REGIME-ENDED: re-approve them under Decree 331\/2026/);
+    expect(vi?.code).toBe(1);
     expect(vi?.stderr).toMatch(/cảnh báo: căn cứ pháp lý nd85-2016 \(chỉ định bằng --legal-basis\) đã hết hiệu lực từ sau ngày 30\/06\/2027/);
-    expect(outcomes(report(vi as CliResult), 'old-approved').get('SECLEVEL-REGIME-ENDED')?.message.vi).toMatch(/hết thời gian chuyển tiếp ngày 30\/06\/2027: cần phê duyệt lại cấp độ an toàn theo Nghị định 331\/2026/);
-    // The transition end is a parameter (secondary source): moved, the regime has not ended.
+  });
+
+  it('has not ended while the transition end (a secondary-source parameter) is later; left to the dates, the system moves to Decree 331', async () => {
+    const [extended, byDates] = await mapLimit(
+      [['--legal-basis', 'nd85-2016', '--param', 'vn-nd85-2016:transitionEnd=2027-12-31'], []],
+      2,
+      (extra) => scan(inv, '2027-08-01', ['--format', 'json', ...extra]),
+    );
     const later = report(extended as CliResult);
     expect(outcomes(later, 'old-approved').get('SECLEVEL-REGIME-ENDED')?.outcome).toBe('pass');
     expect(basisOf(later, 'old-approved')?.state).toBe('in-transition');
     expect(extended?.stderr).not.toMatch(/warning/);
-    // Left to the dates, a system approved under Decree 85 moves to Decree 331 once the transition is over.
     expect(basisOf(report(byDates as CliResult), 'old-approved')).toMatchObject({ id: 'nd331-2026', chosenBy: 'dates' });
   });
 });
@@ -275,12 +276,12 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
     expect(outcomes(late, 'l4-new').get('SECLEVEL-APPRAISER')?.message.vi).toMatch(/do Bộ Thông tin và Truyền thông thực hiện; theo Nghị định 331\/2026, hồ sơ cấp độ 4–5 do Bộ Công an thẩm định/);
   });
 
-  it('ASSESSMENT-BEFORE-GOLIVE and ASSESSMENT-AFTER-CHANGE judge only what happened after Directive 02/CT-TTg', () => {
-    expect(outcomes(early, 'golive-old').get('ASSESSMENT-BEFORE-GOLIVE')?.outcome).toBe('not-applicable');
-    expect(outcomes(early, 'golive-old').get('ASSESSMENT-AFTER-CHANGE')?.outcome).toBe('not-applicable');
-    expect(outcomes(early, 'golive-new').get('ASSESSMENT-BEFORE-GOLIVE')?.outcome).toBe('pass');
-    expect(outcomes(early, 'golive-new').get('ASSESSMENT-AFTER-CHANGE')?.outcome).toBe('fail');
-    expect(outcomes(early, 'golive-new').get('ASSESSMENT-AFTER-CHANGE')?.message.vi).toMatch(/chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 2026-01-15 payment module/);
+  it('FOURLAYER-GOLIVE-ASSESSMENT and FOURLAYER-CHANGE-ASSESSMENT judge only what happened after Directive 02/CT-TTg', () => {
+    expect(outcomes(early, 'golive-old').get('FOURLAYER-GOLIVE-ASSESSMENT')?.outcome).toBe('not-applicable');
+    expect(outcomes(early, 'golive-old').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('not-applicable');
+    expect(outcomes(early, 'golive-new').get('FOURLAYER-GOLIVE-ASSESSMENT')?.outcome).toBe('pass');
+    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('fail');
+    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.message.vi).toMatch(/chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 2026-01-15 payment module/);
   });
 });
 
@@ -398,8 +399,8 @@ describe('the example agency (examples/agency)', () => {
       'SECLEVEL-REGULATION-MISSING',
       'SECLEVEL-LOG-RETENTION',
       'SECLEVEL-ANNUAL-REPORT',
-      'ASSESSMENT-BEFORE-GOLIVE',
-      'ASSESSMENT-AFTER-CHANGE',
+      'FOURLAYER-GOLIVE-ASSESSMENT',
+      'FOURLAYER-CHANGE-ASSESSMENT',
       'FOURLAYER-MONITORING-DATA',
       'FOURLAYER-MONITORING-REPORTS',
     ];

@@ -176,7 +176,10 @@ describe('built-in packs and policy arguments', () => {
     expect((await resolvePolicyArg(`${dir}/minimal.yaml`, KNOWN)).id).toBe('test-minimal');
     expect((await resolvePolicyArg('vn-nd85-2016', KNOWN)).id).toBe('vn-nd85-2016');
     // Every built-in is listed, both regimes included, in both languages.
-    const err = await resolvePolicyArg('vn-xx-9999', KNOWN).catch((e: unknown) => e as InputError);
+    const err = (await resolvePolicyArg('vn-xx-9999', KNOWN).then(
+      () => null,
+      (e: unknown) => e,
+    )) as InputError;
     expect(err.message).toBe(
       'unknown policy "vn-xx-9999": not a built-in policy pack (vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026, vn-nd85-2016) and no such file',
     );

@@ -11,15 +11,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   static override examples = ['<%= config.bin %> evidence verify evidence/cong-dvc.yaml --ca-file gov-root.pem', '<%= config.bin %> evidence verify cong-dvc.evidence.yaml --legal-basis nd85-2016 --format json'];
   static override args = { file: Args.string({ required: true, description: 'Evidence manifest (YAML)' }) };
   static override flags = {
-    'legal-basis': Flags.option({
-      options: ['nd85-2016', 'nd331-2026'] as const,
-      description: 'Security-level regime (default: the manifest\'s legalBasis, else by the dates: approved before Decree 331 took effect keeps Decree 85 until its transition ends)',
-    })(),
-    param: Flags.string({
-      multiple: true,
-      helpValue: '[PACK:]NAME=VALUE',
-      description: 'Set a policy-pack parameter (repeatable), e.g. vn-nd331-2026:scanDaysL3=120; govscan policy show PACK lists them',
-    }),
+    'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by its approval date)' })(),
+    param: Flags.string({ multiple: true, helpValue: 'NAME=VALUE', description: 'Set a policy-pack parameter, PACK:NAME=VALUE when needed (repeatable)' }),
     policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
     'ca-file': Flags.string({ multiple: true, description: 'Trust anchors (PEM) for document signatures' }),
     'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
