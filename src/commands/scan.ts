@@ -4,6 +4,7 @@ import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
+import { clockFromEnv } from '../cli/clock.js';
 import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
@@ -249,19 +250,3 @@ async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: str
     process.off('SIGINT', onSigint);
   }
 }
-
-/**
- * GOVSCAN_NOW moves the run's clock (probes, policies, waiver expiry) to a given instant, keeping it
- * ticking so durations stay real: CI can check today which waivers will have lapsed by a release
- * date, and tests can cross an expiry without waiting. Unset or empty: the real clock.
- */
-function clockFromEnv(value: string | undefined): (() => Date) | undefined {
-  if (!value) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time with Z or an offset`);
-  }
-  const offset = ms - Date.now();
-  return () => new Date(Date.now() + offset);
-}
-

@@ -19,7 +19,7 @@ import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
 import type { ReportSpill } from '../report/spill.js';
-import { assignLegalBases, checkLegalBasisFlag, type LegalBasisChoice, type RegimeRun, type SystemBasisInput } from '../evidence/legal-basis.js';
+import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../evidence/legal-basis.js';
 import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
 import { format } from '../i18n/index.js';
 
@@ -87,14 +87,7 @@ export async function prepareScan(
   }
   const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) });
   const { policies, applied } = withRunParams(loaded, req.params ?? [], inventory?.params ?? []);
-  const run: RegimeRun = {
-    policies,
-    ...(req.legalBasis !== undefined ? { flag: req.legalBasis } : {}),
-    named: req.policies.length > 0,
-    today: (req.now ?? new Date()).toISOString().slice(0, 10),
-  };
-  checkLegalBasisFlag(run);
-  const legalBases = assignLegalBases(targets, run, (id) => ({
+  const legalBases = assignLegalBases(targets, regimeRun(policies, req), (id) => ({
     ...(inventory?.legalBases.get(id) ? { inventory: inventory.legalBases.get(id) } : {}),
     ...manifestBasis(inventory?.manifests.get(id)),
   }));

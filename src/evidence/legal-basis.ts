@@ -62,6 +62,21 @@ export function packState(pack: LoadedPolicy, all: readonly LoadedPolicy[], toda
   return successor ? 'in-transition' : 'in-effect';
 }
 
+/**
+ * The regime choice of a run: its packs (parameters applied, so dates follow --param), --legal-basis,
+ * whether packs were named with --policy, and its date. Checks the flag (exit 2 when its pack is not loaded).
+ */
+export function regimeRun(policies: readonly LoadedPolicy[], req: { legalBasis?: string; policies: readonly string[]; now?: Date }): RegimeRun {
+  const run: RegimeRun = {
+    policies,
+    ...(req.legalBasis !== undefined ? { flag: req.legalBasis } : {}),
+    named: req.policies.length > 0,
+    today: (req.now ?? new Date()).toISOString().slice(0, 10),
+  };
+  checkLegalBasisFlag(run);
+  return run;
+}
+
 /** --legal-basis must name a regime whose pack the run loaded. Throws InputError (exit 2) otherwise. */
 export function checkLegalBasisFlag(run: RegimeRun): void {
   if (run.flag === undefined) return;

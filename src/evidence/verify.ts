@@ -9,7 +9,7 @@ import { withRunParams, type PreparedScan } from '../engine/scan.js';
 import { loadTrustStores } from '../engine/trust-anchors.js';
 import type { Severity, Target } from '../engine/types.js';
 import { loadBuiltinPolicies, loadPolicySelection } from '../policy/index.js';
-import { assignLegalBases, checkLegalBasisFlag, defaultRegimeForNewSystem, type RegimeRun } from './legal-basis.js';
+import { assignLegalBases, defaultRegimeForNewSystem, regimeRun } from './legal-basis.js';
 import { LEGAL_BASIS_IDS, loadManifest, type LegalBasisId } from './manifest.js';
 
 export const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
@@ -51,14 +51,7 @@ export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { 
     },
     source: { file: req.file, line: 1, column: 1 },
   };
-  const run: RegimeRun = {
-    policies,
-    ...(req.legalBasis !== undefined ? { flag: req.legalBasis } : {}),
-    named: req.policies.length > 0,
-    today: (req.now ?? new Date()).toISOString().slice(0, 10),
-  };
-  checkLegalBasisFlag(run);
-  const legalBases = assignLegalBases([target], run, () => ({
+  const legalBases = assignLegalBases([target], regimeRun(policies, req), () => ({
     ...(m.legalBasis ? { manifest: { id: m.legalBasis, file: req.file } } : {}),
     ...(m.approval?.date ? { approved: m.approval.date } : {}),
   }));

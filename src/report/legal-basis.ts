@@ -63,7 +63,8 @@ export function paramLines(params: readonly ReportParam[] | undefined, lang: Lan
   );
 }
 
-function paramValue(v: number | string | boolean, lang: Lang): string {
+/** A parameter value for a reader: dates per language, yes/no in Vietnamese for booleans. */
+export function paramValue(v: number | string | boolean, lang: Lang): string {
   if (typeof v === 'boolean') return lang === 'vi' ? (v ? 'có' : 'không') : String(v);
   return typeof v === 'string' ? displayDate(v, lang) : String(v);
 }

@@ -10,7 +10,7 @@ export default class PolicyList extends GovscanCommand {
     const { flags } = await this.parse(PolicyList);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M }, { regimeStateLabels }, { displayDate }, { format }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { regimeStateLabels }, { displayDate }, { format }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../evidence/legal-basis.js'),
@@ -37,11 +37,8 @@ export default class PolicyList extends GovscanCommand {
       this.log(JSON.stringify(out, null, 2));
       return;
     }
-    const date = (d: string): string => displayDate(d, lang);
     for (const p of policies) {
-      const { from, to } = p.effective;
-      const dates = from && to ? format(M.between[lang], { from: date(from), to: date(to) }) : from ? format(M.from[lang], { from: date(from) }) : to ? format(M.until[lang], { to: date(to) }) : M.always[lang];
-      const facts = [format(M.rules[lang], { count: p.rules.length }), dates, regimeStateLabels[packState(p, policies, today)][lang]];
+      const facts = [format(M.rules[lang], { count: p.rules.length }), effectiveText(p.effective, lang), regimeStateLabels[packState(p, policies, today)][lang]];
       if (p.regime) facts.push(format(M.regime[lang], { id: p.regime.id }) + (p.regime.replaces ? `, ${format(M.replaces[lang], { id: p.regime.replaces })}` : ''));
       if (p.scope === 'agent') facts.push(M.agentOnly[lang]);
       this.log(`${p.id} ${p.version}  ${p.title[lang]}`);
@@ -49,6 +46,6 @@ export default class PolicyList extends GovscanCommand {
       for (const basis of p.legalBasis) this.log(`    ${basis}`);
     }
     this.log('');
-    this.log(format(M.asOf[lang], { date: date(today) }));
+    this.log(format(M.asOf[lang], { date: displayDate(today, lang) }));
   }
 }

@@ -1,6 +1,8 @@
 // What `govscan policy list` and `policy show` print around the packs' own texts, in both languages.
 
-import { defineMessages } from '../../i18n/index.js';
+import type { Lang } from '../../engine/types.js';
+import { displayDate } from '../../i18n/dates.js';
+import { defineMessages, format } from '../../i18n/index.js';
 
 export const POLICY_COMMAND_MESSAGES = defineMessages({
   rules: { en: '{count} rules', vi: '{count} quy tắc' },
@@ -18,3 +20,13 @@ export const POLICY_COMMAND_MESSAGES = defineMessages({
   rulesHeading: { en: 'Rules', vi: 'Các quy tắc' },
   asOf: { en: 'State as of {date}.', vi: 'Tình trạng tính đến ngày {date}.' },
 });
+
+/** A pack's effective dates in words: "effective 2016-07-01 – 2027-06-30", "hiệu lực từ 19/08/2026". */
+export function effectiveText(effective: { from?: string; to?: string }, lang: Lang): string {
+  const M = POLICY_COMMAND_MESSAGES;
+  const from = effective.from ? displayDate(effective.from, lang) : undefined;
+  const to = effective.to ? displayDate(effective.to, lang) : undefined;
+  if (from && to) return format(M.between[lang], { from, to });
+  if (from) return format(M.from[lang], { from });
+  return to ? format(M.until[lang], { to }) : M.always[lang];
+}

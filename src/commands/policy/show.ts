@@ -10,13 +10,13 @@ export default class PolicyShow extends GovscanCommand {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M }, { severityLabels }, { displayDate }, { format }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../policy/params.js'),
       import('./messages.js'),
       import('../../report/messages.js'),
-      import('../../i18n/dates.js'),
+      import('../../report/legal-basis.js'),
       import('../../i18n/index.js'),
     ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
@@ -34,15 +34,13 @@ export default class PolicyShow extends GovscanCommand {
     this.log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
     if (policy.description) this.log(policy.description[lang]);
     this.log(`${M.legalBasis[lang]}: ${policy.legalBasis.join('; ')}`);
-    const { from, to } = policy.effective;
-    const dates = from && to ? format(M.between[lang], { from: displayDate(from, lang), to: displayDate(to, lang) }) : from ? format(M.from[lang], { from: displayDate(from, lang) }) : to ? format(M.until[lang], { to: displayDate(to, lang) }) : M.always[lang];
-    this.log(dates + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
+    this.log(effectiveText(policy.effective, lang) + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
     const specs = Object.entries(policy.paramSpecs);
     if (specs.length) {
       this.log('');
       this.log(format(M.parameters[lang], { pack: policy.id }) + ':');
       for (const [name, spec] of specs) {
-        const value = spec.type === 'date' ? displayDate(String(policy.params[name]), lang) : typeof policy.params[name] === 'boolean' && lang === 'vi' ? (policy.params[name] ? 'có' : 'không') : String(policy.params[name]);
+        const value = paramValue(policy.params[name] ?? spec.default, lang);
         this.log(`  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`);
         if (spec.description) this.log(`      ${spec.description[lang]}`);
       }
