@@ -1,6 +1,8 @@
 // JSON Schema (draft 2020-12) of the 4-layer facts. test/checks/fourlayer validates probed facts against it.
 
-import { activity, bool, decision, int, manifest, object, observedAt, presence, schema, str } from '../seclevel/facts.schema.js';
+import { activity, bool, decision, int, list, manifest, object, observedAt, presence, schema, str } from '../seclevel/facts.schema.js';
+
+const report = object({ present: bool, date: str, ageDays: int });
 
 const forwarder = object({
   declared: bool,
@@ -26,8 +28,12 @@ export const fourLayerFactsSchema = schema(
       inHouse: bool,
       contract: object({ declared: bool, number: str, validFrom: str, validTo: str, daysToExpiry: int, started: bool, document: presence }),
       forwarder,
+      dataRetentionDays: int,
+      reports: object({ daily: report, weekly: report, sixMonthly: report }),
     }),
     assessment: activity,
+    periodicAssessment: activity,
+    lifecycle: object({ goLive: str, goLiveAgeDays: int, changes: list(object({ date: str, description: str, ageDays: int })), assessmentDates: list(str) }),
     ncsc: object({ confirmation: decision, forwarder }),
   }),
 );

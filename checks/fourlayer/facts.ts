@@ -27,6 +27,13 @@ export interface ForwarderFacts {
   error: string;
 }
 
+/** The latest report of one monitoring period. */
+export interface ReportFacts {
+  present: boolean;
+  date: string;
+  ageDays: number;
+}
+
 export interface FourLayerFacts {
   observedAt: string;
   manifest: ManifestFacts;
@@ -47,8 +54,24 @@ export interface FourLayerFacts {
       document: DocumentPresence;
     };
     forwarder: ForwarderFacts;
+    /** Days of monitoring data kept, as declared (0: not declared). */
+    dataRetentionDays: number;
+    reports: { daily: ReportFacts; weekly: ReportFacts; sixMonthly: ReportFacts };
   };
   /** Latest independent assessment (security assessment or penetration test). */
   assessment: ActivityFacts;
+  /**
+   * Latest periodic security assessment, independent or not: what seclevel.dossier's
+   * assessments.securityAssessment reads, so layer 3 and SECLEVEL-ASSESSMENT-OVERDUE judge the same facts.
+   */
+  periodicAssessment: ActivityFacts;
+  /** Go-live and recorded changes, and the dates of every security assessment and penetration test. */
+  lifecycle: {
+    goLive: string;
+    /** Days since goLive (negative while it lies ahead; 0 without one). */
+    goLiveAgeDays: number;
+    changes: { date: string; description: string; ageDays: number }[];
+    assessmentDates: string[];
+  };
   ncsc: { confirmation: DecisionFacts; forwarder: ForwarderFacts };
 }

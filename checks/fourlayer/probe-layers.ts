@@ -6,7 +6,7 @@ import { ageDays, evidenceBundle } from '../../src/evidence/bundle.js';
 import { openInside, type DocumentFacts } from '../../src/evidence/documents.js';
 import type { EvidenceManifest, ForwarderDoc } from '../../src/evidence/manifest.js';
 import { decisionFacts, documentPresence, latestActivity } from '../seclevel/probe-dossier.js';
-import type { ActivityFacts, FourLayerFacts, ForwarderFacts } from './facts.js';
+import type { ActivityFacts, FourLayerFacts, ForwarderFacts, ReportFacts } from './facts.js';
 
 export async function probeLayers(target: Target, ctx: CheckContext): Promise<FourLayerFacts> {
   const now = ctx.now();
@@ -27,6 +27,8 @@ export async function probeLayers(target: Target, ctx: CheckContext): Promise<Fo
   ].filter((a) => a.present);
   const none = latestActivity([], 'security-assessment', docs, now);
   const assessment = candidates.sort((a, b) => (a.date < b.date ? 1 : -1))[0] ?? none;
+  const reports = layers?.monitoring?.reports;
+  const report = (date: string | undefined): ReportFacts => ({ present: Boolean(date), date: date ?? '', ageDays: ageDays(date, now) });
   return {
     observedAt: now.toISOString(),
     manifest: bundle.manifestFacts,
@@ -49,8 +51,17 @@ export async function probeLayers(target: Target, ctx: CheckContext): Promise<Fo
         document: documentPresence(docs, 'layers.monitoring.contract.document', contract?.document),
       },
       forwarder: monitoringForwarder,
+      dataRetentionDays: layers?.monitoring?.dataRetentionDays ?? 0,
+      reports: { daily: report(reports?.daily?.date), weekly: report(reports?.weekly?.date), sixMonthly: report(reports?.sixMonthly?.date) },
     },
     assessment,
+    periodicAssessment: latestActivity(assessments, 'security-assessment', docs, now),
+    lifecycle: {
+      goLive: m?.goLive?.date ?? '',
+      goLiveAgeDays: ageDays(m?.goLive?.date, now),
+      changes: (m?.changes ?? []).map((c) => ({ date: c.date, description: c.description, ageDays: ageDays(c.date, now) })),
+      assessmentDates: assessments.filter((a) => (a.kind ?? 'security-assessment') === 'security-assessment' || a.kind === 'penetration-test').map((a) => a.date).sort(),
+    },
     ncsc: {
       confirmation: decisionFacts(
         layers?.ncsc?.confirmation,

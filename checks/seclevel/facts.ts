@@ -53,9 +53,14 @@ export interface SeclevelFacts {
     effective: number;
     criterion: string;
   };
-  appraisal: DecisionFacts;
+  /** `authority`: who appraised it (manifest enum; '' when not declared). */
+  appraisal: DecisionFacts & { authority: string };
   approval: DecisionFacts;
   regulation: DecisionFacts;
+  /** Decree 331/2026, level 3: the approved penetration-test programme. */
+  penetrationTestProgramme: DecisionFacts;
+  /** Days the system keeps its logs, as declared (0: not declared). */
+  logging: { retentionDays: number };
   plan: { version: string; status: string; document: DocumentPresence };
   assessments: {
     securityAssessment: ActivityFacts;

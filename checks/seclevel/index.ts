@@ -17,12 +17,14 @@ export const seclevelDossierCheck: Check<SeclevelFacts> = {
   description: {
     en:
       'Reads the system\'s evidence manifest: proposed and approved level, appraisal opinion, approval decision, ' +
-      'level-based security plan and its status, security regulation, periodic assessments (with their age) and ' +
-      'the annual report. Documents are inspected by evidence.documents.',
+      'level-based security plan and its status, security regulation, periodic assessments (with their age), ' +
+      'the penetration-test programme, the declared log retention and the annual report. Documents are ' +
+      'inspected by evidence.documents.',
     vi:
       'Đọc tệp khai báo bằng chứng của hệ thống: cấp độ đề xuất và được phê duyệt, ý kiến thẩm định, quyết định ' +
       'phê duyệt, phương án bảo đảm an toàn thông tin theo cấp độ và tình trạng triển khai, quy chế bảo đảm an toàn ' +
-      'thông tin, các đợt kiểm tra, đánh giá định kỳ (và thời gian đã trôi qua) và báo cáo hằng năm.',
+      'thông tin, các đợt kiểm tra, đánh giá định kỳ (và thời gian đã trôi qua), chương trình kiểm thử xâm nhập, ' +
+      'thời gian lưu nhật ký đã khai báo và báo cáo hằng năm.',
   },
   appliesTo: isInformationSystem,
   run: probeDossier,

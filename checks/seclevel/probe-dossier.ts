@@ -29,9 +29,11 @@ export async function probeDossier(target: Target, ctx: CheckContext): Promise<S
       specialisedUnit: m?.system.specialisedUnit ?? '',
     },
     level: { inventory, proposed, approved, effective: approved || inventory || proposed, criterion: m?.level?.criterion ?? '' },
-    appraisal: decision('appraisal', m?.appraisal),
+    appraisal: { ...decision('appraisal', m?.appraisal), authority: m?.appraisal?.authority ?? '' },
     approval: decision('approval', m?.approval),
     regulation: decision('regulation', m?.regulation),
+    penetrationTestProgramme: decision('penetrationTestProgramme', m?.penetrationTestProgramme),
+    logging: { retentionDays: m?.logging?.retentionDays ?? 0 },
     plan: { version: m?.plan?.version ?? '', status: m?.plan?.status ?? '', document: presence('plan.document', m?.plan?.document) },
     assessments: {
       securityAssessment: latest('security-assessment'),

@@ -35,7 +35,7 @@ export abstract class GovscanCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     if (err instanceof InputError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      process.stderr.write(localize(M.inputError, this.lang, { message: err.messageIn(this.lang) }) + '\n');
       return this.exit(EXIT.input);
     }
     if (err instanceof ScanError) {

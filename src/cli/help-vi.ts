@@ -113,7 +113,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
         'Máy quét có IPv6 không? auto: có địa chỉ IPv6 toàn cầu trên một giao diện mạng (hoặc có --lab); nếu không có, khả năng truy cập qua IPv6 không được kiểm tra',
       nmap: 'Lệnh hoặc đường dẫn nmap, dùng cho phép kiểm tra các cổng mở như nhau trên IPv4 và IPv6',
       'legal-basis':
-        'Căn cứ pháp lý về bảo đảm an toàn hệ thống thông tin theo cấp độ cho các hệ thống có bằng chứng (mặc định: legalBasis trong danh mục hệ thống, nếu không có thì bộ chính sách đang có hiệu lực theo ngày; được in ra)',
+        'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
+      param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
     },
@@ -147,7 +148,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 tệp khai báo không hợp lệ (file:line) hoặc sai cách dùng.',
     args: { file: 'Tệp khai báo bằng chứng (YAML)' },
     flags: {
-      'legal-basis': 'Căn cứ pháp lý (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo ngày hiệu lực của các bộ chính sách)',
+      'legal-basis': 'Căn cứ pháp lý (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo ngày phê duyệt)',
+      param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi cần (lặp lại được)',
       policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (mặc định: các bộ dựng sẵn có quy tắc về bằng chứng)',
       'ca-file': 'Neo tin cậy (PEM) để xác minh chữ ký số trên tài liệu',
       'ca-pin': CA_PIN,
@@ -160,11 +162,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     },
   },
   'policy:list': {
-    summary: 'Liệt kê các bộ chính sách dựng sẵn cùng căn cứ pháp lý',
+    summary: 'Liệt kê các bộ quy tắc có sẵn cùng căn cứ pháp lý, thời gian hiệu lực và tình trạng',
+    description:
+      'Mọi bộ quy tắc có sẵn, gồm cả hai căn cứ pháp lý về cấp độ (vn-nd85-2016, vn-nd331-2026), kèm thời gian hiệu lực và tình trạng hôm nay: đang có hiệu lực, trong thời gian chuyển tiếp (đã được thay thế nhưng vẫn dùng để đánh giá các hệ thống được phê duyệt theo căn cứ đó), đã hết hiệu lực, hoặc chưa có hiệu lực. GOVSCAN_NOW=YYYY-MM-DD cho biết tình trạng tính đến ngày đó.',
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:show': {
-    summary: 'Hiển thị các quy tắc của một bộ chính sách (mã bộ dựng sẵn hoặc tệp)',
+    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
     args: { policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách' },
     flags: { json: JSON_OUT, lang: LANG },
   },

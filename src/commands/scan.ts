@@ -4,6 +4,7 @@ import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
+import { clockFromEnv } from '../cli/clock.js';
 import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
@@ -71,8 +72,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
-      description: 'Security-level regime for systems with evidence: (default: the inventory\'s legalBasis, else the pack in effect by date; printed)',
+      description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
     })(),
+    param: Flags.string({
+      multiple: true,
+      helpValue: 'NAME=VALUE',
+      description: 'Set a policy-pack parameter, PACK:NAME=VALUE when several packs declare NAME (repeatable; see policy show)',
+    }),
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -110,15 +116,16 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         ipv6Connectivity: flags['ipv6-connectivity'],
         nmap: flags.nmap,
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
+        params: flags.param ?? [],
         ...(now ? { now: now() } : {}),
       },
       { timeoutMs },
     );
-    // Only runs that judge security-level evidence need to say which regime they judged by.
-    if (prepared.legalBasis && !flags.quiet && prepared.targets.some((t) => t.kind === 'system')) {
-      const { EVIDENCE_MESSAGES: E } = await import('../evidence/messages.js');
-      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
-      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
+    // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
+    if (prepared.legalBases.length) {
+      const { legalBasisNotices } = await import('../evidence/legal-basis.js');
+      const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
+      for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     }
     if (prepared.waivers) {
       const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
@@ -243,19 +250,3 @@ async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: str
     process.off('SIGINT', onSigint);
   }
 }
-
-/**
- * GOVSCAN_NOW moves the run's clock (probes, policies, waiver expiry) to a given instant, keeping it
- * ticking so durations stay real: CI can check today which waivers will have lapsed by a release
- * date, and tests can cross an expiry without waiting. Unset or empty: the real clock.
- */
-function clockFromEnv(value: string | undefined): (() => Date) | undefined {
-  if (!value) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time with Z or an offset`);
-  }
-  const offset = ms - Date.now();
-  return () => new Date(Date.now() + offset);
-}
-

@@ -1,14 +1,27 @@
 // Errors that reach the user as `file:line:col: message` and exit code 2, never as a stack trace.
 
+import type { Lang, Localized } from './types.js';
+
 export class InputError extends Error {
+  /** English; `text` holds both languages when the thrower wrote them. */
+  readonly detail: string;
+  readonly text: Localized | null;
   constructor(
     readonly file: string | null,
     readonly line: number | null,
     readonly column: number | null,
-    readonly detail: string,
+    detail: string | Localized,
   ) {
-    super(formatLocation(file, line, column) + detail);
+    const en = typeof detail === 'string' ? detail : detail.en;
+    super(formatLocation(file, line, column) + en);
     this.name = 'InputError';
+    this.detail = en;
+    this.text = typeof detail === 'string' ? null : detail;
+  }
+
+  /** The message in a language: the location, then the detail in that language when it exists. */
+  messageIn(lang: Lang): string {
+    return this.text ? formatLocation(this.file, this.line, this.column) + this.text[lang] : this.message;
   }
 }
 

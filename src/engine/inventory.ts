@@ -16,16 +16,32 @@ export interface InventorySystem extends SystemRef {
 export interface Inventory {
   file: string;
   agency?: string;
+  /** The inventory-wide `legalBasis`. */
   legalBasis?: string;
   systems: InventorySystem[];
   targets: Target[];
+  /** Per system id: the `legalBasis` its entry (else the inventory) names, and where (file:line). */
+  legalBases: Map<string, { id: string; where: string }>;
+  /** `params:` — values for pack parameters, as `--param` takes them (NAME or PACK:NAME). */
+  params: { key: string; value: unknown; where: string }[];
+  /** Per system id: what its evidence manifest says about the regime (only manifests that exist). */
+  manifests: Map<string, ManifestSummary>;
+}
+
+/** The parts of a system's evidence manifest the choice of its regime reads. */
+export interface ManifestSummary {
+  file: string;
+  legalBasis?: string;
+  /** approval.date */
+  approved?: string;
 }
 
 /** The file as the schema admits it: endpoints may be left out. */
 interface InventoryDocument {
   agency?: string;
   legalBasis?: string;
-  systems: (SystemRef & { endpoints?: string[] })[];
+  params?: Record<string, unknown>;
+  systems: (Omit<SystemRef, 'legalBasis'> & { endpoints?: string[]; legalBasis?: string })[];
 }
 
 let validator: ReturnType<typeof compileSchema<InventoryDocument>> | undefined;
@@ -50,18 +66,25 @@ export async function loadInventory(file: string): Promise<Inventory> {
 /**
  * A malformed evidence manifest is bad input like a malformed inventory: exit 2 with its file:line
  * before any probe runs. A manifest that does not exist yet is a finding (SECLEVEL-NOT-DECLARED), not
- * an input error.
+ * an input error. What a manifest says about its regime is kept: the regime is chosen before probing.
  */
 async function checkEvidenceManifests(inventory: Inventory): Promise<void> {
-  const files = inventory.systems.flatMap((s) => (s.evidence ? [resolve(dirname(inventory.file), s.evidence)] : []));
-  if (!files.length) return;
+  const systems = inventory.systems.filter((s) => s.evidence);
+  if (!systems.length) return;
   const { loadManifest } = await import('../evidence/manifest.js');
-  for (const file of files) {
+  for (const s of systems) {
+    const file = resolve(dirname(inventory.file), s.evidence ?? '');
     const exists = await stat(file).then(
       () => true,
       () => false,
     );
-    if (exists) await loadManifest(file);
+    if (!exists) continue;
+    const m = (await loadManifest(file)).doc;
+    inventory.manifests.set(s.id, {
+      file: s.evidence ?? file,
+      ...(m.legalBasis ? { legalBasis: m.legalBasis } : {}),
+      ...(m.approval?.date ? { approved: m.approval.date } : {}),
+    });
   }
 }
 
@@ -78,6 +101,7 @@ export function parseInventory(text: string, file: string): Inventory {
   const locate = (path: readonly PathSegment[]): { line: number; col: number } => positionOf(source, nodeAt(source, path));
 
   const ids = new Map<string, number>();
+  const legalBases = new Map<string, { id: string; where: string }>();
   const targets: Target[] = [];
   const domains: Target[] = [];
   // Every system is a target of its own: the security-level and 4-layer checks read its evidence
@@ -98,6 +122,10 @@ export function parseInventory(text: string, file: string): Inventory {
     if (sys.domain !== undefined) system.domain = sys.domain;
     if (sys.kind !== undefined) system.kind = sys.kind;
     if (sys.evidence !== undefined) system.evidence = sys.evidence;
+    // The entry's own legalBasis, else the inventory's: both are "the system's inventory legalBasis".
+    const basisAt: PathSegment[] | null = sys.legalBasis !== undefined ? ['systems', i, 'legalBasis'] : value.legalBasis !== undefined ? ['legalBasis'] : null;
+    const basis = sys.legalBasis ?? value.legalBasis;
+    if (basis !== undefined && basisAt) legalBases.set(sys.id, { id: basis, where: `${file}:${locate(basisAt).line}` });
     if (sys.domain !== undefined) {
       // The system's domain is a target of its own (after every endpoint, so endpoint order is kept): DNS, name-server, mail and IPv6 checks read it.
       const pos = locate(['systems', i, 'domain']);
@@ -131,11 +159,15 @@ export function parseInventory(text: string, file: string): Inventory {
     });
   });
   targets.push(...domains, ...systems);
+  const params = Object.entries(value.params ?? {}).map(([key, v]) => ({ key, value: v, where: `${file}:${locate(['params', key]).line}` }));
   return {
     file,
     ...(value.agency !== undefined ? { agency: value.agency } : {}),
     ...(value.legalBasis !== undefined ? { legalBasis: value.legalBasis } : {}),
-    systems: value.systems.map((s) => ({ ...s, endpoints: s.endpoints ?? [] })),
+    systems: value.systems.map(({ legalBasis: _basis, ...s }) => ({ ...s, endpoints: s.endpoints ?? [] })),
     targets,
+    legalBases,
+    params,
+    manifests: new Map(),
   };
 }

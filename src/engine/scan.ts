@@ -4,7 +4,7 @@
 
 import { hostname } from 'node:os';
 import { InputError } from './errors.js';
-import { loadInventory, type Inventory } from './inventory.js';
+import { loadInventory, type Inventory, type ManifestSummary } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
 import { CachingResolver, parseResolveOverride } from './resolver.js';
 import { NetDialer } from './dialer.js';
@@ -13,13 +13,15 @@ import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from './targets.js';
 import { loadTrustStores } from './trust-anchors.js';
 import { toolVersion } from './version.js';
-import type { Attempt, Check, DatagramSender, Dialer, Finding, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from './types.js';
+import type { Attempt, Check, DatagramSender, Dialer, Finding, Localized, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from './types.js';
 import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
 import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
 import type { ReportSpill } from '../report/spill.js';
-import { isRegimePack, legalBasisOfPack, type LegalBasisChoice } from '../evidence/legal-basis.js';
+import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../evidence/legal-basis.js';
+import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
+import { format } from '../i18n/index.js';
 
 export interface ScanRequest extends NetworkRequest {
   targets: string[];
@@ -34,8 +36,10 @@ export interface ScanRequest extends NetworkRequest {
   waivers?: string;
   /** Earlier JSON or SARIF report whose findings do not count toward failOn (--baseline). */
   baseline?: string;
-  /** Security-level regime (--legal-basis); else the inventory's, else by the packs' effective dates. */
+  /** Security-level regime of every system (--legal-basis); else each system's own (see evidence/legal-basis.ts). */
   legalBasis?: string;
+  /** `[PACK:]NAME=VALUE` values for pack parameters (--param); they win over the inventory's `params:`. */
+  params?: string[];
   /** The run's date, for the default legal basis. */
   now?: Date;
   /** Targets built by the caller rather than parsed from text (the agent's `local://<hostname>`). */
@@ -57,8 +61,10 @@ export interface PreparedScan {
   failOn: Severity | 'none';
   waivers: WaiverSet | null;
   baseline: Baseline | null;
-  /** The security-level regime judged by; null when no regime pack is loaded. */
-  legalBasis?: LegalBasisChoice | null;
+  /** The security-level regime of each system (also on its targets' `system.legalBasis`); empty without regime packs. */
+  legalBases: { system: string; choice: LegalBasisChoice }[];
+  /** Pack parameters the run changed, for the report. */
+  params: AppliedParam[];
 }
 
 /** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
@@ -79,14 +85,12 @@ export async function prepareScan(
   if (!targets.length) {
     throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
   }
-  const basis = req.legalBasis ?? inventory?.legalBasis;
-  const policies = await loadPolicySelection(req.policies, {
-    knownChecks: KNOWN_CHECKS,
-    ...(req.agentRun ? { agentRun: true } : {}),
-    ...(basis !== undefined ? { legalBasis: basis, chosenBy: req.legalBasis !== undefined ? 'flag' : 'inventory' } : {}),
-    ...(req.now ? { now: req.now } : {}),
-  });
-  const legalBasis = legalBasisOf(policies, basis, req.legalBasis !== undefined);
+  const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) });
+  const { policies, applied } = withRunParams(loaded, req.params ?? [], inventory?.params ?? []);
+  const legalBases = assignLegalBases(targets, regimeRun(policies, req), (id) => ({
+    ...(inventory?.legalBases.get(id) ? { inventory: inventory.legalBases.get(id) } : {}),
+    ...manifestBasis(inventory?.manifests.get(id)),
+  }));
   const needed = new Set(policies.flatMap((p) => p.rules.map((r) => r.check)));
   const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
   // A malformed waiver file or baseline is bad input like a bad policy: it stops the run here.
@@ -106,16 +110,44 @@ export async function prepareScan(
     failOn: req.failOn,
     waivers,
     baseline,
-    legalBasis,
+    legalBases,
+    params: applied,
   };
 }
 
-/** How the loaded regime pack (if any) was chosen, for the report and the command's notice. */
-function legalBasisOf(policies: readonly LoadedPolicy[], requested: string | undefined, byFlag: boolean): LegalBasisChoice | null {
-  const pack = policies.find((p) => isRegimePack(p.id));
-  const id = pack ? legalBasisOfPack(pack.id) : undefined;
-  if (!pack || !id) return null;
-  return { id, policy: pack.id, chosenBy: requested === id ? (byFlag ? 'flag' : 'inventory') : requested === undefined ? 'dates' : 'policy' };
+/**
+ * The packs with the run's parameter values: the inventory's `params:`, then --param (which wins).
+ * Any unknown name, ambiguous name or bad value stops the run (exit 2) with every problem listed.
+ */
+export function withRunParams(
+  loaded: readonly LoadedPolicy[],
+  flags: readonly string[],
+  fromInventory: readonly { key: string; value: unknown; where: string }[],
+): { policies: LoadedPolicy[]; applied: AppliedParam[] } {
+  const problems: Localized[] = [];
+  const overrides: ParamOverride[] = [];
+  for (const p of fromInventory) {
+    const parsed = parseParamArg(`${p.key}=${String(p.value)}`);
+    if (parsed) overrides.push({ ...parsed, value: p.value, source: 'inventory', where: p.where });
+  }
+  for (const text of flags) {
+    const parsed = parseParamArg(text);
+    if (parsed) overrides.push(parsed);
+    else problems.push(localizedFormat(PARAM_MESSAGES.malformed, { where: '--param', text }));
+  }
+  const result = applyParams(loaded, overrides);
+  problems.push(...result.problems);
+  if (problems.length) throw new InputError(null, null, null, paramProblemsText(problems));
+  return { policies: result.policies, applied: result.applied };
+}
+
+function localizedFormat(text: Localized, vars: Record<string, unknown>): Localized {
+  return { en: format(text.en, vars), vi: format(text.vi, vars) };
+}
+
+function manifestBasis(m: ManifestSummary | undefined): SystemBasisInput {
+  if (!m) return {};
+  return { ...(m.legalBasis ? { manifest: { id: m.legalBasis, file: m.file } } : {}), ...(m.approved ? { approved: m.approved } : {}) };
 }
 
 export interface ExecuteOptions {
@@ -201,7 +233,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       failOn: scan.failOn,
       ...(scan.waivers ? { waivers: scan.waivers.file } : {}),
       ...(scan.baseline ? { baseline: scan.baseline.file } : {}),
-      ...(scan.legalBasis ? { legalBasis: scan.legalBasis } : {}),
+      ...(scan.params.length ? { params: scan.params } : {}),
     },
     policies: policyRefs(scan.policies),
     rules: describeRules(scan.policies),

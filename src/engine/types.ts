@@ -33,6 +33,20 @@ export interface SystemRef {
   evidence?: string;
   /** `evidence` is already a path from the working directory (evidence verify FILE), not from the inventory. */
   evidenceResolved?: boolean;
+  /** The security-level regime that judges the system in this run, and why (src/evidence/legal-basis.ts). */
+  legalBasis?: SystemLegalBasis;
+}
+
+/** Which security-level regime (legal basis) judges a system, and why. */
+export interface SystemLegalBasis {
+  /** Regime id, e.g. nd85-2016. */
+  id: string;
+  /** The policy pack that judges the system. */
+  policy: string;
+  chosenBy: 'flag' | 'inventory' | 'manifest' | 'policy' | 'dates';
+  reason: Localized;
+  /** The regime on the run's date; an ended one still judges (and fails SECLEVEL-REGIME-ENDED). */
+  state: 'not-yet' | 'in-effect' | 'in-transition' | 'ended';
 }
 
 /** `local`: the host an agent runs on (`local://<hostname>`), probed from inside by the agent's host check. */
@@ -223,6 +237,17 @@ export interface ReportWaiver extends Waiver {
   expiredMatches: number;
 }
 
+/** A pack parameter a run changed, echoed in the report. */
+export interface ReportParam {
+  policy: string;
+  name: string;
+  value: number | string | boolean;
+  default: number | string | boolean;
+  source: 'flag' | 'inventory';
+  /** The default is known only from secondary sources. */
+  secondary: boolean;
+}
+
 export interface PolicyRef {
   id: string;
   version: string;
@@ -230,6 +255,8 @@ export interface PolicyRef {
   legalBasis: string[];
   effective: { from?: string; to?: string };
   source: string;
+  /** Set on security-level regime packs. */
+  regime?: { id: string; name: Localized; replaces?: string };
 }
 
 /** Rule metadata reporters need (SARIF tool.driver.rules), independent of any result. */
@@ -268,8 +295,13 @@ export interface Report {
     waivers?: string;
     /** The --baseline report, when given. */
     baseline?: string;
-    /** Security-level regime the run judged by (e.g. nd331-2026) and how it was chosen. */
+    /**
+     * Reports written before regimes were chosen per system: the one regime of the whole run. Each
+     * system's regime is now on its target (`system.legalBasis`).
+     */
     legalBasis?: { id: string; policy: string; chosenBy: 'flag' | 'inventory' | 'policy' | 'dates' };
+    /** Pack parameters the run changed (--param, the inventory's params:). */
+    params?: ReportParam[];
   };
   policies: PolicyRef[];
   rules: RuleDescriptor[];

@@ -9,6 +9,9 @@ import schema from './manifest.schema.json' with { type: 'json' };
 import { InputError } from '../engine/errors.js';
 import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors.js';
 import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
+import { isCalendarDate } from '../i18n/dates.js';
+
+export { isCalendarDate };
 
 export const LEGAL_BASIS_IDS = ['nd85-2016', 'nd331-2026'] as const;
 export type LegalBasisId = (typeof LEGAL_BASIS_IDS)[number];
@@ -47,18 +50,36 @@ export interface ForwarderDoc {
   config?: DocumentDoc;
 }
 
+/** Who appraised a level dossier: the regime decides who may (SECLEVEL-APPRAISER). */
+export const APPRAISAL_AUTHORITIES = ['ministry-of-public-security', 'ministry-of-information-and-communications', 'specialised-unit', 'other'] as const;
+export type AppraisalAuthority = (typeof APPRAISAL_AUTHORITIES)[number];
+
+/** A dated record (a report), optionally with its document. */
+export interface DatedDoc {
+  date?: string;
+  document?: DocumentDoc;
+}
+
 export interface ManifestDocument {
   apiVersion: 'govscan/v1';
   kind: 'Evidence';
   legalBasis?: LegalBasisId;
   system: { id: string; name?: string; owner?: string; operator?: string; specialisedUnit?: string };
   level?: { proposed?: number; approved?: number; criterion?: string };
-  appraisal?: DecisionDoc;
+  appraisal?: DecisionDoc & { authority?: AppraisalAuthority };
   approval?: DecisionDoc;
   plan?: { version?: string; status?: 'full' | 'partial' | 'none'; document?: DocumentDoc };
   regulation?: DecisionDoc;
+  /** Put into official operation (Directive 02/CT-TTg §1.o: assessed before). */
+  goLive?: { date: string; document?: DocumentDoc };
+  /** Upgrades and changes put into operation (Directive 02/CT-TTg §1.o: assessed after each). */
+  changes?: { date: string; description: string; document?: DocumentDoc }[];
+  /** Decree 331/2026, level 3: the approved penetration-test programme. */
+  penetrationTestProgramme?: DecisionDoc;
+  /** How long the system keeps its logs (TCVN 14423:2026 minimum by level). */
+  logging?: { retentionDays?: number };
   assessments?: AssessmentDoc[];
-  annualReport?: { date?: string; document?: DocumentDoc };
+  annualReport?: DatedDoc;
   layers?: {
     onsite?: { decision?: DecisionDoc; staff?: { name: string; role?: string; phone?: string }[]; onCall?: string };
     monitoring?: {
@@ -66,6 +87,10 @@ export interface ManifestDocument {
       inHouse?: boolean;
       contract?: { number?: string; validFrom?: string; validTo?: string; document?: DocumentDoc };
       forwarder?: ForwarderDoc;
+      /** Days of monitoring data kept (≥ 30 from level 3, Circular 31/2017 Art. 5). */
+      dataRetentionDays?: number;
+      /** The latest monitoring report of each period (from level 3: daily, weekly, 6-monthly). */
+      reports?: { daily?: DatedDoc; weekly?: DatedDoc; sixMonthly?: DatedDoc };
     };
     ncsc?: { confirmation?: DecisionDoc; forwarder?: ForwarderDoc };
   };
@@ -139,11 +164,15 @@ function collectDocuments(m: ManifestDocument): { path: PathSegment[]; doc: Docu
   add(['approval', 'document'], m.approval?.document);
   add(['plan', 'document'], m.plan?.document);
   add(['regulation', 'document'], m.regulation?.document);
+  add(['goLive', 'document'], m.goLive?.document);
+  (m.changes ?? []).forEach((c, i) => add(['changes', i, 'document'], c.document));
+  add(['penetrationTestProgramme', 'document'], m.penetrationTestProgramme?.document);
   (m.assessments ?? []).forEach((a, i) => add(['assessments', i, 'report'], a.report));
   add(['annualReport', 'document'], m.annualReport?.document);
   add(['layers', 'onsite', 'decision', 'document'], m.layers?.onsite?.decision?.document);
   add(['layers', 'monitoring', 'contract', 'document'], m.layers?.monitoring?.contract?.document);
   add(['layers', 'monitoring', 'forwarder', 'config'], m.layers?.monitoring?.forwarder?.config);
+  for (const period of ['daily', 'weekly', 'sixMonthly'] as const) add(['layers', 'monitoring', 'reports', period, 'document'], m.layers?.monitoring?.reports?.[period]?.document);
   add(['layers', 'ncsc', 'confirmation', 'document'], m.layers?.ncsc?.confirmation?.document);
   add(['layers', 'ncsc', 'forwarder', 'config'], m.layers?.ncsc?.forwarder?.config);
   return out;
@@ -170,12 +199,23 @@ function insideFolder(source: YamlSource, dir: string, at: PathSegment[], writte
   return full;
 }
 
-const DATE_FIELDS: PathSegment[][] = [['appraisal', 'date'], ['approval', 'date'], ['regulation', 'date'], ['annualReport', 'date']];
+const DATE_FIELDS: PathSegment[][] = [
+  ['appraisal', 'date'],
+  ['approval', 'date'],
+  ['regulation', 'date'],
+  ['annualReport', 'date'],
+  ['goLive', 'date'],
+  ['penetrationTestProgramme', 'date'],
+  ['layers', 'monitoring', 'reports', 'daily', 'date'],
+  ['layers', 'monitoring', 'reports', 'weekly', 'date'],
+  ['layers', 'monitoring', 'reports', 'sixMonthly', 'date'],
+];
 
 /** The schema admits YYYY-MM-DD shapes; 2025-02-30 is still not a date. */
 function checkDates(m: ManifestDocument, source: YamlSource): void {
   const paths: PathSegment[][] = [...DATE_FIELDS];
   (m.assessments ?? []).forEach((_, i) => paths.push(['assessments', i, 'date']));
+  (m.changes ?? []).forEach((_, i) => paths.push(['changes', i, 'date']));
   paths.push(['layers', 'onsite', 'decision', 'date'], ['layers', 'monitoring', 'contract', 'validFrom'], ['layers', 'monitoring', 'contract', 'validTo']);
   paths.push(['layers', 'ncsc', 'confirmation', 'date']);
   for (const path of paths) {
@@ -191,9 +231,4 @@ function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
     node = (node as Record<string, unknown>)[String(seg)];
   }
   return node;
-}
-
-export function isCalendarDate(text: string): boolean {
-  const ms = Date.parse(`${text}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === text;
 }

@@ -49,6 +49,12 @@ export function scaffoldManifest(input: ScaffoldInput): string {
       '  # date: YYYY-MM-DD',
       '  # document: { path: docs/appraisal.pdf, type: signed-pdf }',
     );
+    if (level >= 4) {
+      lines.push(
+        '  # Who appraised it / Cơ quan thẩm định: ministry-of-public-security (Bộ Công an) | ministry-of-information-and-communications (Bộ TT&TT, before 03/2025 / trước 03/2025)',
+        '  # authority: ministry-of-public-security',
+      );
+    }
   }
   if (nd331) {
     lines.push(
@@ -74,10 +80,43 @@ export function scaffoldManifest(input: ScaffoldInput): string {
     '  # version: "1.0"',
     '  # document: { path: docs/plan.pdf, type: pdf }',
   );
+  lines.push(
+    '# Directive 02/CT-TTg §1.o: assess the system before it goes live and after each upgrade or change.',
+    '# Mục 1.o Chỉ thị 02/CT-TTg: kiểm tra, đánh giá an toàn thông tin trước khi đưa vào vận hành và sau mỗi lần nâng cấp, thay đổi.',
+    '# goLive: { date: YYYY-MM-DD }',
+    '# Each change put into operation / Mỗi thay đổi đã đưa vào vận hành:',
+    '#   - { date: YYYY-MM-DD, description: "…" }',
+    'changes: []',
+  );
+  if (nd331 && level === 3) {
+    lines.push(
+      '# TCVN 14423:2026 at level 3: penetration tests under an approved programme / ở cấp độ 3: kiểm thử xâm nhập theo chương trình được phê duyệt:',
+      'penetrationTestProgramme: {}',
+      '  # number: ""',
+      '  # date: YYYY-MM-DD',
+      '  # document: { path: docs/pentest-programme.pdf, type: signed-pdf }',
+    );
+  }
+  if (nd331 && level >= 2) {
+    const months = ['', '', '1', '3', '6', '12'][level];
+    lines.push(
+      `# TCVN 14423:2026 at level ${level}: keep logs at least ${months} month(s) / ở cấp độ ${level}: lưu nhật ký tối thiểu ${months} tháng.`,
+      'logging: {}',
+      '  # retentionDays: 90',
+    );
+  }
+  if (level >= 3) {
+    lines.push(
+      '# Levels 3–5: yearly security report (by 30/11) / Cấp độ 3–5: báo cáo hằng năm về an toàn thông tin (trước 30/11):',
+      'annualReport: {}',
+      '  # date: YYYY-MM-DD',
+      '  # document: { path: docs/annual-report.pdf, type: signed-pdf }',
+    );
+  }
   lines.push(...assessmentHints(level, nd331));
   lines.push(
     'assessments: []',
-    '# 4-layer model (Directive 14/CT-TTg 2019) / Mô hình 4 lớp (Chỉ thị 14/CT-TTg năm 2019):',
+    '# 4-layer protection model (Directive 14/CT-TTg 2019) / Mô hình bảo vệ 4 lớp (Chỉ thị 14/CT-TTg năm 2019):',
     'layers:',
     '  # Layer 1: on-site force appointment decision and named staff / Lớp 1: quyết định phân công và nhân sự tại chỗ',
     '  onsite:',
@@ -90,8 +129,17 @@ export function scaffoldManifest(input: ScaffoldInput): string {
     '    # provider: ""',
     '    # contract: { number: "", validFrom: YYYY-MM-DD, validTo: YYYY-MM-DD, document: { path: docs/soc-contract.pdf } }',
     '    # forwarder: { endpoint: "collector.example.gov.vn:6514", config: { path: config/rsyslog.conf, type: text } }',
+    ...(level >= 3
+      ? [
+          '    # Level 3 and above: at least 30 days of monitoring data; daily, weekly and 6-monthly reports.',
+          '    # Từ cấp độ 3: lưu dữ liệu giám sát tối thiểu 30 ngày; báo cáo hằng ngày, hằng tuần và 6 tháng.',
+          '    # dataRetentionDays: 30',
+          '    # reports: { daily: { date: YYYY-MM-DD }, weekly: { date: YYYY-MM-DD }, sixMonthly: { date: YYYY-MM-DD, document: { path: docs/soc-6m.pdf } } }',
+        ]
+      : []),
     '  # Layer 3 is the independent assessments above / Lớp 3 là các lần đánh giá độc lập ở mục assessments',
-    '  # Layer 4: NCSC connection confirmation and sharing endpoint / Lớp 4: xác nhận kết nối NCSC và điểm chia sẻ',
+    '  # Layer 4: connection and information sharing with the National Cyber Security Monitoring Centre (NCSC)',
+    '  # Lớp 4: kết nối, chia sẻ thông tin với Trung tâm Giám sát an toàn không gian mạng quốc gia (NCSC)',
     '  ncsc: {}',
     '    # confirmation: { number: "", date: YYYY-MM-DD, document: { path: docs/ncsc.pdf, type: signed-pdf } }',
     '    # forwarder: { endpoint: "ncsc-gateway.example.vn:443" }',

@@ -5,12 +5,12 @@
 import { InputError } from '../engine/errors.js';
 import { prepareNetwork } from '../engine/dns-setup.js';
 import { CHECKS, KNOWN_CHECKS } from '../engine/registry.js';
-import type { PreparedScan } from '../engine/scan.js';
+import { withRunParams, type PreparedScan } from '../engine/scan.js';
 import { loadTrustStores } from '../engine/trust-anchors.js';
 import type { Severity, Target } from '../engine/types.js';
 import { loadBuiltinPolicies, loadPolicySelection } from '../policy/index.js';
-import { chooseLegalBasis, isRegimePack, legalBasisOfPack, type LegalBasisChoice } from './legal-basis.js';
-import { loadManifest, type LegalBasisId } from './manifest.js';
+import { assignLegalBases, defaultRegimeForNewSystem, regimeRun } from './legal-basis.js';
+import { LEGAL_BASIS_IDS, loadManifest, type LegalBasisId } from './manifest.js';
 
 export const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
 
@@ -18,6 +18,8 @@ export interface EvidenceVerifyRequest {
   file: string;
   legalBasis?: string;
   policies: string[];
+  /** `[PACK:]NAME=VALUE` (--param). */
+  params?: string[];
   caFiles: string[];
   caPins: string[];
   failOn: Severity | 'none';
@@ -27,16 +29,11 @@ export interface EvidenceVerifyRequest {
 export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { timeoutMs: number }): Promise<PreparedScan> {
   const manifest = await loadManifest(req.file);
   const m = manifest.doc;
-  const basis = req.legalBasis ?? m.legalBasis;
-  const chosenBy = req.legalBasis !== undefined ? 'flag' : 'inventory';
-  const loaded = await loadPolicySelection(req.policies, {
-    knownChecks: KNOWN_CHECKS,
-    ...(basis !== undefined ? { legalBasis: basis, chosenBy } : {}),
-    ...(req.now ? { now: req.now } : {}),
-  });
+  const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS });
   // A manifest has no TLS endpoints: only packs with evidence rules are listed in its report.
-  const policies = loaded.filter((p) => p.rules.some((r) => EVIDENCE_CHECK_IDS.has(r.check)));
-  if (!policies.length) throw new InputError(null, null, null, 'no loaded policy has rules for evidence manifests (seclevel.dossier, evidence.documents, fourlayer.evidence)');
+  const evidencePacks = loaded.filter((p) => p.rules.some((r) => EVIDENCE_CHECK_IDS.has(r.check)));
+  if (!evidencePacks.length) throw new InputError(null, null, null, 'no loaded policy has rules for evidence manifests (seclevel.dossier, evidence.documents, fourlayer.evidence)');
+  const { policies, applied } = withRunParams(evidencePacks, req.params ?? [], []);
   const level = m.level?.approved ?? m.level?.proposed;
   const target: Target = {
     key: `system://${m.system.id}`,
@@ -54,11 +51,12 @@ export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { 
     },
     source: { file: req.file, line: 1, column: 1 },
   };
+  const legalBases = assignLegalBases([target], regimeRun(policies, req), () => ({
+    ...(m.legalBasis ? { manifest: { id: m.legalBasis, file: req.file } } : {}),
+    ...(m.approval?.date ? { approved: m.approval.date } : {}),
+  }));
   const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
   const net = prepareNetwork({}, [], { timeoutMs: deps.timeoutMs });
-  const pack = policies.find((p) => isRegimePack(p.id));
-  const id = pack ? legalBasisOfPack(pack.id) : undefined;
-  const legalBasis: LegalBasisChoice | null = pack && id ? { id, policy: pack.id, chosenBy: basis === id ? chosenBy : 'dates' } : null;
   return {
     targets: [target],
     inventory: null,
@@ -70,13 +68,14 @@ export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { 
     failOn: req.failOn,
     waivers: null,
     baseline: null,
-    legalBasis,
+    legalBases,
+    params: applied,
   };
 }
 
-/** The regime `evidence init` scaffolds for when none is named: the one the packs' dates pick today. */
+/** The regime `evidence init` scaffolds for when none is named: the one a system approved today would take. */
 export async function defaultLegalBasis(now: Date = new Date()): Promise<LegalBasisId> {
-  const packs = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS, now });
-  const choice = chooseLegalBasis(packs, { now });
-  return choice?.id === 'nd85-2016' ? 'nd85-2016' : 'nd331-2026';
+  const packs = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
+  const id = defaultRegimeForNewSystem(packs, now.toISOString().slice(0, 10));
+  return LEGAL_BASIS_IDS.find((x) => x === id) ?? 'nd331-2026';
 }

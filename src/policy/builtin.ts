@@ -8,12 +8,22 @@ import { cachedPack } from './builtin-cache.js';
 import { assertNoCrossPackDuplicates, checkPolicyFile, checkPolicyText, policyFromCache } from './load.js';
 import { policiesDir } from './schema.js';
 import type { LoadOptions, LoadedPolicy } from './types.js';
-import { chooseLegalBasis, isRegimePack, legalBasisOfPack, withLegalBasis, type LegalBasisRequest } from '../evidence/legal-basis.js';
+import { defineMessages, format } from '../i18n/index.js';
 
-/** Built-in packs for one legal-basis regime (the security-level packs share rule ids, so one is loaded). */
-export type BuiltinOptions = LoadOptions & LegalBasisRequest;
+export type BuiltinOptions = LoadOptions;
 
-/** Every built-in pack, in file-name order. A broken built-in pack is a packaging bug, so it throws. */
+const BUILTIN_MESSAGES = defineMessages({
+  unknown: {
+    en: 'unknown policy "{arg}": not a built-in policy pack ({ids}) and no such file',
+    vi: 'không có bộ quy tắc "{arg}": đây không phải bộ quy tắc có sẵn ({ids}) và cũng không có tệp nào như vậy',
+  },
+});
+
+/**
+ * Every built-in pack, in file-name order — both security-level regimes included: which of them
+ * judges a system is decided per system (evidence/legal-basis.ts). A broken built-in pack is a
+ * packaging bug, so it throws.
+ */
 export async function loadBuiltinPolicies(opts: BuiltinOptions): Promise<LoadedPolicy[]> {
   const dir = policiesDir();
   const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -33,22 +43,22 @@ export async function loadBuiltinPolicies(opts: BuiltinOptions): Promise<LoadedP
     if (first) throw first;
     if (result.policy) policies.push(result.policy);
   }
-  const chosen = withLegalBasis(policies, chooseLegalBasis(policies, opts));
-  assertNoCrossPackDuplicates(chosen);
-  return chosen;
+  assertNoCrossPackDuplicates(policies);
+  return policies;
 }
 
 /** A built-in pack id, else a policy file path. */
 export async function resolvePolicyArg(idOrFile: string, opts: BuiltinOptions): Promise<LoadedPolicy> {
-  return resolveAgainst(idOrFile, await loadBuiltinPolicies(withNamedRegime([idOrFile], opts)), opts);
+  return resolveAgainst(idOrFile, await loadBuiltinPolicies(opts), opts);
 }
 
 async function resolveAgainst(idOrFile: string, builtins: readonly LoadedPolicy[], opts: LoadOptions): Promise<LoadedPolicy> {
   const hit = builtins.find((p) => p.id === idOrFile);
   if (hit) return hit;
   if (!(await isFile(idOrFile))) {
-    const ids = builtins.map((p) => p.id).join(', ') || 'none';
-    throw new InputError(null, null, null, `unknown policy "${idOrFile}": not a built-in policy (${ids}) and no such file`);
+    const ids = builtins.map((p) => p.id).join(', ');
+    const text = BUILTIN_MESSAGES.unknown;
+    throw new InputError(null, null, null, { en: format(text.en, { arg: idOrFile, ids }), vi: format(text.vi, { arg: idOrFile, ids }) });
   }
   const result = await checkPolicyFile(idOrFile, opts);
   const [first] = result.errors;
@@ -67,7 +77,7 @@ async function isFile(path: string): Promise<boolean> {
 
 /** The packs named on the command line, checked together for duplicate ids. */
 export async function loadPolicies(idsOrFiles: readonly string[], opts: BuiltinOptions): Promise<LoadedPolicy[]> {
-  const builtins = idsOrFiles.length ? await loadBuiltinPolicies(withNamedRegime(idsOrFiles, opts)) : [];
+  const builtins = idsOrFiles.length ? await loadBuiltinPolicies(opts) : [];
   const policies: LoadedPolicy[] = [];
   for (const arg of idsOrFiles) policies.push(await resolveAgainst(arg, builtins, opts));
   assertNoCrossPackDuplicates(policies);
@@ -81,12 +91,4 @@ export async function loadPolicies(idsOrFiles: readonly string[], opts: BuiltinO
 export async function loadPolicySelection(idsOrFiles: readonly string[], opts: BuiltinOptions & { agentRun?: boolean }): Promise<LoadedPolicy[]> {
   if (idsOrFiles.length) return loadPolicies(idsOrFiles, opts);
   return (await loadBuiltinPolicies(opts)).filter((p) => p.scope === 'scan' || opts.agentRun === true);
-}
-
-/** `--policy vn-nd85-2016` picks that regime, unless a legal basis is already named. */
-function withNamedRegime(idsOrFiles: readonly string[], opts: BuiltinOptions): BuiltinOptions {
-  if (opts.legalBasis !== undefined) return opts;
-  const named = idsOrFiles.find(isRegimePack);
-  const basis = named ? legalBasisOfPack(named) : undefined;
-  return basis ? { ...opts, legalBasis: basis, chosenBy: 'policy' } : opts;
 }

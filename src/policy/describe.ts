@@ -27,5 +27,6 @@ export function policyRefs(policies: readonly LoadedPolicy[]): PolicyRef[] {
     legalBasis: [...p.legalBasis],
     effective: { ...p.effective },
     source: p.source,
+    ...(p.regime ? { regime: { ...p.regime, name: { ...p.regime.name } } } : {}),
   }));
 }

@@ -8,6 +8,8 @@ import { runBool, run, toCelInput, toCelValue, toPlain, type Activation, type Co
 import { POLICY_MESSAGES as M } from './messages.js';
 import { fill, fillable, resolvePath } from './template.js';
 import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
+import { judgesTarget } from '../evidence/legal-basis.js';
+import { coerceParamValue } from './params.js';
 
 export interface EvaluateInput {
   targets: readonly Target[];
@@ -33,7 +35,7 @@ export function evaluate(input: EvaluateInput): Finding[] {
   }
   const paramsByPolicy = new Map(
     input.policies.map((p) => {
-      const merged = mergeParams(p.params, input.params ?? {});
+      const merged = mergeParams(p, input.params ?? {});
       return [p, { cel: toCelValue(merged), plain: toCelInput(merged) }] as const;
     }),
   );
@@ -43,6 +45,8 @@ export function evaluate(input: EvaluateInput): Finding[] {
   for (const target of input.targets) {
     const targetScope = targetActivation(target);
     for (const policy of input.policies) {
+      // A system is judged by one security-level regime: the others' rules do not apply to it at all.
+      if (!judgesTarget(policy, target)) continue;
       const inEffect = effectiveness(policy, nowIso);
       const params = paramsByPolicy.get(policy) ?? { cel: toCelValue({}), plain: {} };
       for (const rule of policy.rules) {
@@ -135,7 +139,9 @@ function judge(j: JudgeInput): Finding {
     message,
     references: [...rule.references],
     evidence: activation && !quiet ? evidenceOf(rule, activation.plain().facts) : {},
-    fingerprint: fingerprint(rule.id, target.key),
+    // Regime packs share rule ids with different meanings (SECLEVEL-ASSESSMENT-OVERDUE under Decree 85
+    // and Decree 331): the pack is part of the identity, so a baseline of one never hides the other.
+    fingerprint: fingerprint(rule.id, target.key, policy.regime ? policy.id : undefined),
   };
   if (remediation) finding.remediation = remediation;
   if (verdict.reason) {
@@ -225,12 +231,16 @@ function evidenceOf(rule: LoadedRule, facts: unknown): Record<string, unknown> {
   return out;
 }
 
-export function fingerprint(ruleId: string, targetKey: string): string {
+export function fingerprint(ruleId: string, targetKey: string, scope?: string): string {
   // One-shot hash: a Hash object per finding was ~0.2 ms per endpoint of setup and teardown.
-  return hash('sha256', `${ruleId}\u0000${targetKey}`, 'hex').slice(0, 32);
+  return hash('sha256', `${ruleId}\u0000${targetKey}${scope === undefined ? '' : `\u0000${scope}`}`, 'hex').slice(0, 32);
 }
 
 function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
+  // Which regime judges a system is decided before evaluation (evidence/legal-basis.ts), dates
+  // included; a regime chosen outside its dates still judges, and an ended one is its own finding
+  // (SECLEVEL-REGIME-ENDED) rather than a run of silent "not applicable".
+  if (policy.regime) return null;
   const today = nowIso.slice(0, 10);
   const { from, to } = policy.effective;
   if (from && today < from) return loc(M.notYetEffective, { policy: policy.id, date: from });
@@ -246,42 +256,17 @@ function targetActivation(target: Target): { cel: ReturnType<typeof toCelValue>;
 
 /**
  * Overrides come from flags or config as strings; they take the type the pack declared so
- * `facts.leaf.daysToExpiry >= params.minDaysToExpiry` keeps comparing numbers.
+ * `facts.leaf.daysToExpiry >= params.minDaysToExpiry` keeps comparing numbers. (Runs check them
+ * first with params.ts applyParams, which also reports what is wrong.)
  */
-function mergeParams(declared: Record<string, ParamValue>, overrides: Record<string, unknown>): Record<string, ParamValue> {
-  const out: Record<string, ParamValue> = { ...declared };
+function mergeParams(policy: LoadedPolicy, overrides: Record<string, unknown>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = { ...policy.params };
   for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(declared, name)) continue;
-    const coerced = coerceParam(declared[name], value);
+    const spec = policy.paramSpecs[name];
+    const coerced = spec ? coerceParamValue(spec, value) : undefined;
     if (coerced !== undefined) out[name] = coerced;
   }
   return out;
-}
-
-export function coerceParam(declared: ParamValue | undefined, value: unknown): ParamValue | undefined {
-  if (typeof declared === 'number') {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-  }
-  if (typeof declared === 'boolean') {
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    return undefined;
-  }
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
-}
-
-/** Override names no loaded pack declares, or values of the wrong type: for the CLI to reject. */
-export function invalidParams(policies: readonly LoadedPolicy[], overrides: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  for (const [name, value] of Object.entries(overrides)) {
-    const declaring = policies.filter((p) => Object.hasOwn(p.params, name));
-    if (!declaring.length) problems.push(`unknown param "${name}"`);
-    else if (declaring.some((p) => coerceParam(p.params[name], value) === undefined)) {
-      problems.push(`param "${name}": ${JSON.stringify(value)} is not a ${typeof declaring[0]?.params[name]}`);
-    }
-  }
-  return problems;
 }
 
 function loc(text: Localized, vars: Record<string, unknown>): Localized {

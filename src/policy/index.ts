@@ -12,7 +12,7 @@ export {
   type PolicyCheckResult,
 } from './load.js';
 export { loadBuiltinPolicies, loadPolicies, loadPolicySelection, resolvePolicyArg } from './builtin.js';
-export { evaluate, fingerprint, invalidParams, type EvaluateInput } from './evaluate.js';
+export { evaluate, fingerprint, type EvaluateInput } from './evaluate.js';
 export { describeRules, policyRefs } from './describe.js';
 export { CEL_VARIABLES } from './cel.js';
 export { packageRoot } from '../engine/package-root.js';

@@ -8,7 +8,7 @@ import type { Localized, Severity } from '../engine/types.js';
 import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { compile, compileLazily, type CompiledExpr } from './cel.js';
 import { validateSchema } from './schema.js';
-import { isRegimePack } from '../evidence/legal-basis.js';
+import { readParams, resolveEffective } from './params.js';
 import { placeholders } from './template.js';
 import type { LoadOptions, LoadedPolicy, LoadedRule, PolicyDocument, RuleDocument } from './types.js';
 
@@ -132,8 +132,24 @@ export function crossPackErrors(policies: readonly LoadedPolicy[]): InputError[]
 }
 
 export function assertNoCrossPackDuplicates(policies: readonly LoadedPolicy[]): void {
-  const [first] = crossPackErrors(policies);
+  const [first] = regimeAwareCrossPackErrors(policies);
   if (first) throw first;
+}
+
+/**
+ * crossPackErrors for a run that may hold several security-level regime packs (vn-nd85-2016,
+ * vn-nd331-2026): they are alternatives sharing rule ids — each system is judged by one of them — so
+ * each is checked with the other packs, not with the other regimes. Their pack ids must still differ.
+ */
+export function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): InputError[] {
+  const regimes = policies.filter((p) => p.regime);
+  const runs = regimes.length > 1 ? regimes.map((r) => policies.filter((p) => !p.regime || p === r)) : [policies];
+  const cross = [...runs.flatMap((set) => crossPackErrors(set)), ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message))];
+  regimes.forEach((r, i) => {
+    const earlier = regimes.slice(0, i).find((x) => x.regime?.id === r.regime?.id);
+    if (earlier) cross.push(new InputError(r.source, null, null, `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`));
+  });
+  return cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i);
 }
 
 /** For `govscan policy validate FILE...`: every problem in every file, not just the first. */
@@ -141,18 +157,18 @@ export async function validatePolicyFiles(paths: readonly string[], opts: LoadOp
   const results = await Promise.all(paths.map((p) => checkPolicyFile(p, opts)));
   const errors = results.flatMap((r) => r.errors);
   const loaded = results.flatMap((r) => (r.policy ? [r.policy] : []));
-  // Legal-basis packs (vn-nd85-2016, vn-nd331-2026) are alternatives sharing rule ids: each is checked with the rest, not with the other.
-  const regimes = loaded.filter((p) => isRegimePack(p.id));
-  const runs = regimes.length > 1 ? regimes.map((r) => loaded.filter((p) => !isRegimePack(p.id) || p === r)) : [loaded];
-  const cross = runs.flatMap((set) => crossPackErrors(set));
-  return [...errors, ...cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i)];
+  return [...errors, ...regimeAwareCrossPackErrors(loaded)];
 }
 
 function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions, builtin: boolean, lazyCel = false): PolicyCheckResult {
   const errors: InputError[] = [];
-  const params = doc.spec.params ?? {};
+  const declaredParams = readParams(doc.spec.params ?? {});
+  for (const p of declaredParams.problems) errors.push(source.errorAt(['spec', 'params', ...p.path], p.detail));
+  const params = declaredParams.values;
   const declared = new Set(Object.keys(params));
-  const effective = doc.metadata.effective ?? {};
+  const dates = resolveEffective(doc.metadata.effective ?? {}, params, declaredParams.specs);
+  for (const p of dates.problems) errors.push(source.errorAt(['metadata', 'effective', p.field], p.detail));
+  const effective = dates.effective;
   if (effective.from && effective.to && effective.to < effective.from) {
     errors.push(source.errorAt(['metadata', 'effective', 'to'], `metadata.effective.to: ${effective.to} is before from ${effective.from}`));
   }
@@ -238,7 +254,10 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       description: m.description ? localized(m.description) : null,
       legalBasis: [...m.legalBasis],
       effective: { ...(effective.from ? { from: effective.from } : {}), ...(effective.to ? { to: effective.to } : {}) },
+      effectiveParams: dates.effectiveParams,
       params: { ...params },
+      paramSpecs: declaredParams.specs,
+      ...(m.regime ? { regime: { id: m.regime.id, name: localized(m.regime.name), ...(m.regime.replaces ? { replaces: m.regime.replaces } : {}) } } : {}),
       rules,
       source: source.file,
       builtin,

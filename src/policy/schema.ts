@@ -32,7 +32,24 @@ export type SchemaResult = { ok: true; doc: PolicyDocument } | { ok: false; erro
 export function validateSchema(value: unknown, source: YamlSource): SchemaResult {
   const validate = getValidator();
   if (validate(value)) return { ok: true, doc: value };
-  return { ok: false, errors: schemaErrors(validate.errors ?? [], value, source, { describePath, refine: localizedWording }) };
+  return { ok: false, errors: schemaErrors(chosenBranches(validate.errors ?? []), value, source, { describePath, refine: localizedWording }) };
+}
+
+/**
+ * The pack schema's anyOfs are between a plain value and a mapping (a date or { param: NAME }; a value
+ * or a parameter declaration). A wrong value is reported for the branch its type chose alone — not
+ * "must be a mapping" for a mistyped date, nor "must match a schema in anyOf" on top.
+ */
+function chosenBranches(errors: readonly ErrorObject[]): ErrorObject[] {
+  const choices = errors.filter((e) => e.keyword === 'anyOf');
+  const isMapping = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return errors.filter((e) => {
+    if (e.keyword === 'anyOf') return false;
+    const choice = choices.find((c) => c.instancePath === e.instancePath);
+    if (!choice || e.keyword !== 'type') return true;
+    const wantsMapping = (e.params as { type?: unknown }).type === 'object';
+    return wantsMapping === isMapping(choice.data);
+  });
 }
 
 /** A missing or empty translation is reported as "missing Vietnamese (vi) text", whichever way it is missing. */

@@ -6,6 +6,44 @@ import type { CompiledExpr } from './cel.js';
 
 export type ParamValue = number | string | boolean;
 
+export type ParamType = 'integer' | 'number' | 'string' | 'boolean' | 'date';
+
+/** A pack parameter as written: a bare value, or a declaration. */
+export interface ParamDocument {
+  type?: ParamType;
+  default: ParamValue;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  secondary?: boolean;
+  description: Localized;
+}
+
+/** What a run may set a parameter to, and what a reader is told about it. */
+export interface ParamSpec {
+  type: ParamType;
+  default: ParamValue;
+  min?: number;
+  max?: number;
+  pattern?: string;
+  /** Known only from secondary sources (news, third-party analyses): the agency should check it. */
+  secondary: boolean;
+  /** Null for a bare value written without a declaration. */
+  description: Localized | null;
+}
+
+/** A date written in a pack, or the name of the date parameter that holds it. */
+export type DateOrParam = string | { param: string };
+
+/** A security-level regime (legal basis): packs that are alternatives and share rule ids. */
+export interface RegimeInfo {
+  /** The name --legal-basis and `legalBasis:` use, e.g. nd331-2026. */
+  id: string;
+  name: Localized;
+  /** The regime this one succeeds (its transition runs to that pack's effective end). */
+  replaces?: string;
+}
+
 /** A rule as written in YAML, after schema validation. */
 export interface RuleDocument {
   id: string;
@@ -37,11 +75,12 @@ export interface PolicyDocument {
     title: Localized;
     description?: Localized;
     legalBasis: string[];
-    effective?: { from?: string; to?: string };
+    effective?: { from?: DateOrParam; to?: DateOrParam };
     scope?: PolicyScope;
+    regime?: RegimeInfo;
   };
   spec: {
-    params?: Record<string, ParamValue>;
+    params?: Record<string, ParamValue | ParamDocument>;
     rules: RuleDocument[];
   };
 }
@@ -84,8 +123,15 @@ export interface LoadedPolicy {
   title: Localized;
   description: Localized | null;
   legalBasis: string[];
+  /** With every date parameter resolved to the value the run uses. */
   effective: { from?: string; to?: string };
+  /** The date parameters behind `effective`, when the pack names them. */
+  effectiveParams: { from?: string; to?: string };
+  /** The values the run uses (the defaults, unless a run changed them: see params.ts applyParams). */
   params: Record<string, ParamValue>;
+  paramSpecs: Record<string, ParamSpec>;
+  /** Set on security-level regime packs (vn-nd85-2016, vn-nd331-2026). */
+  regime?: RegimeInfo;
   rules: LoadedRule[];
   /** The file it came from, as given (built-in packs: `policies/<name>.yaml` under the package). */
   source: string;

@@ -9,6 +9,7 @@ import { defineMessages, format } from '../i18n/index.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
 import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
+import { legalBasisMessages, paramLines, regimeStateLabels, systemLegalBases, targetLegalBasis } from './legal-basis.js';
 
 export const htmlMessages = defineMessages({
   title: { en: 'Security compliance report', vi: 'Báo cáo kiểm tra tuân thủ an toàn thông tin' },
@@ -211,6 +212,8 @@ function targetsSection(report: Report, targets: Map<string, Target>, lang: Lang
       details.push(esc(text));
     }
     if (t?.source) details.push(esc(format(m.declaredAt[lang], { location: `${t.source.file}:${t.source.line}` })));
+    const basis = targetLegalBasis(t, lang);
+    if (basis) details.push(esc(basis));
     const rows = findings
       .filter((f) => f.outcome !== 'pass')
       .sort((a, b) => outcomeRank(a) - outcomeRank(b) || bySeverity(a, b))
@@ -301,7 +304,30 @@ function policiesSection(report: Report, lang: Lang): string {
 <thead><tr><th>${esc(m.colPolicy[lang])}</th><th>${esc(m.colVersion[lang])}</th><th>${esc(m.colLegalBasis[lang])}</th></tr></thead>
 <tbody>${rows.join('')}</tbody>
 </table>
+${legalBasisTables(report, lang)}
 </section>`;
+}
+
+/** Which regime judged each system and why, and the parameters the run changed. */
+function legalBasisTables(report: Report, lang: Lang): string {
+  const lb = legalBasisMessages;
+  const systems = systemLegalBases(report);
+  const params = paramLines(report.run.params, lang);
+  const out: string[] = [];
+  if (systems.length) {
+    const rows = systems.map(
+      (s) =>
+        `<tr><td><code>${esc(s.system)}</code>${s.name ? `<div class="small">${esc(s.name)}</div>` : ''}</td><td><code>${esc(s.basis.id)}</code><div class="small">${esc(s.basis.policy)} · ${esc(regimeStateLabels[s.basis.state][lang])}</div></td><td>${esc(s.basis.reason[lang] || s.basis.reason.en)}</td></tr>`,
+    );
+    out.push(`<h3>${esc(lb.heading[lang])}</h3>
+<table>
+<thead><tr><th>${esc(lb.colSystem[lang])}</th><th>${esc(lb.colRegime[lang])}</th><th>${esc(lb.colReason[lang])}</th></tr></thead>
+<tbody>${rows.join('')}</tbody>
+</table>`);
+  }
+  if (params.length) out.push(`<h3>${esc(lb.paramsHeading[lang])}</h3>
+<ul>${params.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
+  return out.join('\n');
 }
 
 function evidence(f: Finding, lang: Lang): string {

@@ -9,6 +9,7 @@ import { defineMessages, format } from '../i18n/index.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
 import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
+import { legalBasisLine, paramLines, systemLegalBases } from './legal-basis.js';
 
 /** Labels inside a failure's text; kept here rather than in messages.ts, which other reporters share. */
 export const junitMessages = defineMessages({
@@ -68,6 +69,9 @@ function suite(report: Report, policy: PolicyRef, targets: Map<string, Target>, 
   ];
   if (report.run.agency) props.push(['agency', report.run.agency]);
   if (report.run.inventory) props.push(['inventory', report.run.inventory]);
+  // A regime pack's suite says which systems it judged, and why that regime.
+  for (const s of systemLegalBases(report)) if (s.basis.policy === policy.id) props.push([`legalBasis.${s.system}`, legalBasisLine(s.basis, lang)]);
+  for (const line of paramLines(report.run.params?.filter((p) => p.policy === policy.id), lang)) props.push(['param', line]);
   const lines = [
     `  <testsuite name="${attr(name)}" tests="${findings.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(report.run.startedAt, report.run.finishedAt)}" timestamp="${attr(stamp(report.run.startedAt))}" hostname="${attr(report.run.scannerHost || 'localhost')}">`,
     '    <properties>',

@@ -17,6 +17,7 @@ import { format } from '../i18n/index.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, hostPort, oneLine, pascalCase, pick, slugify, targetLabel } from './text.js';
+import { systemLegalBases } from './legal-basis.js';
 
 export { pascalCase, slugify } from './text.js';
 
@@ -177,6 +178,7 @@ function buildRun(report: Report, policy: PolicyRef, ctx: RunContext): Run {
       },
       outcomes: counts.findings,
       failedBySeverity: counts.failedBySeverity,
+      ...runLegalBasis(report, policy, ctx.lang),
     },
   };
 
@@ -279,6 +281,7 @@ function result(finding: Finding, ruleIndex: number, ctx: RunContext): Result {
       system: target?.system?.id ?? null,
       policyVersion: finding.policyVersion,
       check: finding.check,
+      ...(target?.system?.legalBasis ? { legalBasis: target.system.legalBasis.id } : {}),
       ...(target?.source ? { declaredAt: declaredAt(target.source.file, target.source.line, ctx.cwd) } : {}),
       evidence: finding.evidence,
     },
@@ -298,6 +301,19 @@ function result(finding: Finding, ruleIndex: number, ctx: RunContext): Result {
   }
   if (finding.waiver?.expired) out.properties = { ...out.properties, waiverExpired: finding.waiver.id };
   return out;
+}
+
+/**
+ * A regime pack's run names the systems it judged and why that regime (the same rule ids appear in
+ * the other regime's run: each run is its own category, so both stay valid and apart); every run
+ * lists the parameters the scan changed in its pack.
+ */
+function runLegalBasis(report: Report, policy: PolicyRef, lang: Lang): Record<string, unknown> {
+  const systems = systemLegalBases(report)
+    .filter((s) => s.basis.policy === policy.id)
+    .map((s) => ({ system: s.system, id: s.basis.id, chosenBy: s.basis.chosenBy, state: s.basis.state, reason: pick(s.basis.reason, lang) }));
+  const params = (report.run.params ?? []).filter((p) => p.policy === policy.id).map(({ name, value, default: d, source, secondary }) => ({ name, value, default: d, source, secondary }));
+  return { ...(systems.length ? { legalBasis: systems } : {}), ...(params.length ? { params } : {}) };
 }
 
 function location(finding: Finding, target: Target | undefined, cwd: string): Location {

@@ -7,6 +7,7 @@ import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from 
 import { severityRank, summarize } from './summary.js';
 import { displayWidth as width, findingText, oneLine, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
+import { paramLines, targetLegalBasis } from './legal-basis.js';
 
 export interface TableOptions {
   lang: Lang;
@@ -59,11 +60,13 @@ export function toTable(report: Report, opts: TableOptions): string {
   const tagWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.tag))));
   const ruleWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.ruleId))));
 
-  const lines: string[] = [header(report, lang), ''];
+  const lines: string[] = [header(report, lang), ...paramLines(report.run.params, lang).map((l) => paint(ANSI.dim, l)), ''];
   for (const block of blocks) {
     lines.push(paint(ANSI.bold, block.key));
     const detail = detailLine(block.target, lang);
     if (detail) lines.push(`  ${paint(ANSI.dim, detail)}`);
+    const basis = targetLegalBasis(block.target, lang);
+    if (basis) lines.push(`  ${paint(ANSI.dim, basis)}`);
     for (const row of block.rows) {
       const tag = paint(row.tagColor, row.tag) + ' '.repeat(tagWidth - width(row.tag));
       const rule = row.ruleId + ' '.repeat(ruleWidth - width(row.ruleId));

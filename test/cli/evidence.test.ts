@@ -76,7 +76,9 @@ describe('evidence init then verify', () => {
     expect(failed).toEqual([
       'FOURLAYER-ASSESSMENT',
       'FOURLAYER-MONITORING',
+      'FOURLAYER-MONITORING-DATA',
       'FOURLAYER-MONITORING-LIVE',
+      'FOURLAYER-MONITORING-REPORTS',
       'FOURLAYER-NCSC',
       'FOURLAYER-NCSC-LIVE',
       'FOURLAYER-ONSITE',
@@ -87,28 +89,47 @@ describe('evidence init then verify', () => {
       'SECLEVEL-REGULATION-MISSING',
     ]);
     expect(v.byRule.get('SECLEVEL-NOT-APPROVED')?.message.vi).toMatch(/còn thiếu level.approved, approval.number/);
-    expect(v.stderr).toMatch(/legal basis: nd85-2016/);
+    // scan reads the manifest's legalBasis too, and says so.
+    expect(v.stderr).toMatch(/legal basis of cong-dvc: nd85-2016 .*legalBasis in the evidence manifest/);
     await rm(dir, { recursive: true, force: true });
   });
 });
 
 describe('evidence verify: every rule', () => {
-  it('passes a complete level-3 dossier with signed documents and live endpoints', async () => {
+  it('passes a complete level-3 dossier with signed documents and live endpoints, under either regime', async () => {
     const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
-    const v = await verify(f.manifest, ['--ca-file', f.caFile]);
-    const notPassed = [...v.byRule.values()].filter((x) => x.outcome !== 'pass' && x.outcome !== 'not-applicable');
-    expect(notPassed.map((x) => `${x.ruleId}: ${x.message.en}`)).toEqual([]);
-    expect(v.code).toBe(0);
+    for (const extra of [[], ND331]) {
+      const v = await verify(f.manifest, ['--ca-file', f.caFile, ...extra]);
+      const notPassed = [...v.byRule.values()].filter((x) => x.outcome !== 'pass' && x.outcome !== 'not-applicable');
+      expect(notPassed.map((x) => `${x.ruleId}: ${x.message.en}`)).toEqual([]);
+      expect(v.code).toBe(0);
+    }
   });
 
-  const cases: [string, (y: Record<string, any>) => void, Record<string, Buffer | string>?][] = [
+  // The compliant dossier is approved before Decree 331 took effect, so the dates judge it under Decree 85:
+  // rules only Decree 331 has are run with --legal-basis nd331-2026.
+  const ND331 = ['--legal-basis', 'nd331-2026'];
+  const cases: [string, (y: Record<string, any>) => void, string[]?][] = [
     ['SECLEVEL-NOT-DECLARED', (y) => delete y.level],
     ['SECLEVEL-NOT-APPROVED', (y) => delete y.approval.number],
     ['SECLEVEL-APPRAISAL-MISSING', (y) => delete y.appraisal],
     ['SECLEVEL-PLAN-MISSING', (y) => (y.plan.status = 'none')],
     ['SECLEVEL-PLAN-PARTIAL', (y) => (y.plan.status = 'partial')],
     ['SECLEVEL-REGULATION-MISSING', (y) => delete y.regulation.number],
-    ['SECLEVEL-ASSESSMENT-OVERDUE', (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'vulnerability-scan'))],
+    ['SECLEVEL-ASSESSMENT-OVERDUE', (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'security-assessment'))],
+    // Frequencies are new with Decree 331: nothing is overdue until a period after it took effect, so these
+    // two move its effective date back a year (a --param, as an agency would when the date is corrected).
+    ['SECLEVEL-VULNSCAN-OVERDUE', (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'vulnerability-scan')), [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19']],
+    ['SECLEVEL-LOGREVIEW-OVERDUE', (y) => (y.assessments.find((a: { kind: string }) => a.kind === 'log-review').date = '2026-01-01'), [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19']],
+    ['SECLEVEL-PENTEST-OVERDUE', (y) => delete y.penetrationTestProgramme, ND331],
+    ['SECLEVEL-LOG-RETENTION', (y) => (y.logging.retentionDays = 60), ND331],
+    // As of 2026-11-20 the latest deadline passed is 2025-11-30: a report after 2024-11-30 is due.
+    ['SECLEVEL-ANNUAL-REPORT', (y) => ((y.annualReport.date = '2024-10-01'), (y.approval.date = '2024-06-01'))],
+    ['SECLEVEL-APPRAISER', (y) => ((y.level.approved = 4), (y.level.proposed = 4), (y.appraisal.authority = 'specialised-unit'))],
+    ['FOURLAYER-MONITORING-DATA', (y) => (y.layers.monitoring.dataRetentionDays = 7)],
+    ['FOURLAYER-MONITORING-REPORTS', (y) => delete y.layers.monitoring.reports.weekly],
+    ['FOURLAYER-GOLIVE-ASSESSMENT', (y) => (y.goLive.date = '2026-09-01')],
+    ['FOURLAYER-CHANGE-ASSESSMENT', (y) => (y.changes[0].date = '2026-10-25'), ['--param', 'vn-ct14-2019:changeAssessmentGraceDays=10']],
     ['EVIDENCE-DOC-MISSING', (y) => (y.plan.document.path = 'docs/nope.pdf')],
     ['FOURLAYER-ONSITE', (y) => (y.layers.onsite.staff = [])],
     ['FOURLAYER-MONITORING', (y) => (y.layers.monitoring.contract.validTo = '2026-11-01')],
@@ -117,10 +138,10 @@ describe('evidence verify: every rule', () => {
     ['FOURLAYER-NCSC', (y) => delete y.layers.ncsc.confirmation.number],
     ['FOURLAYER-NCSC-LIVE', (y) => (y.layers.ncsc.forwarder.endpoint = `127.0.0.1:${closedPort}`)],
   ];
-  for (const [rule, change] of cases) {
+  for (const [rule, change, extra = []] of cases) {
     it(`${rule} fails when its evidence is broken`, async () => {
       const f = await variant(change);
-      const v = await verify(f.manifest, ['--ca-file', f.caFile]);
+      const v = await verify(f.manifest, ['--ca-file', f.caFile, ...extra]);
       expect(v.byRule.get(rule)?.outcome, v.byRule.get(rule)?.message.en).toBe('fail');
       expect(v.byRule.get(rule)?.message.vi).not.toBe(v.byRule.get(rule)?.message.en);
     });
@@ -303,33 +324,43 @@ describe('signatures judged document by document', () => {
 describe('legal basis', () => {
   it('switching the regime changes rules and periods (§B vs §C)', async () => {
     // Level 3: an 8-month-old vulnerability scan is fine under Decree 85 (yearly assessment) but overdue under
-    // TCVN 14423 (6-monthly); a regulation issued after the approval is only a defect under Decree 331.
+    // TCVN 14423 (6-monthly); a regulation issued after an approval made under Decree 331 is only a defect there.
     const f = await variant((y) => {
       y.assessments = [
         { kind: 'security-assessment', date: '2026-06-01', assessor: 'X', licence: 'Y' },
         { kind: 'vulnerability-scan', date: '2026-03-01' },
         { kind: 'log-review', date: '2026-11-01' },
       ];
+      y.approval.date = '2026-09-01';
       y.regulation.date = '2026-11-01';
     });
     const nd85 = await verify(f.manifest, ['--ca-file', f.caFile, '--legal-basis', 'nd85-2016']);
-    const nd331 = await verify(f.manifest, ['--ca-file', f.caFile, '--legal-basis', 'nd331-2026']);
+    // Decree 331 moved back to 2026-01-01, so its 6-monthly scan is already due (see the no-retroactivity tests).
+    const nd331 = await verify(f.manifest, ['--ca-file', f.caFile, '--legal-basis', 'nd331-2026', '--param', 'vn-nd331-2026:effectiveFrom=2026-01-01']);
     expect(nd85.byRule.get('SECLEVEL-ASSESSMENT-OVERDUE')?.outcome).toBe('pass');
-    expect(nd331.byRule.get('SECLEVEL-ASSESSMENT-OVERDUE')?.outcome).toBe('fail');
+    expect(nd85.byRule.has('SECLEVEL-VULNSCAN-OVERDUE')).toBe(false);
+    expect(nd331.byRule.get('SECLEVEL-VULNSCAN-OVERDUE')?.outcome).toBe('fail');
     expect(nd85.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('pass');
     expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('fail');
-    expect(nd85.stderr).toMatch(/nd85-2016.*--legal-basis/);
+    expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.message.vi).toMatch(/quy chế 5\/QĐ ban hành ngày 2026-11-01, sau ngày phê duyệt cấp độ 2026-09-01/);
+    expect(nd85.stderr).toMatch(/legal basis of cong-dvc: nd85-2016 .*--legal-basis/);
   });
 
-  it('the default follows the packs\' dates and is printed', async () => {
+  it('the default follows the dates: approved before Decree 331 keeps Decree 85 until the transition ends', async () => {
     const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
     const inv = join(f.dir, 'inventory.yaml');
     await writeFile(inv, `systems:\n  - id: cong-dvc\n    evidence: cong-dvc.yaml\n`);
-    const before = await runCli(['scan', '--inventory', inv, '--format', 'json', '--fail-on', 'none'], { env: { GOVSCAN_NOW: '2025-01-01' } });
-    const after = await runCli(['scan', '--inventory', inv, '--format', 'json', '--fail-on', 'none'], { env: ENV });
-    expect(before.stderr).toMatch(/legal basis: nd85-2016 .*effective dates/);
-    expect(after.stderr).toMatch(/legal basis: nd331-2026 .*effective dates/);
-    expect(JSON.parse(after.stdout).run.legalBasis).toEqual({ id: 'nd331-2026', policy: 'vn-nd331-2026', chosenBy: 'dates' });
+    const scan = (now: string) => runCli(['scan', '--inventory', inv, '--format', 'json', '--fail-on', 'none'], { env: { GOVSCAN_NOW: now } });
+    const [before, during, after] = await Promise.all([scan('2025-01-01'), scan('2026-11-20'), scan('2027-07-15')]);
+    const basis = (r: { stdout: string }) => (JSON.parse(r.stdout) as { targets: { kind: string; system?: { legalBasis?: { id: string; chosenBy: string; reason: { en: string } } } }[] }).targets.find((t) => t.kind === 'system')?.system?.legalBasis;
+    expect(basis(before)).toMatchObject({ id: 'nd85-2016', chosenBy: 'dates' });
+    expect(basis(before)?.reason.en).toMatch(/Decree 331\/2026\/NĐ-CP takes effect on 2026-08-19/);
+    // The fixture's approval is 120 days before 2026-11-20: 2026-07-23, before 2026-08-19.
+    expect(basis(during)).toMatchObject({ id: 'nd85-2016', chosenBy: 'dates', state: 'in-transition' });
+    expect(basis(during)?.reason.en).toMatch(/approved on 2026-07-23, before .* took effect on 2026-08-19/);
+    expect(during.stderr).toMatch(/legal basis of cong-dvc: nd85-2016 \(policy pack vn-nd85-2016\) — approved on 2026-07-23/);
+    expect(basis(after)).toMatchObject({ id: 'nd331-2026', chosenBy: 'dates', state: 'in-effect' });
+    expect(basis(after)?.reason.en).toMatch(/transition from Decree 85\/2016\/NĐ-CP ended on 2027-06-30/);
   });
 });
 

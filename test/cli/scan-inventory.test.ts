@@ -120,9 +120,10 @@ describe('scan --inventory', () => {
     expect(r.stdout).toMatch(/Chứng thư|chứng thư/);
     // A system with no evidence manifest: the finding and why its other rules went untested are
     // Vietnamese too, and the system is named by its id (it has no port).
-    expect(r.stdout).toContain('Hệ thống noi-bo: chưa khai báo cấp độ an toàn (tệp khai báo —, tìm thấy: false)');
-    expect(r.stdout).toContain('chưa thu thập được dữ liệu mà quy tắc cần: facts.manifest.found');
-    expect(r.stdout).not.toContain('the facts this rule needs were not gathered');
+    expect(r.stdout).toContain('Hệ thống noi-bo: chưa khai báo cấp độ an toàn (danh mục chưa khai báo tệp khai báo bằng chứng)');
+    expect(r.stdout).toContain('hệ thống chưa có tệp khai báo bằng chứng (danh mục không khai báo, hoặc tệp đã khai báo không tồn tại)');
+    expect(r.stdout).not.toContain('the system has no evidence manifest');
+    expect(r.stdout).not.toContain('facts.manifest.found');
     expect(r.stdout).not.toMatch(/noi-bo:0|cong-dvc:0/);
   });
 
@@ -130,13 +131,14 @@ describe('scan --inventory', () => {
     const r = await runCli(args('json'), { env: env() });
     const report = JSON.parse(r.stdout) as Report;
     const missing = report.findings.find((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.target === 'system://cong-dvc');
-    expect(missing?.message.en).toBe('System cong-dvc: no security level declared (evidence manifest —, found: false); expected level.proposed or level.approved 1–5.');
+    expect(missing?.message.en).toBe('System cong-dvc: no security level declared (the inventory names no evidence manifest); expected level.proposed or level.approved 1–5.');
     expect(missing?.remediation?.en).toContain("name it under the system's `evidence:` in the inventory");
     const untested = report.findings.filter((f) => f.target === 'system://cong-dvc' && f.outcome === 'not-tested');
     expect(untested.length).toBeGreaterThan(0);
     for (const f of untested) {
-      expect(f.reason).toMatch(/^the facts this rule needs were not gathered: facts\.manifest\.found/);
-      expect(f.reasonText?.vi).toMatch(/^chưa thu thập được dữ liệu mà quy tắc cần: facts\.manifest\.found/);
+      // Said in words (requiresReason), never as the CEL expression.
+      expect(f.reason).toMatch(/^the system has no evidence manifest/);
+      expect(f.reasonText?.vi).toMatch(/^hệ thống chưa có tệp khai báo bằng chứng/);
     }
   });
 });

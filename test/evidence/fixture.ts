@@ -60,7 +60,9 @@ export interface EvidenceFolder {
 
 /**
  * A complete, compliant level-3 system as of `now`: every rule of vn-nd85-2016, vn-nd331-2026 and
- * vn-ct14-2019 passes when the collector and NCSC endpoints (loopback ports) accept connections.
+ * vn-ct14-2019 passes when the collector and NCSC endpoints (loopback ports) accept connections —
+ * assessed before go-live and after its one recorded change, with a pen-test programme, log retention,
+ * a yearly report and layer-2 monitoring data and reports.
  */
 export async function compliantFolder(opts: { now: Date; collectorPort: number; ncscPort: number; pki?: SigningPki; level?: number }): Promise<EvidenceFolder & { yaml: Record<string, unknown> }> {
   const pki = opts.pki ?? (await signingPki());
@@ -89,12 +91,18 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
     kind: 'Evidence',
     system: { id: 'cong-dvc', name: 'Cổng dịch vụ công', owner: 'UBND tỉnh', operator: 'Sở KH&CN', specialisedUnit: 'Trung tâm CNTT' },
     level: { proposed: level, approved: level, criterion: 'Art. 9' },
-    appraisal: { number: '12/TĐ', date: daysAgo(now, 130), document: { path: 'docs/appraisal.pdf', type: 'signed-pdf' } },
+    appraisal: { number: '12/TĐ', date: daysAgo(now, 130), authority: 'ministry-of-public-security', document: { path: 'docs/appraisal.pdf', type: 'signed-pdf' } },
     regulation: { number: '5/QĐ', date: daysAgo(now, 125), document: { path: 'docs/regulation.pdf', type: 'signed-pdf' } },
     approval: { number: '34/QĐ', date: daysAgo(now, 120), signer: 'Chủ tịch', document: { path: 'docs/approval.pdf', type: 'signed-pdf', sha256: sha256(approval) } },
     plan: { version: '2.0', status: 'full', document: { path: 'docs/plan.pdf', type: 'pdf', sha256: sha256(plan) } },
+    goLive: { date: daysAgo(now, 60) },
+    changes: [{ date: daysAgo(now, 45), description: 'upgrade to v2' }],
+    penetrationTestProgramme: { number: '9/QĐ', date: daysAgo(now, 110) },
+    logging: { retentionDays: 400 },
+    annualReport: { date: daysAgo(now, 5) },
     assessments: [
       { kind: 'security-assessment', date: daysAgo(now, 30), assessor: 'Công ty ATTT', licence: '99/GP-BCA', report: { path: 'docs/assessment.txt', type: 'p7s' } },
+      { kind: 'security-assessment', date: daysAgo(now, 65), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
       { kind: 'vulnerability-scan', date: daysAgo(now, 20), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
       { kind: 'log-review', date: daysAgo(now, 10) },
       { kind: 'penetration-test', date: daysAgo(now, 40), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
@@ -105,6 +113,8 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
         provider: 'SOC Co.',
         contract: { number: 'HD-1', validFrom: daysAgo(now, 100), validTo: daysAgo(now, -200) },
         forwarder: { endpoint: `127.0.0.1:${opts.collectorPort}`, config: { path: 'config/rsyslog.conf', type: 'text' } },
+        dataRetentionDays: 90,
+        reports: { daily: { date: daysAgo(now, 1) }, weekly: { date: daysAgo(now, 4) }, sixMonthly: { date: daysAgo(now, 90) } },
       },
       ncsc: { confirmation: { number: '88/NCSC', date: daysAgo(now, 300), document: { path: 'docs/ncsc.pdf', type: 'signed-pdf' } }, forwarder: { endpoint: `127.0.0.1:${opts.ncscPort}` } },
     },

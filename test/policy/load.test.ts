@@ -174,23 +174,27 @@ describe('built-in packs and policy arguments', () => {
   it('resolves a built-in id, else a file, else says what it tried', async () => {
     expect((await resolvePolicyArg('vn-ct02-2022-tls', KNOWN)).builtin).toBe(true);
     expect((await resolvePolicyArg(`${dir}/minimal.yaml`, KNOWN)).id).toBe('test-minimal');
-    // A legal-basis pack named explicitly is loaded in place of the one the dates pick.
     expect((await resolvePolicyArg('vn-nd85-2016', KNOWN)).id).toBe('vn-nd85-2016');
-    await expect(resolvePolicyArg('vn-xx-9999', KNOWN)).rejects.toThrow(
-      'unknown policy "vn-xx-9999": not a built-in policy (vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026) and no such file',
+    // Every built-in is listed, both regimes included, in both languages.
+    const err = (await resolvePolicyArg('vn-xx-9999', KNOWN).then(
+      () => null,
+      (e: unknown) => e,
+    )) as InputError;
+    expect(err.message).toBe(
+      'unknown policy "vn-xx-9999": not a built-in policy pack (vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026, vn-nd85-2016) and no such file',
     );
+    expect(err.messageIn('vi')).toMatch(/^không có bộ quy tắc "vn-xx-9999": .*\(vn-agent-host, .*vn-nd331-2026, vn-nd85-2016\)/);
   });
 
   it('selects the built-in packs when none is named', async () => {
-    expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026']);
+    // Both security-level regimes are loaded: each system is judged by one of them (evidence/legal-basis.ts).
+    const all = ['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026', 'vn-nd85-2016'];
+    expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(all);
     // The agent's host pack judges only what govscan-agent gathers: agent runs load it, plain scans do not.
-    expect((await loadPolicySelection([], { ...KNOWN, agentRun: true })).map((p) => p.id)).toEqual(['vn-agent-host', 'vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026']);
+    expect((await loadPolicySelection([], { ...KNOWN, agentRun: true })).map((p) => p.id)).toEqual(['vn-agent-host', ...all]);
     expect((await loadPolicySelection(['vn-agent-host'], KNOWN)).map((p) => p.id)).toEqual(['vn-agent-host']);
-    // One legal-basis pack per run: the dates pick it, a selector overrides them.
-    const before = await loadPolicySelection([], { ...KNOWN, now: new Date('2025-01-01') });
-    expect(before.map((p) => p.id)).toContain('vn-nd85-2016');
-    expect(before.map((p) => p.id)).not.toContain('vn-nd331-2026');
-    expect((await loadPolicySelection([], { ...KNOWN, legalBasis: 'nd85-2016' })).map((p) => p.id)).toContain('vn-nd85-2016');
+    // The two regimes share rule ids yet may be named together.
+    expect((await loadPolicySelection(['vn-nd331-2026', 'vn-nd85-2016'], KNOWN)).map((p) => p.id)).toEqual(['vn-nd331-2026', 'vn-nd85-2016']);
     expect((await loadPolicySelection([`${dir}/minimal.yaml`], KNOWN)).map((p) => p.id)).toEqual(['test-minimal']);
   });
 

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
+import { clockFromEnv } from '../../cli/clock.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
 
 export default class EvidenceVerify extends GovscanCommand {
   static override summary = 'Check one evidence manifest: security-level record, documents and signatures, 4-layer evidence';
@@ -12,7 +11,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   static override examples = ['<%= config.bin %> evidence verify evidence/cong-dvc.yaml --ca-file gov-root.pem', '<%= config.bin %> evidence verify cong-dvc.evidence.yaml --legal-basis nd85-2016 --format json'];
   static override args = { file: Args.string({ required: true, description: 'Evidence manifest (YAML)' }) };
   static override flags = {
-    'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by the packs\' effective dates)' })(),
+    'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by its approval date)' })(),
+    param: Flags.string({ multiple: true, helpValue: 'NAME=VALUE', description: 'Set a policy-pack parameter, PACK:NAME=VALUE when needed (repeatable)' }),
     policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
     'ca-file': Flags.string({ multiple: true, description: 'Trust anchors (PEM) for document signatures' }),
     'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
@@ -27,12 +27,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   async run(): Promise<void> {
     const { flags, args } = await this.parse(EvidenceVerify);
     this.lang = flags.lang;
-    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { EVIDENCE_MESSAGES: E }, { writeFile }] = await Promise.all([
+    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeFile }] = await Promise.all([
       import('../../evidence/verify.js'),
       import('../../engine/scan.js'),
       import('../../report/index.js'),
       import('../../report/summary.js'),
-      import('../../evidence/messages.js'),
+      import('../../evidence/legal-basis.js'),
       import('node:fs/promises'),
     ]);
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
@@ -41,6 +41,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
         file: args.file,
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
         policies: flags.policy ?? [],
+        params: flags.param ?? [],
         caFiles: flags['ca-file'] ?? [],
         caPins: flags['ca-pin'] ?? [],
         failOn: flags['fail-on'] as Severity | 'none',
@@ -48,10 +49,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       },
       { timeoutMs: flags.timeout },
     );
-    if (prepared.legalBasis && !flags.quiet) {
-      const by = { flag: E.byFlag, inventory: E.byInventory, policy: E.byPolicy, dates: E.byDates }[prepared.legalBasis.chosenBy];
-      process.stderr.write(localize(E.legalBasis, this.lang, { id: prepared.legalBasis.id, policy: prepared.legalBasis.policy, by: by[this.lang] }) + '\n');
-    }
+    const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
+    for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     const report = await executeScan(prepared, {
       concurrency: 1,
       perHostLimit: 4,
@@ -65,13 +64,4 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
     if (countsTowardThreshold(report.findings, report.run.failOn).length > 0) this.exit(EXIT.findings);
   }
-}
-
-/** Same contract as scan's GOVSCAN_NOW: the run's clock moved to that instant, still ticking. */
-function clockFromEnv(value: string | undefined): (() => Date) | undefined {
-  if (!value) return undefined;
-  const ms = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new InputError(null, null, null, `GOVSCAN_NOW ${JSON.stringify(value)} is not a date: use YYYY-MM-DD or an ISO 8601 time`);
-  const offset = ms - Date.now();
-  return () => new Date(Date.now() + offset);
 }

@@ -2,31 +2,56 @@ import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 
 export default class PolicyShow extends GovscanCommand {
-  static override summary = 'Show the rules of a policy pack (a built-in id or a file)';
+  static override summary = 'Show the rules and parameters of a policy pack (a built-in id or a file)';
   static override args = { policy: Args.string({ required: true, description: 'Built-in policy id or policy file' }) };
   static override flags = { json: Flags.boolean({ default: false, description: 'Print JSON' }), lang: langFlag };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
+    const lang = this.lang;
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }] = await Promise.all([
+      import('../../engine/registry.js'),
+      import('../../policy/index.js'),
+      import('../../policy/params.js'),
+      import('./messages.js'),
+      import('../../report/messages.js'),
+      import('../../report/legal-basis.js'),
+      import('../../i18n/index.js'),
+    ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {
-      this.log(JSON.stringify({ id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, params: policy.params, rules }, null, 2));
+      this.log(
+        JSON.stringify(
+          { id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, ...(policy.regime ? { regime: policy.regime } : {}), params: policy.params, paramSpecs: policy.paramSpecs, rules },
+          null,
+          2,
+        ),
+      );
       return;
     }
-    const lang = this.lang;
     this.log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
     if (policy.description) this.log(policy.description[lang]);
-    this.log(`${lang === 'vi' ? 'Căn cứ pháp lý' : 'Legal basis'}: ${policy.legalBasis.join('; ')}`);
-    const params = Object.entries(policy.params);
-    if (params.length) this.log(`${lang === 'vi' ? 'Tham số' : 'Parameters'}: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    this.log(`${M.legalBasis[lang]}: ${policy.legalBasis.join('; ')}`);
+    this.log(effectiveText(policy.effective, lang) + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
+    const specs = Object.entries(policy.paramSpecs);
+    if (specs.length) {
+      this.log('');
+      this.log(format(M.parameters[lang], { pack: policy.id }) + ':');
+      for (const [name, spec] of specs) {
+        const value = paramValue(policy.params[name] ?? spec.default, lang);
+        this.log(`  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`);
+        if (spec.description) this.log(`      ${spec.description[lang]}`);
+      }
+    }
     this.log('');
+    this.log(`${M.rulesHeading[lang]}:`);
     const width = Math.max(...rules.map((r) => r.id.length));
+    const sevWidth = Math.max(...rules.map((r) => severityLabels[r.severity][lang].length));
     for (const r of rules) {
-      this.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.title[lang]}`);
-      this.log(`${' '.repeat(width + 12)}${r.references.join('; ')}`);
+      this.log(`${r.id.padEnd(width)}  ${severityLabels[r.severity][lang].padEnd(sevWidth)}  ${r.title[lang]}`);
+      this.log(`${' '.repeat(width + sevWidth + 4)}${r.references.join('; ')}`);
     }
   }
 }
