@@ -30,7 +30,9 @@ function notTestedReason(attempts: Attempt[], findings: Finding[], lang: Lang): 
 
 export function createProgress(opts: { mode: 'tty' | 'plain' | 'quiet'; targets: Target[]; lang: Lang }): ProgressSink {
   if (opts.mode === 'quiet') return { start: () => undefined, done: () => undefined, wrap: (work) => work() };
-  if (opts.mode === 'plain') return plainProgress(opts.targets.length, opts.lang);
+  // listr2 draws its live list only when stdout is a terminal; otherwise it falls back to a renderer
+  // that writes to stdout, into the report (`govscan scan -f json > report.json`). Plain lines then.
+  if (opts.mode === 'plain' || !process.stdout.isTTY) return plainProgress(opts.targets.length, opts.lang);
   return listrProgress(opts.targets, opts.lang);
 }
 

@@ -130,6 +130,23 @@ describe('Ctrl-C during a scan', () => {
 });
 
 describe('the live list', () => {
+  it('is not drawn into a report sent to stdout: with stdout redirected, progress is plain lines on the terminal', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'stdout.json');
+    // The shell only redirects stdout (exec: govscan itself gets the terminal's Ctrl-C and size).
+    const command = `exec "$0" "$@" > '${out}'`;
+    const child = spawn('python3', ['-c', PTY, 'sh', '-c', command, process.execPath, BIN, 'scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--format', 'json'], {
+      env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let terminal = '';
+    child.stdout.on('data', (d: Buffer) => (terminal += d.toString()));
+    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    expect(terminal).toMatch(/\nEXIT=0\n$/);
+    expect(terminal).toMatch(/\[\d\/2\] dns:\/\/nosuch\.test — not tested: nosuch\.test does not exist in DNS \(NXDOMAIN\)/);
+    const report = JSON.parse(await readFile(out, 'utf8')) as Report;
+    expect(report.targets.map((t) => t.key)).toEqual(['dns://dual.test', 'dns://nosuch.test']);
+  });
+
   it('marks a target that could not be tested with a yellow ↓ and the reason, a judged one with ✔', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'report.txt');
     const child = spawn('python3', ['-c', PTY, process.execPath, BIN, 'scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--output', out], {
