@@ -78,21 +78,20 @@ function slowScanArgs(output: string): string[] {
   return ['scan', `https://slow.test:${port}`, '--resolve', `slow.test:${port}:127.0.0.1`, '--policy', 'vn-ct02-2022-tls', '--timeout', '120000', '--format', 'json', '--output', output];
 }
 
-/** Start the command, press Ctrl-C once the silent server holds its connection, and collect the end. */
-function interrupt(command: string[], how: 'pty' | 'signal'): Promise<Run> {
+/**
+ * Run govscan with `args`: on a pseudo-terminal (`pty`; `shell` wraps it as `sh -c SHELL govscan args…`),
+ * or with pipes (`signal`). `onStart` gets a function that presses Ctrl-C (or sends SIGINT) once.
+ */
+function govscan(args: string[], how: 'pty' | 'signal', opts: { shell?: string; onStart?: (interrupt: () => void) => void } = {}): Promise<Run> {
+  const command = opts.shell ? ['sh', '-c', opts.shell, process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
   const child =
     how === 'pty'
-      ? spawn('python3', ['-c', PTY, process.execPath, BIN, ...command], { env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(process.execPath, [BIN, ...command], { env: { ...process.env, GOVSCAN_LANG: '', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      ? spawn('python3', ['-c', PTY, ...command], { env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(command[0] ?? '', command.slice(1), { env: { ...process.env, GOVSCAN_LANG: '', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  connected = () => {
-    connected = () => undefined;
-    // The probe is connected: the scan is under way. Ctrl-C as a user would press it.
-    if (how === 'pty') child.stdin.write('\x03');
-    else child.kill('SIGINT');
-  };
+  opts.onStart?.(() => (how === 'pty' ? child.stdin.write('\x03') : child.kill('SIGINT')));
   const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
   return new Promise((resolve) =>
     child.on('close', (code) => {
@@ -101,6 +100,18 @@ function interrupt(command: string[], how: 'pty' | 'signal'): Promise<Run> {
       resolve({ code: how === 'pty' ? (exit ? Number(exit[1]) : null) : code, output });
     }),
   );
+}
+
+/** Start the scan and press Ctrl-C once the silent server holds its connection: the scan is under way. */
+function interrupt(args: string[], how: 'pty' | 'signal'): Promise<Run> {
+  return govscan(args, how, {
+    onStart: (press) => {
+      connected = () => {
+        connected = () => undefined;
+        press();
+      };
+    },
+  });
 }
 
 async function cancelledReport(file: string): Promise<Report> {
@@ -133,14 +144,10 @@ describe('the live list', () => {
   it('is not drawn into a report sent to stdout: with stdout redirected, progress is plain lines on the terminal', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'stdout.json');
     // The shell only redirects stdout (exec: govscan itself gets the terminal's Ctrl-C and size).
-    const command = `exec "$0" "$@" > '${out}'`;
-    const child = spawn('python3', ['-c', PTY, 'sh', '-c', command, process.execPath, BIN, 'scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--format', 'json'], {
-      env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const r = await govscan(['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--format', 'json'], 'pty', {
+      shell: `exec "$0" "$@" > '${out}'`,
     });
-    let terminal = '';
-    child.stdout.on('data', (d: Buffer) => (terminal += d.toString()));
-    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const terminal = r.output;
     expect(terminal).toMatch(/\nEXIT=0\n$/);
     expect(terminal).toMatch(/\[\d\/2\] dns:\/\/nosuch\.test — not tested: nosuch\.test does not exist in DNS \(NXDOMAIN\)/);
     const report = JSON.parse(await readFile(out, 'utf8')) as Report;
@@ -149,13 +156,7 @@ describe('the live list', () => {
 
   it('marks a target that could not be tested with a yellow ↓ and the reason, a judged one with ✔', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'report.txt');
-    const child = spawn('python3', ['-c', PTY, process.execPath, BIN, 'scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--output', out], {
-      env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    await new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const { output } = await govscan(['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--output', out], 'pty');
     expect(output).toMatch(/\nEXIT=0\n$/);
     // The final frame: the last line drawn for each target.
     const last = (key: string): string => output.split(/\r?\n/).filter((l) => l.includes(key)).at(-1) ?? '';
