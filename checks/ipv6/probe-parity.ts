@@ -38,11 +38,11 @@ export async function probeParity(target: Target, ctx: CheckContext): Promise<Pa
   for (const { addrs } of await lookUpWebHosts(ctx, env, target)) {
     const name = addrs.name;
     const a4 = addrs.a.find((a) => a.usable);
-    const v6 = addrs.aaaa.find((a) => a.usable);
-    const a6 = env.ipv6.available ? v6 : undefined;
-    const gap = addrs.lookup.a === 'error' || addrs.lookup.aaaa === 'error' ? 'dns' : !a4 ? 'no-ipv4' : !v6 ? 'no-ipv6' : !a6 ? 'scanner' : null;
-    if (gap || !a4 || !a6) {
-      unscanned.push({ name, why: gap ?? 'no-ipv6' });
+    const a6 = addrs.aaaa.find((a) => a.usable);
+    // A host with a gap is listed with why, so the rule can tell "nothing to compare" from "not known".
+    const dnsGap = addrs.lookup.a === 'error' || addrs.lookup.aaaa === 'error';
+    if (dnsGap || !a4 || !a6 || !env.ipv6.available) {
+      unscanned.push({ name, why: dnsGap ? 'dns' : !a4 ? 'no-ipv4' : !a6 ? 'no-ipv6' : 'scanner' });
       continue;
     }
     const dialed = ports.map((p) => dialPort(env, name, p));
