@@ -30,6 +30,10 @@ export const M = defineMessages({
     en: 'warning: --resolve {entry} matches no target and is not used',
     vi: 'cảnh báo: --resolve {entry} không khớp với mục tiêu nào nên không được dùng',
   },
+  nothingApplies: {
+    en: 'the scan could not run: no check of the chosen policies applies to these targets, so nothing was judged',
+    vi: 'không thể thực hiện quét: không phép kiểm tra nào của các bộ chính sách đã chọn áp dụng cho các mục tiêu này, nên không có gì được đánh giá',
+  },
   reportWritten: { en: 'report written to {file}', vi: 'đã ghi báo cáo vào {file}' },
   thresholdExceeded: {
     en: '{count} finding(s) at or above "{failOn}": exit 1',

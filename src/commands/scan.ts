@@ -200,7 +200,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     }
     if (nothingScanned(report)) {
       const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[this.lang] ?? a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
-      process.stderr.write(localize(M.nothingScanned, this.lang, { reasons }) + '\n');
+      process.stderr.write(localize(reasons ? M.nothingScanned : M.nothingApplies, this.lang, { reasons }) + '\n');
       this.exit(EXIT.scan);
     }
     const blocking = countsTowardThreshold(report.findings, report.run.failOn);

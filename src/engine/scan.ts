@@ -257,7 +257,10 @@ function withoutFacts(a: Attempt): Attempt {
   return rest;
 }
 
-/** True when not a single attempt could gather facts: the scan itself did not run (exit 3). */
+/**
+ * True when not a single attempt could gather facts, or no check of the chosen policies applied to any
+ * target: the scan itself did not run (exit 3), whatever an empty list of findings would suggest.
+ */
 export function nothingScanned(report: Report): boolean {
-  return report.attempts.length > 0 && report.attempts.every((a) => a.status === 'error');
+  return report.attempts.every((a) => a.status === 'error');
 }

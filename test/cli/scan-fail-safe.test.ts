@@ -130,6 +130,12 @@ describe('--resolve', () => {
     }
   });
 
+  it('leaving no check that applies (a pinned web host judged on IPv6 alone) is no pass: exit 3, said in words', async () => {
+    const r = await runCli(['scan', 'https://portal.test', '--resolve', 'portal.test:443:127.0.0.1', ...ipv6, '--quiet'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('the scan could not run: no check of the chosen policies applies to these targets, so nothing was judged\n');
+  });
+
   it('warns, in both languages, about an entry that matches no target', async () => {
     const args = ['dual.test', ...ipv6, '--resolve', 'dual.tset:443:127.0.0.1', '--resolve', 'www.dual.test:443:127.0.0.1'];
     const r = await runCli(['scan', ...args, ...lab.args([]), '--timeout', '2000', '--format', 'json'], { timeoutMs: 60_000 });
