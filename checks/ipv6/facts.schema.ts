@@ -127,5 +127,6 @@ export const parityFactsSchema = schema(
     hosts: list(
       object({ name: str, v4Address: nullableStr, v6Address: nullableStr, ports, v4Open: ports, v6Open: ports, onlyV4: ports }),
     ),
+    unscanned: list(object({ name: str, why: { enum: ['dns', 'no-ipv4', 'no-ipv6', 'scanner'] } })),
   }),
 );

@@ -173,9 +173,18 @@ export interface ParityHostFacts {
   onlyV4: number[];
 }
 
+/**
+ * Why a web host was not compared: DNS did not answer for it (`dns`), it has no address the probes may
+ * dial in one family (`no-ipv4`, `no-ipv6`), or the scanning host has no IPv6 (`scanner`).
+ */
+export type ParityGap = 'dns' | 'no-ipv4' | 'no-ipv6' | 'scanner';
+
 export interface ParityFacts {
   observedAt: string;
   scanner: ScannerFacts;
   nmap: { command: string; version: string | null; args: string[] };
+  /** Hosts compared with nmap over both families. */
   hosts: ParityHostFacts[];
+  /** Web hosts that were not compared, and why. */
+  unscanned: { name: string; why: ParityGap }[];
 }

@@ -1,9 +1,12 @@
 // Registration of the IPv6 readiness checks (Directive 02/CT-TTg §1.n, 38/QĐ-BTTTT "IPv6 For Gov").
 // They judge what DNS publishes, so they apply to bare domains and to web targets whose addresses
-// come from DNS — not to a host pinned with --resolve, nor to an IP literal.
+// come from DNS — not to an IP literal, nor to a web target pinned with --resolve (its TLS is what is
+// tested there). A bare domain is nothing but its DNS: pinned, it is not tested, with the reason.
 
 import { isIP } from 'node:net';
-import type { Check, Target } from '../../src/engine/types.js';
+import { ProbeError, type Check, type CheckContext, type Target } from '../../src/engine/types.js';
+import { fillBoth } from '../../src/engine/messages.js';
+import { IPV6_MESSAGES } from './messages.js';
 import type { MxFacts, NsFacts, ParityFacts, WebFacts } from './facts.js';
 import { mxFactsSchema, nsFactsSchema, parityFactsSchema, webFactsSchema } from './facts.schema.js';
 import { probeMx } from './probe-mx.js';
@@ -11,10 +14,17 @@ import { probeNs } from './probe-ns.js';
 import { probeParity } from './probe-parity.js';
 import { probeWeb } from './probe-web.js';
 
-function fromDns(target: Target): boolean {
-  return !target.addressPinned && isIP(target.host) === 0;
+const isName = (t: Target): boolean => isIP(t.host) === 0;
+const domain = (t: Target): boolean => t.kind === 'domain' && isName(t);
+const webOrDomain = (t: Target): boolean => domain(t) || (t.kind === 'web' && !t.addressPinned && isName(t));
+
+/** A probe of what DNS publishes, refused for a name whose addresses --resolve pins. */
+function fromDns<F>(probe: (target: Target, ctx: CheckContext) => Promise<F>): (target: Target, ctx: CheckContext) => Promise<F> {
+  return async (target, ctx) => {
+    if (target.addressPinned) throw new ProbeError('dns', fillBoth(IPV6_MESSAGES.pinned, { host: target.host }));
+    return probe(target, ctx);
+  };
 }
-const webOrDomain = (t: Target): boolean => (t.kind === 'domain' || t.kind === 'web') && fromDns(t);
 
 export const ipv6WebCheck: Check<WebFacts> = {
   id: 'ipv6.web',
@@ -33,7 +43,7 @@ export const ipv6WebCheck: Check<WebFacts> = {
       'họ địa chỉ trên mỗi cổng để so sánh mã trạng thái và nội dung. Không bao giờ kết nối tới địa chỉ không toàn cầu.',
   },
   appliesTo: webOrDomain,
-  run: probeWeb,
+  run: fromDns(probeWeb),
   factsSchema: webFactsSchema,
 };
 
@@ -46,7 +56,7 @@ export const ipv6NsCheck: Check<NsFacts> = {
     vi: 'Xác định vùng (zone) của tên miền bằng cách đi ngược các nhãn, tra cứu AAAA của từng máy chủ tên miền và gửi truy vấn DNS tới từng địa chỉ IPv6 toàn cầu (UDP, sau đó TCP); mọi phản hồi đều được tính là kết nối được.',
   },
   appliesTo: webOrDomain,
-  run: probeNs,
+  run: fromDns(probeNs),
   factsSchema: nsFactsSchema,
 };
 
@@ -58,8 +68,8 @@ export const ipv6MxCheck: Check<MxFacts> = {
     en: 'Looks up the MX set of the domain (a null MX means no mail), the AAAA of every MX host, and reads the SMTP greeting on TCP 25 of each global IPv6 address.',
     vi: 'Tra cứu các bản ghi MX của tên miền (null MX nghĩa là không nhận thư), AAAA của từng máy chủ MX, và đọc lời chào SMTP trên cổng TCP 25 của từng địa chỉ IPv6 toàn cầu.',
   },
-  appliesTo: (t) => t.kind === 'domain' && fromDns(t),
-  run: probeMx,
+  appliesTo: domain,
+  run: fromDns(probeMx),
   factsSchema: mxFactsSchema,
 };
 
@@ -72,7 +82,7 @@ export const ipv6ParityCheck: Check<ParityFacts> = {
     vi: 'Dùng nmap quét cùng các cổng TCP trên địa chỉ IPv4 và IPv6 của máy chủ và liệt kê các cổng chỉ mở qua IPv4. Cần cài nmap; nếu thiếu, phép kiểm tra được ghi nhận là chưa kiểm tra.',
   },
   appliesTo: webOrDomain,
-  run: probeParity,
+  run: fromDns(probeParity),
   factsSchema: parityFactsSchema,
 };
 

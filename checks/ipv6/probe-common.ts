@@ -2,7 +2,7 @@
 // dialability gate and the port map.
 
 import type { Socket } from 'node:net';
-import { ProbeError, type CheckContext, type NameResolver, type NetworkEnvironment } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type Localized, type NameResolver, type NetworkEnvironment } from '../../src/engine/types.js';
 import type { AddressFacts, HostAddresses, LookupStatus, NonGlobalFacts, PortState } from './facts.js';
 import { assertDialable, classify, dialPort } from './network.js';
 
@@ -15,21 +15,22 @@ export function namesOf(ctx: CheckContext): NameResolver {
 }
 
 export async function hostAddresses(ctx: CheckContext, env: NetworkEnvironment, name: string): Promise<HostAddresses> {
+  return (await lookUpAddresses(ctx, env, name)).addrs;
+}
+
+/** A name's A and AAAA, with the first failed question's reason in both languages (null when DNS answered both). */
+export async function lookUpAddresses(ctx: CheckContext, env: NetworkEnvironment, name: string): Promise<{ addrs: HostAddresses; failure: Localized | null }> {
   const names = namesOf(ctx);
   const [a, aaaa] = await Promise.allSettled([names.addresses(name, 4), names.addresses(name, 6)]);
   const status = (r: PromiseSettledResult<{ status: LookupStatus }>): LookupStatus => (r.status === 'fulfilled' ? r.value.status : 'error');
   const records = (r: PromiseSettledResult<{ records: string[] }>): AddressFacts[] =>
     r.status === 'fulfilled' ? r.value.records.slice(0, MAX_ADDRESSES).map((x) => classify(x, env.lab)) : [];
-  const failure = [a, aaaa].find((r) => r.status === 'rejected');
+  const rejected = [a, aaaa].find((r) => r.status === 'rejected');
+  const error: unknown = rejected?.status === 'rejected' ? rejected.reason : undefined;
+  const failure = rejected ? (error instanceof ProbeError && error.text ? error.text : { en: errorText(error), vi: errorText(error) }) : null;
   return {
-    name,
-    a: records(a),
-    aaaa: records(aaaa),
-    lookup: {
-      a: status(a),
-      aaaa: status(aaaa),
-      reason: failure && failure.status === 'rejected' ? (failure.reason instanceof Error ? failure.reason.message : String(failure.reason)) : null,
-    },
+    addrs: { name, a: records(a), aaaa: records(aaaa), lookup: { a: status(a), aaaa: status(aaaa), reason: failure ? failure.en : null } },
+    failure,
   };
 }
 

@@ -1,7 +1,8 @@
 // ipv6.mx: every MX host's AAAA, and whether each usable AAAA accepts TCP 25 with an SMTP greeting.
 
 import { setMaxListeners } from 'node:events';
-import type { CheckContext, NetworkEnvironment, Target } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
+import { ENGINE_MESSAGES, fillBoth } from '../../src/engine/messages.js';
 import type { Socket } from 'node:net';
 import { readSmtpReply } from '../../src/engine/smtp.js';
 import type { AddressFacts, MxFacts, MxHostFacts, MxReach } from './facts.js';
@@ -16,6 +17,7 @@ export async function probeMx(target: Target, ctx: CheckContext): Promise<MxFact
   setMaxListeners(256, ctx.signal);
   const observedAt = ctx.now().toISOString();
   const found = await namesOf(ctx).mailExchangers(target.host);
+  if (found.status === 'nxdomain') throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.notFound, { name: target.host }));
   const records = [...found.records].sort((a, b) => a.preference - b.preference || (a.exchange < b.exchange ? -1 : 1));
   // RFC 7505: a single MX with an empty exchange (the root) says "no mail here".
   const nullMx = records.length === 1 && records[0]?.exchange === '';

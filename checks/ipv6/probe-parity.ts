@@ -10,9 +10,8 @@ import type { XMLParser } from 'fast-xml-parser';
 import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
 import type { AddressFacts, ParityFacts, ParityHostFacts } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
-import { hostAddresses } from './probe-common.js';
 import { Semaphore } from '../../src/engine/limiter.js';
-import { webHosts } from './probe-web.js';
+import { lookUpWebHosts } from './probe-web.js';
 
 /** Services an agency host commonly exposes; compared over both families. */
 export const PARITY_PORTS = [21, 22, 25, 53, 80, 110, 143, 443, 465, 587, 993, 995, 3389, 8080, 8443] as const;
@@ -31,16 +30,22 @@ export async function probeParity(target: Target, ctx: CheckContext): Promise<Pa
   const observedAt = ctx.now().toISOString();
   const ports = portsToScan(env);
   const hosts: ParityHostFacts[] = [];
+  const unscanned: ParityFacts['unscanned'] = [];
   let version: string | null = null;
   let args: string[] = [];
   // www. and the apex usually share addresses: scan each pair once.
   const done = new Map<string, [ScanResult, ScanResult]>();
-  for (const h of webHosts(target)) {
-    const addrs = await hostAddresses(ctx, env, h.name);
+  for (const { addrs } of await lookUpWebHosts(ctx, env, target)) {
+    const name = addrs.name;
     const a4 = addrs.a.find((a) => a.usable);
-    const a6 = env.ipv6.available ? addrs.aaaa.find((a) => a.usable) : undefined;
-    if (!a4 || !a6) continue;
-    const dialed = ports.map((p) => dialPort(env, h.name, p));
+    const a6 = addrs.aaaa.find((a) => a.usable);
+    // A host with a gap is listed with why, so the rule can tell "nothing to compare" from "not known".
+    const dnsGap = addrs.lookup.a === 'error' || addrs.lookup.aaaa === 'error';
+    if (dnsGap || !a4 || !a6 || !env.ipv6.available) {
+      unscanned.push({ name, why: dnsGap ? 'dns' : !a4 ? 'no-ipv4' : !a6 ? 'no-ipv6' : 'scanner' });
+      continue;
+    }
+    const dialed = ports.map((p) => dialPort(env, name, p));
     const key = `${a4.address} ${a6.address} ${dialed.join(',')}`;
     const [r4, r6] = done.get(key) ?? (await Promise.all([scan(ctx, env, a4, dialed), scan(ctx, env, a6, dialed)]));
     done.set(key, [r4, r6]);
@@ -49,9 +54,9 @@ export async function probeParity(target: Target, ctx: CheckContext): Promise<Pa
     const logical = (open: Set<number>): number[] => ports.filter((_, i) => open.has(dialed[i] ?? -1));
     const v4Open = logical(r4.open);
     const v6Open = logical(r6.open);
-    hosts.push({ name: h.name, v4Address: a4.address, v6Address: a6.address, ports, v4Open, v6Open, onlyV4: v4Open.filter((p) => !v6Open.includes(p)) });
+    hosts.push({ name, v4Address: a4.address, v6Address: a6.address, ports, v4Open, v6Open, onlyV4: v4Open.filter((p) => !v6Open.includes(p)) });
   }
-  return { observedAt, scanner: scannerFacts(env), nmap: { command: env.nmap, version, args }, hosts };
+  return { observedAt, scanner: scannerFacts(env), nmap: { command: env.nmap, version, args }, hosts, unscanned };
 }
 
 /** Under --lab only mapped ports are scanned: loopback's other ports belong to whatever else runs there. */

@@ -6,9 +6,11 @@ import type { Socket } from 'node:net';
 import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
 import type { AddressFacts, HostAddresses, PortState, SameSiteFacts, V6Reach, WebFacts, WebHostFacts } from './facts.js';
 import { dialPort, environmentOf, scannerFacts } from './network.js';
-import { hostAddresses, nonGlobalOf, probePort } from './probe-common.js';
+import { lookUpAddresses, nonGlobalOf, probePort } from './probe-common.js';
 import { fetchPage, type Page, type PageRequest } from './probe-http.js';
 import { similarity } from './similarity.js';
+import { IPV6_MESSAGES } from './messages.js';
+import { ENGINE_MESSAGES, fillBoth } from '../../src/engine/messages.js';
 
 export const WEB_PORTS = [80, 443] as const;
 
@@ -20,15 +22,29 @@ export function webHosts(target: Target): { name: string; role: WebHostFacts['ro
   return [{ name: host, role: 'apex' }, { name: `www.${host}`, role: 'www' }];
 }
 
+/**
+ * The web hosts of a target with their addresses, or a ProbeError when there is nothing to judge: DNS
+ * did not answer, the name does not exist (NXDOMAIN), or an https:// or host:port target has no address.
+ * A bare domain whose apex and www. merely have no address is a domain without a website, judged so.
+ */
+export async function lookUpWebHosts(ctx: CheckContext, env: NetworkEnvironment, target: Target): Promise<{ role: WebHostFacts['role']; addrs: HostAddresses }[]> {
+  const looked = await Promise.all(webHosts(target).map(async (h) => ({ role: h.role, ...(await lookUpAddresses(ctx, env, h.name)) })));
+  if (looked.some((l) => l.addrs.a.length > 0 || l.addrs.aaaa.length > 0)) return looked;
+  const failure = looked.find((l) => l.failure)?.failure;
+  if (failure) throw new ProbeError('dns', failure);
+  // webHosts lists the target's own name first.
+  const own = looked[0]?.addrs;
+  if (own && (own.lookup.a === 'nxdomain' || own.lookup.aaaa === 'nxdomain')) throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.notFound, { name: own.name }));
+  if (own && target.kind !== 'domain') throw new ProbeError('dns', fillBoth(IPV6_MESSAGES.noAddress, { name: own.name }));
+  return looked;
+}
+
 export async function probeWeb(target: Target, ctx: CheckContext): Promise<WebFacts> {
   const env = environmentOf(ctx);
   // Every connection of this probe listens on the target's signal while it is open.
   setMaxListeners(256, ctx.signal);
   const observedAt = ctx.now().toISOString();
-  const looked = await Promise.all(webHosts(target).map(async (h) => ({ role: h.role, addrs: await hostAddresses(ctx, env, h.name) })));
-  if (looked.every((l) => l.addrs.lookup.a === 'error' && l.addrs.lookup.aaaa === 'error')) {
-    throw new ProbeError('dns', `DNS did not answer for ${looked.map((l) => l.addrs.name).join(', ')}: ${looked[0]?.addrs.lookup.reason ?? ''}`);
-  }
+  const looked = await lookUpWebHosts(ctx, env, target);
   const conns = new WebConnections(ctx, env);
   const hosts = await Promise.all(looked.map((l) => probeHost(ctx, env, target, conns, l.role, l.addrs)));
   // GETs sent on a connect whose port turned out closed over the other family are not compared, but

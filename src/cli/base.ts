@@ -7,7 +7,16 @@ import type { Lang } from '../engine/types.js';
 import { envLang, localize } from '../i18n/index.js';
 import { M } from './messages.js';
 
-export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3 } as const;
+export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3, interrupted: 130 } as const;
+
+/**
+ * A flag given once per value (`--resolve a --resolve b`). Non-greedy: the word after its value is an
+ * argument again, so `scan --ca-file ca.pem https://portal…` keeps its target. Every `multiple` flag of
+ * every command is made with this (test/cli/repeatable-flags.test.ts checks them all).
+ */
+export function repeatable(opts: { description: string; char?: 'p'; helpValue?: string }) {
+  return Flags.string({ ...opts, multiple: true, multipleNonGreedy: true });
+}
 
 export const langFlag = Flags.option({
   options: ['en', 'vi'] as const,

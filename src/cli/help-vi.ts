@@ -85,7 +85,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description:
       'Thăm dò từng mục tiêu (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ chính sách và lập báo cáo.\n\n' +
       'Các phát hiện được miễn trừ (--waivers) và các phát hiện đã có trong báo cáo trước (--baseline) vẫn được hiển thị nhưng không tính vào --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] thực hiện quét như tại thời điểm đó (ví dụ để xem miễn trừ nào sẽ hết hạn).\n\n' +
-      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét.',
+      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên (hoặc, khi có --fail-on-not-tested, có quy tắc chưa kiểm tra được); 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét (không phân giải hoặc không kết nối được mục tiêu nào); 130 bị dừng (Ctrl-C: báo cáo vẫn được ghi).',
     args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
     flags: {
       inventory: 'Danh mục hệ thống của cơ quan (YAML)',
@@ -94,11 +94,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'sarif-dir': SARIF_DIR,
       output: WRITE_REPORT_TO,
       'fail-on': FAIL_ON,
+      'fail-on-not-tested':
+        'Cũng thoát với mã 1 khi có quy tắc áp dụng nhưng chưa kiểm tra được (mục tiêu không phân giải hoặc không kết nối được, phép thăm dò gặp lỗi, thiếu công cụ)',
       concurrency: 'Số mục tiêu được thăm dò đồng thời',
       'per-host': 'Số kết nối đồng thời tới một địa chỉ',
       timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms',
       'target-timeout': 'Thời hạn cho mọi phép thăm dò của một mục tiêu, tính bằng ms (mặc định: 4 × --timeout)',
-      resolve: 'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl)',
+      resolve: 'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl); HOST hoặc PORT là * để áp dụng cho mọi tên hoặc mọi cổng',
       'ca-file': 'Neo tin cậy bổ sung (PEM), được đánh giá tách biệt với kho chứng thư số công cộng',
       'ca-pin': CA_PIN,
       waivers: 'Tệp YAML danh sách miễn trừ: các ngoại lệ đã được chấp thuận, kèm lý do, người phê duyệt và thời hạn',

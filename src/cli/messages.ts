@@ -18,6 +18,22 @@ export const M = defineMessages({
     en: 'the scan could not run: no target could be probed ({reasons})',
     vi: 'không thể thực hiện quét: không thăm dò được mục tiêu nào ({reasons})',
   },
+  interrupted: {
+    en: 'interrupted: the report holds what was gathered before Ctrl-C (unfinished targets are not tested): exit 130',
+    vi: 'đã dừng (Ctrl-C): báo cáo gồm những gì thu thập được trước khi dừng (các mục tiêu chưa xong được ghi là chưa kiểm tra): mã thoát 130',
+  },
+  notTestedGate: {
+    en: '{count} applicable rule(s) could not be evaluated (not tested) and --fail-on-not-tested is set: exit 1',
+    vi: '{count} quy tắc áp dụng chưa kiểm tra được và có tham số --fail-on-not-tested: mã thoát 1',
+  },
+  resolveUnused: {
+    en: 'warning: --resolve {entry} matches no target and is not used',
+    vi: 'cảnh báo: --resolve {entry} không khớp với mục tiêu nào nên không được dùng',
+  },
+  nothingApplies: {
+    en: 'the scan could not run: no check of the chosen policies applies to these targets, so nothing was judged',
+    vi: 'không thể thực hiện quét: không phép kiểm tra nào của các bộ chính sách đã chọn áp dụng cho các mục tiêu này, nên không có gì được đánh giá',
+  },
   reportWritten: { en: 'report written to {file}', vi: 'đã ghi báo cáo vào {file}' },
   thresholdExceeded: {
     en: '{count} finding(s) at or above "{failOn}": exit 1',

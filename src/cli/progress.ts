@@ -14,18 +14,25 @@ export interface ProgressSink {
 }
 
 export function counts(attempts: Attempt[], findings: Finding[], lang: Lang): string {
+  const reason = notTestedReason(attempts, findings, lang);
+  if (reason !== null) return localize(M.progressNotTested, lang, { reason });
   const failed = findings.filter((f) => f.outcome === 'fail').length;
   const passed = findings.filter((f) => f.outcome === 'pass').length;
-  const errors = attempts.filter((a) => a.status === 'error');
-  if (errors.length && failed + passed === 0) {
-    return localize(M.progressNotTested, lang, { reason: errors.map((e) => e.reason).join('; ') });
-  }
   return localize(M.progressCounts, lang, { failed, passed });
+}
+
+/** Why nothing of the target could be judged (every probe failed, no rule passed or failed); null when something was. */
+function notTestedReason(attempts: Attempt[], findings: Finding[], lang: Lang): string | null {
+  const errors = attempts.filter((a) => a.status === 'error');
+  if (!errors.length || findings.some((f) => f.outcome === 'fail' || f.outcome === 'pass')) return null;
+  return [...new Set(errors.map((e) => e.reasonText?.[lang] ?? e.reason ?? e.errorKind ?? ''))].join('; ');
 }
 
 export function createProgress(opts: { mode: 'tty' | 'plain' | 'quiet'; targets: Target[]; lang: Lang }): ProgressSink {
   if (opts.mode === 'quiet') return { start: () => undefined, done: () => undefined, wrap: (work) => work() };
-  if (opts.mode === 'plain') return plainProgress(opts.targets.length, opts.lang);
+  // listr2 draws its live list only when stdout is a terminal; otherwise it falls back to a renderer
+  // that writes to stdout, into the report (`govscan scan -f json > report.json`). Plain lines then.
+  if (opts.mode === 'plain' || !process.stdout.isTTY) return plainProgress(opts.targets.length, opts.lang);
   return listrProgress(opts.targets, opts.lang);
 }
 
@@ -45,25 +52,28 @@ function plainProgress(total: number, lang: Lang): ProgressSink {
 const MAX_LINES = 40;
 
 interface Line {
-  settle: () => void;
+  /** Finish the line: ✔ with its title, or, given a reason, listr2's yellow ↓ with that text instead. */
+  settle: (notTested?: string) => void;
   setTitle: (title: string) => void;
   task: ListrTask;
 }
 
 function line(initial: string): Line {
-  let settle!: () => void;
-  const settled = new Promise<void>((resolve) => (settle = resolve));
+  let settle!: (notTested: string | undefined) => void;
+  const settled = new Promise<string | undefined>((resolve) => (settle = resolve));
   let pendingTitle: string | undefined;
   let setter: ((t: string) => void) | undefined;
   const l: Line = {
-    settle: () => settle(),
+    settle: (notTested) => settle(notTested),
     setTitle: (t) => (setter ? setter(t) : (pendingTitle = t)),
     task: {
       title: initial,
       task: async (_ctx, task) => {
         setter = (t) => (task.title = t);
         if (pendingTitle) setter(pendingTitle);
-        await settled;
+        // A target nothing could be judged on must not end with the green ✔ of a target that passed.
+        const notTested = await settled;
+        if (notTested !== undefined) task.skip(notTested);
       },
     },
   };
@@ -86,14 +96,18 @@ function listrProgress(targets: Target[], lang: Lang): ProgressSink {
       failed += findings.filter((f) => f.outcome === 'fail').length;
       summary.setTitle(localize(M.progressAggregate, lang, { done: finished, total: targets.length, failed }));
       const l = lines.get(target.key);
-      l?.setTitle(`${target.key} — ${counts(attempts, findings, lang)}`);
-      l?.settle();
+      const title = `${target.key} — ${counts(attempts, findings, lang)}`;
+      l?.setTitle(title);
+      l?.settle(notTestedReason(attempts, findings, lang) === null ? undefined : title);
     },
     async wrap(work) {
       const tasks = aggregate ? [summary.task] : [...lines.values()].map((l) => l.task);
       const listr = new Listr(tasks, {
         concurrent: true,
         exitOnError: false,
+        // listr2's own Ctrl-C handler calls process.exit(127): the scan handles SIGINT itself, writes
+        // the report and exits 130.
+        registerSignalListeners: false,
         rendererOptions: { processOutput: new ProcessOutput(process.stderr, process.stderr) },
       });
       const display = listr.run().catch(() => undefined);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EXIT, GovscanCommand, langFlag } from '../cli/base.js';
+import { EXIT, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
@@ -18,7 +18,7 @@ export default class Scan extends GovscanCommand {
 
 Waived findings (--waivers) and findings already in an earlier report (--baseline) are shown but do not count toward --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] runs the scan as of that time (e.g. to see which waivers will have expired).
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invalid usage or input; 3 the scan could not run.`;
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with --fail-on-not-tested, rules that could not be evaluated); 2 invalid usage or input; 3 the scan could not run (no target could be resolved or reached); 130 interrupted (Ctrl-C: the report is still written).`;
   static override examples = [
     '<%= config.bin %> scan https://dichvucong.example.gov.vn',
     '<%= config.bin %> scan --inventory inventory.yaml --format sarif --output govscan.sarif',
@@ -31,7 +31,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   };
   static override flags = {
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
-    policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
+    policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
     format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
       helpValue: 'DIR',
@@ -43,25 +43,27 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       default: 'high' as const,
       description: 'Exit 1 when a finding at or above this severity fails',
     })(),
+    'fail-on-not-tested': Flags.boolean({
+      default: false,
+      description: 'Also exit 1 when any applicable rule could not be evaluated (not tested: unresolvable or unreachable target, probe error, missing tool)',
+    }),
     concurrency: Flags.integer({ default: 32, min: 1, max: 1024, description: 'Targets probed at once' }),
     'per-host': Flags.integer({ default: 4, min: 1, max: 1024, description: 'Connections at once to one address' }),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms' }),
     'target-timeout': Flags.integer({ min: 100, max: 3_600_000, description: 'Deadline for all probes of one target in ms (default: 4 × --timeout)' }),
-    resolve: Flags.string({ multiple: true, description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl)' }),
-    'ca-file': Flags.string({ multiple: true, description: 'Extra trust anchors (PEM), judged apart from the public store' }),
-    'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
+    resolve: repeatable({ description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl); HOST or PORT may be * for any' }),
+    'ca-file': repeatable({ description: 'Extra trust anchors (PEM), judged apart from the public store' }),
+    'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
     waivers: Flags.string({ description: 'YAML file of waivers: accepted exceptions with justification, approver and expiry' }),
     baseline: Flags.string({ description: 'Earlier govscan JSON or SARIF report: only findings not in it count toward --fail-on' }),
-    'dns-server': Flags.string({
-      multiple: true,
+    'dns-server': repeatable({
       description: 'DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system\'s resolvers)',
     }),
     lab: Flags.boolean({
       default: false,
       description: 'Lab mode: loopback answers (127.0.0.1, ::1) count as routable, the host counts as IPv6-connected over ::1, and nothing outside loopback is contacted',
     }),
-    'port-map': Flags.string({
-      multiple: true,
+    'port-map': repeatable({
       description: 'Lab aid: [HOST:]PORT=LOCAL dials LOCAL wherever an IPv6 probe would dial PORT (80, 443, 25, 53) on HOST (or any host)',
     }),
     'ipv6-connectivity': Flags.option({
@@ -74,8 +76,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       options: ['nd85-2016', 'nd331-2026'] as const,
       description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
     })(),
-    param: Flags.string({
-      multiple: true,
+    param: repeatable({
       helpValue: 'NAME=VALUE',
       description: 'Set a policy-pack parameter, PACK:NAME=VALUE when several packs declare NAME (repeatable; see policy show)',
     }),
@@ -127,6 +128,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
       for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     }
+    // A --resolve entry that pins nothing is most likely a typo: the name it meant goes to real DNS.
+    for (const entry of prepared.unusedResolves ?? []) process.stderr.write(localize(M.resolveUnused, this.lang, { entry }) + '\n');
     if (prepared.waivers) {
       const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
       for (const w of waiversWithUnknownRules(prepared.waivers.waivers, ruleIds)) {
@@ -142,9 +145,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const spill = flags.format === 'json' ? await openSpill(flags.output) : null;
     let report: Report;
     let abandoned = false;
+    // Ctrl-C stops probing but still writes what was collected, then exits 130.
+    const stop = new AbortController();
     try {
-      // Ctrl-C stops probing but still writes what was collected.
-      const stop = new AbortController();
       const onSigint = (): void => stop.abort(new Error('interrupted'));
       process.once('SIGINT', onSigint);
       report = await progress
@@ -197,16 +200,21 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       if (!flags.quiet) process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
     }
 
+    if (stop.signal.aborted) {
+      process.stderr.write(localize(M.interrupted, this.lang) + '\n');
+      this.exit(EXIT.interrupted);
+    }
     if (nothingScanned(report)) {
-      const reasons = [...new Set(report.attempts.map((a) => a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
-      process.stderr.write(localize(M.nothingScanned, this.lang, { reasons }) + '\n');
+      const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[this.lang] ?? a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
+      process.stderr.write(localize(reasons ? M.nothingScanned : M.nothingApplies, this.lang, { reasons }) + '\n');
       this.exit(EXIT.scan);
     }
     const blocking = countsTowardThreshold(report.findings, report.run.failOn);
-    if (blocking.length > 0) {
-      if (!flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
-      this.exit(EXIT.findings);
-    }
+    if (blocking.length > 0 && !flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
+    // Counted in the summary: a lean report keeps not-tested findings, but the summary is what every format shares.
+    const untested = flags['fail-on-not-tested'] ? report.summary.findings['not-tested'] : 0;
+    if (untested > 0 && !flags.quiet) process.stderr.write(localize(M.notTestedGate, this.lang, { count: untested }) + '\n');
+    if (blocking.length > 0 || untested > 0) this.exit(EXIT.findings);
   }
 }
 

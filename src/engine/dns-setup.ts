@@ -2,7 +2,7 @@
 // the network environment of the IPv6 checks (--lab, --port-map, the host's own IPv6), and which
 // targets --resolve pins. Kept apart from scan.ts so that file only wires it in.
 
-import { CachingResolver, parseDnsServer, type ResolveOverride } from './resolver.js';
+import { CachingResolver, overridesFor, parseDnsServer, type ResolveOverride } from './resolver.js';
 import type { NameResolver, NetworkEnvironment, Resolver, Target } from './types.js';
 import { detectIpv6, parsePortMap } from '../../checks/ipv6/network.js';
 
@@ -52,9 +52,20 @@ function isNameResolver(r: Resolver | undefined): r is Resolver & NameResolver {
   return r !== undefined && typeof (r as Partial<NameResolver>).zoneOf === 'function';
 }
 
-/** Hosts --resolve pins (a `*` entry pins every name): DNS-judging checks skip those targets. */
-export function markPinned(targets: Target[], overrides: ResolveOverride[]): void {
-  if (!overrides.length) return;
-  const pinned = new Set(overrides.map((o) => o.host));
-  for (const t of targets) if (pinned.has('*') || pinned.has(t.host)) t.addressPinned = true;
+/**
+ * Mark the targets --resolve pins and return the entries that pin none (for a warning: a typo there
+ * sends the name to real DNS). A web or host target is pinned by the entry its connections would use;
+ * a bare domain by any entry for its name or `*`, since all of its checks judge DNS.
+ */
+export function pinTargets(targets: readonly Target[], overrides: readonly ResolveOverride[]): ResolveOverride[] {
+  if (!overrides.length) return [];
+  const used = new Set<ResolveOverride>();
+  for (const t of targets) {
+    if (t.kind === 'system' || t.kind === 'local') continue;
+    const pins = t.kind === 'domain' ? overrides.filter((o) => o.host === t.host || o.host === '*') : overridesFor(overrides, t.host, t.port);
+    if (!pins.length) continue;
+    t.addressPinned = true;
+    for (const o of pins) used.add(o);
+  }
+  return overrides.filter((o) => !used.has(o));
 }

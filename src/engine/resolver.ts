@@ -8,6 +8,8 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { InputError } from './errors.js';
 import { Semaphore } from './limiter.js';
+import { isPort, isValidHost } from './targets.js';
+import { dnsFailure, ENGINE_MESSAGES, fillBoth } from './messages.js';
 import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from './types.js';
 
 export interface ResolveOverride {
@@ -19,6 +21,7 @@ export interface ResolveOverride {
 /**
  * Parse one `--resolve HOST:PORT:ADDRESS` (ADDRESS may be a bracketed IPv6 literal; PORT may be `*`;
  * HOST may be `*` for every name without an entry of its own, which lab and benchmark runs use).
+ * A pattern such as `*.example.gov.vn` is refused: ignored, it would send those names to real DNS.
  */
 export function parseResolveOverride(text: string): ResolveOverride {
   const m = /^([^:\s]+):(\d+|\*):(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+)$/.exec(text.trim());
@@ -26,9 +29,32 @@ export function parseResolveOverride(text: string): ResolveOverride {
   if (!m || !address || isIP(address) === 0) {
     throw new InputError(null, null, null, `--resolve "${text}": expected HOST:PORT:ADDRESS with an IP address, e.g. portal.gov.vn:443:127.0.0.1`);
   }
+  const host = (m[1] ?? '').toLowerCase().replace(/\.$/, '');
+  if (host !== '*' && !isValidHost(host)) {
+    const why = host.includes('*')
+      ? `"${host}" is a pattern: only a bare * stands for every name (list each name with its own --resolve)`
+      : `"${host}" is not a valid host name`;
+    throw new InputError(null, null, null, `--resolve "${text}": ${why}`);
+  }
   const port = m[2] === '*' ? '*' : Number(m[2]);
-  if (port !== '*' && (port < 1 || port > 65535)) throw new InputError(null, null, null, `--resolve "${text}": port must be 1–65535`);
-  return { host: (m[1] ?? '').toLowerCase(), port, address };
+  if (port !== '*' && !isPort(port)) throw new InputError(null, null, null, `--resolve "${text}": port must be 1–65535`);
+  return { host, port, address };
+}
+
+/**
+ * The --resolve entries that decide where HOST:PORT connects, most specific first: the host's own
+ * entries for this port, else its own for any port, else the `*` host's for this port, else for any.
+ */
+export function overridesFor(overrides: readonly ResolveOverride[], host: string, port: number): ResolveOverride[] {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  for (const h of [name, '*']) {
+    const forHost = overrides.filter((o) => o.host === h);
+    const exact = forHost.filter((o) => o.port === port);
+    if (exact.length) return exact;
+    const any = forHost.filter((o) => o.port === '*');
+    if (any.length) return any;
+  }
+  return [];
 }
 
 /**
@@ -48,7 +74,7 @@ export function parseDnsServer(text: string): string {
     throw new InputError(null, null, null, `--dns-server "${text}": expected an IP address with an optional port, e.g. [::1]:5353 or 127.0.0.1:53`);
   }
   const n = port === undefined ? 53 : Number(port);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InputError(null, null, null, `--dns-server "${text}": port must be 1–65535`);
+  if (!isPort(n)) throw new InputError(null, null, null, `--dns-server "${text}": port must be 1–65535`);
   return isIP(address) === 6 ? `[${address}]:${n}` : `${address}:${n}`;
 }
 
@@ -115,6 +141,8 @@ export class CachingResolver implements Resolver, NameResolver {
       const candidate = labels.slice(i).join('.');
       const found = await this.nameServers(candidate);
       if (found.status === 'ok' && found.records.length) return { zone: candidate, nameServers: [...found.records].sort() };
+      // A name that does not exist has no zone: its parent's name servers would judge someone else's.
+      if (i === 0 && found.status === 'nxdomain') throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.notFound, { name }));
     }
     throw new ProbeError('dns', `no NS records for ${name} or any parent zone`);
   }
@@ -137,7 +165,8 @@ export class CachingResolver implements Resolver, NameResolver {
           const code = (err as NodeJS.ErrnoException).code;
           if (code === 'ENODATA') return { status: 'nodata', records: [] };
           if (code === 'ENOTFOUND') return { status: 'nxdomain', records: [] };
-          throw new ProbeError('dns', `DNS lookup ${key.replace('\u0000', ' ')} failed: ${code ?? String(err)}`);
+          const why = code ? dnsFailure(code) : { en: String(err), vi: String(err) };
+          throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.lookupFailed, { question: key.replace('\u0000', ' '), why }));
         },
       );
       this.records.set(key, pending as Promise<DnsLookup<string> | DnsLookup<MxRecord>>);
@@ -147,11 +176,7 @@ export class CachingResolver implements Resolver, NameResolver {
 
   resolve(host: string, port: number): Promise<ResolvedAddress[]> {
     const name = host.toLowerCase();
-    // An entry for this exact port wins over a wildcard-port entry for the same host.
-    const own = this.opts.overrides?.filter((o) => o.host === name) ?? [];
-    const forHost = own.length ? own : (this.opts.overrides?.filter((o) => o.host === '*') ?? []);
-    const exact = forHost.filter((o) => o.port === port);
-    const override = exact.length ? exact : forHost.filter((o) => o.port === '*');
+    const override = overridesFor(this.opts.overrides ?? [], name, port);
     if (override.length) {
       return Promise.resolve(override.map((o) => ({ address: o.address, family: isIP(o.address) === 6 ? 6 : 4 })));
     }
@@ -172,9 +197,10 @@ export class CachingResolver implements Resolver, NameResolver {
     if (v4.status === 'fulfilled') out.push(...v4.value.map((address) => ({ address, family: 4 as const })));
     if (v6.status === 'fulfilled') out.push(...v6.value.map((address) => ({ address, family: 6 as const })));
     if (out.length) return out;
+    // The IPv4 question's failure says why (NXDOMAIN, a dead server); with both NODATA there is no address.
+    const code = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : undefined;
     if (this.pinned) {
-      const reason = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : 'no address';
-      throw new ProbeError('dns', `cannot resolve ${name} with ${this.opts.servers?.join(', ') ?? ''}: ${reason ?? 'no address'}`);
+      throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.cannotResolveWith, { name, servers: this.opts.servers?.join(', ') ?? '', why: dnsFailure(code) }));
     }
     // Names DNS does not know (localhost, /etc/hosts entries) still resolve the way the OS would.
     try {
@@ -183,8 +209,7 @@ export class CachingResolver implements Resolver, NameResolver {
     } catch {
       // fall through to the DNS error, which says more
     }
-    const reason = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : 'no address';
-    throw new ProbeError('dns', `cannot resolve ${name}: ${reason ?? 'no address'}`);
+    throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.cannotResolve, { name, why: dnsFailure(code) }));
   }
 }
 

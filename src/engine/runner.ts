@@ -73,7 +73,17 @@ function fullCollector(): (() => void) | null {
 }
 
 export async function probeTarget(target: Target, checks: readonly Check[], opts: RunOptions): Promise<Attempt[]> {
-  const applicable = checks.filter((c) => c.appliesTo(target));
+  // A check that cannot even say whether it applies is a broken probe for this target: it ends as an
+  // error attempt of its own (not tested), never as a crash of the scan or a silently skipped check.
+  const broken = new Map<Check, unknown>();
+  const applicable = checks.filter((c) => {
+    try {
+      return c.appliesTo(target);
+    } catch (err) {
+      broken.set(c, err);
+      return true;
+    }
+  });
   if (!applicable.length) return [];
   const controller = new AbortController();
   const deadline = setTimeout(
@@ -85,7 +95,9 @@ export async function probeTarget(target: Target, checks: readonly Check[], opts
   opts.signal?.addEventListener('abort', onRunAbort, { once: true });
   const ctx: CheckContext = { ...opts.context, signal: controller.signal };
   try {
-    return await Promise.all(applicable.map((check) => runCheck(check, target, ctx)));
+    return await Promise.all(
+      applicable.map((check) => (broken.has(check) ? Promise.resolve(failedAttempt(check, target, ctx.now(), broken.get(check))) : runCheck(check, target, ctx))),
+    );
   } finally {
     clearTimeout(deadline);
     opts.signal?.removeEventListener('abort', onRunAbort);
@@ -96,18 +108,36 @@ export async function probeTarget(target: Target, checks: readonly Check[], opts
 
 async function runCheck(check: Check, target: Target, ctx: CheckContext): Promise<Attempt> {
   const started = ctx.now();
-  const base = { check: check.id, target: target.key, startedAt: started.toISOString() };
-  const elapsed = (): number => Math.max(0, Date.now() - started.getTime());
   try {
-    const facts = await untilAborted(check.run(target, ctx), ctx.signal);
-    return { ...base, status: 'ok', facts, durationMs: elapsed() };
+    // Called inside the try: a run() that throws before returning its promise is caught like one that rejects.
+    const facts = await untilAborted(Promise.resolve().then(() => check.run(target, ctx)), ctx.signal);
+    return { ...attemptBase(check, target, started), status: 'ok', facts };
   } catch (err) {
-    if (err instanceof NotApplicableError) {
-      return { ...base, status: 'not-applicable', reason: err.message, durationMs: elapsed() };
-    }
-    const kind = err instanceof ProbeError ? err.kind : 'internal';
-    const reason = err instanceof Error ? err.message : String(err);
-    return { ...base, status: 'error', errorKind: kind, reason, durationMs: elapsed() };
+    return failedAttempt(check, target, started, err);
+  }
+}
+
+function attemptBase(check: Check, target: Target, started: Date): Pick<Attempt, 'check' | 'target' | 'startedAt' | 'durationMs'> {
+  return { check: check.id, target: target.key, startedAt: started.toISOString(), durationMs: Math.max(0, Date.now() - started.getTime()) };
+}
+
+/** Whatever a probe threw, as an attempt of that check on that target only. */
+function failedAttempt(check: Check, target: Target, started: Date, err: unknown): Attempt {
+  const base = attemptBase(check, target, started);
+  if (err instanceof NotApplicableError) return { ...base, status: 'not-applicable', reason: err.message };
+  const kind = err instanceof ProbeError ? err.kind : 'internal';
+  const text = err instanceof ProbeError ? err.text : undefined;
+  return { ...base, status: 'error', errorKind: kind, reason: errorReason(err), ...(text ? { reasonText: text } : {}) };
+}
+
+/** A reason a reader can use whatever was thrown: an Error's message, a string, else its JSON or type. */
+function errorReason(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'string') return err || 'the probe failed without a reason';
+  try {
+    return `the probe threw ${JSON.stringify(err) ?? typeof err}`;
+  } catch {
+    return `the probe threw a ${typeof err}`;
   }
 }
 

@@ -8,7 +8,7 @@ import { loadInventory, type Inventory, type ManifestSummary } from './inventory
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
 import { CachingResolver, parseResolveOverride } from './resolver.js';
 import { NetDialer } from './dialer.js';
-import { markPinned, prepareNetwork, type NetworkRequest } from './dns-setup.js';
+import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
 import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from './targets.js';
 import { loadTrustStores } from './trust-anchors.js';
@@ -65,6 +65,8 @@ export interface PreparedScan {
   legalBases: { system: string; choice: LegalBasisChoice }[];
   /** Pack parameters the run changed, for the report. */
   params: AppliedParam[];
+  /** `--resolve` entries (as given) that pin no target: worth a warning, a typo sends the name to DNS. */
+  unusedResolves?: string[];
 }
 
 /** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
@@ -96,10 +98,12 @@ export async function prepareScan(
   // A malformed waiver file or baseline is bad input like a bad policy: it stops the run here.
   const waivers = req.waivers ? await loadWaivers(req.waivers) : null;
   const baseline = req.baseline ? await loadBaseline(req.baseline) : null;
-  markPinned(targets, overrides);
+  const scanned = dedupeTargets(targets);
+  const unusedResolves = pinTargets(scanned, overrides).map((o) => req.resolve[overrides.indexOf(o)] ?? `${o.host}:${o.port}:${o.address}`);
   const net = prepareNetwork(req, overrides, deps);
   return {
-    targets: dedupeTargets(targets),
+    targets: scanned,
+    unusedResolves,
     inventory,
     policies,
     checks: CHECKS.filter((c) => needed.has(c.id)),
@@ -205,9 +209,10 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       ...(scan.network ? { network: scan.network } : {}),
     },
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
-    onTargetDone: (target, done) => {
+    onTargetDone: (target, probed) => {
       // Judge each target as it completes so facts need not outlive it (10,000-target scans).
-      let judged = evaluate({ targets: [target], attempts: done, policies: scan.policies, now: now(), lean: !opts.keepFacts && !spill });
+      const { attempts: done, findings: first } = judgeTarget(target, probed, scan.policies, now(), !opts.keepFacts && !spill);
+      let judged = first;
       if (scan.waivers) judged = applyWaivers({ findings: judged, waivers: scan.waivers.waivers, now: startedAt, targets: targetsByKey });
       if (scan.baseline) judged = applyBaseline(judged, scan.baseline);
       tally?.add(judged);
@@ -245,6 +250,35 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   };
 }
 
+/**
+ * The findings of one target. Facts the evaluator cannot take (a probe that returned something no rule
+ * can read) make that one attempt an error, so its rules are not tested with the reason, and the
+ * target's other attempts are judged as usual: one broken probe never takes other results with it.
+ */
+export function judgeTarget(target: Target, attempts: Attempt[], policies: readonly LoadedPolicy[], now: Date, lean: boolean): { attempts: Attempt[]; findings: Finding[] } {
+  const judge = (some: Attempt[]): Finding[] => evaluate({ targets: [target], attempts: some, policies, now, lean });
+  try {
+    return { attempts, findings: judge(attempts) };
+  } catch {
+    const kept: Attempt[] = [];
+    const findings: Finding[] = [];
+    for (const a of attempts) {
+      let judged: Finding[];
+      let attempt = a;
+      try {
+        judged = judge([a]);
+      } catch (err) {
+        const { facts: _unreadable, ...rest } = a;
+        attempt = { ...rest, status: 'error', errorKind: 'internal', reason: `the facts of ${a.check} could not be judged: ${err instanceof Error ? err.message : String(err)}` };
+        judged = judge([attempt]);
+      }
+      kept.push(attempt);
+      findings.push(...judged);
+    }
+    return { attempts: kept, findings };
+  }
+}
+
 /** Findings a lean report keeps in full: what failed, what could not be tested, what was waived. */
 function isDecisive(f: Finding): boolean {
   return f.outcome !== 'pass' && f.outcome !== 'not-applicable';
@@ -255,7 +289,10 @@ function withoutFacts(a: Attempt): Attempt {
   return rest;
 }
 
-/** True when not a single attempt could gather facts: the scan itself did not run (exit 3). */
+/**
+ * True when not a single attempt could gather facts, or no check of the chosen policies applied to any
+ * target: the scan itself did not run (exit 3), whatever an empty list of findings would suggest.
+ */
 export function nothingScanned(report: Report): boolean {
-  return report.attempts.length > 0 && report.attempts.every((a) => a.status === 'error');
+  return report.attempts.every((a) => a.status === 'error');
 }

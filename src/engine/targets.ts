@@ -36,7 +36,17 @@ export function domainTarget(name: string, extra: { system?: SystemRef; agency?:
   return { key: `dns://${host}`, kind: 'domain', scheme: 'dns', host, port: 53, path: '/', ...extra };
 }
 
+/** Ports a target may name: 0 is no port (the OS would pick any), and 65535 is the last there is. */
+export function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+/** The port written in a URL's authority, read before URL parsing hides 0 as a port and rejects 65536 as a URL. */
+const URL_PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#]*):(\d+)(?:[/?#]|$)/i;
+
 function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
+  const written = URL_PORT.exec(raw)?.[1];
+  if (written !== undefined && !isPort(Number(written))) return { ok: false, error: `"${raw}": port must be 1–65535` };
   let url: URL;
   try {
     url = new URL(raw);
@@ -82,7 +92,7 @@ function parseHostPort(raw: string, extra: Partial<Target>): TargetParse {
   const host = (m[1] ?? '').toLowerCase();
   const port = Number(m[2]);
   if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { ok: false, error: `"${raw}": port must be 1–65535` };
+  if (!isPort(port)) return { ok: false, error: `"${raw}": port must be 1–65535` };
   const target: Target = {
     key: `tls://${hostForUrl(host)}:${port}`,
     kind: 'host',

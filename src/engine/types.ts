@@ -82,6 +82,8 @@ export interface Attempt<F = unknown> {
   target: string;
   status: AttemptStatus;
   reason?: string;
+  /** The reason in both languages, when the probe could say it in both (`reason` is its English text). */
+  reasonText?: Localized;
   errorKind?: ErrorKind;
   facts?: F;
   startedAt: string;
@@ -90,12 +92,15 @@ export interface Attempt<F = unknown> {
 
 /** Thrown by a probe that could not gather its facts; the engine turns it into an error attempt. */
 export class ProbeError extends Error {
+  /** The reason in both languages when the probe gave it so; `message` is then its English text. */
+  readonly text: Localized | undefined;
   constructor(
     readonly kind: ErrorKind,
-    message: string,
+    message: string | Localized,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : message.en);
     this.name = 'ProbeError';
+    this.text = typeof message === 'string' ? undefined : message;
   }
 }
 

@@ -31,9 +31,11 @@ export interface Ipv6Scenario {
   zones: LabZoneData;
   sites: Record<string, SiteSpec>;
   /** Host-specific port maps to the lab's special servers. */
-  portMap?: { host: string; port: number; to: 'v4-only-http' | 'v4-only-https' | 'v4-only-smtp' | 'silent-dns' }[];
+  portMap?: { host: string; port: number; to: 'v4-only-http' | 'v4-only-https' | 'v4-only-smtp' | 'silent-dns' | 'no-http' }[];
   /** Rule ids expected to fail, sorted. */
   expected: string[];
+  /** Rule ids expected to be not tested (with a reason), sorted; none when absent. */
+  notTested?: string[];
 }
 
 const page = (title: string): string =>
@@ -170,6 +172,29 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
     expected: ['IPV6-WEB-SAME-SITE'],
   },
   {
+    domain: 'nohttp.test',
+    description: 'ports 80/443 open over both families, but nothing answers HTTP: the same-site comparison cannot be made',
+    zones: { 'nohttp.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'] } },
+    sites: {},
+    portMap: [
+      { host: 'nohttp.test', port: 80, to: 'no-http' },
+      { host: 'nohttp.test', port: 443, to: 'no-http' },
+    ],
+    expected: [],
+    notTested: ['IPV6-WEB-SAME-SITE'],
+  },
+  {
+    domain: 'ngmail.test',
+    description: 'a name server with an IPv4-mapped AAAA and an MX host with a ULA AAAA (fd00::/8: never to be contacted)',
+    zones: {
+      'ngmail.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'nsmapped.lab.test'], MX: [{ preference: 10, exchange: 'mxula.lab.test' }] },
+      'nsmapped.lab.test': { A: [LO4], AAAA: ['::ffff:127.0.0.1'] },
+      'mxula.lab.test': { A: [LO4], AAAA: ['fd00::25'] },
+    },
+    sites: { 'ngmail.test': sameSite('ngmail') },
+    expected: ['IPV6-MX-AAAA', 'IPV6-MX-NON-GLOBAL', 'IPV6-NS-AAAA', 'IPV6-NS-NON-GLOBAL'],
+  },
+  {
     domain: 'parity.test',
     description: 'a service (SMTP) open on the IPv4 address only',
     zones: { 'parity.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'] } },
@@ -181,7 +206,7 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
 
 export interface Ipv6Lab {
   dns: DnsFixture;
-  ports: { http: number; https: number; smtp: number; v4OnlyHttp: number; v4OnlyHttps: number; v4OnlySmtp: number; silentDns: number };
+  ports: { http: number; https: number; smtp: number; v4OnlyHttp: number; v4OnlyHttps: number; v4OnlySmtp: number; silentDns: number; noHttp: number };
   /** Arguments that point a scan at this lab: --dns-server, --lab and every --port-map. */
   args(scenarios?: readonly Ipv6Scenario[]): string[];
   /** Requests served, per family, for tests that assert who was contacted. */
@@ -265,6 +290,8 @@ export async function startIpv6Lab(opts: { scenarios?: readonly Ipv6Scenario[]; 
       });
     });
   const smtpPort = await listenBoth(smtp, tracker, servers);
+  // Accepts on both families and hangs up at once: the port is open, yet no page ever comes back.
+  const noHttp = await listenBoth(() => net.createServer((socket) => socket.on('error', () => undefined).destroy()), tracker, servers);
   const v4Only = async (server: net.Server): Promise<number> => {
     tracker.track(server);
     servers.push(server);
@@ -273,8 +300,8 @@ export async function startIpv6Lab(opts: { scenarios?: readonly Ipv6Scenario[]; 
   const v4OnlyHttp = await v4Only(http.createServer(handler(true)));
   const v4OnlyHttps = await v4Only(https.createServer({ key, cert }, handler(true)));
   const v4OnlySmtp = await v4Only(smtp());
-  const ports = { http: httpPort, https: httpsPort, smtp: smtpPort, v4OnlyHttp, v4OnlyHttps, v4OnlySmtp, silentDns: silent.port };
-  const special = { 'v4-only-http': v4OnlyHttp, 'v4-only-https': v4OnlyHttps, 'v4-only-smtp': v4OnlySmtp, 'silent-dns': silent.port } as const;
+  const ports = { http: httpPort, https: httpsPort, smtp: smtpPort, v4OnlyHttp, v4OnlyHttps, v4OnlySmtp, silentDns: silent.port, noHttp };
+  const special = { 'v4-only-http': v4OnlyHttp, 'v4-only-https': v4OnlyHttps, 'v4-only-smtp': v4OnlySmtp, 'silent-dns': silent.port, 'no-http': noHttp } as const;
 
   return {
     dns,

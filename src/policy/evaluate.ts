@@ -155,7 +155,7 @@ function decide(j: JudgeInput): Judgement {
   const { rule, attempt, activation } = j;
   const vars = { check: rule.check };
   if (j.inEffect) return { outcome: 'not-applicable', reason: j.inEffect };
-  if (attempt.status === 'error') return { outcome: 'not-tested', reason: verbatim(attempt.reason) ?? loc(M.probeFailed, vars) };
+  if (attempt.status === 'error') return { outcome: 'not-tested', reason: attempt.reasonText ?? verbatim(attempt.reason) ?? loc(M.probeFailed, vars) };
   if (attempt.status === 'not-applicable') {
     return { outcome: 'not-applicable', reason: verbatim(attempt.reason) ?? loc(M.checkNotApplicable, vars) };
   }

@@ -8,8 +8,8 @@ import type { Finding, Target } from '../engine/types.js';
 
 export const IPV6_CATEGORIES = {
   web: ['IPV6-WEB-AAAA', 'IPV6-WEB-REACH', 'IPV6-WEB-SAME-SITE', 'IPV6-AAAA-NON-GLOBAL', 'IPV6-PORT-PARITY'],
-  nameServers: ['IPV6-NS-AAAA', 'IPV6-NS-REACH'],
-  mail: ['IPV6-MX-AAAA', 'IPV6-MX-REACH'],
+  nameServers: ['IPV6-NS-AAAA', 'IPV6-NS-REACH', 'IPV6-NS-NON-GLOBAL'],
+  mail: ['IPV6-MX-AAAA', 'IPV6-MX-REACH', 'IPV6-MX-NON-GLOBAL'],
 } as const;
 export type Ipv6Category = keyof typeof IPV6_CATEGORIES;
 const CATEGORY_OF = new Map<string, Ipv6Category>(

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +91,29 @@ describe('ci/scan.sh (GitHub Action and GitLab template)', () => {
     expect(bad.code).toBe(2);
     expect(await readFile(join(cwd, 'github-output'), 'utf8')).toBe('exit-code=0\nexit-code=2\n');
   });
+
+  it('GOVSCAN_FAIL_ON_NOT_TESTED=true fails the job when a target could not be tested', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'govscan-action-'));
+    const e = endpoint('good-rsa');
+    // A port nobody listens on: that endpoint is not tested (connection refused), the other passes.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    const vars = {
+      GOVSCAN_TARGETS: `https://${e.host}:${e.port} https://down.test:${closed}`,
+      GOVSCAN_ARGS: `${resolveArgs(e)} --resolve down.test:${closed}:127.0.0.1`,
+    };
+    expect((await runScript(cwd, vars)).code).toBe(0);
+    const gated = await runScript(cwd, { ...vars, GOVSCAN_FAIL_ON_NOT_TESTED: 'true' });
+    expect(gated.code, gated.stderr).toBe(1);
+    const report = JSON.parse(await readFile(join(cwd, 'govscan.json'), 'utf8')) as Report;
+    expect(report.summary.findings['not-tested']).toBeGreaterThan(0);
+    expect((await runScript(cwd, { ...vars, GOVSCAN_FAIL_ON_NOT_TESTED: 'maybe' })).code).toBe(2);
+  });
 });
 
 describe('the integration files', () => {
@@ -102,7 +126,7 @@ describe('the integration files', () => {
     for (const input of ['targets', 'inventory', 'policy', 'fail-on', 'waivers', 'baseline']) expect(action.inputs).toHaveProperty(input);
     const scan = action.runs.steps.find((s) => s.run?.includes('ci/scan.sh'));
     const wired = Object.values(scan?.env ?? {}).join(' ');
-    for (const input of ['targets', 'inventory', 'policy', 'fail-on', 'waivers', 'baseline', 'lang', 'sarif-dir']) {
+    for (const input of ['targets', 'inventory', 'policy', 'fail-on', 'fail-on-not-tested', 'waivers', 'baseline', 'lang', 'sarif-dir']) {
       expect(wired).toContain(`inputs.${input} }}`);
     }
   });

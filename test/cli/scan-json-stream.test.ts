@@ -174,8 +174,8 @@ describe('govscan scan --format json, streamed', () => {
         });
       });
       expect(interrupted, stderr).toBe(true);
-      // The good endpoint passed; the cut-short one is not tested, which never fails a run.
-      expect(code, stderr).toBe(0);
+      // Interrupted: exit 130, with the report written (the good endpoint passed, the cut-short one is not tested).
+      expect(code, stderr).toBe(130);
       const report = expectFullReport(to === 'file' ? await readFile(out, 'utf8') : stdout, [good, silent]);
       expect(report.attempts.find((a) => a.target === keyOf(silent))).toMatchObject({ status: 'error', reason: 'scan cancelled' });
       expect(report.findings.filter((f) => f.target === keyOf(silent)).every((f) => f.outcome === 'not-tested')).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dedupeTargets, parseTarget } from '../../src/engine/targets.js';
 import { parseResolveOverride, CachingResolver } from '../../src/engine/resolver.js';
+import { pinTargets } from '../../src/engine/dns-setup.js';
 
 function ok(text: string) {
   const r = parseTarget(text);
@@ -38,6 +39,14 @@ describe('target arguments', () => {
     expect(parseTarget('https://user:pw@portal.gov.vn').ok).toBe(false);
   });
 
+  it('refuses port 0 and ports past 65535 in every form, with the same words', () => {
+    for (const text of ['https://portal.gov.vn:0', 'https://portal.gov.vn:0/x', 'https://portal.gov.vn:65536', 'smtp://mail.gov.vn:0', 'smtps://[::1]:99999', 'portal.gov.vn:0']) {
+      expect(parseTarget(text)).toEqual({ ok: false, error: `"${text}": port must be 1–65535` });
+    }
+    expect(ok('https://portal.gov.vn:65535')).toMatchObject({ port: 65535 });
+    expect(ok('https://portal.gov.vn:00443')).toMatchObject({ port: 443 });
+  });
+
   it('keeps the first declaration of a duplicate', () => {
     const a = ok('https://a.gov.vn');
     const b = { ...ok('https://a.gov.vn:443/other'), path: '/other' };
@@ -50,6 +59,30 @@ describe('--resolve', () => {
     expect(parseResolveOverride('portal.gov.vn:443:127.0.0.1')).toEqual({ host: 'portal.gov.vn', port: 443, address: '127.0.0.1' });
     expect(parseResolveOverride('portal.gov.vn:8443:[::1]')).toEqual({ host: 'portal.gov.vn', port: 8443, address: '::1' });
     expect(parseResolveOverride('Portal.gov.vn:*:::1')).toEqual({ host: 'portal.gov.vn', port: '*', address: '::1' });
+  });
+
+  it('refuses a pattern in the host part: only a bare * matches every name', () => {
+    expect(() => parseResolveOverride('*.example.gov.vn:443:127.0.0.1')).toThrow(
+      '--resolve "*.example.gov.vn:443:127.0.0.1": "*.example.gov.vn" is a pattern: only a bare * stands for every name (list each name with its own --resolve)',
+    );
+    expect(() => parseResolveOverride('portal*:443:127.0.0.1')).toThrow(/"portal\*" is a pattern/);
+    expect(() => parseResolveOverride('bad_host!:443:127.0.0.1')).toThrow(/"bad_host!" is not a valid host name/);
+    expect(() => parseResolveOverride('portal.gov.vn:0:127.0.0.1')).toThrow(/port must be 1–65535/);
+    expect(parseResolveOverride('*:443:127.0.0.1')).toEqual({ host: '*', port: 443, address: '127.0.0.1' });
+  });
+
+  it('pins the targets whose connections it decides, and names the entries that pin none', () => {
+    const web = ok('https://portal.gov.vn');
+    const other = ok('https://other.gov.vn:8443');
+    const domain = ok('tayninh.gov.vn');
+    const entries = ['portal.gov.vn:443:127.0.0.1', 'other.gov.vn:443:127.0.0.1', 'tayninh.gov.vn:443:127.0.0.1', 'typo.gov.vn:443:127.0.0.1'].map(parseResolveOverride);
+    const unused = pinTargets([web, other, domain], entries);
+    expect([web.addressPinned, other.addressPinned, domain.addressPinned]).toEqual([true, undefined, true]);
+    // other.gov.vn:443 does not pin other.gov.vn:8443 (that one goes to DNS), and typo.gov.vn pins nothing.
+    expect(unused.map((o) => o.host)).toEqual(['other.gov.vn', 'typo.gov.vn']);
+    const star = ok('bare.gov.vn');
+    expect(pinTargets([star], [parseResolveOverride('*:443:127.0.0.1')])).toEqual([]);
+    expect(star.addressPinned).toBe(true);
   });
 
   it('rejects overrides that do not name an IP address', () => {
@@ -79,5 +112,7 @@ describe('--resolve wildcard host', () => {
     });
     expect(await resolver.resolve('any.bench.test', 1234)).toEqual([{ address: '127.0.0.2', family: 4 }]);
     expect(await resolver.resolve('own.test', 443)).toEqual([{ address: '127.0.0.3', family: 4 }]);
+    // A name with entries for other ports only still falls back to the `*` entry, never to DNS.
+    expect(await resolver.resolve('own.test', 8443)).toEqual([{ address: '127.0.0.2', family: 4 }]);
   });
 });

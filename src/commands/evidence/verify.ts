@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
+import { EXIT, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
 import { clockFromEnv } from '../../cli/clock.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
 
@@ -12,10 +12,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   static override args = { file: Args.string({ required: true, description: 'Evidence manifest (YAML)' }) };
   static override flags = {
     'legal-basis': Flags.option({ options: ['nd85-2016', 'nd331-2026'] as const, description: 'Regime (default: the manifest\'s legalBasis, else by its approval date)' })(),
-    param: Flags.string({ multiple: true, helpValue: 'NAME=VALUE', description: 'Set a policy-pack parameter, PACK:NAME=VALUE when needed (repeatable)' }),
-    policy: Flags.string({ char: 'p', multiple: true, description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
-    'ca-file': Flags.string({ multiple: true, description: 'Trust anchors (PEM) for document signatures' }),
-    'ca-pin': Flags.string({ multiple: true, description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
+    param: repeatable({ helpValue: 'NAME=VALUE', description: 'Set a policy-pack parameter, PACK:NAME=VALUE when needed (repeatable)' }),
+    policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
+    'ca-file': repeatable({ description: 'Trust anchors (PEM) for document signatures' }),
+    'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
     format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({ options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const, default: 'high' as const, description: 'Exit 1 when a finding at or above this severity fails' })(),
