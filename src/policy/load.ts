@@ -7,6 +7,7 @@ import { InputError } from '../engine/errors.js';
 import type { Localized, Severity } from '../engine/types.js';
 import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { compile, compileLazily, type CompiledExpr } from './cel.js';
+import { celFactProblems, dottedFactProblem } from './fact-paths.js';
 import { validateSchema } from './schema.js';
 import { isRegimePack } from '../evidence/legal-basis.js';
 import { placeholders } from './template.js';
@@ -169,17 +170,21 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
     if (seen !== undefined) fail(['id'], `duplicate rule id (first defined at line ${seen})`);
     else firstLine.set(raw.id, idPos.line);
 
-    if (!opts.knownChecks.has(raw.check)) {
-      const known = [...opts.knownChecks].sort().join(', ') || 'none';
+    const factsSchema = opts.knownChecks.get(raw.check);
+    if (!factsSchema) {
+      const known = [...opts.knownChecks.keys()].sort().join(', ') || 'none';
       fail(['check'], `unknown check "${raw.check}" (known: ${known})`);
     }
 
     const cel = (field: PathSegment[], text: string, label: string): CompiledExpr | null => {
       if (lazyCel) return compileLazily(text, declared);
       const result = compile(text, declared);
-      if (result.ok) return result.expr;
-      fail(field, `invalid CEL in ${label}: ${result.message}`);
-      return null;
+      if (!result.ok) {
+        fail(field, `invalid CEL in ${label}: ${result.message}`);
+        return null;
+      }
+      if (factsSchema) for (const problem of celFactProblems(result.ast, result.macros, raw.check, factsSchema)) fail(field, problem);
+      return result.expr;
     };
     const when = raw.when === undefined ? null : cel(['when'], raw.when, 'when');
     const requires = raw.requires === undefined ? null : cel(['requires'], raw.requires, 'requires');
@@ -197,10 +202,18 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       if (!text) continue;
       for (const lang of ['en', 'vi'] as const) {
         for (const name of placeholders(text[lang])) {
-          const problem = placeholderProblem(name, declared, valueNames);
+          const problem =
+            placeholderProblem(name, declared, valueNames) ??
+            (factsSchema && !lazyCel && name.startsWith('facts.') ? dottedFactProblem(name.slice('facts.'.length), raw.check, factsSchema, (p) => `{facts.${p}}`) : null);
           if (problem) fail([field, lang], `${field}.${lang}: ${problem}`);
         }
       }
+    }
+    if (factsSchema && !lazyCel) {
+      (raw.evidence ?? []).forEach((path, j) => {
+        const problem = dottedFactProblem(path, raw.check, factsSchema, (p) => p);
+        if (problem) fail(['evidence', j], `evidence: ${problem}`);
+      });
     }
 
     // A failed compile has already recorded an error, and any error discards the whole pack.
