@@ -2,7 +2,7 @@
 // one clear line with the right exit code (2 bad input, 3 could not run), never as a stack trace.
 
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { InputError, ScanError } from '../engine/errors.js';
+import { InputError, LocalizedInputError, ScanError } from '../engine/errors.js';
 import type { Lang } from '../engine/types.js';
 import { envLang, localize } from '../i18n/index.js';
 import { M } from './messages.js';
@@ -35,7 +35,8 @@ export abstract class GovscanCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     if (err instanceof InputError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      const message = err instanceof LocalizedInputError ? err.messageIn(this.lang) : err.message;
+      process.stderr.write(localize(M.inputError, this.lang, { message }) + '\n');
       return this.exit(EXIT.input);
     }
     if (err instanceof ScanError) {

@@ -18,6 +18,22 @@ function formatLocation(file: string | null, line: number | null, column: number
   return column === null ? `${file}:${line}: ` : `${file}:${line}:${column}: `;
 }
 
+/** An InputError whose detail exists in both languages: the command prints the one asked for. */
+export class LocalizedInputError extends InputError {
+  constructor(
+    file: string | null,
+    line: number | null,
+    column: number | null,
+    readonly text: { en: string; vi: string },
+  ) {
+    super(file, line, column, text.en);
+  }
+
+  messageIn(lang: 'en' | 'vi'): string {
+    return formatLocation(this.file, this.line, this.column) + (this.text[lang] || this.text.en);
+  }
+}
+
 /** The scan could not run at all (exit 3): e.g. no target could be reached. */
 export class ScanError extends Error {
   constructor(message: string) {

@@ -25,14 +25,16 @@ Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refus
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetExport);
     this.lang = flags.lang;
-    const [{ FleetClient }, { writeAtomically, writeStdout }, { AGENCY_ID_RE }] = await Promise.all([
+    const [{ FleetClient }, { writeAtomically, writeStdout }, { AGENCY_ID_RE }, { assertOutputsWritable }] = await Promise.all([
       import('./client.js'),
       import('../report/shared.js'),
       import('../../server/admin.js'),
+      import('../../cli/output-target.js'),
     ]);
     if (!AGENCY_ID_RE.test(flags.agency)) {
       throw new InputError(null, null, null, `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -)`);
     }
+    await assertOutputsWritable([['--output', flags.output, 'file']]);
     const client = await FleetClient.connect(flags, this.lang);
     const res = await client.get(`/api/v1/export/${encodeURIComponent(flags.agency)}.${flags.format}`, { lang: this.lang }, `--agency ${flags.agency}`);
     if (flags.output) {
