@@ -1,9 +1,10 @@
 // Loading an agency inventory (DESIGN §3). Every target keeps the file and line it was declared on.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import schema from './inventory.schema.json' with { type: 'json' };
 import { InputError } from './errors.js';
+import { readInputText } from './input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
 import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
 import { domainTarget, isValidHost, parseTarget } from './targets.js';
@@ -38,8 +39,9 @@ function validate(): ReturnType<typeof compileSchema<InventoryDocument>> {
 export async function loadInventory(file: string): Promise<Inventory> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, 'inventory');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const inventory = parseInventory(text, file);

@@ -2,8 +2,8 @@
 // ids, CEL that compiles, placeholders that resolve) → a LoadedPolicy with compiled expressions.
 // Any problem is an InputError pointing at the YAML node; `collect*` variants return all of them.
 
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../engine/errors.js';
+import { readInputText } from '../engine/input-limits.js';
 import type { Localized, Severity } from '../engine/types.js';
 import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { compile, compileLazily, type CompiledExpr } from './cel.js';
@@ -75,8 +75,9 @@ export async function loadPolicyFile(path: string, opts: LoadOptions): Promise<L
 export async function checkPolicyFile(path: string, opts: LoadOptions, builtin = false): Promise<PolicyCheckResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInputText(path, 'policy');
   } catch (err) {
+    if (err instanceof InputError) return { policy: null, errors: [err] };
     return { policy: null, errors: [new InputError(path, null, null, `cannot read policy file: ${readErrorText(err)}`)] };
   }
   return checkPolicyText(text, path, opts, builtin);
