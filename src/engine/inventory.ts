@@ -132,7 +132,8 @@ export function parseInventory(text: string, file: string): Inventory {
       targets.push(parsed.target);
     });
   });
-  targets.push(...domains, ...systems);
+  // One by one: an inventory may declare 100,000s of targets, too many to spread into a call.
+  for (const t of [...domains, ...systems]) targets.push(t);
   return {
     file,
     ...(value.agency !== undefined ? { agency: value.agency } : {}),

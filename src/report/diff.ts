@@ -7,7 +7,7 @@ import { defineMessages, format } from '../i18n/index.js';
 import { findingKey, type RecordedFinding, type RecordedReport } from '../policy/baseline.js';
 import { severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
-import { oneLine, pick } from './text.js';
+import { largest, oneLine, pick } from './text.js';
 
 export interface DiffEntry {
   ruleId: string;
@@ -115,8 +115,8 @@ export function diffToTable(diff: ReportDiff, lang: Lang): string {
   ];
   if (diff.findings.notRetested.length > 0) sections.push(['notRetested', messages.notRetested]);
   const all = Object.values(diff.findings).flat();
-  const tagWidth = Math.max(0, ...all.map((e) => tag(e, lang).length));
-  const ruleWidth = Math.max(0, ...all.map((e) => e.ruleId.length));
+  const tagWidth = largest(all, (e) => tag(e, lang).length);
+  const ruleWidth = largest(all, (e) => e.ruleId.length);
   for (const [kind, heading] of sections) {
     const list = diff.findings[kind];
     lines.push(format(heading[lang], { n: list.length }));

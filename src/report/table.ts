@@ -5,7 +5,7 @@ import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Se
 import { format } from '../i18n/index.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { displayWidth as width, findingText, oneLine, reasonText } from './text.js';
+import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 
 export interface TableOptions {
@@ -56,8 +56,9 @@ export function toTable(report: Report, opts: TableOptions): string {
   const paint = (code: string, text: string): string => (opts.color && text ? `${code}${text}${ANSI.reset}` : text);
 
   const blocks = groupByTarget(report).map((b) => buildBlock(b.key, b.target, b.findings, opts));
-  const tagWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.tag))));
-  const ruleWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.ruleId))));
+  const rows = blocks.flatMap((b) => b.rows);
+  const tagWidth = largest(rows, (r) => width(r.tag));
+  const ruleWidth = largest(rows, (r) => width(r.ruleId));
 
   const lines: string[] = [header(report, lang), ''];
   for (const block of blocks) {
@@ -75,8 +76,8 @@ export function toTable(report: Report, opts: TableOptions): string {
   }
   if (blocks.length === 0) lines.push(m.noTargets[lang], '');
   const ipv6 = ipv6ScoreLines(report, lang);
-  if (ipv6.length) lines.push(paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1), '');
-  if (report.waivers && report.waivers.length > 0) lines.push(...waiverLines(report, lang, paint), '');
+  if (ipv6.length) pushAll(lines, [paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1), '']);
+  if (report.waivers && report.waivers.length > 0) pushAll(lines, waiverLines(report, lang, paint)).push('');
   lines.push(summaryLine(report, lang, paint));
   return `${lines.join('\n')}\n`;
 }

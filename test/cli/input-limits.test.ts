@@ -107,7 +107,7 @@ describe('input files above their limit → exit 2 before they are read', () => 
     const chunk = Buffer.from(`# ${'x'.repeat(1022)}\n`.repeat(1024));
     const feed = (async (): Promise<void> => {
       writer.write(INVENTORY);
-      for (let i = 0; i < 12 && !writer.destroyed; i++) if (!writer.write(chunk)) await new Promise((r) => writer.once('drain', r).once('close', r));
+      for (let i = 0; i < 12 && !writer.destroyed; i++) if (!writer.write(chunk)) await new Promise<void>((r) => writer.once('drain', () => r()).once('close', () => r()));
       writer.end();
     })();
     const r = await runCli(['scan', '--inventory', fifo]);

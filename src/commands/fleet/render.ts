@@ -4,7 +4,7 @@
 import type { Lang, Severity } from '../../engine/types.js';
 import { localize } from '../../i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
-import { displayWidth as width } from '../../report/text.js';
+import { displayWidth as width, pushAll } from '../../report/text.js';
 import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
 import { F } from './messages.js';
 
@@ -52,11 +52,11 @@ export function statusText(o: FleetOverview, lang: Lang): string {
         shortTime(a.lastSeenAt, lang),
       ]);
     }
-    lines.push(...table(rows), '');
+    pushAll(lines, table(rows)).push('');
     if (o.policies.length > 0) {
       const prows = [[t('colPolicy'), t('colPassRate'), t('colPassedFailed')]];
       for (const p of o.policies) prows.push([p.policyId, percent(p.passRate), `${p.passed}/${p.failed}`]);
-      lines.push(...table(prows), '');
+      pushAll(lines, table(prows)).push('');
     }
     const stale = o.agents.filter((a) => a.stale);
     if (stale.length > 0) {
@@ -95,7 +95,7 @@ export function findingsText(page: Page<FindingRow>, lang: Lang): string {
         (f.message[lang] || f.message.en).replace(/\s+/g, ' ').trim(),
       ]);
     }
-    lines.push(...table(rows));
+    pushAll(lines, table(rows));
   }
   lines.push('', t('findingsSummary', { shown: page.items.length, total: page.total }));
   return lines.join('\n') + '\n';

@@ -9,7 +9,11 @@ export default class PolicyShow extends GovscanCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { largest }] = await Promise.all([
+      import('../../engine/registry.js'),
+      import('../../policy/index.js'),
+      import('../../report/text.js'),
+    ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {
@@ -23,7 +27,7 @@ export default class PolicyShow extends GovscanCommand {
     const params = Object.entries(policy.params);
     if (params.length) this.log(`${lang === 'vi' ? 'Tham số' : 'Parameters'}: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
     this.log('');
-    const width = Math.max(...rules.map((r) => r.id.length));
+    const width = largest(rules, (r) => r.id.length);
     for (const r of rules) {
       this.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.title[lang]}`);
       this.log(`${' '.repeat(width + 12)}${r.references.join('; ')}`);
