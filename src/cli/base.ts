@@ -6,6 +6,7 @@ import { InputError, LocalizedInputError, ScanError } from '../engine/errors.js'
 import type { Lang } from '../engine/types.js';
 import { envLang, localize } from '../i18n/index.js';
 import { M } from './messages.js';
+import { terminalText } from '../report/terminal-text.js';
 
 export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3 } as const;
 
@@ -34,17 +35,18 @@ export abstract class GovscanCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
+    // Messages quote input (a file's text, a server's answer): control characters in them are shown, not obeyed.
     if (err instanceof InputError) {
       const message = err instanceof LocalizedInputError ? err.messageIn(this.lang) : err.message;
-      process.stderr.write(localize(M.inputError, this.lang, { message }) + '\n');
+      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(message) }) + '\n');
       return this.exit(EXIT.input);
     }
     if (err instanceof ScanError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.message) }) + '\n');
       return this.exit(EXIT.scan);
     }
     if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
-    process.stderr.write(localize(M.internalError, this.lang, { message: err.message }) + '\n');
+    process.stderr.write(localize(M.internalError, this.lang, { message: terminalText(err.message) }) + '\n');
     return this.exit(EXIT.scan);
   }
 }

@@ -9,28 +9,31 @@ export default class PolicyShow extends GovscanCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { largest }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { largest }, { terminalJson, terminalText }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../report/text.js'),
+      import('../../report/terminal-text.js'),
     ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {
-      this.log(JSON.stringify({ id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, params: policy.params, rules }, null, 2));
+      this.log(terminalJson(JSON.stringify({ id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, params: policy.params, rules }, null, 2)));
       return;
     }
     const lang = this.lang;
-    this.log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
-    if (policy.description) this.log(policy.description[lang]);
-    this.log(`${lang === 'vi' ? 'Căn cứ pháp lý' : 'Legal basis'}: ${policy.legalBasis.join('; ')}`);
+    // A pack file's texts: control characters in them are shown, not obeyed, by the terminal.
+    const log = (line: string): void => this.log(terminalText(line));
+    log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
+    if (policy.description) log(policy.description[lang]);
+    log(`${lang === 'vi' ? 'Căn cứ pháp lý' : 'Legal basis'}: ${policy.legalBasis.join('; ')}`);
     const params = Object.entries(policy.params);
-    if (params.length) this.log(`${lang === 'vi' ? 'Tham số' : 'Parameters'}: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
-    this.log('');
+    if (params.length) log(`${lang === 'vi' ? 'Tham số' : 'Parameters'}: ${params.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
+    log('');
     const width = largest(rules, (r) => r.id.length);
     for (const r of rules) {
-      this.log(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.title[lang]}`);
-      this.log(`${' '.repeat(width + 12)}${r.references.join('; ')}`);
+      log(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.title[lang]}`);
+      log(`${' '.repeat(width + 12)}${r.references.join('; ')}`);
     }
   }
 }
