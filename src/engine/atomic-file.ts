@@ -122,10 +122,7 @@ export async function outputProblem(path: string, kind: 'file' | 'folder'): Prom
   // An open descriptor needs no check: writing to it is what the shell set it up for.
   if (target.fd !== undefined) return null;
   if (target.kind === 'stream') {
-    const code = await access(target.path, constants.W_OK).then(
-      () => null,
-      (err: NodeJS.ErrnoException) => err.code ?? 'EACCES',
-    );
+    const code = await accessDenied(target.path, constants.W_OK);
     return code ? { path, where: 'file', why: whyNot(code) } : null;
   }
   const folder = dirname(target.path);
@@ -133,10 +130,7 @@ export async function outputProblem(path: string, kind: 'file' | 'folder'): Prom
   if (!info) return { path: folder, where: 'folder', why: 'no such directory' };
   if (!info.isDirectory()) return { path: folder, where: 'folder', why: 'not a directory' };
   // The temporary file is created in the folder and renamed there: the folder must be writable.
-  const code = await access(folder, constants.W_OK | constants.X_OK).then(
-    () => null,
-    (err: NodeJS.ErrnoException) => err.code ?? 'EACCES',
-  );
+  const code = await accessDenied(folder, constants.W_OK | constants.X_OK);
   return code ? { path: folder, where: 'folder', why: whyNot(code) } : null;
 }
 
@@ -154,11 +148,16 @@ async function folderProblem(folder: string): Promise<OutputProblem | null> {
     if (parent === existing) return { path: folder, where: 'folder', why: 'no such directory' };
     existing = parent;
   }
-  const code = await access(existing, constants.W_OK | constants.X_OK).then(
+  const code = await accessDenied(existing, constants.W_OK | constants.X_OK);
+  return code ? { path: existing, where: 'folder', why: whyNot(code) } : null;
+}
+
+/** The error code access(2) gives for `mode` on `path`, null when allowed. */
+function accessDenied(path: string, mode: number): Promise<string | null> {
+  return access(path, mode).then(
     () => null,
     (err: NodeJS.ErrnoException) => err.code ?? 'EACCES',
   );
-  return code ? { path: existing, where: 'folder', why: whyNot(code) } : null;
 }
 
 function whyNot(code: string | undefined): OutputProblem['why'] {

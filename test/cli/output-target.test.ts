@@ -1,7 +1,8 @@
 // Where reports go (issue 10 item 14): a folder that cannot be written is refused before any work
 // (exit 2, one line in English or Vietnamese) by every command with an output; a FIFO, a device or
 // /dev/stdout is written in place, never replaced by a regular file; a symbolic link keeps being a
-// link and its target gets the report. FIFOs and links live in a temporary folder: never /dev/null.
+// link and its target gets the report. FIFOs and links live in a temporary folder: never /dev/null,
+// and never /dev/stdout itself, which a regressed writer would replace for the whole machine.
 
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit, runCli } from '../helpers/cli.js';
+import { outputTarget } from '../../src/engine/atomic-file.js';
 
 const REPORT = 'test/fixtures/server/report-agency.json';
 let dir: string;
@@ -127,10 +129,29 @@ describe('outputs that are not regular files', () => {
     expect(await readFile(join(dir, 'created-by-govscan.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
-  it('writes -o /dev/stdout to the pipe it is', async () => {
-    const r = await runCli(['report', 'convert', REPORT, '--to', 'sarif', '--output', '/dev/stdout']);
+  // Through /dev/fd/1, not /dev/stdout: a writer that renamed over its target would fail here (its
+  // temporary file cannot be created in /proc/self/fd) instead of replacing the machine's /dev/stdout.
+  it('writes -o /dev/fd/1 to the pipe it is', async () => {
+    const r = await runCli(['report', 'convert', REPORT, '--to', 'sarif', '--output', '/dev/fd/1']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ version: '2.1.0' });
-    expect(r.stderr).toBe('report written to /dev/stdout\n');
+    expect(r.stderr).toBe('report written to /dev/fd/1\n');
+  });
+
+  it('takes /dev/stdout and its kin for the open descriptor they name, and follows links to the file they reach', async () => {
+    // Only looked at, never written: nothing here can touch the real /dev/stdout.
+    expect(await outputTarget('/dev/stdout')).toEqual({ kind: 'stream', path: '/dev/stdout', exists: true, fd: 1 });
+    expect(await outputTarget('/dev/stderr')).toEqual({ kind: 'stream', path: '/dev/stderr', exists: true, fd: 2 });
+    expect(await outputTarget('/proc/self/fd/1')).toMatchObject({ kind: 'stream', fd: 1 });
+    const toStdout = join(dir, 'to-stdout');
+    await symlink('/dev/stdout', toStdout);
+    expect(await outputTarget(toStdout)).toMatchObject({ kind: 'stream', fd: 1 });
+    const file = join(dir, 'target.txt');
+    await writeFile(file, '');
+    await symlink('target.txt', join(dir, 'to-file'));
+    expect(await outputTarget(join(dir, 'to-file'))).toEqual({ kind: 'file', path: file, exists: true });
+    expect(await outputTarget(join(dir, 'new.txt'))).toEqual({ kind: 'file', path: join(dir, 'new.txt'), exists: false });
+    execFileSync('mkfifo', [join(dir, 'unit.fifo')]);
+    expect(await outputTarget(join(dir, 'unit.fifo'))).toEqual({ kind: 'stream', path: join(dir, 'unit.fifo'), exists: true });
   });
 });

@@ -108,7 +108,8 @@ describe('facts a rule reads must be facts of its check', () => {
 
   it('scan refuses such a pack before probing anything', async () => {
     const file = await pack('typo-scan', [{ id: 'TYPO-SCAN', assert: '!facts.leaf.expird' }]);
-    const r = await runCli(['scan', 'https://portal.example.test', '--policy', file, '--quiet']);
+    // Pinned to a closed loopback port: even a scan that went ahead would reach nothing else.
+    const r = await runCli(['scan', 'https://portal.example.test:9', '--resolve', 'portal.example.test:9:127.0.0.1', '--policy', file, '--quiet']);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^error: .*typo-scan\.yaml:15:15: rule TYPO-SCAN: facts\.leaf\.expird is not a fact of check tls\.endpoint \(did you mean facts\.leaf\.expired\?\)$/m);
     expect(r.stdout).toBe('');
