@@ -21,7 +21,7 @@ export const POLICY_MESSAGES = defineMessages({
   },
   judgingFailed: {
     en: 'the rule could not be judged on this target: {error}',
-    // The error is the program's own English; the Vietnamese reader is told what happened, not the stack.
-    vi: 'không đánh giá được quy tắc trên mục tiêu này do lỗi nội bộ của chương trình',
+    // The error text comes from the program, in English: labelled as the technical detail it is.
+    vi: 'không đánh giá được quy tắc trên mục tiêu này do lỗi nội bộ của chương trình (chi tiết kỹ thuật: {error})',
   },
 });
