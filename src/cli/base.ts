@@ -6,6 +6,7 @@ import { InputError, ScanError } from '../engine/errors.js';
 import type { Lang } from '../engine/types.js';
 import { envLang, localize } from '../i18n/index.js';
 import { M } from './messages.js';
+import { terminalText } from '../report/terminal-text.js';
 
 export const EXIT = { ok: 0, findings: 1, input: 2, scan: 3, interrupted: 130 } as const;
 
@@ -43,16 +44,17 @@ export abstract class GovscanCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
+    // Messages quote input (a file's text, a server's answer): control characters in them are shown, not obeyed.
     if (err instanceof InputError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.messageIn(this.lang) }) + '\n');
+      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.messageIn(this.lang)) }) + '\n');
       return this.exit(EXIT.input);
     }
     if (err instanceof ScanError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.message) }) + '\n');
       return this.exit(EXIT.scan);
     }
     if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
-    process.stderr.write(localize(M.internalError, this.lang, { message: err.message }) + '\n');
+    process.stderr.write(localize(M.internalError, this.lang, { message: terminalText(err.message) }) + '\n');
     return this.exit(EXIT.scan);
   }
 }

@@ -41,4 +41,12 @@ export const M = defineMessages({
   },
   noPolicyMatch: { en: 'no built-in policy "{id}"', vi: 'không có bộ chính sách dựng sẵn "{id}"' },
   policyValid: { en: '{file}: valid ({rules} rules)', vi: '{file}: hợp lệ ({rules} quy tắc)' },
+  cannotWriteIn: { en: '{flag}: cannot write in {path}: {why}', vi: '{flag}: không ghi được vào thư mục {path}: {why}' },
+  cannotWriteTo: { en: '{flag}: cannot write to {path}: {why}', vi: '{flag}: không ghi được vào {path}: {why}' },
+  whyNoDirectory: { en: 'no such directory', vi: 'thư mục không tồn tại' },
+  whyNotDirectory: { en: 'not a directory', vi: 'không phải là thư mục' },
+  whyIsDirectory: { en: 'it is a directory', vi: 'đó là một thư mục' },
+  whyPermission: { en: 'permission denied', vi: 'không có quyền ghi' },
+  whyReadOnly: { en: 'read-only file system', vi: 'hệ thống tệp chỉ cho phép đọc' },
+  whyLinks: { en: 'too many levels of symbolic links', vi: 'quá nhiều liên kết tượng trưng lồng nhau' },
 });

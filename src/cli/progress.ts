@@ -5,6 +5,8 @@ import { Listr, ProcessOutput, type ListrTask } from 'listr2';
 import type { Attempt, Finding, Lang, Target } from '../engine/types.js';
 import { localize } from '../i18n/index.js';
 import { M } from './messages.js';
+// Target names and probe reasons come from files and servers: shown, never obeyed, by the terminal.
+import { terminalText as safe } from '../report/terminal-text.js';
 
 export interface ProgressSink {
   start(target: Target): void;
@@ -25,7 +27,7 @@ export function counts(attempts: Attempt[], findings: Finding[], lang: Lang): st
 function notTestedReason(attempts: Attempt[], findings: Finding[], lang: Lang): string | null {
   const errors = attempts.filter((a) => a.status === 'error');
   if (!errors.length || findings.some((f) => f.outcome === 'fail' || f.outcome === 'pass')) return null;
-  return [...new Set(errors.map((e) => e.reasonText?.[lang] ?? e.reason ?? e.errorKind ?? ''))].join('; ');
+  return safe([...new Set(errors.map((e) => e.reasonText?.[lang] ?? e.reason ?? e.errorKind ?? ''))].join('; '));
 }
 
 export function createProgress(opts: { mode: 'tty' | 'plain' | 'quiet'; targets: Target[]; lang: Lang }): ProgressSink {
@@ -42,7 +44,7 @@ function plainProgress(total: number, lang: Lang): ProgressSink {
     start: () => undefined,
     done(target, attempts, findings) {
       finished++;
-      process.stderr.write(`[${finished}/${total}] ${target.key} — ${counts(attempts, findings, lang)}\n`);
+      process.stderr.write(`[${finished}/${total}] ${safe(target.key)} — ${counts(attempts, findings, lang)}\n`);
     },
     wrap: (work) => work(),
   };
@@ -84,19 +86,19 @@ function listrProgress(targets: Target[], lang: Lang): ProgressSink {
   const aggregate = targets.length > MAX_LINES;
   const lines = new Map<string, Line>();
   const summary = line(localize(M.progressAggregate, lang, { done: 0, total: targets.length, failed: 0 }));
-  if (!aggregate) for (const t of targets) lines.set(t.key, line(t.key));
+  if (!aggregate) for (const t of targets) lines.set(t.key, line(safe(t.key)));
   let finished = 0;
   let failed = 0;
   return {
     start(target) {
-      lines.get(target.key)?.setTitle(`${target.key} …`);
+      lines.get(target.key)?.setTitle(`${safe(target.key)} …`);
     },
     done(target, attempts, findings) {
       finished++;
       failed += findings.filter((f) => f.outcome === 'fail').length;
       summary.setTitle(localize(M.progressAggregate, lang, { done: finished, total: targets.length, failed }));
       const l = lines.get(target.key);
-      const title = `${target.key} — ${counts(attempts, findings, lang)}`;
+      const title = `${safe(target.key)} — ${counts(attempts, findings, lang)}`;
       l?.setTitle(title);
       l?.settle(notTestedReason(attempts, findings, lang) === null ? undefined : title);
     },

@@ -87,6 +87,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Scan);
     this.lang = flags.lang;
+    await (await import('../cli/output-target.js')).assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
     const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }, { Ipv6ScoreCollector }] = await Promise.all([
       import('../engine/scan.js'),

@@ -1,9 +1,10 @@
 // Loading an agency inventory (DESIGN §3). Every target keeps the file and line it was declared on.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import schema from './inventory.schema.json' with { type: 'json' };
 import { InputError } from './errors.js';
+import { readInputText } from './input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
 import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
 import { domainTarget, isValidHost, parseTarget } from './targets.js';
@@ -54,8 +55,9 @@ function validate(): ReturnType<typeof compileSchema<InventoryDocument>> {
 export async function loadInventory(file: string): Promise<Inventory> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, 'inventory');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const inventory = parseInventory(text, file);
@@ -158,7 +160,8 @@ export function parseInventory(text: string, file: string): Inventory {
       targets.push(parsed.target);
     });
   });
-  targets.push(...domains, ...systems);
+  // One by one: an inventory may declare 100,000s of targets, too many to spread into a call.
+  for (const t of [...domains, ...systems]) targets.push(t);
   const params = Object.entries(value.params ?? {}).map(([key, v]) => ({ key, value: v, where: `${file}:${locate(['params', key]).line}` }));
   return {
     file,

@@ -9,7 +9,8 @@ import type { Check } from './types.js';
 
 export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check, ...IPV6_CHECKS, ...SECLEVEL_CHECKS, fourLayerCheck as Check, hostLocalCheck as Check];
 
-export const KNOWN_CHECKS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.id));
+/** Every check id with the JSON Schema of its facts, against which policy packs are checked when loaded. */
+export const KNOWN_CHECKS: ReadonlyMap<string, Record<string, unknown>> = new Map(CHECKS.map((c) => [c.id, c.factsSchema]));
 
 export function checksById(ids: Iterable<string>): Check[] {
   const wanted = new Set(ids);

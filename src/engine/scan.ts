@@ -82,8 +82,8 @@ export async function prepareScan(
     targets.push(parsed.target);
   });
   const inventory = req.inventory ? await loadInventory(req.inventory) : null;
-  if (inventory) targets.push(...inventory.targets);
-  if (req.extraTargets) targets.push(...req.extraTargets);
+  // One by one: an inventory may declare 100,000s of targets, too many to spread into a call.
+  for (const t of [...(inventory?.targets ?? []), ...(req.extraTargets ?? [])]) targets.push(t);
   if (!targets.length) {
     throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
   }

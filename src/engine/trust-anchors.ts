@@ -3,9 +3,9 @@
 
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { InputError } from './errors.js';
+import { readInputText } from './input-limits.js';
 import type { AnchorSet, TrustStores } from './types.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
@@ -63,8 +63,9 @@ export async function loadCustomAnchors(opts: CustomAnchorOptions): Promise<Anch
   for (const file of opts.files) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readInputText(file, 'certificates');
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError(file, null, null, `cannot read CA file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     const certs = parsePemCertificates(text, file);

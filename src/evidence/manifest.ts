@@ -3,10 +3,11 @@
 // the manifest's folder). Any problem is an InputError at `file:line:col` (exit 2) before a document
 // is opened, so a hostile manifest cannot make govscan read outside the evidence folder.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import schema from './manifest.schema.json' with { type: 'json' };
 import { InputError } from '../engine/errors.js';
+import { readInputText } from '../engine/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors.js';
 import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { isCalendarDate } from '../i18n/dates.js';
@@ -115,9 +116,6 @@ export interface EvidenceManifest {
   documents: DocumentRef[];
 }
 
-/** A manifest is a short YAML file; anything bigger is a mistake or an attack, and is not parsed. */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
-
 let validator: ReturnType<typeof compileSchema<ManifestDocument>> | undefined;
 function validate(): ReturnType<typeof compileSchema<ManifestDocument>> {
   validator ??= compileSchema<ManifestDocument>(schema);
@@ -125,19 +123,17 @@ function validate(): ReturnType<typeof compileSchema<ManifestDocument>> {
 }
 
 export async function loadManifest(file: string): Promise<EvidenceManifest> {
-  let size: number;
+  let text: string;
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new InputError(file, null, null, 'evidence manifest is not a file');
-    size = info.size;
+    // A manifest is a short YAML file; anything bigger is a mistake or an attack, and is not parsed.
+    text = await readInputText(file, 'manifest');
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(file, null, null, `cannot read evidence manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  if (size > MAX_MANIFEST_BYTES) {
-    throw new InputError(file, 1, 1, `evidence manifest is ${size} bytes; the limit is ${MAX_MANIFEST_BYTES}`);
-  }
-  return parseManifest(await readFile(file, 'utf8'), file);
+  return parseManifest(text, file);
 }
 
 export function parseManifest(text: string, file: string): EvidenceManifest {

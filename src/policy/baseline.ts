@@ -3,8 +3,8 @@
 // --fail-on, so CI blocks only on what a change introduced. Findings are matched by rule id and
 // target fingerprint only — never by message text, which changes with facts, wording and language.
 
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../engine/errors.js';
+import { readInputText } from '../engine/input-limits.js';
 import type { Finding, Localized, Outcome, Severity } from '../engine/types.js';
 import { SEVERITIES } from '../engine/types.js';
 import { parseJsonReport } from '../report/json.js';
@@ -41,8 +41,9 @@ export function findingKey(f: { ruleId: string; fingerprint: string }): string {
 export async function loadRecordedReport(file: string, what = 'baseline'): Promise<RecordedReport> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, 'report');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(file, null, null, `cannot read ${what} report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseRecordedReport(text, file);

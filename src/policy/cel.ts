@@ -1,10 +1,12 @@
 // CEL for policy rules: one environment, expressions compiled once at load time, and a static pass
 // that catches what @bufbuild/cel would only report at run time (unknown variables, functions and
 // params), so a typo in a pack fails `policy validate` instead of turning every finding not-tested.
+// Every expression is bounded in size when loaded and in cost when evaluated (cel-budget.ts).
 
 import { CelScalar, celEnv, celList, celMap, isCelError, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
 import type { CelInput, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
+import { CEL_LIMITS, CelBudgetExceeded, meterComprehensions, metered, meteredFunctions, sourceLimitProblem, treeLimitProblem, type CelNode } from './cel-budget.js';
 
 /** Variables every rule expression sees. */
 export const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
@@ -25,7 +27,7 @@ const env = celEnv({
     params: CelScalar.DYN,
     now: CelScalar.STRING,
   },
-  funcs: strings,
+  funcs: meteredFunctions(strings),
 });
 
 type Program = (ctx: Activation) => CelResult;
@@ -35,7 +37,13 @@ export interface CompiledExpr {
   program: Program;
 }
 
-export type CompileResult = { ok: true; expr: CompiledExpr } | { ok: false; message: string };
+/** The parsed syntax tree, for checks that read it (facts paths); protobuf-shaped. */
+export type CelAst = CelNode;
+
+export type CompileResult = { ok: true; expr: CompiledExpr; ast: CelAst; macros: MacroCalls } | { ok: false; message: string };
+
+/** The macro call (`filter`, `map`, …) each comprehension was expanded from, by the comprehension's id. */
+export type MacroCalls = ReadonlyMap<bigint, string>;
 
 // Type names are identifiers in CEL (`type(x) == int`), not variables.
 const TYPE_IDENTS = new Set(['int', 'uint', 'double', 'bool', 'string', 'bytes', 'list', 'map', 'null_type', 'type', 'dyn']);
@@ -46,19 +54,33 @@ interface ParseSyntaxErrorShape {
 }
 
 export function compile(source: string, declaredParams: ReadonlySet<string>): CompileResult {
+  // Bounded before parsing: the parser recurses on nesting and would overflow the stack.
+  const tooLong = sourceLimitProblem(source);
+  if (tooLong) return { ok: false, message: tooLong };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(source);
   } catch (err) {
     return { ok: false, message: syntaxMessage(err) };
   }
-  const problem = staticCheck(parsed.expr, declaredParams);
+  const ast = parsed.expr as CelAst;
+  const problem = treeLimitProblem(ast) ?? staticCheck(parsed.expr, declaredParams);
   if (problem) return { ok: false, message: problem };
   try {
-    return { ok: true, expr: { source, program: plan(env, parsed) } };
+    const planned = plan(env, meterComprehensions(ast) as typeof parsed.expr);
+    return { ok: true, expr: { source, program: (ctx) => metered(() => planned(ctx), CEL_LIMITS.evaluationBudget) }, ast, macros: macroCalls(parsed) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+function macroCalls(parsed: ReturnType<typeof parse>): MacroCalls {
+  const out = new Map<bigint, string>();
+  for (const [id, call] of Object.entries(parsed.sourceInfo?.macroCalls ?? {})) {
+    const kind = (call as CelAst).exprKind;
+    if (kind.case === 'callExpr') out.set(BigInt(id), (kind.value as { function: string }).function);
+  }
+  return out;
 }
 
 /**
@@ -182,13 +204,15 @@ function staticCheck(root: unknown, declaredParams: ReadonlySet<string>): string
   return walk(root as AstExpr, new Set());
 }
 
-export type EvalResult = { ok: true; value: CelValue } | { ok: false; error: string };
+/** `overBudget`: the evaluation was stopped at this many cost units (CEL_LIMITS.evaluationBudget). */
+export type EvalResult = { ok: true; value: CelValue } | { ok: false; error: string; overBudget?: number };
 
 export function run(expr: CompiledExpr, activation: Activation): EvalResult {
   let result: CelResult;
   try {
     result = expr.program(activation);
   } catch (err) {
+    if (err instanceof CelBudgetExceeded) return { ok: false, error: err.message, overBudget: err.limit };
     // The planner is meant to return errors, but a thrown one must not abort a whole scan.
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
@@ -196,7 +220,7 @@ export function run(expr: CompiledExpr, activation: Activation): EvalResult {
   return { ok: true, value: result };
 }
 
-export type BoolResult = { ok: true; value: boolean } | { ok: false; error: string };
+export type BoolResult = { ok: true; value: boolean } | { ok: false; error: string; overBudget?: number };
 
 export function runBool(expr: CompiledExpr, activation: Activation): BoolResult {
   const r = run(expr, activation);

@@ -39,11 +39,11 @@ export function evaluate(input: EvaluateInput): Finding[] {
       return [p, { cel: toCelValue(merged), plain: toCelInput(merged) }] as const;
     }),
   );
-  const factsCache = new Map<Attempt, Facts>();
+  const factsCache = new Map<Attempt, Facts | Error>();
   const findings: Finding[] = [];
 
   for (const target of input.targets) {
-    const targetScope = targetActivation(target);
+    let targetScope: TargetScope | Error | undefined;
     for (const policy of input.policies) {
       // A system is judged by one security-level regime: the others' rules do not apply to it at all.
       if (!judgesTarget(policy, target)) continue;
@@ -53,23 +53,63 @@ export function evaluate(input: EvaluateInput): Finding[] {
         const attempt = attempts.get(`${rule.check}\u0000${target.key}`);
         // The check did not apply to this target at all, so neither does the rule.
         if (!attempt) continue;
-        let facts = factsCache.get(attempt);
-        if (facts === undefined && attempt.status === 'ok' && attempt.facts !== undefined) {
-          facts = new Facts(attempt.facts);
-          factsCache.set(attempt, facts);
+        // Contained: whatever goes wrong judging one rule on one target makes that pair "not
+        // tested" with the reason, never a crash, a pass, or a gap in the other rules' findings.
+        try {
+          targetScope ??= attemptTo(() => targetActivation(target));
+          if (targetScope instanceof Error) throw targetScope;
+          let facts = factsCache.get(attempt);
+          if (facts === undefined && attempt.status === 'ok' && attempt.facts !== undefined) {
+            const raw = attempt.facts;
+            facts = attemptTo(() => new Facts(raw));
+            factsCache.set(attempt, facts);
+          }
+          if (facts instanceof Error) throw facts;
+          const scope = targetScope;
+          const activation: Scope | null =
+            facts === undefined
+              ? null
+              : {
+                  cel: { facts: facts.cel, target: scope.cel, params: params.cel, now: nowIso },
+                  plain: () => ({ facts: facts.plain, target: scope.plain, params: params.plain, now: nowIso }),
+                };
+          findings.push(judge({ rule, policy, target, attempt, activation, inEffect, lean: input.lean ?? false }));
+        } catch (err) {
+          findings.push(notJudged(rule, policy, target, err));
         }
-        const activation: Scope | null =
-          facts === undefined
-            ? null
-            : {
-                cel: { facts: facts.cel, target: targetScope.cel, params: params.cel, now: nowIso },
-                plain: () => ({ facts: facts.plain, target: targetScope.plain, params: params.plain, now: nowIso }),
-              };
-        findings.push(judge({ rule, policy, target, attempt, activation, inEffect, lean: input.lean ?? false }));
       }
     }
   }
   return findings;
+}
+
+function attemptTo<T>(make: () => T): T | Error {
+  try {
+    return make();
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** The finding of a rule whose judging threw: built from the rule alone, nothing that could throw again. */
+function notJudged(rule: LoadedRule, policy: LoadedPolicy, target: Target, err: unknown): Finding {
+  const reason = loc(M.judgingFailed, { error: err instanceof Error ? err.message : String(err) });
+  return {
+    ruleId: rule.id,
+    policyId: policy.id,
+    policyVersion: policy.version,
+    check: rule.check,
+    target: target.key,
+    outcome: 'not-tested',
+    severity: rule.severity,
+    title: { ...rule.title },
+    message: outcomeMessage({ outcome: 'not-tested', reason }, rule, target),
+    references: [...rule.references],
+    evidence: {},
+    fingerprint: fingerprint(rule.id, target.key),
+    reason: reason.en,
+    reasonText: reason,
+  };
 }
 
 /**
@@ -164,7 +204,8 @@ function decide(j: JudgeInput): Judgement {
   const step = (expr: CompiledExpr | null, field: string): boolean | Localized => {
     if (!expr) return true;
     const r = runBool(expr, activation.cel);
-    return r.ok ? r.value : loc(M.celError, { field, error: r.error });
+    if (r.ok) return r.value;
+    return r.overBudget ? loc(M.celOverBudget, { field, limit: r.overBudget.toLocaleString('en') }) : loc(M.celError, { field, error: r.error });
   };
   const when = step(rule.when, 'when');
   if (typeof when !== 'boolean') return { outcome: 'not-tested', reason: when };
@@ -248,7 +289,12 @@ function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
   return null;
 }
 
-function targetActivation(target: Target): { cel: ReturnType<typeof toCelValue>; plain: ReturnType<typeof toCelInput> } {
+interface TargetScope {
+  cel: ReturnType<typeof toCelValue>;
+  plain: ReturnType<typeof toCelInput>;
+}
+
+function targetActivation(target: Target): TargetScope {
   // `level` saves every rule from writing `has(target.system) && has(target.system.level) ? … : 0`.
   const scope = { ...target, level: target.system?.level ?? 0 };
   return { cel: toCelValue(scope), plain: toCelInput(scope) };

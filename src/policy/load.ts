@@ -2,11 +2,12 @@
 // ids, CEL that compiles, placeholders that resolve) → a LoadedPolicy with compiled expressions.
 // Any problem is an InputError pointing at the YAML node; `collect*` variants return all of them.
 
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../engine/errors.js';
+import { readInputText } from '../engine/input-limits.js';
 import type { Localized, Severity } from '../engine/types.js';
 import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
 import { compile, compileLazily, type CompiledExpr } from './cel.js';
+import { celFactProblems, dottedFactProblem } from './fact-paths.js';
 import { validateSchema } from './schema.js';
 import { readParams, resolveEffective } from './params.js';
 import { placeholders } from './template.js';
@@ -74,8 +75,9 @@ export async function loadPolicyFile(path: string, opts: LoadOptions): Promise<L
 export async function checkPolicyFile(path: string, opts: LoadOptions, builtin = false): Promise<PolicyCheckResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readInputText(path, 'policy');
   } catch (err) {
+    if (err instanceof InputError) return { policy: null, errors: [err] };
     return { policy: null, errors: [new InputError(path, null, null, `cannot read policy file: ${readErrorText(err)}`)] };
   }
   return checkPolicyText(text, path, opts, builtin);
@@ -185,17 +187,21 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
     if (seen !== undefined) fail(['id'], `duplicate rule id (first defined at line ${seen})`);
     else firstLine.set(raw.id, idPos.line);
 
-    if (!opts.knownChecks.has(raw.check)) {
-      const known = [...opts.knownChecks].sort().join(', ') || 'none';
+    const factsSchema = opts.knownChecks.get(raw.check);
+    if (!factsSchema) {
+      const known = [...opts.knownChecks.keys()].sort().join(', ') || 'none';
       fail(['check'], `unknown check "${raw.check}" (known: ${known})`);
     }
 
     const cel = (field: PathSegment[], text: string, label: string): CompiledExpr | null => {
       if (lazyCel) return compileLazily(text, declared);
       const result = compile(text, declared);
-      if (result.ok) return result.expr;
-      fail(field, `invalid CEL in ${label}: ${result.message}`);
-      return null;
+      if (!result.ok) {
+        fail(field, `invalid CEL in ${label}: ${result.message}`);
+        return null;
+      }
+      if (factsSchema) for (const problem of celFactProblems(result.ast, result.macros, raw.check, factsSchema)) fail(field, problem);
+      return result.expr;
     };
     const when = raw.when === undefined ? null : cel(['when'], raw.when, 'when');
     const requires = raw.requires === undefined ? null : cel(['requires'], raw.requires, 'requires');
@@ -213,10 +219,18 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       if (!text) continue;
       for (const lang of ['en', 'vi'] as const) {
         for (const name of placeholders(text[lang])) {
-          const problem = placeholderProblem(name, declared, valueNames);
+          const problem =
+            placeholderProblem(name, declared, valueNames) ??
+            (factsSchema && !lazyCel && name.startsWith('facts.') ? dottedFactProblem(name.slice('facts.'.length), raw.check, factsSchema, (p) => `{facts.${p}}`) : null);
           if (problem) fail([field, lang], `${field}.${lang}: ${problem}`);
         }
       }
+    }
+    if (factsSchema && !lazyCel) {
+      (raw.evidence ?? []).forEach((path, j) => {
+        const problem = dottedFactProblem(path, raw.check, factsSchema, (p) => p);
+        if (problem) fail(['evidence', j], `evidence: ${problem}`);
+      });
     }
 
     // A failed compile has already recorded an error, and any error discards the whole pack.

@@ -15,4 +15,13 @@ export const POLICY_MESSAGES = defineMessages({
   whenFalse: { en: 'condition not met: {expr}', vi: 'không thỏa điều kiện áp dụng: {expr}' },
   requiresFalse: { en: 'the facts this rule needs were not gathered: {expr}', vi: 'chưa thu thập được dữ liệu mà quy tắc cần: {expr}' },
   celError: { en: 'cannot evaluate {field}: {error}', vi: 'không tính được {field}: {error}' },
+  celOverBudget: {
+    en: 'cannot evaluate {field}: the expression exceeded its cost limit of {limit} steps and was stopped',
+    vi: 'không tính được {field}: biểu thức vượt giới hạn {limit} bước tính toán nên đã bị dừng',
+  },
+  judgingFailed: {
+    en: 'the rule could not be judged on this target: {error}',
+    // The error text comes from the program, in English: labelled as the technical detail it is.
+    vi: 'không đánh giá được quy tắc trên mục tiêu này do lỗi nội bộ của chương trình (chi tiết kỹ thuật: {error})',
+  },
 });

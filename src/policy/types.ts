@@ -138,7 +138,14 @@ export interface LoadedPolicy {
   builtin: boolean;
 }
 
+/** The JSON Schema of the facts a check records (checks/<family>/facts.schema.ts). */
+export type FactsSchema = Record<string, unknown>;
+
 export interface LoadOptions {
-  /** Ids of the registered checks; a rule naming any other check is a load error. */
-  knownChecks: ReadonlySet<string>;
+  /**
+   * The registered checks, each with the schema of its facts: a rule naming any other check is a
+   * load error, and so is a `facts.` path its expressions, placeholders or evidence read that the
+   * schema does not have.
+   */
+  knownChecks: ReadonlyMap<string, FactsSchema>;
 }

@@ -4,10 +4,10 @@
 // pure step after evaluation, so evaluate() stays free of waiver logic and both stay testable on
 // recorded findings.
 
-import { readFile } from 'node:fs/promises';
 import type { ErrorObject } from 'ajv';
 import schema from './waivers.schema.json' with { type: 'json' };
 import { InputError } from '../engine/errors.js';
+import { readInputText } from '../engine/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors.js';
 import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../engine/yaml-source.js';
 import type { Finding, Localized, ReportWaiver, Target, Waiver } from '../engine/types.js';
@@ -46,8 +46,9 @@ function validate(): ReturnType<typeof compileSchema<WaiverDocument>> {
 export async function loadWaivers(file: string): Promise<WaiverSet> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, 'waivers');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(file, null, null, `cannot read waiver file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseWaivers(text, file);

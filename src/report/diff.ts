@@ -7,7 +7,8 @@ import { defineMessages, format } from '../i18n/index.js';
 import { findingKey, type RecordedFinding, type RecordedReport } from '../policy/baseline.js';
 import { severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
-import { oneLine, pick } from './text.js';
+import { largest, oneLine, pick } from './text.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 export interface DiffEntry {
   ruleId: string;
@@ -85,7 +86,7 @@ function cmp(a: string, b: string): number {
 }
 
 export function diffToJson(diff: ReportDiff): string {
-  return `${JSON.stringify(diff, null, 2)}\n`;
+  return `${terminalJson(JSON.stringify(diff, null, 2))}\n`;
 }
 
 const messages = defineMessages({
@@ -115,8 +116,8 @@ export function diffToTable(diff: ReportDiff, lang: Lang): string {
   ];
   if (diff.findings.notRetested.length > 0) sections.push(['notRetested', messages.notRetested]);
   const all = Object.values(diff.findings).flat();
-  const tagWidth = Math.max(0, ...all.map((e) => tag(e, lang).length));
-  const ruleWidth = Math.max(0, ...all.map((e) => e.ruleId.length));
+  const tagWidth = largest(all, (e) => tag(e, lang).length);
+  const ruleWidth = largest(all, (e) => terminalText(e.ruleId).length);
   for (const [kind, heading] of sections) {
     const list = diff.findings[kind];
     lines.push(format(heading[lang], { n: list.length }));
@@ -126,14 +127,15 @@ export function diffToTable(diff: ReportDiff, lang: Lang): string {
         .filter(Boolean)
         .join(' ');
       const text = oneLine(pick(e.message, lang)) || e.target;
-      lines.push(`  ${tag(e, lang).padEnd(tagWidth)}  ${e.ruleId.padEnd(ruleWidth)}  ${e.target}  ${text}${marks ? ` ${marks}` : ''}`.trimEnd());
+      lines.push(`  ${tag(e, lang).padEnd(tagWidth)}  ${terminalText(e.ruleId).padEnd(ruleWidth)}  ${e.target}  ${text}${marks ? ` ${marks}` : ''}`.trimEnd());
     }
     lines.push('');
   }
   let summary = format(messages.summary[lang], diff.summary);
   if (diff.summary.notRetested > 0) summary += ` · ${format(messages.summaryNotRetested[lang], { n: diff.summary.notRetested })}`;
   lines.push(summary);
-  return `${lines.join('\n')}\n`;
+  // Names and messages come from the reports read: shown, never obeyed, by the terminal.
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 function tag(e: DiffEntry, lang: Lang): string {

@@ -4,6 +4,7 @@
 import type { Lang, Report } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
 import { scoreIpv6, type Ipv6Category } from './ipv6-score.js';
+import { largest } from './text.js';
 
 const M = defineMessages({
   heading: {
@@ -21,7 +22,7 @@ const pct = (n: number | null): string => (n === null ? '—' : `${n} %`);
 export function ipv6ScoreLines(report: Report, lang: Lang): string[] {
   const scores = report.ipv6Scores ?? scoreIpv6(report.targets, report.findings);
   if (!scores.length) return [];
-  const width = Math.max(...scores.map((s) => s.domain.length));
+  const width = largest(scores, (s) => s.domain.length);
   const lines = [M.heading[lang]];
   for (const d of scores) {
     const parts = d.categories.map((c) => {

@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { InputError } from '../engine/errors.js';
 import type { Report } from '../engine/types.js';
 import schema from './report.schema.json' with { type: 'json' };
+import { terminalJson } from './terminal-text.js';
 
 export { schema as reportSchema };
 
@@ -51,7 +52,8 @@ const ELEMENT_TAIL = '\n  ]\n}'.length;
  * store elements in their final form and writing the report is copying bytes.
  */
 export function jsonElement(value: unknown): string {
-  return JSON.stringify({ e: [stable(value)] }, null, 2).slice(ELEMENT_HEAD, -ELEMENT_TAIL);
+  // terminalJson: a report printed to a terminal must not carry raw C1 or bidi controls from a server.
+  return terminalJson(JSON.stringify({ e: [stable(value)] }, null, 2).slice(ELEMENT_HEAD, -ELEMENT_TAIL));
 }
 
 /**
@@ -68,7 +70,7 @@ function* layout(report: Report, spilled: SpilledSections | null): Generator<str
       entry = `  ${JSON.stringify(key)}: ${spilled?.size(section) ? '[' : '[]'}`;
     } else {
       // `{}` when the value is one JSON leaves out (undefined, a function): so is the key.
-      const wrapped = JSON.stringify({ [key]: stable(record[key]) }, null, 2);
+      const wrapped = terminalJson(JSON.stringify({ [key]: stable(record[key]) }, null, 2));
       if (wrapped === '{}') continue;
       entry = wrapped.slice(2, -2);
     }

@@ -15,6 +15,7 @@ import {
   type Target,
 } from '../engine/types.js';
 import { countFindings, emptySummary } from './summary.js';
+import { pushAll } from './text.js';
 
 export function mergeReports(reports: readonly Report[]): Report {
   const first = reports[0];
@@ -44,9 +45,9 @@ export function mergeReports(reports: readonly Report[]): Report {
     // Listed once, as each report lists them; findings refer to them by id (file:line).
     for (const w of r.waivers ?? []) waivers.set(w.id, w);
     for (const t of r.targets) if (owner.get(t.key) === r) targets.set(t.key, t);
-    attempts.push(...r.attempts.filter((a) => owner.get(a.target) === r));
+    pushAll(attempts, r.attempts.filter((a) => owner.get(a.target) === r));
     const kept = r.findings.filter((f) => owner.get(f.target) === r);
-    findings.push(...kept);
+    pushAll(findings, kept);
     summary = countFindings(summary, kept);
     // A lean report counts passes it did not keep; those counts can be carried over only when no
     // target of the report was superseded, since they cannot be attributed to a target.

@@ -18,6 +18,7 @@ import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, hostPort, oneLine, pascalCase, pick, slugify, targetLabel } from './text.js';
 import { systemLegalBases } from './legal-basis.js';
+import { terminalJson } from './terminal-text.js';
 
 export { pascalCase, slugify } from './text.js';
 
@@ -100,7 +101,7 @@ export function toSarif(report: Report, opts: SarifOptions): Log {
 }
 
 export function writeSarif(report: Report, opts: SarifOptions): string {
-  return `${JSON.stringify(toSarif(report, opts), null, 2)}\n`;
+  return `${terminalJson(JSON.stringify(toSarif(report, opts), null, 2))}\n`;
 }
 
 interface RunContext {

@@ -1,13 +1,16 @@
 // Human-readable report for a terminal: one block per target, failed checks first, and a summary
-// line. Never wraps: long messages stay on one line so grep and copy-paste keep working.
+// line. Never wraps: long messages stay on one line so grep and copy-paste keep working. Every
+// piece of text from the report (names, messages, reasons, waivers) goes through terminalText before
+// it is measured, coloured or printed; the colours are the only control sequences written.
 
 import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
 import { format } from '../i18n/index.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { displayWidth as width, findingText, oneLine, reasonText } from './text.js';
+import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 import { paramLines, targetLegalBasis } from './legal-basis.js';
+import { terminalText as safe } from './terminal-text.js';
 
 export interface TableOptions {
   lang: Lang;
@@ -54,13 +57,14 @@ interface Block {
 
 export function toTable(report: Report, opts: TableOptions): string {
   const { lang } = opts;
-  const paint = (code: string, text: string): string => (opts.color && text ? `${code}${text}${ANSI.reset}` : text);
+  const paint = (code: string, text: string): string => (opts.color && text ? `${code}${safe(text)}${ANSI.reset}` : safe(text));
 
   const blocks = groupByTarget(report).map((b) => buildBlock(b.key, b.target, b.findings, opts));
-  const tagWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.tag))));
-  const ruleWidth = Math.max(0, ...blocks.flatMap((b) => b.rows.map((r) => width(r.ruleId))));
+  const rows = blocks.flatMap((b) => b.rows);
+  const tagWidth = largest(rows, (r) => width(r.tag));
+  const ruleWidth = largest(rows, (r) => width(r.ruleId));
 
-  const lines: string[] = [header(report, lang), ...paramLines(report.run.params, lang).map((l) => paint(ANSI.dim, l)), ''];
+  const lines: string[] = [safe(header(report, lang)), ...paramLines(report.run.params, lang).map((l) => paint(ANSI.dim, l)), ''];
   for (const block of blocks) {
     lines.push(paint(ANSI.bold, block.key));
     const detail = detailLine(block.target, lang);
@@ -78,8 +82,8 @@ export function toTable(report: Report, opts: TableOptions): string {
   }
   if (blocks.length === 0) lines.push(m.noTargets[lang], '');
   const ipv6 = ipv6ScoreLines(report, lang);
-  if (ipv6.length) lines.push(paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1), '');
-  if (report.waivers && report.waivers.length > 0) lines.push(...waiverLines(report, lang, paint), '');
+  if (ipv6.length) pushAll(lines, [paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1).map(safe), '']);
+  if (report.waivers && report.waivers.length > 0) pushAll(lines, waiverLines(report, lang, paint)).push('');
   lines.push(summaryLine(report, lang, paint));
   return `${lines.join('\n')}\n`;
 }
@@ -117,14 +121,14 @@ function waiverLines(report: Report, lang: Lang, paint: (code: string, text: str
   for (const w of waivers) {
     const status = w.expired
       ? paint(ANSI.red, format(gatingMessages.waiverExpired[lang], { expires: w.expires }))
-      : format(gatingMessages.waiverActive[lang], { expires: w.expires });
+      : safe(format(gatingMessages.waiverActive[lang], { expires: w.expires }));
     const parts = [
-      `${w.id}  ${w.rule}  ${w.target}`,
+      safe(`${w.id}  ${w.rule}  ${w.target}`),
       status,
-      format(gatingMessages.waiverApprover[lang], { approver: oneLine(w.approver) }),
+      safe(format(gatingMessages.waiverApprover[lang], { approver: oneLine(w.approver) })),
       format(gatingMessages.waiverCounts[lang], { waived: w.waived, expired: w.expiredMatches }),
     ];
-    lines.push(`  ${parts.join(' · ')}`, `    ${oneLine(w.justification)}`);
+    lines.push(`  ${parts.join(' · ')}`, `    ${safe(oneLine(w.justification))}`);
   }
   return lines;
 }
@@ -159,18 +163,18 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
   const rows: Row[] = failed.map((f) => ({
     tag: severityLabels[f.severity][lang].toLocaleUpperCase(lang),
     tagColor: f.baselined ? ANSI.dim : SEVERITY_COLOR[f.severity],
-    ruleId: f.ruleId,
-    text: findingText(f, target, lang) + (f.baselined ? ` ${gatingMessages.baselined[lang]}` : ''),
+    ruleId: safe(f.ruleId),
+    text: safe(findingText(f, target, lang) + (f.baselined ? ` ${gatingMessages.baselined[lang]}` : '')),
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
     // The waiver's justification is printed once in the waivers section; the row only names it.
     const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang);
     const reason = note ? ` — ${oneLine(note)}` : '';
-    rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: f.ruleId, text: findingText(f, target, lang) + reason });
+    rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: safe(f.ruleId), text: safe(findingText(f, target, lang) + reason) });
   }
   if (opts.showPassed) {
     for (const f of byOutcome('pass').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
-      rows.push({ tag: outcomeTags.pass[lang], tagColor: ANSI.green, ruleId: f.ruleId, text: findingText(f, target, lang) });
+      rows.push({ tag: outcomeTags.pass[lang], tagColor: ANSI.green, ruleId: safe(f.ruleId), text: safe(findingText(f, target, lang)) });
     }
   }
   return { key, target, rows, failed: failed.length, notTested: byOutcome('not-tested') };

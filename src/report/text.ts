@@ -43,6 +43,22 @@ export function displayWidth(text: string): number {
   return n;
 }
 
+/**
+ * The largest `measure` of `items`, 0 for none. Never `Math.max(...values)`: a report holds
+ * 100,000s of rows, and spreading that many arguments into a call overflows the stack.
+ */
+export function largest<T>(items: Iterable<T>, measure: (item: T) => number): number {
+  let max = 0;
+  for (const item of items) max = Math.max(max, measure(item));
+  return max;
+}
+
+/** `target.push(...items)` without spreading: any number of items. */
+export function pushAll<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}
+
 /** Terminal tables and SARIF one-liners must not be broken by a stray newline in a message. */
 export function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();

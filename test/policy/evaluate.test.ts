@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Attempt, Finding, Target } from '../../src/engine/types.js';
-import { evaluate, loadBuiltinPolicies, loadPolicyFile, type LoadedPolicy } from '../../src/policy/index.js';
+import { evaluate, loadBuiltinPolicies, loadPolicyFile, loadPolicyText, type LoadedPolicy } from '../../src/policy/index.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 import { KNOWN, isTlsPack, NOW, okAttempt, readFacts, target } from './helpers.js';
 
@@ -83,6 +83,65 @@ describe('attempt outcomes', () => {
     const findings = evaluate({ targets: [t], attempts: [attempt], policies: builtin, now: NOW });
     expect(new Set(findings.map((f) => f.outcome))).toEqual(new Set(['not-tested']));
     expect(findings[0]!.reason).toBe('the tls.endpoint probe recorded no facts');
+  });
+});
+
+describe('containment: one rule on one target that cannot be judged', () => {
+  const pack = (): LoadedPolicy =>
+    loadPolicyText(
+      [
+        'apiVersion: govscan/v1',
+        'kind: Policy',
+        'metadata: { id: contained, version: "1.0.0", title: { en: C, vi: C }, legalBasis: [none] }',
+        'spec:',
+        '  rules:',
+        ...['KEY-SHOWN', 'DAYS-SHOWN'].flatMap((id) => [
+          `    - id: ${id}`,
+          '      check: tls.endpoint',
+          '      severity: high',
+          '      title: { en: T, vi: T }',
+          '      description: { en: D, vi: D }',
+          '      assert: "false"',
+          `      message: { en: "{${id === 'KEY-SHOWN' ? 'facts.leaf.key' : 'facts.leaf.daysToExpiry'}}", vi: "x" }`,
+          '      remediation: { en: R, vi: R }',
+        ]),
+      ].join('\n'),
+      'contained.yaml',
+      KNOWN,
+    );
+
+  it('makes only that rule not tested, with the reason, when filling its message throws', () => {
+    const facts = readFacts('good') as unknown as { leaf: { key: Record<string, unknown> } };
+    // A value JSON cannot write (a probe bug, say): the message that shows it throws while being filled.
+    facts.leaf.key.bits = 2048n;
+    const findings = evaluate({ targets: [target()], attempts: [okAttempt(facts)], policies: [pack()], now: NOW });
+    expect(findings.map((f) => [f.ruleId, f.outcome])).toEqual([
+      ['KEY-SHOWN', 'not-tested'],
+      ['DAYS-SHOWN', 'fail'],
+    ]);
+    expect(findings[0]!.reason).toMatch(/^the rule could not be judged on this target: .*BigInt/);
+    expect(findings[0]!.reasonText?.vi).toMatch(/^không đánh giá được quy tắc trên mục tiêu này do lỗi nội bộ của chương trình \(chi tiết kỹ thuật: .*BigInt.*\)$/);
+  });
+
+  it('makes the rules of facts it cannot read not tested, and still judges the other targets', () => {
+    const broken = target({ key: 'https://broken.example.gov.vn:443', host: 'broken.example.gov.vn' });
+    const facts = readFacts('good') as unknown as Record<string, unknown>;
+    const unreadable = Object.defineProperty({ ...facts }, 'leaf', {
+      enumerable: true,
+      get: () => {
+        throw new Error('facts unreadable');
+      },
+    });
+    const findings = evaluate({ targets: [broken, target()], attempts: [okAttempt(unreadable, broken), okAttempt(facts)], policies: builtin, now: NOW });
+    const onBroken = findings.filter((f) => f.target === broken.key);
+    expect(onBroken).toHaveLength(builtin[0]!.rules.length);
+    for (const f of onBroken) {
+      expect(f.outcome).toBe('not-tested');
+      expect(f.reason).toBe('the rule could not be judged on this target: facts unreadable');
+    }
+    const onGood = findings.filter((f) => f.target !== broken.key);
+    expect(onGood).toHaveLength(builtin[0]!.rules.length);
+    expect(onGood.filter((f) => f.outcome === 'fail')).toEqual([]);
   });
 });
 

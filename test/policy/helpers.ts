@@ -4,8 +4,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Attempt, Target } from '../../src/engine/types.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
+import { KNOWN_CHECKS } from '../../src/engine/registry.js';
 
-export const KNOWN = { knownChecks: new Set(['tls.endpoint', 'ipv6.web', 'ipv6.ns', 'ipv6.mx', 'ipv6.parity', 'seclevel.dossier', 'evidence.documents', 'fourlayer.evidence', 'host.local']) };
+/** The registered checks with their facts schemas, as every command loads packs. */
+export const KNOWN = { knownChecks: KNOWN_CHECKS };
+
+/** Only some checks registered (each with its real facts schema): packs naming others fail to load. */
+export function knownOnly(...ids: string[]): { knownChecks: ReadonlyMap<string, Record<string, unknown>> } {
+  return { knownChecks: new Map([...KNOWN_CHECKS].filter(([id]) => ids.includes(id))) };
+}
 
 /** Evaluation time of the recorded facts, so daysToExpiry and dates agree. */
 export const NOW = new Date('2026-05-10T08:00:00.000Z');

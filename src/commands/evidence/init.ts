@@ -18,15 +18,17 @@ export default class EvidenceInit extends GovscanCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(EvidenceInit);
     this.lang = flags.lang;
-    const [{ writeFile }, { scaffoldManifest }, { EVIDENCE_MESSAGES: E }, { defaultLegalBasis }] = await Promise.all([
+    const [{ writeFile }, { scaffoldManifest }, { EVIDENCE_MESSAGES: E }, { defaultLegalBasis }, { assertOutputsWritable }] = await Promise.all([
       import('node:fs/promises'),
       import('../../evidence/scaffold.js'),
       import('../../evidence/messages.js'),
       import('../../evidence/verify.js'),
+      import('../../cli/output-target.js'),
     ]);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.system)) throw new InputError(null, null, null, `--system "${flags.system}": use letters, digits, '.', '_' and '-'`);
     const legalBasis = flags['legal-basis'] ?? (await defaultLegalBasis());
     const file = flags.output ?? `${flags.system}.evidence.yaml`;
+    await assertOutputsWritable([['--output', file, 'file']]);
     try {
       // 'wx': an existing manifest holds an agency's records; never overwrite it.
       await writeFile(file, scaffoldManifest({ system: flags.system, level: flags.level, legalBasis }), { encoding: 'utf8', flag: 'wx' });

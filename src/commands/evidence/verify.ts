@@ -27,14 +27,16 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
   async run(): Promise<void> {
     const { flags, args } = await this.parse(EvidenceVerify);
     this.lang = flags.lang;
-    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeFile }] = await Promise.all([
+    const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeTextAtomic }, { assertOutputsWritable }] = await Promise.all([
       import('../../evidence/verify.js'),
       import('../../engine/scan.js'),
       import('../../report/index.js'),
       import('../../report/summary.js'),
       import('../../evidence/legal-basis.js'),
-      import('node:fs/promises'),
+      import('../../engine/atomic-file.js'),
+      import('../../cli/output-target.js'),
     ]);
+    await assertOutputsWritable([['--output', flags.output, 'file']]);
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
     const prepared = await prepareEvidenceVerify(
       {
@@ -60,7 +62,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       ...(now ? { now } : {}),
     });
     const text = render(report, flags.format, { lang: this.lang, color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, showPassed: false });
-    if (flags.output) await writeFile(flags.output, text.endsWith('\n') ? text : text + '\n', 'utf8');
+    if (flags.output) await writeTextAtomic(flags.output, text);
     else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
     if (countsTowardThreshold(report.findings, report.run.failOn).length > 0) this.exit(EXIT.findings);
   }

@@ -4,8 +4,8 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { readFile } from 'node:fs/promises';
 import { InputError, ScanError } from '../../engine/errors.js';
+import { readInputText } from '../../engine/input-limits.js';
 import type { Lang } from '../../engine/types.js';
 import { localize } from '../../i18n/index.js';
 import { F } from './messages.js';
@@ -46,8 +46,9 @@ export class FleetClient {
     let ca: string | undefined;
     if (flags['ca-file']) {
       try {
-        ca = await readFile(flags['ca-file'], 'utf8');
+        ca = await readInputText(flags['ca-file'], 'certificates');
       } catch (err) {
+        if (err instanceof InputError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
         throw new InputError(null, null, null, localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
       }

@@ -25,14 +25,17 @@ Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refus
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetExport);
     this.lang = flags.lang;
-    const [{ FleetClient }, { writeAtomically, writeStdout }, { AGENCY_ID_RE }] = await Promise.all([
+    const [{ FleetClient }, { writeAtomically, writeStdout }, { AGENCY_ID_RE }, { assertOutputsWritable }, { terminalJson }] = await Promise.all([
       import('./client.js'),
       import('../report/shared.js'),
       import('../../server/admin.js'),
+      import('../../cli/output-target.js'),
+      import('../../report/terminal-text.js'),
     ]);
     if (!AGENCY_ID_RE.test(flags.agency)) {
       throw new InputError(null, null, null, `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -)`);
     }
+    await assertOutputsWritable([['--output', flags.output, 'file']]);
     const client = await FleetClient.connect(flags, this.lang);
     const res = await client.get(`/api/v1/export/${encodeURIComponent(flags.agency)}.${flags.format}`, { lang: this.lang }, `--agency ${flags.agency}`);
     if (flags.output) {
@@ -40,7 +43,8 @@ Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refus
       if (!flags.json) process.stderr.write(localize(F.exportWritten, this.lang, { format: flags.format.toUpperCase(), agency: flags.agency, file: flags.output }) + '\n');
       else this.log(JSON.stringify({ agency: flags.agency, format: flags.format, file: flags.output, bytes: Buffer.byteLength(res.body) }));
     } else {
-      await writeStdout(res.body);
+      // JSON either way (SARIF is JSON): the same data, with what a terminal would obey escaped.
+      await writeStdout(terminalJson(res.body));
     }
   }
 }

@@ -34,7 +34,7 @@ Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refus
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetFindings);
     this.lang = flags.lang;
-    const [{ FleetClient }, { findingsText }] = await Promise.all([import('./client.js'), import('./render.js')]);
+    const [{ FleetClient }, { findingsText }, { terminalJson }] = await Promise.all([import('./client.js'), import('./render.js'), import('../../report/terminal-text.js')]);
     const client = await FleetClient.connect(flags, this.lang);
     const page = await client.getJson<Page<FindingRow>>(
       '/api/v1/findings',
@@ -51,6 +51,7 @@ Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refus
       },
       'findings',
     );
-    this.log(flags.json ? JSON.stringify(page, null, 2) : findingsText(page, this.lang).trimEnd());
+    // Agents wrote these messages: control characters are shown, never obeyed by the terminal.
+    this.log(flags.json ? terminalJson(JSON.stringify(page, null, 2)) : findingsText(page, this.lang).trimEnd());
   }
 }

@@ -4,11 +4,14 @@
 import type { Lang, Severity } from '../../engine/types.js';
 import { localize } from '../../i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
-import { displayWidth as width } from '../../report/text.js';
+import { displayWidth as width, pushAll } from '../../report/text.js';
+import { terminalText } from '../../report/terminal-text.js';
 import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
 import { F } from './messages.js';
 
-export function table(rows: string[][]): string[] {
+/** Aligned columns; cells hold agents' and servers' text, shown with control characters escaped. */
+export function table(cells: string[][]): string[] {
+  const rows = cells.map((row) => row.map(terminalText));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell)))).join('  ').trimEnd());
@@ -52,11 +55,11 @@ export function statusText(o: FleetOverview, lang: Lang): string {
         shortTime(a.lastSeenAt, lang),
       ]);
     }
-    lines.push(...table(rows), '');
+    pushAll(lines, table(rows)).push('');
     if (o.policies.length > 0) {
       const prows = [[t('colPolicy'), t('colPassRate'), t('colPassedFailed')]];
       for (const p of o.policies) prows.push([p.policyId, percent(p.passRate), `${p.passed}/${p.failed}`]);
-      lines.push(...table(prows), '');
+      pushAll(lines, table(prows)).push('');
     }
     const stale = o.agents.filter((a) => a.stale);
     if (stale.length > 0) {
@@ -74,7 +77,7 @@ export function statusText(o: FleetOverview, lang: Lang): string {
       failed: o.totals.failed,
     }),
   );
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
 export function findingsText(page: Page<FindingRow>, lang: Lang): string {
@@ -95,10 +98,10 @@ export function findingsText(page: Page<FindingRow>, lang: Lang): string {
         (f.message[lang] || f.message.en).replace(/\s+/g, ' ').trim(),
       ]);
     }
-    lines.push(...table(rows));
+    pushAll(lines, table(rows));
   }
   lines.push('', t('findingsSummary', { shown: page.items.length, total: page.total }));
-  return lines.join('\n') + '\n';
+  return lines.map(terminalText).join('\n') + '\n';
 }
 
 /** `govscan server token list`: who can reach the API, never a secret. */

@@ -21,9 +21,9 @@ Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refus
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetStatus);
     this.lang = flags.lang;
-    const [{ FleetClient }, { statusText }] = await Promise.all([import('./client.js'), import('./render.js')]);
+    const [{ FleetClient }, { statusText }, { terminalJson }] = await Promise.all([import('./client.js'), import('./render.js'), import('../../report/terminal-text.js')]);
     const client = await FleetClient.connect(flags, this.lang);
     const overview = await client.getJson<FleetOverview>('/api/v1/overview', { staleAfter: flags['stale-after'] }, 'overview');
-    this.log(flags.json ? JSON.stringify(overview, null, 2) : statusText(overview, this.lang).trimEnd());
+    this.log(flags.json ? terminalJson(JSON.stringify(overview, null, 2)) : statusText(overview, this.lang).trimEnd());
   }
 }

@@ -10,7 +10,7 @@ export default class PolicyShow extends GovscanCommand {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }, { largest }, { terminalJson, terminalText }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../policy/params.js'),
@@ -18,40 +18,46 @@ export default class PolicyShow extends GovscanCommand {
       import('../../report/messages.js'),
       import('../../report/legal-basis.js'),
       import('../../i18n/index.js'),
+      import('../../report/text.js'),
+      import('../../report/terminal-text.js'),
     ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {
       this.log(
-        JSON.stringify(
-          { id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, ...(policy.regime ? { regime: policy.regime } : {}), params: policy.params, paramSpecs: policy.paramSpecs, rules },
-          null,
-          2,
+        terminalJson(
+          JSON.stringify(
+            { id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, ...(policy.regime ? { regime: policy.regime } : {}), params: policy.params, paramSpecs: policy.paramSpecs, rules },
+            null,
+            2,
+          ),
         ),
       );
       return;
     }
-    this.log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
-    if (policy.description) this.log(policy.description[lang]);
-    this.log(`${M.legalBasis[lang]}: ${policy.legalBasis.join('; ')}`);
-    this.log(effectiveText(policy.effective, lang) + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
+    // A pack file's texts: control characters in them are shown, not obeyed, by the terminal.
+    const log = (line: string): void => this.log(terminalText(line));
+    log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
+    if (policy.description) log(policy.description[lang]);
+    log(`${M.legalBasis[lang]}: ${policy.legalBasis.join('; ')}`);
+    log(effectiveText(policy.effective, lang) + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
     const specs = Object.entries(policy.paramSpecs);
     if (specs.length) {
-      this.log('');
-      this.log(format(M.parameters[lang], { pack: policy.id }) + ':');
+      log('');
+      log(format(M.parameters[lang], { pack: policy.id }) + ':');
       for (const [name, spec] of specs) {
         const value = paramValue(policy.params[name] ?? spec.default, lang);
-        this.log(`  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`);
-        if (spec.description) this.log(`      ${spec.description[lang]}`);
+        log(`  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`);
+        if (spec.description) log(`      ${spec.description[lang]}`);
       }
     }
-    this.log('');
-    this.log(`${M.rulesHeading[lang]}:`);
-    const width = Math.max(...rules.map((r) => r.id.length));
-    const sevWidth = Math.max(...rules.map((r) => severityLabels[r.severity][lang].length));
+    log('');
+    log(`${M.rulesHeading[lang]}:`);
+    const width = largest(rules, (r) => r.id.length);
+    const sevWidth = largest(rules, (r) => severityLabels[r.severity][lang].length);
     for (const r of rules) {
-      this.log(`${r.id.padEnd(width)}  ${severityLabels[r.severity][lang].padEnd(sevWidth)}  ${r.title[lang]}`);
-      this.log(`${' '.repeat(width + sevWidth + 4)}${r.references.join('; ')}`);
+      log(`${r.id.padEnd(width)}  ${severityLabels[r.severity][lang].padEnd(sevWidth)}  ${r.title[lang]}`);
+      log(`${' '.repeat(width + sevWidth + 4)}${r.references.join('; ')}`);
     }
   }
 }

@@ -12,11 +12,15 @@ export default class PolicyValidate extends GovscanCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(PolicyValidate);
     this.lang = flags.lang;
-    const [{ KNOWN_CHECKS }, { loadPolicyFile, validatePolicyFiles }] = await Promise.all([import('../../engine/registry.js'), import('../../policy/index.js')]);
+    const [{ KNOWN_CHECKS }, { loadPolicyFile, validatePolicyFiles }, { terminalText }] = await Promise.all([
+      import('../../engine/registry.js'),
+      import('../../policy/index.js'),
+      import('../../report/terminal-text.js'),
+    ]);
     const files = argv as string[];
     const errors = await validatePolicyFiles(files, { knownChecks: KNOWN_CHECKS });
     // Every problem in every file, so an author fixes them in one pass.
-    for (const err of errors) process.stderr.write(localize(M.inputError, this.lang, { message: err.message }) + '\n');
+    for (const err of errors) process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.message) }) + '\n');
     if (errors.length) this.exit(EXIT.input);
     for (const file of files) {
       const policy = await loadPolicyFile(file, { knownChecks: KNOWN_CHECKS });

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { M } from '../../cli/messages.js';
+import { assertOutputsWritable } from '../../cli/output-target.js';
 import { localize } from '../../i18n/index.js';
 import { REPORT_FORMATS, readReport, reportCommandMessages, sarifDirFlag, writeAtomically, writeStdout } from './shared.js';
 
@@ -23,6 +24,7 @@ export default class ReportConvert extends GovscanCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ReportConvert);
     this.lang = flags.lang;
+    await assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     const report = await readReport(args.input);
     const { render, writeGithubSarif } = await import('../../report/index.js');
     if (flags['sarif-dir']) {

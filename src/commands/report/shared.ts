@@ -1,10 +1,10 @@
 // What `report convert` and `report merge` share: reading JSON reports (exit 2 with the file named
 // when one is not a govscan report), and writing the result whole or not at all.
 
-import { readFile } from 'node:fs/promises';
 import { writeTextAtomic } from '../../engine/atomic-file.js';
 import { Flags } from '@oclif/core';
 import { InputError } from '../../engine/errors.js';
+import { readInputText } from '../../engine/input-limits.js';
 import type { Report } from '../../engine/types.js';
 import { defineMessages } from '../../i18n/index.js';
 
@@ -28,8 +28,9 @@ export async function readReport(file: string): Promise<Report> {
   const { parseJsonReport } = await import('../../report/json.js');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readInputText(file, 'report');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(file, null, null, code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`);
   }
