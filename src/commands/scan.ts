@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXIT, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
 import { clockFromEnv } from '../cli/clock.js';
+import { onInterrupt } from '../cli/interrupt.js';
 import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
@@ -149,8 +150,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     // Ctrl-C stops probing but still writes what was collected, then exits 130.
     const stop = new AbortController();
     try {
-      const onSigint = (): void => stop.abort(new Error('interrupted'));
-      process.once('SIGINT', onSigint);
+      const interrupt = onInterrupt(() => stop.abort(new Error('interrupted')));
       report = await progress
         .wrap(() =>
           executeScan(prepared, {
@@ -170,7 +170,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
             },
           }),
         )
-        .finally(() => process.off('SIGINT', onSigint));
+        .finally(() => interrupt.release());
       const scored = ipv6Scores.result();
       if (scored.length) report.ipv6Scores = scored;
 
@@ -239,8 +239,7 @@ async function openSpill(output: string | undefined): Promise<ReportSpill> {
  */
 async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: string | undefined): Promise<boolean> {
   const abandon = new AbortController();
-  const onSigint = (): void => abandon.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt(() => abandon.abort(new Error('interrupted')));
   try {
     if (output) {
       await writeChunksAtomic(output, chunks, { mode: 0o666, signal: abandon.signal });
@@ -256,6 +255,6 @@ async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: str
     if (!output && (err as NodeJS.ErrnoException).code === 'EPIPE') return false;
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.release();
   }
 }

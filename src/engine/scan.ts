@@ -251,31 +251,24 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
 }
 
 /**
- * The findings of one target. Facts the evaluator cannot take (a probe that returned something no rule
- * can read) make that one attempt an error, so its rules are not tested with the reason, and the
- * target's other attempts are judged as usual: one broken probe never takes other results with it.
+ * The findings of one target. Facts that cannot be taken in (a probe that returned a cycle or nesting
+ * too deep to serialise) make that one attempt an error, so its rules are not tested with the reason
+ * and the report can still be written; the target's other attempts are judged as usual. The evaluator
+ * contains each rule on its own besides.
  */
 export function judgeTarget(target: Target, attempts: Attempt[], policies: readonly LoadedPolicy[], now: Date, lean: boolean): { attempts: Attempt[]; findings: Finding[] } {
-  const judge = (some: Attempt[]): Finding[] => evaluate({ targets: [target], attempts: some, policies, now, lean });
+  const kept = attempts.map(readableAttempt);
+  return { attempts: kept, findings: evaluate({ targets: [target], attempts: kept, policies, now, lean }) };
+}
+
+function readableAttempt(a: Attempt): Attempt {
+  if (a.facts === undefined) return a;
   try {
-    return { attempts, findings: judge(attempts) };
-  } catch {
-    const kept: Attempt[] = [];
-    const findings: Finding[] = [];
-    for (const a of attempts) {
-      let judged: Finding[];
-      let attempt = a;
-      try {
-        judged = judge([a]);
-      } catch (err) {
-        const { facts: _unreadable, ...rest } = a;
-        attempt = { ...rest, status: 'error', errorKind: 'internal', reason: `the facts of ${a.check} could not be judged: ${err instanceof Error ? err.message : String(err)}` };
-        judged = judge([attempt]);
-      }
-      kept.push(attempt);
-      findings.push(...judged);
-    }
-    return { attempts: kept, findings };
+    JSON.stringify(a.facts);
+    return a;
+  } catch (err) {
+    const { facts: _unreadable, ...rest } = a;
+    return { ...rest, status: 'error', errorKind: 'internal', reason: `the facts of ${a.check} could not be judged: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
