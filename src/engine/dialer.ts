@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import { ProbeError, type Dialer, type DialOptions } from './types.js';
 import { KeyedSemaphore } from './limiter.js';
+import { technicalReason } from '../i18n/technical.js';
 
 export class NetDialer implements Dialer {
   private readonly perHost: KeyedSemaphore;
@@ -28,10 +29,10 @@ export class NetDialer implements Dialer {
 
 function connectOnce(opts: DialOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new ProbeError('timeout', 'target deadline passed before connecting'));
+    if (opts.signal?.aborted) return reject(new ProbeError('timeout', technicalReason('target deadline passed before connecting')));
     const socket = connect({ host: opts.address, port: opts.port, noDelay: true });
-    const timer = setTimeout(() => fail(new ProbeError('timeout', `TCP connect to ${describe(opts)} timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
-    const onAbort = (): void => fail(new ProbeError('timeout', `target deadline passed while connecting to ${describe(opts)}`));
+    const timer = setTimeout(() => fail(new ProbeError('timeout', technicalReason(`TCP connect to ${describe(opts)} timed out after ${opts.timeoutMs} ms`))), opts.timeoutMs);
+    const onAbort = (): void => fail(new ProbeError('timeout', technicalReason(`target deadline passed while connecting to ${describe(opts)}`)));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -44,7 +45,7 @@ function connectOnce(opts: DialOptions): Promise<Socket> {
       reject(err);
     }
     function onError(err: NodeJS.ErrnoException): void {
-      fail(new ProbeError('connectivity', `TCP connect to ${describe(opts)} failed: ${err.code ?? err.message}`));
+      fail(new ProbeError('connectivity', technicalReason(`TCP connect to ${describe(opts)} failed: ${err.code ?? err.message}`)));
     }
     socket.once('error', onError);
     socket.once('connect', () => {

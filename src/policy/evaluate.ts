@@ -4,6 +4,8 @@
 import { hash } from 'node:crypto';
 import type { Attempt, Finding, Localized, Outcome, Severity, Target } from '../engine/types.js';
 import { format } from '../i18n/index.js';
+import { technicalReason } from '../i18n/technical.js';
+import { displayDate } from '../i18n/dates.js';
 import { runBool, run, toCelInput, toCelValue, toPlain, type Activation, type CompiledExpr } from './cel.js';
 import { POLICY_MESSAGES as M } from './messages.js';
 import { fill, fillable, resolvePath } from './template.js';
@@ -162,8 +164,8 @@ function judge(j: JudgeInput): Finding {
     message = NO_TEXT;
   } else if (verdict.outcome === 'fail' && activation) {
     const scope = { ...activation.plain(), values: computeValues(rule, activation.cel) };
-    message = { en: fill(rule.message.en, scope), vi: fill(rule.message.vi, scope) };
-    remediation = { en: fill(rule.remediation.en, scope), vi: fill(rule.remediation.vi, scope) };
+    message = { en: fill(rule.message.en, scope, 'en'), vi: fill(rule.message.vi, scope, 'vi') };
+    remediation = { en: fill(rule.remediation.en, scope, 'en'), vi: fill(rule.remediation.vi, scope, 'vi') };
   } else {
     message = outcomeMessage(verdict, rule, target);
   }
@@ -209,7 +211,7 @@ function decide(j: JudgeInput): Judgement {
   };
   const when = step(rule.when, 'when');
   if (typeof when !== 'boolean') return { outcome: 'not-tested', reason: when };
-  if (!when) return { outcome: 'not-applicable', reason: loc(M.whenFalse, { expr: oneLine(rule.when) }) };
+  if (!when) return { outcome: 'not-applicable', reason: condition(M.whenFalse, rule, rule.when) };
   const requires = step(rule.requires, 'requires');
   if (typeof requires !== 'boolean') return { outcome: 'not-tested', reason: requires };
   if (!requires) {
@@ -217,13 +219,17 @@ function decide(j: JudgeInput): Judgement {
     const scope = words ? { ...activation.plain(), values: computeValues(rule, activation.cel) } : null;
     // Facts recorded by an older probe may lack what the words name: the expression is then the honest reason.
     if (!words || !scope || !fillable(words.en, scope) || !fillable(words.vi, scope)) {
-      return { outcome: 'not-tested', reason: loc(M.requiresFalse, { expr: oneLine(rule.requires) }) };
+      return { outcome: 'not-tested', reason: condition(M.requiresFalse, rule, rule.requires) };
     }
-    return { outcome: 'not-tested', reason: { en: fill(words.en, scope), vi: fill(words.vi, scope) } };
+    return { outcome: 'not-tested', reason: { en: fill(words.en, scope, 'en'), vi: fill(words.vi, scope, 'vi') } };
   }
   const holds = step(rule.assert, 'assert');
   if (typeof holds !== 'boolean') return { outcome: 'not-tested', reason: holds };
   return { outcome: holds ? 'pass' : 'fail' };
+}
+
+function condition(text: Localized, rule: LoadedRule, expr: CompiledExpr | null): Localized {
+  return { en: format(text.en, { condition: oneLine(expr) }), vi: format(text.vi, { condition: rule.title.vi }) };
 }
 
 // Folded YAML keeps line breaks before more-indented lines; a reason is one line.
@@ -284,8 +290,12 @@ function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
   if (policy.regime) return null;
   const today = nowIso.slice(0, 10);
   const { from, to } = policy.effective;
-  if (from && today < from) return loc(M.notYetEffective, { policy: policy.id, date: from });
-  if (to && today > to) return loc(M.noLongerEffective, { policy: policy.id, date: to });
+  const dated = (text: Localized, date: string): Localized => ({
+    en: format(text.en, { policy: policy.id, date }),
+    vi: format(text.vi, { policy: policy.id, date: displayDate(date, 'vi') }),
+  });
+  if (from && today < from) return dated(M.notYetEffective, from);
+  if (to && today > to) return dated(M.noLongerEffective, to);
   return null;
 }
 
@@ -319,6 +329,7 @@ function loc(text: Localized, vars: Record<string, unknown>): Localized {
   return { en: format(text.en, vars), vi: format(text.vi, vars) };
 }
 
+/** A probe's English reason, in Vietnamese too when the technical catalogue knows it. */
 function verbatim(text: string | undefined): Localized | null {
-  return text ? { en: text, vi: text } : null;
+  return text ? technicalReason(text) : null;
 }

@@ -1,7 +1,10 @@
 // Message placeholders `{a.b.c}` are dotted paths into the same activation the rule's CEL sees, so a
 // pack author learns one vocabulary. Paths are checked at load time and filled at evaluation time.
 
+import type { Lang } from '../engine/types.js';
 import { format } from '../i18n/index.js';
+import { displayValue, isEmptyValue, VALUE_WORDS, type CodeWords } from '../i18n/values.js';
+import { PROBLEM_TEXT } from '../pki/problems.js';
 
 // Same grammar as i18n.format, so every placeholder found here is one format() will fill.
 const PLACEHOLDER = /\{([A-Za-z_][\w.]*)\}/g;
@@ -37,12 +40,12 @@ export function resolvePath(root: unknown, path: string): { found: boolean; valu
   return { found: node !== undefined, value: node };
 }
 
-/** How a value reads inside a sentence in either language. */
-export function display(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.length ? value.map(display).join(', ') : '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+// Trust-path problem ids (facts.trust.*.problems) read as their meaning in Vietnamese.
+const CODES: CodeWords = PROBLEM_TEXT;
+
+/** How a value reads inside a sentence of `lang` (see i18n/values.ts). */
+export function display(value: unknown, lang: Lang = 'en'): string {
+  return displayValue(value, lang, CODES);
 }
 
 /** True when every placeholder of `template` names something in `scope`. */
@@ -50,12 +53,19 @@ export function fillable(template: string, scope: Record<string, unknown>): bool
   return placeholders(template).every((name) => resolvePath(scope, name).found);
 }
 
-/** Fill every placeholder from `scope`; a path that resolves to nothing stays visible. */
-export function fill(template: string, scope: Record<string, unknown>): string {
-  const values: Record<string, string> = {};
-  for (const name of placeholders(template)) {
+// A quoted placeholder ('{x}') shows an empty value as words, not as a pair of empty quotes.
+const QUOTED = /'\{([A-Za-z_][\w.]*)\}'/g;
+
+/** Fill every placeholder from `scope` in the words of `lang`; a path that resolves to nothing stays visible. */
+export function fill(template: string, scope: Record<string, unknown>, lang: Lang = 'en'): string {
+  const unquoted = template.replace(QUOTED, (whole, name: string) => {
     const r = resolvePath(scope, name);
-    if (r.found) values[name] = display(r.value);
+    return r.found && isEmptyValue(r.value) ? VALUE_WORDS.notDeclared[lang] : whole;
+  });
+  const values: Record<string, string> = {};
+  for (const name of placeholders(unquoted)) {
+    const r = resolvePath(scope, name);
+    if (r.found) values[name] = display(r.value, lang);
   }
-  return format(template, values);
+  return format(unquoted, values);
 }

@@ -72,7 +72,7 @@ describe('evidence rules, one document at a time', () => {
     expect(findings.get('EVIDENCE-DOC-TAMPERED')?.reason).toBe('could not check the integrity of docs/approval.pdf (inspection stopped on an unexpected error: boom)');
     expect(findings.get('EVIDENCE-DOC-TAMPERED')?.reasonText?.vi).toMatch(/^không kiểm tra được tính toàn vẹn của docs\/approval\.pdf/);
     expect(findings.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('not-tested');
-    expect(findings.get('EVIDENCE-DOC-UNSIGNED')?.reason).toMatch(/, the signer of docs\/approval\.pdf was not checked$/);
+    expect(findings.get('EVIDENCE-DOC-UNSIGNED')?.reason).toMatch(/ and the signer of docs\/approval\.pdf was not checked$/);
   });
 
   it('a document whose inspection stopped before reading leaves EVIDENCE-DOC-MISSING not tested', () => {

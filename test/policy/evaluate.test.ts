@@ -43,7 +43,7 @@ describe('attempt outcomes', () => {
       target: t.key,
       status: 'error',
       errorKind: 'timeout',
-      reason: 'TLS handshake timed out after 10000 ms',
+      reason: 'no TLS handshake within 10000 ms',
       startedAt: NOW.toISOString(),
       durationMs: 10000,
     };
@@ -51,14 +51,15 @@ describe('attempt outcomes', () => {
     expect(findings).toHaveLength(builtin[0]!.rules.length);
     for (const f of findings) {
       expect(f.outcome).toBe('not-tested');
-      expect(f.reason).toBe('TLS handshake timed out after 10000 ms');
+      expect(f.reason).toBe('no TLS handshake within 10000 ms');
       expect(f.evidence).toEqual({});
     }
     const expired = rule(findings, 'TLS-CERT-EXPIRED');
     expect(expired.severity).toBe('critical');
     expect(expired.message).toEqual({
-      en: 'https://portal.example.gov.vn:443: not tested — Certificate has expired: TLS handshake timed out after 10000 ms',
-      vi: 'https://portal.example.gov.vn:443: chưa kiểm tra được — Chứng thư số đã hết hạn: TLS handshake timed out after 10000 ms',
+      en: 'https://portal.example.gov.vn:443: not tested — Certificate has expired: no TLS handshake within 10000 ms',
+      // A probe's English reason is said in Vietnamese by the technical-reason catalogue.
+      vi: 'https://portal.example.gov.vn:443: chưa kiểm tra được — Chứng thư số đã hết hạn: không hoàn tất bắt tay TLS trong 10000 ms',
     });
   });
 
@@ -120,7 +121,7 @@ describe('containment: one rule on one target that cannot be judged', () => {
       ['DAYS-SHOWN', 'fail'],
     ]);
     expect(findings[0]!.reason).toMatch(/^the rule could not be judged on this target: .*BigInt/);
-    expect(findings[0]!.reasonText?.vi).toMatch(/^không đánh giá được quy tắc trên mục tiêu này do lỗi nội bộ của chương trình \(chi tiết kỹ thuật: .*BigInt.*\)$/);
+    expect(findings[0]!.reasonText?.vi).toMatch(/^không đánh giá được quy tắc trên đối tượng quét này do lỗi nội bộ của chương trình \(chi tiết kỹ thuật: .*BigInt.*\)$/);
   });
 
   it('makes the rules of facts it cannot read not tested, and still judges the other targets', () => {
@@ -154,18 +155,22 @@ describe('when / requires / runtime errors', () => {
     expect(hsts.outcome).toBe('not-tested');
     expect(hsts.reason).toBe("the facts this rule needs were not gathered: facts.hsts.status == 'ok'");
     expect(hsts.message.vi).toBe(
-      "https://portal.example.gov.vn:443: chưa kiểm tra được — Thiếu HSTS hoặc thời hạn HSTS quá ngắn: chưa thu thập được dữ liệu mà quy tắc cần: facts.hsts.status == 'ok'",
+      // The Vietnamese reader gets the rule's title, never the CEL expression.
+      'https://portal.example.gov.vn:443: chưa kiểm tra được — Thiếu HSTS hoặc thời hạn HSTS quá ngắn: chưa thu thập được dữ liệu mà quy tắc “Thiếu HSTS hoặc thời hạn HSTS quá ngắn” cần',
     );
   });
 
   it('says why in words when the rule gives a requiresReason, filled from the facts in both languages', () => {
     const facts = mutate('good', (f) => {
-      f.ocsp = { ...f.ocsp, stapled: true, status: 'ok', responseStatus: 'successful', certStatus: 'revoked', signature: 'unknown-issuer', problem: 'the issuer is unknown' };
+      f.ocsp = { ...f.ocsp, stapled: true, status: 'ok', responseStatus: 'successful', certStatus: 'revoked', signature: 'unknown-issuer', problem: "the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked" };
     });
     const revoked = rule(run(facts), 'TLS-CERT-REVOKED');
     expect(revoked.outcome).toBe('not-tested');
-    expect(revoked.reason).toBe('the stapled OCSP response cannot be verified (signature: unknown-issuer; the issuer is unknown)');
-    expect(revoked.reasonText?.vi).toBe('không xác minh được phản hồi OCSP được đính kèm (chữ ký: unknown-issuer; the issuer is unknown)');
+    expect(revoked.reason).toBe("the stapled OCSP response cannot be verified (signature: unknown-issuer; the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked)");
+    // Codes and the verifier's English problem are said in Vietnamese.
+    expect(revoked.reasonText?.vi).toBe(
+      'không xác minh được phản hồi OCSP được đính kèm (chữ ký: không rõ tổ chức cấp; máy chủ không gửi chứng thư của tổ chức cấp và đó cũng không phải chứng thư gốc tin cậy, nên không kiểm tra được chữ ký)',
+    );
     expect(revoked.message.vi).toContain('chưa kiểm tra được — ');
   });
 
@@ -303,8 +308,8 @@ describe('messages, evidence, fingerprints', () => {
     const f = rule(run(readFacts('expiring')), 'TLS-CERT-EXPIRING');
     expect(f.outcome).toBe('fail');
     expect(f.message).toEqual({
-      en: 'Certificate for portal.example.gov.vn:443 expires in 11 days (2026-05-22T00:00:00.000Z); expected at least 30.',
-      vi: 'Chứng thư số của portal.example.gov.vn:443 sẽ hết hạn sau 11 ngày (2026-05-22T00:00:00.000Z); yêu cầu còn ít nhất 30 ngày.',
+      en: 'Certificate for portal.example.gov.vn:443 expires in 11 days (2026-05-22 00:00 UTC); expected at least 30.',
+      vi: 'Chứng thư số của portal.example.gov.vn:443 sẽ hết hạn sau 11 ngày (22/05/2026 00:00 UTC); yêu cầu còn ít nhất 30 ngày.',
     });
     expect(f.title).toEqual({ en: 'Certificate expires soon', vi: 'Chứng thư số sắp hết hạn' });
     expect(f.remediation?.vi).toMatch(/^Gia hạn/);
@@ -324,14 +329,14 @@ describe('messages, evidence, fingerprints', () => {
       'portal.example.gov.vn:443 does not send Strict-Transport-Security with max-age of at least 31536000 seconds (1 year); found: max-age=86400.',
     );
     expect(rule(run(readFacts('hsts-missing')), 'TLS-HSTS-MISSING').message.vi).toBe(
-      'portal.example.gov.vn:443 không gửi tiêu đề Strict-Transport-Security với max-age tối thiểu 31536000 giây (1 năm); giá trị hiện có: —.',
+      'portal.example.gov.vn:443 không gửi tiêu đề Strict-Transport-Security với max-age tối thiểu 31536000 giây (1 năm); giá trị hiện có: chưa khai báo.',
     );
   });
 
   it('computes message values in CEL', () => {
     const expired = rule(run(readFacts('expired')), 'TLS-CERT-EXPIRED');
     expect(expired.message.en).toBe(
-      'Certificate for portal.example.gov.vn:443 expired on 2026-04-30T00:00:00.000Z, 11 days ago; expected a certificate that is currently valid.',
+      'Certificate for portal.example.gov.vn:443 expired on 2026-04-30 00:00 UTC, 11 days ago; expected a certificate that is currently valid.',
     );
     const weak = rule(run(readFacts('weak-signature')), 'TLS-CERT-WEAK-SIGNATURE');
     expect(weak.message.en).toBe(

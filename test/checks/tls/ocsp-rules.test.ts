@@ -40,7 +40,8 @@ describe('OCSP rules on verified and unverified staples', () => {
     expect(f.severity).toBe('medium');
     expect(f.message.en).toContain("cannot be trusted: the signature does not verify with the issuer's key (signature invalid");
     expect(f.message.vi).toContain('không đáng tin cậy');
-    expect(f.message.vi).toContain('chữ ký invalid');
+    expect(f.message.vi).toContain('chữ ký không hợp lệ');
+    expect(f.message.vi).toContain('chữ ký không khớp với khóa của tổ chức cấp');
   });
 
   it('fails a staple about another certificate and does not use its status', () => {

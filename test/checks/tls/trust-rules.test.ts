@@ -34,8 +34,9 @@ describe('TLS pack on path validation problems', () => {
     const by = judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['name-constraint-violation'])));
     expect(failed(by)).toEqual(['TLS-CERT-UNTRUSTED']);
     const f = by.get('TLS-CERT-UNTRUSTED')!;
-    expect(f.message.en).toContain('public store name-constraint-violation; custom anchors —');
-    expect(f.message.vi).toContain('kho công cộng name-constraint-violation; chứng thư gốc bổ sung —');
+    expect(f.message.en).toContain('public store name-constraint-violation; custom anchors not declared');
+    // In Vietnamese the problem reads as its meaning, never as its English id.
+    expect(f.message.vi).toContain('với kho chứng thư gốc công khai, một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép; với chứng thư gốc tin cậy bổ sung (--ca-file), chưa khai báo.');
   });
 
   it("explains every problem name in the rule's description, in both languages", () => {
