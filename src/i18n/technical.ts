@@ -4,6 +4,7 @@
 // later, modules that keep English ids) are said in Vietnamese from the same entries when shown.
 
 import type { Localized } from '../engine/types.js';
+import { displayInstant } from './dates.js';
 
 interface Entry {
   re: RegExp;
@@ -83,8 +84,8 @@ const ENTRIES: Entry[] = [
   { re: /^signature algorithm (\S+) is not supported$/, vi: (m) => `thuật toán chữ ký ${g(m, 1)} không được hỗ trợ` },
   { re: /^the signature does not verify with the issuer's key$/, vi: () => 'chữ ký không khớp với khóa của tổ chức cấp' },
   { re: /^the signature does not verify with the delegated responder's key$/, vi: () => 'chữ ký không khớp với khóa của máy chủ OCSP được ủy quyền' },
-  { re: /^the response's thisUpdate (\S+) is in the future$/, vi: (m) => `thời điểm thisUpdate ${g(m, 1)} của phản hồi nằm ở tương lai` },
-  { re: /^the response is stale: its nextUpdate (\S*) has passed$/, vi: (m) => `phản hồi đã cũ: đã qua thời điểm nextUpdate ${g(m, 1)}` },
+  { re: /^the response's thisUpdate (\S+) is in the future$/, vi: (m) => `thời điểm thisUpdate ${displayInstant(g(m, 1), 'vi')} của phản hồi nằm ở tương lai` },
+  { re: /^the response is stale: its nextUpdate (\S*) has passed$/, vi: (m) => `phản hồi đã cũ: đã qua thời điểm nextUpdate ${displayInstant(g(m, 1), 'vi')}` },
   { re: /^the response is about serial (\S+) of another issuer, not this certificate's$/, vi: (m) => `phản hồi nói về số hiệu ${g(m, 1)} của một tổ chức cấp khác, không phải chứng thư này` },
   { re: /^the response is about (.+), not this certificate \(serial (\S+)\)$/, vi: (m) => `phản hồi nói về ${g(m, 1)}, không phải chứng thư này (số hiệu ${g(m, 2)})` },
   { re: /^stapled OCSP response is unreadable: (.+)$/, vi: (m) => `không đọc được phản hồi OCSP đính kèm (chi tiết kỹ thuật: ${g(m, 1)})` },

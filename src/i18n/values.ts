@@ -3,7 +3,7 @@
 
 import type { Lang, Localized } from '../engine/types.js';
 import { defineMessages } from './index.js';
-import { displayDate } from './dates.js';
+import { displayDate, displayInstant, isInstant } from './dates.js';
 import { technicalText } from './technical.js';
 
 export const VALUE_WORDS = defineMessages({
@@ -39,16 +39,6 @@ const CODE_WORDS_VI: Record<string, string> = {
 
 /** Code values with their words, from the module that owns the vocabulary (e.g. trust-path problems). */
 export type CodeWords = Readonly<Record<string, Localized>>;
-
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00:?00)$/;
-
-/** An instant to the minute in UTC: "2026-11-30 03:27 UTC" (en), "30/11/2026 03:27 UTC" (vi). */
-export function displayInstant(iso: string, lang: Lang): string {
-  const m = ISO_INSTANT.exec(iso);
-  if (!m) return iso;
-  const day = lang === 'vi' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[1]}-${m[2]}-${m[3]}`;
-  return `${day} ${m[4]}:${m[5]} UTC`;
-}
 
 /** Items as a reader lists them: "a, b and c" / "a, b và c". */
 export function joinList(items: readonly string[], lang: Lang): string {
@@ -90,7 +80,7 @@ export function displayValue(value: unknown, lang: Lang, codes: CodeWords = {}):
 }
 
 function displayString(text: string, lang: Lang, codes: CodeWords): string {
-  if (ISO_INSTANT.test(text)) return displayInstant(text, lang);
+  if (isInstant(text)) return displayInstant(text, lang);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return displayDate(text, lang);
   if (lang === 'en') return text;
   const word = (Object.hasOwn(codes, text) ? codes[text]?.vi : undefined) ?? (Object.hasOwn(CODE_WORDS_VI, text) ? CODE_WORDS_VI[text] : undefined);

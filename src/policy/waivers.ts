@@ -12,6 +12,7 @@ import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors
 import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../engine/yaml-source.js';
 import type { Finding, Localized, ReportWaiver, Target, Waiver } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
+import { displayDate } from '../i18n/dates.js';
 
 export const WAIVER_MESSAGES = defineMessages({
   expiredNote: {
@@ -197,7 +198,7 @@ export function applyWaivers(input: ApplyWaiversInput): Finding[] {
 
 function expiredNote(w: Waiver): Localized {
   const params = { id: w.id, expires: w.expires, approver: w.approver };
-  return { en: format(WAIVER_MESSAGES.expiredNote.en, params), vi: format(WAIVER_MESSAGES.expiredNote.vi, params) };
+  return { en: format(WAIVER_MESSAGES.expiredNote.en, params), vi: format(WAIVER_MESSAGES.expiredNote.vi, { ...params, expires: displayDate(w.expires, 'vi') }) };
 }
 
 function appendNote(message: Localized, note: Localized): Localized {

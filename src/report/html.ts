@@ -6,9 +6,10 @@
 
 import { SEVERITIES, type Finding, type Lang, type Report, type Severity, type Target } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
+import { displayDate } from '../i18n/dates.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
-import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
+import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
 import { legalBasisMessages, paramLines, regimeStateLabels, systemLegalBases, targetLegalBasis } from './legal-basis.js';
 
 export const htmlMessages = defineMessages({
@@ -179,7 +180,7 @@ function failedSection(report: Report, targets: Map<string, Target>, lang: Lang)
   const rows = failed.map((f) => {
     const t = targets.get(f.target);
     return `<tr class="sev-${f.severity}">
-<td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span>${f.baselined ? `<div class="small">${esc(m.inBaseline[lang])}</div>` : ''}${f.waiver?.expired ? `<div class="small">${esc(format(m.waiverExpiredOn[lang], { id: f.waiver.id, expires: f.waiver.expires }))}</div>` : ''}</td>
+<td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span>${f.baselined ? `<div class="small">${esc(m.inBaseline[lang])}</div>` : ''}${f.waiver?.expired ? `<div class="small">${esc(format(m.waiverExpiredOn[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }))}</div>` : ''}</td>
 <td><code class="rid">${esc(f.ruleId)}</code><div class="small">${esc(oneLine(pick(f.title, lang)))}</div></td>
 <td>${esc(endpoint(f, t))}${t?.system ? `<div class="small">${esc(t.system.name ?? t.system.id)}</div>` : ''}</td>
 <td>${esc(findingText(f, t, lang))}${evidence(f, lang)}</td>
@@ -245,7 +246,7 @@ function waivedSection(report: Report, targets: Map<string, Target>, lang: Lang)
   // Each waiver once, with its justification; findings below only name it.
   const waiverRows = list.map(
     (w) =>
-      `<tr><td><code>${esc(w.id)}</code></td><td><code>${esc(w.rule)}</code><div class="small">${esc(w.target)}</div></td><td>${esc(oneLine(w.justification))}</td><td>${esc(oneLine(w.approver))}</td><td>${w.expired ? `<span class="badge out-fail">${esc(format(m.waiverExpired[lang], { expires: w.expires }))}</span>` : esc(w.expires)}</td><td>${w.waived}</td></tr>`,
+      `<tr><td><code>${esc(w.id)}</code></td><td><code>${esc(w.rule)}</code><div class="small">${esc(w.target)}</div></td><td>${esc(oneLine(w.justification))}</td><td>${esc(oneLine(w.approver))}</td><td>${w.expired ? `<span class="badge out-fail">${esc(format(m.waiverExpired[lang], { expires: displayDate(w.expires, lang) }))}</span>` : esc(displayDate(w.expires, lang))}</td><td>${w.waived}</td></tr>`,
   );
   const waiverTable = list.length
     ? `<h3>${esc(m.waiverList[lang])}${report.run.waivers ? ` (<code>${esc(report.run.waivers)}</code>)` : ''}</h3>
@@ -256,7 +257,7 @@ function waivedSection(report: Report, targets: Map<string, Target>, lang: Lang)
     : '';
   const rows = waived.map(
     (f) =>
-      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang))}</td></tr>`,
+      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang))}</td></tr>`,
   );
   return `<section id="waived">
 <h2>${esc(m.waivedFindings[lang])} (${waived.length})</h2>
@@ -333,7 +334,7 @@ function legalBasisTables(report: Report, lang: Lang): string {
 function evidence(f: Finding, lang: Lang): string {
   const entries = Object.entries(f.evidence);
   if (entries.length === 0) return '';
-  const items = entries.map(([k, v]) => `<li><code>${esc(k)}</code> = <code>${esc(truncate(JSON.stringify(v) ?? 'undefined', 300))}</code></li>`);
+  const items = entries.map(([k, v]) => `<li><code>${esc(k)}</code> = <code>${esc(truncate(evidenceValue(v, lang), 300))}</code></li>`);
   return `<details><summary>${esc(m.evidence[lang])}</summary><ul class="evidence">${items.join('')}</ul></details>`;
 }
 

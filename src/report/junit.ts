@@ -6,9 +6,10 @@
 
 import type { Finding, Lang, PolicyRef, Report, Target } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
+import { displayDate } from '../i18n/dates.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
-import { findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
+import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
 import { legalBasisLine, paramLines, systemLegalBases } from './legal-basis.js';
 
 /** Labels inside a failure's text; kept here rather than in messages.ts, which other reporters share. */
@@ -103,7 +104,7 @@ function testcase(f: Finding, target: Target | undefined, lang: Lang): string {
     }
     default: {
       const tag = outcomeTags[f.outcome][lang];
-      const reason = f.waiver ? format(m.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang);
+      const reason = f.waiver ? format(m.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang);
       const message = reason ? `${tag}: ${reason}` : `${tag}: ${text}`;
       return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
     }
@@ -119,13 +120,13 @@ function failureBody(f: Finding, target: Target | undefined, lang: Lang): string
   const evidence = Object.entries(f.evidence);
   if (evidence.length > 0) {
     parts.push(`${m.evidence[lang]}:`);
-    for (const [k, v] of evidence) parts.push(`  ${k} = ${JSON.stringify(v)}`);
+    for (const [k, v] of evidence) parts.push(`  ${k} = ${evidenceValue(v, lang)}`);
   }
   const remediation = pick(f.remediation, lang).trim();
   if (remediation) parts.push(`${m.remediation[lang]}: ${remediation}`);
   if (f.references.length > 0) parts.push(`${m.references[lang]}: ${f.references.join('; ')}`);
   if (f.baselined) parts.push(m.baselined[lang]);
-  if (f.waiver?.expired) parts.push(format(m.waiverExpired[lang], { id: f.waiver.id, expires: f.waiver.expires }));
+  if (f.waiver?.expired) parts.push(format(m.waiverExpired[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }));
   parts.push(`${m.fingerprint[lang]}: ${f.fingerprint}`);
   return parts.join('\n');
 }

@@ -5,6 +5,7 @@
 
 import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
 import { format } from '../i18n/index.js';
+import { displayDate } from '../i18n/dates.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
@@ -120,8 +121,8 @@ function waiverLines(report: Report, lang: Lang, paint: (code: string, text: str
   const lines = [paint(ANSI.bold, format(gatingMessages.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' }))];
   for (const w of waivers) {
     const status = w.expired
-      ? paint(ANSI.red, format(gatingMessages.waiverExpired[lang], { expires: w.expires }))
-      : safe(format(gatingMessages.waiverActive[lang], { expires: w.expires }));
+      ? paint(ANSI.red, format(gatingMessages.waiverExpired[lang], { expires: displayDate(w.expires, lang) }))
+      : safe(format(gatingMessages.waiverActive[lang], { expires: displayDate(w.expires, lang) }));
     const parts = [
       safe(`${w.id}  ${w.rule}  ${w.target}`),
       status,
@@ -168,7 +169,7 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
     // The waiver's justification is printed once in the waivers section; the row only names it.
-    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: f.waiver.expires }) : reasonText(f, lang);
+    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang);
     const reason = note ? ` — ${oneLine(note)}` : '';
     rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: safe(f.ruleId), text: safe(findingText(f, target, lang) + reason) });
   }

@@ -2,6 +2,8 @@
 
 import { isIP } from 'node:net';
 import type { Finding, Lang, Localized, Target } from '../engine/types.js';
+import { technicalReason } from '../i18n/technical.js';
+import { display } from '../policy/template.js';
 
 export function pick(text: Localized | undefined, lang: Lang): string {
   if (!text) return '';
@@ -23,7 +25,13 @@ export function targetLabel(target: Target): string {
 
 /** Why a rule was not judged, in the reader's language; reports written before reasons were localised carry English only. */
 export function reasonText(finding: Finding, lang: Lang): string {
-  return oneLine(pick(finding.reasonText, lang) || (finding.reason ?? ''));
+  const reason = finding.reasonText ?? (finding.reason ? technicalReason(finding.reason) : undefined);
+  return oneLine(pick(reason, lang));
+}
+
+/** A fact shown as evidence: exact JSON in English (what a pack author tests), words in Vietnamese. */
+export function evidenceValue(value: unknown, lang: Lang): string {
+  return lang === 'vi' ? display(value, 'vi') : (JSON.stringify(value) ?? 'undefined');
 }
 
 /**

@@ -95,10 +95,10 @@ describe('reports with waivers', () => {
         ].join('\n'),
       );
     } else {
-      expect(out).toMatch(/^ {2}MIỄN TRỪ +VN-TLS-PROTOCOL-MIN +.* — miễn trừ ci\/waivers\.yaml:2, đến hết 2026-06-30$/m);
+      expect(out).toMatch(/^ {2}MIỄN TRỪ +VN-TLS-PROTOCOL-MIN +.* — miễn trừ ci\/waivers\.yaml:2, đến hết 30\/06\/2026$/m);
       expect(out).toContain('Miễn trừ (ci/waivers.yaml):');
-      expect(out).toContain('ĐÃ HẾT HẠN ngày 2026-02-28 · người phê duyệt: Lê Văn Cường, Giám đốc · 0 được miễn trừ, 1 không còn được miễn trừ');
-      expect(out).toMatch(/đã hết hạn ngày 2026-02-28 \(người phê duyệt: Lê Văn Cường, Giám đốc\): phát hiện này được tính lại$/m);
+      expect(out).toContain('ĐÃ HẾT HẠN ngày 28/02/2026 · người phê duyệt: Lê Văn Cường, Giám đốc · 0 được miễn trừ, 1 không còn được miễn trừ');
+      expect(out).toMatch(/đã hết hạn ngày 28\/02\/2026 \(người phê duyệt: Lê Văn Cường, Giám đốc\): phát hiện này được tính lại$/m);
     }
   });
 });

@@ -144,7 +144,7 @@ describe('applyWaivers', () => {
     const f = out.find((x) => x.ruleId === 'TLS-HSTS-MISSING');
     expect(f).toMatchObject({ outcome: 'fail', waiver: { id: `${DIR}/good.yaml:10`, expires: '2026-01-31', expired: true } });
     expect(f?.message.en).toMatch(/ — waiver test\/fixtures\/waivers\/good\.yaml:10 expired on 2026-01-31 \(approved by Trần Thị Bình\): this finding counts again$/);
-    expect(f?.message.vi).toMatch(/ — miễn trừ test\/fixtures\/waivers\/good\.yaml:10 đã hết hạn ngày 2026-01-31 \(người phê duyệt: Trần Thị Bình\): phát hiện này được tính lại$/);
+    expect(f?.message.vi).toMatch(/ — miễn trừ test\/fixtures\/waivers\/good\.yaml:10 đã hết hạn ngày 31\/01\/2026 \(người phê duyệt: Trần Thị Bình\): phát hiện này được tính lại$/);
     expect(f?.message.en.startsWith(findings.find((x) => x.ruleId === 'TLS-HSTS-MISSING')?.message.en ?? '?')).toBe(true);
   });
 
