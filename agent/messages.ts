@@ -26,12 +26,12 @@ Cách dùng:
   govscan-agent enroll --server URL --secret SECRET [--config FILE] [--force]
   govscan-agent run [--once] [--config FILE]
 
-  enroll   đổi mã đăng ký dùng một lần lấy token của agent này (lưu với quyền 0600)
+  enroll   đổi mã đăng ký dùng một lần lấy token của tác tử này (lưu với quyền 0600)
   run      quét theo chu kỳ đã cấu hình (có độ lệch ngẫu nhiên), lưu lô kết quả mỗi lần chạy vào hàng đợi và gửi đi;
            --once: chạy một lần và thử gửi một lần, dùng với systemd timer
 
 Tùy chọn:
-  --config FILE   tệp cấu hình agent (mặc định $GOVSCAN_AGENT_CONFIG, nếu không có thì /etc/govscan/agent.yaml)
+  --config FILE   tệp cấu hình tác tử (mặc định $GOVSCAN_AGENT_CONFIG, nếu không có thì /etc/govscan/agent.yaml)
   --lang en|vi    ngôn ngữ thông báo (mặc định $GOVSCAN_LANG, nếu không có thì en)
   --help, --version
 
@@ -52,11 +52,11 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   },
   enrolled: {
     en: 'enrolled as agent {agentId} of agency {agency}; token saved to {file}',
-    vi: 'đã đăng ký: agent {agentId} thuộc cơ quan {agency}; token đã lưu vào {file}',
+    vi: 'đã đăng ký: tác tử {agentId} thuộc cơ quan {agency}; token đã lưu vào {file}',
   },
   alreadyEnrolled: {
     en: '{file}: a token is already there: this agent is enrolled (pass --force to enrol again)',
-    vi: '{file}: đã có token: agent này đã được đăng ký (dùng --force để đăng ký lại)',
+    vi: '{file}: đã có token: tác tử này đã được đăng ký (dùng --force để đăng ký lại)',
   },
   enrollRefused: {
     en: 'the server refused the enrolment ({status} {error}): the secret is unknown, already used or expired',
@@ -66,10 +66,10 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   serverUnreachable: { en: 'cannot reach {url}: {reason}', vi: 'không kết nối được {url}: {reason}' },
   notEnrolled: {
     en: '{file}: no agent token: run `govscan-agent enroll --server URL --secret SECRET` first',
-    vi: '{file}: chưa có token của agent: hãy chạy `govscan-agent enroll --server URL --secret SECRET` trước',
+    vi: '{file}: chưa có token của tác tử: hãy chạy `govscan-agent enroll --server URL --secret SECRET` trước',
   },
   badToken: { en: '{file}: not a govscan-agent token file ({reason})', vi: '{file}: không phải tệp token của govscan-agent ({reason})' },
-  runStarted: { en: 'run {batchId}: scanning {targets} target(s)', vi: 'lần chạy {batchId}: đang quét {targets} mục tiêu' },
+  runStarted: { en: 'run {batchId}: scanning {targets} target(s)', vi: 'lần chạy {batchId}: đang quét {targets} đối tượng quét' },
   runSpooled: {
     en: 'run {batchId}: {findings} finding(s), {failed} failed; batch spooled ({bytes} bytes)',
     vi: 'lần chạy {batchId}: {findings} phát hiện, {failed} không đạt; đã lưu lô vào hàng đợi ({bytes} byte)',
@@ -88,15 +88,15 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   batchDuplicate: { en: 'batch {batchId} was already stored: removed from the spool', vi: 'lô {batchId} đã được lưu trước đó: đã xóa khỏi hàng đợi' },
   batchRejected: {
     en: "batch {batchId} refused by the server ({status} {error}: {message}): it is not sent again; moved to {file}. If the agent's and the server's versions differ, bring them in line, then move the file back into {spool} to send it again",
-    vi: 'máy chủ từ chối lô {batchId} ({status} {error}, máy chủ báo: {message}): lô không được gửi lại; đã chuyển sang {file}. Nếu phiên bản của agent và của máy chủ khác nhau, hãy cập nhật cho khớp rồi chuyển tệp về {spool} để gửi lại',
+    vi: 'máy chủ từ chối lô {batchId} ({status} {error}, máy chủ báo: {message}): lô không được gửi lại; đã chuyển sang {file}. Nếu phiên bản của tác tử và của máy chủ khác nhau, hãy cập nhật cho khớp rồi chuyển tệp về {spool} để gửi lại',
   },
   batchForbidden: {
     en: "batch {batchId} refused by the server (403 {error}): it names another agent or agency than this agent's token (enrolled again since it was written?); moved to {file}: it cannot be sent with this token",
-    vi: 'máy chủ từ chối lô {batchId} (403 {error}): lô mang tên agent hoặc cơ quan khác với token hiện tại của agent (đã đăng ký lại sau khi lô được ghi?); đã chuyển sang {file}: không thể gửi lô này bằng token hiện tại',
+    vi: 'máy chủ từ chối lô {batchId} (403 {error}): lô mang tên tác tử hoặc cơ quan khác với token hiện tại của tác tử (đã đăng ký lại sau khi lô được ghi?); đã chuyển sang {file}: không thể gửi lô này bằng token hiện tại',
   },
   batchConflict: {
     en: 'batch {batchId} refused by the server (409 {error}): another agent has already sent a batch with this id (was this spool copied from another host?); moved to {file}: it is not sent again; tell the SOC, and delete the file once they have looked into it',
-    vi: 'máy chủ từ chối lô {batchId} (409 {error}): một agent khác đã gửi một lô có cùng mã (hàng đợi này có bị sao chép từ máy khác?); đã chuyển sang {file}: lô không được gửi lại; hãy báo cho SOC và chỉ xóa tệp sau khi SOC đã kiểm tra',
+    vi: 'máy chủ từ chối lô {batchId} (409 {error}): một tác tử khác đã gửi một lô có cùng mã (hàng đợi này có bị sao chép từ máy khác?); đã chuyển sang {file}: lô không được gửi lại; hãy báo cho SOC và chỉ xóa tệp sau khi SOC đã kiểm tra',
   },
   batchTooLarge: {
     en: "batch {batchId} ({bytes} bytes) is larger than the server accepts (413): moved to {file}; raise the server's --body-limit (and the body limit of any proxy in front of it), then move the file back into {spool} to send it again",
@@ -104,19 +104,19 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   },
   batchNotMoved: {
     en: 'batch {batchId} refused by the server ({status} {error}), and it could not be moved to {dir} ({code}): it stays in the spool and is offered again at the next delivery; let the agent\'s user write to {dir}',
-    vi: 'máy chủ từ chối lô {batchId} ({status} {error}) và không chuyển được lô sang {dir} ({code}): lô vẫn nằm trong hàng đợi và sẽ được gửi lại ở lần gửi sau; hãy cho người dùng của agent quyền ghi vào {dir}',
+    vi: 'máy chủ từ chối lô {batchId} ({status} {error}) và không chuyển được lô sang {dir} ({code}): lô vẫn nằm trong hàng đợi và sẽ được gửi lại ở lần gửi sau; hãy cho người dùng của tác tử quyền ghi vào {dir}',
   },
   entryForeign: {
     en: "spool entry {file} cannot be read ({code}): it belongs to uid {uid} and the agent runs as {user} (left by `sudo govscan-agent run --once`?); moved to {target}, the other batches are still sent; give it to the agent's user (`chown {user} {target}`), then move it back into {spool} to send it",
-    vi: 'không đọc được mục {file} trong hàng đợi ({code}): tệp thuộc uid {uid} còn agent chạy với người dùng {user} (do lệnh `sudo govscan-agent run --once` để lại?); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy giao tệp cho người dùng của agent (`chown {user} {target}`) rồi chuyển về {spool} để gửi',
+    vi: 'không đọc được mục {file} trong hàng đợi ({code}): tệp thuộc uid {uid} còn tác tử chạy với người dùng {user} (do lệnh `sudo govscan-agent run --once` để lại?); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy giao tệp cho người dùng của tác tử (`chown {user} {target}`) rồi chuyển về {spool} để gửi',
   },
   entryUnreadable: {
     en: "spool entry {file} cannot be read ({code}); moved to {target}, the other batches are still sent; make it readable by the agent's user ({user}), then move it back into {spool} to send it",
-    vi: 'không đọc được mục {file} trong hàng đợi ({code}); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy cho người dùng của agent ({user}) quyền đọc tệp rồi chuyển về {spool} để gửi',
+    vi: 'không đọc được mục {file} trong hàng đợi ({code}); đã chuyển sang {target}, các lô khác vẫn được gửi; hãy cho người dùng của tác tử ({user}) quyền đọc tệp rồi chuyển về {spool} để gửi',
   },
   entryNotAFile: {
     en: 'spool entry {file} is {kind}, not a batch file the agent wrote: not followed, not read, not sent; moved to {target}, the other batches are still sent',
-    vi: 'mục {file} trong hàng đợi là {kind}, không phải tệp lô do agent ghi: không đi theo, không đọc, không gửi; đã chuyển sang {target}, các lô khác vẫn được gửi',
+    vi: 'mục {file} trong hàng đợi là {kind}, không phải tệp lô do tác tử ghi: không đi theo, không đọc, không gửi; đã chuyển sang {target}, các lô khác vẫn được gửi',
   },
   entryStuck: {
     en: 'spool entry {file}: {why}; it could not be moved to {dir} either ({code}): skipped, the other batches are still sent',
@@ -152,11 +152,11 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   noContentType: { en: 'no content type', vi: 'không rõ kiểu nội dung' },
   tokenFileOpen: {
     en: '{file} is open to other users on this host (mode {mode}): whoever reads it can send batches as this agent; run `chmod 600 {file}`',
-    vi: '{file} để ngỏ cho người dùng khác trên máy này (quyền {mode}): ai đọc được tệp này có thể gửi lô dưới danh nghĩa agent này; hãy chạy `chmod 600 {file}`',
+    vi: '{file} để ngỏ cho người dùng khác trên máy này (quyền {mode}): ai đọc được tệp này có thể gửi lô dưới danh nghĩa tác tử này; hãy chạy `chmod 600 {file}`',
   },
   plainHttp: {
     en: "server {url} is reached over plain http://: the enrolment secret, the agent's token and the agency's findings cross the network unencrypted; use https:// (plain http is fine only to this machine itself, 127.0.0.1 or ::1, e.g. in a lab)",
-    vi: 'máy chủ {url} được kết nối qua http:// không mã hóa: mã đăng ký, token của agent và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)',
+    vi: 'máy chủ {url} được kết nối qua http:// không mã hóa: mã đăng ký, token của tác tử và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)',
   },
   uploadRetry: {
     en: 'batch {batchId}: attempt {attempt} of {max} failed ({reason}); retrying in {delay} s',
@@ -168,7 +168,7 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   },
   tokenRefused: {
     en: 'the server refused this agent\'s token ({status}): enrol again; {remaining} batch(es) stay in the spool',
-    vi: 'máy chủ từ chối token của agent ({status}): hãy đăng ký lại; {remaining} lô vẫn nằm trong hàng đợi',
+    vi: 'máy chủ từ chối token của tác tử ({status}): hãy đăng ký lại; {remaining} lô vẫn nằm trong hàng đợi',
   },
   loopStarted: {
     en: 'started: a run every {interval} s (plus up to {jitter} s), spool {dir}',

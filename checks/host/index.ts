@@ -28,7 +28,7 @@ export function createHostCheck(settings: HostProbeSettings = {}): Check<HostFac
   return {
     id: HOST_CHECK,
     family: 'host',
-    title: { en: 'Agent host: IPv6 addresses, IPv4-only services, certificate files, log forwarder', vi: 'Máy chạy agent: địa chỉ IPv6, dịch vụ chỉ IPv4, tệp chứng thư số, chuyển tiếp nhật ký' },
+    title: { en: 'Agent host: IPv6 addresses, IPv4-only services, certificate files, log forwarder', vi: 'Máy chạy tác tử: địa chỉ IPv6, dịch vụ chỉ IPv4, tệp chứng thư số, chuyển tiếp nhật ký' },
     description: {
       en:
         'Run by govscan-agent on the machine it is installed on: lists the interfaces and their address classes, ' +

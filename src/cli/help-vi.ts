@@ -46,7 +46,7 @@ export const FLAG_META_VI = {
 
 /** package.json "description", the first line of `govscan --help`. */
 export const ROOT_VI =
-  'Công cụ quét tuân thủ an toàn thông tin cho hệ thống thông tin của cơ quan nhà nước Việt Nam: TLS, chứng thư số, IPv6, bằng chứng bảo đảm an toàn theo cấp độ, đánh giá theo các bộ chính sách có căn cứ pháp lý, báo cáo dạng SARIF.';
+  'Công cụ quét tuân thủ an toàn thông tin cho hệ thống thông tin của cơ quan nhà nước Việt Nam: TLS, chứng thư số, IPv6, bằng chứng bảo đảm an toàn theo cấp độ, đánh giá theo các bộ quy tắc có căn cứ pháp lý, báo cáo dạng SARIF.';
 
 /**
  * package.json "oclif.topics". A topic not declared there (evidence, server enrollment, ...) takes,
@@ -54,7 +54,7 @@ export const ROOT_VI =
  */
 export const TOPICS_VI: Record<string, string> = {
   checks: 'Các nhóm kiểm tra và dữ liệu chúng thu thập',
-  policy: 'Bộ chính sách: liệt kê, xem, kiểm tra tính hợp lệ',
+  policy: 'Bộ quy tắc: liệt kê, xem, kiểm tra tính hợp lệ',
   report: 'Làm việc với báo cáo đã lưu: chuyển sang định dạng khác, gộp, so sánh',
   server: 'Máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API và bảng điều khiển',
   fleet: 'Các cơ quan và tác tử mà máy chủ govscan thu thập: trạng thái, phát hiện, xuất dữ liệu',
@@ -68,7 +68,7 @@ const WRITE_REPORT_TO = 'Ghi báo cáo vào tệp FILE thay vì stdout';
 const SARIF_DIR =
   'Ghi thêm SARIF cho GitHub code scanning vào thư mục DIR: mỗi hạng mục một tệp, bỏ các kết quả được miễn trừ (trỏ upload-sarif tới DIR)';
 const FAIL_ON = 'Thoát với mã 1 khi có phát hiện không đạt ở mức độ này trở lên';
-const CA_PIN = 'Dấu vân tay SHA-256 mà mọi neo tin cậy trong --ca-file phải khớp';
+const CA_PIN = 'Dấu vân tay SHA-256 mà mọi chứng thư gốc tin cậy trong --ca-file phải khớp';
 const JSON_OUT = 'In ra JSON';
 const DB =
   'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
@@ -81,31 +81,31 @@ const FLEET_FLAGS = { server: SERVER_URL, token: TOKEN, 'ca-file': SERVER_CA, js
 
 export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   scan: {
-    summary: 'Quét các điểm cuối TLS và danh mục hệ thống, đánh giá theo các bộ chính sách',
+    summary: 'Quét các điểm cuối TLS và danh mục hệ thống, đánh giá theo các bộ quy tắc',
     description:
-      'Thăm dò từng mục tiêu (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ chính sách và lập báo cáo.\n\n' +
+      'Thăm dò từng đối tượng quét (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ quy tắc và lập báo cáo.\n\n' +
       'Các phát hiện được miễn trừ (--waivers) và các phát hiện đã có trong báo cáo trước (--baseline) vẫn được hiển thị nhưng không tính vào --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] thực hiện quét như tại thời điểm đó (ví dụ để xem miễn trừ nào sẽ hết hạn).\n\n' +
-      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên (hoặc, khi có --fail-on-not-tested, có quy tắc chưa kiểm tra được); 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét (không phân giải hoặc không kết nối được mục tiêu nào); 130 bị dừng (Ctrl-C: báo cáo vẫn được ghi).',
+      'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên (hoặc, khi có --fail-on-not-tested, có quy tắc chưa kiểm tra được); 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét (không phân giải hoặc không kết nối được đối tượng quét nào); 130 bị dừng (Ctrl-C: báo cáo vẫn được ghi).',
     args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
     flags: {
       inventory: 'Danh mục hệ thống của cơ quan (YAML)',
-      policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (lặp lại được; mặc định: mọi bộ dựng sẵn)',
+      policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc (lặp lại được; mặc định: mọi bộ dựng sẵn)',
       format: FORMAT,
       'sarif-dir': SARIF_DIR,
       output: WRITE_REPORT_TO,
       'fail-on': FAIL_ON,
       'fail-on-not-tested':
-        'Cũng thoát với mã 1 khi có quy tắc áp dụng nhưng chưa kiểm tra được (mục tiêu không phân giải hoặc không kết nối được, phép thăm dò gặp lỗi, thiếu công cụ)',
-      concurrency: 'Số mục tiêu được thăm dò đồng thời',
+        'Cũng thoát với mã 1 khi có quy tắc áp dụng nhưng chưa kiểm tra được (đối tượng quét không phân giải hoặc không kết nối được, phép thăm dò gặp lỗi, thiếu công cụ)',
+      concurrency: 'Số đối tượng quét được thăm dò đồng thời',
       'per-host': 'Số kết nối đồng thời tới một địa chỉ',
       timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms',
-      'target-timeout': 'Thời hạn cho mọi phép thăm dò của một mục tiêu, tính bằng ms (mặc định: 4 × --timeout)',
+      'target-timeout': 'Thời hạn cho mọi phép thăm dò của một đối tượng quét, tính bằng ms (mặc định: 4 × --timeout)',
       resolve: 'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl); HOST hoặc PORT là * để áp dụng cho mọi tên hoặc mọi cổng',
-      'ca-file': 'Neo tin cậy bổ sung (PEM), được đánh giá tách biệt với kho chứng thư số công cộng',
+      'ca-file': 'Chứng thư gốc tin cậy bổ sung (PEM), được đánh giá tách biệt với kho chứng thư số công cộng',
       'ca-pin': CA_PIN,
       waivers: 'Tệp YAML danh sách miễn trừ: các ngoại lệ đã được chấp thuận, kèm lý do, người phê duyệt và thời hạn',
       baseline:
-        'Báo cáo govscan JSON hoặc SARIF trước đó (đường cơ sở): chỉ các phát hiện không có trong đó mới tính vào --fail-on',
+        'Báo cáo govscan JSON hoặc SARIF trước đó (báo cáo mốc (baseline)): chỉ các phát hiện không có trong đó mới tính vào --fail-on',
       'dns-server':
         'Máy chủ DNS để truy vấn, IP[:PORT], IPv6 đặt trong ngoặc vuông ([::1]:5353); lặp lại được. Chỉ truy vấn các máy chủ này (mặc định: máy chủ phân giải của hệ điều hành)',
       lab: 'Chế độ thử nghiệm: địa chỉ loopback (127.0.0.1, ::1) được coi là định tuyến được, máy quét được coi là có kết nối IPv6 qua ::1, và không liên lạc với địa chỉ nào ngoài loopback',
@@ -128,7 +128,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { format: FORMAT, lang: LANG, quiet: 'Không hiển thị tiến trình' },
   },
   'checks:list': {
-    summary: 'Liệt kê các nhóm kiểm tra, nội dung chúng thăm dò và loại mục tiêu được áp dụng',
+    summary: 'Liệt kê các nhóm kiểm tra, nội dung chúng thăm dò và loại đối tượng quét được áp dụng',
     flags: { json: 'In ra JSON, kèm lược đồ dữ liệu của từng phép kiểm tra', lang: LANG },
   },
   'evidence:init': {
@@ -146,14 +146,14 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   'evidence:verify': {
     summary: 'Kiểm tra một tệp khai báo bằng chứng: hồ sơ cấp độ an toàn, tài liệu và chữ ký số, bằng chứng 4 lớp',
     description:
-      'Chạy riêng trên tệp FILE các phép kiểm tra mà scan --inventory chạy cho một hệ thống có khai báo evidence:, rồi báo cáo những gì còn thiếu, quá hạn, bị sửa đổi hoặc chưa ký. Tài liệu chỉ được đọc trong thư mục chứa FILE. Chữ ký số được xác minh theo các neo tin cậy trong --ca-file (CA gốc của Ban Cơ yếu Chính phủ và CA gốc quốc gia không có trong các kho chứng thư số công cộng). GOVSCAN_NOW=YYYY-MM-DD đánh giá các mốc thời gian như tại ngày đó.\n\n' +
+      'Chạy riêng trên tệp FILE các phép kiểm tra mà scan --inventory chạy cho một hệ thống có khai báo evidence:, rồi báo cáo những gì còn thiếu, quá hạn, bị sửa đổi hoặc chưa ký. Tài liệu chỉ được đọc trong thư mục chứa FILE. Chữ ký số được xác minh theo các chứng thư gốc tin cậy trong --ca-file (CA gốc của Ban Cơ yếu Chính phủ và CA gốc quốc gia không có trong các kho chứng thư số công cộng). GOVSCAN_NOW=YYYY-MM-DD đánh giá các mốc thời gian như tại ngày đó.\n\n' +
       'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên; 2 tệp khai báo không hợp lệ (file:line) hoặc sai cách dùng.',
     args: { file: 'Tệp khai báo bằng chứng (YAML)' },
     flags: {
       'legal-basis': 'Căn cứ pháp lý (mặc định: legalBasis trong tệp khai báo, nếu không có thì theo ngày phê duyệt)',
       param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi cần (lặp lại được)',
-      policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (mặc định: các bộ dựng sẵn có quy tắc về bằng chứng)',
-      'ca-file': 'Neo tin cậy (PEM) để xác minh chữ ký số trên tài liệu',
+      policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc (mặc định: các bộ dựng sẵn có quy tắc về bằng chứng)',
+      'ca-file': 'Chứng thư gốc tin cậy (PEM) để xác minh chữ ký số trên tài liệu',
       'ca-pin': CA_PIN,
       format: FORMAT,
       output: WRITE_REPORT_TO,
@@ -171,18 +171,18 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   },
   'policy:show': {
     summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
-    args: { policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách' },
+    args: { policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc' },
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:validate': {
-    summary: 'Kiểm tra tính hợp lệ của tệp bộ chính sách: lược đồ, biểu thức CEL, mã phép kiểm tra, mã quy tắc trùng lặp',
-    args: { files: 'Các tệp chính sách (một hoặc nhiều)' },
+    summary: 'Kiểm tra tính hợp lệ của tệp bộ quy tắc: lược đồ, biểu thức CEL, mã phép kiểm tra, mã quy tắc trùng lặp',
+    args: { files: 'Các tệp bộ quy tắc (một hoặc nhiều)' },
     flags: { lang: LANG },
   },
   'report:diff': {
     summary: 'So sánh hai báo cáo: phát hiện mới, đã khắc phục và không thay đổi',
     description:
-      'OLD và NEW là báo cáo JSON hoặc tệp SARIF của govscan (kết hợp tùy ý). Các phát hiện được đối chiếu theo mã quy tắc và dấu vân tay của mục tiêu, giống cách --baseline đối chiếu, không bao giờ theo nội dung thông báo.\n\n' +
+      'OLD và NEW là báo cáo JSON hoặc tệp SARIF của govscan (kết hợp tùy ý). Các phát hiện được đối chiếu theo mã quy tắc và dấu vân tay của đối tượng quét, giống cách --baseline đối chiếu, không bao giờ theo nội dung thông báo.\n\n' +
       'Luôn thoát với mã 0 khi đọc được cả hai báo cáo (mã 2 khi không đọc được một trong hai): để chặn CI khi có phát hiện mới, dùng scan --baseline.',
     args: { old: 'Báo cáo trước (JSON hoặc SARIF)', new: 'Báo cáo sau (JSON hoặc SARIF)' },
     flags: { json: 'In kết quả so sánh dưới dạng JSON', lang: LANG },
@@ -201,7 +201,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   },
   'report:merge': {
     summary:
-      'Gộp các báo cáo JSON (các phần của một lần quét, hoặc các lần quét từ nhiều mạng) thành một; mục tiêu có trong nhiều báo cáo lấy kết quả mới nhất',
+      'Gộp các báo cáo JSON (các phần của một lần quét, hoặc các lần quét từ nhiều mạng) thành một; đối tượng quét có trong nhiều báo cáo lấy kết quả mới nhất',
     args: { reports: 'Các báo cáo JSON (hai hoặc nhiều hơn)' },
     flags: { output: WRITE_TO, to: 'Định dạng đầu ra', 'sarif-dir': SARIF_DIR, lang: LANG },
   },
@@ -210,7 +210,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Chạy máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API, dữ liệu xuất, số liệu giám sát (metrics) và bảng điều khiển',
     description:
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
-      'API tại /api/v1 (bearer token): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; quản trị: enrollments, tokens. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
     flags: {
       db: DB,
@@ -278,10 +278,10 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: {
       ...FLEET_FLAGS,
       agency: 'Chỉ cơ quan này',
-      system: 'Chỉ hệ thống có mã này (dùng kèm --agency; "" cho các mục tiêu không thuộc hệ thống nào)',
+      system: 'Chỉ hệ thống có mã này (dùng kèm --agency; "" cho các đối tượng quét không thuộc hệ thống nào)',
       rule: 'Chỉ quy tắc có mã này',
-      policy: 'Chỉ bộ chính sách có mã này',
-      target: 'Chỉ mục tiêu có khóa này',
+      policy: 'Chỉ bộ quy tắc có mã này',
+      target: 'Chỉ đối tượng quét có khóa này',
       severity: 'Chỉ mức độ này',
       outcome: 'Chỉ kết quả này (all: mọi kết quả)',
       limit: 'Hiển thị tối đa bấy nhiêu phát hiện',

@@ -14,7 +14,7 @@ const MB = 1024 * 1024;
 
 export const INPUT_LIMITS = {
   inventory: { bytes: 10 * MB, what: { en: 'an inventory', vi: 'tệp danh mục hệ thống' } },
-  policy: { bytes: 2 * MB, what: { en: 'a policy pack', vi: 'tệp bộ chính sách' } },
+  policy: { bytes: 2 * MB, what: { en: 'a policy pack', vi: 'tệp bộ quy tắc' } },
   waivers: { bytes: 10 * MB, what: { en: 'a waiver file', vi: 'tệp miễn trừ' } },
   manifest: { bytes: 1 * MB, what: { en: 'an evidence manifest', vi: 'tệp hồ sơ minh chứng' } },
   certificates: { bytes: 10 * MB, what: { en: 'a CA file', vi: 'tệp chứng thư CA' } },

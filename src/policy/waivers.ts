@@ -21,7 +21,7 @@ export const WAIVER_MESSAGES = defineMessages({
   },
   unknownRule: {
     en: 'warning: {location}: waiver names rule "{rule}", which none of the loaded policies has: it cannot apply',
-    vi: 'cảnh báo: {location}: miễn trừ nêu quy tắc "{rule}" không có trong chính sách nào đang dùng: miễn trừ này không thể áp dụng',
+    vi: 'cảnh báo: {location}: miễn trừ nêu quy tắc "{rule}" không có trong bộ quy tắc nào đang dùng: miễn trừ này không thể áp dụng',
   },
 });
 

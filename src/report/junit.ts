@@ -7,6 +7,7 @@
 import type { Finding, Lang, PolicyRef, Report, Target } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
 import { displayDate } from '../i18n/dates.js';
+import { citationText } from '../i18n/citations.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
 import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
@@ -15,7 +16,7 @@ import { legalBasisLine, paramLines, systemLegalBases } from './legal-basis.js';
 /** Labels inside a failure's text; kept here rather than in messages.ts, which other reporters share. */
 export const junitMessages = defineMessages({
   severity: { en: 'Severity', vi: 'Mức độ' },
-  target: { en: 'Target', vi: 'Mục tiêu' },
+  target: { en: 'Target', vi: 'Đối tượng quét' },
   declaredAt: { en: 'Declared at: {location}', vi: 'Khai báo tại: {location}' },
   evidence: { en: 'Evidence', vi: 'Bằng chứng' },
   remediation: { en: 'Remediation', vi: 'Biện pháp khắc phục' },
@@ -23,7 +24,7 @@ export const junitMessages = defineMessages({
   fingerprint: { en: 'Fingerprint', vi: 'Dấu vân tay' },
   baselined: {
     en: 'Already in the baseline report: not counted toward --fail-on.',
-    vi: 'Đã có trong báo cáo đường cơ sở: không tính vào --fail-on.',
+    vi: 'Đã có trong báo cáo báo cáo mốc (baseline): không tính vào --fail-on.',
   },
   waiverExpired: { en: 'Waiver {id} expired on {expires}.', vi: 'Miễn trừ {id} đã hết hạn ngày {expires}.' },
   waivedBy: { en: 'waiver {id}, until {expires}', vi: 'miễn trừ {id}, đến hết {expires}' },
@@ -124,7 +125,7 @@ function failureBody(f: Finding, target: Target | undefined, lang: Lang): string
   }
   const remediation = pick(f.remediation, lang).trim();
   if (remediation) parts.push(`${m.remediation[lang]}: ${remediation}`);
-  if (f.references.length > 0) parts.push(`${m.references[lang]}: ${f.references.join('; ')}`);
+  if (f.references.length > 0) parts.push(`${m.references[lang]}: ${f.references.map((r) => citationText(r, lang)).join('; ')}`);
   if (f.baselined) parts.push(m.baselined[lang]);
   if (f.waiver?.expired) parts.push(format(m.waiverExpired[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }));
   parts.push(`${m.fingerprint[lang]}: ${f.fingerprint}`);

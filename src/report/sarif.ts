@@ -14,6 +14,7 @@ import type {
 } from 'sarif';
 import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Severity, Target } from '../engine/types.js';
 import { format } from '../i18n/index.js';
+import { citationText } from '../i18n/citations.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, hostPort, oneLine, pascalCase, pick, slugify, targetLabel } from './text.js';
@@ -249,8 +250,8 @@ function helpText(rule: RuleDescriptor, policy: PolicyRef, lang: Lang): { text: 
   const sections: Array<{ heading: string; body: string[]; list: boolean }> = [];
   const remediation = pick(rule.remediation, lang).trim();
   if (remediation) sections.push({ heading: m.remediation[lang], body: [remediation], list: false });
-  if (rule.references.length > 0) sections.push({ heading: m.references[lang], body: rule.references, list: true });
-  const basis = policy.legalBasis;
+  if (rule.references.length > 0) sections.push({ heading: m.references[lang], body: rule.references.map((r) => citationText(r, lang)), list: true });
+  const basis = policy.legalBasis.map((b) => citationText(b, lang));
   if (basis.length > 0) {
     const policyTitle = pick(policy.title, lang);
     const lines = policyTitle && policyTitle !== policy.id ? [`${policyTitle} (${policy.id})`, ...basis] : basis;

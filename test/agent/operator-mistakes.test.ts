@@ -72,7 +72,7 @@ describe('the token file', () => {
 
     await chmod(tokenFile, 0o640);
     const vi = await runAgentCli(['run', '--once', '--config', config, '--lang', 'vi']);
-    expect(vi.stderr).toContain(`govscan-agent [warn]: ${tokenFile} để ngỏ cho người dùng khác trên máy này (quyền 0640): ai đọc được tệp này có thể gửi lô dưới danh nghĩa agent này; hãy chạy \`chmod 600 ${tokenFile}\`\n`);
+    expect(vi.stderr).toContain(`govscan-agent [warn]: ${tokenFile} để ngỏ cho người dùng khác trên máy này (quyền 0640): ai đọc được tệp này có thể gửi lô dưới danh nghĩa tác tử này; hãy chạy \`chmod 600 ${tokenFile}\`\n`);
 
     await chmod(tokenFile, 0o600);
     const closed = await runAgentCli(['run', '--once', '--config', config]);
@@ -117,7 +117,7 @@ describe('a server URL in plain http://', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'govscan-agent [warn]: máy chủ http://10.20.30.40:8080 được kết nối qua http:// không mã hóa: mã đăng ký, token của agent và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)\n' +
-        `lỗi: ${join(state, 'token.json')}: đã có token: agent này đã được đăng ký (dùng --force để đăng ký lại)\n`,
+        `lỗi: ${join(state, 'token.json')}: đã có token: tác tử này đã được đăng ký (dùng --force để đăng ký lại)\n`,
     );
   });
 });

@@ -57,7 +57,7 @@ describe('a target that cannot be resolved', () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/chưa kiểm tra: 11 — tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\) \(11\)/);
     expect(r.stdout).not.toMatch(/100 %/);
-    expect(r.stderr).toMatch(/^không thể thực hiện quét: không thăm dò được mục tiêu nào \(tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\)\)$/m);
+    expect(r.stderr).toMatch(/^không thể thực hiện quét: không thăm dò được đối tượng quét nào \(tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\)\)$/m);
   });
 
   it('a dead --dns-server: not tested with the reason, exit 3', async () => {
@@ -143,7 +143,7 @@ describe('--resolve', () => {
     expect(r.stderr).toContain('warning: --resolve dual.tset:443:127.0.0.1 matches no target and is not used\n');
     expect(r.stderr).toContain('warning: --resolve www.dual.test:443:127.0.0.1 matches no target and is not used\n');
     const vi = await runCli(['scan', ...args, ...lab.args([]), '--timeout', '2000', '--format', 'json', '--lang', 'vi'], { timeoutMs: 60_000 });
-    expect(vi.stderr).toContain('cảnh báo: --resolve dual.tset:443:127.0.0.1 không khớp với mục tiêu nào nên không được dùng\n');
+    expect(vi.stderr).toContain('cảnh báo: --resolve dual.tset:443:127.0.0.1 không khớp với đối tượng quét nào nên không được dùng\n');
   });
 });
 

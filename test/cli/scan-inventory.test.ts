@@ -115,7 +115,7 @@ describe('scan --inventory', () => {
 
   it('speaks Vietnamese with --lang vi', async () => {
     const r = await runCli([...args('table'), '--lang', 'vi'], { env: env() });
-    expect(r.stdout).toMatch(/mục tiêu/);
+    expect(r.stdout).toMatch(/đối tượng quét/);
     expect(r.stdout).toMatch(/TLS-CERT-EXPIRED/);
     expect(r.stdout).toMatch(/Chứng thư|chứng thư/);
     // A system with no evidence manifest: the finding and why its other rules went untested are

@@ -132,7 +132,7 @@ describe('applyBaseline', () => {
     const en = toTable(report, { lang: 'en', color: false });
     expect(en).toMatch(/^ {2}CRITICAL +VN-TLS-CERT-EXPIRY +.*certificate expired 3 days ago .* \[in baseline\]$/m);
     expect(en.trimEnd().split('\n').at(-1)).toMatch(/ · 1 in baseline$/);
-    expect(toTable(report, { lang: 'vi', color: false })).toMatch(/\[có trong đường cơ sở\]$/m);
+    expect(toTable(report, { lang: 'vi', color: false })).toMatch(/\[có trong báo cáo mốc \(baseline\)\]$/m);
   });
 
   it('marks SARIF results new or unchanged when a baseline was given', () => {

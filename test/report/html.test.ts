@@ -34,7 +34,7 @@ describe('HTML reporter', () => {
   it('writes every heading in Vietnamese with lang vi, and declares the language', () => {
     const html = render(makeReport(), 'html', { lang: 'vi' });
     expect(html).toContain('<html lang="vi">');
-    for (const text of ['Báo cáo kiểm tra tuân thủ an toàn thông tin', 'Tóm tắt', 'Các kiểm tra không đạt', 'Kết quả theo mục tiêu', 'Chính sách và căn cứ pháp lý', 'nghiêm trọng', 'chứng thư số đã hết hạn']) {
+    for (const text of ['Báo cáo kiểm tra tuân thủ an toàn thông tin', 'Tóm tắt', 'Các kiểm tra không đạt', 'Kết quả theo đối tượng quét', 'Bộ quy tắc và căn cứ pháp lý', 'nghiêm trọng', 'chứng thư số đã hết hạn']) {
       expect(html).toContain(text);
     }
     expect(html).not.toMatch(/>(Summary|Failed checks|Results by target)</);

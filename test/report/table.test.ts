@@ -19,7 +19,7 @@ describe('toTable', () => {
   it('ends with the summary line in Vietnamese', () => {
     const out = toTable(makeReport(), { lang: 'vi', color: false });
     expect(lines(out).at(-2)).toBe(
-      '2 mục tiêu · 4 không đạt (1 nghiêm trọng, 2 cao, 1 trung bình) · 2 đạt · 4 chưa kiểm tra · 1 không áp dụng',
+      '2 đối tượng quét · 4 không đạt (1 nghiêm trọng, 2 cao, 1 trung bình) · 2 đạt · 4 chưa kiểm tra · 1 không áp dụng',
     );
     expect(out).toContain('hệ thống: cong-dvc — Cổng dịch vụ công tỉnh (cấp độ 3)');
     expect(out).toContain('khai báo tại:');

@@ -58,7 +58,7 @@ export const F = defineMessages({
   colAgents: { en: 'AGENTS', vi: 'TÁC TỬ' },
   colStale: { en: 'STALE', vi: 'MẤT LIÊN LẠC' },
   colLastSeen: { en: 'LAST SEEN', vi: 'LẦN CUỐI' },
-  colPolicy: { en: 'POLICY', vi: 'CHÍNH SÁCH' },
+  colPolicy: { en: 'POLICY', vi: 'BỘ QUY TẮC' },
   colPassedFailed: { en: 'PASSED/FAILED', vi: 'ĐẠT/KHÔNG ĐẠT' },
   never: { en: 'never', vi: 'chưa bao giờ' },
   noAgencies: {
@@ -77,7 +77,7 @@ export const F = defineMessages({
   colOutcome: { en: 'OUTCOME', vi: 'KẾT QUẢ' },
   colRule: { en: 'RULE', vi: 'QUY TẮC' },
   colSystem: { en: 'SYSTEM', vi: 'HỆ THỐNG' },
-  colTarget: { en: 'TARGET', vi: 'MỤC TIÊU' },
+  colTarget: { en: 'TARGET', vi: 'ĐỐI TƯỢNG QUÉT' },
   colMessage: { en: 'MESSAGE', vi: 'NỘI DUNG' },
   unassigned: { en: '(unassigned)', vi: '(chưa gán)' },
   noFindings: { en: 'No finding matches.', vi: 'Không có phát hiện nào phù hợp.' },

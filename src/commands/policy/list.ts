@@ -10,7 +10,7 @@ export default class PolicyList extends GovscanCommand {
     const { flags } = await this.parse(PolicyList);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { regimeStateLabels }, { displayDate }, { format }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { regimeStateLabels }, { displayDate }, { format }, { citationText }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../evidence/legal-basis.js'),
@@ -19,6 +19,7 @@ export default class PolicyList extends GovscanCommand {
       import('../../report/legal-basis.js'),
       import('../../i18n/dates.js'),
       import('../../i18n/index.js'),
+      import('../../i18n/citations.js'),
     ]);
     const today = (clockFromEnv(process.env.GOVSCAN_NOW)?.() ?? new Date()).toISOString().slice(0, 10);
     const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
@@ -43,7 +44,7 @@ export default class PolicyList extends GovscanCommand {
       if (p.scope === 'agent') facts.push(M.agentOnly[lang]);
       this.log(`${p.id} ${p.version}  ${p.title[lang]}`);
       this.log(`    ${facts.join(' · ')}`);
-      for (const basis of p.legalBasis) this.log(`    ${basis}`);
+      for (const basis of p.legalBasis) this.log(`    ${citationText(basis, lang)}`);
     }
     this.log('');
     this.log(format(M.asOf[lang], { date: displayDate(today, lang) }));

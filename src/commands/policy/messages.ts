@@ -10,7 +10,7 @@ export const POLICY_COMMAND_MESSAGES = defineMessages({
   from: { en: 'effective from {from}', vi: 'hiệu lực từ {from}' },
   until: { en: 'effective until {to}', vi: 'hiệu lực đến {to}' },
   always: { en: 'no effective dates', vi: 'không giới hạn thời gian hiệu lực' },
-  agentOnly: { en: 'agent runs only', vi: 'chỉ dùng cho tác tử (agent)' },
+  agentOnly: { en: 'agent runs only', vi: 'chỉ dùng cho tác tử' },
   regime: { en: 'security-level regime {id}', vi: 'căn cứ pháp lý về cấp độ {id}' },
   replaces: { en: 'replaces {id}', vi: 'thay thế {id}' },
   legalBasis: { en: 'Legal basis', vi: 'Căn cứ pháp lý' },

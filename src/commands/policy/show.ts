@@ -10,7 +10,7 @@ export default class PolicyShow extends GovscanCommand {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }, { largest }, { terminalJson, terminalText }] = await Promise.all([
+    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }, { largest }, { terminalJson, terminalText }, { citationText }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../policy/params.js'),
@@ -20,6 +20,7 @@ export default class PolicyShow extends GovscanCommand {
       import('../../i18n/index.js'),
       import('../../report/text.js'),
       import('../../report/terminal-text.js'),
+      import('../../i18n/citations.js'),
     ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
@@ -39,7 +40,7 @@ export default class PolicyShow extends GovscanCommand {
     const log = (line: string): void => this.log(terminalText(line));
     log(`${policy.id} ${policy.version} — ${policy.title[lang]}`);
     if (policy.description) log(policy.description[lang]);
-    log(`${M.legalBasis[lang]}: ${policy.legalBasis.join('; ')}`);
+    log(`${M.legalBasis[lang]}: ${policy.legalBasis.map((b) => citationText(b, lang)).join('; ')}`);
     log(effectiveText(policy.effective, lang) + (policy.regime ? ` · ${format(M.regime[lang], { id: policy.regime.id })}` : ''));
     const specs = Object.entries(policy.paramSpecs);
     if (specs.length) {
@@ -57,7 +58,7 @@ export default class PolicyShow extends GovscanCommand {
     const sevWidth = largest(rules, (r) => severityLabels[r.severity][lang].length);
     for (const r of rules) {
       log(`${r.id.padEnd(width)}  ${severityLabels[r.severity][lang].padEnd(sevWidth)}  ${r.title[lang]}`);
-      log(`${' '.repeat(width + sevWidth + 4)}${r.references.join('; ')}`);
+      log(`${' '.repeat(width + sevWidth + 4)}${r.references.map((ref) => citationText(ref, lang)).join('; ')}`);
     }
   }
 }
