@@ -116,7 +116,7 @@ describe('a server URL in plain http://', () => {
     const r = await runAgentCli(['enroll', '--config', config, '--server', 'http://10.20.30.40:8080', '--secret', 'gse_x', '--lang', 'vi']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'govscan-agent [warn]: máy chủ http://10.20.30.40:8080 được kết nối qua http:// không mã hóa: mã đăng ký, token của agent và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)\n' +
+      'govscan-agent [warn]: máy chủ http://10.20.30.40:8080 được kết nối qua http:// không mã hóa: mã đăng ký, token của tác tử và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)\n' +
         `lỗi: ${join(state, 'token.json')}: đã có token: tác tử này đã được đăng ký (dùng --force để đăng ký lại)\n`,
     );
   });
