@@ -214,6 +214,8 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
 
     const valueNames = new Set(Object.keys(raw.values ?? {}));
     if (raw.requiresReason && raw.requires === undefined) fail(['requiresReason'], 'requiresReason: the rule has no requires to explain');
+    // Without it a reader is shown the CEL expression, which is code (and never Vietnamese).
+    if (raw.requires !== undefined && !raw.requiresReason) fail(['requires'], 'requires: a rule whose requires can be false needs a requiresReason saying why it is then not tested, in English and Vietnamese');
     for (const field of ['message', 'remediation', 'requiresReason'] as const) {
       const text = raw[field];
       if (!text) continue;

@@ -149,14 +149,14 @@ describe('containment: one rule on one target that cannot be judged', () => {
 describe('when / requires / runtime errors', () => {
   it('is not-tested when a sub-probe the rule requires failed', () => {
     const facts = mutate('hsts-missing', (f) => {
-      f.hsts = { ...f.hsts, status: 'error', reason: 'HTTP request timed out' };
+      f.hsts = { ...f.hsts, status: 'error', reason: 'TCP connect to 127.0.0.1:443 failed: ECONNREFUSED' };
     });
     const hsts = rule(run(facts), 'TLS-HSTS-MISSING');
     expect(hsts.outcome).toBe('not-tested');
-    expect(hsts.reason).toBe("the facts this rule needs were not gathered: facts.hsts.status == 'ok'");
+    // Every built-in rule with `requires` says why in words (policy load refuses one that does not).
+    expect(hsts.reason).toBe('the HTTPS page could not be fetched to read its headers (TCP connect to 127.0.0.1:443 failed: ECONNREFUSED)');
     expect(hsts.message.vi).toBe(
-      // The Vietnamese reader gets the rule's title, never the CEL expression.
-      'https://portal.example.gov.vn:443: chưa kiểm tra được — Thiếu HSTS hoặc thời hạn HSTS quá ngắn: chưa thu thập được dữ liệu mà quy tắc “Thiếu HSTS hoặc thời hạn HSTS quá ngắn” cần',
+      'https://portal.example.gov.vn:443: chưa kiểm tra được — Thiếu HSTS hoặc thời hạn HSTS quá ngắn: không tải được trang HTTPS để đọc tiêu đề (kết nối TCP tới 127.0.0.1:443 không thành công: bị từ chối kết nối (ECONNREFUSED))',
     );
   });
 
@@ -212,9 +212,15 @@ describe('when / requires / runtime errors', () => {
     });
     const chain = rule(run(facts), 'TLS-CHAIN-INCOMPLETE');
     expect(chain.outcome).toBe('not-tested');
-    expect(chain.reason).toBe(
-      "the facts this rule needs were not gathered: facts.chain.source == 'wire' || 'incomplete-chain' in facts.trust.public.problems",
-    );
+    expect(chain.reason).toBe('the chain the server sent could not be read as sent (the platform completed it), and no trust store found it incomplete');
+    // Facts recorded without a field the words name fall back to the expression in English, the title in Vietnamese.
+    const older = mutate('good', (f) => {
+      f.hsts = { ...f.hsts, status: 'error' };
+      delete (f.hsts as { reason?: string }).reason;
+    });
+    const hsts = rule(run(older), 'TLS-HSTS-MISSING');
+    expect(hsts.reason).toBe("the facts this rule needs were not gathered: facts.hsts.status == 'ok'");
+    expect(hsts.reasonText?.vi).toBe('chưa thu thập được dữ liệu mà quy tắc “Thiếu HSTS hoặc thời hạn HSTS quá ngắn” cần');
   });
 
   it('does not judge trust when the public store has no anchors (a scanner problem, not the server\'s)', () => {

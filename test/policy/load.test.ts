@@ -78,6 +78,9 @@ describe('loading a malformed pack', () => {
     expect(() => loadPolicyText(pack('      requiresReason: { en: "why", vi: "vì sao" }'), 'alone.yaml', KNOWN)).toThrow(
       'alone.yaml:11:23: rule TEST-REASON: requiresReason: the rule has no requires to explain',
     );
+    expect(() => loadPolicyText(pack('      requires: "facts.hsts.status == \'ok\'"'), 'silent.yaml', KNOWN)).toThrow(
+      /^silent\.yaml:\d+:\d+: rule TEST-REASON: requires: a rule whose requires can be false needs a requiresReason/,
+    );
     expect(() => loadPolicyText(pack('      requires: "true"\n      requiresReason: { en: "{host}", vi: "{host}" }'), 'unknown.yaml', KNOWN)).toThrow(
       'unknown placeholder {host}',
     );
