@@ -15,6 +15,8 @@ const WORDS: CitationWord[] = [
   { re: /\(in force (\d{2}\/\d{2}\/\d{4})\)/g, vi: '(có hiệu lực từ $1)' },
   { re: /\(former\)/g, vi: '(đã được thay thế)' },
   { re: /\(transition\)/g, vi: '(quy định chuyển tiếp)' },
+  { re: /\(systems under Decree 85, until the transition ends\)/g, vi: '(hệ thống theo Nghị định 85, đến hết thời gian chuyển tiếp)' },
+  { re: /\(every other system\)/g, vi: '(các hệ thống khác)' },
   { re: /\binternet\.nl name servers IPv6\b/g, vi: 'internet.nl: IPv6 của máy chủ tên miền' },
   { re: /\binternet\.nl mail IPv6\b/g, vi: 'internet.nl: IPv6 của máy chủ thư' },
   { re: /\binternet\.nl web IPv6\b/g, vi: 'internet.nl: IPv6 của trang web' },

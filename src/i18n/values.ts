@@ -33,6 +33,12 @@ const CODE_WORDS_VI: Record<string, string> = {
   delegated: 'máy chủ OCSP được ủy quyền',
   public: 'kho chứng thư gốc công khai',
   custom: 'kho chứng thư gốc tin cậy bổ sung (--ca-file)',
+  // IPv6 address classes (checks/ipv6/facts.ts)
+  global: 'toàn cầu',
+  documentation: 'dành cho tài liệu',
+  private: 'riêng',
+  shared: 'dùng chung',
+  other: 'khác',
   rsa: 'RSA',
   ec: 'EC',
 };
@@ -85,5 +91,12 @@ function displayString(text: string, lang: Lang, codes: CodeWords): string {
   if (lang === 'en') return text;
   const word = (Object.hasOwn(codes, text) ? codes[text]?.vi : undefined) ?? (Object.hasOwn(CODE_WORDS_VI, text) ? CODE_WORDS_VI[text] : undefined);
   if (word) return word;
-  return technicalText(text)?.vi ?? text;
+  return datesInText(technicalText(text)?.vi ?? text);
+}
+
+// Dates inside a longer text a rule built (`'2026-10-25 payment gateway'`), but not inside a file name or id.
+const DATE_IN_TEXT = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?Z)?(?![\w/-])/g;
+
+function datesInText(text: string): string {
+  return text.replace(DATE_IN_TEXT, (_, y: string, mo: string, d: string, h?: string, mi?: string) => (h ? `${d}/${mo}/${y} ${h}:${mi ?? '00'} UTC` : `${d}/${mo}/${y}`));
 }

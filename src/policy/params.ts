@@ -42,7 +42,7 @@ const EXPECTED = defineMessages<ParamType>({
   integer: { en: 'a whole number', vi: 'một số nguyên' },
   number: { en: 'a number', vi: 'một số' },
   string: { en: 'a text', vi: 'một chuỗi ký tự' },
-  boolean: { en: 'true or false', vi: 'có (true) hoặc không (false)' },
+  boolean: { en: 'true or false', vi: 'có hoặc không: nhập `true` hoặc `false`' },
   date: { en: 'a date YYYY-MM-DD', vi: 'một ngày dạng YYYY-MM-DD' },
 });
 

@@ -342,7 +342,7 @@ describe('legal basis', () => {
     expect(nd331.byRule.get('SECLEVEL-VULNSCAN-OVERDUE')?.outcome).toBe('fail');
     expect(nd85.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('pass');
     expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('fail');
-    expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.message.vi).toMatch(/quy chế 5\/QĐ ban hành ngày 2026-11-01, sau ngày phê duyệt cấp độ 2026-09-01/);
+    expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.message.vi).toMatch(/quy chế 5\/QĐ ban hành ngày 01\/11\/2026, sau ngày phê duyệt cấp độ 01\/09\/2026/);
     expect(nd85.stderr).toMatch(/legal basis of cong-dvc: nd85-2016 .*--legal-basis/);
   });
 

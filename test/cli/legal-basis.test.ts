@@ -267,7 +267,7 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
   it('SECLEVEL-ANNUAL-REPORT: a deadline that fell before Decree 331 is not judged under it', () => {
     expect(outcomes(early, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.outcome).toBe('not-applicable');
     expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.outcome).toBe('fail');
-    expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.message.vi).toMatch(/chưa có báo cáo hằng năm .* sau ngày 2025-11-30 cho hạn 2026-11-30 \(báo cáo gần nhất: chưa có\).* trước ngày 30\/11/);
+    expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.message.vi).toMatch(/chưa có báo cáo hằng năm .* sau ngày 30\/11\/2025 cho hạn 30\/11\/2026 \(báo cáo gần nhất: chưa có\).* trước ngày 30\/11/);
   });
 
   it('SECLEVEL-APPRAISER: an appraisal made before Decree 331 is not judged by it; one made after must be by the Ministry of Public Security', () => {
@@ -281,7 +281,7 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
     expect(outcomes(early, 'golive-old').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('not-applicable');
     expect(outcomes(early, 'golive-new').get('FOURLAYER-GOLIVE-ASSESSMENT')?.outcome).toBe('pass');
     expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('fail');
-    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.message.vi).toMatch(/chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 2026-01-15 payment module/);
+    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.message.vi).toMatch(/chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 15\/01\/2026 payment module/);
   });
 });
 

@@ -17,7 +17,7 @@ export const STAYS_ENGLISH = new Set(
     'pathLenConstraint', 'OCSPSigning', 'thisUpdate', 'nextUpdate', 'max-age', 'includeSubDomains', 'preload',
     'Strict-Transport-Security', 'good', 'revoked', 'unknown', 'critical', 'legalBasis',
     // the product and its commands
-    'govscan', 'govscan-agent', 'agent', 'scan', 'policy', 'report', 'evidence', 'server', 'init', 'verify', 'list', 'show',
+    'govscan', 'govscan-agent', 'scan', 'policy', 'report', 'evidence', 'server', 'init', 'verify', 'list', 'show',
     'convert', 'merge', 'diff', 'validate', 'fleet', 'status', 'findings', 'export', 'demo', 'checks', 'worker', 'token',
     'create', 'revoke', 'enrollment',
   ],
@@ -41,6 +41,8 @@ const COMMON_ENGLISH = new Set(
 
 /** Everything that is an identifier, not a word: URLs, paths, hosts, flags, rule ids, code spans, numbers. */
 const NOT_WORDS = [
+  /\{[A-Za-z_][\w.]*\}/g, // placeholders of a message catalogue
+  /\b(?:Windows Server|IPv6 For Gov|Null MX|OCSP stapling)\b/g, // product, programme and RFC names
   /`[^`\n]*`/g, // code spans: field names, commands
   /\b(?:C|O|OU|CN|L|ST|DC)=[^;()\n]*/g, // distinguished names of certificates (data, not words)
   /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, // URLs and target keys
@@ -49,25 +51,30 @@ const NOT_WORDS = [
   /\S+\.\S+/g, // host names, file names, dotted paths
   /\S*[_@:=#]\S*/g, // identifiers with code punctuation
   /\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b/g, // rule ids
+  /\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b/g, // kebab-case ids and compound terms (IPv4-mapped, link-local)
   /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, // camelCase identifiers
   /\b[A-Z]{2,}[a-z]\w*\b/g, // configuration directives (SSLUseStapling)
-  /\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b/g, // kebab-case ids and compound terms (IPv4-mapped, link-local)
   /\b\w*\d\w*\b/g, // anything with a digit
 ];
+
+/** Reported as raw values already. */
+const RAW = new Set(['true', 'false', 'undefined', 'NaN']);
 
 /** What is wrong with one piece of Vietnamese text; `where` names it in the problems. */
 export function reviewVietnamese(text: string, where: string, extraAllowed: ReadonlySet<string> = new Set()): string[] {
   const problems: string[] = [];
   const say = (what: string, sample: string): void => void problems.push(`${where}: ${what}: …${sample.replace(/\s+/g, ' ').slice(0, 160)}…`);
   const around = (i: number): string => text.slice(Math.max(0, i - 60), i + 80);
-  for (const m of text.matchAll(/\b(true|false|undefined|NaN)\b|\[object Object\]|''|facts\.[a-z]|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)) {
-    say(`raw ${JSON.stringify(m[0])}`, around(m.index ?? 0));
+  // Code spans are what a user types (`true`, `facts.x`), not what the program says.
+  const prose = text.replace(/`[^`\n]*`/g, ' ');
+  for (const m of prose.matchAll(/\b(true|false|undefined|NaN)\b|\[object Object\]|''|facts\.[a-z]|\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/g)) {
+    say(`raw ${JSON.stringify(m[0])}`, prose.slice(Math.max(0, (m.index ?? 0) - 60), (m.index ?? 0) + 80));
   }
   let words = text;
   for (const re of NOT_WORDS) words = words.replace(re, ' ');
   for (const m of words.matchAll(/[A-Za-z][A-Za-z']*/g)) {
     const w = m[0];
-    if (STAYS_ENGLISH.has(w) || extraAllowed.has(w)) continue;
+    if (STAYS_ENGLISH.has(w) || extraAllowed.has(w) || RAW.has(w)) continue;
     if (/^[A-Z]{2,}$/.test(w)) continue; // acronyms (CAO, ATTT, UBND…)
     if (COMMON_ENGLISH.has(w.toLowerCase()) || /^[a-z]*(?:ing|tion|ed|ly)$/i.test(w) && w.length > 4) {
       const at = new RegExp(`\\b${w}\\b`).exec(text)?.index ?? 0;
