@@ -184,7 +184,7 @@ describe('policies/vn-agent-host.yaml', () => {
     });
     const byRule = new Map(findings.map((f) => [f.ruleId, f]));
     // Loopback-only services are left out by default: 80 and 8080 are reachable over IPv4 only; 5432 and 9000 are local.
-    expect(byRule.get('HOST-SERVICE-IPV4-ONLY')?.message.en).toBe('web01.agency.example: TCP port(s) 80 (0.0.0.0), 8080 (10.0.0.5) listen on IPv4 only.');
+    expect(byRule.get('HOST-SERVICE-IPV4-ONLY')?.message.en).toBe('web01.agency.example: TCP port(s) 80 (0.0.0.0) and 8080 (10.0.0.5) listen on IPv4 only.');
     expect(byRule.get('HOST-CERT-FILE-EXPIRED')?.message.en).toContain('expired.der');
     expect(byRule.get('HOST-CERT-FILE-EXPIRED')?.message.en).not.toContain('valid.pem');
     // Five days left is under the critical bar of seven.

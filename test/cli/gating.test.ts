@@ -146,7 +146,7 @@ describe('CI gating: waivers', () => {
     const f = hostname(report, wrongHost);
     expect(f).toMatchObject({ outcome: 'fail', waiver: { id: `${file}:4`, expires: utcDay(1), expired: true } });
     expect(f?.message.en).toContain(`waiver ${file}:4 expired on ${utcDay(1)} (approved by Nguyễn Văn An, CISO): this finding counts again`);
-    expect(f?.message.vi).toContain(`miễn trừ ${file}:4 đã hết hạn ngày ${utcDay(1)} (người phê duyệt: Nguyễn Văn An, CISO): phát hiện này được tính lại`);
+    expect(f?.message.vi).toContain(`miễn trừ ${file}:4 đã hết hạn ngày ${utcDay(1).split("-").reverse().join("/")} (người phê duyệt: Nguyễn Văn An, CISO): phát hiện này được tính lại`);
     expect(report.waivers?.[0]).toMatchObject({ expired: true, waived: 0, expiredMatches: 1 });
     // Nothing else moved with the clock: the expired waiver alone is why the job fails.
     expect(failed(report)).toEqual(['TLS-CERT-HOSTNAME']);
@@ -154,8 +154,8 @@ describe('CI gating: waivers', () => {
 
     const vi = await runCli(scan([wrongHost], '--format', 'table', '--lang', 'vi', '--waivers', file), { env: later });
     expect(vi.code).toBe(1);
-    expect(vi.stdout).toMatch(/^ {2}CAO +TLS-CERT-HOSTNAME +.*đã hết hạn ngày \d{4}-\d{2}-\d{2} .*phát hiện này được tính lại$/m);
-    expect(vi.stdout).toContain(`ĐÃ HẾT HẠN ngày ${utcDay(1)}`);
+    expect(vi.stdout).toMatch(/^ {2}CAO +TLS-CERT-HOSTNAME +.*đã hết hạn ngày \d{2}\/\d{2}\/\d{4} .*phát hiện này được tính lại$/m);
+    expect(vi.stdout).toContain(`ĐÃ HẾT HẠN ngày ${utcDay(1).split("-").reverse().join("/")}`);
   });
 
   it('fails when the waiver was written with a past expiry', async () => {
