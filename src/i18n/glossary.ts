@@ -1,7 +1,8 @@
 // The Vietnamese terms govscan uses, one per idea, so an official reads the same word for the same
 // thing in the CLI, reports, packs, help, dashboard and agent. test/i18n/glossary.test.ts fails when
 // a banned wording appears in any Vietnamese string of the source, packs, help, dashboard or agent.
-// docs/glossary-vi.md is the readable copy of this table (generated from it: npm run glossary).
+// Agent: the program keeps its name (govscan-agent); in Vietnamese sentences it is "tác tử", never
+// "agent"/"Agent". Trust anchor: "chứng thư gốc tin cậy", never "neo tin cậy".
 
 export interface GlossaryTerm {
   en: string;
