@@ -36,6 +36,8 @@ const COMMON_ENGLISH = new Set(
     'server', 'client', 'response', 'stapled', 'checked', 'passed', 'tested', 'applicable', 'waived', 'waiver', 'example',
     'added', 'payment', 'gateway', 'transition', 'regime', 'effective', 'ended', 'days', 'report', 'reports', 'yearly',
     'monthly', 'weekly', 'daily', 'passes', 'fails', 'total', 'summary', 'generated', 'scanner', 'version', 'policies',
+    'art', 'arts', 'form', 'force', 'in', 'on', 'to', 'state', 'reason', 'open', 'closed', 'address', 'document', 'date',
+    'stale', 'former', 'documentation', 'mapped', 'stapling', 'scan', 'scanned', 'agent', 'agents',
   ],
 );
 
@@ -72,8 +74,10 @@ export function reviewVietnamese(text: string, where: string, extraAllowed: Read
   }
   let words = text;
   for (const re of NOT_WORDS) words = words.replace(re, ' ');
-  for (const m of words.matchAll(/[A-Za-z][A-Za-z']*/g)) {
+  // Whole words, Vietnamese letters included: "toàn" is not the English "to".
+  for (const m of words.normalize('NFC').matchAll(/[\p{L}\p{M}']+/gu)) {
     const w = m[0];
+    if (!/^[A-Za-z][A-Za-z']*$/.test(w)) continue;
     if (STAYS_ENGLISH.has(w) || extraAllowed.has(w) || RAW.has(w)) continue;
     if (/^[A-Z]{2,}$/.test(w)) continue; // acronyms (CAO, ATTT, UBND…)
     if (COMMON_ENGLISH.has(w.toLowerCase()) || /^[a-z]*(?:ing|tion|ed|ly)$/i.test(w) && w.length > 4) {
