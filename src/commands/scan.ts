@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
 import { tmpdir } from 'node:os';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { EXIT, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { onInterrupt } from '../cli/interrupt.js';
-import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
+import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
 import { SEVERITIES, type Report, type Severity } from '../engine/types.js';
@@ -219,17 +219,21 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   }
 }
 
-/** The spill of a JSON scan: next to the report (same file system), or in TMPDIR for stdout. */
+/**
+ * The spill of a JSON scan: next to a report file (same file system, so it is renamed into place), in
+ * TMPDIR for stdout or a device (`-o /dev/null` must not leave a spill file in /dev).
+ */
 async function openSpill(output: string | undefined): Promise<ReportSpill> {
   const { ReportSpill } = await import('../report/spill.js');
-  const dir = output ? dirname(resolvePath(output)) : tmpdir();
+  const file = output ? await outputTarget(output).catch(() => null) : null;
+  const dir = file?.kind === 'file' ? dirname(file.path) : tmpdir();
   try {
-    return ReportSpill.open(dir, output ? basename(output) : 'govscan');
+    return ReportSpill.open(dir, output && file?.kind === 'file' ? basename(output) : 'govscan');
   } catch (err) {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${output ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 
