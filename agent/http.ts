@@ -83,15 +83,6 @@ export function describeError(err: unknown): string {
   return e instanceof Error ? e.message : String(err);
 }
 
-/**
- * Text that came from the network, fit for one log line: control characters (terminal escapes, line
- * breaks that would forge a second log line) shown as \xNN, and the length capped.
- */
-export function printable(text: string, max = 200): string {
-  const shown = text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
-}
-
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
