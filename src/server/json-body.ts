@@ -9,6 +9,7 @@
 // code copies it by assignment, so such bodies are refused outright.
 
 import type { FastifyRequest } from 'fastify';
+import { shapeViolation, type ShapeLimits } from './body-shape.js';
 import { HttpError } from './errors.js';
 import { decodeJsonText } from './wire.js';
 
@@ -39,11 +40,25 @@ function poisoned(value: unknown): boolean {
   return false;
 }
 
-export function parseJsonBody(request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void): void {
-  if (body.length === 0) {
-    done(new HttpError(400, 'bad-request', 'The request body is empty.'));
-    return;
-  }
+export type JsonBodyParser = (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => void;
+
+/** The parser for bodies within `limits` (body-shape.ts: checked on the bytes, before parsing). */
+export function jsonBodyParser(limits: ShapeLimits): JsonBodyParser {
+  return (request, body, done) => {
+    if (body.length === 0) {
+      done(new HttpError(400, 'bad-request', 'The request body is empty.'));
+      return;
+    }
+    const shape = shapeViolation(body, limits);
+    if (shape) {
+      done(shape);
+      return;
+    }
+    parseJsonBody(request, body, done);
+  };
+}
+
+function parseJsonBody(request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void): void {
   const text = decodeJsonText(body);
   let value: unknown;
   try {
