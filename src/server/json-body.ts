@@ -1,8 +1,9 @@
-// The JSON body parser. fastify's default (secure-json-parse) runs two regular expressions over every
-// body looking for `__proto__` and `constructor` in any escaped spelling; on a 70 KB batch that cost
-// more than validating it. Here the text is searched once (one regular expression, no backtracking)
-// for the plain words and for `\u` escapes
-// that spell an ASCII character (`\u0040`–`\u007f`: how a key could be disguised); only a body
+// The JSON body parser. Before anything is parsed the bytes are checked against the shape limits
+// (body-shape.ts: nesting, keys, items, string sizes, values). fastify's default parser
+// (secure-json-parse) runs two regular expressions over every body looking for `__proto__` and
+// `constructor` in any escaped spelling; on a 70 KB batch that cost more than validating it. Here
+// the text is searched once (one regular expression, no backtracking) for the plain words and for
+// `\u` escapes that spell an ASCII character (`\u0040`–`\u007f`: how a key could be disguised); only a body
 // containing one of them is walked for the dangerous keys. Escapes of non-ASCII characters (all of
 // an agent's Vietnamese text, see wire.ts) cannot spell either key and do not trigger the walk.
 // JSON.parse itself never changes a prototype: an own `__proto__` key is only a hazard once some later
