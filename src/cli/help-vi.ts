@@ -211,6 +211,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description:
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
       'API tại /api/v1 (bearer token): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; quản trị: enrollments, tokens. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'Giới hạn cho mỗi bên gửi, tính theo phút: số lô kết quả của mỗi token tác tử, số lần đăng ký và số lần xác thực thất bại của mỗi địa chỉ (--ingest-limit, --enroll-limit, --auth-failure-limit; vượt quá thì trả về 429 kèm Retry-After). Nội dung yêu cầu tối đa --body-limit byte, lồng nhau tối đa 32 cấp, mỗi đối tượng tối đa 1.000 khóa, mỗi mảng tối đa 100.000 phần tử, mỗi chuỗi tối đa 256 KiB, bằng chứng của một phát hiện tối đa 64 KiB và dữ kiện của một lần kiểm tra tối đa 1 MiB (vượt quá thì trả về 400 hoặc 413).\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
     flags: {
       db: DB,
@@ -220,6 +221,9 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'body-limit': 'Kích thước tối đa của nội dung yêu cầu được chấp nhận (lớn hơn thì trả về 413)',
       'stale-after': 'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào',
       'metrics-public': 'Phục vụ /metrics không cần token (cho hệ thống thu thập số liệu trong mạng tin cậy)',
+      'ingest-limit': 'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
+      'enroll-limit': 'Số lần đăng ký tối đa mỗi phút từ một địa chỉ (0: không giới hạn)',
+      'auth-failure-limit': 'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
       lang: LANG,
     },
   },
@@ -240,13 +244,14 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   'server:token:create': {
     summary: 'Tạo token viewer hoặc admin cho API, bảng điều khiển và `govscan fleet`',
     description:
-      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu; admin còn được tạo mã đăng ký và token qua API.\n\n' +
+      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name, agency} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu, hoặc khi có --agency thì chỉ dữ liệu của cơ quan đó (mọi tuyến đọc trả về 404 cho dữ liệu của cơ quan khác); admin còn được tạo mã đăng ký và token qua API.\n\n' +
       ON_DB,
     flags: {
       role: 'viewer (chỉ đọc) hoặc admin (đọc và quản trị)',
       name: 'Token cấp cho ai (hiển thị trong `server token list`)',
+      agency: 'Giới hạn token viewer trong cơ quan này: token chỉ đọc được dữ liệu của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
       db: DB,
-      json: 'In ra JSON {id, role, token, name}',
+      json: 'In ra JSON {id, role, token, name, agency}',
       lang: LANG,
     },
   },

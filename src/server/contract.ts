@@ -47,7 +47,7 @@ export interface BatchAck {
 
 /** Every non-2xx answer. `error` is a stable code; `message` says nothing an attacker could use. */
 export interface ApiError {
-  error: 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'payload-too-large' | 'conflict' | 'internal';
+  error: 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'payload-too-large' | 'conflict' | 'too-many-requests' | 'internal';
   message: string;
 }
 
@@ -62,7 +62,10 @@ export type Role = 'agent' | 'viewer' | 'admin';
 export interface Principal {
   role: Role;
   tokenId: string;
-  /** For agents: the only agency they may write, and nothing they may read. */
+  /**
+   * For agents: the only agency they may write, and nothing they may read. For viewers: when set,
+   * the only agency they may read (an agency's own IT); unset, every agency.
+   */
   agency?: string;
   agentId?: string;
 }
@@ -216,7 +219,8 @@ export interface StoredToken {
 export type TokenInfo = Omit<StoredToken, 'secretHash'>;
 
 export interface IngestResult {
-  status: 'stored' | 'duplicate';
+  /** `conflict`: the batch id is already stored for another agent or agency (the API answers 409). */
+  status: 'stored' | 'duplicate' | 'conflict';
 }
 
 /**
@@ -254,8 +258,9 @@ export interface Store {
   ingest(batch: Batch, receivedAt: string, raw?: Uint8Array): Promise<IngestResult>;
 
   // reads
-  overview(now: string, staleAfterIntervals: number): Promise<FleetOverview>;
-  listAgencies(): Promise<AgencyRow[]>;
+  /** `agency`: the overview of that agency alone (agency-scoped viewers). */
+  overview(now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview>;
+  listAgencies(agency?: string): Promise<AgencyRow[]>;
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]>;
   listSystems(agency?: string): Promise<SystemRow[]>;
   listFindings(q: FindingQuery): Promise<Page<FindingRow>>;

@@ -7,5 +7,5 @@ import { listRoute, type RouteContext } from './context.js';
 const noQuery = { type: 'object', additionalProperties: false };
 
 export function registerAgencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  listRoute(app, ctx, '/api/v1/agencies', noQuery, () => ctx.store.listAgencies());
+  listRoute(app, ctx, '/api/v1/agencies', noQuery, ({ agency }: { agency?: string }) => ctx.store.listAgencies(agency));
 }

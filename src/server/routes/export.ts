@@ -6,6 +6,7 @@ import type { Lang } from '../../engine/types.js';
 import { AGENCY_ID_RE } from '../admin.js';
 import { HttpError } from '../errors.js';
 import { exportAgency } from '../export.js';
+import { readAgency } from '../read-scope.js';
 import schema from '../schemas/export-query.json' with { type: 'json' };
 import type { RouteContext } from './context.js';
 
@@ -24,6 +25,7 @@ export function registerExportRoutes(app: FastifyInstance, ctx: RouteContext): v
       if (dot < 0 || (format !== 'sarif' && format !== 'json') || !AGENCY_ID_RE.test(agency)) {
         throw new HttpError(404, 'not-found', 'Exports are /api/v1/export/{agency}.sarif or .json.');
       }
+      readAgency(request, agency);
       const out = await exportAgency(ctx.store, agency, format, request.query.lang, ctx.now());
       if (!out) throw new HttpError(404, 'not-found', 'No such agency.');
       reply.header('content-disposition', `attachment; filename="${out.filename}"`);

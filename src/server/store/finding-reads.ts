@@ -7,19 +7,38 @@ import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '.
 import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, passRate } from './read-util.js';
 import type { DB } from './schema.js';
+import { heapEstimate } from './bounded-json.js';
 import { readStoredReport } from './writer.js';
 
 export const MAX_FINDINGS_PAGE = 1000;
 export const DEFAULT_FINDINGS_PAGE = 100;
 export const MAX_HISTORY = 10_000;
-/** Reports whose findings are kept parsed for the findings API (about 60 KB each for 50 findings). */
-const FINDINGS_CACHE = 256;
+/**
+ * Heap the findings API may keep for parsed findings of reports it has read (estimated, see
+ * bounded-json.ts): a report of 50 findings takes about 150 KB, so some 400 of them. Bounded in
+ * bytes, not reports: a few reports full of evidence must not hold what hundreds of real ones would.
+ */
+export const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface CachedFindings {
+  findings: Finding[];
+  bytes: number;
+}
 
 export class FindingReads {
-  /** Findings of reports already read, by batch key: batches never change, so entries never go stale. */
-  private readonly findingsCache = new Map<number, Finding[]>();
+  /** Findings of reports already read, by batch key, least recently used first: batches never change, so entries never go stale. */
+  private readonly findingsCache = new Map<number, CachedFindings>();
+  private cachedBytes = 0;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cacheBudget = FINDINGS_CACHE_BYTES,
+  ) {}
+
+  /** Estimated heap held by the cache now (never above the budget). */
+  get cacheBytes(): number {
+    return this.cachedBytes;
+  }
 
   async listFindings(q: FindingQuery): Promise<Page<FindingRow>> {
     let base = this.db.selectFrom('latest_batches as lb').innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref');
@@ -84,22 +103,46 @@ export class FindingReads {
     const missing: number[] = [];
     for (const ref of refs) {
       const hit = this.findingsCache.get(ref);
-      if (hit) out.set(ref, hit);
-      else missing.push(ref);
+      if (hit) {
+        out.set(ref, hit.findings);
+        // Most recently used last: eviction takes from the front.
+        this.findingsCache.delete(ref);
+        this.findingsCache.set(ref, hit);
+      } else missing.push(ref);
     }
     for (let i = 0; i < missing.length; i += 500) {
       const rows = await this.db.selectFrom('reports').select(['batch_ref', 'encoding', 'body']).where('batch_ref', 'in', missing.slice(i, i + 500)).execute();
       await Promise.all(
         rows.map(async (r) => {
-          const report = await readStoredReport(r.body, r.encoding);
-          const findings = Array.isArray(report.findings) ? report.findings : [];
-          out.set(Number(r.batch_ref), findings);
-          this.findingsCache.set(Number(r.batch_ref), findings);
+          const ref = Number(r.batch_ref);
+          let findings: Finding[] = [];
+          try {
+            const report = await readStoredReport(r.body, r.encoding);
+            if (Array.isArray(report.findings)) findings = report.findings;
+          } catch {
+            // An unreadable stored report costs its own findings their texts and evidence (the rows
+            // still list them by rule id), never the page.
+          }
+          out.set(ref, findings);
+          this.remember(ref, findings);
         }),
       );
     }
-    while (this.findingsCache.size > FINDINGS_CACHE) this.findingsCache.delete(this.findingsCache.keys().next().value as number);
     return out;
+  }
+
+  private remember(ref: number, findings: Finding[]): void {
+    if (this.findingsCache.has(ref)) return;
+    const bytes = heapEstimate(findings);
+    // One report larger than the whole budget is used for this answer and not kept.
+    if (bytes > this.cacheBudget) return;
+    this.findingsCache.set(ref, { findings, bytes });
+    this.cachedBytes += bytes;
+    for (const [oldest, entry] of this.findingsCache) {
+      if (this.cachedBytes <= this.cacheBudget) break;
+      this.findingsCache.delete(oldest);
+      this.cachedBytes -= entry.bytes;
+    }
   }
 }
 

@@ -12,10 +12,11 @@ import type { DB } from './schema.js';
 /** Staleness of an agent that has not yet said how often it runs. */
 export const DEFAULT_INTERVAL_SECONDS = 3600;
 
-export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals: number): Promise<FleetOverview> {
-  const agencies = await listAgencies(db);
-  const agents = await listAgents(db, now, staleAfterIntervals);
-  const policyRows = await db
+/** The whole fleet, or (`agency` given) that agency alone: the overview an agency-scoped viewer gets. */
+export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {
+  const agencies = await listAgencies(db, agency);
+  const agents = await listAgents(db, now, staleAfterIntervals, agency);
+  let policyQuery = db
     .selectFrom('latest_batches as lb')
     .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
     .select((eb) => [
@@ -24,9 +25,14 @@ export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals:
       eb.fn.sum<number>(eb.case().when('f.outcome', '=', 'fail').then(1).else(0).end()).as('failed'),
     ])
     .groupBy('f.policy_id')
-    .orderBy('f.policy_id')
-    .execute();
-  const batches = await db.selectFrom('batches').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    .orderBy('f.policy_id');
+  let batchQuery = db.selectFrom('batches').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (agency !== undefined) {
+    policyQuery = policyQuery.where('lb.agency', '=', agency);
+    batchQuery = batchQuery.where('agency', '=', agency);
+  }
+  const policyRows = await policyQuery.execute();
+  const batches = await batchQuery.executeTakeFirstOrThrow();
   return {
     generatedAt: isoDate(now, 'now'),
     agencies,
@@ -42,13 +48,18 @@ export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals:
   };
 }
 
-export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
-  const agencies = await db.selectFrom('agencies').select(['id', 'name']).orderBy('id').execute();
-  const agentStats = await db
+export async function listAgencies(db: Kysely<DB>, agency?: string): Promise<AgencyRow[]> {
+  let agencyQuery = db.selectFrom('agencies').select(['id', 'name']).orderBy('id');
+  let agentQuery = db
     .selectFrom('agents')
     .select((eb) => ['agency', eb.fn.countAll<number>().as('n'), eb.fn.max('last_seen_at').as('last')])
-    .groupBy('agency')
-    .execute();
+    .groupBy('agency');
+  if (agency !== undefined) {
+    agencyQuery = agencyQuery.where('id', '=', agency);
+    agentQuery = agentQuery.where('agency', '=', agency);
+  }
+  const agencies = await agencyQuery.execute();
+  const agentStats = await agentQuery.execute();
   const sums = await db
     .selectFrom('latest_batches as lb')
     .innerJoin('batches as b', 'b.id', 'lb.batch_ref')
@@ -66,6 +77,7 @@ export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
       eb.fn.sum<number>('b.f_info').as('info'),
     ])
     .groupBy('lb.agency')
+    .$if(agency !== undefined, (q) => q.where('lb.agency', '=', agency as string))
     .execute();
   const systems = await db
     .selectFrom('latest_batches as lb')
@@ -73,6 +85,7 @@ export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
     .where('t.system', '<>', '')
     .select((eb) => ['lb.agency', eb.fn.count<number>('t.system').distinct().as('n')])
     .groupBy('lb.agency')
+    .$if(agency !== undefined, (q) => q.where('lb.agency', '=', agency as string))
     .execute();
   const agentsBy = new Map(agentStats.map((r) => [r.agency, r]));
   const sumsBy = new Map(sums.map((r) => [r.agency, r]));

@@ -46,11 +46,13 @@ import { ingestStatements } from './statements.js';
 export interface StoreOptions extends OpenOptions {
   /** The clock for rows the store dates itself (agency and token creation). */
   now?: () => Date;
+  /** Heap budget of the findings API's cache of parsed reports (default FINDINGS_CACHE_BYTES). */
+  findingsCacheBytes?: number;
 }
 
 /** Opens (does not migrate) the store a `--db` URL names: `sqlite:PATH` or `postgres://…`. */
 export async function openStore(url: string, opts: StoreOptions = {}): Promise<KyselyStore> {
-  return new KyselyStore(await openDatabase(url, opts), opts.now);
+  return new KyselyStore(await openDatabase(url, opts), opts.now, opts.findingsCacheBytes);
 }
 
 export class KyselyStore implements Store {
@@ -68,15 +70,21 @@ export class KyselyStore implements Store {
   constructor(
     opened: OpenedDb,
     private readonly clock: () => Date = () => new Date(),
+    findingsCacheBytes?: number,
   ) {
     this.db = opened.db;
     this.dialect = opened.dialect;
     this.display = opened.display;
     this.file = opened.dialect === 'sqlite' ? opened.file : null;
-    this.findings = new FindingReads(this.db);
+    this.findings = new FindingReads(this.db, findingsCacheBytes);
     // SQLite has one connection: one write at a time. PostgreSQL takes a few groups at once, leaving
     // pool connections for reads.
     this.queue = new IngestQueue((items) => writeGroup(this.db, this.dialect, items), this.dialect === 'postgres' ? 3 : 1);
+  }
+
+  /** Estimated heap held by the findings API's cache of parsed reports. */
+  get findingsCacheBytes(): number {
+    return this.findings.cacheBytes;
   }
 
   async migrate(): Promise<void> {
@@ -187,11 +195,11 @@ export class KyselyStore implements Store {
 
   // ── reads (*-reads.ts) ─────────────────────────────────────────────────────────────────────
 
-  overview(now: string, staleAfterIntervals: number): Promise<FleetOverview> {
-    return overview(this.db, now, staleAfterIntervals);
+  overview(now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {
+    return overview(this.db, now, staleAfterIntervals, agency);
   }
-  listAgencies(): Promise<AgencyRow[]> {
-    return listAgencies(this.db);
+  listAgencies(agency?: string): Promise<AgencyRow[]> {
+    return listAgencies(this.db, agency);
   }
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {
     return listAgents(this.db, now, staleAfterIntervals, agency);
