@@ -89,6 +89,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
     flags: {
       inventory: 'Danh mục hệ thống của cơ quan (YAML)',
+      'targets-file': 'Danh sách mục tiêu, mỗi dòng một mục tiêu (như các đối số; cho phép chú thích # và dòng trống)',
+      'from-nmap': 'Báo cáo XML của nmap (nmap -sV -oX FILE): mọi cổng mở chạy dịch vụ TLS đều trở thành mục tiêu',
       policy: 'Mã bộ chính sách dựng sẵn hoặc tệp chính sách (lặp lại được; mặc định: mọi bộ dựng sẵn)',
       format: FORMAT,
       'sarif-dir': SARIF_DIR,

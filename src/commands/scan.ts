@@ -25,6 +25,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     '<%= config.bin %> scan --inventory inventory.yaml --format sarif --output govscan.sarif',
     '<%= config.bin %> scan https://portal.example.gov.vn:8443 --resolve portal.example.gov.vn:8443:127.0.0.1 --ca-file vn-national-root.pem',
     '<%= config.bin %> scan --inventory inventory.yaml --waivers waivers.yaml --baseline main.sarif --fail-on high',
+    '<%= config.bin %> scan --targets-file targets.txt',
+    '<%= config.bin %> scan --from-nmap nmap-scan.xml --format sarif --output govscan.sarif',
   ];
   static override strict = false;
   static override args = {
@@ -32,6 +34,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   };
   static override flags = {
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
+    'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
+    'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
     format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
@@ -106,6 +110,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       {
         targets: argv as string[],
         ...(flags.inventory ? { inventory: flags.inventory } : {}),
+        ...(flags['targets-file'] ? { targetsFile: flags['targets-file'] } : {}),
+        ...(flags['from-nmap'] ? { nmapFile: flags['from-nmap'] } : {}),
         policies: flags.policy ?? [],
         resolve: flags.resolve ?? [],
         caFiles: flags['ca-file'] ?? [],
