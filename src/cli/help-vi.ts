@@ -62,6 +62,7 @@ export const TOPICS_VI: Record<string, string> = {
 
 // Flag texts several commands share word for word in English.
 const LANG = 'Ngôn ngữ của thông báo và báo cáo (en, vi); GOVSCAN_LANG đặt giá trị mặc định';
+const COLOR = 'Tô màu kết quả trên màn hình (--no-color: chữ không màu); biến FORCE_COLOR và NO_COLOR cũng được đọc';
 const FORMAT = 'Định dạng báo cáo';
 const WRITE_TO = 'Ghi vào tệp FILE thay vì stdout';
 const WRITE_REPORT_TO = 'Ghi báo cáo vào tệp FILE thay vì stdout';
@@ -119,6 +120,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'legal-basis':
         'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
       param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
+      color: COLOR,
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
     },
@@ -127,7 +129,19 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
     description:
       'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
-    flags: { format: FORMAT, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+    flags: { format: FORMAT, color: COLOR, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+  },
+  // From @oclif/plugin-autocomplete (its English texts are in its manifest).
+  autocomplete: {
+    description: 'Hiển thị hướng dẫn cài đặt tính năng tự hoàn thành lệnh (bash, zsh, powershell).',
+    args: { shell: 'Loại trình thông dịch lệnh: bash, zsh hoặc powershell' },
+    flags: { 'refresh-cache': 'Làm mới bộ nhớ đệm tự hoàn thành (không hiển thị hướng dẫn)' },
+  },
+  'autocomplete:create': { description: 'Tạo các tệp cài đặt và hàm tự hoàn thành cho trình thông dịch lệnh', flags: {} },
+  'autocomplete:script': {
+    description: 'In ra đoạn cấu hình tự hoàn thành cho trình thông dịch lệnh',
+    args: { shell: 'Loại trình thông dịch lệnh: bash, zsh hoặc powershell' },
+    flags: {},
   },
   'checks:list': {
     summary: 'Liệt kê các nhóm kiểm tra, nội dung chúng thăm dò và loại mục tiêu được áp dụng',
@@ -161,6 +175,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       output: WRITE_REPORT_TO,
       'fail-on': FAIL_ON,
       timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms (tới máy chủ thu thập nhật ký / điểm kết nối NCSC)',
+      color: COLOR,
       lang: LANG,
       quiet: 'Không in thông báo ra stderr',
     },

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EXIT, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
+import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
+import { colorWanted } from '../cli/color.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { onInterrupt } from '../cli/interrupt.js';
 import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
@@ -85,6 +86,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       helpValue: 'NAME=VALUE',
       description: 'Set a policy-pack parameter, PACK:NAME=VALUE when several packs declare NAME (repeatable; see policy show)',
     }),
+    color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -186,7 +188,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       } else {
         const text = render(report, flags.format, {
           lang: this.lang,
-          color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+          color: !flags.output && colorWanted(process.stdout, flags.color),
         });
         if (flags.output) await writeTextAtomic(flags.output, text);
         else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
