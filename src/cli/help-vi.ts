@@ -205,7 +205,9 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: 'In kết quả so sánh dưới dạng JSON', lang: LANG },
   },
   'report:convert': {
-    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng, bản tóm tắt Markdown cho CI, báo cáo Code Quality của GitLab hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    description:
+      '--to markdown ghi bản tóm tắt cho tác vụ CI (kết luận theo ngưỡng --fail-on của lần quét, số phát hiện không đạt theo mức độ, các phát hiện nghiêm trọng nhất): nối vào $GITHUB_STEP_SUMMARY. Trong GitHub Actions (có GITHUB_SERVER_URL và GITHUB_REPOSITORY) bản tóm tắt có đường dẫn tới các cảnh báo code scanning của kho mã. --to codequality ghi báo cáo Code Quality của GitLab (artifacts:reports:codequality): các phát hiện không đạt và chưa kiểm tra được, gắn với dòng khai báo trong danh mục hoặc danh sách mục tiêu.',
     args: { input: 'Báo cáo JSON do `govscan scan --format json` ghi ra' },
     flags: {
       to: 'Định dạng đầu ra',
