@@ -3,7 +3,7 @@
 // @oclif/plugin-not-found (registered beside this hook) asks "Did you mean …?" and runs the command
 // when confirmed; with no terminal on stdin it asks nothing, and this hook prints the suggestion.
 
-import { Errors, type Hook } from '@oclif/core';
+import type { Hook } from '@oclif/core';
 import { defineMessages, envLang, isLang, localize } from '../i18n/index.js';
 import type { Lang } from '../engine/types.js';
 import { terminalText } from '../report/terminal-text.js';
@@ -34,13 +34,16 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   }
   const typed = words.slice(0, best ? best.id.split(':').length : 1).join(' ');
   const bin = opts.config.bin;
-  // On a terminal the plugin asks; a refusal ends here, quietly (it has said it all).
-  if (process.stdin.isTTY) Errors.exit(127);
+  // On a terminal the plugin asks, runs the command when confirmed and exits 127 when not: this
+  // hook stays out of its way (oclif runs every plugin's hook at once and ends at the first error).
+  if (process.stdin.isTTY) return;
   const text = best
     ? localize(NOT_FOUND.suggest, lang, { typed: terminalText(typed), bin, suggestion: best.id.replace(/:/g, ' ') })
     : localize(NOT_FOUND.none, lang, { typed: terminalText(typed), bin });
-  process.stderr.write(text + '\n');
-  Errors.exit(127);
+  // Exit here, before the plugin's own hook (still loading its prompt library) adds an English
+  // warning: one line in the user's language, then 127, whatever the order the hooks finish in.
+  process.stderr.write(text + '\n', () => process.exit(127));
+  await new Promise(() => {});
 };
 
 /** --lang from the rest of the command line, else GOVSCAN_LANG. */
