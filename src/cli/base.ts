@@ -43,7 +43,11 @@ export abstract class GovscanCommand extends Command {
       return await super.parse(options, argv);
     } catch (err) {
       if (err instanceof Errors.ExitError) throw err;
-      const message = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '');
+      // oclif says "Parsing --timeout \n\tExpected an integer…": one line, with a colon after the flag.
+      const message = (err as Error).message
+        .replace(/^Parsing (--?[\w-]+)\s*\n\s*/, 'Parsing $1: ')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(/ See more help with --help$/, '');
       throw new InputError(null, null, null, `${message} (see --help)`);
     }
   }

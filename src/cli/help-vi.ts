@@ -42,6 +42,9 @@ export const FLAG_META_VI = {
   env: 'biến môi trường',
   required: 'bắt buộc',
   options: 'lựa chọn',
+  /** oclif's placeholders for a flag's value: `--token=<value>`, `--lang=<option>`. */
+  value: 'giá trị',
+  option: 'lựa chọn',
 } as const;
 
 /** package.json "description", the first line of `govscan --help`. */
@@ -58,6 +61,7 @@ export const TOPICS_VI: Record<string, string> = {
   report: 'Làm việc với báo cáo đã lưu: chuyển sang định dạng khác, gộp, so sánh',
   server: 'Máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API và bảng điều khiển',
   fleet: 'Các cơ quan và tác tử mà máy chủ govscan thu thập: trạng thái, phát hiện, xuất dữ liệu',
+  evidence: 'Hồ sơ bằng chứng bảo đảm an toàn theo cấp độ: tạo tệp khai báo, kiểm tra tệp khai báo',
 };
 
 // Flag texts several commands share word for word in English.
@@ -73,8 +77,8 @@ const CA_PIN = 'Dấu vân tay SHA-256 mà mọi neo tin cậy trong --ca-file p
 const JSON_OUT = 'In ra JSON';
 const DB =
   'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
-const SERVER_URL = 'URL của máy chủ govscan (biến môi trường GOVSCAN_SERVER)';
-const TOKEN = 'Token viewer hoặc admin (biến môi trường GOVSCAN_TOKEN)';
+const SERVER_URL = 'URL của máy chủ govscan';
+const TOKEN = 'Token viewer hoặc admin';
 const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
 const ON_DB = 'Làm việc trực tiếp trên cơ sở dữ liệu (--db), nên có thể chạy song song với máy chủ đang hoạt động.';
 const FLEET_EXIT = 'Mã thoát: 0 đã hiển thị; 2 tham số không hợp lệ; 3 không kết nối được máy chủ hoặc máy chủ từ chối token.';
@@ -84,10 +88,10 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   scan: {
     summary: 'Quét các điểm cuối TLS và danh mục hệ thống, đánh giá theo các bộ chính sách',
     description:
-      'Thăm dò từng mục tiêu (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ chính sách và lập báo cáo.\n\n' +
+      'Thăm dò từng mục tiêu (URL https://, smtp:// hoặc smtps://, host:port, tên miền, hoặc các điểm cuối trong --inventory, --targets-file hay báo cáo --from-nmap), thu thập dữ liệu, đánh giá theo các bộ chính sách và lập báo cáo.\n\n' +
       'Các phát hiện được miễn trừ (--waivers) và các phát hiện đã có trong báo cáo trước (--baseline) vẫn được hiển thị nhưng không tính vào --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] thực hiện quét như tại thời điểm đó (ví dụ để xem miễn trừ nào sẽ hết hạn).\n\n' +
       'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên (hoặc, khi có --fail-on-not-tested, có quy tắc chưa kiểm tra được); 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét (không phân giải hoặc không kết nối được mục tiêu nào); 130 bị dừng (Ctrl-C: báo cáo vẫn được ghi).',
-    args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
+    args: { targets: 'URL https://, smtp:// hoặc smtps://, host:port, hoặc tên miền (lặp lại được)' },
     flags: {
       inventory: 'Danh mục hệ thống của cơ quan (YAML)',
       'targets-file': 'Danh sách mục tiêu, mỗi dòng một mục tiêu (như các đối số; cho phép chú thích # và dòng trống)',
@@ -312,7 +316,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description:
       'Đọc GET /api/v1/export/{agency}.sarif hoặc .json bằng token viewer hoặc admin: báo cáo mới nhất của từng tác tử thuộc cơ quan, đã được gộp lại. Tệp được ghi trọn vẹn hoặc không ghi gì.\n\n' +
       'Mã thoát: 0 đã ghi; 2 tham số không hợp lệ; 3 không kết nối được máy chủ, máy chủ từ chối token, hoặc máy chủ không biết cơ quan này.',
-    flags: { ...FLEET_FLAGS, agency: 'Mã cơ quan', format: 'Định dạng xuất', output: WRITE_TO },
+    flags: {
+      ...FLEET_FLAGS,
+      json: 'Khi có --output: in {agency, format, file, bytes} dưới dạng JSON thay cho câu thông báo (định dạng dữ liệu xuất do --format chọn)',
+      agency: 'Mã cơ quan',
+      format: 'Định dạng dữ liệu xuất',
+      output: WRITE_TO,
+    },
   },
   // @oclif/plugin-help's own command, listed in `govscan --help`.
   help: {

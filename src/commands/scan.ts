@@ -16,7 +16,7 @@ import type { ReportSpill } from '../report/spill.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
-  static override description = `Probes every target (https:// URL or host:port, or the endpoints of an --inventory), gathers facts, evaluates the policy packs and reports.
+  static override description = `Probes every target (https://, smtp:// or smtps:// URL, host:port, a bare domain, or the endpoints of an --inventory, --targets-file or --from-nmap report), gathers facts, evaluates the policy packs and reports.
 
 Waived findings (--waivers) and findings already in an earlier report (--baseline) are shown but do not count toward --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] runs the scan as of that time (e.g. to see which waivers will have expired).
 
@@ -31,7 +31,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   ];
   static override strict = false;
   static override args = {
-    targets: Args.string({ description: 'https:// URL or host:port (repeatable)', required: false }),
+    targets: Args.string({ description: 'https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)', required: false }),
   };
   static override flags = {
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),

@@ -73,6 +73,26 @@ describe('-h', () => {
   });
 });
 
+describe('help text', () => {
+  it('names every target form, lists each environment variable once, describes the evidence topic, tells --json from --format', { timeout: 30_000 }, async () => {
+    const [scan, fleet, evidence, exported, vi] = await Promise.all([
+      runCli(['scan', '-h']),
+      runCli(['fleet', 'status', '-h']),
+      runCli(['evidence', '--help']),
+      runCli(['fleet', 'export', '-h']),
+      runCli(['fleet', 'status', '-h', '--lang', 'vi']),
+    ]);
+    expect(scan.stdout.replace(/\s+/g, ' ')).toContain('[TARGETS...] https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)');
+    // Once per flag: oclif's own [env: …] note, not again in the text.
+    const flagsOf = (help: string, from: string, to: string): string => help.slice(help.indexOf(`\n${from}\n`), help.indexOf(`\n${to}\n`));
+    expect(flagsOf(fleet.stdout, 'FLAGS', 'DESCRIPTION').match(/GOVSCAN_SERVER/g)).toHaveLength(1);
+    expect(flagsOf(fleet.stdout, 'FLAGS', 'DESCRIPTION').match(/GOVSCAN_TOKEN/g)).toHaveLength(1);
+    expect(flagsOf(vi.stdout, 'THAM SỐ', 'MÔ TẢ').match(/GOVSCAN_SERVER/g)).toHaveLength(1);
+    expect(evidence.stdout.split('\n')[0]).toBe('Security-level evidence manifests: write one, check one');
+    expect(exported.stdout.replace(/\s+/g, " ")).toContain("--json With --output: print {agency, format, file, bytes} as JSON instead of a sentence (--format chooses what is exported)");
+  });
+});
+
 describe('colour', () => {
   function table(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return runCli(
