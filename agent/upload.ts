@@ -27,6 +27,8 @@ export interface UploaderOptions {
   /** Extra trust anchors (PEM texts) for the server's certificate, added to the public roots. */
   ca?: string[];
   timeoutMs: number;
+  /** Where the proxy in use, if any, is named (once per process). */
+  log?: AgentLog;
 }
 
 export type UploadOutcome =
@@ -44,7 +46,7 @@ export class Uploader {
 
   constructor(private readonly opts: UploaderOptions) {
     this.url = new URL('/api/v1/batches', opts.server.replace(/\/+$/, '') + '/');
-    this.agent = agentFor(this.url, opts.ca ?? [], true);
+    this.agent = agentFor(this.url, opts.ca ?? [], true, opts.log);
   }
 
   /**

@@ -19,6 +19,8 @@ export const INPUT_LIMITS = {
   manifest: { bytes: 1 * MB, what: { en: 'an evidence manifest', vi: 'tệp hồ sơ minh chứng' } },
   certificates: { bytes: 10 * MB, what: { en: 'a CA file', vi: 'tệp chứng thư CA' } },
   report: { bytes: 256 * MB, what: { en: 'a report', vi: 'tệp báo cáo' } },
+  targets: { bytes: 10 * MB, what: { en: 'a target list', vi: 'tệp danh sách mục tiêu' } },
+  nmap: { bytes: 64 * MB, what: { en: 'an nmap XML report', vi: 'tệp kết quả nmap (XML)' } },
 } as const satisfies Record<string, { bytes: number; what: Localized }>;
 
 export type InputKind = keyof typeof INPUT_LIMITS;

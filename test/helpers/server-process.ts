@@ -29,7 +29,7 @@ export async function startServer(db: string, port = 0, timeoutMs = 30_000, extr
     }, timeoutMs);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
-      const m = /govscan server listening on (http:\/\/127\.0\.0\.1:\d+) \(db (sqlite|postgres)\)/.exec(err);
+      const m = /govscan server listening on (https?:\/\/127\.0\.0\.1:\d+) \(db (sqlite|postgres)\)/.exec(err);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);
