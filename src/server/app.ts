@@ -22,6 +22,7 @@ import { registerHistoryRoutes } from './routes/history.js';
 import { registerIpv6Routes } from './routes/ipv6.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOverviewRoutes } from './routes/overview.js';
+import { registerRuleRoutes } from './routes/rules.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerTrendRoutes } from './routes/trend.js';
@@ -124,6 +125,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   registerHistoryRoutes(app, ctx);
   registerTrendRoutes(app, ctx);
   registerCertificateRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
   registerIpv6Routes(app, ctx);
   registerExportRoutes(app, ctx);
   registerEnrollmentRoutes(app, ctx);

@@ -28,6 +28,7 @@ import type {
   Store,
   StoredToken,
   TokenInfo,
+  SeverityTrendPoint,
   SystemRow,
   TrendPoint,
 } from '../contract.js';
@@ -39,6 +40,7 @@ import { IngestQueue, writeGroup } from './writer.js';
 import { listAgencies, listAgents, listSystems, overview, stats } from './fleet-reads.js';
 import { FindingReads, history, trend } from './finding-reads.js';
 import { certificates, ipv6, latestReports } from './latest-reads.js';
+import { ruleFailures, severityTrend } from './lifecycle-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
@@ -190,8 +192,8 @@ export class KyselyStore implements Store {
   overview(now: string, staleAfterIntervals: number): Promise<FleetOverview> {
     return overview(this.db, now, staleAfterIntervals);
   }
-  listAgencies(): Promise<AgencyRow[]> {
-    return listAgencies(this.db);
+  listAgencies(now?: string, staleAfterIntervals?: number): Promise<AgencyRow[]> {
+    return listAgencies(this.db, now, staleAfterIntervals);
   }
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {
     return listAgents(this.db, now, staleAfterIntervals, agency);
@@ -207,6 +209,12 @@ export class KyselyStore implements Store {
   }
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
     return trend(this.db, q);
+  }
+  severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
+    return severityTrend(this.db, q);
+  }
+  ruleFailures(agency?: string): ReturnType<Store['ruleFailures']> {
+    return ruleFailures(this.db, agency);
   }
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]> {
     return certificates(this.db, q);
