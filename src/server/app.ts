@@ -6,6 +6,7 @@ import { TokenVerifier, requireRole } from './auth.js';
 import type { Store } from './contract.js';
 import { registerDashboard } from './dashboard/index.js';
 import { HttpError, sendError } from './errors.js';
+import { registerHttpCache } from './http-cache.js';
 import { parseJsonBody } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerAgencyRoutes } from './routes/agencies.js';
@@ -111,6 +112,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     request.log.error({ err }, 'request failed');
     return sendError(reply, 500, { error: 'internal', message: 'Internal server error.' });
   });
+  registerHttpCache(app);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, { error: 'not-found', message: 'No such resource.' }));
 
   registerHealthRoutes(app, ctx);

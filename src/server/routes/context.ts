@@ -1,7 +1,7 @@
 // What every route module gets from the app builder, and the shape shared by the read-only API
 // routes (viewer or admin token, validated query string), so each route states only its store call.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Page, Store } from '../contract.js';
 import type { AuthHook } from '../auth.js';
 import type { Metrics } from '../metrics.js';
@@ -21,10 +21,13 @@ export interface RouteContext {
   };
 }
 
-/** GET `url` for viewer and admin tokens; `querystring` is the JSON schema its query must match. */
-export function readRoute<Q>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q) => Promise<unknown>): void {
+/**
+ * GET `url` for viewer and admin tokens; `querystring` is the JSON schema its query must match.
+ * `answer` may set headers on the reply (an ETag of its own, say).
+ */
+export function readRoute<Q>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q, reply: FastifyReply) => Promise<unknown>): void {
   // The schema has checked (and coerced) the query, so it is a Q by the time the handler runs.
-  app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request) => answer(request.query as Q));
+  app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request, reply) => answer(request.query as Q, reply));
 }
 
 /** A read route answering every row the store returned as one Page. */
