@@ -91,20 +91,20 @@ function findingsList(data, params) {
           'details',
           { class: 'passes', 'data-key': 'passes' },
           h('summary', {}, t('findings.passedSummary', { n: passed.length })),
-          h(
-            'ul',
-            { class: 'pass-list' },
-            passed.map((f) =>
-              h('li', { class: 'pass-row', 'data-rule': f.ruleId, 'data-outcome': f.outcome }, outcomeBadge(f.outcome), ' ', ruleLink(f.ruleId), ' ', h('span', { class: 'muted', text: t('finding.passedOn', { target: f.target }) })),
-            ),
-          ),
+          h('ol', { class: 'findings pass-list' }, passed.map((f) => h('li', {}, findingCard(f)))),
         )
       : null,
   );
 }
 
+/**
+ * One result as a card. A failure says what is wrong (title, message, severity); a pass or a rule
+ * that did not apply is named neutrally ("Rule passed"), since the rule's title states the problem
+ * it looks for, and carries no severity.
+ */
 function findingCard(f) {
   const key = f.fingerprint || `${f.ruleId}|${f.target}`;
+  const passed = f.outcome === 'pass' || f.outcome === 'not-applicable';
   const facts = Object.keys(f.evidence ?? {}).length;
   const historyBody = h('div', { class: 'history-body' }, h('p', { class: 'muted', text: t('history.loading') }));
   const history = h(
@@ -122,12 +122,12 @@ function findingCard(f) {
     h(
       'header',
       { class: 'finding-head' },
-      severityBadge(f.severity),
+      passed ? null : severityBadge(f.severity),
       outcomeBadge(f.outcome),
-      h('h3', { id: `f-${cssId(key)}` }, pick(f.title) || f.ruleId),
+      h('h3', { id: `f-${cssId(key)}` }, passed ? (f.outcome === 'pass' ? t('finding.passTitle') : t('finding.naTitle')) : pick(f.title) || f.ruleId),
       h('span', { class: 'rule-id' }, ruleLink(f.ruleId)),
     ),
-    h('p', { class: 'message', text: pick(f.message) }),
+    passed ? null : h('p', { class: 'message', text: pick(f.message) }),
     h(
       'dl',
       { class: 'finding-meta' },
@@ -138,7 +138,7 @@ function findingCard(f) {
       f.outcome === 'fail' ? [h('dt', { text: t('finding.firstFailed') }), h('dd', {}, firstFailed(f.firstFailedAt))] : null,
       h('dt', { text: t('finding.scanned') }),
       h('dd', {}, when(f.scannedAt)),
-      f.remediation ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation', text: pick(f.remediation) })] : null,
+      f.remediation && !passed ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation', text: pick(f.remediation) })] : null,
       f.references?.length
         ? [h('dt', { text: t('finding.references') }), h('dd', {}, h('ul', { class: 'inline-list refs' }, f.references.map((r) => h('li', { text: r }))))]
         : null,
