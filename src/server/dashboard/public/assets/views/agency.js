@@ -5,7 +5,7 @@ import { api, download, staleAfter } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { trendChart } from '../charts.js';
 import { formatNumber, formatPercent, lang, t } from '../i18n.js';
-import { agentStatus, compareWorst, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when } from '../widgets.js';
+import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when } from '../widgets.js';
 import { agencyHref, certificateTable, ipv6Score } from './overview.js';
 
 export const name = 'agency';
@@ -193,7 +193,7 @@ function domainsTable(row) {
             { 'data-domain': d.domain },
             h('th', { scope: 'row' }, h('code', { text: d.domain })),
             h('td', { class: 'rate-col' }, ipv6Score(d.score)),
-            h('td', {}, d.failedRules.length ? h('ul', { class: 'inline-list' }, d.failedRules.map((r) => h('li', {}, h('code', { text: r })))) : h('span', { class: 'muted', text: t('ipv6.noFailed') })),
+            h('td', {}, d.failedRules.length ? h('ul', { class: 'inline-list' }, d.failedRules.map((r) => h('li', {}, ruleLink(r)))) : h('span', { class: 'muted', text: t('ipv6.noFailed') })),
           ),
         ),
     ),
