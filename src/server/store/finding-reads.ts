@@ -7,7 +7,7 @@ import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '.
 import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, passRate } from './read-util.js';
 import type { DB } from './schema.js';
-import { streakStarts } from './lifecycle-reads.js';
+import { firstFailedOf, streakKey, streakStarts } from './lifecycle-reads.js';
 import { readStoredReport } from './writer.js';
 
 export const MAX_FINDINGS_PAGE = 1000;
@@ -24,11 +24,15 @@ export class FindingReads {
 
   async listFindings(q: FindingQuery): Promise<Page<FindingRow>> {
     const outcome = q.outcome ?? 'fail';
+    // The streak sub-select reads the whole history: joined only when the query filters or sorts by
+    // first-failed date. Otherwise the page's own rows get their dates from their agents' batches.
+    const needStreaks = q.since !== undefined || q.sort === 'first-failed' || q.sort === 'newest-failure';
+    const streaks = needStreaks ? streakStarts(this.db, q.agency) : streakStarts(this.db, q.agency).where(sql<boolean>`1 = 0`);
     let base = this.db
       .selectFrom('latest_batches as lb')
       .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
       .leftJoin(
-        streakStarts(this.db, q.agency).as('st'),
+        streaks.as('st'),
         (j) => j.onRef('st.agency', '=', 'f.agency').onRef('st.system', '=', 'f.system').onRef('st.target', '=', 'f.target').onRef('st.rule_id', '=', 'f.rule_id'),
       );
     if (q.agency !== undefined) base = base.where('lb.agency', '=', q.agency);
@@ -68,13 +72,14 @@ export class FindingReads {
       'f.fingerprint',
       'f.scanned_at',
       'lb.batch_id',
+      'lb.agent_id',
       'st.first_failed',
     ]);
     const rank = sql<number>`case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`;
     const failsFirst = sql<number>`case f.outcome when 'fail' then 0 when 'waived' then 1 when 'not-tested' then 2 when 'not-applicable' then 3 else 4 end`;
     switch (q.sort ?? 'scanned') {
       case 'severity':
-        page = page.orderBy(failsFirst).orderBy(rank).orderBy('st.first_failed').orderBy('f.agency');
+        page = page.orderBy(failsFirst).orderBy(rank).orderBy('f.agency');
         break;
       case 'first-failed':
         page = page.orderBy(failsFirst).orderBy('st.first_failed').orderBy(rank);
@@ -104,6 +109,12 @@ export class FindingReads {
             .limit(limit)
             .offset(offset)
             .execute();
+    const streakFor = needStreaks
+      ? null
+      : await firstFailedOf(
+          this.db,
+          rows.filter((r) => r.outcome === 'fail').map((r) => ({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })),
+        );
     const texts = await this.findingsOf([...new Set(rows.map((r) => r.batch_ref))].map(Number));
     return {
       total: num(total.n),
@@ -128,7 +139,12 @@ export class FindingReads {
           references: Array.isArray(f?.references) ? f.references : [],
           evidence: f?.evidence && typeof f.evidence === 'object' ? f.evidence : {},
           fingerprint: r.fingerprint,
-          firstFailedAt: r.outcome === 'fail' ? (r.first_failed ?? null) : null,
+          firstFailedAt:
+            r.outcome !== 'fail'
+              ? null
+              : streakFor
+                ? (streakFor.get(streakKey({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })) ?? null)
+                : (r.first_failed ?? null),
         };
       }),
     };

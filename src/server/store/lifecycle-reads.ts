@@ -10,6 +10,9 @@ import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, zeroSeverities } from './read-util.js';
 import type { DB } from './schema.js';
 
+/** How far before the trend window a finding's previous outcome is looked for. */
+const LOOKBACK_DAYS = 7;
+
 /** Outcomes that end a failing streak: the rule was judged and did not fail. */
 const ENDS_STREAK = ['pass', 'not-applicable'] as const;
 
@@ -87,7 +90,9 @@ export async function severityTrend(db: Kysely<DB>, q: { agency?: string; days: 
     where rn = 1
     group by day
     order by day`.execute(db);
-  // The whole history feeds lag(): a failure's previous outcome may be older than the window.
+  // lag() needs each finding's previous outcome, which may be older than the window: a week before
+  // it is read too (an agent silent for longer counts its next failure as new).
+  const lookback = new Date(Date.parse(from) - LOOKBACK_DAYS * DAY).toISOString();
   const changes = await sql<{ day: string; opened: unknown; fixed: unknown }>`
     select substr(scanned_at, 1, 10) as day,
            sum(case when outcome = 'fail' and (prev is null or prev in ('pass', 'not-applicable')) then 1 else 0 end) as opened,
@@ -96,7 +101,7 @@ export async function severityTrend(db: Kysely<DB>, q: { agency?: string; days: 
       select scanned_at, outcome,
              lag(outcome) over (partition by agency, system, target, rule_id order by scanned_at, batch_ref) as prev
       from findings
-      where scanned_at <= ${now} ${agencyFilter}
+      where scanned_at >= ${lookback} and scanned_at <= ${now} ${agencyFilter}
     ) steps
     where scanned_at >= ${from}
     group by substr(scanned_at, 1, 10)`.execute(db);
@@ -111,4 +116,50 @@ export async function severityTrend(db: Kysely<DB>, q: { agency?: string; days: 
     sev.info = num(r.info);
     return { day: r.day, open: sev, opened: num(c?.opened), fixed: num(c?.fixed) };
   });
+}
+
+/** A latest-state finding whose streak start is wanted: its agent's batches are walked back. */
+export interface StreakKey {
+  agentId: string;
+  system: string;
+  target: string;
+  ruleId: string;
+}
+
+/**
+ * First-failed dates for a page of failing findings, read through each agent's own batches (by the
+ * agent/created index) rather than the whole findings table: newest batch first, a key's streak
+ * starts at its oldest failure after the last pass or not-applicable. Keyed `agent|system|target|rule`.
+ */
+export async function firstFailedOf(db: Kysely<DB>, keys: readonly StreakKey[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (keys.length === 0) return out;
+  const keyOf = (agent: string, system: string, target: string, rule: string): string => `${agent}\u0000${system}\u0000${target}\u0000${rule}`;
+  const wanted = new Set(keys.map((k) => keyOf(k.agentId, k.system, k.target, k.ruleId)));
+  const agents = [...new Set(keys.map((k) => k.agentId))];
+  const rules = [...new Set(keys.map((k) => k.ruleId))];
+  const ended = new Set<string>();
+  for (let i = 0; i < agents.length; i += 200) {
+    const rows = await db
+      .selectFrom('batches as b')
+      .innerJoin('findings as f', 'f.batch_ref', 'b.id')
+      .where('b.agent_id', 'in', agents.slice(i, i + 200))
+      .where('f.rule_id', 'in', rules)
+      .select(['b.agent_id', 'b.created_at', 'b.id', 'f.system', 'f.target', 'f.rule_id', 'f.outcome'])
+      .orderBy('b.agent_id')
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.id', 'desc')
+      .execute();
+    for (const r of rows) {
+      const key = keyOf(r.agent_id, r.system, r.target, r.rule_id);
+      if (!wanted.has(key) || ended.has(key)) continue;
+      if (r.outcome === 'fail') out.set(key, r.created_at);
+      else if ((ENDS_STREAK as readonly string[]).includes(r.outcome)) ended.add(key);
+    }
+  }
+  return out;
+}
+
+export function streakKey(k: StreakKey): string {
+  return `${k.agentId}\u0000${k.system}\u0000${k.target}\u0000${k.ruleId}`;
 }

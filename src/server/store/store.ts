@@ -66,6 +66,7 @@ export class KyselyStore implements Store {
   private writer: SqliteWriter | null = null;
   private readonly compressor = new Compressor();
   private readonly findings: FindingReads;
+  private readonly trendMemo = new Map<string, SeverityTrendPoint[]>();
 
   constructor(
     opened: OpenedDb,
@@ -210,8 +211,19 @@ export class KyselyStore implements Store {
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
     return trend(this.db, q);
   }
-  severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
-    return severityTrend(this.db, q);
+  /**
+   * The severity trend reads every finding of the window; it changes only when a batch arrives or
+   * the day turns, so the last few answers are kept under (query, day, newest batch).
+   */
+  async severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
+    const newest = await this.db.selectFrom('batches').select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+    const key = JSON.stringify([q.agency ?? null, q.days, q.now.slice(0, 10), String(newest?.id ?? ''), String(newest?.n ?? '')]);
+    const hit = this.trendMemo.get(key);
+    if (hit) return hit;
+    const points = await severityTrend(this.db, q);
+    this.trendMemo.set(key, points);
+    while (this.trendMemo.size > 64) this.trendMemo.delete(this.trendMemo.keys().next().value as string);
+    return points;
   }
   ruleFailures(agency?: string): ReturnType<Store['ruleFailures']> {
     return ruleFailures(this.db, agency);

@@ -121,7 +121,7 @@ export function render(data, params) {
     { class: 'view findings-view' },
     h('div', { class: 'page-head' }, h('h1', { text: t('fleetview.title') }), h('p', { class: 'muted', id: 'findings-count', 'data-total': data.total, text: t('fleetview.count', { n: formatNumber(data.total) }) })),
     filterForm(params, data),
-    panel(t('fleetview.results'), findingsTable(data.findings, names, params), {
+    panel(t('fleetview.results'), findingsTable(data.findings, (id) => names.get(id) ?? id), {
       id: 'findings',
       extra: exportButtons((format) => download(`/findings/export.${format}`, { ...apiFilter(params), lang: lang() }), { label: t('export.filterLabel') }),
     }),
@@ -140,8 +140,8 @@ function pager(page, pages, first, shown, total, params) {
   );
 }
 
-/** The table of findings; on a phone each row reflows into a card (style.css). */
-export function findingsTable(findings, names, { compact = false } = {}) {
+/** The table of findings (`agencyName(id)` names agencies); on a phone each row reflows into a card (style.css). */
+export function findingsTable(findings, agencyName, { compact = false } = {}) {
   if (findings.length === 0) return empty(t('fleetview.none'), 'good');
   return h(
     'table',
@@ -171,7 +171,7 @@ export function findingsTable(findings, names, { compact = false } = {}) {
           h(
             'td',
             { class: 'where' },
-            h('a', { href: agencyHref(f.agency), text: names.get(f.agency) ?? f.agency }),
+            h('a', { href: agencyHref(f.agency), text: agencyName(f.agency) }),
             ' › ',
             h('a', { href: systemHref(f.agency, f.system), text: f.system || t('system.unassigned') }),
             h('div', { class: 'sub' }, h('code', { text: f.target })),

@@ -19,6 +19,7 @@ import {
   severityCells,
   severityHeaders,
   statusBadge,
+  statusLevel,
   statusRate,
   tile,
   when,
@@ -93,7 +94,7 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
     h(
       'div',
       { class: 'tiles', id: 'totals' },
-      tile(t('tile.passRate'), formatPercent(rate), { level: statusLevelOf(fleetSeverities(agencies), rate), note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'), id: 'tile-rate' }),
+      tile(t('tile.passRate'), formatPercent(rate), { level: statusLevel(fleetSeverities(agencies), rate), note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'), id: 'tile-rate' }),
       tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : 'good', note: t('tile.failedNote'), id: 'tile-failed', href: findingsHref({ sort: 'severity' }) }),
       tile(t('tile.staleAgents'), formatNumber(totals.staleAgents ?? stale.length), {
         level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : 'good',
@@ -127,16 +128,12 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
   );
 }
 
-function statusLevelOf(failedBySeverity, rate) {
-  return statusRate(rate, failedBySeverity).dataset.level;
-}
-
 function worstList(worst, total, agencyName) {
   if (worst.length === 0) return empty(t('worst.none'), 'good');
   return h(
     'div',
     {},
-    findingsTable(worst, { get: agencyName }, { compact: true }),
+    findingsTable(worst, agencyName, { compact: true }),
     h('p', { class: 'foot' }, h('a', { class: 'see-all', href: findingsHref({ sort: 'severity' }), text: t('worst.seeAll', { n: formatNumber(total) }) })),
   );
 }
