@@ -102,13 +102,16 @@ async function main(): Promise<void> {
         else {
           // One refresh with nothing changed: what a wall screen costs per minute.
           const refresh: Request[] = [];
-          page.on('requestfinished', (r) => refresh.push(r));
+          page.on('response', (r) => refresh.push(r.request()));
+          await page.waitForFunction(() => document.body.dataset.state === 'ready');
+          await page.waitForTimeout(300);
           await page.evaluate(() => window.dispatchEvent(new Event('govscan:refresh')));
-          await page.waitForTimeout(1500);
+          await page.waitForTimeout(3000);
           const bytes = (await Promise.all(refresh.map(wireBytes))).reduce((a, b) => a + b, 0);
           // The same answers as full bodies, uncompressed: the refresh without ETags or compression.
           let uncompressed = 0;
           for (const r of refresh) {
+            if (!r.url().includes('/api/v1/')) continue;
             const res = await app.inject({ method: 'GET', url: new URL(r.url()).pathname + new URL(r.url()).search, headers: { authorization: `Bearer ${viewer}` } });
             uncompressed += res.rawPayload.length;
           }

@@ -59,6 +59,19 @@ let browser: Browser;
 let fleet: Fleet;
 const problems: string[] = [];
 
+/** WCAG contrast ratio of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string): number => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [x, y] = [lum(a), lum(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
 function lastNoonUtc(): Date {
   const now = new Date();
   const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
@@ -337,6 +350,12 @@ describe('SOC dashboard fleet views', () => {
 
   it('renders the HTML report accessibly on a desktop and a phone', async () => {
     const failures: string[] = [];
+    // Critical and high badges differ in lightness, not only in hue, and FAIL is not high's colour.
+    const css = toHtml(fixtureReport(), { lang: 'en' });
+    const bg = (selector: string): string => new RegExp(`\\.badge\\.${selector}\\{background:(#[0-9a-f]{6})`).exec(css)?.[1] ?? '';
+    expect(contrast(bg('sev-critical'), bg('sev-high'))).toBeGreaterThanOrEqual(2.5);
+    expect(bg('out-fail')).not.toBe(bg('sev-high'));
+    for (const sev of ['critical', 'high', 'medium', 'low', 'info']) expect(contrast(bg(`sev-${sev}`), '#ffffff'), sev).toBeGreaterThanOrEqual(4.5);
     for (const lang of ['en', 'vi'] as const) {
       const html = toHtml(fixtureReport(), { lang });
       for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
@@ -347,6 +366,8 @@ describe('SOC dashboard fleet views', () => {
           for (const d of document.querySelectorAll('details')) (d as unknown as { open: boolean }).open = true;
         });
         for (const p of await axeProblems(page)) failures.push(`report ${label} ${lang}: ${p}`);
+        // Evidence values wrap where they must, not at every character.
+        expect(await page.evaluate(() => window.getComputedStyle(document.querySelector('ul.evidence code')!)['wordBreak'])).not.toBe('break-all');
         if (label === 'phone') {
           const width = await page.evaluate(() => document.documentElement.scrollWidth);
           if (width > viewport.width) failures.push(`report ${lang}: ${width}px wide on a ${viewport.width}px phone`);
