@@ -155,7 +155,7 @@ async function layoutProblems(page: Page): Promise<string[]> {
 async function headerRows(page: Page): Promise<number> {
   return page.evaluate(() => {
     const tops = new Set<number>();
-    for (const el of document.querySelectorAll('header.top > *')) {
+    for (const el of document.querySelectorAll('header.top > *, #tabs > a')) {
       const r = el.getBoundingClientRect();
       if (r.width > 0 && r.height > 0) tops.add(Math.round(r.top / 8));
     }

@@ -95,6 +95,21 @@ function filterForm(params, { agencies, rules }) {
   return form;
 }
 
+/**
+ * The form folds away on a phone unless a filter is set, so the first screen shows findings; on a
+ * wider screen it is always open.
+ */
+function filterBox(params, data) {
+  const active = FILTER_KEYS.filter((k) => k !== 'sort' && params[k]).length;
+  const open = active > 0 || window.matchMedia('(min-width: 701px)').matches;
+  return h(
+    'details',
+    { class: 'filter-box', open: open ? true : null, 'data-key': 'filters' },
+    h('summary', {}, active ? t('filter.summaryActive', { n: active }) : t('filter.summary')),
+    filterForm(params, data),
+  );
+}
+
 function sortLabel(sort) {
   switch (sort) {
     case 'severity':
@@ -120,7 +135,7 @@ export function render(data, params) {
     'div',
     { class: 'view findings-view' },
     h('div', { class: 'page-head' }, h('h1', { text: t('fleetview.title') }), h('p', { class: 'muted', id: 'findings-count', 'data-total': data.total, text: t('fleetview.count', { n: formatNumber(data.total) }) })),
-    filterForm(params, data),
+    filterBox(params, data),
     panel(t('fleetview.results'), findingsTable(data.findings, (id) => names.get(id) ?? id), {
       id: 'findings',
       extra: exportButtons((format) => download(`/findings/export.${format}`, { ...apiFilter(params), lang: lang() }), { label: t('export.filterLabel') }),

@@ -186,11 +186,11 @@ function agencyTable(agencies, agents) {
           severityCells(a.failedBySeverity, sevs, (severity) => findingsHref({ agency: a.id, severity })),
           h(
             'td',
-            { class: 'agents-cell' },
+            { class: 'agents-cell', 'data-label': t('col.agents') },
             h('span', { text: formatNumber(a.agents ?? 0) }),
             staleCount ? h('span', { class: 'status stale' }, icon('warn'), t('agents.staleCount', { n: staleCount })) : null,
           ),
-          h('td', {}, when(a.lastSeenAt)),
+          h('td', { 'data-label': t('col.lastSeen') }, when(a.lastSeenAt)),
         );
       }),
     ),
