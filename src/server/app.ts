@@ -7,6 +7,7 @@ import type { Store } from './contract.js';
 import { registerDashboard } from './dashboard/index.js';
 import { HttpError, sendError } from './errors.js';
 import { shapeLimitsFor } from './body-shape.js';
+import { registerHttpCache } from './http-cache.js';
 import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerAgencyRoutes } from './routes/agencies.js';
@@ -23,6 +24,7 @@ import { registerHistoryRoutes } from './routes/history.js';
 import { registerIpv6Routes } from './routes/ipv6.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOverviewRoutes } from './routes/overview.js';
+import { registerRuleRoutes } from './routes/rules.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerTrendRoutes } from './routes/trend.js';
@@ -119,6 +121,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     request.log.error({ err }, 'request failed');
     return sendError(reply, 500, { error: 'internal', message: 'Internal server error.' });
   });
+  registerHttpCache(app);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, { error: 'not-found', message: 'No such resource.' }));
 
   registerHealthRoutes(app, ctx);
@@ -133,6 +136,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   registerHistoryRoutes(app, ctx);
   registerTrendRoutes(app, ctx);
   registerCertificateRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
   registerIpv6Routes(app, ctx);
   registerExportRoutes(app, ctx);
   registerEnrollmentRoutes(app, ctx);

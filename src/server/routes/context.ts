@@ -1,7 +1,7 @@
 // What every route module gets from the app builder, and the shape shared by the read-only API
 // routes (viewer or admin token, validated query string), so each route states only its store call.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Page, Store } from '../contract.js';
 import type { AuthHook } from '../auth.js';
 import type { Metrics } from '../metrics.js';
@@ -31,14 +31,14 @@ export type ScopedQuery = { agency?: string };
  * GET `url` for viewer and admin tokens; `querystring` is the JSON schema its query must match. The
  * handler's `query.agency` is already confined to the token's agency (readAgency): a handler filters
  * by it and by nothing else to respect agency-scoped viewers, even when its own schema has no
- * `agency` parameter.
+ * `agency` parameter. `answer` may set headers on the reply (an ETag of its own, say).
  */
-export function readRoute<Q extends ScopedQuery>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q) => Promise<unknown>): void {
+export function readRoute<Q extends ScopedQuery>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q, reply: FastifyReply) => Promise<unknown>): void {
   // The schema has checked (and coerced) the query, so it is a Q by the time the handler runs.
-  app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request) => {
+  app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request, reply) => {
     const query = request.query as Q;
     const agency = readAgency(request, query.agency);
-    return answer(agency === undefined ? query : { ...query, agency });
+    return answer(agency === undefined ? query : { ...query, agency }, reply);
   });
 }
 

@@ -28,6 +28,7 @@ import type {
   Store,
   StoredToken,
   TokenInfo,
+  SeverityTrendPoint,
   SystemRow,
   TrendPoint,
 } from '../contract.js';
@@ -39,6 +40,7 @@ import { IngestQueue, writeGroup } from './writer.js';
 import { listAgencies, listAgents, listSystems, overview, stats } from './fleet-reads.js';
 import { FindingReads, history, trend } from './finding-reads.js';
 import { certificates, ipv6, latestReports } from './latest-reads.js';
+import { ruleFailures, severityTrend } from './lifecycle-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
@@ -66,6 +68,7 @@ export class KyselyStore implements Store {
   private writer: SqliteWriter | null = null;
   private readonly compressor = new Compressor();
   private readonly findings: FindingReads;
+  private readonly trendMemo = new Map<string, SeverityTrendPoint[]>();
 
   constructor(
     opened: OpenedDb,
@@ -198,8 +201,8 @@ export class KyselyStore implements Store {
   overview(now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {
     return overview(this.db, now, staleAfterIntervals, agency);
   }
-  listAgencies(agency?: string): Promise<AgencyRow[]> {
-    return listAgencies(this.db, agency);
+  listAgencies(agency?: string, now?: string, staleAfterIntervals?: number): Promise<AgencyRow[]> {
+    return listAgencies(this.db, agency, now, staleAfterIntervals);
   }
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {
     return listAgents(this.db, now, staleAfterIntervals, agency);
@@ -215,6 +218,23 @@ export class KyselyStore implements Store {
   }
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
     return trend(this.db, q);
+  }
+  /**
+   * The severity trend reads every finding of the window; it changes only when a batch arrives or
+   * the day turns, so the last few answers are kept under (query, day, newest batch).
+   */
+  async severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
+    const newest = await this.db.selectFrom('batches').select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+    const key = JSON.stringify([q.agency ?? null, q.days, q.now.slice(0, 10), String(newest?.id ?? ''), String(newest?.n ?? '')]);
+    const hit = this.trendMemo.get(key);
+    if (hit) return hit;
+    const points = await severityTrend(this.db, q);
+    this.trendMemo.set(key, points);
+    while (this.trendMemo.size > 64) this.trendMemo.delete(this.trendMemo.keys().next().value as string);
+    return points;
+  }
+  ruleFailures(agency?: string): ReturnType<Store['ruleFailures']> {
+    return ruleFailures(this.db, agency);
   }
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]> {
     return certificates(this.db, q);
