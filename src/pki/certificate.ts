@@ -91,7 +91,7 @@ export function canonicalIp(bytes: Uint8Array): string | null {
   return new URL(`http://[${groups.join(':')}]/`).hostname.replace(/^\[|\]$/g, '');
 }
 
-function keyInfo(cert: ParsedCert): CertificateFacts['key'] {
+export function keyInfo(cert: ParsedCert): CertificateFacts['key'] {
   const key = cert.publicKey;
   const details = key?.asymmetricKeyDetails;
   switch (key?.asymmetricKeyType) {
