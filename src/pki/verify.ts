@@ -99,12 +99,14 @@ function trustAnchors(anchors: VerifyInput['anchors']): AnchorSet | TrustAnchors
 /** The path entry of a certificate; none for an anchor our reader cannot read (it still anchors by fingerprint). */
 function entry(cert: ParsedCert): PathEntry[] {
   let f: ParsedCert['fields'];
+  let key: PathEntry['key'];
   try {
     f = cert.fields;
+    key = keyInfo(cert);
   } catch {
     return [];
   }
-  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), key: keyInfo(cert) }];
+  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), key }];
 }
 
 /** verifyCertificate without the promise, for callers that verify many chains in a loop. */
