@@ -23,7 +23,10 @@ export const C = defineMessages({
     vi: '--at "{at}": không phải ngày hoặc thời điểm theo ISO-8601 (ví dụ 2026-03-01 hoặc 2026-03-01T08:00:00Z)',
   },
   pathHeading: { en: 'Certificate path (server certificate first):', vi: 'Đường dẫn chứng thư (chứng thư máy chủ trước):' },
-  noPath: { en: 'no certificate could be read', vi: 'không đọc được chứng thư nào' },
+  noPath: {
+    en: 'none: the server certificate is encoded in a way browsers refuse',
+    vi: 'không có: chứng thư máy chủ được mã hóa sai quy cách mà trình duyệt từ chối',
+  },
   anchorMark: { en: '(trust anchor)', vi: '(chứng thư gốc tin cậy)' },
   issuer: { en: 'issuer', vi: 'tổ chức cấp' },
   validity: { en: 'valid', vi: 'hiệu lực' },
