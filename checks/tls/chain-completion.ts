@@ -25,7 +25,8 @@ interface Store {
 export async function completeChain(chainDer: readonly Buffer[], stores: { public: Store; custom: Store | null }, now: Date, options: PathOptions, ctx: CheckContext): Promise<AiaFacts> {
   const missing = (s: Store | null): boolean => s !== null && s.built.facts.problems.includes('incomplete-chain');
   if (!missing(stores.public) && !missing(stores.custom)) {
-    return { status: 'not-applicable', reason: 'the chain as sent leaves no issuer missing', fetches: [], trust: null };
+    // No reason: the trust rules' requiresReason quotes aia.reason, which must exist only for an error.
+    return { status: 'not-applicable', fetches: [], trust: null };
   }
   const fetcher = ctx.issuers ?? new IssuerFetcher();
   const pool = [...chainDer];
