@@ -313,6 +313,9 @@ describe('trust rules report one defect each', () => {
       const f = rule(run(facts), id);
       expect(f.outcome).toBe('not-tested');
       expect(f.reason).toContain('http://ca.example.vn/int.crt: connect ECONNREFUSED');
+      // Vietnamese names the address, not the network's English words.
+      expect(f.message.vi).toContain('không tải được chứng thư của tổ chức cấp còn thiếu từ trang của tổ chức chứng thực (http://ca.example.vn/int.crt)');
+      expect(f.message.vi).not.toContain('ECONNREFUSED');
     }
   });
 
