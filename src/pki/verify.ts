@@ -6,7 +6,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { AnchorSet } from '../engine/types.js';
 import { publicAnchors } from '../engine/trust-anchors.js';
-import { canonicalIp, keyInfo } from './certificate.js';
+import { canonicalIp, keyOfFields } from './certificate.js';
 import type { KeyType } from './types.js';
 import { matchHostname } from './hostname.js';
 import { TrustAnchors } from './anchors.js';
@@ -102,7 +102,7 @@ function entry(cert: ParsedCert): PathEntry[] {
   let key: PathEntry['key'];
   try {
     f = cert.fields;
-    key = keyInfo(cert);
+    key = keyOfFields(f);
   } catch {
     return [];
   }
