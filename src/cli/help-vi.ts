@@ -163,6 +163,20 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       lang: LANG,
     },
   },
+  'cert:verify': {
+    summary: 'Kiểm tra ngoại tuyến một tệp chuỗi chứng thư số: đường dẫn đến chứng thư gốc tin cậy, thời hạn hiệu lực, tên miền, như trình duyệt đánh giá',
+    description:
+      'Dựng và kiểm tra đường dẫn từ chứng thư đầu tiên của tệp FILE đầu tiên (chứng thư máy chủ), qua các chứng thư còn lại (thứ tự bất kỳ), đến một chứng thư gốc tin cậy — kho công cộng mà govscan dùng, hoặc --ca-file — bằng cùng mã nguồn với phép kiểm tra TLS khi quét (RFC 5280, quy định của Diễn đàn CA/Browser, ràng buộc tên, đối chiếu tên theo RFC 9525). FILE: PEM (một hoặc nhiều khối CERTIFICATE), DER hoặc gói PKCS#7. Không tải gì từ mạng.\n\n' +
+      'Mã thoát: 0 hợp lệ (được tin cậy, hợp lệ cho --name nếu có, mọi chứng thư còn thời hạn tại --at); 1 không hợp lệ; 2 đầu vào sai (tệp: lỗi gì) hoặc sai cách dùng.',
+    args: { files: 'Các tệp chứng thư số (PEM, DER hoặc PKCS#7), chứng thư máy chủ trước' },
+    flags: {
+      'ca-file': 'Chứng thư gốc tin cậy (PEM) dùng thay cho kho công cộng',
+      name: 'Tên miền hoặc địa chỉ IP mà chứng thư phải hợp lệ',
+      at: 'Đánh giá tại ngày hoặc thời điểm ISO-8601 này thay vì hiện tại (ví dụ 2026-07-01)',
+      format: 'Định dạng đầu ra',
+      lang: LANG,
+    },
+  },
   'evidence:verify': {
     summary: 'Kiểm tra một tệp khai báo bằng chứng: hồ sơ cấp độ an toàn, tài liệu và chữ ký số, bằng chứng 4 lớp',
     description:

@@ -8,6 +8,7 @@ import { loadInventory, type Inventory, type ManifestSummary } from './inventory
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
 import { CachingResolver, parseResolveOverride } from './resolver.js';
 import { NetDialer } from './dialer.js';
+import { IssuerFetcher } from './issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
 import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from './targets.js';
@@ -218,6 +219,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       timeoutMs: opts.timeoutMs,
       trust: scan.trust,
       userAgent: `govscan/${toolVersion()} (+compliance scan)`,
+      issuers: new IssuerFetcher(),
       ...(scan.names ? { names: scan.names } : {}),
       ...(opts.datagrams ? { datagrams: opts.datagrams } : {}),
       ...(scan.network ? { network: scan.network } : {}),

@@ -36,6 +36,8 @@ describe('TLS pack on path validation problems', () => {
     const f = by.get('TLS-CERT-UNTRUSTED')!;
     expect(f.message.en).toContain('public store name-constraint-violation; custom anchors —');
     expect(f.message.vi).toContain('kho công cộng name-constraint-violation; chứng thư gốc bổ sung —');
+    // The JSON report carries the ids themselves as evidence.
+    expect(f.evidence['trust.public.problems']).toEqual(['name-constraint-violation']);
   });
 
   it("explains every problem name in the rule's description, in both languages", () => {
