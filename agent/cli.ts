@@ -118,7 +118,7 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
       // Said before anything is sent: the secret is what would cross the network in clear.
       (await import('./exposure.js')).warnIfPlainHttp(server, log);
       const { enroll } = await import('./enroll.js');
-      const token = await enroll({ server, secret, config, force: flags.has('--force'), lang });
+      const token = await enroll({ server, secret, config, force: flags.has('--force'), lang, log });
       process.stdout.write(localize(M.enrolled, lang, { agentId: token.agentId, agency: token.agency, file: config.tokenFile }) + '\n');
       return EXIT.ok;
     }

@@ -10,6 +10,7 @@ import { toolVersion } from '../src/engine/version.js';
 import { localize } from '../src/i18n/index.js';
 import type { Lang } from '../src/engine/types.js';
 import type { AgentConfig } from './config.js';
+import type { AgentLog } from './log.js';
 import { agentFor, describeError, parseJson, post } from './http.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 import { tokenExists, writeToken, type AgentToken } from './token.js';
@@ -22,6 +23,8 @@ export interface EnrollOptions {
   force: boolean;
   lang: Lang;
   hostname?: string;
+  /** Where the proxy in use, if any, is named. */
+  log?: AgentLog;
 }
 
 export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
@@ -31,7 +34,7 @@ export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
   const url = new URL('/api/v1/enroll', opts.server.replace(/\/+$/, '') + '/');
   const host = (opts.hostname ?? opts.config.host.name ?? osHostname()).toLowerCase();
   const request: EnrollRequest = { secret: opts.secret, hostname: host, agentVersion: toolVersion() };
-  const agent = agentFor(url, await readCaFiles(opts.config.server.caFiles));
+  const agent = agentFor(url, await readCaFiles(opts.config.server.caFiles), false, opts.log);
   let answer;
   try {
     answer = await post(url, Buffer.from(JSON.stringify(request)), { agent, headers: {}, signal: AbortSignal.timeout(opts.config.server.timeoutMs) });

@@ -4,6 +4,11 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import { InputError } from '../src/engine/errors.js';
+import { format } from '../src/i18n/index.js';
+import type { AgentLog } from './log.js';
+import { AGENT_MESSAGES as M } from './messages.js';
+import { HttpsTunnelAgent, HttpTunnelAgent, proxyFor, proxyOrigin, ProxySettingError, type ProxyEnv } from './proxy.js';
 
 export interface HttpAnswer {
   status: number;
@@ -15,11 +20,32 @@ export interface HttpAnswer {
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-/** A connection pool for one server; `ca` adds PEM anchors to the public roots (never replaces them). */
-export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false): HttpAgent | HttpsAgent {
-  return url.protocol === 'https:'
-    ? new HttpsAgent({ keepAlive, maxSockets: 1, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) })
-    : new HttpAgent({ keepAlive, maxSockets: 1 });
+/** Proxies already named in the log: a resident loop says it once, not at every drain. */
+const announced = new Set<string>();
+
+/**
+ * A connection pool for one server; `ca` adds PEM anchors to the public roots (never replaces
+ * them). Through the proxy that HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose for this server, if any.
+ */
+export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false, log?: AgentLog, env: ProxyEnv = process.env): HttpAgent | HttpsAgent {
+  let proxy: URL | null;
+  try {
+    proxy = proxyFor(url, env);
+  } catch (err) {
+    if (err instanceof ProxySettingError) throw new InputError(null, null, null, { en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
+    throw err;
+  }
+  const opts = { keepAlive, maxSockets: 1 };
+  if (proxy && log) {
+    const key = `${url.origin} ${proxyOrigin(proxy)}`;
+    if (!announced.has(key)) {
+      announced.add(key);
+      log.info(M.viaProxy, { server: url.origin, proxy: proxyOrigin(proxy) });
+    }
+  }
+  if (url.protocol !== 'https:') return proxy ? new HttpTunnelAgent(proxy, opts) : new HttpAgent(opts);
+  const tls = { ...opts, ...(ca.length ? { ca: [...rootCertificates, ...ca] } : {}) };
+  return proxy ? new HttpsTunnelAgent(proxy, tls) : new HttpsAgent(tls);
 }
 
 export function post(url: URL, body: Buffer, opts: { agent: HttpAgent | HttpsAgent; headers: Record<string, string>; signal: AbortSignal }): Promise<HttpAnswer> {
@@ -81,15 +107,6 @@ export function describeError(err: unknown): string {
   const e = err as NodeJS.ErrnoException | undefined;
   if (e?.code) return e.message && !e.message.includes(e.code) ? `${e.code} ${e.message}` : e.message || e.code;
   return e instanceof Error ? e.message : String(err);
-}
-
-/**
- * Text that came from the network, fit for one log line: control characters (terminal escapes, line
- * breaks that would forge a second log line) shown as \xNN, and the length capped.
- */
-export function printable(text: string, max = 200): string {
-  const shown = text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
 export function parseJson(text: string): unknown {

@@ -93,6 +93,7 @@ export async function deliverOnce(config: AgentConfig, spool: Spool, log: AgentL
     token: token.token,
     ca: await readCaFiles(config.server.caFiles),
     timeoutMs: config.server.timeoutMs,
+    log,
   });
   try {
     return await drain(spool, uploader, log, {

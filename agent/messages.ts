@@ -19,6 +19,9 @@ Options:
   --lang en|vi    language of messages (default $GOVSCAN_LANG, else en)
   --help, --version
 
+Environment: HTTPS_PROXY (or HTTP_PROXY) sends enrolment and uploads through that HTTP proxy (CONNECT);
+NO_PROXY lists servers reached directly (comma-separated host names, domains, IP addresses, *).
+
 Exit codes: 0 done (a batch that could not be delivered yet stays in the spool); 2 invalid usage or configuration; 3 could not run.`,
     vi: `govscan-agent — chạy govscan định kỳ trên máy chủ của cơ quan và gửi kết quả về máy chủ govscan
 
@@ -34,6 +37,9 @@ Tùy chọn:
   --config FILE   tệp cấu hình tác tử (mặc định $GOVSCAN_AGENT_CONFIG, nếu không có thì /etc/govscan/agent.yaml)
   --lang en|vi    ngôn ngữ thông báo (mặc định $GOVSCAN_LANG, nếu không có thì en)
   --help, --version
+
+Biến môi trường: HTTPS_PROXY (hoặc HTTP_PROXY) gửi yêu cầu đăng ký và các lô kết quả qua máy chủ ủy quyền HTTP đó (CONNECT);
+NO_PROXY liệt kê các máy chủ kết nối trực tiếp (tên máy, tên miền, địa chỉ IP cách nhau bởi dấu phẩy, hoặc *).
 
 Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đợi); 2 sai cách dùng hoặc cấu hình; 3 không thể chạy.`,
   },
@@ -63,6 +69,14 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'máy chủ từ chối đăng ký ({status} {error}): mã đăng ký không đúng, đã dùng hoặc đã hết hạn',
   },
   serverError: { en: '{url} answered {status}: {message}', vi: '{url} trả lời {status}: {message}' },
+  viaProxy: {
+    en: 'connecting to {server} through the proxy {proxy} (HTTPS_PROXY, HTTP_PROXY; NO_PROXY lists the servers reached directly)',
+    vi: 'kết nối tới {server} qua máy chủ ủy quyền {proxy} (HTTPS_PROXY, HTTP_PROXY; NO_PROXY liệt kê các máy chủ kết nối trực tiếp)',
+  },
+  badProxy: {
+    en: 'the proxy setting {value} (HTTPS_PROXY, HTTP_PROXY) is not an http:// or https:// URL',
+    vi: 'giá trị {value} của máy chủ ủy quyền (HTTPS_PROXY, HTTP_PROXY) không phải địa chỉ http:// hoặc https://',
+  },
   serverUnreachable: { en: 'cannot reach {url}: {reason}', vi: 'không kết nối được {url}: {reason}' },
   notEnrolled: {
     en: '{file}: no agent token: run `govscan-agent enroll --server URL --secret SECRET` first',

@@ -14,7 +14,8 @@ import { dirname } from 'node:path';
 import type { Localized } from '../src/engine/types.js';
 import { format, localize } from '../src/i18n/index.js';
 import type { BatchAck } from '../src/server/contract.js';
-import { agentFor, describeError, parseJson, post, printable, type HttpAnswer } from './http.js';
+import { terminalLine } from '../src/report/terminal-text.js';
+import { agentFor, describeError, parseJson, post, type HttpAnswer } from './http.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 import { UnreadableEntry, type Spool, type SpooledBatch } from './spool.js';
@@ -26,6 +27,8 @@ export interface UploaderOptions {
   /** Extra trust anchors (PEM texts) for the server's certificate, added to the public roots. */
   ca?: string[];
   timeoutMs: number;
+  /** Where the proxy in use, if any, is named (once per process). */
+  log?: AgentLog;
 }
 
 export type UploadOutcome =
@@ -43,7 +46,7 @@ export class Uploader {
 
   constructor(private readonly opts: UploaderOptions) {
     this.url = new URL('/api/v1/batches', opts.server.replace(/\/+$/, '') + '/');
-    this.agent = agentFor(this.url, opts.ca ?? [], true);
+    this.agent = agentFor(this.url, opts.ca ?? [], true, opts.log);
   }
 
   /**
@@ -58,7 +61,7 @@ export class Uploader {
       return classify(answer, batchId);
     } catch (err) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-      const reason = deadline.aborted ? both(M.reasonTimeout, { ms: this.opts.timeoutMs }) : both(M.reasonNetwork, { detail: printable(describeError(err)) });
+      const reason = deadline.aborted ? both(M.reasonTimeout, { ms: this.opts.timeoutMs }) : both(M.reasonNetwork, { detail: terminalLine(describeError(err)) });
       return { kind: 'retry', reason, retryAfterMs: null };
     }
   }
@@ -76,13 +79,13 @@ export async function readCaFiles(files: readonly string[]): Promise<string[]> {
 /** What an answer means for the batch `batchId`. */
 export function classify(answer: HttpAnswer, batchId: string): UploadOutcome {
   const { status } = answer;
-  const type = answer.contentType ? printable(answer.contentType, 60) : M.noContentType;
+  const type = answer.contentType ? terminalLine(answer.contentType, 60) : M.noContentType;
   const retry = (reason: Localized): UploadOutcome => ({ kind: 'retry', reason, retryAfterMs: retryAfterMs(answer.retryAfter) });
   if (status >= 200 && status < 300) {
     const ack = parseJson(answer.text) as Partial<Record<keyof BatchAck, unknown>> | null;
     const named = typeof ack?.batchId === 'string' ? ack.batchId.toLowerCase() : null;
     if (named === batchId.toLowerCase() && (ack?.status === 'stored' || ack?.status === 'duplicate')) return { kind: ack.status, status };
-    if (named !== null) return retry(both(M.reasonOtherBatch, { status, other: printable(named, 80) }));
+    if (named !== null) return retry(both(M.reasonOtherBatch, { status, other: terminalLine(named, 80) }));
     return retry(both(M.reasonNoAck, { status, type }));
   }
   if (status === 401) return { kind: 'unauthorized', status };
@@ -96,8 +99,8 @@ export function classify(answer: HttpAnswer, batchId: string): UploadOutcome {
   return {
     kind: 'rejected',
     status,
-    error: fromServer ? printable(String(err?.error), 60) : 'error',
-    message: typeof err?.message === 'string' ? printable(err.message, 300) : '',
+    error: fromServer ? terminalLine(String(err?.error), 60) : 'error',
+    message: typeof err?.message === 'string' ? terminalLine(err.message, 300) : '',
   };
 }
 

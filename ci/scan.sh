@@ -15,6 +15,8 @@
 #   GOVSCAN_JSON       JSON report path (default govscan.json)
 #   GOVSCAN_SARIF_DIR  GitHub SARIF directory (default govscan-sarif; "" for none)
 #   GOVSCAN_JUNIT      JUnit report path ("" for none)      GOVSCAN_HTML  HTML report path ("" for none)
+#   GOVSCAN_SUMMARY    Markdown job summary appended to this file (GitHub: $GITHUB_STEP_SUMMARY; "" for none)
+#   GOVSCAN_CODEQUALITY  GitLab Code Quality report path ("" for none)
 #   GOVSCAN_BIN        the govscan to run (default: govscan on PATH; a .js path runs with node)
 set -uo pipefail
 
@@ -61,6 +63,9 @@ code=$?
 if [ "$code" -ne 2 ] && [ -f "$json" ]; then
   if [ -n "${GOVSCAN_JUNIT:-}" ]; then govscan report convert "$json" --to junit --lang "$lang" -o "$GOVSCAN_JUNIT" || code=$((code == 0 ? 3 : code)); fi
   if [ -n "${GOVSCAN_HTML:-}" ]; then govscan report convert "$json" --to html --lang "$lang" -o "$GOVSCAN_HTML" || code=$((code == 0 ? 3 : code)); fi
+  if [ -n "${GOVSCAN_CODEQUALITY:-}" ]; then govscan report convert "$json" --to codequality --lang "$lang" -o "$GOVSCAN_CODEQUALITY" || code=$((code == 0 ? 3 : code)); fi
+  # Appended, not replaced: the step summary may already hold what earlier commands wrote.
+  if [ -n "${GOVSCAN_SUMMARY:-}" ]; then govscan report convert "$json" --to markdown --lang "$lang" >>"$GOVSCAN_SUMMARY" || code=$((code == 0 ? 3 : code)); fi
 fi
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "exit-code=$code" >>"$GITHUB_OUTPUT"; fi

@@ -114,6 +114,21 @@ export const tlsFactsSchema: Schema = {
     }),
     leaf: certificate,
     trust: object({ public: trust, custom: { oneOf: [{ type: 'null' }, trust] } }),
+    aia: {
+      ...object(
+        {
+          ...subAttempt,
+          fetches: {
+            type: 'array',
+            items: object({ url: str, status: { enum: ['ok', 'error'] }, reason: str, answered: bool, certificates: int }, ['reason']),
+          },
+          trust: { oneOf: [{ type: 'null' }, object({ public: trust, custom: { oneOf: [{ type: 'null' }, trust] } })] },
+        },
+        ['reason'],
+      ),
+      description:
+        "Chain completion through AIA caIssuers downloads (as browsers): not-applicable when the chain as sent leaves no issuer missing; error when no path was found and a CA site could not be reached; trust is the verdict with the downloaded certificates. Absent from facts of earlier versions.",
+    },
     hostname: object({ name: str, matches: bool, matchedBy: { enum: ['san', 'cn', null], description: "'san' when a subjectAltName matched; 'cn' only in facts of earlier versions (the subject CN is no longer used)" } }),
     ocsp: object(
       {
@@ -150,5 +165,5 @@ export const tlsFactsSchema: Schema = {
       ['reason'],
     ),
     platform: object({ authorizationError: nullableStr }),
-  }),
+  }, ['aia']),
 };

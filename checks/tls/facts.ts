@@ -66,6 +66,28 @@ export interface HstsFacts extends SubAttempt {
   preload: boolean;
 }
 
+/** One caIssuers download made to complete the chain. */
+export interface AiaFetch {
+  url: string;
+  status: 'ok' | 'error';
+  reason?: string;
+  /** The CA's site answered (with or without a certificate); false when it could not be reached. */
+  answered: boolean;
+  /** Certificates the answer held. */
+  certificates: number;
+}
+
+/**
+ * Chain completion through AIA caIssuers, as browsers do it. not-applicable: the chain as sent leaves
+ * no issuer missing; error: no path was found and a site that may hold the missing issuer could not
+ * be reached; ok: `trust` is the verdict with every certificate downloaded.
+ */
+export interface AiaFacts extends SubAttempt {
+  fetches: AiaFetch[];
+  /** The verdict on the chain as sent plus the downloaded certificates; null when nothing was missing. */
+  trust: { public: TrustFacts; custom: TrustFacts | null } | null;
+}
+
 export interface TlsFacts {
   observedAt: string;
   endpoint: { host: string; port: number; address: string; family: 4 | 6; sni: string | null };
@@ -83,7 +105,10 @@ export interface TlsFacts {
     certificates: CertificateFacts[];
   };
   leaf: CertificateFacts;
+  /** Verdict on the chain exactly as sent (a client that never downloads issuers). */
   trust: { public: TrustFacts; custom: TrustFacts | null };
+  /** Absent from facts recorded before chain completion existed. */
+  aia?: AiaFacts;
   hostname: { name: string; matches: boolean; matchedBy: 'san' | 'cn' | null };
   ocsp: OcspFacts;
   hsts: HstsFacts;

@@ -15,7 +15,8 @@ import { matchHostname } from '../../src/pki/hostname.js';
 import { parseOcspResponse, type ParsedOcspResponse } from '../../src/pki/ocsp.js';
 import { leafIssuer, verifyOcspResponse, type OcspVerification } from '../../src/pki/ocsp-verify.js';
 import { ParsedCert } from '../../src/pki/parsed.js';
-import { validatePath } from '../../src/pki/path.js';
+import { buildPath } from '../../src/pki/path.js';
+import { completeChain } from './chain-completion.js';
 import { TLS_VERSIONS, type NegotiatedFacts, type OcspFacts, type ProtocolProbe, type TlsFacts, type TlsVersion } from './facts.js';
 import { openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake.js';
 import { probeVersionHello } from './probe-hello.js';
@@ -105,10 +106,12 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
       const certificates = chainCerts.map((c) => factsOf(c, now));
       const leafFacts = factsOf(leaf, now);
       // The same validation for the public store and for --ca-file anchors (src/pki/path.ts).
-      const trust = {
-        public: validatePath(chainDer, ctx.trust.public, now, SERVER),
-        custom: ctx.trust.custom ? validatePath(chainDer, ctx.trust.custom, now, SERVER) : null,
+      const built = {
+        public: { anchors: ctx.trust.public, built: buildPath(chainDer, ctx.trust.public, now, SERVER) },
+        custom: ctx.trust.custom ? { anchors: ctx.trust.custom, built: buildPath(chainDer, ctx.trust.custom, now, SERVER) } : null,
       };
+      const trust = { public: built.public.built.facts, custom: built.custom?.built.facts ?? null };
+      const aia = await completeChain(chainDer, built, now, SERVER, ctx);
       const paths = [{ trust: trust.public, anchors: ctx.trust.public }];
       if (trust.custom && ctx.trust.custom) paths.push({ trust: trust.custom, anchors: ctx.trust.custom });
 
@@ -125,6 +128,7 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
         },
         leaf: leafFacts,
         trust,
+        aia,
         hostname: { name: target.host, ...matchHostname(target.host, leafFacts) },
         ocsp: stapled ? ocspFacts(stapled, leaf, leafIssuer(leaf, chainCerts, paths), now) : { ...NOT_STAPLED },
         hsts,

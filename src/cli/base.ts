@@ -25,6 +25,12 @@ export const langFlag = Flags.option({
   description: 'Language of messages and reports (en, vi); GOVSCAN_LANG sets the default',
 })();
 
+/** `--no-color` (and `--color` to undo it): plain text on a terminal; see cli/color.ts for FORCE_COLOR and NO_COLOR. */
+export const colorFlag = Flags.boolean({
+  allowNo: true,
+  description: 'Colour the terminal output (--no-color: plain text); FORCE_COLOR and NO_COLOR are read too',
+});
+
 export abstract class GovscanCommand extends Command {
   protected lang: Lang = envLang();
 
@@ -37,24 +43,36 @@ export abstract class GovscanCommand extends Command {
       return await super.parse(options, argv);
     } catch (err) {
       if (err instanceof Errors.ExitError) throw err;
-      const message = (err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '');
+      // oclif says "Parsing --timeout \n\tExpected an integer…": one line, with a colon after the flag.
+      const message = (err as Error).message
+        .replace(/^Parsing (--?[\w-]+)\s*\n\s*/, 'Parsing $1: ')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(/ See more help with --help$/, '');
       throw new InputError(null, null, null, `${message} (see --help)`);
     }
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    // Messages quote input (a file's text, a server's answer): control characters in them are shown, not obeyed.
-    if (err instanceof InputError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.messageIn(this.lang)) }) + '\n');
-      return this.exit(EXIT.input);
-    }
-    if (err instanceof ScanError) {
-      process.stderr.write(localize(M.inputError, this.lang, { message: terminalText(err.message) }) + '\n');
-      return this.exit(EXIT.scan);
-    }
+    if (err instanceof InputError) return this.fail('input', err.messageIn(this.lang), M.inputError, EXIT.input);
+    if (err instanceof ScanError) return this.fail('scan', err.message, M.inputError, EXIT.scan);
     if (process.env.GOVSCAN_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
-    process.stderr.write(localize(M.internalError, this.lang, { message: terminalText(err.message) }) + '\n');
-    return this.exit(EXIT.scan);
+    return this.fail('internal', err.message, M.internalError, EXIT.scan);
+  }
+
+  /**
+   * One error, then the exit code. Under `--json` it is `{"error":{"code","message"}}` on stdout, where
+   * the JSON was asked for (as oclif's own --json commands print it), so a script reading stdout gets
+   * JSON either way; otherwise one line on stderr. Messages quote input (a file's text, a server's
+   * answer): on a terminal, control characters in them are shown, not obeyed.
+   */
+  private fail(code: 'input' | 'scan' | 'internal', message: string, line: (typeof M)['inputError'], exit: number): never {
+    const dashDash = this.argv.indexOf('--');
+    if ((dashDash < 0 ? this.argv : this.argv.slice(0, dashDash)).includes('--json')) {
+      process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n');
+    } else {
+      process.stderr.write(localize(line, this.lang, { message: terminalText(message) }) + '\n');
+    }
+    return this.exit(exit);
   }
 }

@@ -42,6 +42,9 @@ export const FLAG_META_VI = {
   env: 'biến môi trường',
   required: 'bắt buộc',
   options: 'lựa chọn',
+  /** oclif's placeholders for a flag's value: `--token=<value>`, `--lang=<option>`. */
+  value: 'giá trị',
+  option: 'lựa chọn',
 } as const;
 
 /** package.json "description", the first line of `govscan --help`. */
@@ -58,10 +61,12 @@ export const TOPICS_VI: Record<string, string> = {
   report: 'Làm việc với báo cáo đã lưu: chuyển sang định dạng khác, gộp, so sánh',
   server: 'Máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API và bảng điều khiển',
   fleet: 'Các cơ quan và tác tử mà máy chủ govscan thu thập: trạng thái, phát hiện, xuất dữ liệu',
+  evidence: 'Hồ sơ bằng chứng bảo đảm an toàn theo cấp độ: tạo tệp khai báo, kiểm tra tệp khai báo',
 };
 
 // Flag texts several commands share word for word in English.
 const LANG = 'Ngôn ngữ của thông báo và báo cáo (en, vi); GOVSCAN_LANG đặt giá trị mặc định';
+const COLOR = 'Tô màu kết quả trên màn hình (--no-color: chữ không màu); biến FORCE_COLOR và NO_COLOR cũng được đọc';
 const FORMAT = 'Định dạng báo cáo';
 const WRITE_TO = 'Ghi vào tệp FILE thay vì stdout';
 const WRITE_REPORT_TO = 'Ghi báo cáo vào tệp FILE thay vì stdout';
@@ -72,8 +77,8 @@ const CA_PIN = 'Dấu vân tay SHA-256 mà mọi chứng thư gốc tin cậy tr
 const JSON_OUT = 'In ra JSON';
 const DB =
   'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
-const SERVER_URL = 'URL của máy chủ govscan (biến môi trường GOVSCAN_SERVER)';
-const TOKEN = 'Token viewer hoặc admin (biến môi trường GOVSCAN_TOKEN)';
+const SERVER_URL = 'URL của máy chủ govscan';
+const TOKEN = 'Token viewer hoặc admin';
 const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
 const ON_DB = 'Làm việc trực tiếp trên cơ sở dữ liệu (--db), nên có thể chạy song song với máy chủ đang hoạt động.';
 const FLEET_EXIT = 'Mã thoát: 0 đã hiển thị; 2 tham số không hợp lệ; 3 không kết nối được máy chủ hoặc máy chủ từ chối token.';
@@ -83,12 +88,14 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   scan: {
     summary: 'Quét các điểm cuối TLS và danh mục hệ thống, đánh giá theo các bộ quy tắc',
     description:
-      'Thăm dò từng đối tượng quét (URL https:// hoặc host:port, hoặc các điểm cuối trong --inventory), thu thập dữ liệu, đánh giá theo các bộ quy tắc và lập báo cáo.\n\n' +
+      'Thăm dò từng đối tượng quét (URL https://, smtp:// hoặc smtps://, host:port, tên miền, hoặc các điểm cuối trong --inventory, --targets-file hay báo cáo --from-nmap), thu thập dữ liệu, đánh giá theo các bộ quy tắc và lập báo cáo.\n\n' +
       'Các phát hiện được miễn trừ (--waivers) và các phát hiện đã có trong báo cáo trước (--baseline) vẫn được hiển thị nhưng không tính vào --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] thực hiện quét như tại thời điểm đó (ví dụ để xem miễn trừ nào sẽ hết hạn).\n\n' +
       'Mã thoát: 0 không có phát hiện nào từ mức --fail-on trở lên; 1 có phát hiện từ mức đó trở lên (hoặc, khi có --fail-on-not-tested, có quy tắc chưa kiểm tra được); 2 cách dùng hoặc dữ liệu đầu vào không hợp lệ; 3 không thể thực hiện quét (không phân giải hoặc không kết nối được đối tượng quét nào); 130 bị dừng (Ctrl-C: báo cáo vẫn được ghi).',
-    args: { targets: 'URL https:// hoặc host:port (lặp lại được)' },
+    args: { targets: 'URL https://, smtp:// hoặc smtps://, host:port, hoặc tên miền (lặp lại được)' },
     flags: {
       inventory: 'Danh mục hệ thống của cơ quan (YAML)',
+      'targets-file': 'Danh sách đối tượng quét, mỗi dòng một đối tượng quét (như các đối số; cho phép chú thích # và dòng trống)',
+      'from-nmap': 'Báo cáo XML của nmap (nmap -sV -oX FILE): mọi cổng mở chạy dịch vụ TLS đều trở thành đối tượng quét',
       policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc (lặp lại được; mặc định: mọi bộ dựng sẵn)',
       format: FORMAT,
       'sarif-dir': SARIF_DIR,
@@ -117,6 +124,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'legal-basis':
         'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
       param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
+      color: COLOR,
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
     },
@@ -125,7 +133,19 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
     description:
       'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
-    flags: { format: FORMAT, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+    flags: { format: FORMAT, color: COLOR, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+  },
+  // From @oclif/plugin-autocomplete (its English texts are in its manifest).
+  autocomplete: {
+    description: 'Hiển thị hướng dẫn cài đặt tính năng tự hoàn thành lệnh (bash, zsh, powershell).',
+    args: { shell: 'Loại trình thông dịch lệnh: bash, zsh hoặc powershell' },
+    flags: { 'refresh-cache': 'Làm mới bộ nhớ đệm tự hoàn thành (không hiển thị hướng dẫn)' },
+  },
+  'autocomplete:create': { description: 'Tạo các tệp cài đặt và hàm tự hoàn thành cho trình thông dịch lệnh', flags: {} },
+  'autocomplete:script': {
+    description: 'In ra đoạn cấu hình tự hoàn thành cho trình thông dịch lệnh',
+    args: { shell: 'Loại trình thông dịch lệnh: bash, zsh hoặc powershell' },
+    flags: {},
   },
   'checks:list': {
     summary: 'Liệt kê các nhóm kiểm tra, nội dung chúng thăm dò và loại đối tượng quét được áp dụng',
@@ -140,6 +160,20 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       level: 'Cấp độ an toàn, từ 1 đến 5',
       'legal-basis': 'Căn cứ pháp lý (mặc định: căn cứ đang có hiệu lực hôm nay)',
       output: 'Tệp sẽ ghi (mặc định: ./<system>.evidence.yaml)',
+      lang: LANG,
+    },
+  },
+  'cert:verify': {
+    summary: 'Kiểm tra ngoại tuyến một tệp chuỗi chứng thư số: đường dẫn đến chứng thư gốc tin cậy, thời hạn hiệu lực, tên miền, như trình duyệt đánh giá',
+    description:
+      'Dựng và kiểm tra đường dẫn từ chứng thư đầu tiên của tệp FILE đầu tiên (chứng thư máy chủ), qua các chứng thư còn lại (thứ tự bất kỳ), đến một chứng thư gốc tin cậy — kho công cộng mà govscan dùng, hoặc --ca-file — bằng cùng mã nguồn với phép kiểm tra TLS khi quét (RFC 5280, quy định của Diễn đàn CA/Browser, ràng buộc tên, đối chiếu tên theo RFC 9525). FILE: PEM (một hoặc nhiều khối CERTIFICATE), DER hoặc gói PKCS#7. Không tải gì từ mạng.\n\n' +
+      'Mã thoát: 0 hợp lệ (được tin cậy, hợp lệ cho --name nếu có, mọi chứng thư còn thời hạn tại --at); 1 không hợp lệ; 2 đầu vào sai (tệp: lỗi gì) hoặc sai cách dùng.',
+    args: { files: 'Các tệp chứng thư số (PEM, DER hoặc PKCS#7), chứng thư máy chủ trước' },
+    flags: {
+      'ca-file': 'Chứng thư gốc tin cậy (PEM) dùng thay cho kho công cộng',
+      name: 'Tên miền hoặc địa chỉ IP mà chứng thư phải hợp lệ',
+      at: 'Đánh giá tại ngày hoặc thời điểm ISO-8601 này thay vì hiện tại (ví dụ 2026-07-01)',
+      format: 'Định dạng đầu ra',
       lang: LANG,
     },
   },
@@ -159,6 +193,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       output: WRITE_REPORT_TO,
       'fail-on': FAIL_ON,
       timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms (tới máy chủ thu thập nhật ký / điểm kết nối NCSC)',
+      color: COLOR,
       lang: LANG,
       quiet: 'Không in thông báo ra stderr',
     },
@@ -188,7 +223,9 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: 'In kết quả so sánh dưới dạng JSON', lang: LANG },
   },
   'report:convert': {
-    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng, bản tóm tắt Markdown cho CI, báo cáo Code Quality của GitLab hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    description:
+      '--to markdown ghi bản tóm tắt cho tác vụ CI (kết luận theo ngưỡng --fail-on của lần quét, số phát hiện không đạt theo mức độ, các phát hiện nghiêm trọng nhất): nối vào $GITHUB_STEP_SUMMARY. Trong GitHub Actions (có GITHUB_SERVER_URL và GITHUB_REPOSITORY) bản tóm tắt có đường dẫn tới các cảnh báo code scanning của kho mã. --to codequality ghi báo cáo Code Quality của GitLab (artifacts:reports:codequality): các phát hiện không đạt và chưa kiểm tra được, gắn với dòng khai báo trong danh mục hoặc danh sách đối tượng quét.',
     args: { input: 'Báo cáo JSON do `govscan scan --format json` ghi ra' },
     flags: {
       to: 'Định dạng đầu ra',
@@ -211,6 +248,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description:
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
       'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'Giới hạn cho mỗi bên gửi, tính theo phút: số lô kết quả của mỗi token tác tử, số lần đăng ký và số lần xác thực thất bại của mỗi địa chỉ (--ingest-limit, --enroll-limit, --auth-failure-limit; vượt quá thì trả về 429 kèm Retry-After). Nội dung yêu cầu tối đa --body-limit byte, lồng nhau tối đa 32 cấp, mỗi đối tượng tối đa 1.000 khóa, mỗi mảng tối đa 100.000 phần tử, mỗi chuỗi tối đa 256 KiB, bằng chứng của một phát hiện tối đa 64 KiB và dữ kiện của một lần kiểm tra tối đa 1 MiB (vượt quá thì trả về 400 hoặc 413).\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
     flags: {
       db: DB,
@@ -220,6 +258,9 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'body-limit': 'Kích thước tối đa của nội dung yêu cầu được chấp nhận (lớn hơn thì trả về 413)',
       'stale-after': 'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào',
       'metrics-public': 'Phục vụ /metrics không cần token (cho hệ thống thu thập số liệu trong mạng tin cậy)',
+      'ingest-limit': 'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
+      'enroll-limit': 'Số lần đăng ký tối đa mỗi phút từ một địa chỉ (0: không giới hạn)',
+      'auth-failure-limit': 'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
       lang: LANG,
     },
   },
@@ -240,13 +281,14 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   'server:token:create': {
     summary: 'Tạo token viewer hoặc admin cho API, bảng điều khiển và `govscan fleet`',
     description:
-      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu; admin còn được tạo mã đăng ký và token qua API.\n\n' +
+      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name, agency} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu, hoặc khi có --agency thì chỉ dữ liệu của cơ quan đó (mọi tuyến đọc trả về 404 cho dữ liệu của cơ quan khác); admin còn được tạo mã đăng ký và token qua API.\n\n' +
       ON_DB,
     flags: {
       role: 'viewer (chỉ đọc) hoặc admin (đọc và quản trị)',
       name: 'Token cấp cho ai (hiển thị trong `server token list`)',
+      agency: 'Giới hạn token viewer trong cơ quan này: token chỉ đọc được dữ liệu của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
       db: DB,
-      json: 'In ra JSON {id, role, token, name}',
+      json: 'In ra JSON {id, role, token, name, agency}',
       lang: LANG,
     },
   },
@@ -293,7 +335,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description:
       'Đọc GET /api/v1/export/{agency}.sarif hoặc .json bằng token viewer hoặc admin: báo cáo mới nhất của từng tác tử thuộc cơ quan, đã được gộp lại. Tệp được ghi trọn vẹn hoặc không ghi gì.\n\n' +
       'Mã thoát: 0 đã ghi; 2 tham số không hợp lệ; 3 không kết nối được máy chủ, máy chủ từ chối token, hoặc máy chủ không biết cơ quan này.',
-    flags: { ...FLEET_FLAGS, agency: 'Mã cơ quan', format: 'Định dạng xuất', output: WRITE_TO },
+    flags: {
+      ...FLEET_FLAGS,
+      json: 'Khi có --output: in {agency, format, file, bytes} dưới dạng JSON thay cho câu thông báo (định dạng dữ liệu xuất do --format chọn)',
+      agency: 'Mã cơ quan',
+      format: 'Định dạng dữ liệu xuất',
+      output: WRITE_TO,
+    },
   },
   // @oclif/plugin-help's own command, listed in `govscan --help`.
   help: {

@@ -86,13 +86,22 @@ export function topicDescriptionVi(topic: Interfaces.Topic, commands: readonly C
   return vi.summary || vi.description;
 }
 
+/** oclif's placeholders for a value, in the usage line and the flag labels. */
+function placeholdersVi(text: string): string {
+  return text.replaceAll('<value>', `<${FLAG_META_VI.value}>`).replaceAll('<option>', `<${FLAG_META_VI.option}>`);
+}
+
 class CommandHelpVi extends CommandHelp {
   override section(header: string, body: SectionBody): string {
     return super.section(headingVi(header), body);
   }
 
+  protected override usage(): string {
+    return placeholdersVi(super.usage());
+  }
+
   protected override flags(flags: Command.Flag.Any[]): [string, string | undefined][] | undefined {
-    return super.flags(flags)?.map(([label, text]) => [label, text && notesVi(text)]);
+    return super.flags(flags)?.map(([label, text]) => [placeholdersVi(label), text && notesVi(text)]);
   }
 
   protected override args(args: Command.Arg.Any[]): [string, string | undefined][] | undefined {

@@ -6,7 +6,7 @@ export const M = defineMessages({
   progressCounts: { en: '{failed} failed, {passed} passed', vi: '{failed} không đạt, {passed} đạt' },
   progressNotTested: { en: 'not tested: {reason}', vi: 'không kiểm tra được: {reason}' },
   progressAggregate: {
-    en: '{done}/{total} targets scanned, {failed} failed findings',
+    en: '{done}/{total} {total:target|targets} scanned, {failed} failed {failed:finding|findings}',
     vi: 'đã quét {done}/{total} đối tượng quét, {failed} phát hiện không đạt',
   },
   inputError: { en: 'error: {message}', vi: 'lỗi: {message}' },
@@ -23,7 +23,7 @@ export const M = defineMessages({
     vi: 'đã dừng (Ctrl-C): báo cáo gồm những gì thu thập được trước khi dừng (các đối tượng quét chưa xong được ghi là chưa kiểm tra): mã thoát 130',
   },
   notTestedGate: {
-    en: '{count} applicable rule(s) could not be evaluated (not tested) and --fail-on-not-tested is set: exit 1',
+    en: '{count} applicable {count:rule|rules} could not be evaluated (not tested) and --fail-on-not-tested is set: exit 1',
     vi: '{count} quy tắc áp dụng chưa kiểm tra được và có tham số --fail-on-not-tested: mã thoát 1',
   },
   resolveUnused: {
@@ -36,11 +36,11 @@ export const M = defineMessages({
   },
   reportWritten: { en: 'report written to {file}', vi: 'đã ghi báo cáo vào {file}' },
   thresholdExceeded: {
-    en: '{count} finding(s) at or above "{failOn}": exit 1',
+    en: '{count} {count:finding|findings} at or above "{failOn}": exit 1',
     vi: '{count} phát hiện có mức độ từ "{failOn}" trở lên: mã thoát 1',
   },
   noPolicyMatch: { en: 'no built-in policy "{id}"', vi: 'không có bộ quy tắc dựng sẵn "{id}"' },
-  policyValid: { en: '{file}: valid ({rules} rules)', vi: '{file}: hợp lệ ({rules} quy tắc)' },
+  policyValid: { en: '{file}: valid ({rules} {rules:rule|rules})', vi: '{file}: hợp lệ ({rules} quy tắc)' },
   cannotWriteIn: { en: '{flag}: cannot write in {path}: {why}', vi: '{flag}: không ghi được vào thư mục {path}: {why}' },
   cannotWriteTo: { en: '{flag}: cannot write to {path}: {why}', vi: '{flag}: không ghi được vào {path}: {why}' },
   whyNoDirectory: { en: 'no such directory', vi: 'thư mục không tồn tại' },

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import { GovscanCommand, langFlag } from '../cli/base.js';
+import { colorFlag, GovscanCommand, langFlag } from '../cli/base.js';
+import { colorWanted } from '../cli/color.js';
 
 const DEMO_SCENARIOS = [
   'good-rsa',
@@ -19,6 +20,7 @@ export default class Demo extends GovscanCommand {
   static override description = `Starts TLS servers on 127.0.0.1 with generated certificates — good ones and ones with typical defects — and scans them with the real pipeline. Nothing leaves this machine. The farm's test root stands in for a publicly trusted CA, and its "national root" for the Vietnam National Root CA given with --ca-file.`;
   static override flags = {
     format: Flags.option({ options: ['table', 'json', 'sarif'] as const, default: 'table' as const, description: 'Report format' })(),
+    color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -64,7 +66,7 @@ export default class Demo extends GovscanCommand {
           onTargetDone: (t, a, f) => progress.done(t, a, f),
         }),
       );
-      this.log(render(report, flags.format, { lang: this.lang, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }).trimEnd());
+      this.log(render(report, flags.format, { lang: this.lang, color: colorWanted(process.stdout, flags.color) }).trimEnd());
     } finally {
       await farm.close();
     }

@@ -1,6 +1,7 @@
 // The command table oclif loads (explicit strategy: no directory scan at start-up, so `govscan
 // --version` stays fast).
 
+import CertVerify from './cert/verify.js';
 import ChecksList from './checks/list.js';
 import Demo from './demo.js';
 import EvidenceInit from './evidence/init.js';
@@ -24,6 +25,7 @@ import ServerTokenRevoke from './server/token/revoke.js';
 export const COMMANDS = {
   scan: Scan,
   demo: Demo,
+  'cert:verify': CertVerify,
   'checks:list': ChecksList,
   'evidence:init': EvidenceInit,
   'evidence:verify': EvidenceVerify,

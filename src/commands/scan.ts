@@ -1,12 +1,13 @@
 import { Args, Flags } from '@oclif/core';
 import { tmpdir } from 'node:os';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EXIT, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
+import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
+import { colorWanted } from '../cli/color.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { onInterrupt } from '../cli/interrupt.js';
-import { writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
+import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
 import { M } from '../cli/messages.js';
 import { InputError } from '../engine/errors.js';
 import { SEVERITIES, type Report, type Severity } from '../engine/types.js';
@@ -15,7 +16,7 @@ import type { ReportSpill } from '../report/spill.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
-  static override description = `Probes every target (https:// URL or host:port, or the endpoints of an --inventory), gathers facts, evaluates the policy packs and reports.
+  static override description = `Probes every target (https://, smtp:// or smtps:// URL, host:port, a bare domain, or the endpoints of an --inventory, --targets-file or --from-nmap report), gathers facts, evaluates the policy packs and reports.
 
 Waived findings (--waivers) and findings already in an earlier report (--baseline) are shown but do not count toward --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] runs the scan as of that time (e.g. to see which waivers will have expired).
 
@@ -25,13 +26,17 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     '<%= config.bin %> scan --inventory inventory.yaml --format sarif --output govscan.sarif',
     '<%= config.bin %> scan https://portal.example.gov.vn:8443 --resolve portal.example.gov.vn:8443:127.0.0.1 --ca-file vn-national-root.pem',
     '<%= config.bin %> scan --inventory inventory.yaml --waivers waivers.yaml --baseline main.sarif --fail-on high',
+    '<%= config.bin %> scan --targets-file targets.txt',
+    '<%= config.bin %> scan --from-nmap nmap-scan.xml --format sarif --output govscan.sarif',
   ];
   static override strict = false;
   static override args = {
-    targets: Args.string({ description: 'https:// URL or host:port (repeatable)', required: false }),
+    targets: Args.string({ description: 'https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)', required: false }),
   };
   static override flags = {
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
+    'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
+    'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
     format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
@@ -81,6 +86,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       helpValue: 'NAME=VALUE',
       description: 'Set a policy-pack parameter, PACK:NAME=VALUE when several packs declare NAME (repeatable; see policy show)',
     }),
+    color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
   };
@@ -106,6 +112,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       {
         targets: argv as string[],
         ...(flags.inventory ? { inventory: flags.inventory } : {}),
+        ...(flags['targets-file'] ? { targetsFile: flags['targets-file'] } : {}),
+        ...(flags['from-nmap'] ? { nmapFile: flags['from-nmap'] } : {}),
         policies: flags.policy ?? [],
         resolve: flags.resolve ?? [],
         caFiles: flags['ca-file'] ?? [],
@@ -180,7 +188,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       } else {
         const text = render(report, flags.format, {
           lang: this.lang,
-          color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+          color: !flags.output && colorWanted(process.stdout, flags.color),
         });
         if (flags.output) await writeTextAtomic(flags.output, text);
         else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
@@ -219,17 +227,21 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   }
 }
 
-/** The spill of a JSON scan: next to the report (same file system), or in TMPDIR for stdout. */
+/**
+ * The spill of a JSON scan: next to a report file (same file system, so it is renamed into place), in
+ * TMPDIR for stdout or a device (`-o /dev/null` must not leave a spill file in /dev).
+ */
 async function openSpill(output: string | undefined): Promise<ReportSpill> {
   const { ReportSpill } = await import('../report/spill.js');
-  const dir = output ? dirname(resolvePath(output)) : tmpdir();
+  const file = output ? await outputTarget(output).catch(() => null) : null;
+  const dir = file?.kind === 'file' ? dirname(file.path) : tmpdir();
   try {
-    return ReportSpill.open(dir, output ? basename(output) : 'govscan');
+    return ReportSpill.open(dir, output && file?.kind === 'file' ? basename(output) : 'govscan');
   } catch (err) {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${output ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 

@@ -18,7 +18,11 @@ export const INPUT_LIMITS = {
   waivers: { bytes: 10 * MB, what: { en: 'a waiver file', vi: 'tệp miễn trừ' } },
   manifest: { bytes: 1 * MB, what: { en: 'an evidence manifest', vi: 'tệp hồ sơ minh chứng' } },
   certificates: { bytes: 10 * MB, what: { en: 'a CA file', vi: 'tệp chứng thư CA' } },
+  /** `cert verify FILE`: a chain is a few KiB; a megabyte holds hundreds of certificates. */
+  certificate: { bytes: 1 * MB, what: { en: 'a certificate file', vi: 'tệp chứng thư số' } },
   report: { bytes: 256 * MB, what: { en: 'a report', vi: 'tệp báo cáo' } },
+  targets: { bytes: 10 * MB, what: { en: 'a target list', vi: 'tệp danh sách đối tượng quét' } },
+  nmap: { bytes: 64 * MB, what: { en: 'an nmap XML report', vi: 'tệp kết quả nmap (XML)' } },
 } as const satisfies Record<string, { bytes: number; what: Localized }>;
 
 export type InputKind = keyof typeof INPUT_LIMITS;
@@ -28,11 +32,16 @@ export type InputKind = keyof typeof INPUT_LIMITS;
  * of the file system (ENOENT, EACCES…) are thrown as they are, for the caller to word.
  */
 export async function readInputText(file: string, kind: InputKind): Promise<string> {
+  return (await readInputBytes(file, kind)).toString('utf8');
+}
+
+/** readInputText for binary inputs (DER certificates). */
+export async function readInputBytes(file: string, kind: InputKind): Promise<Buffer> {
   const { bytes: limit } = INPUT_LIMITS[kind];
   const info = await stat(file);
   if (info.isFile()) {
     if (info.size > limit) throw tooLarge(file, kind, info.size);
-    return readFile(file, 'utf8');
+    return readFile(file);
   }
   const handle = await open(file, 'r');
   try {
@@ -47,7 +56,7 @@ export async function readInputText(file: string, kind: InputKind): Promise<stri
       total += bytesRead;
       if (total > limit) throw tooLarge(file, kind, null);
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } finally {
     await handle.close();
   }

@@ -8,6 +8,7 @@ import { loadInventory, type Inventory, type ManifestSummary } from './inventory
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
 import { CachingResolver, parseResolveOverride } from './resolver.js';
 import { NetDialer } from './dialer.js';
+import { IssuerFetcher } from './issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
 import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from './targets.js';
@@ -26,6 +27,10 @@ import { format } from '../i18n/index.js';
 export interface ScanRequest extends NetworkRequest {
   targets: string[];
   inventory?: string;
+  /** One target per line (--targets-file). */
+  targetsFile?: string;
+  /** nmap XML: open TLS ports become targets (--from-nmap). */
+  nmapFile?: string;
   /** Built-in policy ids or files; the built-in packs when empty. */
   policies: string[];
   resolve: string[];
@@ -81,11 +86,21 @@ export async function prepareScan(
     if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
     targets.push(parsed.target);
   });
+  if (req.targetsFile || req.nmapFile) {
+    const { loadNmapTargets, loadTargetsFile } = await import('./target-lists.js');
+    const listed = [...(req.targetsFile ? await loadTargetsFile(req.targetsFile) : []), ...(req.nmapFile ? await loadNmapTargets(req.nmapFile) : [])];
+    for (const t of listed) targets.push(t);
+  }
   const inventory = req.inventory ? await loadInventory(req.inventory) : null;
   // One by one: an inventory may declare 100,000s of targets, too many to spread into a call.
   for (const t of [...(inventory?.targets ?? []), ...(req.extraTargets ?? [])]) targets.push(t);
   if (!targets.length) {
-    throw new InputError(req.inventory ?? null, null, null, req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, or --inventory FILE');
+    throw new InputError(
+      req.inventory ?? null,
+      null,
+      null,
+      req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, --targets-file FILE, --from-nmap FILE or --inventory FILE',
+    );
   }
   const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) });
   const { policies, applied } = withRunParams(loaded, req.params ?? [], inventory?.params ?? []);
@@ -204,6 +219,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       timeoutMs: opts.timeoutMs,
       trust: scan.trust,
       userAgent: `govscan/${toolVersion()} (+compliance scan)`,
+      issuers: new IssuerFetcher(),
       ...(scan.names ? { names: scan.names } : {}),
       ...(opts.datagrams ? { datagrams: opts.datagrams } : {}),
       ...(scan.network ? { network: scan.network } : {}),

@@ -3,6 +3,7 @@
 
 import type { Socket } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
+import type { IssuerFetcher } from './issuer-fetch.js';
 
 export type Lang = 'en' | 'vi';
 /** A user-facing text in both languages; reporters pick one at write time. */
@@ -163,6 +164,8 @@ export interface CheckContext {
   /** UDP exchanges to probed servers (DNS over IPv6 to name servers). */
   datagrams?: DatagramSender;
   network?: NetworkEnvironment;
+  /** caIssuers downloads kept for the run (chain completion); absent: each endpoint downloads afresh. */
+  issuers?: IssuerFetcher;
 }
 
 export interface Check<F = unknown> {

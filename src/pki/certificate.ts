@@ -115,6 +115,40 @@ function keyInfo(cert: ParsedCert): CertificateFacts['key'] {
   }
 }
 
+/** Named curves by OID, as keyInfo names them. */
+const CURVE_OIDS: Record<string, { name: string; bits: number }> = {
+  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
+  '1.3.132.0.34': { name: 'P-384', bits: 384 },
+  '1.3.132.0.35': { name: 'P-521', bits: 521 },
+  '1.3.132.0.33': { name: 'P-224', bits: 224 },
+  '1.2.840.10045.3.1.1': { name: 'P-192', bits: 192 },
+};
+
+/**
+ * keyInfo from our own DER reading alone, without asking OpenSSL to decode the key (which costs
+ * more than validating the chain): verifyCertificate describes every certificate of every path.
+ */
+export function keyOfFields(f: ParsedCert['fields']): CertificateFacts['key'] {
+  switch (f.publicKeyAlgorithm) {
+    case '1.2.840.113549.1.1.1':
+      return { type: 'rsa', bits: f.rsaModulusBits ?? 0, curve: null };
+    case '1.2.840.113549.1.1.10':
+      return { type: 'rsa-pss', bits: f.rsaModulusBits ?? 0, curve: null };
+    case '1.2.840.10045.2.1': {
+      const known = f.publicKeyCurve ? CURVE_OIDS[f.publicKeyCurve] : undefined;
+      return { type: 'ec', bits: known?.bits ?? 0, curve: known?.name ?? f.publicKeyCurve };
+    }
+    case '1.3.101.112':
+      return { type: 'ed25519', bits: 256, curve: null };
+    case '1.3.101.113':
+      return { type: 'ed448', bits: 448, curve: null };
+    case '1.2.840.10040.4.1':
+      return { type: 'dsa', bits: f.publicKeyBits, curve: null };
+    default:
+      return { type: 'unknown', bits: f.publicKeyBits, curve: null };
+  }
+}
+
 function signatureAlgorithm(oid: string, params: Buffer | null): CertificateFacts['signatureAlgorithm'] {
   const known = SIGNATURE_ALGORITHMS[oid];
   if (!known) return { oid, name: oid, hash: null };

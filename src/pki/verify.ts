@@ -6,7 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import type { AnchorSet } from '../engine/types.js';
 import { publicAnchors } from '../engine/trust-anchors.js';
-import { canonicalIp } from './certificate.js';
+import { canonicalIp, keyOfFields } from './certificate.js';
+import type { KeyType } from './types.js';
 import { matchHostname } from './hostname.js';
 import { TrustAnchors } from './anchors.js';
 import { formatName, ParsedCert } from './parsed.js';
@@ -37,6 +38,8 @@ export interface PathEntry {
   sha256: string;
   notBefore: string;
   notAfter: string;
+  /** The subject public key: type, size in bits, NIST curve name (or OpenSSL's) for EC. */
+  key: { type: KeyType; bits: number; curve: string | null };
 }
 
 export interface VerifyResult {
@@ -96,12 +99,14 @@ function trustAnchors(anchors: VerifyInput['anchors']): AnchorSet | TrustAnchors
 /** The path entry of a certificate; none for an anchor our reader cannot read (it still anchors by fingerprint). */
 function entry(cert: ParsedCert): PathEntry[] {
   let f: ParsedCert['fields'];
+  let key: PathEntry['key'];
   try {
     f = cert.fields;
+    key = keyOfFields(f);
   } catch {
     return [];
   }
-  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString() }];
+  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), key }];
 }
 
 /** verifyCertificate without the promise, for callers that verify many chains in a loop. */

@@ -376,10 +376,15 @@ function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/**
+ * Badge backgrounds under white text, each at least 4.5:1 (WCAG AA). Critical is near-black wine and
+ * high a clear red, so the two differ in lightness (3:1) as well as in their words; critical also
+ * carries a double border, a shape that survives greyscale printing.
+ */
 const SEVERITY_COLORS: Record<Severity, string> = {
-  critical: '#7f1d1d',
-  high: '#b91c1c',
-  medium: '#b45309',
+  critical: '#4c0519',
+  high: '#c2410c',
+  medium: '#92400e',
   low: '#1d4ed8',
   info: '#4b5563',
 };
@@ -402,12 +407,20 @@ table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #e
 table.compact td{border:none;border-bottom:1px solid #f3f4f6;padding:3px 6px}
 .badge{display:inline-block;padding:1px 6px;border-radius:4px;font-size:12px;font-weight:600;color:#fff;background:#6b7280;white-space:nowrap}
 ${SEVERITIES.map((s) => `.badge.sev-${s}{background:${SEVERITY_COLORS[s]}}`).join('')}
-.badge.out-fail{background:#b91c1c}.badge.out-waived{background:#7c3aed}.badge.out-not-tested{background:#b45309}.badge.out-not-applicable{background:#6b7280}.badge.out-pass{background:#166534}
-code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
-code.rid{word-break:normal;white-space:nowrap}
+.badge.sev-critical{outline:2px solid #4c0519;outline-offset:1px}
+.badge.out-fail{background:#111827}.badge.out-waived{background:#7c3aed}.badge.out-not-tested{background:#b45309}.badge.out-not-applicable{background:#6b7280}.badge.out-pass{background:#166534}
+code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
+code.rid{white-space:nowrap}
 article.target{border:1px solid #e5e7eb;border-radius:6px;padding:6px 12px;margin:8px 0;break-inside:avoid}
 ul.evidence{margin:4px 0;padding-left:18px}details summary{cursor:pointer;font-size:12px;color:#374151}
 footer{margin-top:32px;font-size:12px;color:#6b7280;border-top:1px solid #e5e7eb;padding-top:8px}
+@media (max-width:700px){
+ body{padding:12px;font-size:15px}
+ table,thead,tbody,tr,th,td{display:block;width:100%}
+ thead tr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ tr{border-bottom:1px solid #d1d5db;padding:4px 0}th,td{border:none;padding:2px 4px}
+ code.rid{white-space:normal}dl.meta{grid-template-columns:1fr}
+}
 @media print{
  body{max-width:none;padding:0;font-size:11pt}
  @page{size:A4;margin:15mm}

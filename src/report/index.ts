@@ -1,13 +1,16 @@
 // One entry point for the CLI, the agent and the server: a Report in, the chosen format out.
 
 import type { Lang, Report } from '../engine/types.js';
+import { toCodeQuality } from './codequality.js';
 import { toHtml } from './html.js';
+import { toJobSummary } from './job-summary.js';
 import { toJson } from './json.js';
 import { toJunit } from './junit.js';
 import { writeSarif } from './sarif.js';
 import { toTable } from './table.js';
 
-export const FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const;
+/** markdown: a CI job summary ($GITHUB_STEP_SUMMARY); codequality: GitLab's Code Quality JSON. */
+export const FORMATS = ['table', 'json', 'sarif', 'junit', 'html', 'markdown', 'codequality'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
@@ -20,6 +23,8 @@ export interface RenderOptions {
   cwd?: string;
   /** sarif: emit waived findings as suppressed results (default true; false for GitHub uploads). */
   includeWaived?: boolean;
+  /** markdown: link to where every finding is listed (GitHub code scanning). */
+  codeScanningUrl?: string;
 }
 
 export function render(report: Report, format: Format, opts: RenderOptions): string {
@@ -34,6 +39,10 @@ export function render(report: Report, format: Format, opts: RenderOptions): str
       return toJunit(report, { lang: opts.lang });
     case 'html':
       return toHtml(report, { lang: opts.lang });
+    case 'markdown':
+      return toJobSummary(report, { lang: opts.lang, ...(opts.codeScanningUrl ? { codeScanningUrl: opts.codeScanningUrl } : {}) });
+    case 'codequality':
+      return toCodeQuality(report, { lang: opts.lang, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   }
 }
 
@@ -54,6 +63,8 @@ export {
 export { toTable, summaryLine, type TableOptions } from './table.js';
 export { toJunit, type JunitOptions } from './junit.js';
 export { toHtml, type HtmlOptions } from './html.js';
+export { toJobSummary, type JobSummaryOptions } from './job-summary.js';
+export { toCodeQuality, CODE_QUALITY_SEVERITY, type CodeQualityIssue } from './codequality.js';
 export { mergeReports } from './merge.js';
 export { githubSarifFiles, writeGithubSarif, type GithubSarifFile } from './github.js';
 export { summarize, exceedsThreshold, severityRank } from './summary.js';

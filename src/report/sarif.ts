@@ -346,10 +346,15 @@ function location(finding: Finding, target: Target | undefined, cwd: string): Lo
  * path means nothing to GitHub, which resolves locations against the repository root.
  */
 function relativeUri(file: string, cwd: string): string | null {
+  return repositoryPath(file, cwd)?.split('/').map(encodeURIComponent).join('/') ?? null;
+}
+
+/** The file's path relative to cwd with `/` separators, or null when it lies outside cwd (or is a URL). */
+export function repositoryPath(file: string, cwd: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return null;
   const rel = relative(resolve(cwd), resolve(cwd, file)).split(sep).join(posix.sep);
   if (rel === '' || rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) || /^[a-z]:/i.test(rel)) return null;
-  return rel.split('/').map(encodeURIComponent).join('/');
+  return rel;
 }
 
 /** `file:line` relative to cwd even when outside it, so the location is never lost from the result. */

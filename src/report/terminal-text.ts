@@ -23,6 +23,12 @@ export function terminalText(text: string): string {
   });
 }
 
+/** Outside text for one log line: escaped as terminalText, and cut to `max` characters with an ellipsis. */
+export function terminalLine(text: string, max = 200): string {
+  const shown = terminalText(text);
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+}
+
 /**
  * JSON text (a report, an API answer) that may be printed on a terminal: the characters JSON leaves
  * raw are written as `\u009b`-style escapes. They can only occur inside strings, where the escape

@@ -32,12 +32,29 @@ export interface CreatedToken {
   id: string;
   role: Exclude<Role, 'agent'>;
   token: string;
-  /** Echoed back only: StoredToken has no name yet, so the store does not keep it. */
   name?: string;
+  /** A viewer token scoped to this agency reads nothing else (read-scope.ts). */
+  agency?: string;
 }
 
-export async function createApiToken(store: Store, role: Exclude<Role, 'agent'>, name?: string): Promise<CreatedToken> {
+/** A scoped token was asked for an agency the server does not know. */
+export class UnknownAgencyError extends Error {
+  constructor(readonly agency: string) {
+    super(`no agency ${JSON.stringify(agency)}`);
+    this.name = 'UnknownAgencyError';
+  }
+}
+
+/**
+ * A viewer or admin token; `agency` (viewers only) scopes it to that agency, which must exist
+ * (UnknownAgencyError otherwise: a typo must not mint a token that reads nothing).
+ */
+export async function createApiToken(store: Store, role: Exclude<Role, 'agent'>, name?: string, agency?: string): Promise<CreatedToken> {
+  if (agency !== undefined) {
+    if (role !== 'viewer') throw new Error('only viewer tokens are scoped to an agency');
+    if (!(await store.getAgency(agency))) throw new UnknownAgencyError(agency);
+  }
   const t = newToken(role);
-  await store.createToken({ id: t.id, role, secretHash: t.secretHash, agency: null, agentId: null, name: name ?? null });
-  return { id: t.id, role, token: t.token, ...(name !== undefined ? { name } : {}) };
+  await store.createToken({ id: t.id, role, secretHash: t.secretHash, agency: agency ?? null, agentId: null, name: name ?? null });
+  return { id: t.id, role, token: t.token, ...(name !== undefined ? { name } : {}), ...(agency !== undefined ? { agency } : {}) };
 }

@@ -6,7 +6,9 @@ import { TokenVerifier, requireRole } from './auth.js';
 import type { Store } from './contract.js';
 import { registerDashboard } from './dashboard/index.js';
 import { HttpError, sendError } from './errors.js';
-import { parseJsonBody } from './json-body.js';
+import { shapeLimitsFor } from './body-shape.js';
+import { registerHttpCache } from './http-cache.js';
+import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
 import { registerAgencyRoutes } from './routes/agencies.js';
 import { registerAgentRoutes } from './routes/agents.js';
@@ -22,9 +24,13 @@ import { registerHistoryRoutes } from './routes/history.js';
 import { registerIpv6Routes } from './routes/ipv6.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOverviewRoutes } from './routes/overview.js';
+import { registerRuleRoutes } from './routes/rules.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerTrendRoutes } from './routes/trend.js';
+import { NO_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
+import { RateLimits } from './rate-limits.js';
+import { registerResponseHeaders } from './response-headers.js';
 import { validatorCompiler } from './validation.js';
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -46,6 +52,8 @@ export interface AppOptions {
   https?: { cert: string | Buffer; key: string | Buffer };
   /** Mount the dashboard at `/` (default true). */
   dashboard?: boolean;
+  /** Per-minute limits (rate-limits.ts); none unless given (`govscan server` gives DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimitSettings;
 }
 
 export function buildApp(opts: AppOptions): FastifyInstance {
@@ -65,22 +73,25 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON only: a text/plain body is refused with 415 rather than parsed as a string.
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(shapeLimitsFor(bodyLimit)));
   app.decorateRequest('principal', null);
+  registerResponseHeaders(app, { tls: Boolean(opts.https) });
 
   const store = opts.store;
   const verifier = new TokenVerifier(store);
   const metrics = new Metrics();
+  const limits = new RateLimits(app, opts.rateLimits ?? NO_RATE_LIMITS);
   const ctx: RouteContext = {
     store,
     metrics,
+    limits,
     now: opts.now ?? (() => new Date()),
     staleAfterIntervals: opts.staleAfterIntervals ?? DEFAULT_STALE_AFTER_INTERVALS,
     metricsPublic: opts.metricsPublic ?? false,
     auth: {
-      read: requireRole(verifier, ['viewer', 'admin']),
-      agent: requireRole(verifier, ['agent']),
-      admin: requireRole(verifier, ['admin']),
+      read: requireRole(verifier, ['viewer', 'admin'], limits),
+      agent: requireRole(verifier, ['agent'], limits),
+      admin: requireRole(verifier, ['admin'], limits),
     },
   };
 
@@ -110,6 +121,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     request.log.error({ err }, 'request failed');
     return sendError(reply, 500, { error: 'internal', message: 'Internal server error.' });
   });
+  registerHttpCache(app);
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, { error: 'not-found', message: 'No such resource.' }));
 
   registerHealthRoutes(app, ctx);
@@ -124,6 +136,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   registerHistoryRoutes(app, ctx);
   registerTrendRoutes(app, ctx);
   registerCertificateRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
   registerIpv6Routes(app, ctx);
   registerExportRoutes(app, ctx);
   registerEnrollmentRoutes(app, ctx);

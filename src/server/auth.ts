@@ -7,8 +7,9 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, Role, Store } from './contract.js';
+import type { Principal, Role, Store, StoredToken } from './contract.js';
 import { FORBIDDEN, UNAUTHORIZED, sendError } from './errors.js';
+import type { RateLimits } from './rate-limits.js';
 
 const ROLE_LETTER: Record<Role, string> = { agent: 'a', viewer: 'v', admin: 'm' };
 const LETTER_ROLE: Record<string, Role> = { a: 'agent', v: 'viewer', m: 'admin' };
@@ -50,6 +51,18 @@ function sameDigest(aHex: string, bHex: string): boolean {
 
 const DUMMY_HASH = sha256Hex('govscan-no-such-token');
 
+export interface Verification {
+  principal: Principal | null;
+  /** On a refusal: the name of the stored token whose id the header carried (never its secret), else null. */
+  tokenName: string | null;
+}
+
+/** How a stored token is named in the log: its name, else its role and public id. */
+function tokenName(t: StoredToken): string {
+  if (t.name) return t.name;
+  return t.role === 'agent' ? `agent ${t.agentId ?? t.id}` : `${t.role} ${t.id}`;
+}
+
 export class TokenVerifier {
   private readonly cache = new Map<string, { principal: Principal; until: number }>();
 
@@ -60,32 +73,39 @@ export class TokenVerifier {
 
   /** The principal behind an Authorization header, or null for a missing, malformed or unknown token. */
   async verify(header: string | undefined): Promise<Principal | null> {
-    if (!header || header.length > MAX_HEADER) return null;
+    return (await this.check(header)).principal;
+  }
+
+  /** verify(), and on a refusal the name of the stored token the header claimed to be (for the log). */
+  async check(header: string | undefined): Promise<Verification> {
+    const refused = (tokenName: string | null = null): Verification => ({ principal: null, tokenName });
+    if (!header || header.length > MAX_HEADER) return refused();
     const space = header.indexOf(' ');
-    if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
+    if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return refused();
     const token = header.slice(space + 1).trim();
     const match = TOKEN_RE.exec(token);
-    if (!match) return null;
+    if (!match) return refused();
 
     const key = createHash('sha256').update(token).digest('base64');
     const now = this.clock();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.principal;
+    if (hit && hit.until > now) return { principal: hit.principal, tokenName: null };
 
     const [, letter, id, secret] = match as unknown as [string, string, string, string];
     const stored = await this.store.getToken(id);
     const secretHash = sha256Hex(secret);
     // Unknown ids cost the same comparison as known ones.
     const ok = sameDigest(secretHash, stored?.secretHash ?? DUMMY_HASH);
-    if (!stored || !ok || LETTER_ROLE[letter] !== stored.role) return null;
-    if (stored.role === 'agent' && (!stored.agency || !stored.agentId)) return null;
+    if (!stored) return refused();
+    if (!ok || LETTER_ROLE[letter] !== stored.role) return refused(tokenName(stored));
+    if (stored.role === 'agent' && (!stored.agency || !stored.agentId)) return refused(tokenName(stored));
 
     const principal: Principal = { role: stored.role, tokenId: stored.id };
     if (stored.agency) principal.agency = stored.agency;
     if (stored.agentId) principal.agentId = stored.agentId;
     if (this.cache.size >= CACHE_MAX) this.prune(now);
     this.cache.set(key, { principal, until: now + VERIFIED_TTL_MS });
-    return principal;
+    return { principal, tokenName: null };
   }
 
   private prune(now: number): void {
@@ -105,13 +125,18 @@ export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise
 
 /**
  * An onRequest hook admitting only the given roles: 401 (one body for every kind of bad token) when
- * no valid token is shown, 403 when the token is valid but its role is not among `roles`. It runs
- * before the body is read, so an unauthenticated upload costs no parsing.
+ * no valid token is shown, 403 when the token is valid but its role is not among `roles`, 429 while
+ * the address has failed too often (`limits`). It runs before the body is read, so an
+ * unauthenticated upload costs no parsing. A token shown and refused is counted and logged; a
+ * request without any Authorization header is neither (it guesses nothing).
  */
-export function requireRole(verifier: TokenVerifier, roles: readonly Role[]): AuthHook {
+export function requireRole(verifier: TokenVerifier, roles: readonly Role[], limits: RateLimits): AuthHook {
   return async (request, reply) => {
-    const principal = await verifier.verify(request.headers.authorization);
+    if (await limits.refuseAfterFailures(request, reply)) return reply;
+    const header = request.headers.authorization;
+    const { principal, tokenName } = await verifier.check(header);
     if (!principal) {
+      if (header !== undefined) await limits.failed(request, { kind: 'token', tokenName });
       reply.header('www-authenticate', 'Bearer');
       return sendError(reply, 401, UNAUTHORIZED);
     }

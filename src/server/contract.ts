@@ -47,7 +47,7 @@ export interface BatchAck {
 
 /** Every non-2xx answer. `error` is a stable code; `message` says nothing an attacker could use. */
 export interface ApiError {
-  error: 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'payload-too-large' | 'conflict' | 'internal';
+  error: 'bad-request' | 'unauthorized' | 'forbidden' | 'not-found' | 'payload-too-large' | 'conflict' | 'too-many-requests' | 'internal';
   message: string;
 }
 
@@ -62,7 +62,10 @@ export type Role = 'agent' | 'viewer' | 'admin';
 export interface Principal {
   role: Role;
   tokenId: string;
-  /** For agents: the only agency they may write, and nothing they may read. */
+  /**
+   * For agents: the only agency they may write, and nothing they may read. For viewers: when set,
+   * the only agency they may read (an agency's own IT); unset, every agency.
+   */
   agency?: string;
   agentId?: string;
 }
@@ -79,8 +82,15 @@ export interface AgencyRow {
   /** Latest state, over the latest batch of each of the agency's agents. */
   counts: Record<Outcome, number>;
   failedBySeverity: Record<Severity, number>;
-  /** passed / (passed + failed) over the latest state; null when nothing was judged. */
+  /**
+   * passed / (passed + failed) over the latest state of the agents reporting on time (stale agents'
+   * results are kept out); null when nothing was judged.
+   */
   passRate: number | null;
+  /** Agents of this agency not reporting on time (present when the read knows the time). */
+  staleAgents?: number;
+  /** The pass and fail counts `passRate` is made of (reporting agents only). */
+  rateCounts?: { pass: number; fail: number };
 }
 
 export interface AgentRow {
@@ -125,6 +135,8 @@ export interface FindingRow {
   references: string[];
   evidence: Record<string, unknown>;
   fingerprint: string;
+  /** When this rule started failing on this target without a pass since (failed findings only). */
+  firstFailedAt?: string | null;
 }
 
 /** GET /api/v1/findings query (all optional; `outcome` defaults to fail). */
@@ -136,9 +148,43 @@ export interface FindingQuery {
   target?: string;
   outcome?: Outcome | 'all';
   severity?: Severity;
-  /** Newest first; at most 1000 per page. */
+  /** A check id or its family (`tls` matches `tls.endpoint`). */
+  check?: string;
+  /** Case-insensitive text in the rule id, target, system or agency. */
+  q?: string;
+  /** Only failures that started at or after this time (ISO 8601 date or timestamp). */
+  since?: string;
+  /** Default `scanned` (newest first); `severity` = most severe first, then oldest failure. */
+  sort?: FindingSort;
+  /** At most 1000 per page. */
   limit?: number;
   offset?: number;
+}
+
+export type FindingSort = 'scanned' | 'severity' | 'first-failed' | 'newest-failure' | 'rule' | 'agency';
+
+/** GET /api/v1/rules — the rule reference (built-in packs) with how much of the fleet fails each rule. */
+export interface RuleRow {
+  id: string;
+  policyId: string;
+  check: string;
+  severity: Severity;
+  title: { en: string; vi: string };
+  description: { en: string; vi: string };
+  remediation: { en: string; vi: string };
+  references: string[];
+  /** Open failures in the latest state. */
+  failing: { agencies: number; systems: number; findings: number };
+}
+
+/** GET /api/v1/trend/severity?agency=&days= — open failures by severity per UTC day, with new and fixed. */
+export interface SeverityTrendPoint {
+  day: string;
+  open: Record<Severity, number>;
+  /** Rule × target pairs that started failing that day. */
+  opened: number;
+  /** Rule × target pairs that passed that day after failing. */
+  fixed: number;
 }
 
 /** GET /api/v1/history?agency=&system=&rule= — one point per stored batch, oldest first. */
@@ -216,7 +262,8 @@ export interface StoredToken {
 export type TokenInfo = Omit<StoredToken, 'secretHash'>;
 
 export interface IngestResult {
-  status: 'stored' | 'duplicate';
+  /** `conflict`: the batch id is already stored for another agent or agency (the API answers 409). */
+  status: 'stored' | 'duplicate' | 'conflict';
 }
 
 /**
@@ -254,13 +301,18 @@ export interface Store {
   ingest(batch: Batch, receivedAt: string, raw?: Uint8Array): Promise<IngestResult>;
 
   // reads
-  overview(now: string, staleAfterIntervals: number): Promise<FleetOverview>;
-  listAgencies(): Promise<AgencyRow[]>;
+  /** `agency`: the overview of that agency alone (agency-scoped viewers). */
+  overview(now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview>;
+  /** `agency`: that agency alone (agency-scoped viewers). With `now`, stale agents' results are kept out of each pass rate (see AgencyRow). */
+  listAgencies(agency?: string, now?: string, staleAfterIntervals?: number): Promise<AgencyRow[]>;
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]>;
   listSystems(agency?: string): Promise<SystemRow[]>;
   listFindings(q: FindingQuery): Promise<Page<FindingRow>>;
   history(q: { agency?: string; system?: string; rule?: string; target?: string; limit?: number }): Promise<HistoryPoint[]>;
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]>;
+  severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]>;
+  /** Open failures of the latest state per rule (rules no agency fails are left out). */
+  ruleFailures(agency?: string): Promise<{ ruleId: string; policyId: string; severity: Severity; agencies: number; systems: number; findings: number }[]>;
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]>;
   ipv6(agency?: string): Promise<Ipv6AgencyRow[]>;
   /** The latest report of each of the agency's agents (for SARIF/JSON exports, merged by src/report/merge.ts). */

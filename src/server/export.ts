@@ -25,7 +25,7 @@ export interface AgencyExport {
  * inventory paths stay as the agent wrote them and absolute ones (meaningless here) fall back to the
  * writer's synthetic `targets/<host>/<port>` location, the same on every server.
  */
-const AGENT_CWD = resolve('/', 'govscan-agent');
+export const AGENT_CWD = resolve('/', 'govscan-agent');
 
 /** The export, or null when the agency is unknown. An agency with no batch yet exports an empty report. */
 export async function exportAgency(store: Store, agency: string, format: ExportFormat, lang: Lang, now: Date): Promise<AgencyExport | null> {
@@ -46,7 +46,7 @@ export async function exportAgency(store: Store, agency: string, format: ExportF
   };
 }
 
-function emptyReport(now: Date): Report {
+export function emptyReport(now: Date): Report {
   const at = now.toISOString();
   return {
     schemaVersion: 1,

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 import type { Store } from './contract.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
 
 export interface ServeOptions {
   store: Store;
@@ -16,6 +17,8 @@ export interface ServeOptions {
   bodyLimit?: number;
   staleAfterIntervals?: number;
   metricsPublic?: boolean;
+  /** Per-minute limits; DEFAULT_RATE_LIMITS when absent. */
+  rateLimits?: RateLimitSettings;
   logger?: AppOptions['logger'];
 }
 
@@ -38,8 +41,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     bodyLimit: opts.bodyLimit,
     staleAfterIntervals: opts.staleAfterIntervals,
     metricsPublic: opts.metricsPublic,
-    // Only failures are logged (JSON lines on stderr, for journald): 500s and a database gone away
-    // are the operator's to see, never the client's.
+    rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
+    // Only failures are logged (JSON lines on stderr, for journald): 500s, a database gone away,
+    // refused tokens and enrolments are the operator's to see, never the client's.
     logger: opts.logger ?? { level: 'warn', stream: process.stderr },
     https: opts.tls,
   });

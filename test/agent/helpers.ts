@@ -66,7 +66,7 @@ export function runAgent(args: string[], env: Record<string, string> = {}, timeo
  * Batch ids a server has stored for an agency: one history point per stored batch of a rule every
  * agent batch carries (smallReport's, and the host check's on a real run).
  */
-export async function storedBatchIds(server: string, viewer: string, agency: string): Promise<string[]> {
-  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(`${server}/api/v1/history?agency=${agency}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`, viewer);
+export async function storedBatchIds(server: string, viewer: string, agency: string, get: typeof getJson = getJson): Promise<string[]> {
+  const h = await get<Page<HistoryPoint> | HistoryPoint[]>(`${server}/api/v1/history?agency=${agency}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`, viewer);
   return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
 }

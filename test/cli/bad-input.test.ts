@@ -26,7 +26,7 @@ const cases: Array<[string, string[], RegExp]> = [
   ['a missing --ca-file', ['scan', T, '--ca-file', 'test/fixtures/nope.pem'], /^error: test\/fixtures\/nope\.pem: cannot read CA file: ENOENT$/],
   ['a --ca-file without certificates', ['scan', T, '--ca-file', 'README.md'], /^error: README\.md:1:1: no PEM certificate found/],
   ['an unknown flag', ['scan', T, '--bogus'], /^error: Nonexistent flag: --bogus/],
-  ['an out-of-range number', ['scan', T, '--concurrency', '0'], /^error: Parsing --concurrency .*greater than or equal to 1/],
+  ['an out-of-range number', ['scan', T, '--concurrency', '0'], /^error: Parsing --concurrency: .*greater than or equal to 1/],
   ['an unknown format', ['scan', T, '--format', 'xml'], /^error: Expected --format=xml to be one of: table, json, sarif/],
   ['no target at all', ['scan'], /^error: no target given/],
   ['policy validate on a broken pack', ['policy', 'validate', 'test/fixtures/policies/schema-many.yaml'], /^error: test\/fixtures\/policies\/schema-many\.yaml:1:13: apiVersion: must be "govscan\/v1"/],

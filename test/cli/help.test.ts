@@ -31,7 +31,7 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(headings(r.stdout)).toEqual(['PHIÊN BẢN', 'CÁCH DÙNG', 'NHÓM LỆNH', 'LỆNH']);
     const text = flat(r.stdout);
     expect(text.startsWith(ROOT_VI)).toBe(true);
-    for (const t of [TOPICS_VI.checks, TOPICS_VI.server, vi('scan').summary, vi('demo').summary, vi('evidence:init').summary]) expect(text).toContain(flat(t ?? '?'));
+    for (const t of [TOPICS_VI.checks, TOPICS_VI.server, vi('scan').summary, vi('demo').summary, TOPICS_VI.evidence]) expect(text).toContain(flat(t ?? '?'));
     expect(text).toContain('help Hiển thị trợ giúp cho govscan.');
     expect(text).not.toContain(SCAN_SUMMARY_EN);
   });
@@ -48,7 +48,10 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     for (const [name, t] of Object.entries(scan.flags)) expect(text, `--${name}`).toContain(flat(typeof t === 'string' ? t : (t.description ?? '?')));
     expect(text).toContain('[mặc định: table] Định dạng báo cáo <lựa chọn: table|json|sarif|junit|html>');
     // The environment that asked for Vietnamese is also --lang's real default.
-    expect(text).toMatch(/--lang=<option> \[mặc định: vi\] Ngôn ngữ/);
+    expect(text).toMatch(/--lang=<lựa chọn> \[mặc định: vi\] Ngôn ngữ/);
+    // oclif's value placeholders too, in the usage line and the flag labels.
+    expect(text).not.toMatch(/<value>|<option>/);
+    expect(text).toContain('[--timeout <giá trị>]');
     // Examples are command lines, shown as written.
     expect(r.stdout).toContain('$ govscan scan --inventory inventory.yaml --format sarif --output govscan.sarif');
     expect(text).not.toMatch(/Report format|\[default:|<options:|Exit codes/);
@@ -62,7 +65,7 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     const create = vi('server:token:create');
     expect(r.stdout.split('\n')[0]).toBe(create.summary);
     expect(text).toContain(flat(create.description ?? '?'));
-    expect(text).toContain('--role=<option> (bắt buộc) viewer (chỉ đọc) hoặc admin (đọc và quản trị) <lựa chọn: viewer|admin>');
+    expect(text).toContain('--role=<lựa chọn> (bắt buộc) viewer (chỉ đọc) hoặc admin (đọc và quản trị) <lựa chọn: viewer|admin>');
     expect(text).toContain('[mặc định: sqlite:./govscan.db, biến môi trường: GOVSCAN_DB] Cơ sở dữ liệu');
     expect(text).toContain('[mặc định: en]');
     expect(text).not.toMatch(/\(required\)|env: |Prints only the token/);

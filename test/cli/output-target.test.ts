@@ -6,7 +6,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdtemp, readFile, readlink, stat, writeFile, symlink } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, stat, writeFile, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +136,16 @@ describe('outputs that are not regular files', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ version: '2.1.0' });
     expect(r.stderr).toBe('report written to /dev/fd/1\n');
+  });
+
+  // The streamed JSON of a scan spills to a temporary file first: next to a report file, but in TMPDIR
+  // for a descriptor or a device (it used to be made in /dev/fd, or in /dev for -o /dev/null).
+  it('scans to -o /dev/fd/1 in JSON with the spill file in TMPDIR, not beside the descriptor', async () => {
+    const spillDir = await mkdtemp(join(dir, 'tmp-'));
+    const r = await runCli(scan('--format', 'json', '--output', '/dev/fd/1'), { env: { TMPDIR: spillDir } });
+    expect(r.code, r.stderr).not.toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, targets: [{ host: 'portal.example.test' }] });
+    expect(await readdir(spillDir)).toEqual([]);
   });
 
   it('takes /dev/stdout and its kin for the open descriptor they name, and follows links to the file they reach', async () => {

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,96 @@ describe('ci/scan.sh (GitHub Action and GitLab template)', () => {
   });
 });
 
+describe('job summary and GitLab Code Quality (ci/scan.sh, report convert)', () => {
+  it('the same scan leaves a Markdown job summary (appended) and a Code Quality report in GitLab\'s documented shape', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'govscan-summary-'));
+    const e = endpoint('expired');
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as AddressInfo;
+        s.close(() => resolve(port));
+      });
+    });
+    // A target list in the repository: Code Quality points at the line of each target.
+    await writeFile(join(cwd, 'targets.txt'), `# agency portals\nhttps://${e.host}:${e.port}\nhttps://down.test:${closed}\n`);
+    await writeFile(join(cwd, 'step-summary.md'), 'written by an earlier step\n');
+    const r = await runScript(cwd, {
+      GOVSCAN_ARGS: `--targets-file targets.txt ${resolveArgs(e)} --resolve down.test:${closed}:127.0.0.1`,
+      GOVSCAN_SUMMARY: join(cwd, 'step-summary.md'),
+      GOVSCAN_CODEQUALITY: 'gl-code-quality-report.json',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'so-tttt/cong-dvc',
+    });
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(await readFile(join(cwd, 'govscan.json'), 'utf8')) as Report;
+    const failed = report.findings.filter((f) => f.outcome === 'fail');
+    const untested = report.findings.filter((f) => f.outcome === 'not-tested');
+    expect(failed.map((f) => f.ruleId)).toEqual(['TLS-CERT-EXPIRED']);
+    expect(untested.length).toBeGreaterThan(0);
+
+    const md = await readFile(join(cwd, 'step-summary.md'), 'utf8');
+    expect(md.startsWith('written by an earlier step\n### ❌ govscan: 1 failed finding at or above high\n')).toBe(true);
+    const s = report.summary;
+    expect(md).toContain(`${s.targets} targets · ${s.findings.pass} passed · 1 failed · ${s.findings['not-tested']} not tested · 0 waived · ${s.findings['not-applicable']} not applicable`);
+    expect(md).toContain(`⚠️ ${s.findings['not-tested']} applicable rules could not be evaluated (not tested)`);
+    for (const sev of ['critical', 'high', 'medium', 'low', 'info'] as const) expect(md).toContain(`| ${sev} | ${s.failedBySeverity[sev]} |`);
+    expect(md).toMatch(new RegExp(`^\\| \\*\\*${failed[0]!.severity}\\*\\* \\| \`TLS-CERT-EXPIRED\` \\| ${e.host.replace(/[.]/g, '\\.')}:${e.port} \\| .+ \\|$`, 'm'));
+    expect(md).toContain('[All findings in code scanning](https://github.com/so-tttt/cong-dvc/security/code-scanning)');
+
+    const issues = JSON.parse(await readFile(join(cwd, 'gl-code-quality-report.json'), 'utf8')) as unknown[];
+    expect(issues).toHaveLength(failed.length + untested.length);
+    // GitLab's required fields, and nothing of a wrong type.
+    for (const issue of issues) {
+      expect(issue).toEqual({
+        description: expect.any(String),
+        check_name: expect.stringMatching(/^[A-Z0-9-]+$/),
+        fingerprint: expect.stringMatching(/^[0-9a-f]{32}$/),
+        severity: expect.stringMatching(/^(info|minor|major|critical|blocker)$/),
+        location: { path: expect.any(String), lines: { begin: expect.any(Number) } },
+        categories: ['Security'],
+      });
+    }
+    const fingerprints = (issues as { fingerprint: string }[]).map((i) => i.fingerprint);
+    expect(new Set(fingerprints).size).toBe(fingerprints.length);
+    const expired = (issues as { check_name: string; severity: string; location: unknown; description: string }[]).find((i) => i.check_name === 'TLS-CERT-EXPIRED');
+    expect(expired).toMatchObject({ severity: { critical: 'blocker', high: 'critical', medium: 'major', low: 'minor', info: 'info' }[failed[0]!.severity], location: { path: 'targets.txt', lines: { begin: 2 } } });
+    const down = (issues as { severity: string; location: { path: string; lines: { begin: number } }; description: string }[]).filter((i) => i.location.lines.begin === 3);
+    expect(down.length).toBe(untested.length);
+    for (const i of down) {
+      expect(i.severity).toBe('info');
+      expect(i.description).toMatch(/\(down\.test:\d+\): not tested: /);
+    }
+  });
+
+  it('the summary in Vietnamese, and text from a scanned server cannot break the table or bring HTML', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'govscan-summary-'));
+    const e = endpoint('expired');
+    expect((await runScript(cwd, { GOVSCAN_TARGETS: `https://${e.host}:${e.port}`, GOVSCAN_ARGS: resolveArgs(e), GOVSCAN_SARIF_DIR: '' })).code).toBe(1);
+    const report = JSON.parse(await readFile(join(cwd, 'govscan.json'), 'utf8')) as Report;
+    const finding = report.findings.find((f) => f.outcome === 'fail')!;
+    finding.message = { en: 'CN <img src=x onerror=alert(1)> | [click](https://evil.example)\nnext', vi: 'CN <b>x</b> | y' };
+    await writeFile(join(cwd, 'hostile.json'), JSON.stringify(report));
+    const convert = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) =>
+        execFile(process.execPath, [BIN, 'report', 'convert', join(cwd, 'hostile.json'), '--to', 'markdown', ...args], { env: { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '' } }, (err, stdout, stderr) =>
+          resolve({ code: err ? 1 : 0, stdout, stderr }),
+        ),
+      );
+    const [en, vi] = await Promise.all([convert([]), convert(['--lang', 'vi'])]);
+    expect(en.code, en.stderr).toBe(0);
+    const row = en.stdout.split('\n').find((l) => l.includes('TLS-CERT-EXPIRED'))!;
+    // No tag, and no link syntax left unescaped.
+    expect(row).not.toMatch(/<img|[^\\]\]\(https/);
+    expect(row).toContain('&lt;img src=x onerror=alert(1)&gt; \\| \\[click\\](https://evil.example) next');
+    // Four cells, whatever the text held.
+    expect(row.replace(/\\\|/g, '').split('|').length).toBe(6);
+    expect(en.stdout).not.toContain('code scanning');
+    expect(vi.stdout).toMatch(/^### ❌ govscan: 1 phát hiện không đạt từ mức cao trở lên$/m);
+    expect(vi.stdout).toContain('| Mức độ | Không đạt |');
+  });
+});
+
 describe('the integration files', () => {
   it('action.yml is a composite action whose scan step runs ci/scan.sh with every input', async () => {
     const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as {
@@ -131,12 +221,37 @@ describe('the integration files', () => {
     }
   });
 
-  it('the GitLab template runs the packaged script and publishes JUnit', async () => {
-    const tpl = parse(await readFile(join(ROOT, 'ci/gitlab/govscan.gitlab-ci.yml'), 'utf8')) as Record<string, { script: string[]; artifacts: { reports: { junit: string } } }>;
+  it('the GitLab template runs the packaged script, pins the version, caches npm, publishes JUnit and Code Quality', async () => {
+    const tpl = parse(await readFile(join(ROOT, 'ci/gitlab/govscan.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { script: string[]; variables: Record<string, string>; cache: { key: string; paths: string[] }; artifacts: { reports: { junit: string; codequality: string }; paths: string[] } }
+    >;
     const job = tpl['.govscan'];
     expect(job?.script.join('\n')).toContain('govscan/ci/scan.sh');
+    expect(job?.script.join('\n')).toContain('--omit=dev');
     expect(job?.artifacts.reports.junit).toBe('govscan.junit.xml');
-    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; version: string };
     expect(pkg.files).toContain('ci/scan.sh');
+    // Pinned to this release, exactly.
+    expect(job?.variables.GOVSCAN_PACKAGE).toBe(`govscan@${pkg.version}`);
+    expect(job?.artifacts.reports.codequality).toBe(job?.variables.GOVSCAN_CODEQUALITY);
+    expect(job?.artifacts.paths).toContain(job?.variables.GOVSCAN_CODEQUALITY);
+    expect(job?.variables.npm_config_cache).toBe('$CI_PROJECT_DIR/.npm');
+    expect(job?.cache.paths).toEqual(['.npm/']);
+  });
+
+  it('the action installs the published package (or a packed tarball) without dev dependencies, caches npm and writes the job summary', async () => {
+    const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default: string }>;
+      runs: { steps: Array<{ uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }> };
+    };
+    const scripts = action.runs.steps.map((s) => s.run ?? '').join('\n');
+    expect(scripts).not.toMatch(/npm ci|npm run build/);
+    expect(scripts).toMatch(/npm install [^\n]*--omit=dev[^\n]*"\$GOVSCAN_SPEC"/);
+    expect(action.runs.steps.find((s) => s.uses?.startsWith('actions/cache@'))?.with?.path).toBe('~/.npm');
+    expect(action.inputs).toHaveProperty('tarball');
+    expect(action.inputs.summary?.default).toBe('true');
+    const scan = action.runs.steps.find((s) => s.run?.includes('ci/scan.sh'));
+    expect(scan?.run).toContain('GOVSCAN_SUMMARY="$GITHUB_STEP_SUMMARY"');
   });
 });

@@ -14,8 +14,9 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startServer(db: string, port = 0, timeoutMs = 30_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'server', '--db', db, '--listen', `127.0.0.1:${port}`], {
+/** `extraArgs`: further `govscan server` flags (e.g. `--ingest-limit 0`). */
+export async function startServer(db: string, port = 0, timeoutMs = 30_000, extraArgs: readonly string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [BIN, 'server', '--db', db, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -28,7 +29,7 @@ export async function startServer(db: string, port = 0, timeoutMs = 30_000): Pro
     }, timeoutMs);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
-      const m = /govscan server listening on (http:\/\/127\.0\.0\.1:\d+) \(db (sqlite|postgres)\)/.exec(err);
+      const m = /govscan server listening on (https?:\/\/127\.0\.0\.1:\d+) \(db (sqlite|postgres)\)/.exec(err);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

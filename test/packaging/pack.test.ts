@@ -1,17 +1,19 @@
 // What a user gets from the registry: `npm pack` makes the tarball, it installs into an empty folder,
 // and the installed `govscan` runs — `npx govscan --version`, and a scan of a local TLS endpoint
-// (the farm on loopback, reached through --resolve), then `govscan-agent --version` and a `govscan server`
+// (the farm on loopback, reached through --resolve), `govscan cert verify` and `import { verifyCertificate }
+// from 'govscan'` in a small ESM script, then `govscan-agent --version` and a `govscan server`
 // on SQLite answering /healthz and serving the dashboard. Runs after `npm run build` (the test script
 // builds first), so the pack skips the prepare script instead of rebuilding dist/ under other tests.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFarm, type Farm } from '../../src/lab/farm.js';
+import { issueCertificate } from '../../src/lab/pki.js';
 import type { Report } from '../../src/engine/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,8 +67,12 @@ describe('npm pack → install into an empty folder → run', () => {
     expect(files).toContain('oclif.manifest.json');
     expect(files).toContain('ci/scan.sh');
     expect(files).toContain('dist/src/commands/index.js');
+    // The library entry point and its type declarations (package.json "exports" ".").
+    expect(files).toContain('dist/src/api.js');
+    expect(files).toContain('dist/src/api.d.ts');
+    expect(files).toContain('dist/src/pki/verify.d.ts');
     expect(files.some((f) => f.startsWith('policies/'))).toBe(true);
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/test/') || f.endsWith('.ts'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/test/') || (f.endsWith('.ts') && !(f.startsWith('dist/src/') && f.endsWith('.d.ts'))))).toEqual([]);
   });
 
   it('installs into an empty folder and answers `npx govscan --version`, then scans a local endpoint', { timeout: 600_000 }, async () => {
@@ -97,6 +103,35 @@ describe('npm pack → install into an empty folder → run', () => {
     expect(report.targets.map((t) => t.key)).toEqual([`https://${e.host}:${e.port}`]);
     expect(report.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
     expect(report.summary.findings.pass).toBeGreaterThan(5);
+
+    // Certificates offline from the same install: the command, and the library as an ESM import.
+    const root = await issueCertificate({ subject: 'CN=Pack Test Root CA, C=VN', key: { type: 'ec' }, isCA: true });
+    const leaf = await issueCertificate({ subjectCN: 'pack.example.gov.vn', sans: { dns: ['pack.example.gov.vn'] }, key: { type: 'ec' }, issuer: root });
+    await Promise.all([writeFile(join(app, 'root.pem'), root.certPem), writeFile(join(app, 'leaf.pem'), leaf.certPem)]);
+    const certVerify = await run('npx', ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'pack.example.gov.vn'], { cwd: app });
+    expect(certVerify.code, certVerify.stderr).toBe(0);
+    expect(certVerify.stdout).toContain('Verdict: VALID');
+    const wrongName = await run('npx', ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'other.example.gov.vn'], { cwd: app });
+    expect(wrongName.code).toBe(1);
+    await writeFile(
+      join(app, 'verify.mjs'),
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { verifyCertificate } from 'govscan';",
+        "import pkg from 'govscan/package.json' with { type: 'json' };",
+        "const read = (f) => readFileSync(f, 'utf8');",
+        "const ok = await verifyCertificate({ chain: [read('leaf.pem')], anchors: [read('root.pem')], name: 'pack.example.gov.vn' });",
+        "const other = await verifyCertificate({ chain: read('leaf.pem'), anchors: [read('root.pem')], name: 'other.example.gov.vn' });",
+        'console.log(JSON.stringify({ version: pkg.version, ok, other }));',
+      ].join('\n'),
+    );
+    const api = await run(process.execPath, ['verify.mjs'], { cwd: app });
+    expect(api.code, api.stderr).toBe(0);
+    const answers = JSON.parse(api.stdout) as { version: string; ok: { valid: boolean; path: unknown[] }; other: { valid: boolean; problems: string[] } };
+    expect(answers.version).toBe(PKG.version);
+    expect(answers.ok).toMatchObject({ valid: true, trusted: true, hostnameMatches: true, problems: [] });
+    expect(answers.ok.path).toHaveLength(2);
+    expect(answers.other).toMatchObject({ valid: false, trusted: true, hostnameMatches: false, problems: ['hostname-mismatch'] });
 
     const help = await run('npx', ['--no-install', 'govscan', 'report', 'convert', '--help'], { cwd: app });
     expect(help.code, help.stderr).toBe(0);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { certificateFacts } from '../../src/pki/certificate.js';
+import { certificateFacts, keyOfFields } from '../../src/pki/certificate.js';
+import { ParsedCert } from '../../src/pki/parsed.js';
 import { issueCertificate } from '../../src/lab/pki.js';
 
 /** The lab PKI does not do RSA-PSS; a self-signed one built with pkijs is enough for the facts. */
@@ -114,5 +115,16 @@ describe('certificateFacts', () => {
 
   it('rejects bytes that are not a certificate', () => {
     expect(() => certificateFacts(Buffer.from('not a certificate'), new Date())).toThrow();
+  });
+});
+
+describe('keyOfFields (path entries of verifyCertificate)', () => {
+  it('describes the key as OpenSSL does, from our own DER reading', async () => {
+    const specs = [{ type: 'rsa', bits: 2048 }, { type: 'rsa', bits: 3072 }, { type: 'ec', curve: 'P-256' }, { type: 'ec', curve: 'P-384' }, { type: 'ed25519' }] as const;
+    for (const key of specs) {
+      const cert = await issueCertificate({ subjectCN: 'k.test', key, freshKey: true });
+      const parsed = ParsedCert.fromDer(cert.der);
+      expect(keyOfFields(parsed.fields), JSON.stringify(key)).toEqual(certificateFacts(cert.der, new Date()).key);
+    }
   });
 });

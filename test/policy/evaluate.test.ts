@@ -212,7 +212,9 @@ describe('when / requires / runtime errors', () => {
     });
     const chain = rule(run(facts), 'TLS-CHAIN-INCOMPLETE');
     expect(chain.outcome).toBe('not-tested');
-    expect(chain.reason).toBe('the chain the server sent could not be read as sent (the platform completed it), and no trust store found it incomplete');
+    expect(chain.reason).toBe(
+      "the facts this rule needs were not gathered: (facts.chain.source == 'wire' || 'incomplete-chain' in facts.trust.public.problems) && (!has(facts.aia) || facts.aia.status != 'error')",
+    );
     // Facts recorded without a field the words name fall back to the expression in English, the title in Vietnamese.
     const older = mutate('good', (f) => {
       f.hsts = { ...f.hsts, status: 'error' };
@@ -266,6 +268,87 @@ describe('trust rules report one defect each', () => {
       'TLS-CERT-NOT-PUBLICLY-TRUSTED': 'fail',
       'TLS-CERT-SELF-SIGNED': 'pass',
     });
+  });
+
+  // Chain completion (AIA caIssuers): what a browser that downloads the missing issuer decides.
+  const completed = (f: TlsFacts, aia: NonNullable<TlsFacts['aia']>): void => {
+    f.aia = aia;
+  };
+  const fetched = [{ url: 'http://ca.example.vn/int.crt', status: 'ok' as const, answered: true, certificates: 1 }];
+
+  it('fires only CHAIN-INCOMPLETE when the downloaded intermediate completes the path', () => {
+    const facts = mutate('chain-incomplete', (f) =>
+      completed(f, { status: 'ok', fetches: fetched, trust: { public: { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Root', store: 'public' }, custom: null } }),
+    );
+    expect(outcomeOf(facts, TRUST)).toEqual({
+      'TLS-CERT-UNTRUSTED': 'pass',
+      'TLS-CHAIN-INCOMPLETE': 'fail',
+      'TLS-CERT-NOT-PUBLICLY-TRUSTED': 'pass',
+      'TLS-CERT-SELF-SIGNED': 'pass',
+    });
+  });
+
+  it('fires only UNTRUSTED (high) when no path exists even with what AIA serves, naming the problems in both languages', () => {
+    const facts = mutate('chain-incomplete', (f) => completed(f, { status: 'ok', fetches: [], trust: { public: f.trust.public, custom: null } }));
+    expect(outcomeOf(facts, TRUST)).toEqual({
+      'TLS-CERT-UNTRUSTED': 'fail',
+      'TLS-CHAIN-INCOMPLETE': 'pass',
+      'TLS-CERT-NOT-PUBLICLY-TRUSTED': 'pass',
+      'TLS-CERT-SELF-SIGNED': 'pass',
+    });
+    const untrusted = rule(run(facts), 'TLS-CERT-UNTRUSTED');
+    expect(untrusted.severity).toBe('high');
+    expect(untrusted.message.en).toContain('public store incomplete-chain');
+    // In Vietnamese the problem reads as its meaning.
+    expect(untrusted.message.vi).toContain('với kho chứng thư gốc công khai, thiếu chứng thư của tổ chức cấp');
+    expect(untrusted.evidence['trust.public.problems']).toEqual(['incomplete-chain']);
+  });
+
+  it('reports the problems of the completed path when the downloaded intermediate does not make it valid', () => {
+    const facts = mutate('chain-incomplete', (f) =>
+      completed(f, { status: 'ok', fetches: fetched, trust: { public: { trusted: false, reason: 'expired', problems: ['expired'], path: [], anchor: 'CN=Root', store: 'public' }, custom: null } }),
+    );
+    const untrusted = rule(run(facts), 'TLS-CERT-UNTRUSTED');
+    expect(untrusted.outcome).toBe('fail');
+    expect(untrusted.message.en).toContain('public store expired;');
+    expect(untrusted.evidence['aia.trust.public.problems']).toEqual(['expired']);
+  });
+
+  it('judges neither UNTRUSTED nor CHAIN-INCOMPLETE when the CA site holding the missing issuer could not be reached', () => {
+    const facts = mutate('chain-incomplete', (f) =>
+      completed(f, {
+        status: 'error',
+        reason: 'http://ca.example.vn/int.crt: connect ECONNREFUSED',
+        fetches: [{ url: 'http://ca.example.vn/int.crt', status: 'error', reason: 'connect ECONNREFUSED', answered: false, certificates: 0 }],
+        trust: { public: f.trust.public, custom: null },
+      }),
+    );
+    for (const id of ['TLS-CERT-UNTRUSTED', 'TLS-CHAIN-INCOMPLETE']) {
+      const f = rule(run(facts), id);
+      expect(f.outcome).toBe('not-tested');
+      expect(f.reason).toContain('http://ca.example.vn/int.crt: connect ECONNREFUSED');
+      // Vietnamese names the address, not the network's English words.
+      expect(f.message.vi).toContain('không tải được chứng thư của tổ chức cấp còn thiếu từ trang của tổ chức chứng thực (http://ca.example.vn/int.crt)');
+      expect(f.message.vi).not.toContain('ECONNREFUSED');
+    }
+  });
+
+  it('fires NOT-PUBLICLY-TRUSTED and CHAIN-INCOMPLETE when AIA completes the chain to custom anchors only', () => {
+    const facts = mutate('chain-incomplete', (f) => {
+      f.trust.custom = { ...f.trust.public, store: 'ca-file:vnrca.pem' };
+      completed(f, {
+        status: 'ok',
+        fetches: fetched,
+        trust: { public: f.trust.public, custom: { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Vietnam National Root CA', store: 'ca-file:vnrca.pem' } },
+      });
+    });
+    expect(outcomeOf(facts, TRUST)).toEqual({
+      'TLS-CERT-UNTRUSTED': 'pass',
+      'TLS-CHAIN-INCOMPLETE': 'fail',
+      'TLS-CERT-NOT-PUBLICLY-TRUSTED': 'fail',
+      'TLS-CERT-SELF-SIGNED': 'pass',
+    });
+    expect(rule(run(facts), 'TLS-CERT-NOT-PUBLICLY-TRUSTED').message.en).toContain('chains to CN=Vietnam National Root CA from ca-file:vnrca.pem');
   });
 
   it('fires UNTRUSTED, not EXPIRED, for an expired intermediate', () => {

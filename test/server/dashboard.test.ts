@@ -157,8 +157,15 @@ describe('SOC dashboard in headless Chromium', () => {
     expect(await page.locator('#stale-agents tbody tr').count()).toBe(1);
     expect(await page.locator(`#agencies tr[data-agency="${staleSeed[0]!.agency}"] .status.stale`).innerText()).toContain('1 stale');
 
-    // Certificates expiring within 30 days, soonest (or longest expired) first, with their days left.
-    expect(certificates.length).toBeGreaterThan(0);
+    // Certificates expiring within 30 days, soonest (or longest expired) first, with their days left:
+    // the overview shows the first 8 and links to the page with all of them.
+    expect(certificates.length).toBeGreaterThan(8);
+    const soonest = page.locator('#certificates tbody tr');
+    expect(await soonest.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-days'))))).toEqual(
+      certificates.map((c) => c.daysLeft).sort((x, y) => x - y).slice(0, 8),
+    );
+    await page.click('#certificates a.see-all');
+    await ready(page, 'certificates');
     const rows = page.locator('#certificates tbody tr');
     expect(await rows.count()).toBe(certificates.length);
     const shownDays = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-days'))));
@@ -176,6 +183,8 @@ describe('SOC dashboard in headless Chromium', () => {
     // The seeded VPN certificate file on agency 0's agents (now + 5 days) is there.
     const vpn = certificates.find((c) => c.where.startsWith('file:/etc/ssl/private/vpn-gateway.pem') && c.agency === fleet.agencies[0]!.id);
     expect(vpn).toBeDefined();
+    await page.goBack();
+    await ready(page, 'overview');
 
     // Pass rate per policy pack and IPv6 readiness per agency.
     for (const p of overview.policies) {
@@ -290,10 +299,11 @@ describe('SOC dashboard in headless Chromium', () => {
     await page.goto(`${base}#/agency/${agency.id}/system/${sysA.id}?outcome=all`);
     await ready(page, 'system');
     const hsts = page.locator(`article.finding[data-rule="TLS-HSTS-MISSING"][data-target="${changed!.target}"]`);
+    await page.click('details.passes > summary');
     await hsts.locator('details.history summary').click();
     await expect.poll(() => hsts.locator('svg.timeline [data-outcome]').count()).toBe(DAYS);
     expect(await hsts.locator('svg.timeline [data-outcome="fail"]').count()).toBe(2);
-    expect(await hsts.locator('.history-summary').innerText()).toMatch(/^Pass since .* \(5 scans\)$/);
+    expect(await hsts.locator('.history-summary').innerText()).toMatch(/^Pass since .* \(5 scans\) · fixed .+$/);
     await context.close();
   });
 

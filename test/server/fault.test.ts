@@ -148,7 +148,7 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
     }
   });
 
-  it('with the server down the agent keeps spooling its runs, and delivers them all when it returns', { timeout: 60_000 }, async () => {
+  it('with the server down the agent keeps spooling its runs, and delivers them all when it returns', { timeout: 120_000 }, async () => {
     const db = await database(dialect, 'down');
     let server = await startServer(db);
     const admin = await adminToken(db);

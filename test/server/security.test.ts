@@ -270,8 +270,10 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
   });
 
   it('reads the ASCII wire form agents send exactly, and still finds a disguised key in it', async () => {
-    // Newer than every batch so far, so it becomes agent A's latest state, which /findings lists.
-    const batch = batchOfFindings(50, { agency: A, agentId: agentA.agentId, createdAt: new Date(now.getTime() + 3_600_000) });
+    // Newer than every batch so far, so it becomes agent A's latest state, which /findings lists (the
+    // server dates a batch no later than its arrival: its clock moves on first).
+    now = new Date(now.getTime() + 3_600_000);
+    const batch = batchOfFindings(50, { agency: A, agentId: agentA.agentId, createdAt: now });
     const finding = batch.report.findings[0] as { message: { vi: string }; evidence: Record<string, unknown> };
     finding.message.vi = 'Chứng thư số sắp hết hạn — gia hạn ngay 🔒';
     const body = encodeAsciiJson(batch);

@@ -239,6 +239,8 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
           references: f.references,
           evidence: f.evidence,
           fingerprint: f.fingerprint,
+          // One batch: a failure started with it.
+          firstFailedAt: f.outcome === 'fail' ? b.createdAt : null,
         });
       }
       const agent = (await store.listAgents(NOW.toISOString(), 3))[0];
@@ -557,8 +559,13 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
 
     it('sums up the fleet and counts rows for metrics', async () => {
       const overview = await store.overview(now, 3);
-      const agencies = await store.listAgencies();
+      const agencies = await store.listAgencies(undefined, now, 3);
       expect(overview.agencies).toEqual(agencies);
+      // Without a clock the pass rate is over every agent; with one, the stale agent's is left out.
+      const unaware = await store.listAgencies();
+      expect(unaware.map((a) => a.counts)).toEqual(agencies.map((a) => a.counts));
+      const staleAgency = fleet.agencies.find((a) => a.agents.some((g) => g.stale))?.id;
+      expect(agencies.map((a) => a.staleAgents)).toEqual(agencies.map((a) => (a.id === staleAgency ? 1 : 0)));
       expect(overview.totals).toEqual({ agencies: 3, agents: 6, staleAgents: 1, batches: fleet.batches.length, failed: agencies.reduce((s, a) => s + a.counts.fail, 0) });
       const tls = overview.policies.find((p) => p.policyId === 'vn-ct02-2022-tls');
       const expected = latestFindings((f) => f.policyId === 'vn-ct02-2022-tls');

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { EXIT, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
+import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
+import { colorWanted } from '../../cli/color.js';
 import { clockFromEnv } from '../../cli/clock.js';
 import { SEVERITIES, type Severity } from '../../engine/types.js';
 
@@ -20,6 +21,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({ options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const, default: 'high' as const, description: 'Exit 1 when a finding at or above this severity fails' })(),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms (collector / NCSC endpoints)' }),
+    color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No notices on stderr' }),
   };
@@ -61,7 +63,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
       keepFacts: flags.format !== 'sarif',
       ...(now ? { now } : {}),
     });
-    const text = render(report, flags.format, { lang: this.lang, color: !flags.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, showPassed: false });
+    const text = render(report, flags.format, { lang: this.lang, color: !flags.output && colorWanted(process.stdout, flags.color), showPassed: false });
     if (flags.output) await writeTextAtomic(flags.output, text);
     else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
     if (countsTowardThreshold(report.findings, report.run.failOn).length > 0) this.exit(EXIT.findings);

@@ -16,6 +16,7 @@ Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refus
   ];
   static override flags = {
     ...fleetFlags,
+    json: Flags.boolean({ default: false, description: 'With --output: print {agency, format, file, bytes} as JSON instead of a sentence (--format chooses what is exported)' }),
     agency: Flags.string({ required: true, description: 'Agency id' }),
     format: Flags.option({ options: ['sarif', 'json'] as const, default: 'sarif' as const, char: 'f', description: 'Export format' })(),
     output: Flags.string({ char: 'o', description: 'Write to FILE instead of stdout' }),

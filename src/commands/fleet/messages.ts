@@ -9,6 +9,11 @@ export const F = defineMessages({
   colRole: { en: 'ROLE', vi: 'VAI TRÒ' },
   colFor: { en: 'FOR', vi: 'DÀNH CHO' },
   colCreated: { en: 'CREATED', vi: 'NGÀY TẠO' },
+  tokenAgencyUnknown: {
+    en: '--agency: no agency "{agency}" on this server (an agency exists once an enrolment secret was created for it: `govscan server enrollment create --agency ID`)',
+    vi: '--agency: máy chủ không có cơ quan "{agency}" (cơ quan có sau khi tạo mã đăng ký cho cơ quan đó: `govscan server enrollment create --agency ID`)',
+  },
+  tokenAgencyViewerOnly: { en: '--agency: only viewer tokens are scoped to an agency (--role viewer)', vi: '--agency: chỉ token viewer mới giới hạn theo một cơ quan (--role viewer)' },
   tokenRevoked: { en: 'revoked token {id}', vi: 'đã thu hồi token {id}' },
   tokenUnknown: { en: 'no token with id "{id}" (see `govscan server token list`)', vi: 'không có token mã "{id}" (xem `govscan server token list`)' },
   // flags and connection

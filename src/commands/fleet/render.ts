@@ -110,7 +110,7 @@ export function tokensText(tokens: readonly TokenInfo[], lang: Lang): string {
   if (tokens.length === 0) return t('noTokens') + '\n';
   const rows = [[t('colId'), t('colRole'), t('colFor'), t('colCreated')]];
   for (const k of tokens) {
-    const who = k.role === 'agent' ? `${k.agency ?? ''} / ${k.agentId ?? ''}` : (k.name ?? '');
+    const who = k.role === 'agent' ? `${k.agency ?? ''} / ${k.agentId ?? ''}` : [k.name ?? '', k.agency ? `[${k.agency}]` : ''].filter(Boolean).join(' ');
     rows.push([k.id, k.role, who, shortTime(k.createdAt, lang)]);
   }
   return table(rows).join('\n') + '\n';

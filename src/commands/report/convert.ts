@@ -6,11 +6,14 @@ import { localize } from '../../i18n/index.js';
 import { REPORT_FORMATS, readReport, reportCommandMessages, sarifDirFlag, writeAtomically, writeStdout } from './shared.js';
 
 export default class ReportConvert extends GovscanCommand {
-  static override summary = 'Convert a JSON report to SARIF, JUnit, HTML, a table or (normalised) JSON, without scanning again';
+  static override summary = 'Convert a JSON report to SARIF, JUnit, HTML, a table, a Markdown job summary, GitLab Code Quality or (normalised) JSON, without scanning again';
+  static override description = `--to markdown writes a CI job summary (verdict against the scan's --fail-on, failed findings by severity, the most severe findings): append it to $GITHUB_STEP_SUMMARY. In GitHub Actions (GITHUB_SERVER_URL and GITHUB_REPOSITORY set) it links to the repository's code scanning alerts. --to codequality writes GitLab's Code Quality report (artifacts:reports:codequality): failed and not-tested findings, located at their line in the inventory or target list.`;
   static override examples = [
     '<%= config.bin %> report convert govscan.json --to html --lang vi -o bao-cao.html',
     '<%= config.bin %> report convert govscan.json --to junit -o govscan.junit.xml',
     '<%= config.bin %> report convert govscan.json --to sarif --sarif-dir sarif/',
+    '<%= config.bin %> report convert govscan.json --to markdown >> "$GITHUB_STEP_SUMMARY"',
+    '<%= config.bin %> report convert govscan.json --to codequality -o gl-code-quality-report.json',
   ];
   static override args = { input: Args.string({ required: true, description: 'JSON report written by `govscan scan --format json`' }) };
   static override flags = {
@@ -31,7 +34,7 @@ export default class ReportConvert extends GovscanCommand {
       const written = await writeGithubSarif(report, flags['sarif-dir'], { lang: this.lang });
       process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
     }
-    const text = render(report, flags.to, { lang: this.lang, includeWaived: !flags['exclude-waived'] });
+    const text = render(report, flags.to, { lang: this.lang, includeWaived: !flags['exclude-waived'], ...codeScanningLink() });
     if (flags.output) {
       await writeAtomically(flags.output, text);
       process.stderr.write(localize(M.reportWritten, this.lang, { file: flags.output }) + '\n');
@@ -39,4 +42,12 @@ export default class ReportConvert extends GovscanCommand {
       await writeStdout(text);
     }
   }
+}
+
+/** In GitHub Actions: the repository's code scanning alerts, where the uploaded SARIF lands. */
+function codeScanningLink(env: NodeJS.ProcessEnv = process.env): { codeScanningUrl?: string } {
+  const server = env.GITHUB_SERVER_URL;
+  const repo = env.GITHUB_REPOSITORY;
+  if (!server || !repo || !/^https:\/\/[^\s/]+$/.test(server) || !/^[\w.-]+\/[\w.-]+$/.test(repo)) return {};
+  return { codeScanningUrl: `${server}/${repo}/security/code-scanning` };
 }

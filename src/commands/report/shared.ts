@@ -8,7 +8,7 @@ import { readInputText } from '../../engine/input-limits.js';
 import type { Report } from '../../engine/types.js';
 import { defineMessages } from '../../i18n/index.js';
 
-export const REPORT_FORMATS = ['json', 'sarif', 'junit', 'html', 'table'] as const;
+export const REPORT_FORMATS = ['json', 'sarif', 'junit', 'html', 'table', 'markdown', 'codequality'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const reportCommandMessages = defineMessages({

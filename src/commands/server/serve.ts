@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { InputError } from '../../engine/errors.js';
+import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
 import { dbFlag, openDatabase } from './shared.js';
 
 export default class Server extends GovscanCommand {
@@ -9,6 +10,8 @@ export default class Server extends GovscanCommand {
   static override description = `Migrates the database, then listens until SIGTERM or SIGINT (requests in flight finish first). Prints one line to stderr when ready: "govscan server listening on URL (db DIALECT)".
 
 API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; admin: enrollments, tokens. Also /healthz, /metrics and the dashboard at /.
+
+Bounds per client: batches per agent token, enrolments per address and failed authentications per address, per minute (--ingest-limit, --enroll-limit, --auth-failure-limit; 429 with Retry-After above them); request bodies up to --body-limit bytes, nested at most 32 levels, objects of at most 1,000 keys, arrays of at most 100,000 items, strings of at most 256 KiB, a finding's evidence at most 64 KiB and an attempt's facts at most 1 MiB (400/413 above them).
 
 Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a database that cannot be opened, or an address that cannot be listened on.`;
   static override examples = [
@@ -23,6 +26,15 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
     'body-limit': Flags.integer({ default: 8 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024, helpValue: 'BYTES', description: 'Largest request body accepted (413 above it)' }),
     'stale-after': Flags.integer({ default: 3, helpValue: 'N', min: 1, max: 1000, description: 'An agent is stale after N of its intervals without a batch' }),
     'metrics-public': Flags.boolean({ default: false, description: 'Serve /metrics without a token (for a scraper on a trusted network)' }),
+    'ingest-limit': Flags.integer({ default: DEFAULT_RATE_LIMITS.ingestPerMinute, min: 0, max: 1_000_000, helpValue: 'N', description: 'Batches per minute one agent token may upload (429 with Retry-After above it; 0: no limit)' }),
+    'enroll-limit': Flags.integer({ default: DEFAULT_RATE_LIMITS.enrollPerMinute, min: 0, max: 1_000_000, helpValue: 'N', description: 'Enrolment attempts per minute from one address (0: no limit)' }),
+    'auth-failure-limit': Flags.integer({
+      default: DEFAULT_RATE_LIMITS.authFailuresPerMinute,
+      min: 0,
+      max: 1_000_000,
+      helpValue: 'N',
+      description: 'Failed authentications (bad tokens or enrolment secrets) per minute from one address before it must wait (0: no limit)',
+    }),
     lang: langFlag,
   };
 
@@ -48,6 +60,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         bodyLimit: flags['body-limit'],
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
+        rateLimits: { ingestPerMinute: flags['ingest-limit'], enrollPerMinute: flags['enroll-limit'], authFailuresPerMinute: flags['auth-failure-limit'] },
       });
     } catch (err) {
       await store.close().catch(() => undefined);

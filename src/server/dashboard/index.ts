@@ -6,11 +6,11 @@
 // Every file is read once when the server starts and served from memory by exact path: a request
 // can only name a file that was in the folder, so `..` and symlink tricks have nothing to reach.
 
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fileURLToPath } from 'node:url';
+import { etagOf, matchesEtag } from '../http-cache.js';
 
 export interface DashboardOptions {
   /** The folder holding index.html and assets/ (default: public/ beside this module). */
@@ -75,7 +75,7 @@ export function loadDashboardFiles(root: string): Map<string, StaticFile> {
     const type = TYPES[extname(file).toLowerCase()];
     if (!type) return;
     const body = readFileSync(file);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const etag = etagOf(body);
     files.set(urlPath, { body, type, etag });
   };
   const index = join(root, 'index.html');
@@ -97,21 +97,14 @@ function walk(dir: string): string[] {
   return out.sort();
 }
 
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
-  });
-}
-
 export async function registerDashboard(app: FastifyInstance, opts: DashboardOptions = {}): Promise<void> {
   const files = loadDashboardFiles(opts.root ?? defaultDashboardRoot());
 
   const send = (file: StaticFile, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
     reply.headers(SECURITY_HEADERS);
     // Assets keep their names across releases, so the browser must revalidate each time; the ETag
-    // makes that a 304 with no body, which is all a wall screen's refresh costs.
+    // makes that a 304 with no body, which is all a wall screen's refresh costs (http-cache.ts
+    // compresses the 200s).
     reply.header('cache-control', 'no-cache');
     reply.header('etag', file.etag);
     if (matchesEtag(request.headers['if-none-match'], file.etag)) return reply.code(304).send();

@@ -1,11 +1,14 @@
-// GET /api/v1/agencies: every agency with its latest state.
+// GET /api/v1/agencies?staleAfter=: every agency with its latest state.
 
 import type { FastifyInstance } from 'fastify';
 import { listRoute, type RouteContext } from './context.js';
 
-/** No parameters: anything in the query string is a mistake worth a 400. */
-const noQuery = { type: 'object', additionalProperties: false };
+/** Only ?staleAfter= (as /agents and /overview take it): anything else is a mistake worth a 400. */
+const query = { type: 'object', additionalProperties: false, properties: { staleAfter: { type: 'integer', minimum: 1, maximum: 1000 } } };
 
 export function registerAgencyRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  listRoute(app, ctx, '/api/v1/agencies', noQuery, () => ctx.store.listAgencies());
+  // Stale agents' results are kept out of each pass rate, as on the overview.
+  listRoute(app, ctx, '/api/v1/agencies', query, ({ staleAfter, agency }: { staleAfter?: number; agency?: string }) =>
+    ctx.store.listAgencies(agency, ctx.now().toISOString(), staleAfter ?? ctx.staleAfterIntervals),
+  );
 }

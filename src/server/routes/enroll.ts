@@ -2,7 +2,7 @@
 // secrets get the same 401 body, and the secret is spent in the same transaction that creates the
 // agent, so two agents racing with one secret cannot both enrol.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EnrollRequest, EnrollResponse } from '../contract.js';
 import { newToken, sha256Hex } from '../auth.js';
 import { BAD_SECRET, sendError } from '../errors.js';
@@ -10,7 +10,10 @@ import schema from '../schemas/enroll.json' with { type: 'json' };
 import type { RouteContext } from './context.js';
 
 export function registerEnrollRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  app.post<{ Body: EnrollRequest }>('/api/v1/enroll', { schema: { body: schema } }, async (request, reply) => {
+  // Every attempt counts against the address, and an address that failed too often waits, before the body is read.
+  const limit = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> =>
+    (await ctx.limits.refuseAfterFailures(request, reply)) || (await ctx.limits.refuseEnroll(request, reply)) ? reply : undefined;
+  app.post<{ Body: EnrollRequest }>('/api/v1/enroll', { onRequest: limit, schema: { body: schema } }, async (request, reply) => {
     const { secret, hostname, agentVersion } = request.body;
     const token = newToken('agent');
     const redeemed = await ctx.store.redeemEnrollment(
@@ -19,7 +22,10 @@ export function registerEnrollRoutes(app: FastifyInstance, ctx: RouteContext): v
       { id: token.id, secretHash: token.secretHash },
       ctx.now().toISOString(),
     );
-    if (!redeemed) return sendError(reply, 401, BAD_SECRET);
+    if (!redeemed) {
+      await ctx.limits.failed(request, { kind: 'enrolment-secret', tokenName: null });
+      return sendError(reply, 401, BAD_SECRET);
+    }
     const body: EnrollResponse = { agentId: redeemed.agentId, agency: redeemed.agency, token: token.token };
     return reply.code(201).send(body);
   });

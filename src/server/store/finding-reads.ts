@@ -7,39 +7,118 @@ import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '.
 import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, passRate } from './read-util.js';
 import type { DB } from './schema.js';
+import { heapEstimate } from './bounded-json.js';
+import { firstFailedOf, streakKey, streakStarts } from './lifecycle-reads.js';
 import { readStoredReport } from './writer.js';
 
 export const MAX_FINDINGS_PAGE = 1000;
 export const DEFAULT_FINDINGS_PAGE = 100;
 export const MAX_HISTORY = 10_000;
-/** Reports whose findings are kept parsed for the findings API (about 60 KB each for 50 findings). */
-const FINDINGS_CACHE = 256;
+/**
+ * Heap the findings API may keep for parsed findings of reports it has read (estimated, see
+ * bounded-json.ts): a report of 50 findings takes about 150 KB, so some 400 of them. Bounded in
+ * bytes, not reports: a few reports full of evidence must not hold what hundreds of real ones would.
+ */
+export const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
+
+interface CachedFindings {
+  findings: Finding[];
+  bytes: number;
+}
 
 export class FindingReads {
-  /** Findings of reports already read, by batch key: batches never change, so entries never go stale. */
-  private readonly findingsCache = new Map<number, Finding[]>();
+  /** Findings of reports already read, by batch key, least recently used first: batches never change, so entries never go stale. */
+  private readonly findingsCache = new Map<number, CachedFindings>();
+  private cachedBytes = 0;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cacheBudget = FINDINGS_CACHE_BYTES,
+  ) {}
+
+  /** Estimated heap held by the cache now (never above the budget). */
+  get cacheBytes(): number {
+    return this.cachedBytes;
+  }
 
   async listFindings(q: FindingQuery): Promise<Page<FindingRow>> {
-    let base = this.db.selectFrom('latest_batches as lb').innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref');
+    const outcome = q.outcome ?? 'fail';
+    // The streak sub-select reads the whole history: joined only when the query filters or sorts by
+    // first-failed date. Otherwise the page's own rows get their dates from their agents' batches.
+    const needStreaks = q.since !== undefined || q.sort === 'first-failed' || q.sort === 'newest-failure';
+    const streaks = needStreaks ? streakStarts(this.db, q.agency) : streakStarts(this.db, q.agency).where(sql<boolean>`1 = 0`);
+    let base = this.db
+      .selectFrom('latest_batches as lb')
+      .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
+      .leftJoin(
+        streaks.as('st'),
+        (j) => j.onRef('st.agency', '=', 'f.agency').onRef('st.system', '=', 'f.system').onRef('st.target', '=', 'f.target').onRef('st.rule_id', '=', 'f.rule_id'),
+      );
     if (q.agency !== undefined) base = base.where('lb.agency', '=', q.agency);
     if (q.system !== undefined) base = base.where('f.system', '=', q.system);
     if (q.rule !== undefined) base = base.where('f.rule_id', '=', q.rule);
     if (q.policy !== undefined) base = base.where('f.policy_id', '=', q.policy);
     if (q.target !== undefined) base = base.where('f.target', '=', q.target);
-    const outcome = q.outcome ?? 'fail';
     if (outcome !== 'all') base = base.where('f.outcome', '=', outcome);
     if (q.severity !== undefined) base = base.where('f.severity', '=', q.severity);
+    if (q.check !== undefined) {
+      const check = q.check;
+      base = base.where((eb) => eb.or([eb('f.check_id', '=', check), eb('f.check_id', 'like', sql<string>`${likePrefix(check)} escape '\\'`)]));
+    }
+    if (q.q !== undefined && q.q.trim() !== '') {
+      const pattern = likeContains(q.q.trim().toLowerCase());
+      base = base.where((eb) =>
+        eb.or(
+          (['f.rule_id', 'f.target', 'f.system', 'f.agency', 'f.check_id'] as const).map((col) => eb(sql`lower(${sql.ref(col)})`, 'like', sql`${pattern} escape '\\'`)),
+        ),
+      );
+    }
+    if (q.since !== undefined) base = base.where('f.outcome', '=', 'fail').where('st.first_failed', '>=', isoDate(q.since, 'since'));
     const limit = clampInt(q.limit, DEFAULT_FINDINGS_PAGE, 0, MAX_FINDINGS_PAGE);
     const offset = clampInt(q.offset, 0, 0, Number.MAX_SAFE_INTEGER);
     const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let page = base.select([
+      'f.batch_ref',
+      'f.seq',
+      'f.agency',
+      'f.system',
+      'f.target',
+      'f.rule_id',
+      'f.policy_id',
+      'f.check_id',
+      'f.outcome',
+      'f.severity',
+      'f.fingerprint',
+      'f.scanned_at',
+      'lb.batch_id',
+      'lb.agent_id',
+      'st.first_failed',
+    ]);
+    const rank = sql<number>`case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`;
+    const failsFirst = sql<number>`case f.outcome when 'fail' then 0 when 'waived' then 1 when 'not-tested' then 2 when 'not-applicable' then 3 else 4 end`;
+    switch (q.sort ?? 'scanned') {
+      case 'severity':
+        page = page.orderBy(failsFirst).orderBy(rank).orderBy('f.agency');
+        break;
+      case 'first-failed':
+        page = page.orderBy(failsFirst).orderBy('st.first_failed').orderBy(rank);
+        break;
+      case 'newest-failure':
+        page = page.orderBy(failsFirst).orderBy('st.first_failed', 'desc').orderBy(rank);
+        break;
+      case 'rule':
+        page = page.orderBy('f.rule_id').orderBy(rank).orderBy('f.agency');
+        break;
+      case 'agency':
+        page = page.orderBy('f.agency').orderBy(failsFirst).orderBy(rank);
+        break;
+      default:
+        page = page.orderBy('f.scanned_at', 'desc');
+    }
     const rows =
       limit === 0
         ? []
-        : await base
-            .select(['f.batch_ref', 'f.seq', 'f.agency', 'f.system', 'f.target', 'f.rule_id', 'f.policy_id', 'f.check_id', 'f.outcome', 'f.severity', 'f.fingerprint', 'f.scanned_at', 'lb.batch_id'])
-            .orderBy('f.scanned_at', 'desc')
+        : await page
             .orderBy('f.agency')
             .orderBy('f.system')
             .orderBy('f.target')
@@ -49,6 +128,12 @@ export class FindingReads {
             .limit(limit)
             .offset(offset)
             .execute();
+    const streakFor = needStreaks
+      ? null
+      : await firstFailedOf(
+          this.db,
+          rows.filter((r) => r.outcome === 'fail').map((r) => ({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })),
+        );
     const texts = await this.findingsOf([...new Set(rows.map((r) => r.batch_ref))].map(Number));
     return {
       total: num(total.n),
@@ -73,6 +158,12 @@ export class FindingReads {
           references: Array.isArray(f?.references) ? f.references : [],
           evidence: f?.evidence && typeof f.evidence === 'object' ? f.evidence : {},
           fingerprint: r.fingerprint,
+          firstFailedAt:
+            r.outcome !== 'fail'
+              ? null
+              : streakFor
+                ? (streakFor.get(streakKey({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })) ?? null)
+                : (r.first_failed ?? null),
         };
       }),
     };
@@ -84,22 +175,46 @@ export class FindingReads {
     const missing: number[] = [];
     for (const ref of refs) {
       const hit = this.findingsCache.get(ref);
-      if (hit) out.set(ref, hit);
-      else missing.push(ref);
+      if (hit) {
+        out.set(ref, hit.findings);
+        // Most recently used last: eviction takes from the front.
+        this.findingsCache.delete(ref);
+        this.findingsCache.set(ref, hit);
+      } else missing.push(ref);
     }
     for (let i = 0; i < missing.length; i += 500) {
       const rows = await this.db.selectFrom('reports').select(['batch_ref', 'encoding', 'body']).where('batch_ref', 'in', missing.slice(i, i + 500)).execute();
       await Promise.all(
         rows.map(async (r) => {
-          const report = await readStoredReport(r.body, r.encoding);
-          const findings = Array.isArray(report.findings) ? report.findings : [];
-          out.set(Number(r.batch_ref), findings);
-          this.findingsCache.set(Number(r.batch_ref), findings);
+          const ref = Number(r.batch_ref);
+          let findings: Finding[] = [];
+          try {
+            const report = await readStoredReport(r.body, r.encoding);
+            if (Array.isArray(report.findings)) findings = report.findings;
+          } catch {
+            // An unreadable stored report costs its own findings their texts and evidence (the rows
+            // still list them by rule id), never the page.
+          }
+          out.set(ref, findings);
+          this.remember(ref, findings);
         }),
       );
     }
-    while (this.findingsCache.size > FINDINGS_CACHE) this.findingsCache.delete(this.findingsCache.keys().next().value as number);
     return out;
+  }
+
+  private remember(ref: number, findings: Finding[]): void {
+    if (this.findingsCache.has(ref)) return;
+    const bytes = heapEstimate(findings);
+    // One report larger than the whole budget is used for this answer and not kept.
+    if (bytes > this.cacheBudget) return;
+    this.findingsCache.set(ref, { findings, bytes });
+    this.cachedBytes += bytes;
+    for (const [oldest, entry] of this.findingsCache) {
+      if (this.cachedBytes <= this.cacheBudget) break;
+      this.findingsCache.delete(oldest);
+      this.cachedBytes -= entry.bytes;
+    }
   }
 }
 
@@ -147,4 +262,17 @@ export async function trend(db: Kysely<DB>, q: { agency?: string; days: number; 
     group by agency, day
     order by day, agency`.execute(db);
   return result.rows.map((r) => ({ day: r.day, agency: r.agency, passed: num(r.passed), failed: num(r.failed), passRate: passRate(num(r.passed), num(r.failed)) }));
+}
+
+/** `x.%` for LIKE, with the pattern characters of `x` escaped. */
+function likePrefix(x: string): string {
+  return escapeLike(x) + '.%';
+}
+
+function likeContains(x: string): string {
+  return '%' + escapeLike(x) + '%';
+}
+
+function escapeLike(x: string): string {
+  return x.replace(/[\\%_]/g, (c) => '\\' + c);
 }

@@ -12,10 +12,11 @@ import type { DB } from './schema.js';
 /** Staleness of an agent that has not yet said how often it runs. */
 export const DEFAULT_INTERVAL_SECONDS = 3600;
 
-export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals: number): Promise<FleetOverview> {
-  const agencies = await listAgencies(db);
-  const agents = await listAgents(db, now, staleAfterIntervals);
-  const policyRows = await db
+/** The whole fleet, or (`agency` given) that agency alone: the overview an agency-scoped viewer gets. */
+export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {
+  const agents = await listAgents(db, now, staleAfterIntervals, agency);
+  const agencies = await listAgenciesWith(db, agents, agency);
+  let policyQuery = db
     .selectFrom('latest_batches as lb')
     .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
     .select((eb) => [
@@ -24,9 +25,14 @@ export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals:
       eb.fn.sum<number>(eb.case().when('f.outcome', '=', 'fail').then(1).else(0).end()).as('failed'),
     ])
     .groupBy('f.policy_id')
-    .orderBy('f.policy_id')
-    .execute();
-  const batches = await db.selectFrom('batches').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    .orderBy('f.policy_id');
+  let batchQuery = db.selectFrom('batches').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (agency !== undefined) {
+    policyQuery = policyQuery.where('lb.agency', '=', agency);
+    batchQuery = batchQuery.where('agency', '=', agency);
+  }
+  const policyRows = await policyQuery.execute();
+  const batches = await batchQuery.executeTakeFirstOrThrow();
   return {
     generatedAt: isoDate(now, 'now'),
     agencies,
@@ -42,18 +48,34 @@ export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals:
   };
 }
 
-export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
-  const agencies = await db.selectFrom('agencies').select(['id', 'name']).orderBy('id').execute();
-  const agentStats = await db
+/**
+ * Agencies with their latest state, all or (`agency` given) that one alone. Given `now`, agents not
+ * reporting on time are found, counted in `staleAgents`, and their results kept out of `passRate`
+ * (their failures still count: an expired certificate does not renew itself because its agent went quiet).
+ */
+export async function listAgencies(db: Kysely<DB>, agency?: string, now?: string, staleAfterIntervals?: number): Promise<AgencyRow[]> {
+  const agents = now !== undefined && staleAfterIntervals !== undefined ? await listAgents(db, now, staleAfterIntervals, agency) : null;
+  return listAgenciesWith(db, agents, agency);
+}
+
+async function listAgenciesWith(db: Kysely<DB>, agents: AgentRow[] | null, agency: string | undefined): Promise<AgencyRow[]> {
+  let agencyQuery = db.selectFrom('agencies').select(['id', 'name']).orderBy('id');
+  let agentQuery = db
     .selectFrom('agents')
     .select((eb) => ['agency', eb.fn.countAll<number>().as('n'), eb.fn.max('last_seen_at').as('last')])
-    .groupBy('agency')
-    .execute();
+    .groupBy('agency');
+  if (agency !== undefined) {
+    agencyQuery = agencyQuery.where('id', '=', agency);
+    agentQuery = agentQuery.where('agency', '=', agency);
+  }
+  const agencies = await agencyQuery.execute();
+  const agentStats = await agentQuery.execute();
   const sums = await db
     .selectFrom('latest_batches as lb')
     .innerJoin('batches as b', 'b.id', 'lb.batch_ref')
     .select((eb) => [
       'lb.agency',
+      'lb.agent_id',
       eb.fn.sum<number>('b.n_pass').as('pass'),
       eb.fn.sum<number>('b.n_fail').as('fail'),
       eb.fn.sum<number>('b.n_not_applicable').as('na'),
@@ -65,7 +87,8 @@ export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
       eb.fn.sum<number>('b.f_low').as('low'),
       eb.fn.sum<number>('b.f_info').as('info'),
     ])
-    .groupBy('lb.agency')
+    .groupBy(['lb.agency', 'lb.agent_id'])
+    .$if(agency !== undefined, (q) => q.where('lb.agency', '=', agency as string))
     .execute();
   const systems = await db
     .selectFrom('latest_batches as lb')
@@ -73,19 +96,40 @@ export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
     .where('t.system', '<>', '')
     .select((eb) => ['lb.agency', eb.fn.count<number>('t.system').distinct().as('n')])
     .groupBy('lb.agency')
+    .$if(agency !== undefined, (q) => q.where('lb.agency', '=', agency as string))
     .execute();
   const agentsBy = new Map(agentStats.map((r) => [r.agency, r]));
-  const sumsBy = new Map(sums.map((r) => [r.agency, r]));
+  const stale = new Set((agents ?? []).filter((a) => a.stale).map((a) => a.id));
+  const sumsBy = new Map<string, AgencySums>();
+  for (const r of sums) {
+    const acc = sumsBy.get(r.agency) ?? { counts: zeroCounts(), failedBySeverity: zeroSeverities(), rate: { pass: 0, fail: 0 } };
+    const c = acc.counts;
+    c.pass += num(r.pass);
+    c.fail += num(r.fail);
+    c['not-applicable'] += num(r.na);
+    c['not-tested'] += num(r.nt);
+    c.waived += num(r.waived);
+    const f = acc.failedBySeverity;
+    f.critical += num(r.critical);
+    f.high += num(r.high);
+    f.medium += num(r.medium);
+    f.low += num(r.low);
+    f.info += num(r.info);
+    if (!stale.has(r.agent_id)) {
+      acc.rate.pass += num(r.pass);
+      acc.rate.fail += num(r.fail);
+    }
+    sumsBy.set(r.agency, acc);
+  }
+  const staleBy = new Map<string, number>();
+  for (const a of agents ?? []) if (a.stale) staleBy.set(a.agency, (staleBy.get(a.agency) ?? 0) + 1);
   const systemsBy = new Map(systems.map((r) => [r.agency, num(r.n)]));
   return agencies.map((a) => {
     const s = sumsBy.get(a.id);
-    const counts: Record<Outcome, number> = s
-      ? { pass: num(s.pass), fail: num(s.fail), 'not-applicable': num(s.na), 'not-tested': num(s.nt), waived: num(s.waived) }
-      : zeroCounts();
-    const failedBySeverity: Record<Severity, number> = s
-      ? { critical: num(s.critical), high: num(s.high), medium: num(s.medium), low: num(s.low), info: num(s.info) }
-      : zeroSeverities();
-    return {
+    const counts: Record<Outcome, number> = s?.counts ?? zeroCounts();
+    const failedBySeverity: Record<Severity, number> = s?.failedBySeverity ?? zeroSeverities();
+    const rate = s?.rate ?? { pass: 0, fail: 0 };
+    const row: AgencyRow = {
       id: a.id,
       name: a.name,
       agents: num(agentsBy.get(a.id)?.n),
@@ -93,9 +137,21 @@ export async function listAgencies(db: Kysely<DB>): Promise<AgencyRow[]> {
       lastSeenAt: agentsBy.get(a.id)?.last ?? null,
       counts,
       failedBySeverity,
-      passRate: passRate(counts.pass, counts.fail),
+      passRate: passRate(rate.pass, rate.fail),
     };
+    if (agents) {
+      row.staleAgents = staleBy.get(a.id) ?? 0;
+      row.rateCounts = rate;
+    }
+    return row;
   });
+}
+
+interface AgencySums {
+  counts: Record<Outcome, number>;
+  failedBySeverity: Record<Severity, number>;
+  /** pass/fail of agents reporting on time */
+  rate: { pass: number; fail: number };
 }
 
 export async function listAgents(db: Kysely<DB>, now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {

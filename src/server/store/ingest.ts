@@ -37,8 +37,12 @@ function optionalIso(value: unknown): string | null {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function normaliseBatch(batch: Batch, receivedAt: string): BatchRows {
-  const createdAt = isoDate(batch.createdAt, 'createdAt');
   const received = isoDate(receivedAt, 'receivedAt');
+  // An agent's clock is not the server's: a batch dated after its own arrival (2099, or a clock
+  // running fast) is dated when it arrived, so it cannot stay an agent's "latest" and hide the
+  // batches that follow. Earlier dates are kept: a spooled batch delivered late is older, as it says.
+  const sent = isoDate(batch.createdAt, 'createdAt');
+  const createdAt = sent > received ? received : sent;
   const report: Report = batch.report;
   const agency = batch.agency;
 

@@ -79,7 +79,13 @@ function writeOne(job) {
   try {
     stmt(S.agency.sql).run(params(S.agency, { id: r.batch.agency, name: r.agencyName, created_at: r.batch.received_at }));
     const inserted = stmt(S.batch.sql).get(params(S.batch, r.batch));
-    if (!inserted) { db.exec('release batch'); return { id: job.id, status: 'duplicate' }; }
+    if (!inserted) {
+      // A batch id is its first sender's: the same agent again is a repeat, anyone else a conflict.
+      const owner = stmt(S.batchOwner.sql).get(params(S.batchOwner, r.batch));
+      db.exec('release batch');
+      const same = owner && owner.agent_id === r.batch.agent_id && owner.agency === r.batch.agency;
+      return { id: job.id, status: same ? 'duplicate' : 'conflict' };
+    }
     const ref = inserted.id;
     stmt(S.report.sql).run(params(S.report, { batch_ref: ref, encoding: 'br', body }));
     insertMany('findings', COLUMNS.findings, r.findings, ref);

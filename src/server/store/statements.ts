@@ -42,6 +42,8 @@ export interface IngestStatements {
   batch: CompiledStatement;
   /** reports (batch_ref, encoding, body). */
   report: CompiledStatement;
+  /** The agent and agency that stored a batch id (for a repeat: same agent → duplicate, else conflict). */
+  batchOwner: CompiledStatement;
   /** latest_batches, moved only for a newer batch; returns `agent_id` when it moved. */
   latest: CompiledStatement;
   /** agents: seen now, described by this batch (it became the agent's latest). */
@@ -112,6 +114,7 @@ export function ingestStatements(db: Kysely<DB>): IngestStatements {
         .onConflict((oc) => oc.column('batch_id').doNothing())
         .returning('id'),
     ),
+    batchOwner: describe(db.selectFrom('batches').select(['agent_id', 'agency']).where('batch_id', '=', mark('batch_id'))),
     report: describe(db.insertInto('reports').values(marks(['batch_ref', 'encoding', 'body'] as const) as never)),
     latest: describe(upsertLatest(db, [marks(LATEST_KEYS) as never])),
     agentNewest: describe(upsertAgents(db, [marks(AGENT_KEYS) as never], true)),

@@ -28,6 +28,7 @@ import type {
   Store,
   StoredToken,
   TokenInfo,
+  SeverityTrendPoint,
   SystemRow,
   TrendPoint,
 } from '../contract.js';
@@ -39,6 +40,7 @@ import { IngestQueue, writeGroup } from './writer.js';
 import { listAgencies, listAgents, listSystems, overview, stats } from './fleet-reads.js';
 import { FindingReads, history, trend } from './finding-reads.js';
 import { certificates, ipv6, latestReports } from './latest-reads.js';
+import { ruleFailures, severityTrend } from './lifecycle-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
@@ -46,11 +48,13 @@ import { ingestStatements } from './statements.js';
 export interface StoreOptions extends OpenOptions {
   /** The clock for rows the store dates itself (agency and token creation). */
   now?: () => Date;
+  /** Heap budget of the findings API's cache of parsed reports (default FINDINGS_CACHE_BYTES). */
+  findingsCacheBytes?: number;
 }
 
 /** Opens (does not migrate) the store a `--db` URL names: `sqlite:PATH` or `postgres://…`. */
 export async function openStore(url: string, opts: StoreOptions = {}): Promise<KyselyStore> {
-  return new KyselyStore(await openDatabase(url, opts), opts.now);
+  return new KyselyStore(await openDatabase(url, opts), opts.now, opts.findingsCacheBytes);
 }
 
 export class KyselyStore implements Store {
@@ -64,19 +68,26 @@ export class KyselyStore implements Store {
   private writer: SqliteWriter | null = null;
   private readonly compressor = new Compressor();
   private readonly findings: FindingReads;
+  private readonly trendMemo = new Map<string, SeverityTrendPoint[]>();
 
   constructor(
     opened: OpenedDb,
     private readonly clock: () => Date = () => new Date(),
+    findingsCacheBytes?: number,
   ) {
     this.db = opened.db;
     this.dialect = opened.dialect;
     this.display = opened.display;
     this.file = opened.dialect === 'sqlite' ? opened.file : null;
-    this.findings = new FindingReads(this.db);
+    this.findings = new FindingReads(this.db, findingsCacheBytes);
     // SQLite has one connection: one write at a time. PostgreSQL takes a few groups at once, leaving
     // pool connections for reads.
     this.queue = new IngestQueue((items) => writeGroup(this.db, this.dialect, items), this.dialect === 'postgres' ? 3 : 1);
+  }
+
+  /** Estimated heap held by the findings API's cache of parsed reports. */
+  get findingsCacheBytes(): number {
+    return this.findings.cacheBytes;
   }
 
   async migrate(): Promise<void> {
@@ -187,11 +198,11 @@ export class KyselyStore implements Store {
 
   // ── reads (*-reads.ts) ─────────────────────────────────────────────────────────────────────
 
-  overview(now: string, staleAfterIntervals: number): Promise<FleetOverview> {
-    return overview(this.db, now, staleAfterIntervals);
+  overview(now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {
+    return overview(this.db, now, staleAfterIntervals, agency);
   }
-  listAgencies(): Promise<AgencyRow[]> {
-    return listAgencies(this.db);
+  listAgencies(agency?: string, now?: string, staleAfterIntervals?: number): Promise<AgencyRow[]> {
+    return listAgencies(this.db, agency, now, staleAfterIntervals);
   }
   listAgents(now: string, staleAfterIntervals: number, agency?: string): Promise<AgentRow[]> {
     return listAgents(this.db, now, staleAfterIntervals, agency);
@@ -207,6 +218,23 @@ export class KyselyStore implements Store {
   }
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]> {
     return trend(this.db, q);
+  }
+  /**
+   * The severity trend reads every finding of the window; it changes only when a batch arrives or
+   * the day turns, so the last few answers are kept under (query, day, newest batch).
+   */
+  async severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
+    const newest = await this.db.selectFrom('batches').select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+    const key = JSON.stringify([q.agency ?? null, q.days, q.now.slice(0, 10), String(newest?.id ?? ''), String(newest?.n ?? '')]);
+    const hit = this.trendMemo.get(key);
+    if (hit) return hit;
+    const points = await severityTrend(this.db, q);
+    this.trendMemo.set(key, points);
+    while (this.trendMemo.size > 64) this.trendMemo.delete(this.trendMemo.keys().next().value as string);
+    return points;
+  }
+  ruleFailures(agency?: string): ReturnType<Store['ruleFailures']> {
+    return ruleFailures(this.db, agency);
   }
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]> {
     return certificates(this.db, q);

@@ -11,6 +11,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { upsertAgents, upsertLatest } from './statements.js';
 import type { Batch, IngestResult } from '../contract.js';
 import type { Report } from '../../engine/types.js';
+import { cutDeepNesting } from './bounded-json.js';
 import { CERTIFICATE_COLUMNS, FINDING_COLUMNS, IPV6_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, insertRows, type RowGroup } from './bulk.js';
 import type { BatchRows } from './ingest.js';
 import type { DialectName } from './migrations.js';
@@ -20,11 +21,19 @@ type Status = IngestResult['status'];
 
 const decompressAsync = promisify(brotliDecompress);
 
-/** The Report of a stored batch: its body is the JSON of the whole Batch, brotli-compressed (`br`) or not (`json`). */
+/**
+ * The Report of a stored batch: its body is the JSON of the whole Batch, brotli-compressed (`br`) or
+ * not (`json`). Nesting deeper than any batch ingest accepts is cut (bounded-json.ts), so what the
+ * readers get never overflows a recursive writer. Throws when the body is not a JSON object.
+ */
 export async function readStoredReport(body: Uint8Array, encoding: string): Promise<Report> {
   const bytes = encoding === 'br' ? await decompressAsync(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const parsed = JSON.parse(bytes.toString('utf8')) as Partial<Batch>;
-  return (parsed.report ?? parsed) as Report;
+  const parsed = JSON.parse(bytes.toString('utf8')) as Partial<Batch> | null;
+  if (parsed === null || typeof parsed !== 'object') throw new Error('the stored report is not a JSON object');
+  cutDeepNesting(parsed);
+  const report = (parsed.report ?? parsed) as Report;
+  if (report === null || typeof report !== 'object') throw new Error('the stored report is not a JSON object');
+  return report;
 }
 
 export interface PreparedBatch {
@@ -32,6 +41,11 @@ export interface PreparedBatch {
   /** The batch as JSON, brotli-compressed (`br`) or as sent (`json`). */
   body: Uint8Array;
   encoding: 'br' | 'json';
+}
+
+/** A batch id belongs to the agent (and agency) that stored it first. */
+function sameOwner(a: { agent_id: string; agency: string }, b: { agent_id: string; agency: string }): boolean {
+  return a.agent_id === b.agent_id && a.agency === b.agency;
 }
 
 function newer(a: BatchRows, b: BatchRows): boolean {
@@ -58,7 +72,7 @@ export async function writeGroup(db: Kysely<DB>, dialect: DialectName, items: re
 
 async function writeInTransaction(tx: Transaction<DB>, dialect: DialectName, items: readonly PreparedBatch[]): Promise<Status[]> {
   const status: Status[] = items.map(() => 'duplicate');
-  // The same batch twice in one group: the first one decides, the others are repeats.
+  // The same batch id twice in one group: the first one decides (stored, or a repeat of what is stored).
   const first = new Map<string, number>();
   items.forEach((it, i) => {
     if (!first.has(it.rows.batch.batch_id)) first.set(it.rows.batch.batch_id, i);
@@ -84,6 +98,17 @@ async function writeInTransaction(tx: Transaction<DB>, dialect: DialectName, ite
     .execute();
   const refOf = new Map(inserted.map((r) => [r.batch_id, Number(r.id)]));
   const stored = unique.filter((i) => refOf.has(items[i]!.rows.batch.batch_id));
+  // Every other copy is a repeat when it comes from the batch id's owner (whoever stored it first,
+  // now or earlier), a conflict otherwise.
+  const ownerOf = new Map<string, { agent_id: string; agency: string }>(stored.map((i) => [items[i]!.rows.batch.batch_id, items[i]!.rows.batch]));
+  const earlier = unique.filter((i) => !refOf.has(items[i]!.rows.batch.batch_id)).map((i) => items[i]!.rows.batch.batch_id);
+  if (earlier.length > 0) {
+    for (const o of await tx.selectFrom('batches').select(['batch_id', 'agent_id', 'agency']).where('batch_id', 'in', earlier).execute()) ownerOf.set(o.batch_id, o);
+  }
+  items.forEach((it, i) => {
+    const owner = ownerOf.get(it.rows.batch.batch_id);
+    if (owner && owner !== it.rows.batch && !sameOwner(owner, it.rows.batch)) status[i] = 'conflict';
+  });
   if (stored.length === 0) return status;
   for (const i of stored) status[i] = 'stored';
 

@@ -2,6 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ProbeError } from '../../../src/engine/types.js';
 import { createOcspResponse, issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
 import { tlsEndpointCheck } from '../../../checks/tls/index.js';
@@ -153,6 +156,34 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     // The custom store carries the intermediate as an anchor, so the path ends there.
     expect(facts.trust.custom).toMatchObject({ trusted: true, store: 'custom' });
     expect(facts.platform.authorizationError).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('completes a short chain through AIA caIssuers, downloaded by name through the resolver and dialer', async () => {
+    const repo = http.createServer((req, res) => {
+      res.writeHead(req.url === '/inter.crt' ? 200 : 404);
+      res.end(req.url === '/inter.crt' ? inter.der : 'not found');
+    });
+    repo.listen(0, '127.0.0.1');
+    await once(repo, 'listening');
+    try {
+      const repoPort = (repo.address() as AddressInfo).port;
+      const aiaLeaf = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, issuer: inter, key: { type: 'ec' }, caIssuersUrl: `http://ca.lab.test:${repoPort}/inter.crt` });
+      const srv = await serveHttps({ chain: [aiaLeaf] });
+      const ctx = testContext({ anchors: [root], hosts: { ...hosts, 'ca.lab.test': '127.0.0.1' } });
+      const facts = await tlsEndpointCheck.run(target(HOST, srv.port), ctx);
+      // What was sent stays the verdict of `trust`; the completed one is beside it.
+      expect(facts.trust.public).toMatchObject({ trusted: false, reason: 'incomplete-chain' });
+      expect(facts.aia).toMatchObject({ status: 'ok', fetches: [{ url: `http://ca.lab.test:${repoPort}/inter.crt`, status: 'ok', answered: true, certificates: 1 }] });
+      expect(facts.aia?.trust?.public).toMatchObject({ trusted: true, problems: [] });
+      expect(facts.aia?.trust?.public.path).toHaveLength(3);
+      expectSchemaValid(facts);
+      // A complete chain downloads nothing.
+      const full = await tlsEndpointCheck.run(target(HOST, (await serveHttps({ chain: [aiaLeaf, inter] })).port), ctx);
+      expect(full.aia).toEqual({ status: 'not-applicable', fetches: [], trust: null });
+      expectSchemaValid(full);
+    } finally {
+      await new Promise<void>((r) => repo.close(() => r()));
+    }
   });
 
   it('records a stapled OCSP response, verified against the sent issuer', async () => {

@@ -34,9 +34,11 @@ describe('TLS pack on path validation problems', () => {
     const by = judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['name-constraint-violation'])));
     expect(failed(by)).toEqual(['TLS-CERT-UNTRUSTED']);
     const f = by.get('TLS-CERT-UNTRUSTED')!;
-    expect(f.message.en).toContain('public store name-constraint-violation; custom anchors not declared');
+    expect(f.message.en).toContain('public store name-constraint-violation; custom anchors none');
     // In Vietnamese the problem reads as its meaning, never as its English id.
-    expect(f.message.vi).toContain('với kho chứng thư gốc công khai, một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép; với chứng thư gốc tin cậy bổ sung (--ca-file), chưa khai báo.');
+    expect(f.message.vi).toContain('với kho chứng thư gốc công khai, một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép; với chứng thư gốc tin cậy bổ sung (--ca-file), không có.');
+    // The JSON report carries the ids themselves as evidence.
+    expect(f.evidence['trust.public.problems']).toEqual(['name-constraint-violation']);
   });
 
   it("explains every problem name in the rule's description, in both languages", () => {

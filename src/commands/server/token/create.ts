@@ -1,28 +1,38 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
+import { InputError } from '../../../engine/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenCreate extends GovscanCommand {
   static override summary = 'Create a viewer or admin token for the API, the dashboard and `govscan fleet`';
-  static override description = `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything; admins also create enrolment secrets and tokens over the API.
+  static override description = `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything, or with --agency only that agency (every read route answers another agency's data with 404); admins also create enrolment secrets and tokens over the API.
 
 Works on the database directly (--db), so it can run beside a running server.`;
-  static override examples = ['<%= config.bin %> server token create --role viewer', 'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080'];
+  static override examples = ['<%= config.bin %> server token create --role viewer', '<%= config.bin %> server token create --role viewer --agency so-tttt-tay-ninh --name "IT So TT&TT"', 'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080'];
   static override flags = {
     role: Flags.option({ options: ['viewer', 'admin'] as const, required: true, description: 'viewer (read) or admin (read and manage)' })(),
     name: Flags.string({ description: 'Who the token is for (shown by `server token list`)' }),
+    agency: Flags.string({ helpValue: 'ID', description: 'Scope a viewer token to this agency: it reads that agency only (an agency\'s own IT)' }),
     db: dbFlag,
-    json: Flags.boolean({ default: false, description: 'Print JSON {id, role, token, name}' }),
+    json: Flags.boolean({ default: false, description: 'Print JSON {id, role, token, name, agency}' }),
     lang: langFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ServerTokenCreate);
     this.lang = flags.lang;
-    const { createApiToken } = await import('../../../server/admin.js');
+    const [{ createApiToken, UnknownAgencyError }, { localize }, { F }] = await Promise.all([
+      import('../../../server/admin.js'),
+      import('../../../i18n/index.js'),
+      import('../../fleet/messages.js'),
+    ]);
+    if (flags.agency !== undefined && flags.role !== 'viewer') throw new InputError(null, null, null, localize(F.tokenAgencyViewerOnly, this.lang));
     const store = await openDatabase(flags.db);
     try {
-      const created = await createApiToken(store, flags.role, flags.name);
+      const created = await createApiToken(store, flags.role, flags.name, flags.agency).catch((err: unknown) => {
+        if (err instanceof UnknownAgencyError) throw new InputError(null, null, null, localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
+        throw err;
+      });
       this.log(flags.json ? JSON.stringify(created) : created.token);
     } finally {
       await store.close();

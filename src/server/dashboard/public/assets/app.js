@@ -5,7 +5,7 @@
 // <body data-state> is loading | ready | error | signin and <body data-view> names the screen, so
 // a person (or a test) can tell what the page is showing.
 
-import { AuthError, getToken, setToken, takeTokenFromFragment } from './api.js';
+import { askOtherTabs, AuthError, getToken, onSignedOut, setToken, takeTokenFromFragment } from './api.js';
 import { h } from './dom.js';
 import { formatAgo, formatTime, lang, loadCatalogue, setLang, t, translateStatic } from './i18n.js';
 import { icon } from './widgets.js';
@@ -14,6 +14,10 @@ import * as agency from './views/agency.js';
 import * as system from './views/system.js';
 import * as trend from './views/trend.js';
 import * as signin from './views/signin.js';
+import * as findings from './views/findings.js';
+import * as rules from './views/rules.js';
+import * as rule from './views/rule.js';
+import * as certificates from './views/certificates.js';
 
 /** Refresh period: 60 s, or `?refresh=N` seconds (at least 2) for a screen that wants it faster. */
 const REFRESH_MS = (() => {
@@ -41,6 +45,10 @@ function parseRoute(hash) {
   const params = Object.fromEntries(new URLSearchParams(query));
   const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
   if (parts[0] === 'trend') return { view: trend, params };
+  if (parts[0] === 'findings') return { view: findings, params };
+  if (parts[0] === 'rules') return { view: rules, params };
+  if (parts[0] === 'rule' && parts[1] !== undefined) return { view: rule, params: { ...params, rule: parts[1] } };
+  if (parts[0] === 'certificates') return { view: certificates, params };
   if (parts[0] === 'agency' && parts[1] !== undefined) {
     if (parts[2] === 'system' && parts[3] !== undefined) {
       return { view: system, params: { ...params, agency: parts[1], system: parts[3] === '~' ? '' : parts[3] } };
@@ -57,7 +65,10 @@ function setBody(stateName, viewName) {
 
 function markTabs(viewName) {
   for (const a of document.querySelectorAll('#tabs a')) {
-    const on = a.dataset.tab === viewName || (a.dataset.tab === 'overview' && (viewName === 'agency' || viewName === 'system'));
+    const on =
+      a.dataset.tab === viewName ||
+      (a.dataset.tab === 'overview' && (viewName === 'agency' || viewName === 'system' || viewName === 'certificates')) ||
+      (a.dataset.tab === 'rules' && viewName === 'rule');
     if (on) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -98,6 +109,8 @@ function draw({ keepUi }) {
 
 async function navigate() {
   if (takeTokenFromFragment()) state.signinError = null;
+  // A new tab of a signed-in session takes the token from a sibling tab (api.js).
+  if (!getToken() && !state.signinError && !(await askOtherTabs())) return showSignin(state.signinError);
   if (!getToken()) return showSignin(state.signinError);
   const route = parseRoute(location.hash);
   state.route = route;
@@ -111,13 +124,33 @@ async function navigate() {
   if (document.body.dataset.state === 'ready') main.focus({ preventScroll: true });
 }
 
+/**
+ * The first view's data is asked for while the texts load (start()), so the data requests go out
+ * with the first paint rather than after it.
+ */
+let prefetch = null;
+
+function startPrefetch() {
+  if (!getToken() || location.hash.startsWith('#token=')) return;
+  const route = parseRoute(location.hash);
+  const promise = route.view.load(route.params);
+  promise.catch(() => {}); // handled when taken
+  prefetch = { hash: location.hash, promise };
+}
+
+function takePrefetch(route) {
+  const p = prefetch;
+  prefetch = null;
+  return p && p.hash === location.hash ? p.promise : route.view.load(route.params);
+}
+
 async function refresh({ initial = false } = {}) {
   if (!state.route) return;
   const seq = ++state.seq;
   const route = state.route;
   state.inFlight = true;
   try {
-    const data = await route.view.load(route.params);
+    const data = await (initial ? takePrefetch(route) : route.view.load(route.params));
     if (seq !== state.seq) return; // a newer navigation superseded this answer
     state.data = data;
     state.lastOk = new Date();
@@ -186,6 +219,7 @@ function applyLanguage(next) {
 }
 
 async function start() {
+  startPrefetch();
   try {
     await loadCatalogue();
   } catch (err) {
@@ -202,6 +236,8 @@ async function start() {
     setToken(null);
     showSignin(null);
   });
+  // Signing out in another tab of this browser signs this one out too.
+  onSignedOut(() => showSignin(null));
   window.addEventListener('hashchange', () => navigate());
   // "Refresh now" for an operator at the console (or a kiosk script): same path as the timer.
   window.addEventListener('govscan:refresh', () => {

@@ -96,7 +96,7 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
 
   const table = h(
     'table',
-    { class: 'sr-only' },
+    {},
     h('caption', { text: title || t('trend.title') }),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.day') }), h('th', { scope: 'col', text: t('col.passRate') }), h('th', { scope: 'col', text: t('col.failed') }))),
     h(
@@ -105,7 +105,9 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
       inWindow.map((p) => h('tr', {}, h('td', { text: formatDay(p.day, 'long') }), h('td', { text: formatPercent(p.passRate) }), h('td', { text: String(p.failed) }))),
     ),
   );
-  return h('figure', { class: 'chart-figure' }, svg, table);
+  // A table sizes to its content whatever its width says: the hiding box around it keeps it from
+  // widening the page on a phone.
+  return h('figure', { class: 'chart-figure' }, svg, h('div', { class: 'sr-only' }, table));
 }
 
 /**
@@ -169,6 +171,97 @@ export function historySummary(points) {
   const lastPass = [...points].reverse().find((p) => p.outcome === 'pass');
   const parts = [t('history.since', { outcome: t('outcome.' + last.outcome), since: formatDateTime(since.scannedAt), n: points.length - i })];
   if (last.outcome !== 'pass') parts.push(lastPass ? t('history.lastPassed', { when: formatDateTime(lastPass.scannedAt) }) : t('history.neverPassed', { n: points.length }));
+  // When it was fixed: the last pass that followed a failure.
+  let fixedAt = null;
+  for (let k = 1; k < points.length; k++) if (points[k].outcome === 'pass' && points[k - 1].outcome === 'fail') fixedAt = points[k].scannedAt;
+  if (fixedAt) parts.push(t('history.fixedOn', { when: formatDateTime(fixedAt) }));
   return parts.join(' · ');
 }
 
+
+const TREND_SEVERITIES = ['critical', 'high', 'medium', 'low'];
+/** Each severity's line also has its own dash pattern, so the chart reads in greyscale too. */
+const DASH = { critical: '', high: '10 5', medium: '3 5', low: '14 4 3 4' };
+
+/**
+ * Open failures per severity per day on one count axis (starting at 0), over a fixed window ending
+ * `endDay`, with how many failures started and were fixed in the window said in words beside it.
+ */
+export function severityChart(points, { days = 30, endDay } = {}) {
+  const sorted = [...points].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const end = endDay ?? sorted.at(-1)?.day ?? isoDay(Date.now());
+  const startMs = Date.parse(`${end}T00:00:00Z`) - (days - 1) * DAY_MS;
+  const inWindow = sorted.filter((p) => {
+    const i = dayIndex(p.day, startMs);
+    return i >= 0 && i < days;
+  });
+  const W = 1100;
+  const H = 320;
+  const m = { l: 70, r: 18, t: 14, b: 44 };
+  const max = Math.max(4, ...inWindow.flatMap((p) => TREND_SEVERITIES.map((s) => p.open?.[s] ?? 0)));
+  const top = niceCeil(max);
+  const x = (i) => m.l + (days === 1 ? 0 : (i / (days - 1)) * (W - m.l - m.r));
+  const y = (n) => m.t + (1 - n / top) * (H - m.t - m.b);
+  const opened = inWindow.reduce((s, p) => s + (p.opened ?? 0), 0);
+  const fixed = inWindow.reduce((s, p) => s + (p.fixed ?? 0), 0);
+  const last = inWindow.at(-1);
+  const summary = last
+    ? t('sevtrend.summary', {
+        day: formatDay(last.day, 'long'),
+        critical: last.open.critical ?? 0,
+        high: last.open.high ?? 0,
+        medium: last.open.medium ?? 0,
+        low: last.open.low ?? 0,
+        opened,
+        fixed,
+      })
+    : t('trend.noData');
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart trend severity-trend', role: 'img', 'aria-label': summary, preserveAspectRatio: 'xMidYMid meet' });
+  for (let k = 0; k <= 4; k++) {
+    const n = (top * k) / 4;
+    svg.append(s('line', { x1: m.l, x2: W - m.r, y1: y(n), y2: y(n), class: k % 2 === 0 ? 'grid major' : 'grid' }));
+    svg.append(s('text', { x: m.l - 10, y: y(n) + 6, class: 'axis', 'text-anchor': 'end', text: String(Math.round(n)) }));
+  }
+  for (let i = days - 1; i >= 0; i -= 7) {
+    svg.append(s('text', { x: x(i), y: H - m.b + 30, class: 'axis', 'text-anchor': i === 0 ? 'start' : i === days - 1 ? 'end' : 'middle', text: formatDay(isoDay(startMs + i * DAY_MS)) }));
+  }
+  for (const sev of TREND_SEVERITIES) {
+    let d = '';
+    let prev = -2;
+    for (const p of inWindow) {
+      const i = dayIndex(p.day, startMs);
+      d += `${i === prev + 1 ? 'L' : 'M'}${x(i)},${y(p.open?.[sev] ?? 0)}`;
+      prev = i;
+    }
+    if (d) svg.append(s('path', { d, class: `sev-line sev-${sev}`, 'stroke-dasharray': DASH[sev] || null, 'data-severity': sev }));
+    for (const p of inWindow) {
+      const i = dayIndex(p.day, startMs);
+      svg.append(s('circle', { cx: x(i), cy: y(p.open?.[sev] ?? 0), r: 4, class: `sev-point sev-${sev}` }, s('title', { text: `${formatDay(p.day, 'long')}: ${t('severity.' + sev)} ${p.open?.[sev] ?? 0}` })));
+    }
+  }
+  const legend = h(
+    'ul',
+    { class: 'legend-list' },
+    TREND_SEVERITIES.map((sev) => h('li', {}, s('svg', { viewBox: '0 0 36 10', width: 36, height: 10, 'aria-hidden': 'true', class: 'legend-swatch' }, s('line', { x1: 0, x2: 36, y1: 5, y2: 5, class: `sev-line sev-${sev}`, 'stroke-dasharray': DASH[sev] || null })), h('span', { text: t('severity.' + sev) }))),
+  );
+  const table = h(
+    'table',
+    {},
+    h('caption', { text: t('sevtrend.title') }),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.day') }), TREND_SEVERITIES.map((sev) => h('th', { scope: 'col', text: t('severity.' + sev) })), h('th', { scope: 'col', text: t('sevtrend.opened') }), h('th', { scope: 'col', text: t('sevtrend.fixed') }))),
+    h('tbody', {}, inWindow.map((p) => h('tr', {}, h('td', { text: formatDay(p.day, 'long') }), TREND_SEVERITIES.map((sev) => h('td', { text: String(p.open?.[sev] ?? 0) })), h('td', { text: String(p.opened) }), h('td', { text: String(p.fixed) })))),
+  );
+  return h(
+    'figure',
+    { class: 'chart-figure' },
+    svg,
+    legend,
+    h('figcaption', { class: 'changes', id: 'sev-changes', 'data-opened': opened, 'data-fixed': fixed }, t('sevtrend.changes', { opened, fixed, n: days })),
+    h('div', { class: 'sr-only' }, table),
+  );
+}
+
+function niceCeil(n) {
+  const steps = [4, 8, 12, 20, 40, 60, 80, 100, 200, 400, 600, 800, 1000, 2000, 4000, 10000, 20000, 40000, 100000];
+  return steps.find((v) => v >= n) ?? Math.ceil(n / 100000) * 100000;
+}

@@ -2,7 +2,7 @@
 // and the evidence list. Every coloured thing also says what it means in text or shape.
 
 import { h, s, srOnly } from './dom.js';
-import { formatAgo, formatDateTime, formatNumber, formatPercent, t } from './i18n.js';
+import { formatAgo, formatDate, formatDateTime, formatNumber, formatPercent, t } from './i18n.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
 
@@ -48,10 +48,15 @@ export function passRate(rate, { big = false } = {}) {
 }
 
 /** One table cell per severity; zero is dimmed, not hidden, so columns line up and read as "none". */
-export function severityCells(failedBySeverity, severities = SEVERITIES) {
+export function severityCells(failedBySeverity, severities = SEVERITIES, hrefFor = null) {
   return severities.map((sev) => {
     const n = failedBySeverity?.[sev] ?? 0;
-    return h('td', { class: `num sev-cell ${n > 0 ? 'sev-' + sev : 'zero'}`, 'data-severity': sev }, h('span', { class: 'sev-count', text: formatNumber(n) }));
+    const count = h('span', { class: 'sev-count', text: formatNumber(n) });
+    return h(
+      'td',
+      { class: `num sev-cell ${n > 0 ? 'sev-' + sev : 'zero'}`, 'data-severity': sev, 'data-label': t('severity.' + sev) },
+      n > 0 && hrefFor ? h('a', { href: hrefFor(sev), 'aria-label': t('severity.linkLabel', { n: formatNumber(n), severity: t('severity.' + sev) }) }, count) : count,
+    );
   });
 }
 
@@ -68,12 +73,12 @@ export function outcomeBadge(outcome) {
   return h('span', { class: `badge outcome ${outcome}` }, icon(kind), t('outcome.' + outcome));
 }
 
-export function tile(label, value, { level = '', note = '', id } = {}) {
+export function tile(label, value, { level = '', note = '', id, href } = {}) {
   return h(
     'section',
     { class: `tile ${level}`, 'aria-label': label, id: id ?? null },
     h('h2', { class: 'tile-label', text: label }),
-    h('p', { class: 'tile-value' }, level && level !== 'none' ? icon(level) : null, h('span', { text: value })),
+    h('p', { class: 'tile-value' }, level && level !== 'none' ? icon(level) : null, href ? h('a', { href, text: value }) : h('span', { text: value })),
     note ? h('p', { class: 'tile-note', text: note }) : null,
   );
 }
@@ -169,4 +174,127 @@ function factValue(value, depth) {
 
 function truncate(text) {
   return text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) + '…' : text;
+}
+
+// ── Severity-aware status ──────────────────────────────────────────────────────────────────────
+
+/** The most severe severity with an open failure, or null when nothing fails. */
+export function worstSeverity(failedBySeverity) {
+  return SEVERITIES.find((sev) => (failedBySeverity?.[sev] ?? 0) > 0) ?? null;
+}
+
+/**
+ * Status of an agency or system: an open critical or high failure is bad whatever the pass rate,
+ * medium or low needs attention; only then does the pass rate decide, so nothing failing critically
+ * is ever shown green.
+ */
+export function statusLevel(failedBySeverity, rate) {
+  const worst = worstSeverity(failedBySeverity);
+  const byRate = rateLevel(rate);
+  if (worst === 'critical' || worst === 'high') return 'bad';
+  if ((worst === 'medium' || worst === 'low') && byRate === 'good') return 'warn';
+  return byRate;
+}
+
+/** Worst first: highest open severity, then more failures of each severity in turn, then pass rate. */
+export function compareWorst(a, b) {
+  const wa = worstSeverity(a.failedBySeverity);
+  const wb = worstSeverity(b.failedBySeverity);
+  const ra = wa === null ? SEVERITIES.length : SEVERITIES.indexOf(wa);
+  const rb = wb === null ? SEVERITIES.length : SEVERITIES.indexOf(wb);
+  if (ra !== rb) return ra - rb;
+  for (const sev of SEVERITIES) {
+    const d = (b.failedBySeverity?.[sev] ?? 0) - (a.failedBySeverity?.[sev] ?? 0);
+    if (d !== 0) return d;
+  }
+  return (a.rate ?? 2) - (b.rate ?? 2);
+}
+
+/** "Critical open" / "Nothing failing": the status in words, with the icon shape. */
+export function statusBadge(failedBySeverity, rate) {
+  const level = statusLevel(failedBySeverity, rate);
+  const worst = worstSeverity(failedBySeverity);
+  const text =
+    worst === 'critical'
+      ? t('status.worstCritical')
+      : worst === 'high'
+        ? t('status.worstHigh')
+        : worst === 'medium'
+          ? t('status.worstMedium')
+          : worst === 'low'
+            ? t('status.worstLow')
+            : rate === null || rate === undefined
+              ? t('rate.none')
+              : t('status.noneFailing');
+  return h('span', { class: `status-badge ${level}`, 'data-level': level, 'data-worst': worst ?? '' }, icon(level), h('span', { text }));
+}
+
+/** Pass-rate bar whose colour never says "good" while a critical or high failure is open. */
+export function statusRate(rate, failedBySeverity) {
+  const el = passRate(rate);
+  const level = statusLevel(failedBySeverity, rate);
+  el.classList.remove('good', 'warn', 'bad', 'none');
+  el.classList.add(level);
+  el.dataset.level = level;
+  el.querySelector('svg.icon')?.replaceWith(icon(level));
+  const sr = el.querySelector('.sr-only');
+  if (sr) sr.textContent = levelLabel(level);
+  return el;
+}
+
+// ── Links and actions ──────────────────────────────────────────────────────────────────────────
+
+export function ruleHref(ruleId) {
+  return `#/rule/${encodeURIComponent(ruleId)}`;
+}
+
+/** A rule id that opens its reference page. */
+export function ruleLink(ruleId) {
+  return h('a', { href: ruleHref(ruleId), class: 'rule-link' }, h('code', { text: ruleId }));
+}
+
+export function packLink(policyId) {
+  return h('a', { href: `#/rules?pack=${encodeURIComponent(policyId)}`, class: 'pack-link' }, h('code', { text: policyId }));
+}
+
+/** `#/findings?…` with the given filter (empty values left out). */
+export function findingsHref(filter = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  return '#/findings' + (q.size ? '?' + q.toString() : '');
+}
+
+/** Export buttons: each downloads the file for `params` (the current filter, or one agency). */
+export function exportButtons(onExport, { label } = {}) {
+  const button = (format, text) =>
+    h('button', {
+      type: 'button',
+      class: 'export',
+      'data-format': format,
+      text,
+      onclick: async (event) => {
+        const b = event.currentTarget;
+        b.disabled = true;
+        try {
+          await onExport(format);
+        } finally {
+          b.disabled = false;
+        }
+      },
+    });
+  return h(
+    'div',
+    { class: 'exports', role: 'group', 'aria-label': label ?? t('export.label') },
+    h('span', { class: 'muted', 'aria-hidden': 'true', text: t('export.title') }),
+    button('sarif', t('export.sarif')),
+    button('json', t('export.json')),
+    button('csv', t('export.csv')),
+  );
+}
+
+/** "First failed 3 May (12 days)" for a failure; nothing for other outcomes. */
+export function firstFailed(iso) {
+  if (!iso) return h('span', { class: 'muted', text: '—' });
+  const days = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86_400_000));
+  return h('span', { class: 'first-failed' }, h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso)), ' ', h('span', { class: 'age muted', text: t('finding.age', { n: days }) }));
 }

@@ -1,18 +1,18 @@
 // One agency: its systems (worst first, each leading to its findings), its pass-rate trend over 30
 // days, its agents and whether they still report, its domains' IPv6 readiness and its certificates.
 
-import { api, staleAfter } from '../api.js';
+import { api, download, staleAfter } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { trendChart } from '../charts.js';
-import { formatNumber, formatPercent, t } from '../i18n.js';
-import { agentStatus, empty, panel, passRate, rateLevel, severityCells, severityHeaders, tile, when } from '../widgets.js';
+import { formatNumber, formatPercent, lang, t } from '../i18n.js';
+import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when } from '../widgets.js';
 import { agencyHref, certificateTable, ipv6Score } from './overview.js';
 
 export const name = 'agency';
 
 export async function load({ agency }) {
   const [agencies, systems, trend, agents, ipv6, certificates] = await Promise.all([
-    api('/agencies'),
+    api('/agencies', { staleAfter: staleAfter() }),
     api('/systems', { agency }),
     api('/trend', { agency, days: 30 }),
     api('/agents', { agency, staleAfter: staleAfter() }),
@@ -65,16 +65,26 @@ export function render(data, { agency: id }) {
   }
   const stale = data.agents.filter((x) => x.stale).length;
   const failed = a.counts?.fail ?? 0;
+  const level = statusRate(a.passRate, a.failedBySeverity).dataset.level;
   return h(
     'div',
     { class: 'view agency', 'data-agency': a.id },
     breadcrumb([[t('nav.overview'), '#/'], [a.name || a.id, null]]),
-    h('div', { class: 'page-head' }, h('h1', { text: a.name || a.id }), h('p', { class: 'muted' }, h('code', { text: a.id }), ' · ', t('agency.lastSeen'), ' ', when(a.lastSeenAt))),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { text: a.name || a.id }),
+      statusBadge(a.failedBySeverity, a.passRate),
+      h('p', { class: 'muted' }, h('code', { text: a.id }), ' · ', t('agency.lastSeen'), ' ', when(a.lastSeenAt)),
+      exportButtons((format) => (format === 'csv' ? download('/findings/export.csv', { agency: a.id, sort: 'severity', lang: lang() }) : download(`/export/${encodeURIComponent(a.id)}.${format}`, { lang: lang() })), {
+        label: t('export.agencyLabel', { agency: a.name || a.id }),
+      }),
+    ),
     h(
       'div',
       { class: 'tiles' },
-      tile(t('tile.passRate'), formatPercent(a.passRate), { level: rateLevel(a.passRate), id: 'tile-rate' }),
-      tile(t('tile.failed'), formatNumber(failed), { level: failed > 0 ? 'bad' : 'good', id: 'tile-failed' }),
+      tile(t('tile.passRate'), formatPercent(a.passRate), { level, id: 'tile-rate', note: stale ? t('tile.passRateNoteStale', { n: stale }) : null }),
+      tile(t('tile.failed'), formatNumber(failed), { level: failed > 0 ? 'bad' : 'good', id: 'tile-failed', href: findingsHref({ agency: a.id, sort: 'severity' }) }),
       tile(t('tile.systems'), formatNumber(data.systems.length), { id: 'tile-systems' }),
       tile(t('tile.staleAgents'), formatNumber(stale), { level: stale ? 'warn' : 'good', note: t('tile.staleNote', { n: data.agents.length }), id: 'tile-stale' }),
     ),
@@ -100,7 +110,7 @@ export function windowEnd(points) {
 function systemsTable(agency, systems) {
   if (systems.length === 0) return empty(t('systems.none'), 'none');
   const sevs = ['critical', 'high', 'medium', 'low'];
-  const sorted = [...systems].sort((x, y) => (systemRate(x) ?? 2) - (systemRate(y) ?? 2) || systemLabel(x).localeCompare(systemLabel(y)));
+  const sorted = [...systems].sort((x, y) => compareWorst({ ...x, rate: systemRate(x) }, { ...y, rate: systemRate(y) }) || systemLabel(x).localeCompare(systemLabel(y)));
   return h(
     'table',
     { class: 'data systems-table' },
@@ -125,13 +135,13 @@ function systemsTable(agency, systems) {
       sorted.map((sys) =>
         h(
           'tr',
-          { 'data-system': sys.id },
+          { 'data-system': sys.id, 'data-level': statusRate(systemRate(sys), sys.failedBySeverity).dataset.level },
           h('th', { scope: 'row' }, h('a', { href: systemHref(agency, sys.id), text: systemLabel(sys) }), sys.name && sys.id ? h('div', { class: 'sub' }, h('code', { text: sys.id })) : null),
-          h('td', { class: 'num' }, sys.level ? h('span', { class: 'level', title: t('system.levelTitle', { n: sys.level }) }, t('system.level', { n: sys.level })) : '—'),
-          h('td', { class: 'rate-col' }, passRate(systemRate(sys))),
-          severityCells(sys.failedBySeverity, sevs),
-          h('td', { class: 'num', text: formatNumber(sys.targets ?? 0) }),
-          h('td', {}, when(sys.lastScannedAt)),
+          h('td', { class: 'num', 'data-label': t('col.level') }, sys.level ? h('span', { class: 'level', title: t('system.levelTitle', { n: sys.level }) }, t('system.level', { n: sys.level })) : '—'),
+          h('td', { class: 'rate-col' }, statusRate(systemRate(sys), sys.failedBySeverity)),
+          severityCells(sys.failedBySeverity, sevs, (severity) => findingsHref({ agency, system: sys.id, severity })),
+          h('td', { class: 'num', 'data-label': t('col.targets'), text: formatNumber(sys.targets ?? 0) }),
+          h('td', { 'data-label': t('col.lastScanned') }, when(sys.lastScannedAt)),
         ),
       ),
     ),
@@ -183,7 +193,7 @@ function domainsTable(row) {
             { 'data-domain': d.domain },
             h('th', { scope: 'row' }, h('code', { text: d.domain })),
             h('td', { class: 'rate-col' }, ipv6Score(d.score)),
-            h('td', {}, d.failedRules.length ? h('ul', { class: 'inline-list' }, d.failedRules.map((r) => h('li', {}, h('code', { text: r })))) : h('span', { class: 'muted', text: t('ipv6.noFailed') })),
+            h('td', {}, d.failedRules.length ? h('ul', { class: 'inline-list' }, d.failedRules.map((r) => h('li', {}, ruleLink(r)))) : h('span', { class: 'muted', text: t('ipv6.noFailed') })),
           ),
         ),
     ),

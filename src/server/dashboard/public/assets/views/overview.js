@@ -1,55 +1,78 @@
-// Fleet overview: the wall screen. Totals first (big enough to read across the room), then every
-// agency worst-first, then what needs someone's attention today: stale agents and expiring
-// certificates, with pass rate per policy pack and IPv6 readiness beside them.
+// Fleet overview: the wall screen. The most severe open failures first (a bounded list, each a link,
+// "see all" to the findings view), then the totals, every agency worst-first by its highest open
+// severity, and what needs someone's attention today: stale agents and the certificates closest to
+// expiry, with pass rate per policy pack and IPv6 readiness beside them.
 
 import { api, staleAfter } from '../api.js';
 import { byKey, h, itemsOf } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, formatPercent, t } from '../i18n.js';
 import {
   agentStatus,
+  compareWorst,
   daysLeft,
   empty,
+  findingsHref,
   icon,
+  packLink,
   panel,
   passRate,
-  rateLevel,
   severityCells,
   severityHeaders,
+  statusBadge,
+  statusLevel,
+  statusRate,
   tile,
   when,
 } from '../widgets.js';
+import { findingsTable } from './findings.js';
+
+/** Rows of the overview's bounded lists; the rest is one "see all" away. */
+export const TOP_FAILURES = 8;
+export const TOP_CERTIFICATES = 8;
 
 export const name = 'overview';
 
 export async function load() {
-  const [overview, certificates, ipv6] = await Promise.all([api('/overview', { staleAfter: staleAfter() }), api('/certificates', { days: 30 }), api('/ipv6')]);
-  return { overview, certificates: itemsOf(certificates), ipv6: itemsOf(ipv6) };
+  const [overview, certificates, ipv6, worst] = await Promise.all([
+    api('/overview', { staleAfter: staleAfter() }),
+    api('/certificates', { days: 30 }),
+    api('/ipv6'),
+    api('/findings', { sort: 'severity', limit: TOP_FAILURES }),
+  ]);
+  return { overview, certificates: itemsOf(certificates), ipv6: itemsOf(ipv6), worst: itemsOf(worst), worstTotal: worst?.total ?? 0 };
 }
 
 export function agencyHref(id) {
   return `#/agency/${encodeURIComponent(id)}`;
 }
 
-/** Worst first: the agency a SOC lead must call is at the top; never-judged ones after the rest. */
+/**
+ * Worst first: the agency a SOC lead must call is at the top — highest open severity, then how many
+ * failures of each severity, then pass rate; never-judged ones after the rest.
+ */
 export function sortAgencies(agencies) {
-  return [...agencies].sort((a, b) => {
-    const ra = a.passRate ?? 2;
-    const rb = b.passRate ?? 2;
-    return ra - rb || (a.name ?? a.id).localeCompare(b.name ?? b.id);
-  });
+  return [...agencies].sort((a, b) => compareWorst({ ...a, rate: a.passRate }, { ...b, rate: b.passRate }) || (a.name ?? a.id).localeCompare(b.name ?? b.id));
 }
 
+/** The fleet's pass rate over the agents reporting on time (rateCounts), as each agency's is. */
 export function fleetRate(agencies) {
   let passed = 0;
   let failed = 0;
   for (const a of agencies) {
-    passed += a.counts?.pass ?? 0;
-    failed += a.counts?.fail ?? 0;
+    passed += a.rateCounts?.pass ?? a.counts?.pass ?? 0;
+    failed += a.rateCounts?.fail ?? a.counts?.fail ?? 0;
   }
   return passed + failed === 0 ? null : passed / (passed + failed);
 }
 
-export function render({ overview, certificates, ipv6 }) {
+/** Fleet-wide failures by severity, for the status of the whole fleet. */
+function fleetSeverities(agencies) {
+  const out = {};
+  for (const a of agencies) for (const [sev, n] of Object.entries(a.failedBySeverity ?? {})) out[sev] = (out[sev] ?? 0) + n;
+  return out;
+}
+
+export function render({ overview, certificates, ipv6, worst, worstTotal }) {
   const agencies = itemsOf(overview.agencies);
   const agents = itemsOf(overview.agents);
   const names = byKey(agencies, 'id');
@@ -67,11 +90,12 @@ export function render({ overview, certificates, ipv6 }) {
       h('h1', { text: t('overview.title') }),
       h('p', { class: 'muted' }, t('overview.generated', { when: formatDateTime(overview.generatedAt) })),
     ),
+    panel(t('worst.title'), worstList(worst ?? [], worstTotal ?? 0, agencyName), { id: 'worst', cls: (worst ?? []).length ? 'alert-bad' : '' }),
     h(
       'div',
       { class: 'tiles', id: 'totals' },
-      tile(t('tile.passRate'), formatPercent(rate), { level: rateLevel(rate), note: t('tile.passRateNote'), id: 'tile-rate' }),
-      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : 'good', note: t('tile.failedNote'), id: 'tile-failed' }),
+      tile(t('tile.passRate'), formatPercent(rate), { level: statusLevel(fleetSeverities(agencies), rate), note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'), id: 'tile-rate' }),
+      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : 'good', note: t('tile.failedNote'), id: 'tile-failed', href: findingsHref({ sort: 'severity' }) }),
       tile(t('tile.staleAgents'), formatNumber(totals.staleAgents ?? stale.length), {
         level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : 'good',
         note: t('tile.staleNote', { n: formatNumber(totals.agents ?? agents.length) }),
@@ -86,7 +110,7 @@ export function render({ overview, certificates, ipv6 }) {
       h(
         'div',
         { class: 'col-main' },
-        panel(t('agencies.title'), agencyTable(agencies, agents), { id: 'agencies' }),
+        panel(t('agencies.title'), [agencyTable(agencies, agents), stale.length ? h('p', { class: 'muted foot', id: 'stale-note', text: t('agencies.staleNote') }) : null], { id: 'agencies' }),
         h(
           'div',
           { class: 'pair' },
@@ -98,9 +122,29 @@ export function render({ overview, certificates, ipv6 }) {
         'div',
         { class: 'col-side' },
         panel(t('stale.title'), staleTable(stale, agents.length, agencyName), { id: 'stale-agents', cls: stale.length ? 'alert' : '' }),
-        panel(t('cert.title'), certificateTable(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
+        panel(t('cert.title'), boundedCertificates(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
       ),
     ),
+  );
+}
+
+function worstList(worst, total, agencyName) {
+  if (worst.length === 0) return empty(t('worst.none'), 'good');
+  return h(
+    'div',
+    {},
+    findingsTable(worst, agencyName, { compact: true }),
+    h('p', { class: 'foot' }, h('a', { class: 'see-all', href: findingsHref({ sort: 'severity' }), text: t('worst.seeAll', { n: formatNumber(total) }) })),
+  );
+}
+
+function boundedCertificates(certificates, agencyName) {
+  const sorted = [...certificates].sort((a, b) => a.daysLeft - b.daysLeft);
+  return h(
+    'div',
+    {},
+    certificateTable(sorted.slice(0, TOP_CERTIFICATES), agencyName),
+    sorted.length > TOP_CERTIFICATES ? h('p', { class: 'foot' }, h('a', { class: 'see-all', href: '#/certificates', text: t('cert.seeAll', { n: formatNumber(sorted.length) }) })) : null,
   );
 }
 
@@ -120,6 +164,7 @@ function agencyTable(agencies, agents) {
         'tr',
         {},
         h('th', { scope: 'col', text: t('col.agency') }),
+        h('th', { scope: 'col', text: t('col.status') }),
         h('th', { scope: 'col', class: 'rate-col', text: t('col.passRate') }),
         severityHeaders(sevs),
         h('th', { scope: 'col', text: t('col.agents') }),
@@ -131,19 +176,21 @@ function agencyTable(agencies, agents) {
       {},
       sortAgencies(agencies).map((a) => {
         const staleCount = staleBy.get(a.id) ?? 0;
+        const rate = statusRate(a.passRate, a.failedBySeverity);
         return h(
           'tr',
-          { 'data-agency': a.id, class: rateLevel(a.passRate) },
+          { 'data-agency': a.id, 'data-level': rate.dataset.level, class: rate.dataset.level },
           h('th', { scope: 'row', class: 'agency-name' }, h('a', { href: agencyHref(a.id), text: a.name || a.id })),
-          h('td', { class: 'rate-col' }, passRate(a.passRate)),
-          severityCells(a.failedBySeverity, sevs),
+          h('td', { class: 'status-col' }, statusBadge(a.failedBySeverity, a.passRate)),
+          h('td', { class: 'rate-col' }, rate),
+          severityCells(a.failedBySeverity, sevs, (severity) => findingsHref({ agency: a.id, severity })),
           h(
             'td',
-            { class: 'agents-cell' },
+            { class: 'agents-cell', 'data-label': t('col.agents') },
             h('span', { text: formatNumber(a.agents ?? 0) }),
             staleCount ? h('span', { class: 'status stale' }, icon('warn'), t('agents.staleCount', { n: staleCount })) : null,
           ),
-          h('td', {}, when(a.lastSeenAt)),
+          h('td', { 'data-label': t('col.lastSeen') }, when(a.lastSeenAt)),
         );
       }),
     ),
@@ -166,7 +213,7 @@ function policyTable(policies) {
           h(
             'tr',
             { 'data-policy': p.policyId },
-            h('th', { scope: 'row' }, h('code', { text: p.policyId })),
+            h('th', { scope: 'row' }, packLink(p.policyId)),
             h('td', { class: 'rate-col' }, passRate(p.passRate)),
             h('td', { class: `num ${p.failed > 0 ? 'sev-high' : 'zero'}`, text: formatNumber(p.failed) }),
           ),

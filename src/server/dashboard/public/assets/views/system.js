@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { historySummary, outcomeTimeline } from '../charts.js';
 import { formatNumber, formatPercent, pick, t } from '../i18n.js';
-import { empty, evidenceList, outcomeBadge, panel, rateLevel, severityBadge, SEVERITIES, tile, when } from '../widgets.js';
+import { empty, evidenceList, firstFailed, outcomeBadge, packLink, panel, ruleLink, severityBadge, SEVERITIES, statusBadge, statusRate, tile, when } from '../widgets.js';
 import { breadcrumb, systemHref, systemLabel, systemRate } from './agency.js';
 import { agencyHref } from './overview.js';
 
@@ -45,12 +45,13 @@ export function render(data, params) {
       'div',
       { class: 'page-head' },
       h('h1', { text: label }),
+      statusBadge(sys.failedBySeverity, rate),
       h('p', { class: 'muted' }, sys.id ? [h('code', { text: sys.id }), ' · '] : null, sys.level ? t('system.levelTitle', { n: sys.level }) + ' · ' : '', t('system.lastScanned'), ' ', when(sys.lastScannedAt)),
     ),
     h(
       'div',
       { class: 'tiles' },
-      tile(t('tile.passRate'), formatPercent(rate), { level: rateLevel(rate), id: 'tile-rate' }),
+      tile(t('tile.passRate'), formatPercent(rate), { level: statusRate(rate, sys.failedBySeverity).dataset.level, id: 'tile-rate' }),
       tile(t('tile.failed'), formatNumber(failed), { level: failed > 0 ? 'bad' : 'good', id: 'tile-failed' }),
       tile(t('tile.passed'), formatNumber(sys.counts?.pass ?? 0), { id: 'tile-passed' }),
       tile(t('tile.targets'), formatNumber(sys.targets ?? 0), { id: 'tile-targets' }),
@@ -76,16 +77,34 @@ function findingsList(data, params) {
       a.target.localeCompare(b.target),
   );
   if (findings.length === 0) return empty(params.outcome === 'all' ? t('findings.noneAll') : t('findings.none'), params.outcome === 'all' ? 'none' : 'good');
+  // Passes (and rules that did not apply) are not problems: they are listed as passes, folded away,
+  // never under a failure's title.
+  const open = findings.filter((f) => f.outcome !== 'pass' && f.outcome !== 'not-applicable');
+  const passed = findings.filter((f) => f.outcome === 'pass' || f.outcome === 'not-applicable');
   return h(
     'div',
     {},
     data.total > findings.length ? h('p', { class: 'muted', text: t('findings.partial', { shown: findings.length, total: data.total }) }) : null,
-    h('ol', { class: 'findings' }, findings.map((f) => h('li', {}, findingCard(f)))),
+    open.length ? h('ol', { class: 'findings' }, open.map((f) => h('li', {}, findingCard(f)))) : empty(t('findings.none'), 'good'),
+    passed.length
+      ? h(
+          'details',
+          { class: 'passes', 'data-key': 'passes' },
+          h('summary', {}, t('findings.passedSummary', { n: passed.length })),
+          h('ol', { class: 'findings pass-list' }, passed.map((f) => h('li', {}, findingCard(f)))),
+        )
+      : null,
   );
 }
 
+/**
+ * One result as a card. A failure says what is wrong (title, message, severity); a pass or a rule
+ * that did not apply is named neutrally ("Rule passed"), since the rule's title states the problem
+ * it looks for, and carries no severity.
+ */
 function findingCard(f) {
   const key = f.fingerprint || `${f.ruleId}|${f.target}`;
+  const passed = f.outcome === 'pass' || f.outcome === 'not-applicable';
   const facts = Object.keys(f.evidence ?? {}).length;
   const historyBody = h('div', { class: 'history-body' }, h('p', { class: 'muted', text: t('history.loading') }));
   const history = h(
@@ -103,22 +122,23 @@ function findingCard(f) {
     h(
       'header',
       { class: 'finding-head' },
-      severityBadge(f.severity),
+      passed ? null : severityBadge(f.severity),
       outcomeBadge(f.outcome),
-      h('h3', { id: `f-${cssId(key)}` }, pick(f.title) || f.ruleId),
-      h('code', { class: 'rule-id', text: f.ruleId }),
+      h('h3', { id: `f-${cssId(key)}` }, passed ? (f.outcome === 'pass' ? t('finding.passTitle') : t('finding.naTitle')) : pick(f.title) || f.ruleId),
+      h('span', { class: 'rule-id' }, ruleLink(f.ruleId)),
     ),
-    h('p', { class: 'message', text: pick(f.message) }),
+    passed ? null : h('p', { class: 'message', text: pick(f.message) }),
     h(
       'dl',
       { class: 'finding-meta' },
       h('dt', { text: t('finding.target') }),
       h('dd', {}, h('code', { text: f.target })),
       h('dt', { text: t('finding.policy') }),
-      h('dd', {}, h('code', { text: f.policyId }), ' · ', h('code', { text: f.check })),
+      h('dd', {}, packLink(f.policyId), ' · ', h('code', { text: f.check })),
+      f.outcome === 'fail' ? [h('dt', { text: t('finding.firstFailed') }), h('dd', {}, firstFailed(f.firstFailedAt))] : null,
       h('dt', { text: t('finding.scanned') }),
       h('dd', {}, when(f.scannedAt)),
-      f.remediation ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation', text: pick(f.remediation) })] : null,
+      f.remediation && !passed ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation', text: pick(f.remediation) })] : null,
       f.references?.length
         ? [h('dt', { text: t('finding.references') }), h('dd', {}, h('ul', { class: 'inline-list refs' }, f.references.map((r) => h('li', { text: r }))))]
         : null,

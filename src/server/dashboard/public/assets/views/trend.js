@@ -1,11 +1,12 @@
-// Pass rate per day over 30 days: the whole fleet on top, then one small chart per agency, worst
-// latest rate first, so a falling agency is seen before it reaches the bottom of the overview table.
+// Over 30 days: open failures of the fleet by severity (with how many started and were fixed) on
+// top, then the pass rate of the fleet and one small chart per agency, worst first, so a falling
+// agency is seen before it reaches the bottom of the overview table.
 
 import { api } from '../api.js';
 import { h, itemsOf } from '../dom.js';
-import { trendChart } from '../charts.js';
+import { severityChart, trendChart } from '../charts.js';
 import { t } from '../i18n.js';
-import { empty, panel, passRate } from '../widgets.js';
+import { empty, panel, statusRate } from '../widgets.js';
 import { windowEnd } from './agency.js';
 import { agencyHref, sortAgencies } from './overview.js';
 
@@ -13,8 +14,8 @@ export const name = 'trend';
 const DAYS = 30;
 
 export async function load() {
-  const [agencies, trend] = await Promise.all([api('/agencies'), api('/trend', { days: DAYS })]);
-  return { agencies: itemsOf(agencies), trend: itemsOf(trend) };
+  const [agencies, trend, severity] = await Promise.all([api('/agencies'), api('/trend', { days: DAYS }), api('/trend/severity', { days: DAYS })]);
+  return { agencies: itemsOf(agencies), trend: itemsOf(trend), severity: itemsOf(severity) };
 }
 
 /** The fleet's own line: every agency's passed and failed counts added up per day. */
@@ -30,7 +31,7 @@ export function fleetTrend(points) {
   return [...byDay.values()];
 }
 
-export function render({ agencies, trend }) {
+export function render({ agencies, trend, severity }) {
   const end = windowEnd(trend);
   const per = new Map();
   for (const p of trend) {
@@ -41,6 +42,7 @@ export function render({ agencies, trend }) {
     'div',
     { class: 'view trend' },
     h('div', { class: 'page-head' }, h('h1', { text: t('trend.title') }), h('p', { class: 'muted', text: t('trend.note', { n: DAYS }) })),
+    panel(t('sevtrend.title'), severityChart(severity ?? [], { days: DAYS, endDay: end }), { id: 'trend-severity' }),
     panel(t('trend.fleet'), trendChart(fleetTrend(trend), { days: DAYS, endDay: end, title: t('trend.fleet') }), { id: 'trend-fleet' }),
     agencies.length === 0
       ? empty(t('agencies.none'), 'none')
@@ -52,7 +54,7 @@ export function render({ agencies, trend }) {
               'div',
               { class: 'multiple', 'data-agency': a.id },
               panel(h('a', { href: agencyHref(a.id), text: a.name || a.id }), trendChart(per.get(a.id) ?? [], { days: DAYS, endDay: end, compact: true, title: a.name || a.id }), {
-                extra: passRate(a.passRate),
+                extra: statusRate(a.passRate, a.failedBySeverity),
               }),
             ),
           ),
