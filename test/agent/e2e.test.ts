@@ -105,7 +105,7 @@ describe('govscan-agent with a govscan server', () => {
     expect(reused.stderr).toBe('error: the server refused the enrolment (401 unauthorized): the secret is unknown, already used or expired\n');
     const replaced = await runAgent(['enroll', '--config', config, '--secret', fresh, '--force', '--lang', 'vi']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(replaced.stdout).toMatch(/^đã đăng ký: agent .+ thuộc cơ quan so-tttt-e2e/);
+    expect(replaced.stdout).toMatch(/^đã đăng ký: tác tử .+ thuộc cơ quan so-tttt-e2e/);
     const second = JSON.parse(await readFile(join(state, 'token.json'), 'utf8')) as Record<string, string>;
     expect(second.agentId).not.toBe(token.agentId);
     expect((await stat(join(state, 'token.json'))).mode & 0o777).toBe(0o600);

@@ -291,7 +291,10 @@ describe('SOC dashboard fleet views', () => {
     await page.waitForFunction(() => (globalThis as unknown as { location: { hash: string } }).location.hash.includes('page=2'));
     await ready(page, 'findings');
     const second = await api<ApiPage<FindingRow>>('/findings?outcome=all&sort=rule&limit=50&offset=50');
-    expect(await page.locator('#findings tr.finding-row').evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule')))).toEqual(second.items.map((f) => f.ruleId));
+    // Polled: the hash changes before the page starts loading the next page, so "ready" may still be the first page's.
+    await expect
+      .poll(() => page.locator('#findings tr.finding-row').evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule'))), { timeout: 20_000 })
+      .toEqual(second.items.map((f) => f.ruleId));
     await context.close();
   });
 
