@@ -8,17 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { children, readTlv, type Tlv } from '../../src/pki/der.js';
 import type { AnchorSet } from '../../src/engine/types.js';
 import type { CmsSignatureFacts } from '../../src/pki/cms.js';
+import { mulberry32 } from '../helpers/prng.js';
 
-/** mulberry32: small, fast and the same sequence on every Node version. */
+/** A seeded generator with the two draws the mutations use. */
 export function prng(seed: number): { int(n: number): number; pick<T>(list: readonly T[]): T } {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number): number => Math.floor(next() * n);
   return { int, pick: (list) => list[int(list.length)] as (typeof list)[number] };
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { EnrollResponse } from '../../src/server/contract.js';
 import { batchOfFindings, stableUuid } from '../helpers/fleet-seed.js';
 import { enrollmentSecret, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const SEED = 0x6f5ca11;
 const BODIES = Number(process.env.FUZZ_N ?? 10_400);
@@ -22,25 +23,13 @@ const RSS_BOUND = 700 * 1024 * 1024;
 const AGENCY = 'so-fuzz';
 const ALLOWED = new Set([200, 201, 400, 403, 409, 413]);
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Fuzzer {
   private readonly rnd: () => number;
   constructor(
     seed: number,
     private readonly base: string,
   ) {
-    this.rnd = prng(seed);
+    this.rnd = mulberry32(seed);
   }
 
   int(n: number): number {

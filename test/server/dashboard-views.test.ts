@@ -9,20 +9,17 @@
 // Screenshots go to test-artifacts/dashboard-views/.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
-import { createApiToken } from '../../src/server/admin.js';
-import { openStore, type KyselyStore } from '../../src/server/store/store.js';
+import type { KyselyStore } from '../../src/server/store/store.js';
 import type { AgencyRow, FindingRow, Page as ApiPage, SystemRow } from '../../src/server/contract.js';
 import { toHtml } from '../../src/report/html.js';
-import { fixtureReport, loadFleet, seedFleet, type Fleet } from '../helpers/fleet-seed.js';
-import { launchChromium } from '../helpers/browser.js';
+import { fixtureReport, type Fleet } from '../helpers/fleet-seed.js';
+import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
 import { validateSarif } from '../helpers/sarif.js';
 
 // The page's globals, as far as the callbacks run inside Chromium use them.
@@ -50,7 +47,7 @@ const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-co
 const DESKTOP = { width: 1400, height: 900 };
 const PHONE = { width: 360, height: 780 };
 
-let dir: string;
+let lab: DashboardLab;
 let store: KyselyStore;
 let app: FastifyInstance;
 let base: string;
@@ -72,16 +69,8 @@ function contrast(a: string, b: string): number {
   return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }
 
-function lastNoonUtc(): Date {
-  const now = new Date();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  return noon.getTime() <= now.getTime() ? noon : new Date(noon.getTime() - 86_400_000);
-}
-
-async function api<T>(path: string): Promise<T> {
-  const res = await app.inject({ method: 'GET', url: `/api/v1${path}`, headers: { authorization: `Bearer ${viewer}` } });
-  expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
-  return res.json() as T;
+function api<T>(path: string): Promise<T> {
+  return lab.api<T>(path);
 }
 
 async function signedInPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
@@ -165,25 +154,12 @@ async function headerRows(page: Page): Promise<number> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dir = await mkdtemp(join(tmpdir(), 'govscan-views-'));
-  store = await openStore(`sqlite:${join(dir, 'govscan.db')}`);
-  await store.migrate();
-  fleet = seedFleet({ now: lastNoonUtc(), agencies: 6, agentsPerAgency: 2, days: 14 });
-  await loadFleet(store, fleet);
-  viewer = (await createApiToken(store, 'viewer')).token;
-  app = buildApp({ store });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}/`;
-  browser = await launchChromium();
+  lab = await startDashboardLab({ agencies: 6, agentsPerAgency: 2, days: 14 });
+  ({ store, app, base, viewer, browser, fleet } = lab);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('SOC dashboard fleet views', () => {

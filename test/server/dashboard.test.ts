@@ -6,18 +6,14 @@
 // test-artifacts/dashboard/.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
-import { createApiToken } from '../../src/server/admin.js';
-import { openStore, type KyselyStore } from '../../src/server/store/store.js';
+import type { KyselyStore } from '../../src/server/store/store.js';
 import type { AgencyRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Page as ApiPage, SystemRow, TrendPoint } from '../../src/server/contract.js';
-import { loadFleet, seedFleet, type Fleet } from '../helpers/fleet-seed.js';
-import { launchChromium } from '../helpers/browser.js';
+import type { Fleet } from '../helpers/fleet-seed.js';
+import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
 
 // The page's globals, as far as the callbacks run inside Chromium use them (the project compiles
 // without the DOM library, and these callbacks never run in Node).
@@ -33,7 +29,7 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', impor
 const VIEWPORT = { width: 1920, height: 1080 };
 const DAYS = 7;
 
-let dir: string;
+let lab: DashboardLab;
 let store: KyselyStore;
 let app: FastifyInstance;
 let base: string;
@@ -46,20 +42,8 @@ const offLoopback: string[] = [];
 const consoleErrors: string[] = [];
 const allRequests: string[] = [];
 
-/**
- * The most recent 12:00 UTC in the past: seeded batches then land a few minutes before noon, one per
- * UTC day, whatever time the test runs, and never in the browser's future.
- */
-function lastNoonUtc(): Date {
-  const now = new Date();
-  const noon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 12));
-  return noon.getTime() <= now.getTime() ? noon : new Date(noon.getTime() - 86_400_000);
-}
-
-async function api<T>(path: string): Promise<T> {
-  const res = await app.inject({ method: 'GET', url: `/api/v1${path}`, headers: { authorization: `Bearer ${viewer}` } });
-  expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
-  return res.json() as T;
+function api<T>(path: string): Promise<T> {
+  return lab.api<T>(path);
 }
 
 function pct(rate: number | null): string {
@@ -96,25 +80,12 @@ async function ready(page: Page, view: string): Promise<void> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  dir = await mkdtemp(join(tmpdir(), 'govscan-dashboard-'));
-  store = await openStore(`sqlite:${join(dir, 'govscan.db')}`);
-  await store.migrate();
-  fleet = seedFleet({ now: lastNoonUtc(), agencies: 3, agentsPerAgency: 2, days: DAYS });
-  await loadFleet(store, fleet);
-  viewer = (await createApiToken(store, 'viewer')).token;
-  app = buildApp({ store });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  base = `http://127.0.0.1:${address.port}/`;
-  browser = await launchChromium();
+  lab = await startDashboardLab({ agencies: 3, agentsPerAgency: 2, days: DAYS });
+  ({ store, app, base, viewer, browser, fleet } = lab);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 describe('SOC dashboard in headless Chromium', () => {
