@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SlowFirst } from './test/setup/slow-first.js';
 
 export default defineConfig({
   test: {
@@ -11,5 +12,6 @@ export default defineConfig({
     // One PostgreSQL server for the run (GOVSCAN_TEST_PG, or a throwaway cluster): the storage,
     // API and fault tests run against it as well as against SQLite.
     globalSetup: ['test/setup/postgres.ts'],
+    sequence: { sequencer: SlowFirst },
   },
 });
