@@ -34,9 +34,8 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   }
   const typed = words.slice(0, best ? best.id.split(':').length : 1).join(' ');
   const bin = opts.config.bin;
-  // On a terminal the plugin asks, runs the command when confirmed and exits 127 when not: this
-  // hook stays out of its way (oclif runs every plugin's hook at once and ends at the first error).
-  if (process.stdin.isTTY) return;
+  // Never a prompt (a CI job or a script must not wait for input): the suggestion is printed and the
+  // exit code is 127, on a terminal too.
   const text = best
     ? localize(NOT_FOUND.suggest, lang, { typed: terminalText(typed), bin, suggestion: best.id.replace(/:/g, ' ') })
     : localize(NOT_FOUND.none, lang, { typed: terminalText(typed), bin });
