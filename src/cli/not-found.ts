@@ -1,7 +1,7 @@
 // `command_not_found` hook: a mistyped command says which one was meant, in the user's language,
-// and exits 127 (as a shell does for an unknown command) without waiting for anything. On a terminal
-// @oclif/plugin-not-found (registered beside this hook) asks "Did you mean …?" and runs the command
-// when confirmed; with no terminal on stdin it asks nothing, and this hook prints the suggestion.
+// and exits 127 (as a shell does for an unknown command) without waiting for anything. It replaces
+// @oclif/plugin-not-found, whose own hook (run beside this one) answered first on Node 22 with a bare
+// warning and prompts on a terminal.
 
 import type { Hook } from '@oclif/core';
 import { defineMessages, envLang, isLang, localize } from '../i18n/index.js';
