@@ -5,6 +5,7 @@
 // line saying how to get it delivered; the other batches still go).
 
 import { chmod, chown, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,26 @@ describe('the token file', () => {
 });
 
 describe('a server URL in plain http://', () => {
+  // The agent sends everything through HTTP(S)_PROXY: here a loopback listener that only counts. Had the
+  // agent tried to reach one of the non-loopback servers below, the attempt would land here (never on
+  // the network) and the count would show it.
+  let trap: Server;
+  let attempts = 0;
+  let viaTrap: Record<string, string>;
+  beforeAll(async () => {
+    trap = createServer((s) => {
+      attempts++;
+      s.destroy();
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+    const proxy = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    viaTrap = { HTTPS_PROXY: proxy, HTTP_PROXY: proxy, https_proxy: proxy, http_proxy: proxy, NO_PROXY: '', no_proxy: '' };
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => trap.close(() => resolve()));
+    expect(attempts, 'connections attempted to a non-loopback server').toBe(0);
+  });
+
   const warning = (origin: string) =>
     `govscan-agent [warn]: server ${origin} is reached over plain http://: the enrolment secret, the agent's token and the agency's findings cross the network unencrypted; use https:// (plain http is fine only to this machine itself, 127.0.0.1 or ::1, e.g. in a lab)\n`;
 
@@ -96,7 +117,7 @@ describe('a server URL in plain http://', () => {
   ])('%s to another machine: warned, from the configuration, before anything is sent', async (url, origin) => {
     const { config, state } = await agentHome(`plain-${origin.replace(/\W+/g, '-')}`, url);
     for (const args of [['run', '--once'], ['run']]) {
-      const r = await runAgentCli([...args, '--config', config]);
+      const r = await runAgentCli([...args, '--config', config], { env: viaTrap });
       expect(r.code, r.stderr).toBe(3);
       expect(r.stderr).toBe(`govscan-agent [warn]: ${join(state, 'token.json')}: no agent token: run \`govscan-agent enroll --server URL --secret SECRET\` first\n${warning(origin)}`);
     }
@@ -113,7 +134,7 @@ describe('a server URL in plain http://', () => {
     const { config, state } = await agentHome('plain-enroll', 'https://soc.example.gov.vn:8443');
     await mkdir(state, { recursive: true });
     await writeFile(join(state, 'token.json'), '{}\n', { mode: 0o600 });
-    const r = await runAgentCli(['enroll', '--config', config, '--server', 'http://10.20.30.40:8080', '--secret', 'gse_x', '--lang', 'vi']);
+    const r = await runAgentCli(['enroll', '--config', config, '--server', 'http://10.20.30.40:8080', '--secret', 'gse_x', '--lang', 'vi'], { env: viaTrap });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'govscan-agent [warn]: máy chủ http://10.20.30.40:8080 được kết nối qua http:// không mã hóa: mã đăng ký, token của tác tử và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)\n' +

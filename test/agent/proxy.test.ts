@@ -231,7 +231,7 @@ describe('NO_PROXY matching', () => {
     ['https://soc.agency.gov.vn', 'soc.agency.gov.vn:443', true],
     ['https://[2001:db8::5]:8443', '2001:db8::5', true],
     ['https://[2001:db8::5]:8443', '[2001:db8::5]:8443', true],
-    ['https://10.0.0.5', '0.0.5', false],
+    ['https://127.0.0.5', '0.0.5', false],
     ['https://anything.example', 'a.example  *', true],
     ['https://anything.example', '', false],
   ])('%s with NO_PROXY=%j → direct: %s', (target, noProxy, direct) => {
