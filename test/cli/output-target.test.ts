@@ -129,23 +129,38 @@ describe('outputs that are not regular files', () => {
     expect(await readFile(join(dir, 'created-by-govscan.html'), 'utf8')).toMatch(/^<!doctype html>/i);
   });
 
-  // Through /dev/fd/1, not /dev/stdout: a writer that renamed over its target would fail here (its
-  // temporary file cannot be created in /proc/self/fd) instead of replacing the machine's /dev/stdout.
-  it('writes -o /dev/fd/1 to the pipe it is', async () => {
-    const r = await runCli(['report', 'convert', REPORT, '--to', 'sarif', '--output', '/dev/fd/1']);
+  // The output is a link in the test's temporary folder that names this process's standard output
+  // by descriptor: written to the pipe it is. A writer that renamed over its target would fail here
+  // (its temporary file cannot be created in /proc/self/fd) instead of replacing a device.
+  it('writes through a link to the standard output descriptor into the pipe it is', async () => {
+    const link = join(dir, 'convert-to-fd1');
+    await symlink('/dev/fd/1', link);
+    const r = await runCli(['report', 'convert', REPORT, '--to', 'sarif', '--output', link]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ version: '2.1.0' });
-    expect(r.stderr).toBe('report written to /dev/fd/1\n');
+    expect(r.stderr).toBe(`report written to ${link}\n`);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
   });
 
   // The streamed JSON of a scan spills to a temporary file first: next to a report file, but in TMPDIR
-  // for a descriptor or a device (it used to be made in /dev/fd, or in /dev for -o /dev/null).
-  it('scans to -o /dev/fd/1 in JSON with the spill file in TMPDIR, not beside the descriptor', async () => {
+  // for a descriptor or a device (it used to be made beside them: in /dev for -o /dev/null).
+  it('spills a JSON scan to TMPDIR when the output is a descriptor, beside the report when it is a file', async () => {
+    const link = join(dir, 'scan-to-fd1');
+    await symlink('/dev/fd/1', link);
     const spillDir = await mkdtemp(join(dir, 'tmp-'));
-    const r = await runCli(scan('--format', 'json', '--output', '/dev/fd/1'), { env: { TMPDIR: spillDir } });
+    const r = await runCli(scan('--format', 'json', '--output', link), { env: { TMPDIR: spillDir } });
     expect(r.code, r.stderr).not.toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, targets: [{ host: 'portal.example.test' }] });
     expect(await readdir(spillDir)).toEqual([]);
+    // Where the spill goes shows when TMPDIR cannot take it: refused before any probe for the
+    // descriptor, not needed for a file.
+    const missing = join(dir, 'no-such-tmp');
+    const toDescriptor = await runCli(scan('--format', 'json', '--output', link), { env: { TMPDIR: missing } });
+    expect(toDescriptor.code).toBe(2);
+    expect(toDescriptor.stderr).toContain(`TMPDIR: cannot write in ${missing}`);
+    const toFile = await runCli(scan('--format', 'json', '--output', join(dir, 'spilled-beside.json')), { env: { TMPDIR: missing } });
+    expect(toFile.code, toFile.stderr).not.toBe(2);
+    expect(JSON.parse(await readFile(join(dir, 'spilled-beside.json'), 'utf8'))).toMatchObject({ schemaVersion: 1 });
   });
 
   it('takes /dev/stdout and its kin for the open descriptor they name, and follows links to the file they reach', async () => {
