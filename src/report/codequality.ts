@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding, Lang, Report, Severity, Target } from '../engine/types.js';
 import { defineMessages, format } from '../i18n/index.js';
-import { repositoryPath } from './sarif.js';
+import { findingPlace } from './locations.js';
 import { findingText, pick, reasonText, targetLabel } from './text.js';
 
 export interface CodeQualityIssue {
@@ -60,14 +60,8 @@ function describe(f: Finding, target: Target | undefined, lang: Lang): string {
   return format(CQ.failed[lang], { title, message: findingText(f, target, lang) });
 }
 
-/**
- * Where the target is declared (inventory or --targets-file, relative to the repository root) —
- * GitLab links it in the merge request; a target given on the command line has no file, so the same
- * synthetic path SARIF uses (`targets/HOST/PORT`) keeps one place per endpoint.
- */
+/** GitLab links the line declaring the target in the merge request; SARIF points at the same place. */
 function place(f: Finding, target: Target | undefined, cwd: string): CodeQualityIssue['location'] {
-  const file = target?.source ? repositoryPath(target.source.file, cwd) : null;
-  if (target?.source && file) return { path: file, lines: { begin: Math.max(1, target.source.line) } };
-  const host = target?.host ?? f.target.replace(/^[a-z]+:\/\//, '').replace(/:\d+$/, '');
-  return { path: `targets/${encodeURIComponent(host)}/${target?.port ?? 0}`, lines: { begin: 1 } };
+  const at = findingPlace(f, target, cwd);
+  return { path: at.path, lines: { begin: at.kind === 'declared' ? at.line : 1 } };
 }

@@ -2,7 +2,6 @@
 // scanning, which reads a stricter subset — relative locations, fingerprints, security-severity on
 // every rule, bounded runs and results.
 
-import { posix, relative, resolve, sep } from 'node:path';
 import type {
   Invocation,
   Location,
@@ -17,7 +16,8 @@ import { format } from '../i18n/index.js';
 import { citationText } from '../i18n/citations.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
-import { findingText, hostPort, oneLine, pascalCase, pick, slugify, targetLabel } from './text.js';
+import { findingText, oneLine, pascalCase, pick, slugify } from './text.js';
+import { declaredAt, endpointOf, findingPlace } from './locations.js';
 import { systemLegalBases } from './legal-basis.js';
 import { terminalJson } from './terminal-text.js';
 
@@ -319,60 +319,16 @@ function runLegalBasis(report: Report, policy: PolicyRef, lang: Lang): Record<st
 }
 
 function location(finding: Finding, target: Target | undefined, cwd: string): Location {
-  const endpoint = target
-    ? { display: targetLabel(target), host: target.host, port: target.port }
-    : endpointFromKey(finding.target);
-  const logical = [{ name: endpoint.display, fullyQualifiedName: finding.target, kind: 'resource' }];
-  const file = target?.source ? relativeUri(target.source.file, cwd) : null;
-  if (target?.source && file) {
-    const region: { startLine: number; startColumn?: number } = { startLine: Math.max(1, target.source.line) };
-    if (target.source.column >= 1) region.startColumn = target.source.column;
-    return {
-      physicalLocation: { artifactLocation: { uri: file, uriBaseId: SRCROOT }, region },
-      logicalLocations: logical,
-    };
+  const endpoint = endpointOf(finding, target);
+  const logicalLocations = [{ name: endpoint.display, fullyQualifiedName: finding.target, kind: 'resource' }];
+  const place = findingPlace(finding, target, cwd);
+  if (place.kind === 'declared') {
+    const region: { startLine: number; startColumn?: number } = { startLine: place.line };
+    if (place.column !== undefined) region.startColumn = place.column;
+    const uri = place.path.split('/').map(encodeURIComponent).join('/');
+    return { physicalLocation: { artifactLocation: { uri, uriBaseId: SRCROOT }, region }, logicalLocations };
   }
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: `targets/${encodeURIComponent(endpoint.host)}/${endpoint.port}`, uriBaseId: SRCROOT },
-      region: { startLine: 1 },
-    },
-    logicalLocations: logical,
-  };
-}
-
-/**
- * The inventory path relative to cwd as a URI reference, or null when it lies outside cwd: a `../`
- * path means nothing to GitHub, which resolves locations against the repository root.
- */
-function relativeUri(file: string, cwd: string): string | null {
-  return repositoryPath(file, cwd)?.split('/').map(encodeURIComponent).join('/') ?? null;
-}
-
-/** The file's path relative to cwd with `/` separators, or null when it lies outside cwd (or is a URL). */
-export function repositoryPath(file: string, cwd: string): string | null {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return null;
-  const rel = relative(resolve(cwd), resolve(cwd, file)).split(sep).join(posix.sep);
-  if (rel === '' || rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) || /^[a-z]:/i.test(rel)) return null;
-  return rel;
-}
-
-/** `file:line` relative to cwd even when outside it, so the location is never lost from the result. */
-function declaredAt(file: string, line: number, cwd: string): string {
-  const rel = /^[a-z][a-z0-9+.-]*:\/\//i.test(file) ? file : relative(resolve(cwd), resolve(cwd, file)).split(sep).join(posix.sep);
-  return `${rel}:${line}`;
-}
-
-/** Fallback for a finding whose target is missing from the report (a merged or hand-edited report). */
-function endpointFromKey(key: string): { display: string; host: string; port: number } {
-  try {
-    const url = new URL(key);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const port = url.port ? Number(url.port) : 443;
-    return { display: hostPort(host, port), host, port };
-  } catch {
-    return { display: key, host: key, port: 0 };
-  }
+  return { physicalLocation: { artifactLocation: { uri: place.path, uriBaseId: SRCROOT }, region: { startLine: 1 } }, logicalLocations };
 }
 
 /** Fails before waived, then most severe first: what survives truncation is what matters most. */
