@@ -144,62 +144,70 @@ function handOver(oncreate: OnCreate | undefined, err: Error | null, stream?: Du
   else oncreate(null, stream);
 }
 
-/** A pool whose connections to the server are tunnels through the proxy (TLS to the server inside it). */
-export class HttpsTunnelAgent extends HttpsAgent {
+/** CONNECT requests still opening, so that destroying a pool also ends the tunnels it asked for. */
+class OpenTunnels {
   private readonly pending = new Set<ClientRequest>();
 
-  constructor(
-    private readonly proxy: URL,
-    opts: ConstructorParameters<typeof HttpsAgent>[0],
-  ) {
+  constructor(private readonly proxy: URL) {}
+
+  /** Opens a tunnel to the request's host and port; `then` gets the socket and the host (brackets removed). */
+  open(options: { host?: string | null; port?: number | string | null }, defaultPort: number, ca: ConnectionOptions['ca'], then: (err: Error | null, socket: Duplex | undefined, host: string) => void): void {
+    const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
+    const req = tunnel(this.proxy, host, Number(options.port ?? defaultPort), ca, (err, socket) => {
+      this.pending.delete(req);
+      then(err, socket, host);
+    });
+    this.pending.add(req);
+  }
+
+  destroyAll(): void {
+    for (const req of this.pending) req.destroy();
+    this.pending.clear();
+  }
+}
+
+/** A pool whose connections to the server are tunnels through the proxy (TLS to the server inside it). */
+export class HttpsTunnelAgent extends HttpsAgent {
+  private readonly tunnels: OpenTunnels;
+
+  constructor(proxy: URL, opts: ConstructorParameters<typeof HttpsAgent>[0]) {
     super(opts);
+    this.tunnels = new OpenTunnels(proxy);
   }
 
   override createConnection(options: HttpsRequestOptions, callback?: OnCreate): undefined {
-    const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
-    const req = tunnel(this.proxy, host, Number(options.port ?? 443), this.options.ca, (err, socket) => {
-      this.pending.delete(req);
+    this.tunnels.open(options, 443, this.options.ca, (err, socket, host) => {
       if (err || !socket) return handOver(callback, err);
       // The server's certificate is checked against the server's name, as without a proxy.
       const servername = options.servername || (isIP(host) ? undefined : host);
       const secure = tlsConnect({ ...(options as ConnectionOptions), socket, ...(servername ? { servername } : {}) });
       handOver(callback, null, secure);
     });
-    this.pending.add(req);
     return undefined;
   }
 
   override destroy(): void {
-    for (const req of this.pending) req.destroy();
-    this.pending.clear();
+    this.tunnels.destroyAll();
     super.destroy();
   }
 }
 
 /** The same for a plain-HTTP server (a test or a loopback setup): the tunnel is the connection. */
 export class HttpTunnelAgent extends HttpAgent {
-  private readonly pending = new Set<ClientRequest>();
+  private readonly tunnels: OpenTunnels;
 
-  constructor(
-    private readonly proxy: URL,
-    opts: ConstructorParameters<typeof HttpAgent>[0],
-  ) {
+  constructor(proxy: URL, opts: ConstructorParameters<typeof HttpAgent>[0]) {
     super(opts);
+    this.tunnels = new OpenTunnels(proxy);
   }
 
   override createConnection(options: ClientRequestArgs, callback?: OnCreate): undefined {
-    const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
-    const req = tunnel(this.proxy, host, Number(options.port ?? 80), undefined, (err, socket) => {
-      this.pending.delete(req);
-      handOver(callback, err, socket);
-    });
-    this.pending.add(req);
+    this.tunnels.open(options, 80, undefined, (err, socket) => handOver(callback, err, socket));
     return undefined;
   }
 
   override destroy(): void {
-    for (const req of this.pending) req.destroy();
-    this.pending.clear();
+    this.tunnels.destroyAll();
     super.destroy();
   }
 }
