@@ -81,7 +81,7 @@ describe('every user-facing text exists in Vietnamese and English', () => {
     const all = catalogues();
     expect(all.length).toBeGreaterThanOrEqual(10);
     const where = all.map((c) => c.where).join('\n');
-    for (const f of ['src/cli/messages.ts', 'src/report/messages.ts', 'src/report/html.ts', 'src/report/junit.ts', 'src/policy/messages.ts']) expect(where).toContain(f);
+    for (const f of ['src/cli/messages.ts', 'src/report/messages.ts', 'src/report/html-messages.ts', 'src/report/junit.ts', 'src/policy/messages.ts']) expect(where).toContain(f);
   });
 
   it('has no catalogue key missing, empty or with different placeholders in either language', () => {
