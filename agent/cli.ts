@@ -4,10 +4,10 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputError, ScanError } from '../src/engine/errors.js';
-import type { Lang } from '../src/engine/types.js';
+import { InputError, ScanError } from '../src/core/errors.js';
+import type { Lang } from '../src/core/types.js';
 import { M as CLI } from '../src/cli/messages.js';
-import { envLang, isLang, localize } from '../src/i18n/index.js';
+import { envLang, isLang, localize } from '../src/core/i18n/index.js';
 import { createLog, type AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
@@ -93,7 +93,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (parsed === 'version') {
-      const { toolVersion } = await import('../src/engine/version.js');
+      const { toolVersion } = await import('../src/core/version.js');
       process.stdout.write(`govscan-agent ${toolVersion()} (node ${process.version})\n`);
       return EXIT.ok;
     }

@@ -4,11 +4,11 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { EnrollRequest, EnrollResponse } from '../src/server/contract.js';
-import { InputError, ScanError } from '../src/engine/errors.js';
-import { toolVersion } from '../src/engine/version.js';
-import { localize } from '../src/i18n/index.js';
-import type { Lang } from '../src/engine/types.js';
+import type { EnrollRequest, EnrollResponse } from '../src/contract/agent-api.js';
+import { InputError, ScanError } from '../src/core/errors.js';
+import { toolVersion } from '../src/core/version.js';
+import { localize } from '../src/core/i18n/index.js';
+import type { Lang } from '../src/core/types.js';
 import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { agentFor, describeError, parseJson, post } from './http.js';

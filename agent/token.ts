@@ -1,8 +1,8 @@
 // The agent's credentials on disk: one JSON file, mode 0600, written atomically.
 
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from '../src/engine/errors.js';
-import { writeFileAtomic } from '../src/engine/atomic-file.js';
+import { InputError } from '../src/core/errors.js';
+import { writeFileAtomic } from '../src/core/atomic-file.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 

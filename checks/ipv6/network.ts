@@ -5,9 +5,9 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { isIP } from 'node:net';
 import { Address4, Address6 } from 'ip-address';
-import { InputError } from '../../src/engine/errors.js';
-import { isPort } from '../../src/engine/targets.js';
-import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/engine/types.js';
+import { InputError } from '../../src/core/errors.js';
+import { isPort } from '../../src/core/targets.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/core/types.js';
 import type { AddressClass, AddressFacts, ScannerFacts } from './facts.js';
 
 const V6_RANGES: [string, AddressClass][] = [

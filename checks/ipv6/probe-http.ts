@@ -5,7 +5,7 @@
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
-import type { CheckContext, NetworkEnvironment } from '../../src/engine/types.js';
+import type { CheckContext, NetworkEnvironment } from '../../src/core/types.js';
 import type { AddressFacts, PageFacts } from './facts.js';
 import { assertDialable, dialPort } from './network.js';
 import { errorText } from './probe-common.js';

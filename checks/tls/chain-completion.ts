@@ -4,8 +4,8 @@
 // verdict tells "clients that do not fetch break" (TLS-CHAIN-INCOMPLETE) from "no path at all"
 // (TLS-CERT-UNTRUSTED).
 
-import type { AnchorSet, CheckContext } from '../../src/engine/types.js';
-import { IssuerFetcher } from '../../src/engine/issuer-fetch.js';
+import type { AnchorSet, CheckContext } from '../../src/core/types.js';
+import { IssuerFetcher } from './issuer-fetch.js';
 import { buildPath, type BuiltPath, type PathOptions } from '../../src/pki/path.js';
 import type { ParsedCert } from '../../src/pki/parsed.js';
 import type { AiaFacts } from './facts.js';

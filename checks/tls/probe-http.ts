@@ -1,6 +1,6 @@
 // One HTTP request on the already-established main connection: HSTS costs no extra handshake.
 
-import type { CheckContext, Target } from '../../src/engine/types.js';
+import type { CheckContext, Target } from '../../src/core/types.js';
 import type { HstsFacts } from './facts.js';
 import { parseHsts, parseHttpHead } from './hsts.js';
 import type { TlsConnection } from './probe-handshake.js';

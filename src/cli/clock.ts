@@ -2,7 +2,7 @@
 // real — CI can check today which waivers or regimes will have lapsed by a release date, and tests
 // can cross a date without waiting. Unset or empty: the real clock.
 
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../core/errors.js';
 
 export function clockFromEnv(value: string | undefined): (() => Date) | undefined {
   if (!value) return undefined;

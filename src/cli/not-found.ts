@@ -4,8 +4,8 @@
 // warning and prompts on a terminal.
 
 import type { Hook } from '@oclif/core';
-import { defineMessages, envLang, isLang, localize } from '../i18n/index.js';
-import type { Lang } from '../engine/types.js';
+import { defineMessages, envLang, isLang, localize } from '../core/i18n/index.js';
+import type { Lang } from '../core/types.js';
 import { terminalText } from '../report/terminal-text.js';
 
 const NOT_FOUND = defineMessages({

@@ -7,11 +7,11 @@ import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../cli/ba
 import { colorWanted } from '../cli/color.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { onInterrupt } from '../cli/interrupt.js';
-import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
+import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../core/atomic-file.js';
 import { M } from '../cli/messages.js';
-import { InputError } from '../engine/errors.js';
-import { SEVERITIES, type Report, type Severity } from '../engine/types.js';
-import { localize } from '../i18n/index.js';
+import { InputError } from '../core/errors.js';
+import { SEVERITIES, type Report, type Severity } from '../core/types.js';
+import { localize } from '../core/i18n/index.js';
 import type { ReportSpill } from '../report/spill.js';
 
 export default class Scan extends GovscanCommand {
@@ -134,7 +134,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     );
     // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
     if (prepared.legalBases.length) {
-      const { legalBasisNotices } = await import('../evidence/legal-basis.js');
+      const { legalBasisNotices } = await import('../policy/legal-basis.js');
       const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
       for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     }

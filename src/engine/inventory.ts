@@ -3,12 +3,12 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import schema from './inventory.schema.json' with { type: 'json' };
-import { InputError } from './errors.js';
-import { readInputText } from './input-limits.js';
-import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
-import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
-import { domainTarget, isValidHost, parseTarget } from './targets.js';
-import type { SystemRef, Target } from './types.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
+import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../core/yaml-source.js';
+import { domainTarget, isValidHost, parseTarget } from '../core/targets.js';
+import type { SystemRef, Target } from '../core/types.js';
 
 export interface InventorySystem extends SystemRef {
   endpoints: string[];

@@ -5,10 +5,10 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isIP } from 'node:net';
-import { InputError } from './errors.js';
-import { readInputText } from './input-limits.js';
-import { hostForUrl, isPort, isValidHost, parseTarget } from './targets.js';
-import type { Target } from './types.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import { hostForUrl, isPort, isValidHost, parseTarget } from '../core/targets.js';
+import type { Target } from '../core/types.js';
 
 /** A target list: `#` starts a comment (at the start of a line or after a space); blank lines are skipped. */
 export async function loadTargetsFile(file: string): Promise<Target[]> {

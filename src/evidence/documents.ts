@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { relative, isAbsolute, sep } from 'node:path';
-import type { TrustStores } from '../engine/types.js';
+import type { TrustStores } from '../core/types.js';
 import { verifyDetachedCms, type CmsSignatureFacts } from '../pki/cms.js';
 import { verifyPdfSignature } from '../pki/pdf-signature.js';
 import type { DocumentRef, DocumentType } from './manifest.js';

@@ -6,11 +6,11 @@
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import schema from './manifest.schema.json' with { type: 'json' };
-import { InputError } from '../engine/errors.js';
-import { readInputText } from '../engine/input-limits.js';
-import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors.js';
-import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
-import { isCalendarDate } from '../i18n/dates.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
+import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../core/yaml-source.js';
+import { isCalendarDate } from '../core/i18n/dates.js';
 
 export { isCalendarDate };
 

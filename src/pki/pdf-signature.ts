@@ -4,7 +4,7 @@
 // after signing (an incremental update) is not covered by it.
 
 import { createHash } from 'node:crypto';
-import type { AnchorSet } from '../engine/types.js';
+import type { AnchorSet } from '../core/types.js';
 import { verifyDetachedCms, type CmsSignatureFacts } from './cms.js';
 
 export interface PdfSignatureFacts extends CmsSignatureFacts {

@@ -3,12 +3,12 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../core/errors.js';
 import { cachedPack } from './builtin-cache.js';
 import { assertNoCrossPackDuplicates, checkPolicyFile, checkPolicyText, policyFromCache } from './load.js';
 import { policiesDir } from './schema.js';
 import type { LoadOptions, LoadedPolicy } from './types.js';
-import { defineMessages, format } from '../i18n/index.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 
 export type BuiltinOptions = LoadOptions;
 
@@ -21,7 +21,7 @@ const BUILTIN_MESSAGES = defineMessages({
 
 /**
  * Every built-in pack, in file-name order — both security-level regimes included: which of them
- * judges a system is decided per system (evidence/legal-basis.ts). A broken built-in pack is a
+ * judges a system is decided per system (policy/legal-basis.ts). A broken built-in pack is a
  * packaging bug, so it throws.
  */
 export async function loadBuiltinPolicies(opts: BuiltinOptions): Promise<LoadedPolicy[]> {

@@ -2,10 +2,10 @@
 // ids, CEL that compiles, placeholders that resolve) → a LoadedPolicy with compiled expressions.
 // Any problem is an InputError pointing at the YAML node; `collect*` variants return all of them.
 
-import { InputError } from '../engine/errors.js';
-import { readInputText } from '../engine/input-limits.js';
-import type { Localized, Severity } from '../engine/types.js';
-import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../engine/yaml-source.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import type { Localized, Severity } from '../core/types.js';
+import { errorAt, parseYaml, positionOf, nodeAt, type PathSegment, type YamlSource } from '../core/yaml-source.js';
 import { compile, compileLazily, type CompiledExpr } from './cel.js';
 import { celFactProblems, dottedFactProblem } from './fact-paths.js';
 import { validateSchema } from './schema.js';

@@ -1,6 +1,6 @@
 // One entry point for the CLI, the agent and the server: a Report in, the chosen format out.
 
-import type { Lang, Report } from '../engine/types.js';
+import type { Lang, Report } from '../core/types.js';
 import { toCodeQuality } from './codequality.js';
 import { toHtml } from './html.js';
 import { toJobSummary } from './job-summary.js';

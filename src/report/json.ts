@@ -3,8 +3,8 @@
 
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { InputError } from '../engine/errors.js';
-import type { Report } from '../engine/types.js';
+import { InputError } from '../core/errors.js';
+import type { Report } from '../core/types.js';
 import schema from './report.schema.json' with { type: 'json' };
 import { terminalJson } from './terminal-text.js';
 

@@ -12,7 +12,7 @@
 import type { FastifyRequest } from 'fastify';
 import { shapeViolation, type ShapeLimits } from './body-shape.js';
 import { HttpError } from './errors.js';
-import { decodeJsonText } from './wire.js';
+import { decodeJsonText } from '../contract/wire.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

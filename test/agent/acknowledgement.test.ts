@@ -22,8 +22,8 @@ import { memoryLog } from '../../agent/log.js';
 import { Spool } from '../../agent/spool.js';
 import { readToken, type AgentToken } from '../../agent/token.js';
 import { drain, Uploader, type DrainOptions } from '../../agent/upload.js';
-import type { Batch } from '../../src/server/contract.js';
-import { encodeAsciiJson } from '../../src/server/wire.js';
+import type { Batch } from '../../src/contract/agent-api.js';
+import { encodeAsciiJson } from '../../src/contract/wire.js';
 import { enrollmentSecret, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
 import { smallBatch, storedBatchIds } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit, runCli, type CliResult } from '../helpers/cli.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { parseJsonReport, render } from '../../src/report/index.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 
 let dir: string;
 beforeAll(async () => {

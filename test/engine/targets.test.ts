@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeTargets, parseTarget } from '../../src/engine/targets.js';
-import { parseResolveOverride, CachingResolver } from '../../src/engine/resolver.js';
+import { dedupeTargets, parseTarget } from '../../src/core/targets.js';
+import { parseResolveOverride, CachingResolver } from '../../src/core/net/resolver.js';
 import { pinTargets } from '../../src/engine/dns-setup.js';
 
 function ok(text: string) {

@@ -1,9 +1,9 @@
-// The choice of a system's security-level regime (src/evidence/legal-basis.ts), on the built-in
+// The choice of a system's security-level regime (src/policy/legal-basis.ts), on the built-in
 // packs and their dates. Pure: no CLI, no files.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/engine/errors.js';
-import { checkLegalBasisFlag, chooseRegime, packState, type RegimeRun } from '../../src/evidence/legal-basis.js';
+import { InputError } from '../../src/core/errors.js';
+import { checkLegalBasisFlag, chooseRegime, packState, type RegimeRun } from '../../src/policy/legal-basis.js';
 import { loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
 import { applyParams, parseParamArg } from '../../src/policy/params.js';
 import { KNOWN } from '../policy/helpers.js';

@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/engine/errors.js';
-import type { Finding, Report } from '../../src/engine/types.js';
-import { applyBaseline, findingKey, parseRecordedReport, toBaseline } from '../../src/policy/baseline.js';
+import { InputError } from '../../src/core/errors.js';
+import type { Finding, Report } from '../../src/core/types.js';
+import { applyBaseline, findingKey, parseRecordedReport, toBaseline } from '../../src/report/baseline.js';
 import { diffReports, diffToJson, diffToTable } from '../../src/report/diff.js';
 import { toJson } from '../../src/report/json.js';
 import { writeSarif } from '../../src/report/sarif.js';

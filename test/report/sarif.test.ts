@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Log, Result, Run } from 'sarif';
-import type { Finding, PolicyRef, Report } from '../../src/engine/types.js';
+import type { Finding, PolicyRef, Report } from '../../src/core/types.js';
 import { GITHUB_LIMITS, SECURITY_SEVERITY, pascalCase, slugify, toSarif, writeSarif } from '../../src/report/sarif.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateSarif } from '../helpers/sarif.js';

@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import type { KyselyStore } from '../../src/server/store/store.js';
-import type { AgencyRow, FindingRow, Page as ApiPage, SystemRow } from '../../src/server/contract.js';
+import type { AgencyRow, FindingRow, Page as ApiPage, SystemRow } from '../../src/contract/read-api.js';
 import { toHtml } from '../../src/report/html.js';
-import { fixtureReport, type Fleet } from '../helpers/fleet-seed.js';
+import { fixtureReport, type Fleet } from '../../src/lab/fleet-seed.js';
 import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
 import { validateSarif } from '../helpers/sarif.js';
 

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import type { KyselyStore } from '../../src/server/store/store.js';
-import type { AgencyRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Page as ApiPage, SystemRow, TrendPoint } from '../../src/server/contract.js';
-import type { Fleet } from '../helpers/fleet-seed.js';
+import type { AgencyRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Page as ApiPage, SystemRow, TrendPoint } from '../../src/contract/read-api.js';
+import type { Fleet } from '../../src/lab/fleet-seed.js';
 import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
 
 // The page's globals, as far as the callbacks run inside Chromium use them (the project compiles

@@ -4,11 +4,11 @@
 // an invalid certificate (malformed-certificate), judged like any other.
 
 import { X509Certificate } from 'node:crypto';
-import { InputError } from '../../engine/errors.js';
-import { certificatesIn } from '../../engine/issuer-fetch.js';
-import { readInputBytes } from '../../engine/input-limits.js';
-import { parsePemCertificates } from '../../engine/trust-anchors.js';
-import { fillBoth } from '../../engine/messages.js';
+import { InputError } from '../../core/errors.js';
+import { certificatesIn } from '../../../checks/tls/issuer-fetch.js';
+import { readInputBytes } from '../../core/input-limits.js';
+import { parsePemCertificates } from '../../pki/trust-anchors.js';
+import { fillBoth } from '../../core/messages.js';
 import { C } from './messages.js';
 
 export async function readCertificates(file: string): Promise<Buffer[]> {

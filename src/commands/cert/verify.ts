@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { isIP } from 'node:net';
 import { EXIT, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
-import { isValidHost } from '../../engine/targets.js';
-import { fillBoth } from '../../engine/messages.js';
+import { InputError } from '../../core/errors.js';
+import { isValidHost } from '../../core/targets.js';
+import { fillBoth } from '../../core/messages.js';
 import { C } from './messages.js';
 
 export default class CertVerify extends GovscanCommand {
@@ -34,7 +34,7 @@ Exit codes: 0 valid (trusted, valid for --name when given, every certificate in 
     const at = flags.at === undefined ? new Date() : checkAt(flags.at);
     const [{ readCertificates }, { loadCustomAnchors }, { verifyCertificate }, { renderJson, renderTable }] = await Promise.all([
       import('./bundle.js'),
-      import('../../engine/trust-anchors.js'),
+      import('../../pki/trust-anchors.js'),
       import('../../pki/verify.js'),
       import('./render.js'),
     ]);

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
 import { colorWanted } from '../../cli/color.js';
 import { clockFromEnv } from '../../cli/clock.js';
-import { SEVERITIES, type Severity } from '../../engine/types.js';
+import { SEVERITIES, type Severity } from '../../core/types.js';
 
 export default class EvidenceVerify extends GovscanCommand {
   static override summary = 'Check one evidence manifest: security-level record, documents and signatures, 4-layer evidence';
@@ -30,12 +30,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const { flags, args } = await this.parse(EvidenceVerify);
     this.lang = flags.lang;
     const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeTextAtomic }, { assertOutputsWritable }] = await Promise.all([
-      import('../../evidence/verify.js'),
+      import('../../engine/evidence-verify.js'),
       import('../../engine/scan.js'),
       import('../../report/index.js'),
       import('../../report/summary.js'),
-      import('../../evidence/legal-basis.js'),
-      import('../../engine/atomic-file.js'),
+      import('../../policy/legal-basis.js'),
+      import('../../core/atomic-file.js'),
       import('../../cli/output-target.js'),
     ]);
     await assertOutputsWritable([['--output', flags.output, 'file']]);

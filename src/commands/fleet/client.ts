@@ -4,10 +4,10 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { InputError, ScanError } from '../../engine/errors.js';
-import { readInputText } from '../../engine/input-limits.js';
-import type { Lang } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
+import { InputError, ScanError } from '../../core/errors.js';
+import { readInputText } from '../../core/input-limits.js';
+import type { Lang } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
 import { F } from './messages.js';
 
 const TIMEOUT_MS = 30_000;

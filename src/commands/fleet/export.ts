@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
-import { localize } from '../../i18n/index.js';
+import { InputError } from '../../core/errors.js';
+import { localize } from '../../core/i18n/index.js';
 import { fleetFlags } from './flags.js';
 import { F } from './messages.js';
 

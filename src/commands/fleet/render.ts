@@ -1,12 +1,13 @@
 // Terminal tables for `govscan fleet status|findings`: plain aligned columns, never wrapped, so grep
 // and copy-paste keep working, with a summary line last.
 
-import type { Lang, Severity } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
+import type { Lang, Severity } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
 import { displayWidth as width, pushAll } from '../../report/text.js';
 import { terminalText } from '../../report/terminal-text.js';
-import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
+import type { FindingRow, FleetOverview, Page } from '../../contract/read-api.js';
+import type { TokenInfo } from '../../server/store/store-types.js';
 import { F } from './messages.js';
 
 /** Aligned columns; cells hold agents' and servers' text, shown with control characters escaped. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../core/errors.js';
 import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
 import { dbFlag, openDatabase } from './shared.js';
 

@@ -2,8 +2,8 @@
 // names, with every failure reported as one line naming the flag (exit 2).
 
 import { Flags } from '@oclif/core';
-import { InputError } from '../../engine/errors.js';
-import type { Store } from '../../server/contract.js';
+import { InputError } from '../../core/errors.js';
+import type { Store } from '../../server/store/store-types.js';
 
 export const DEFAULT_DB = 'sqlite:./govscan.db';
 

@@ -5,7 +5,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../core/errors.js';
 import type { DB } from './schema.js';
 import type { DialectName } from './migrations.js';
 

@@ -2,10 +2,12 @@
 // per target (systems and their names), per certificate seen (endpoint leafs, files on the agent's
 // host) and per IPv6-scored domain. Pure: no database here.
 
-import type { Finding, Report } from '../../engine/types.js';
+import type { Finding, Report } from '../../core/types.js';
 import { emptySummary } from '../../report/summary.js';
-import { InputError } from '../../engine/errors.js';
-import { HOST_CHECK, TLS_CHECK, type Batch, type HostFactsForServer } from '../contract.js';
+import { InputError } from '../../core/errors.js';
+import { HOST_CHECK, type HostFactsForServer } from '../../../checks/host/check-id.js';
+import { TLS_CHECK } from '../../../checks/tls/check-id.js';
+import { type Batch } from '../../contract/agent-api.js';
 import type { BatchesTable, CertificatesTable, FindingsTable, Ipv6ScoresTable, TargetsTable } from './schema.js';
 
 type Child<T> = Omit<T, 'batch_ref'>;

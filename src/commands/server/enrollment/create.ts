@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
-import { InputError } from '../../../engine/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerEnrollmentCreate extends GovscanCommand {

@@ -7,20 +7,13 @@
 import http from 'node:http';
 import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parseSignedData } from '../pki/signed-data.js';
-import type { CheckContext } from './types.js';
+import { parseSignedData } from '../../src/pki/signed-data.js';
+import type { CheckContext, IssuerDownload, IssuerSource } from '../../src/core/types.js';
 
 /** Certificates and PKCS#7 bundles of a CA are a few KiB; a body larger than this is not one. */
 export const MAX_ISSUER_BYTES = 64 * 1024;
 /** Distinct URLs remembered per run; beyond it answers are fetched again (bounded memory). */
 const MAX_CACHED = 512;
-
-/**
- * `settled`: the CA's site answered (a 404, a body that is no certificate…), so a client would not
- * find the issuer there either; false when the site could not be reached (DNS, connect, timeout),
- * which says nothing about the certificate.
- */
-export type IssuerDownload = { ok: true; certificates: Buffer[] } | { ok: false; reason: string; settled: boolean };
 
 const unreachable = (reason: string): IssuerDownload => ({ ok: false, reason, settled: false });
 const refused = (reason: string): IssuerDownload => ({ ok: false, reason, settled: true });
@@ -28,7 +21,7 @@ const refused = (reason: string): IssuerDownload => ({ ok: false, reason, settle
 type FetchContext = Pick<CheckContext, 'resolver' | 'dialer' | 'timeoutMs' | 'signal' | 'userAgent'>;
 
 /** Per-run cache of caIssuers downloads. */
-export class IssuerFetcher {
+export class IssuerFetcher implements IssuerSource {
   private readonly cache = new Map<string, Promise<IssuerDownload>>();
 
   /**

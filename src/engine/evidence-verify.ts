@@ -2,15 +2,15 @@
 // `evidence:`, on one manifest on its own. Built as a PreparedScan so executeScan, waivers-free
 // evaluation and every reporter are reused unchanged.
 
-import { InputError } from '../engine/errors.js';
-import { prepareNetwork } from '../engine/dns-setup.js';
-import { CHECKS, KNOWN_CHECKS } from '../engine/registry.js';
-import { withRunParams, type PreparedScan } from '../engine/scan.js';
-import { loadTrustStores } from '../engine/trust-anchors.js';
-import type { Severity, Target } from '../engine/types.js';
+import { InputError } from '../core/errors.js';
+import { prepareNetwork } from './dns-setup.js';
+import { CHECKS, KNOWN_CHECKS } from './registry.js';
+import { withRunParams, type PreparedScan } from './scan.js';
+import { loadTrustStores } from '../pki/trust-anchors.js';
+import type { Severity, Target } from '../core/types.js';
 import { loadBuiltinPolicies, loadPolicySelection } from '../policy/index.js';
-import { assignLegalBases, defaultRegimeForNewSystem, regimeRun } from './legal-basis.js';
-import { LEGAL_BASIS_IDS, loadManifest, type LegalBasisId } from './manifest.js';
+import { assignLegalBases, defaultRegimeForNewSystem, regimeRun } from '../policy/legal-basis.js';
+import { LEGAL_BASIS_IDS, loadManifest, type LegalBasisId } from '../evidence/manifest.js';
 
 export const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
 

@@ -1,7 +1,7 @@
 // Calendar dates as govscan reads and writes them: YYYY-MM-DD in files and JSON, and in Vietnamese
 // text the way an official writes a date (dd/mm/yyyy).
 
-import type { Lang } from '../engine/types.js';
+import type { Lang } from '../types.js';
 
 /** YYYY-MM-DD naming a real day (2025-02-30 is not one). */
 export function isCalendarDate(text: string): boolean {

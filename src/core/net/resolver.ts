@@ -6,11 +6,11 @@
 import { Resolver as DnsResolver } from 'node:dns/promises';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { Semaphore } from './limiter.js';
-import { isPort, isValidHost } from './targets.js';
-import { dnsFailure, ENGINE_MESSAGES, fillBoth } from './messages.js';
-import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from './types.js';
+import { isPort, isValidHost } from '../targets.js';
+import { dnsFailure, ENGINE_MESSAGES, fillBoth } from '../messages.js';
+import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from '../types.js';
 
 export interface ResolveOverride {
   host: string;

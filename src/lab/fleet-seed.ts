@@ -28,12 +28,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Batch, HostCertificateFileFact, HostFactsForServer, Store } from '../../src/server/contract.js';
-import { HOST_CHECK, TLS_CHECK } from '../../src/server/contract.js';
-import type { Attempt, Finding, Outcome, Report, Severity, Target } from '../../src/engine/types.js';
-import { SEVERITIES } from '../../src/engine/types.js';
-import { packageRoot } from '../../src/engine/package-root.js';
-import { fingerprint } from '../../src/policy/evaluate.js';
+import type { Batch } from '../contract/agent-api.js';
+import type { HostCertificateFileFact, HostFactsForServer } from '../../checks/host/check-id.js';
+import type { Store } from '../server/store/store-types.js';
+import { HOST_CHECK } from '../../checks/host/check-id.js';
+import { TLS_CHECK } from '../../checks/tls/check-id.js';
+import type { Attempt, Finding, Outcome, Report, Severity, Target } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
+import { packageRoot } from '../core/package-root.js';
+import { fingerprint } from '../policy/evaluate.js';
 
 export const FIXTURE_REPORT = 'test/fixtures/server/report-agency.json';
 const DAY = 86_400_000;

@@ -9,12 +9,12 @@
 // dates, which may be parameters (secondary sources), so they are read after --param is applied.
 // Pure: no I/O, no clock but `today`.
 
-import { InputError } from '../engine/errors.js';
-import type { Lang, Localized, SystemLegalBasis, Target } from '../engine/types.js';
-import { displayDate } from '../i18n/dates.js';
-import { format } from '../i18n/index.js';
-import type { LoadedPolicy } from '../policy/types.js';
-import { EVIDENCE_MESSAGES, LEGAL_BASIS_MESSAGES as M } from './messages.js';
+import { InputError } from '../core/errors.js';
+import type { Lang, Localized, SystemLegalBasis, Target } from '../core/types.js';
+import { displayDate } from '../core/i18n/dates.js';
+import { format } from '../core/i18n/index.js';
+import type { LoadedPolicy } from './types.js';
+import { EVIDENCE_MESSAGES, LEGAL_BASIS_MESSAGES as M } from '../evidence/messages.js';
 
 export type LegalBasisChoice = SystemLegalBasis;
 export type ChosenBy = SystemLegalBasis['chosenBy'];

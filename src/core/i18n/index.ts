@@ -1,7 +1,7 @@
 // Messages users see exist in Vietnamese and English. Each module keeps its own catalogue built with
 // defineMessages, so the type system refuses an entry that lacks either language.
 
-import type { Lang, Localized } from '../engine/types.js';
+import type { Lang, Localized } from '../types.js';
 
 export type Catalogue<K extends string> = Record<K, Localized>;
 

@@ -4,9 +4,9 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { InputError } from './errors.js';
-import { readInputText } from './input-limits.js';
-import type { AnchorSet, TrustStores } from './types.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import type { AnchorSet, TrustStores } from '../core/types.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 

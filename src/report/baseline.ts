@@ -3,11 +3,11 @@
 // --fail-on, so CI blocks only on what a change introduced. Findings are matched by rule id and
 // target fingerprint only — never by message text, which changes with facts, wording and language.
 
-import { InputError } from '../engine/errors.js';
-import { readInputText } from '../engine/input-limits.js';
-import type { Finding, Localized, Outcome, Severity } from '../engine/types.js';
-import { SEVERITIES } from '../engine/types.js';
-import { parseJsonReport } from '../report/json.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import type { Finding, Localized, Outcome, Severity } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
+import { parseJsonReport } from './json.js';
 
 /** One finding as an earlier report recorded it: what diff and baseline matching need. */
 export interface RecordedFinding {

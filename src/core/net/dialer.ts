@@ -2,7 +2,7 @@
 // or refuse connections, and so the per-host limit holds across every probe of a scan.
 
 import { connect, type Socket } from 'node:net';
-import { ProbeError, type Dialer, type DialOptions } from './types.js';
+import { ProbeError, type Dialer, type DialOptions } from '../types.js';
 import { KeyedSemaphore } from './limiter.js';
 import { technicalReason } from '../i18n/technical.js';
 

@@ -3,7 +3,7 @@
 // here, and reasons already recorded as English text (facts of an earlier version, a report converted
 // later, modules that keep English ids) are said in Vietnamese from the same entries when shown.
 
-import type { Localized } from '../engine/types.js';
+import type { Localized } from '../types.js';
 import { displayInstant } from './dates.js';
 
 interface Entry {

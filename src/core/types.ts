@@ -3,7 +3,6 @@
 
 import type { Socket } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
-import type { IssuerFetcher } from './issuer-fetch.js';
 
 export type Lang = 'en' | 'vi';
 /** A user-facing text in both languages; reporters pick one at write time. */
@@ -34,7 +33,7 @@ export interface SystemRef {
   evidence?: string;
   /** `evidence` is already a path from the working directory (evidence verify FILE), not from the inventory. */
   evidenceResolved?: boolean;
-  /** The security-level regime that judges the system in this run, and why (src/evidence/legal-basis.ts). */
+  /** The security-level regime that judges the system in this run, and why (src/policy/legal-basis.ts). */
   legalBasis?: SystemLegalBasis;
 }
 
@@ -165,7 +164,7 @@ export interface CheckContext {
   datagrams?: DatagramSender;
   network?: NetworkEnvironment;
   /** caIssuers downloads kept for the run (chain completion); absent: each endpoint downloads afresh. */
-  issuers?: IssuerFetcher;
+  issuers?: IssuerSource;
 }
 
 export interface Check<F = unknown> {
@@ -378,4 +377,16 @@ export interface Ipv6DomainScoreData {
   targets: string[];
   score: number | null;
   categories: { category: 'web' | 'nameServers' | 'mail'; score: number | null; passed: number; failed: number; failedRules: string[] }[];
+}
+
+/**
+ * A caIssuers download: the certificates found, or why not. `settled`: the site answered and does not
+ * hold the issuer (retrying will not help); false when it could not be reached (DNS, connect, timeout),
+ * which says nothing about the certificate.
+ */
+export type IssuerDownload = { ok: true; certificates: Buffer[] } | { ok: false; reason: string; settled: boolean };
+
+/** Run-wide cache of issuer downloads (checks/tls/issuer-fetch.ts), shared by the targets of one run. */
+export interface IssuerSource {
+  fetch(url: string, ctx: Pick<CheckContext, 'resolver' | 'dialer' | 'timeoutMs' | 'signal' | 'userAgent'>): Promise<IssuerDownload>;
 }

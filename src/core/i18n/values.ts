@@ -1,7 +1,7 @@
 // How a value reads inside a sentence, per language: the one renderer behind message placeholders,
 // so no language ever shows a raw `true`, an empty `''`, an ISO timestamp or `[object Object]`.
 
-import type { Lang, Localized } from '../engine/types.js';
+import type { Lang, Localized } from '../types.js';
 import { defineMessages } from './index.js';
 import { displayDate, displayInstant, isInstant } from './dates.js';
 import { technicalText } from './technical.js';

@@ -1,7 +1,7 @@
 // Reasons the engine gives for a target it could not probe, in both languages: they become the
 // "not tested" reasons of every rule that needed the target.
 
-import { defineMessages, format } from '../i18n/index.js';
+import { defineMessages, format } from './i18n/index.js';
 import type { Localized } from './types.js';
 
 export const ENGINE_MESSAGES = defineMessages({

@@ -5,7 +5,7 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import * as packet from 'dns-packet';
-import { ProbeError, type DatagramSender, type Dialer } from './types.js';
+import { ProbeError, type DatagramSender, type Dialer } from '../types.js';
 
 export type WireRecordType = 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA';
 
