@@ -83,7 +83,7 @@ export async function prepareScan(
   const targets: Target[] = [];
   req.targets.forEach((text, i) => {
     const parsed = parseTarget(text);
-    if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
+    if (!parsed.ok) throw InputError.unlocated(`target ${i + 1}: ${parsed.error}`);
     targets.push(parsed.target);
   });
   if (req.targetsFile || req.nmapFile) {
@@ -156,7 +156,7 @@ export function withRunParams(
   }
   const result = applyParams(loaded, overrides);
   problems.push(...result.problems);
-  if (problems.length) throw new InputError(null, null, null, paramProblemsText(problems));
+  if (problems.length) throw InputError.unlocated(paramProblemsText(problems));
   return { policies: result.policies, applied: result.applied };
 }
 

@@ -126,12 +126,12 @@ export async function loadManifest(file: string): Promise<EvidenceManifest> {
   let text: string;
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new InputError(file, null, null, 'evidence manifest is not a file');
+    if (!info.isFile()) throw InputError.inFile(file, 'evidence manifest is not a file');
     // A manifest is a short YAML file; anything bigger is a mistake or an attack, and is not parsed.
     text = await readInputText(file, 'manifest');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read evidence manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read evidence manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseManifest(text, file);
 }

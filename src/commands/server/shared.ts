@@ -22,13 +22,13 @@ export async function openDatabase(url: string): Promise<Store> {
     store = await openStore(url);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   try {
     await store.migrate();
   } catch (err) {
     await store.close().catch(() => undefined);
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   return store;
 }

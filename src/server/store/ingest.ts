@@ -26,7 +26,7 @@ export interface BatchRows {
 /** An ISO date in the one form the store compares lexically (`…T…:…:….sssZ`), or an InputError. */
 export function isoDate(value: unknown, what: string): string {
   const t = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
-  if (!Number.isFinite(t)) throw new InputError(what, null, null, `not a date: ${JSON.stringify(value)}`);
+  if (!Number.isFinite(t)) throw InputError.inFile(what, `not a date: ${JSON.stringify(value)}`);
   return new Date(t).toISOString();
 }
 
