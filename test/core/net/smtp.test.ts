@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { readSmtpReply } from '../../src/core/net/smtp.js';
+import { readSmtpReply } from '../../../src/core/net/smtp.js';
 
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
