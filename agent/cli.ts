@@ -137,7 +137,7 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
 }
 
 /** One run in this process; `deliver`: also drain the spool once (run --once), else leave it to the loop. */
-async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: boolean): Promise<number> {
+async function runOnceCommand(file: string, _lang: Lang, log: AgentLog, deliver: boolean): Promise<number> {
   const [{ loadAgentConfig }, { readTokenOrWarn }, { runOnce, RunInterrupted }] = await Promise.all([
     import('./config.js'),
     import('./token.js'),

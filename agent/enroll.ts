@@ -35,7 +35,7 @@ export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
   const host = (opts.hostname ?? opts.config.host.name ?? osHostname()).toLowerCase();
   const request: EnrollRequest = { secret: opts.secret, hostname: host, agentVersion: toolVersion() };
   const agent = agentFor(url, await readCaFiles(opts.config.server.caFiles), false, opts.log);
-  let answer;
+  let answer: Awaited<ReturnType<typeof post>>;
   try {
     answer = await post(url, Buffer.from(JSON.stringify(request)), { agent, headers: {}, signal: AbortSignal.timeout(opts.config.server.timeoutMs) });
   } catch (err) {

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { InputError } from '../core/errors.js';
 import { loadInventory, type Inventory, type ManifestSummary } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
-import { CachingResolver, parseResolveOverride } from '../core/net/resolver.js';
+import { parseResolveOverride } from '../core/net/resolver.js';
 import { NetDialer } from '../core/net/dialer.js';
 import { IssuerFetcher } from '../../checks/tls/issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';

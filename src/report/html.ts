@@ -4,7 +4,7 @@
 // The summary comes first; details follow in the order a reader acts on them: failures, then each
 // target, then waivers and what could not be tested, then the policies and their legal basis.
 
-import { SEVERITIES, type Finding, type Lang, type Report, type Severity, type Target } from '../core/types.js';
+import { SEVERITIES, type Finding, type Lang, type Report, type Target } from '../core/types.js';
 import { format } from '../core/i18n/index.js';
 import { htmlMessages } from './html-messages.js';
 import { CSS } from './html-style.js';

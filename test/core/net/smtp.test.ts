@@ -28,7 +28,12 @@ async function serverSays(chunks: string[], end = false): Promise<net.Socket> {
   const client = net.connect(port, '127.0.0.1');
   client.on('error', () => undefined);
   await new Promise((r) => client.once('connect', r));
-  open.push({ close: () => (client.destroy(), server.close()) });
+  open.push({
+    close: () => {
+      client.destroy();
+      server.close();
+    },
+  });
   return client;
 }
 

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
 import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
