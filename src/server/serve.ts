@@ -20,6 +20,8 @@ export interface ServeOptions {
   /** Per-minute limits; DEFAULT_RATE_LIMITS when absent. */
   rateLimits?: RateLimitSettings;
   logger?: AppOptions['logger'];
+  /** One JSON line per request on stderr (access-log.ts); off by default. */
+  accessLog?: boolean;
 }
 
 export interface RunningServer {
@@ -42,9 +44,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     staleAfterIntervals: opts.staleAfterIntervals,
     metricsPublic: opts.metricsPublic,
     rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
-    // Only failures are logged (JSON lines on stderr, for journald): 500s, a database gone away,
-    // refused tokens and enrolments are the operator's to see, never the client's.
-    logger: opts.logger ?? { level: 'warn', stream: process.stderr },
+    // JSON lines on stderr, for journald: failures always (500s, a database gone away, refused tokens
+    // and enrolments are the operator's to see, never the client's), each request with --access-log.
+    // No line carries request headers; the redaction is a second lock on the token should one ever.
+    logger: opts.logger ?? {
+      level: opts.accessLog ? 'info' : 'warn',
+      stream: process.stderr,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+    },
+    accessLog: opts.accessLog ?? false,
     https: opts.tls,
   });
   await app.listen({ host: opts.host, port: opts.port });

@@ -38,6 +38,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       helpValue: 'N',
       description: 'Failed authentications (bad tokens or enrolment secrets) per minute from one address before it must wait (0: no limit)',
     }),
+    'access-log': Flags.boolean({ default: false, description: 'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)' }),
     lang: langFlag,
   });
 
@@ -63,6 +64,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         bodyLimit: flags['body-limit'],
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
+        accessLog: flags['access-log'],
         rateLimits: { ingestPerMinute: flags['ingest-limit'], enrollPerMinute: flags['enroll-limit'], authFailuresPerMinute: flags['auth-failure-limit'] },
       });
     } catch (err) {
