@@ -262,6 +262,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'ingest-limit': 'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
       'enroll-limit': 'Số lần đăng ký tối đa mỗi phút từ một địa chỉ (0: không giới hạn)',
       'auth-failure-limit': 'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
+      'retain-days':
+        'Xóa các báo cáo cũ hơn N ngày, khi khởi động và sau mỗi giờ; báo cáo mới nhất của mỗi tác tử và báo cáo mới nhất của mỗi đối tượng quét luôn được giữ lại dù cũ đến đâu (mặc định: giữ tất cả)',
       'access-log': 'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
       lang: LANG,
     },

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 import type { Store } from './contract.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
+import { RetentionSchedule, type RetentionOptions } from './retention-schedule.js';
 
 export interface ServeOptions {
   store: Store;
@@ -22,6 +23,10 @@ export interface ServeOptions {
   logger?: AppOptions['logger'];
   /** One JSON line per request on stderr (access-log.ts); off by default. */
   accessLog?: boolean;
+  /** Prune old reports at start and every hour (retention-schedule.ts); none when absent. */
+  retention?: RetentionOptions;
+  /** The server's clock (tests move it). */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -43,6 +48,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     bodyLimit: opts.bodyLimit,
     staleAfterIntervals: opts.staleAfterIntervals,
     metricsPublic: opts.metricsPublic,
+    ...(opts.now ? { now: opts.now } : {}),
     rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
     // JSON lines on stderr, for journald: failures always (500s, a database gone away, refused tokens
     // and enrolments are the operator's to see, never the client's), each request with --access-log.
@@ -58,10 +64,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;
   const url = formatUrl(Boolean(opts.tls), address.address, address.port);
+  const retention = opts.retention ? new RetentionSchedule(opts.store, { ...(opts.now ? { now: opts.now } : {}), ...opts.retention }) : null;
+  retention?.start();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       try {
+        await retention?.stop();
         await app.close();
       } finally {
         await opts.store.close();

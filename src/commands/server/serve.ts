@@ -5,6 +5,10 @@ import { InputError } from '../../engine/errors.js';
 import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
 import { withEnvFlags } from '../../cli/env-flags.js';
 import { dbFlag, openDatabase } from './shared.js';
+import { S } from './messages.js';
+import { localize } from '../../i18n/index.js';
+import { displayInstant } from '../../i18n/dates.js';
+import type { RetentionEvent } from '../../server/retention-schedule.js';
 
 export default class Server extends GovscanCommand {
   static override summary = 'Run the SOC server: collect agents\' batches, keep history, serve the API, exports, metrics and dashboard';
@@ -38,6 +42,12 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       helpValue: 'N',
       description: 'Failed authentications (bad tokens or enrolment secrets) per minute from one address before it must wait (0: no limit)',
     }),
+    'retain-days': Flags.integer({
+      min: 1,
+      max: 36_500,
+      helpValue: 'N',
+      description: "Delete reports older than N days, at start and every hour; each agent's latest report and the newest report of each scan target are kept whatever their age (default: keep everything)",
+    }),
     'access-log': Flags.boolean({ default: false, description: 'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)' }),
     lang: langFlag,
   });
@@ -65,6 +75,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
         accessLog: flags['access-log'],
+        ...(flags['retain-days'] === undefined ? {} : { retention: { days: flags['retain-days'], report: (e: RetentionEvent) => this.retentionLine(e) } }),
         rateLimits: { ingestPerMinute: flags['ingest-limit'], enrollPerMinute: flags['enroll-limit'], authFailuresPerMinute: flags['auth-failure-limit'] },
       });
     } catch (err) {
@@ -79,6 +90,12 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       }
       throw err;
     }
+  }
+
+  /** What a retention run did, on stderr beside the listening line (nothing when it deleted nothing). */
+  private retentionLine(e: RetentionEvent): void {
+    if ('error' in e) process.stderr.write(localize(S.retentionFailed, this.lang, { message: e.error.message.split('\n')[0] }) + '\n');
+    else if (e.reports > 0) process.stderr.write(localize(S.retentionPruned, this.lang, { count: e.reports, before: displayInstant(e.before, this.lang) }) + '\n');
   }
 }
 

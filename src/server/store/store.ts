@@ -44,6 +44,7 @@ import { ruleFailures, severityTrend } from './lifecycle-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
+import { pruneReports, type PruneResult } from './retention.js';
 
 export interface StoreOptions extends OpenOptions {
   /** The clock for rows the store dates itself (agency and token creation). */
@@ -247,5 +248,11 @@ export class KyselyStore implements Store {
   }
   stats(): Promise<{ agencies: number; agents: number; batches: number; findings: number }> {
     return stats(this.db);
+  }
+
+  // ── retention (retention.ts) ────────────────────────────────────────────────────────────────
+
+  pruneReports(olderThan: string): Promise<PruneResult> {
+    return pruneReports(this.db, isoDate(olderThan, 'olderThan'));
   }
 }
