@@ -268,6 +268,16 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       lang: LANG,
     },
   },
+  'server:backup': {
+    summary: 'Sao lưu cơ sở dữ liệu SQLite của máy chủ vào tệp FILE trong khi máy chủ vẫn chạy (với PostgreSQL: in ra lệnh pg_dump)',
+    description:
+      'Sao chép cơ sở dữ liệu bằng cơ chế sao lưu trực tuyến của SQLite: máy chủ vẫn nhận các lô kết quả trong lúc sao lưu và bản sao nhất quán. Tệp FILE chỉ xuất hiện khi đã ghi xong (ghi bên cạnh rồi đổi tên), chỉ chủ sở hữu đọc được (tệp chứa giá trị băm của các token); tệp FILE đã có chỉ bị ghi đè khi có --force.\n\n' +
+      'Khôi phục: dừng máy chủ, đặt bản sao lưu thay cho tệp cơ sở dữ liệu (hoặc trỏ --db tới bản sao lưu), khởi động máy chủ.\n\n' +
+      'PostgreSQL được sao lưu bằng công cụ của chính PostgreSQL, cũng trong khi máy chủ vẫn chạy: lệnh in ra dòng pg_dump cho --db và thoát với mã 2 mà không kết nối (khôi phục bằng pg_restore --clean --if-exists --dbname=URL FILE).\n\n' +
+      'Mã thoát: 0 đã ghi bản sao lưu; 2 tệp FILE đã tồn tại (khi không có --force) hoặc không ghi được, --db không phải cơ sở dữ liệu SQLite của govscan, hoặc --db là PostgreSQL.',
+    args: { file: 'Tệp sẽ ghi bản sao lưu' },
+    flags: { db: DB, force: 'Ghi đè tệp FILE nếu đã tồn tại', lang: LANG },
+  },
   'server:enrollment:create': {
     summary: 'Tạo mã đăng ký dùng một lần cho một cơ quan (tạo cơ quan nếu chưa có)',
     description:

@@ -27,6 +27,10 @@ export const S = defineMessages({
     en: '--db: an in-memory database (sqlite::memory:) has nothing to back up',
     vi: '--db: cơ sở dữ liệu trong bộ nhớ (sqlite::memory:) không có gì để sao lưu',
   },
+  whyNotRegularFile: { en: 'it is not a regular file', vi: 'đó không phải là tệp thông thường' },
+  whyTheDatabase: { en: 'it is the database itself', vi: 'đó chính là tệp cơ sở dữ liệu' },
+  whyNoDatabase: { en: 'no such database file', vi: 'không có tệp cơ sở dữ liệu này' },
+  whyNotGovscan: { en: 'it is not a govscan database', vi: 'đó không phải là cơ sở dữ liệu của govscan' },
   backupFailed: {
     en: 'cannot back up {db} to {file}: {message}',
     vi: 'không sao lưu được {db} vào {file}: {message}',
