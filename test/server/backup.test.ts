@@ -1,6 +1,6 @@
 // `govscan server backup FILE` through the built CLI: a backup of a live server's SQLite database,
 // taken while it runs, restores into a working server that serves the same reports; an existing FILE
-// needs --force; PostgreSQL gets the pg_dump line. Then `--retain-days` at the restored server's start.
+// needs --force; PostgreSQL gets the pg_dump line. And `--retain-days` at a server's start.
 
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EnrollResponse } from '../../src/server/contract.js';
 import { runCli } from '../helpers/cli.js';
-import { batchOfFindings } from '../helpers/fleet-seed.js';
+import { createApiToken } from '../../src/server/admin.js';
+import { openStore } from '../../src/server/store/index.js';
+import { batchOfFindings, stableUuid } from '../helpers/fleet-seed.js';
 import { enrollmentSecret, getJson, startServer, viewerToken } from '../helpers/server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'govscan-backup-'));
@@ -44,8 +46,7 @@ describe('govscan server backup', () => {
       const enrolled = await post(live.url, '/api/v1/enroll', null, { secret: await enrollmentSecret(db, agency), hostname: 'agent1.tayninh.gov.vn', agentVersion: '0.1.0' });
       expect(enrolled.status).toBe(201);
       const agent = (await enrolled.json()) as EnrollResponse;
-      // A year-old report, superseded by the two since: retention's to delete, later.
-      for (const daysAgo of [400, 2, 1]) {
+      for (const daysAgo of [3, 2, 1]) {
         const batch = batchOfFindings(30, { agency, agentId: agent.agentId, createdAt: new Date(Date.now() - daysAgo * DAY) });
         expect((await post(live.url, '/api/v1/batches', agent.token, batch)).status).toBe(201);
       }
@@ -75,16 +76,29 @@ describe('govscan server backup', () => {
     } finally {
       await restored.kill();
     }
+  });
 
-    // At start, --retain-days deletes the year-old report and keeps the two recent ones.
-    const pruning = await startServer(`sqlite:${join(dir, 'backup.db')}`, 0, 30_000, ['--retain-days', '365']);
+  it('--retain-days deletes, at start, the reports older than N days that newer ones superseded', async () => {
+    const file = join(dir, 'retention.db');
+    const store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    const viewer = (await createApiToken(store, 'viewer', 'retention check')).token;
+    const agency = 'so-tttt-tay-ninh';
+    // A year-old report, superseded by the two since (same agent, same targets).
+    for (const daysAgo of [400, 2, 1]) {
+      const batch = batchOfFindings(30, { agency, agentId: stableUuid('retention-cli'), createdAt: new Date(Date.now() - daysAgo * DAY) });
+      expect((await store.ingest(batch, new Date().toISOString())).status).toBe('stored');
+    }
+    await store.close();
+
+    const server = await startServer(`sqlite:${file}`, 0, 30_000, ['--retain-days', '365']);
     try {
-      for (let i = 0; i < 50 && !/retention: 1 report dated before/.test(pruning.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(pruning.stderr()).toMatch(/govscan server: retention: 1 report dated before \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC deleted/);
-      const after = await getJson<{ items: { batchId: string }[] }>(`${pruning.url}/api/v1/history?agency=so-tttt-tay-ninh&limit=500`, viewer);
+      for (let i = 0; i < 100 && !/retention: /.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(server.stderr()).toMatch(/govscan server: retention: 1 report dated before \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC deleted/);
+      const after = await getJson<{ items: { batchId: string }[] }>(`${server.url}/api/v1/history?agency=${agency}&limit=500`, viewer);
       expect(new Set(after.items.map((p) => p.batchId)).size).toBe(2);
     } finally {
-      await pruning.kill();
+      await server.kill();
     }
   });
 

@@ -8,6 +8,7 @@ import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { IngestResult } from '../contract.js';
 import { CERTIFICATE_COLUMNS, FINDING_COLUMNS, IPV6_COLUMNS, TARGET_COLUMNS } from './bulk.js';
+import { BATCH_TABLES, PRUNE_CHUNK } from './retention.js';
 import type { BatchRows } from './ingest.js';
 import type { CompiledStatement, IngestStatements } from './statements.js';
 
@@ -19,7 +20,11 @@ export interface WriterWorkerData {
 }
 
 /** From the server to the thread. */
-export type ToWriter = { type: 'write'; id: number; rows: BatchRows; raw: Uint8Array } | { type: 'close' };
+export type ToWriter =
+  | { type: 'write'; id: number; rows: BatchRows; raw: Uint8Array }
+  /** Retention: `select` (retention.ts prunableQuery, compiled) names the batches to delete. */
+  | { type: 'prune'; id: number; select: { sql: string; parameters: readonly unknown[] } }
+  | { type: 'close' };
 
 export interface WriteResult {
   id: number;
@@ -29,7 +34,11 @@ export interface WriteResult {
 }
 
 /** From the thread to the server. */
-export type FromWriter = { type: 'done'; results: WriteResult[] } | { type: 'fatal'; error: string } | { type: 'closed' };
+export type FromWriter =
+  | { type: 'done'; results: WriteResult[] }
+  | { type: 'pruned'; id: number; reports?: number; error?: string }
+  | { type: 'fatal'; error: string }
+  | { type: 'closed' };
 
 type Row = Record<string, unknown>;
 type Value = string | number | bigint | Uint8Array | null;
@@ -134,6 +143,24 @@ function writeOne(job: Extract<ToWriter, { type: 'write' }>): WriteResult {
   }
 }
 
+/** Deletes the batches the query names, PRUNE_CHUNK per transaction, and their rows; how many. */
+function prune(job: Extract<ToWriter, { type: 'prune' }>): number {
+  const ids = (stmt(job.select.sql).all(job.select.parameters as Value[]) as { id: number | bigint }[]).map((r) => r.id);
+  for (let i = 0; i < ids.length; i += PRUNE_CHUNK) {
+    const chunk = ids.slice(i, i + PRUNE_CHUNK);
+    const marks = chunk.map(() => '?').join(', ');
+    db.exec('begin immediate');
+    try {
+      for (const [table, key] of BATCH_TABLES) stmt(`delete from "${table}" where "${key}" in (${marks})`).run(chunk);
+      db.exec('commit');
+    } catch (err) {
+      if (db.inTransaction) db.exec('rollback');
+      throw err;
+    }
+  }
+  return ids.length;
+}
+
 const queue: Extract<ToWriter, { type: 'write' }>[] = [];
 let scheduled = false;
 let closing = false;
@@ -175,6 +202,15 @@ function schedule(): void {
 }
 
 port.on('message', (m: ToWriter) => {
+  if (m.type === 'prune') {
+    // Between two groups of batches: the ones queued so far are written after it.
+    try {
+      send({ type: 'pruned', id: m.id, reports: prune(m) });
+    } catch (err) {
+      send({ type: 'pruned', id: m.id, error: messageOf(err) });
+    }
+    return;
+  }
   if (m.type === 'write') queue.push(m);
   else closing = true;
   schedule();

@@ -47,6 +47,7 @@ interface Waiter {
 export class SqliteWriter {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
+  private readonly pruning = new Map<number, { resolve: (reports: number) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private failure: Error | null = null;
   private readonly exited: Promise<void>;
@@ -65,6 +66,12 @@ export class SqliteWriter {
           if (r.status) w.resolve(r.status);
           else w.reject(new Error(r.error ?? 'the batch could not be stored'));
         }
+      } else if (m.type === 'pruned') {
+        const p = this.pruning.get(m.id);
+        this.pruning.delete(m.id);
+        if (m.reports !== undefined) p?.resolve(m.reports);
+        else p?.reject(new Error(m.error ?? 'old reports could not be deleted'));
+        this.idle();
       } else if (m.type === 'fatal') this.fail(new Error(`cannot open the database for writing: ${m.error}`));
     });
     this.worker.on('error', (err) => this.fail(err));
@@ -80,6 +87,24 @@ export class SqliteWriter {
     this.failure ??= err;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
+    for (const p of this.pruning.values()) p.reject(err);
+    this.pruning.clear();
+  }
+
+  /** Lets the thread stop keeping the process alive once nothing is pending. */
+  private idle(): void {
+    if (this.waiting.size === 0 && this.pruning.size === 0) this.worker.unref();
+  }
+
+  /** Retention on this thread (retention.ts): deletes the batches `select` names; how many. */
+  prune(select: { sql: string; parameters: readonly unknown[] }): Promise<number> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<number>((resolve, reject) => {
+      this.pruning.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ type: 'prune', id, select } satisfies ToWriter);
+    });
   }
 
   write(rows: BatchRows, raw: Uint8Array): Promise<Status> {
@@ -89,9 +114,7 @@ export class SqliteWriter {
       this.waiting.set(id, { resolve, reject });
       this.worker.ref();
       this.worker.postMessage({ type: 'write', id, rows, raw } satisfies ToWriter);
-    }).finally(() => {
-      if (this.waiting.size === 0) this.worker.unref();
-    });
+    }).finally(() => this.idle());
   }
 
   /** Lets queued batches finish, then closes the writer's connection. */
