@@ -205,8 +205,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:show': {
-    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
-    args: { policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc' },
+    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp), hoặc phần tra cứu của một quy tắc',
+    args: { policy: 'Mã bộ quy tắc dựng sẵn, tệp bộ quy tắc, hoặc mã quy tắc (ví dụ TLS-CERT-EXPIRED)' },
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:validate': {
