@@ -168,7 +168,7 @@ function targetsSection(report: Report, targets: Map<string, Target>, lang: Lang
 <h3>${esc(t ? targetLabel(t) : key)} <span class="small">${esc(key)}</span></h3>
 ${details.length ? `<p class="small">${details.join(' · ')}</p>` : ''}
 ${rows.length ? `<table class="compact"><tbody>${rows.join('')}</tbody></table>` : ''}
-${passes.length ? `<p class="small good">${esc(format(m.passedRules[lang], { rules: passes.join(', ') }))}</p>` : ''}
+${passes.length ? `<p class="small good">${esc(format(m.passedRules[lang], { rules: '\u0000' })).replace('\u0000', passes.map((id) => `<span class="rid">${esc(id)}</span>`).join(', '))}</p>` : ''}
 </article>`;
   });
   const unlisted = report.summary.findings.pass - listedPasses;
