@@ -101,9 +101,9 @@ export function empty(text, kind = 'good') {
  * What a fleet with no agent shows instead of green "all fine" panels: how to enrol the first one, with
  * the commands to type (this server's own address filled in).
  */
-export function enrolFirstAgent(agency) {
+export function enrolFirstAgent() {
   const server = `${location.protocol}//${location.host}`;
-  const step = (key, command) => h('li', {}, h('p', {}, prose(t(key))), h('pre', {}, h('code', { text: command })));
+  const step = (text, command) => h('li', {}, h('p', {}, prose(text)), h('pre', {}, h('code', { text: command })));
   return h(
     'div',
     { class: 'enrol-first' },
@@ -111,9 +111,9 @@ export function enrolFirstAgent(agency) {
     h(
       'ol',
       {},
-      step('enrol.step1', `govscan server enrollment create --agency ${agency ?? 'so-vi-du'} --name "…"`),
-      step('enrol.step2', `govscan-agent enroll --server ${server} --secret SECRET --config agent.yaml`),
-      step('enrol.step3', 'govscan-agent run --once --config agent.yaml'),
+      step(t('enrol.step1'), `govscan server enrollment create --agency so-vi-du --name "…"`),
+      step(t('enrol.step2'), `govscan-agent enroll --server ${server} --secret SECRET --config agent.yaml`),
+      step(t('enrol.step3'), 'govscan-agent run --once --config agent.yaml'),
     ),
   );
 }
