@@ -9,7 +9,7 @@ import { CHECKS, KNOWN_CHECKS } from '../../src/engine/registry.js';
 import { bannedTerms } from '../../src/i18n/glossary.js';
 import { loadBuiltinPolicies } from '../../src/policy/index.js';
 import { toHtml } from '../../src/report/html.js';
-import { repositoryDocsBase, ruleDocUri } from '../../src/report/rule-links.js';
+import { repositoryDocsBase, ruleDocUri, type PackageLinks } from '../../src/report/rule-links.js';
 import { findRuleReference, ruleDocFiles, ruleTextLines } from '../../src/report/rule-reference.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { runCli } from '../helpers/cli.js';
@@ -82,11 +82,15 @@ describe('the rule reference', () => {
       const linked = rules.filter((r) => r.helpUri);
       expect(linked.map((r) => r.id)).toEqual(['TLS-CERT-EXPIRED']);
       const uri = linked[0]?.helpUri ?? '';
-      // No repository in package.json: the page the package ships, by file: URL.
-      expect(uri).toMatch(/^file:\/\//);
-      const file = fileURLToPath(uri);
-      expect(file.endsWith(lang === 'vi' ? join('vi', 'TLS-CERT-EXPIRED.md') : 'TLS-CERT-EXPIRED.md')).toBe(true);
-      expect(existsSync(file)).toBe(true);
+      const page = lang === 'vi' ? 'vi/TLS-CERT-EXPIRED.md' : 'TLS-CERT-EXPIRED.md';
+      const web = repositoryDocsBase(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as PackageLinks);
+      if (web) expect(uri).toBe(web + page);
+      else {
+        // No repository in package.json: the page the package ships, by file: URL.
+        expect(uri).toMatch(/^file:\/\//);
+        expect(fileURLToPath(uri)).toBe(join(DOCS, page));
+        expect(existsSync(fileURLToPath(uri))).toBe(true);
+      }
     }
   });
 

@@ -3,7 +3,8 @@
 // command for it, and remediation code spans show as code while markup in them stays text.
 // Screenshots go to test-artifacts/dashboard-screens/.
 
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,9 @@ import { loadFleet, seedFleet } from '../helpers/fleet-seed.js';
 
 declare const document: { body: { dataset: Record<string, string> }; documentElement: { scrollWidth: number } };
 declare const window: { innerWidth: number };
+declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> };
+
+const AXE_SOURCE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard-screens/', import.meta.url));
 const ATTACK = '<img src=x onerror="document.title=1">';
@@ -117,6 +121,10 @@ describe('dashboard screens', () => {
       expect(await page.locator('.empty-state.good, .tile.good').count()).toBe(0);
       // The commands fit the screen: nothing to scroll sideways, even on a phone.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      // As accessible as the views with data (the WCAG A/AA rules dashboard-views checks).
+      await page.evaluate(AXE_SOURCE);
+      const violations = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+      expect(violations.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} × ${v.nodes.length}`)).toEqual([]);
       await page.screenshot({ path: join(ARTIFACTS, `empty-overview-${lang}-${device}.png`) });
       await page.context().close();
     }
