@@ -133,7 +133,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
     description:
       'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
-    flags: { format: FORMAT, color: COLOR, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+    flags: {
+      format: FORMAT,
+      color: COLOR,
+      lang: LANG,
+      quiet: 'Không hiển thị tiến trình',
+      agency: 'Thay vào đó, quét cơ quan ví dụ (examples/agency/inventory.yaml) cùng các máy chủ mà cơ quan này nêu, khởi động trên 127.0.0.1: cổng thông tin (8443), máy thu thập nhật ký (6514) và điểm kết nối NCSC (6515); tính đến ngày 02/12/2026 trừ khi GOVSCAN_NOW nêu ngày khác',
+    },
   },
   // From @oclif/plugin-autocomplete (its English texts are in its manifest).
   autocomplete: {
@@ -205,8 +211,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:show': {
-    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
-    args: { policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc' },
+    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp), hoặc phần tra cứu của một quy tắc',
+    args: { policy: 'Mã bộ quy tắc dựng sẵn, tệp bộ quy tắc, hoặc mã quy tắc (ví dụ TLS-CERT-EXPIRED)' },
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:validate': {
