@@ -10,7 +10,7 @@ import { executeScan, prepareScan } from '../src/engine/scan.js';
 import { toolVersion } from '../src/core/version.js';
 import type { Check, Report } from '../src/core/types.js';
 import { Ipv6ScoreCollector } from '../src/report/ipv6-score.js';
-import { createHostCheck, localTarget, type HostProbeSettings } from '../checks/host/index.js';
+import { createHostCheck, localTarget, type HostProbeSettings } from '../checks/host/check.js';
 import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
@@ -84,7 +84,8 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
       caPins: config.scan.caPins,
       failOn: 'none',
       dnsServers: config.scan.dnsServers,
-      lab: config.scan.lab,
+      // The IPv6 family's --lab; every other family option takes the family's default.
+      options: { lab: config.scan.lab },
       ...(config.scan.legalBasis ? { legalBasis: config.scan.legalBasis } : {}),
       ...(now ? { now: now() } : {}),
       extraTargets: [target],

@@ -13,6 +13,8 @@ import { InputError } from '../core/errors.js';
 import { SEVERITIES, type Report, type Severity } from '../core/types.js';
 import { localize } from '../core/i18n/index.js';
 import type { ReportSpill } from '../report/spill.js';
+import { FAMILY_OPTIONS } from '../engine/registry.js';
+import { familyFlags, familyFlagValues } from '../cli/family-flags.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
@@ -65,19 +67,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     'dns-server': repeatable({
       description: 'DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system\'s resolvers)',
     }),
-    lab: Flags.boolean({
-      default: false,
-      description: 'Lab mode: loopback answers (127.0.0.1, ::1) count as routable, the host counts as IPv6-connected over ::1, and nothing outside loopback is contacted',
-    }),
-    'port-map': repeatable({
-      description: 'Lab aid: [HOST:]PORT=LOCAL dials LOCAL wherever an IPv6 probe would dial PORT (80, 443, 25, 53) on HOST (or any host)',
-    }),
-    'ipv6-connectivity': Flags.option({
-      options: ['auto', 'yes', 'no'] as const,
-      default: 'auto' as const,
-      description: 'Does the scanning host have IPv6? auto: a global IPv6 address on an interface (or --lab); without it IPv6 reachability is not tested',
-    })(),
-    nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
+    // --lab, --port-map, --ipv6-connectivity, --nmap: the check families' own flags (checks/*/index.ts).
+    ...familyFlags(FAMILY_OPTIONS),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
       description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
@@ -122,10 +113,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
         ...(flags.waivers ? { waivers: flags.waivers } : {}),
         ...(flags.baseline ? { baseline: flags.baseline } : {}),
         dnsServers: flags['dns-server'] ?? [],
-        lab: flags.lab,
-        portMap: flags['port-map'] ?? [],
-        ipv6Connectivity: flags['ipv6-connectivity'],
-        nmap: flags.nmap,
+        options: familyFlagValues(FAMILY_OPTIONS, flags),
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
         params: flags.param ?? [],
         ...(now ? { now: now() } : {}),

@@ -125,7 +125,7 @@ export async function prepareScan(
     trust,
     resolver: net.resolver,
     ...(net.names ? { names: net.names } : {}),
-    network: net.network,
+    ...(net.network ? { network: net.network } : {}),
     failOn: req.failOn,
     waivers,
     baseline,
