@@ -87,16 +87,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     this.lang = flags.lang;
     await (await import('../cli/output-target.js')).assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
-    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }, { Ipv6ScoreCollector }] = await Promise.all([
+    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }] = await Promise.all([
       import('../engine/scan.js'),
       import('../cli/progress.js'),
       import('../report/index.js'),
       import('../report/summary.js'),
       import('../policy/waivers.js'),
-      import('../report/ipv6-score.js'),
     ]);
-    // Scored from every finding as targets complete: a lean report keeps passes only as counts.
-    const ipv6Scores = new Ipv6ScoreCollector();
     const timeoutMs = flags.timeout;
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
     const prepared = await prepareScan(
@@ -160,16 +157,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
             ...(now ? { now } : {}),
             signal: stop.signal,
             onTargetStart: (t) => progress.start(t),
-            onTargetDone: (t, attempts, findings) => {
-              ipv6Scores.add(t, findings);
-              progress.done(t, attempts, findings);
-            },
+            onTargetDone: (t, attempts, findings) => progress.done(t, attempts, findings),
           }),
         )
         .finally(() => interrupt.release());
-      const scored = ipv6Scores.result();
-      if (scored.length) report.ipv6Scores = scored;
-
       if (spill) {
         const { jsonChunks } = await import('../report/json.js');
         abandoned = await streamOut(jsonChunks(report, spill), flags.output);
