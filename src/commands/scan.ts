@@ -87,12 +87,11 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     this.lang = flags.lang;
     await (await import('../cli/output-target.js')).assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
-    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }] = await Promise.all([
+    const [{ executeScan, prepareScan }, { scanNotices, scanVerdict }, { createProgress }, { render }] = await Promise.all([
       import('../engine/scan.js'),
+      import('../engine/scan-outcome.js'),
       import('../cli/progress.js'),
       import('../report/index.js'),
-      import('../report/summary.js'),
-      import('../policy/waivers.js'),
     ]);
     const timeoutMs = flags.timeout;
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
@@ -117,21 +116,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       },
       { timeoutMs },
     );
-    // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
-    if (prepared.legalBases.length) {
-      const { legalBasisNotices } = await import('../policy/legal-basis.js');
-      const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
-      for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
-    }
-    // A --resolve entry that pins nothing is most likely a typo: the name it meant goes to real DNS.
-    for (const entry of prepared.unusedResolves ?? []) process.stderr.write(localize(M.resolveUnused, this.lang, { entry }) + '\n');
-    if (prepared.waivers) {
-      const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
-      for (const w of waiversWithUnknownRules(prepared.waivers.waivers, ruleIds)) {
-        const location = `${w.source.file}:${w.source.line}:${w.source.column}`;
-        process.stderr.write(localize(WAIVER_MESSAGES.unknownRule, this.lang, { location, rule: w.rule }) + '\n');
-      }
-    }
+    const notices = scanNotices(prepared, this.lang);
+    for (const line of [...(flags.quiet ? [] : notices.info), ...notices.warnings]) process.stderr.write(line + '\n');
 
     const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
     const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
@@ -192,17 +178,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       process.stderr.write(localize(M.interrupted, this.lang) + '\n');
       this.exit(EXIT.interrupted);
     }
-    if (nothingScanned(report)) {
-      const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[this.lang] ?? a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
-      process.stderr.write(localize(reasons ? M.nothingScanned : M.nothingApplies, this.lang, { reasons }) + '\n');
-      this.exit(EXIT.scan);
-    }
-    const blocking = countsTowardThreshold(report.findings, report.run.failOn);
-    if (blocking.length > 0 && !flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
-    // Counted in the summary: a lean report keeps not-tested findings, but the summary is what every format shares.
-    const untested = flags['fail-on-not-tested'] ? report.summary.findings['not-tested'] : 0;
-    if (untested > 0 && !flags.quiet) process.stderr.write(localize(M.notTestedGate, this.lang, { count: untested }) + '\n');
-    if (blocking.length > 0 || untested > 0) this.exit(EXIT.findings);
+    const verdict = scanVerdict(report, { failOnNotTested: flags['fail-on-not-tested'], lang: this.lang });
+    for (const line of [...(flags.quiet ? [] : verdict.info), ...verdict.warnings]) process.stderr.write(line + '\n');
+    if (verdict.exit === 'scan') this.exit(EXIT.scan);
+    if (verdict.exit === 'findings') this.exit(EXIT.findings);
   }
 }
 
