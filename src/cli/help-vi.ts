@@ -3,6 +3,10 @@
 // name so the command files stay as they are. test/i18n/help-catalogue.test.ts fails when a command,
 // flag, argument or topic has no Vietnamese text here, or when an entry names one that is gone.
 // Only the help class (src/cli/help.ts) imports this file, and oclif loads that only to show help.
+// The check families' own flags carry their Vietnamese text with them (checks/*/index.ts).
+
+import { FAMILY_OPTIONS } from '../engine/registry.js';
+import { familyFlagsVi } from './family-flags.js';
 
 /** Texts of one command or flag, mirroring the English fields it has (summary and/or description). */
 export interface TextsVi {
@@ -115,12 +119,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
         'Báo cáo govscan JSON hoặc SARIF trước đó (báo cáo mốc (baseline)): chỉ các phát hiện không có trong đó mới tính vào --fail-on',
       'dns-server':
         'Máy chủ DNS để truy vấn, IP[:PORT], IPv6 đặt trong ngoặc vuông ([::1]:5353); lặp lại được. Chỉ truy vấn các máy chủ này (mặc định: máy chủ phân giải của hệ điều hành)',
-      lab: 'Chế độ thử nghiệm: địa chỉ loopback (127.0.0.1, ::1) được coi là định tuyến được, máy quét được coi là có kết nối IPv6 qua ::1, và không liên lạc với địa chỉ nào ngoài loopback',
-      'port-map':
-        'Hỗ trợ thử nghiệm: [HOST:]PORT=LOCAL kết nối tới cổng LOCAL ở mọi chỗ phép thăm dò IPv6 lẽ ra kết nối tới cổng PORT (80, 443, 25, 53) trên HOST (hoặc trên mọi máy)',
-      'ipv6-connectivity':
-        'Máy quét có IPv6 không? auto: có địa chỉ IPv6 toàn cầu trên một giao diện mạng (hoặc có --lab); nếu không có, khả năng truy cập qua IPv6 không được kiểm tra',
-      nmap: 'Lệnh hoặc đường dẫn nmap, dùng cho phép kiểm tra các cổng mở như nhau trên IPv4 và IPv6',
+      ...familyFlagsVi(FAMILY_OPTIONS),
       'legal-basis':
         'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
       param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
