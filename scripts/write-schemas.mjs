@@ -8,7 +8,7 @@ import { schemaDocumentText } from '../dist/src/core/schema-document.js';
 import { PUBLISHED_SCHEMAS } from '../dist/src/published-schemas.js';
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-for (const { file, schema } of PUBLISHED_SCHEMAS) {
-  await writeFile(join(root, file), schemaDocumentText(schema));
+for (const { file, schema, draft } of PUBLISHED_SCHEMAS) {
+  await writeFile(join(root, file), schemaDocumentText(schema, draft));
   console.log(`wrote ${file}`);
 }

@@ -3,6 +3,12 @@
 // every committed file still equals its definition).
 
 import type { TSchema } from 'typebox';
+import { AgentConfigDocumentSchema } from '../agent/config-schema.js';
 import { ReportSchema } from './core/report-schema.js';
+import { DRAFT_07 } from './core/schema-document.js';
 
-export const PUBLISHED_SCHEMAS: readonly { file: string; schema: TSchema }[] = [{ file: 'src/report/report.schema.json', schema: ReportSchema }];
+/** `draft`: the `$schema` the file declares (2020-12 unless given), as it always has. */
+export const PUBLISHED_SCHEMAS: readonly { file: string; schema: TSchema; draft?: string }[] = [
+  { file: 'src/report/report.schema.json', schema: ReportSchema },
+  { file: 'agent/config.schema.json', schema: AgentConfigDocumentSchema, draft: DRAFT_07 },
+];

@@ -5,13 +5,17 @@
 import type { TSchema } from 'typebox';
 
 export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
-/** The schema as plain JSON with `$schema` first; TypeBox's own markers are not enumerable and drop out. */
-export function schemaDocument(schema: TSchema): Record<string, unknown> {
-  return { $schema: DRAFT_2020_12, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
+/**
+ * The schema as plain JSON with `$schema` first; TypeBox's own markers are not enumerable and drop
+ * out. The definitions use only keywords both drafts share; `draft` says which one the file declares.
+ */
+export function schemaDocument(schema: TSchema, draft: string = DRAFT_2020_12): Record<string, unknown> {
+  return { $schema: draft, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
 }
 
 /** The file's text: two-space indentation and a final newline, as the repository's JSON files have. */
-export function schemaDocumentText(schema: TSchema): string {
-  return `${JSON.stringify(schemaDocument(schema), null, 2)}\n`;
+export function schemaDocumentText(schema: TSchema, draft?: string): string {
+  return `${JSON.stringify(schemaDocument(schema, draft), null, 2)}\n`;
 }
