@@ -6,6 +6,7 @@ import type { TSchema } from 'typebox';
 import { AgentConfigDocumentSchema } from '../agent/config-schema.js';
 import { ReportSchema } from './core/report-schema.js';
 import { InventoryDocumentSchema } from './engine/inventory-schema.js';
+import { ManifestDocumentSchema } from './evidence/manifest-schema.js';
 import { WaiverDocumentSchema } from './policy/waivers-schema.js';
 import { DRAFT_07 } from './core/schema-document.js';
 
@@ -15,4 +16,5 @@ export const PUBLISHED_SCHEMAS: readonly { file: string; schema: TSchema; draft?
   { file: 'agent/config.schema.json', schema: AgentConfigDocumentSchema, draft: DRAFT_07 },
   { file: 'src/engine/inventory.schema.json', schema: InventoryDocumentSchema, draft: DRAFT_07 },
   { file: 'src/policy/waivers.schema.json', schema: WaiverDocumentSchema, draft: DRAFT_07 },
+  { file: 'src/evidence/manifest.schema.json', schema: ManifestDocumentSchema, draft: DRAFT_07 },
 ];
