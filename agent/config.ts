@@ -1,11 +1,11 @@
-// The agent's configuration (YAML, validated by config.schema.json): every complaint is one line
+// The agent's configuration (YAML, validated by the schema of config-schema.ts): every complaint is one line
 // `file:line:col: what is wrong`, before anything runs. The result is plain JSON data, so the small
 // loop process can take it from a child that did the parsing (yaml and ajv never load in the loop).
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import schema from './config.schema.json' with { type: 'json' };
+import { AgentConfigDocumentSchema as schema, type AgentConfigDocument } from './config-schema.js';
 import { InputError } from '../src/core/errors.js';
 import { compileSchema, dottedPath, schemaErrors } from '../src/core/schema-errors.js';
 import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '../src/core/yaml-source.js';
@@ -47,33 +47,7 @@ export interface AgentConfig {
 }
 
 type Duration = number | string;
-interface ConfigDocument {
-  server?: { url?: string; caFiles?: string[]; timeout?: Duration };
-  stateDirectory?: string;
-  tokenFile?: string;
-  spool?: { directory?: string; maxBytes?: number };
-  schedule?: { interval?: Duration; jitter?: Duration };
-  upload?: { maxAttempts?: number; backoff?: Duration; maxBackoff?: Duration };
-  scan?: {
-    inventory?: string;
-    policies?: string[];
-    caFiles?: string[];
-    caPins?: string[];
-    resolve?: string[];
-    dnsServers?: string[];
-    lab?: boolean;
-    legalBasis?: string;
-    timeoutMs?: number;
-    concurrency?: number;
-  };
-  host?: {
-    name?: string;
-    system?: { id: string; name?: string; level?: number };
-    certificateFiles?: string[];
-    forwarders?: ForwarderSetting[];
-    procRoot?: string;
-  };
-}
+type ConfigDocument = AgentConfigDocument;
 
 let validator: ReturnType<typeof compileSchema<ConfigDocument>> | undefined;
 

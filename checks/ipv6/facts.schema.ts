@@ -1,132 +1,156 @@
-// JSON Schemas (draft 2020-12) of the IPv6 facts, for policy authors, the server and
-// `govscan checks list`. test/checks/ipv6 validates live facts against them.
+// The IPv6 facts, defined once: facts.ts takes its types from these definitions and the JSON Schemas
+// (draft 2020-12) published for policy authors, the server and `govscan checks list` are the same
+// objects. test/checks/ipv6 validates live facts against them.
 
+import { enumOf, nullableInteger, Type } from '../../src/core/schema-builders.js';
+import { bool, int, list, nullableStr, object, schema, str } from '../seclevel/facts.schema.js';
 import { ADDRESS_CLASSES } from './facts.js';
 
-type Schema = Record<string, unknown>;
+const ports = list(Type.Integer({ minimum: 1, maximum: 65535 }));
+const dateTime = Type.String({ format: 'date-time' });
+/** How a lookup went: NXDOMAIN and NODATA are answers; error is a timeout or SERVFAIL. */
+export const lookupStatus = enumOf(['ok', 'nxdomain', 'nodata', 'error']);
 
-const str: Schema = { type: 'string' };
-const nullableStr: Schema = { type: ['string', 'null'] };
-const int: Schema = { type: 'integer' };
-const bool: Schema = { type: 'boolean' };
-const ports: Schema = { type: 'array', items: { type: 'integer', minimum: 1, maximum: 65535 } };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const lookupStatus: Schema = { enum: ['ok', 'nxdomain', 'nodata', 'error'] };
-
-function object(properties: Record<string, Schema>, optional: string[] = []): Schema {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((k) => !optional.includes(k)), properties };
-}
-const list = (items: Schema): Schema => ({ type: 'array', items });
-
-const address = object({
+export const address = object({
   address: str,
-  family: { enum: [4, 6] },
-  class: { enum: [...ADDRESS_CLASSES] },
+  family: enumOf([4, 6]),
+  class: enumOf(ADDRESS_CLASSES),
+  /** Globally routable unicast. */
   global: bool,
-  usable: { ...bool, description: 'Probes may connect to it: global, or loopback under --lab.' },
+  /** Nothing else is ever dialled. */
+  usable: Type.Boolean({ description: 'Probes may connect to it: global, or loopback under --lab.' }),
 });
-const scanner = object({ ipv6: bool, reason: str, lab: bool });
-const nonGlobal = list(object({ host: str, address: str, class: { enum: [...ADDRESS_CLASSES] } }));
+export const scanner = object({
+  /** The scanning host can reach IPv6 destinations (decided from its interfaces, or --lab / override). */
+  ipv6: bool,
+  reason: str,
+  lab: bool,
+});
+export const nonGlobalEntry = object({ host: str, address: str, class: enumOf(ADDRESS_CLASSES) });
+const nonGlobal = list(nonGlobalEntry);
 const hostAddresses = {
   name: str,
   a: list(address),
   aaaa: list(address),
   lookup: object({ a: lookupStatus, aaaa: lookupStatus, reason: nullableStr }),
 };
-const portState = object({ port: int, dialed: int, open: bool, reason: nullableStr });
-const page = object({
-  status: { enum: ['ok', 'error'] },
+/** A host's A and AAAA records, what WebHostFacts, NameServerFacts and MxHostFacts start with. */
+export const hostAddressFacts = object(hostAddresses);
+export const portState = object({
+  port: int,
+  /** The port really dialled (differs from `port` only under --port-map). */
+  dialed: int,
+  open: bool,
+  reason: nullableStr,
+});
+export const page = object({
+  status: enumOf(['ok', 'error']),
   reason: nullableStr,
   address: str,
-  httpStatus: { type: ['integer', 'null'] },
+  httpStatus: nullableInteger(),
   bytes: int,
   truncated: bool,
+  /** Location of a redirect that was not followed (another host or scheme). */
   location: nullableStr,
   redirects: int,
 });
+export const v6Reach = object({
+  address: str,
+  ports: list(portState),
+  open: ports,
+  /** Ports open over IPv4 for this host but not on this address. */
+  missing: ports,
+});
+export const sameSite = object({
+  port: int,
+  scheme: enumOf(['http', 'https']),
+  v4: page,
+  v6: page,
+  /** Both fetched. */
+  compared: bool,
+  sameStatus: bool,
+  /** 0–1 after removing nonces (see checks/ipv6/similarity.ts); 0 when not compared. */
+  similarity: Type.Number({ minimum: 0, maximum: 1 }),
+  /** 403 or 429 on exactly one family: a WAF or rate limit may skew the comparison. */
+  blocked: bool,
+});
+export const webHost = object({
+  ...hostAddresses,
+  role: enumOf(['exact', 'apex', 'www']),
+  /** Has at least one A or AAAA record. */
+  exists: bool,
+  /** Ports open on at least one usable IPv4 address. */
+  v4Open: ports,
+  /** One entry per usable AAAA (empty when the scanner has no IPv6). */
+  v6: list(v6Reach),
+  sameSite: list(sameSite),
+});
+export const webFacts = object({
+  observedAt: dateTime,
+  scanner,
+  ports,
+  hosts: list(webHost),
+  /** AAAA records of the web hosts that are not global unicast (never connected to). */
+  nonGlobal,
+});
+export const webFactsSchema = schema('ipv6.web', webFacts);
 
-function schema(id: string, body: Schema): Schema {
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `https://govscan.dev/schemas/checks/${id}.facts.json`, title: `${id} facts`, ...body };
-}
+export const nsReach = object({ address: str, reachable: bool, transport: enumOf(['udp', 'tcp', null]), rcode: nullableStr, reason: nullableStr });
+export const nameServer = object({ ...hostAddresses, hasAaaa: bool, reach: list(nsReach) });
+export const nsFacts = object({
+  observedAt: dateTime,
+  scanner,
+  zone: str,
+  nameServers: list(nameServer),
+  /** Name servers with at least one usable AAAA. */
+  withAaaa: int,
+  nonGlobal,
+});
+export const nsFactsSchema = schema('ipv6.ns', nsFacts);
 
-export const webFactsSchema = schema(
-  'ipv6.web',
-  object({
-    observedAt: dateTime,
-    scanner,
-    ports,
-    hosts: list(
-      object({
-        ...hostAddresses,
-        role: { enum: ['exact', 'apex', 'www'] },
-        exists: bool,
-        v4Open: ports,
-        v6: list(object({ address: str, ports: list(portState), open: ports, missing: ports })),
-        sameSite: list(
-          object({
-            port: int,
-            scheme: { enum: ['http', 'https'] },
-            v4: page,
-            v6: page,
-            compared: bool,
-            sameStatus: bool,
-            similarity: { type: 'number', minimum: 0, maximum: 1 },
-            blocked: bool,
-          }),
-        ),
-      }),
-    ),
-    nonGlobal,
-  }),
-);
+export const mxReach = object({
+  address: str,
+  open: bool,
+  banner: nullableStr,
+  /** The banner is an SMTP 220 greeting. */
+  smtp: bool,
+  reason: nullableStr,
+});
+export const mxHost = object({ ...hostAddresses, preference: int, hasAaaa: bool, reach: list(mxReach) });
+export const mxFacts = object({
+  observedAt: dateTime,
+  scanner,
+  domain: str,
+  lookup: lookupStatus,
+  /** RFC 7505 null MX (`0 .`): the domain declares it accepts no mail. */
+  nullMx: bool,
+  mx: list(mxHost),
+  nonGlobal,
+});
+export const mxFactsSchema = schema('ipv6.mx', mxFacts);
 
-export const nsFactsSchema = schema(
-  'ipv6.ns',
-  object({
-    observedAt: dateTime,
-    scanner,
-    zone: str,
-    nameServers: list(
-      object({
-        ...hostAddresses,
-        hasAaaa: bool,
-        reach: list(object({ address: str, reachable: bool, transport: { enum: ['udp', 'tcp', null] }, rcode: nullableStr, reason: nullableStr })),
-      }),
-    ),
-    withAaaa: int,
-    nonGlobal,
-  }),
-);
-
-export const mxFactsSchema = schema(
-  'ipv6.mx',
-  object({
-    observedAt: dateTime,
-    scanner,
-    domain: str,
-    lookup: lookupStatus,
-    nullMx: bool,
-    mx: list(
-      object({
-        ...hostAddresses,
-        preference: int,
-        hasAaaa: bool,
-        reach: list(object({ address: str, open: bool, banner: nullableStr, smtp: bool, reason: nullableStr })),
-      }),
-    ),
-    nonGlobal,
-  }),
-);
-
-export const parityFactsSchema = schema(
-  'ipv6.parity',
-  object({
-    observedAt: dateTime,
-    scanner,
-    nmap: object({ command: str, version: nullableStr, args: list(str) }),
-    hosts: list(
-      object({ name: str, v4Address: nullableStr, v6Address: nullableStr, ports, v4Open: ports, v6Open: ports, onlyV4: ports }),
-    ),
-    unscanned: list(object({ name: str, why: { enum: ['dns', 'no-ipv4', 'no-ipv6', 'scanner'] } })),
-  }),
-);
+export const parityHost = object({
+  name: str,
+  v4Address: nullableStr,
+  v6Address: nullableStr,
+  ports,
+  v4Open: ports,
+  v6Open: ports,
+  /** Open over IPv4, closed over IPv6. */
+  onlyV4: ports,
+});
+/**
+ * Why a web host was not compared: DNS did not answer for it (`dns`), it has no address the probes may
+ * dial in one family (`no-ipv4`, `no-ipv6`), or the scanning host has no IPv6 (`scanner`).
+ */
+export const parityGap = enumOf(['dns', 'no-ipv4', 'no-ipv6', 'scanner']);
+export const parityFacts = object({
+  observedAt: dateTime,
+  scanner,
+  nmap: object({ command: str, version: nullableStr, args: list(str) }),
+  /** Hosts compared with nmap over both families. */
+  hosts: list(parityHost),
+  /** Web hosts that were not compared, and why. */
+  unscanned: list(object({ name: str, why: parityGap })),
+});
+export const parityFactsSchema = schema('ipv6.parity', parityFacts);

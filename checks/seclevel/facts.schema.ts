@@ -1,50 +1,86 @@
-// JSON Schemas (draft 2020-12) of the security-level and document facts, for policy authors, the
-// server and `govscan checks list`. test/checks/seclevel validates probed facts against them.
+// The security-level and document facts, defined once: facts.ts takes its types from these
+// definitions, and the JSON Schemas (draft 2020-12) published for policy authors, the server and
+// `govscan checks list` are the same objects. test/checks/seclevel validates probed facts against them.
 
-type Schema = Record<string, unknown>;
+import { closed, enumOf, nullableString, Type, type Static, type TSchema } from '../../src/core/schema-builders.js';
+import type { ManifestFacts } from '../../src/evidence/bundle.js';
+import type { DocumentFacts } from '../../src/evidence/documents.js';
 
-export const str: Schema = { type: 'string' };
-export const nullableStr: Schema = { type: ['string', 'null'] };
-export const int: Schema = { type: 'integer' };
-export const bool: Schema = { type: 'boolean' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
+/** Builders the other families' facts share (every field required, no others allowed). */
+export const str = Type.String();
+export const int = Type.Integer();
+export const bool = Type.Boolean();
+export const nullableStr = nullableString();
+export const object = closed;
+export const list = <T extends TSchema>(items: T) => Type.Array(items);
 
-export function object(properties: Record<string, Schema>): Schema {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
-}
-export const list = (items: Schema): Schema => ({ type: 'array', items });
-
-export function schema(id: string, body: Schema): Schema {
+/** A facts schema as published (Check.factsSchema): `$schema`, an `$id` and a title around the definition. */
+export function schema(id: string, body: TSchema): Record<string, unknown> {
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `https://govscan.dev/schemas/checks/${id}.facts.json`, title: `${id} facts`, ...body };
 }
 
+export const observedAt = Type.String({ format: 'date-time' });
 export const manifest = object({ found: bool, file: str, reason: str });
-export const presence = object({ declared: bool, path: str, ok: bool });
-export const decision = object({ declared: bool, number: str, date: str, ageDays: int, signer: str, by: str, document: presence });
-export const activity = object({ present: bool, date: str, ageDays: int, assessor: str, licence: str, independent: bool, report: presence });
-export const observedAt = dateTime;
+export const presence = object({
+  declared: bool,
+  path: str,
+  /** Present and readable. */
+  ok: bool,
+});
+const decisionProperties = {
+  /** Any of number, date or document is given. */
+  declared: bool,
+  number: str,
+  date: str,
+  /** Whole days since `date`; 0 when no date. */
+  ageDays: int,
+  signer: str,
+  by: str,
+  document: presence,
+};
+export const decision = object(decisionProperties);
+export const activity = object({
+  present: bool,
+  /** The latest one. */
+  date: str,
+  ageDays: int,
+  assessor: str,
+  licence: str,
+  independent: bool,
+  report: presence,
+});
 
-export const seclevelFactsSchema = schema(
-  'seclevel.dossier',
-  object({
-    observedAt,
-    manifest,
-    legalBasis: str,
-    system: object({ id: str, name: str, owner: str, operator: str, specialisedUnit: str }),
-    level: object({ inventory: int, proposed: int, approved: int, effective: int, criterion: str }),
-    appraisal: object({ ...(decision['properties'] as Record<string, Schema>), authority: str }),
-    approval: decision,
-    regulation: decision,
-    penetrationTestProgramme: decision,
-    logging: object({ retentionDays: int }),
-    plan: object({ version: str, status: str, document: presence }),
-    assessments: object({ securityAssessment: activity, vulnerabilityScan: activity, penetrationTest: activity, logReview: activity }),
-    annualReport: object({ present: bool, date: str, ageDays: int }),
+export const seclevelFacts = object({
+  observedAt,
+  manifest,
+  /** The regime the manifest says it was prepared under ('' when it does not say). */
+  legalBasis: str,
+  system: object({ id: str, name: str, owner: str, operator: str, specialisedUnit: str }),
+  level: object({
+    /** Level in the inventory (0: not given). */
+    inventory: int,
+    proposed: int,
+    approved: int,
+    /** approved, else inventory, else proposed: the level the periods are judged by. */
+    effective: int,
+    criterion: str,
   }),
-);
+  /** `authority`: who appraised it (manifest enum; '' when not declared). */
+  appraisal: object({ ...decisionProperties, authority: str }),
+  approval: decision,
+  regulation: decision,
+  /** Decree 331/2026, level 3: the approved penetration-test programme. */
+  penetrationTestProgramme: decision,
+  /** Days the system keeps its logs, as declared (0: not declared). */
+  logging: object({ retentionDays: int }),
+  plan: object({ version: str, status: str, document: presence }),
+  assessments: object({ securityAssessment: activity, vulnerabilityScan: activity, penetrationTest: activity, logReview: activity }),
+  annualReport: object({ present: bool, date: str, ageDays: int }),
+});
+export const seclevelFactsSchema = schema('seclevel.dossier', seclevelFacts);
 
 const signature = object({
-  kind: { enum: ['pdf', 'detached'] },
+  kind: enumOf(['pdf', 'detached']),
   file: nullableStr,
   signed: bool,
   intact: bool,
@@ -60,31 +96,37 @@ const signature = object({
   error: nullableStr,
 });
 
-export const documentsFactsSchema = schema(
-  'evidence.documents',
-  object({
-    observedAt,
-    manifest,
-    anchors: bool,
-    documents: list(
-      object({
-        role: str,
-        path: str,
-        line: int,
-        claimedType: { enum: ['pdf', 'signed-pdf', 'p7s', 'text', 'any', null] },
-        decision: bool,
-        present: bool,
-        readable: bool,
-        reason: nullableStr,
-        bytes: { type: ['integer', 'null'] },
-        detectedType: { enum: ['pdf', 'cms', 'text', 'other', null] },
-        typeMatches: bool,
-        sha256: nullableStr,
-        expectedSha256: nullableStr,
-        hashMatches: { type: ['boolean', 'null'] },
-        signature: { anyOf: [signature, { type: 'null' }] },
-        error: nullableStr,
-      }),
-    ),
-  }),
-);
+const documentFacts = object({
+  role: str,
+  path: str,
+  line: int,
+  claimedType: enumOf(['pdf', 'signed-pdf', 'p7s', 'text', 'any', null]),
+  decision: bool,
+  present: bool,
+  readable: bool,
+  reason: nullableStr,
+  bytes: Type.Unsafe<number | null>({ type: ['integer', 'null'] }),
+  detectedType: enumOf(['pdf', 'cms', 'text', 'other', null]),
+  typeMatches: bool,
+  sha256: nullableStr,
+  expectedSha256: nullableStr,
+  hashMatches: Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] }),
+  signature: Type.Unsafe<Static<typeof signature> | null>({ anyOf: [signature, { type: 'null' }] }),
+  error: nullableStr,
+});
+
+export const documentsFacts = object({
+  observedAt,
+  manifest,
+  /** --ca-file anchors were given, so signer chains could be checked. */
+  anchors: bool,
+  documents: list(documentFacts),
+});
+export const documentsFactsSchema = schema('evidence.documents', documentsFacts);
+
+// The evidence reader (src/evidence) declares the manifest and document facts it builds; these
+// definitions must describe exactly those shapes, or the typecheck fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ManifestFactsMatch = Assert<Same<Static<typeof manifest>, ManifestFacts>>;
+export type DocumentFactsMatch = Assert<Same<Static<typeof documentFacts>, DocumentFacts>>;

@@ -1,8 +1,6 @@
 // What govscan-agent and govscan server exchange over HTTP: enrolment and batches. The agent and the
-// server both code against these shapes and never import each other; the wire shapes are also JSON
-// Schemas under src/server/schemas/ (the API validates bodies with them).
-
-import type { Report } from '../core/types.js';
+// server both code against these shapes and never import each other; the batch is defined with its JSON
+// Schema in batch-schema.ts; the other bodies' schemas are under src/server/schemas/.
 
 /** POST /api/v1/enroll body. The secret is one-time: it is spent by the first successful enrolment. */
 export interface EnrollRequest {
@@ -19,23 +17,8 @@ export interface EnrollResponse {
   token: string;
 }
 
-/**
- * One agent run: written to the agent's spool before upload, sent as the body of POST /api/v1/batches.
- * `report` is the engine's full JSON report (every finding, passes included, attempts with facts), so
- * the server can keep history per rule and show the evidence behind each failure.
- */
-export interface Batch {
-  schemaVersion: 1;
-  /** UUID v4 chosen by the agent when the run starts; the idempotency key. */
-  batchId: string;
-  agentId: string;
-  /** Agency id the agent was enrolled for; must match the token's agency (else 403). */
-  agency: string;
-  /** When the run finished (ISO 8601). */
-  createdAt: string;
-  agent: { version: string; hostname: string; intervalSeconds: number };
-  report: Report;
-}
+/** One agent run (src/contract/batch-schema.ts defines it with its JSON Schema). */
+export type { Batch } from './batch-schema.js';
 
 /** POST /api/v1/batches answer: 201 stored now, 200 already stored earlier (a repeat upload). */
 export interface BatchAck {

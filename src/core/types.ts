@@ -3,92 +3,26 @@
 
 import type { Socket } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
+import type { Static } from 'typebox';
+import type * as S from './report-schema.js';
 
 export type Lang = 'en' | 'vi';
+// The report's shapes (Localized … Report) are defined once in report-schema.ts, with their JSON Schema.
+export { SEVERITIES } from './report-schema.js';
 /** A user-facing text in both languages; reporters pick one at write time. */
-export interface Localized {
-  en: string;
-  vi: string;
-}
-
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
+export type Localized = Static<typeof S.LocalizedSchema>;
+export type Severity = Static<typeof S.SeveritySchema>;
 /** Where a target was declared, so SARIF can point at the inventory line. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
-
-export interface SystemRef {
-  id: string;
-  name?: string;
-  /** Approved security level (cấp độ), 1–5. */
-  level?: number;
-  domain?: string;
-  /** What the system is (portal, online-public-service…): policies may weigh portals first. */
-  kind?: string;
-  /** Evidence manifest (security-level record and 4-layer evidence), relative to the inventory. */
-  evidence?: string;
-  /** `evidence` is already a path from the working directory (evidence verify FILE), not from the inventory. */
-  evidenceResolved?: boolean;
-  /** The security-level regime that judges the system in this run, and why (src/policy/legal-basis.ts). */
-  legalBasis?: SystemLegalBasis;
-}
-
+export type SourceLocation = Static<typeof S.SourceLocationSchema>;
+export type SystemRef = Static<typeof S.SystemRefSchema>;
 /** Which security-level regime (legal basis) judges a system, and why. */
-export interface SystemLegalBasis {
-  /** Regime id, e.g. nd85-2016. */
-  id: string;
-  /** The policy pack that judges the system. */
-  policy: string;
-  chosenBy: 'flag' | 'inventory' | 'manifest' | 'policy' | 'dates';
-  reason: Localized;
-  /** The regime on the run's date; an ended one still judges (and fails SECLEVEL-REGIME-ENDED). */
-  state: 'not-yet' | 'in-effect' | 'in-transition' | 'ended';
-}
-
-/** `local`: the host an agent runs on (`local://<hostname>`), probed from inside by the agent's host check. */
-export type TargetKind = 'web' | 'host' | 'domain' | 'system' | 'local';
-
-export interface Target {
-  /** Canonical identity, e.g. `https://portal.example.gov.vn:443`; also the fingerprint input. */
-  key: string;
-  kind: TargetKind;
-  /** What is spoken on top of TLS: https for web targets, tls for a bare host:port; dns for a domain. */
-  /** `smtp`: mail that starts TLS with STARTTLS after the SMTP greeting. */
-  scheme: 'https' | 'tls' | 'smtp' | 'dns' | 'evidence' | 'local';
-  host: string;
-  port: number;
-  /** Path for the HTTP request of web targets (default `/`). */
-  path: string;
-  agency?: string;
-  system?: SystemRef;
-  source?: SourceLocation;
-  /**
-   * `--resolve` pins this host's addresses: checks that judge what DNS publishes (IPv6 readiness) do
-   * not apply, since the scan deliberately ignores DNS for it.
-   */
-  addressPinned?: boolean;
-}
-
-export type AttemptStatus = 'ok' | 'error' | 'not-applicable';
-export type ErrorKind = 'timeout' | 'connectivity' | 'dns' | 'protocol' | 'tool-missing' | 'internal';
-
-/** One probe's outcome on one target (sslyze calls this a scan-command attempt). */
-export interface Attempt<F = unknown> {
-  check: string;
-  target: string;
-  status: AttemptStatus;
-  reason?: string;
-  /** The reason in both languages, when the probe could say it in both (`reason` is its English text). */
-  reasonText?: Localized;
-  errorKind?: ErrorKind;
-  facts?: F;
-  startedAt: string;
-  durationMs: number;
-}
+export type SystemLegalBasis = Static<typeof S.SystemLegalBasisSchema>;
+export type TargetKind = Static<typeof S.TargetKindSchema>;
+export type Target = Static<typeof S.TargetSchema>;
+export type AttemptStatus = Static<typeof S.AttemptStatusSchema>;
+export type ErrorKind = Static<typeof S.ErrorKindSchema>;
+/** One probe's outcome on one target, its facts typed as F. */
+export type Attempt<F = unknown> = Omit<Static<typeof S.AttemptSchema>, 'facts'> & { facts?: F };
 
 /** Thrown by a probe that could not gather its facts; the engine turns it into an error attempt. */
 export class ProbeError extends Error {
@@ -179,153 +113,20 @@ export interface Check<F = unknown> {
   factsSchema: Record<string, unknown>;
 }
 
-export type Outcome = 'pass' | 'fail' | 'not-applicable' | 'not-tested' | 'waived';
-
-export interface Finding {
-  ruleId: string;
-  policyId: string;
-  policyVersion: string;
-  check: string;
-  /** Target key. */
-  target: string;
-  outcome: Outcome;
-  /** Severity after security-level and conditional overrides. */
-  severity: Severity;
-  title: Localized;
-  message: Localized;
-  remediation?: Localized;
-  references: string[];
-  /** The facts that decided the outcome, by dotted path. */
-  evidence: Record<string, unknown>;
-  /** Stable hash of (rule id, target key): survives message and fact changes. */
-  fingerprint: string;
-  /** Why the rule was not tested or not applicable (English: stable for grouping and diffs). */
-  reason?: string;
-  /** The same reason in both languages, for what people read. */
-  reasonText?: Localized;
-  /**
-   * The waiver that matched this finding: outcome `waived` while it holds, or `expired: true` on a
-   * failed finding once it no longer does. Only a reference: the waiver is listed once in Report.waivers.
-   */
-  waiver?: FindingWaiver;
-  /** Failed, but already in the --baseline report: shown, yet not counted toward --fail-on. */
-  baselined?: boolean;
-}
-
-export interface FindingWaiver {
-  /** `Report.waivers[].id` (the waiver's `file:line`). */
-  id: string;
-  /** Last day the waiver applies (UTC), YYYY-MM-DD. */
-  expires: string;
-  expired?: boolean;
-}
-
+export type Outcome = Static<typeof S.OutcomeSchema>;
+export type Finding = Static<typeof S.FindingSchema>;
+export type FindingWaiver = Static<typeof S.FindingWaiverSchema>;
 /** One entry of a waiver file, as loaded. */
-export interface Waiver {
-  /** `file:line` of the entry: stable enough to cite, unique across files. */
-  id: string;
-  rule: string;
-  /** Glob on the target key, host:port or host. */
-  target: string;
-  justification: string;
-  approver: string;
-  /** Last day the waiver applies (UTC), YYYY-MM-DD. */
-  expires: string;
-  source: SourceLocation;
-}
-
+export type Waiver = Static<typeof S.WaiverSchema>;
 /** A waiver as the report lists it: once, with what it did in this run. */
-export interface ReportWaiver extends Waiver {
-  /** Expired at the start of the run. */
-  expired: boolean;
-  /** Findings it waived in this run. */
-  waived: number;
-  /** Failed findings it would have waived had it not expired. */
-  expiredMatches: number;
-}
-
+export type ReportWaiver = Static<typeof S.ReportWaiverSchema>;
 /** A pack parameter a run changed, echoed in the report. */
-export interface ReportParam {
-  policy: string;
-  name: string;
-  value: number | string | boolean;
-  default: number | string | boolean;
-  source: 'flag' | 'inventory';
-  /** The default is known only from secondary sources. */
-  secondary: boolean;
-}
-
-export interface PolicyRef {
-  id: string;
-  version: string;
-  title: Localized;
-  legalBasis: string[];
-  effective: { from?: string; to?: string };
-  source: string;
-  /** Set on security-level regime packs. */
-  regime?: { id: string; name: Localized; replaces?: string };
-}
-
+export type ReportParam = Static<typeof S.ReportParamSchema>;
+export type PolicyRef = Static<typeof S.PolicyRefSchema>;
 /** Rule metadata reporters need (SARIF tool.driver.rules), independent of any result. */
-export interface RuleDescriptor {
-  id: string;
-  policyId: string;
-  check: string;
-  severity: Severity;
-  title: Localized;
-  description: Localized;
-  remediation: Localized;
-  references: string[];
-  tags: string[];
-  /** The IPv6 score category the rule counts toward (its pack's `category`). */
-  category?: Ipv6Category;
-}
-
-export interface ReportSummary {
-  targets: number;
-  findings: Record<Outcome, number>;
-  failedBySeverity: Record<Severity, number>;
-  /** Failed findings already in the --baseline report (present only when a baseline was given). */
-  baselined?: number;
-}
-
-export interface Report {
-  schemaVersion: 1;
-  tool: { name: 'govscan'; version: string };
-  run: {
-    startedAt: string;
-    finishedAt: string;
-    scannerHost: string;
-    /** The inventory file, when the scan used one (relative to the working directory). */
-    inventory?: string;
-    agency?: string;
-    failOn: Severity | 'none';
-    /** The --waivers file, when given. */
-    waivers?: string;
-    /** The --baseline report, when given. */
-    baseline?: string;
-    /**
-     * Reports written before regimes were chosen per system: the one regime of the whole run. Each
-     * system's regime is now on its target (`system.legalBasis`).
-     */
-    legalBasis?: { id: string; policy: string; chosenBy: 'flag' | 'inventory' | 'policy' | 'dates' };
-    /** Pack parameters the run changed (--param, the inventory's params:). */
-    params?: ReportParam[];
-  };
-  policies: PolicyRef[];
-  rules: RuleDescriptor[];
-  targets: Target[];
-  attempts: Attempt[];
-  findings: Finding[];
-  summary: ReportSummary;
-  /**
-   * Per-domain IPv6 scores (src/report/ipv6-score.ts), computed while the scan runs from every
-   * finding, since a lean report keeps passes only as counts. Absent when no IPv6 rule was judged.
-   */
-  ipv6Scores?: Ipv6DomainScoreData[];
-  /** Every waiver of the --waivers file, once (findings refer to them by id). */
-  waivers?: ReportWaiver[];
-}
+export type RuleDescriptor = Static<typeof S.RuleDescriptorSchema>;
+export type ReportSummary = Static<typeof S.ReportSummarySchema>;
+export type Report = Static<typeof S.ReportSchema>;
 
 // ── Name resolution beyond A/AAAA and the network environment (IPv6 readiness checks) ──────────────
 
@@ -374,15 +175,10 @@ export interface NetworkEnvironment {
 }
 
 /** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
-export type Ipv6Category = 'web' | 'nameServers' | 'mail';
+export type Ipv6Category = (typeof S.IPV6_CATEGORIES)[number];
 
 /** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
-export interface Ipv6DomainScoreData {
-  domain: string;
-  targets: string[];
-  score: number | null;
-  categories: { category: Ipv6Category; score: number | null; passed: number; failed: number; failedRules: string[] }[];
-}
+export type Ipv6DomainScoreData = Static<typeof S.Ipv6DomainScoreSchema>;
 
 /**
  * A caIssuers download: the certificates found, or why not. `settled`: the site answered and does not

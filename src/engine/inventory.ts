@@ -2,7 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import schema from './inventory.schema.json' with { type: 'json' };
+import { InventoryDocumentSchema as schema, type InventoryDocument } from './inventory-schema.js';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../core/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
@@ -37,13 +37,6 @@ export interface ManifestSummary {
   approved?: string;
 }
 
-/** The file as the schema admits it: endpoints may be left out. */
-interface InventoryDocument {
-  agency?: string;
-  legalBasis?: string;
-  params?: Record<string, unknown>;
-  systems: (Omit<SystemRef, 'legalBasis'> & { endpoints?: string[]; legalBasis?: string })[];
-}
 
 let validator: ReturnType<typeof compileSchema<InventoryDocument>> | undefined;
 /** Compiled on first use: a scan without an inventory should not pay for it. */

@@ -5,7 +5,9 @@
 
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import schema from './manifest.schema.json' with { type: 'json' };
+import type { Static } from '../core/schema-builders.js';
+import type * as D from './manifest-schema.js';
+import { APPRAISAL_AUTHORITIES, LEGAL_BASIS_IDS, ManifestDocumentSchema as schema, type ManifestDocument } from './manifest-schema.js';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../core/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
@@ -14,88 +16,18 @@ import { isCalendarDate } from '../core/i18n/dates.js';
 
 export { isCalendarDate };
 
-export const LEGAL_BASIS_IDS = ['nd85-2016', 'nd331-2026'] as const;
+// The manifest's shapes are defined once, with their JSON Schema, in manifest-schema.ts.
+export { APPRAISAL_AUTHORITIES, LEGAL_BASIS_IDS, type ManifestDocument } from './manifest-schema.js';
 export type LegalBasisId = (typeof LEGAL_BASIS_IDS)[number];
-
-export type DocumentType = 'pdf' | 'signed-pdf' | 'p7s' | 'text' | 'any';
-
-export interface DocumentDoc {
-  path: string;
-  sha256?: string;
-  type?: DocumentType;
-  /** Detached CMS signature; `<path>.p7s` is looked for when absent. */
-  signature?: string;
-}
-
-export interface DecisionDoc {
-  number?: string;
-  date?: string;
-  signer?: string;
-  by?: string;
-  document?: DocumentDoc;
-}
-
-export type AssessmentKind = 'security-assessment' | 'vulnerability-scan' | 'penetration-test' | 'log-review';
-
-export interface AssessmentDoc {
-  kind?: AssessmentKind;
-  date: string;
-  assessor?: string;
-  licence?: string;
-  independent?: boolean;
-  report?: DocumentDoc;
-}
-
-export interface ForwarderDoc {
-  endpoint?: string;
-  config?: DocumentDoc;
-}
-
-/** Who appraised a level dossier: the regime decides who may (SECLEVEL-APPRAISER). */
-export const APPRAISAL_AUTHORITIES = ['ministry-of-public-security', 'ministry-of-information-and-communications', 'specialised-unit', 'other'] as const;
 export type AppraisalAuthority = (typeof APPRAISAL_AUTHORITIES)[number];
-
+export type DocumentDoc = Static<typeof D.documentDoc>;
+export type DocumentType = NonNullable<DocumentDoc['type']>;
+export type DecisionDoc = Static<typeof D.decisionDoc>;
+export type AssessmentDoc = Static<typeof D.assessmentDoc>;
+export type AssessmentKind = NonNullable<AssessmentDoc['kind']>;
+export type ForwarderDoc = Static<typeof D.forwarderDoc>;
 /** A dated record (a report), optionally with its document. */
-export interface DatedDoc {
-  date?: string;
-  document?: DocumentDoc;
-}
-
-export interface ManifestDocument {
-  apiVersion: 'govscan/v1';
-  kind: 'Evidence';
-  legalBasis?: LegalBasisId;
-  system: { id: string; name?: string; owner?: string; operator?: string; specialisedUnit?: string };
-  level?: { proposed?: number; approved?: number; criterion?: string };
-  appraisal?: DecisionDoc & { authority?: AppraisalAuthority };
-  approval?: DecisionDoc;
-  plan?: { version?: string; status?: 'full' | 'partial' | 'none'; document?: DocumentDoc };
-  regulation?: DecisionDoc;
-  /** Put into official operation (Directive 02/CT-TTg §1.o: assessed before). */
-  goLive?: { date: string; document?: DocumentDoc };
-  /** Upgrades and changes put into operation (Directive 02/CT-TTg §1.o: assessed after each). */
-  changes?: { date: string; description: string; document?: DocumentDoc }[];
-  /** Decree 331/2026, level 3: the approved penetration-test programme. */
-  penetrationTestProgramme?: DecisionDoc;
-  /** How long the system keeps its logs (TCVN 14423:2026 minimum by level). */
-  logging?: { retentionDays?: number };
-  assessments?: AssessmentDoc[];
-  annualReport?: DatedDoc;
-  layers?: {
-    onsite?: { decision?: DecisionDoc; staff?: { name: string; role?: string; phone?: string }[]; onCall?: string };
-    monitoring?: {
-      provider?: string;
-      inHouse?: boolean;
-      contract?: { number?: string; validFrom?: string; validTo?: string; document?: DocumentDoc };
-      forwarder?: ForwarderDoc;
-      /** Days of monitoring data kept (≥ 30 from level 3, Circular 31/2017 Art. 5). */
-      dataRetentionDays?: number;
-      /** The latest monitoring report of each period (from level 3: daily, weekly, 6-monthly). */
-      reports?: { daily?: DatedDoc; weekly?: DatedDoc; sixMonthly?: DatedDoc };
-    };
-    ncsc?: { confirmation?: DecisionDoc; forwarder?: ForwarderDoc };
-  };
-}
+export type DatedDoc = Static<typeof D.datedDoc>;
 
 /** A document named by the manifest, with where it is named and where it is on disk. */
 export interface DocumentRef {

@@ -1,11 +1,11 @@
 // Waivers (DESIGN §4): accepted exceptions to a rule on some targets, each with a justification, an
-// approver and an expiry date. Loading validates the YAML against waivers.schema.json and stops the
+// approver and an expiry date. Loading validates the YAML against the waiver schema (waivers-schema.ts) and stops the
 // run on any problem (exit 2, `file:line:col`) before a packet is sent. Applying them is a separate
 // pure step after evaluation, so evaluate() stays free of waiver logic and both stay testable on
 // recorded findings.
 
 import type { ErrorObject } from 'ajv';
-import schema from './waivers.schema.json' with { type: 'json' };
+import { WaiverDocumentSchema as schema, type WaiverDocument } from './waivers-schema.js';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../core/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
@@ -25,12 +25,6 @@ export const WAIVER_MESSAGES = defineMessages({
   },
 });
 
-/** The file as the schema admits it. */
-interface WaiverDocument {
-  apiVersion?: string;
-  kind?: string;
-  waivers: Array<{ rule: string; target: string; justification: string; approver: string; expires: string }>;
-}
 
 export interface WaiverSet {
   file: string;

@@ -1,11 +1,12 @@
 // The JSON report: the whole Report (facts included), so later runs can convert it to another format
-// or merge several without probing again. Reading it back validates against report.schema.json.
+// or merge several without probing again. Reading it back validates against the
+// report schema (src/core/report-schema.ts; written out for users as report.schema.json).
 
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { InputError } from '../core/errors.js';
 import type { Report } from '../core/types.js';
-import schema from './report.schema.json' with { type: 'json' };
+import { ReportSchema as schema } from '../core/report-schema.js';
 import { terminalJson } from './terminal-text.js';
 
 export { schema as reportSchema };

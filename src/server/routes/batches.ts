@@ -8,7 +8,7 @@ import type { AuthHook } from '../auth.js';
 import { freeFormViolation } from '../body-shape.js';
 import type { Batch, BatchAck } from '../../contract/agent-api.js';
 import { FORBIDDEN, sendError } from '../errors.js';
-import schema from '../schemas/batch.json' with { type: 'json' };
+import { BatchSchema as schema } from '../../contract/batch-schema.js';
 import type { RouteContext } from './context.js';
 
 export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): void {
