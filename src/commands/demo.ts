@@ -31,7 +31,7 @@ export default class Demo extends GovscanCommand {
     const [{ createProgress }, { executeScan, prepareScan }, { publicAnchors }, { startFarm }, { render }] = await Promise.all([
       import('../cli/progress.js'),
       import('../engine/scan.js'),
-      import('../engine/trust-anchors.js'),
+      import('../pki/trust-anchors.js'),
       import('../lab/farm.js'),
       import('../report/index.js'),
     ]);

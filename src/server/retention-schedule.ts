@@ -2,9 +2,9 @@
 // every RETENTION_EVERY_MS, each time with the cut-off N days before the server's clock. A run that
 // fails is reported and tried again at the next tick; runs never overlap.
 
-import type { Store } from './contract.js';
+import type { Store } from './store/store-types.js';
 
-export const RETENTION_EVERY_MS = 60 * 60 * 1000;
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type RetentionEvent = { reports: number; before: string } | { error: Error };

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Batch } from '../../src/server/contract.js';
+import type { Batch } from '../../src/contract/agent-api.js';
 import { openStore, type KyselyStore } from '../../src/server/store/index.js';
 import { RetentionSchedule, type RetentionEvent } from '../../src/server/retention-schedule.js';
-import { batchOfFindings, stableUuid } from '../helpers/fleet-seed.js';
+import { batchOfFindings, stableUuid } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');

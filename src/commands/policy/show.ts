@@ -17,10 +17,10 @@ export default class PolicyShow extends GovscanCommand {
       import('./messages.js'),
       import('../../report/messages.js'),
       import('../../report/legal-basis.js'),
-      import('../../i18n/index.js'),
+      import('../../core/i18n/index.js'),
       import('../../report/text.js'),
       import('../../report/terminal-text.js'),
-      import('../../i18n/citations.js'),
+      import('../../core/i18n/citations.js'),
     ]);
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);

@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { assertOutputsWritable } from '../../cli/output-target.js';
-import { outputTarget } from '../../engine/atomic-file.js';
-import { InputError } from '../../engine/errors.js';
-import type { Localized } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
+import { outputTarget } from '../../core/atomic-file.js';
+import { InputError } from '../../core/errors.js';
+import type { Localized } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
 import { dbFlag } from './shared.js';
 import { S } from './messages.js';
 

@@ -1,6 +1,6 @@
 // What `govscan server` and `govscan server backup` print, in both languages.
 
-import { defineMessages } from '../../i18n/index.js';
+import { defineMessages } from '../../core/i18n/index.js';
 
 export const S = defineMessages({
   retentionPruned: {

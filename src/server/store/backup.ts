@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { TMP_SUFFIX, syncDirectory } from '../../engine/atomic-file.js';
+import { TMP_SUFFIX, syncDirectory } from '../../core/atomic-file.js';
 
 /** All remaining pages in one step: between steps another connection's write would restart the copy. */
 const ALL_PAGES = 0x7fffffff;

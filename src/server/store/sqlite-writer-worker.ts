@@ -6,7 +6,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import Database from 'better-sqlite3';
-import type { IngestResult } from '../contract.js';
+import type { IngestResult } from './store-types.js';
 import { CERTIFICATE_COLUMNS, FINDING_COLUMNS, IPV6_COLUMNS, TARGET_COLUMNS } from './bulk.js';
 import { BATCH_TABLES, PRUNE_CHUNK } from './retention.js';
 import type { BatchRows } from './ingest.js';
@@ -26,7 +26,7 @@ export type ToWriter =
   | { type: 'prune'; id: number; select: { sql: string; parameters: readonly unknown[] } }
   | { type: 'close' };
 
-export interface WriteResult {
+interface WriteResult {
   id: number;
   status?: IngestResult['status'];
   /** Why the batch was not stored (no status then). */

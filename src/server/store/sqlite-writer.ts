@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { packageRoot } from '../../engine/package-root.js';
-import type { IngestResult } from '../contract.js';
+import { packageRoot } from '../../core/package-root.js';
+import type { IngestResult } from './store-types.js';
 import type { BatchRows } from './ingest.js';
 import type { IngestStatements } from './statements.js';
 import type { FromWriter, ToWriter, WriterWorkerData } from './sqlite-writer-worker.js';
@@ -30,7 +30,7 @@ export interface WriterConfig {
 const WORKER_FILE = 'sqlite-writer-worker.js';
 
 /** Where the compiled worker is: beside this module when built, else its counterpart under dist/. */
-export function writerWorkerUrl(): URL {
+function writerWorkerUrl(): URL {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return new URL(WORKER_FILE, import.meta.url);
   const root = packageRoot();
