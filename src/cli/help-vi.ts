@@ -3,6 +3,10 @@
 // name so the command files stay as they are. test/i18n/help-catalogue.test.ts fails when a command,
 // flag, argument or topic has no Vietnamese text here, or when an entry names one that is gone.
 // Only the help class (src/cli/help.ts) imports this file, and oclif loads that only to show help.
+// The check families' own flags carry their Vietnamese text with them (checks/*/index.ts).
+
+import { FAMILY_OPTIONS } from '../engine/registry.js';
+import { familyFlagsVi } from './family-flags.js';
 
 /** Texts of one command or flag, mirroring the English fields it has (summary and/or description). */
 export interface TextsVi {
@@ -115,12 +119,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
         'Báo cáo govscan JSON hoặc SARIF trước đó (báo cáo mốc (baseline)): chỉ các phát hiện không có trong đó mới tính vào --fail-on',
       'dns-server':
         'Máy chủ DNS để truy vấn, IP[:PORT], IPv6 đặt trong ngoặc vuông ([::1]:5353); lặp lại được. Chỉ truy vấn các máy chủ này (mặc định: máy chủ phân giải của hệ điều hành)',
-      lab: 'Chế độ thử nghiệm: địa chỉ loopback (127.0.0.1, ::1) được coi là định tuyến được, máy quét được coi là có kết nối IPv6 qua ::1, và không liên lạc với địa chỉ nào ngoài loopback',
-      'port-map':
-        'Hỗ trợ thử nghiệm: [HOST:]PORT=LOCAL kết nối tới cổng LOCAL ở mọi chỗ phép thăm dò IPv6 lẽ ra kết nối tới cổng PORT (80, 443, 25, 53) trên HOST (hoặc trên mọi máy)',
-      'ipv6-connectivity':
-        'Máy quét có IPv6 không? auto: có địa chỉ IPv6 toàn cầu trên một giao diện mạng (hoặc có --lab); nếu không có, khả năng truy cập qua IPv6 không được kiểm tra',
-      nmap: 'Lệnh hoặc đường dẫn nmap, dùng cho phép kiểm tra các cổng mở như nhau trên IPv4 và IPv6',
+      ...familyFlagsVi(FAMILY_OPTIONS),
       'legal-basis':
         'Căn cứ pháp lý về cấp độ cho mọi hệ thống (mặc định, theo từng hệ thống: legalBasis trong danh mục, nếu không có thì trong tệp khai báo, nếu không nữa thì theo ngày phê duyệt; được in ra)',
       param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME (lặp lại được; xem policy show)',
@@ -133,7 +132,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
     description:
       'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
-    flags: { format: FORMAT, color: COLOR, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+    flags: {
+      format: FORMAT,
+      color: COLOR,
+      lang: LANG,
+      quiet: 'Không hiển thị tiến trình',
+      agency: 'Thay vào đó, quét cơ quan ví dụ (examples/agency/inventory.yaml) cùng các máy chủ mà cơ quan này nêu, khởi động trên 127.0.0.1: cổng thông tin (8443), máy thu thập nhật ký (6514) và điểm kết nối NCSC (6515); tính đến ngày 02/12/2026 trừ khi GOVSCAN_NOW nêu ngày khác',
+    },
   },
   // From @oclif/plugin-autocomplete (its English texts are in its manifest).
   autocomplete: {
@@ -205,8 +210,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:show': {
-    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
-    args: { policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc' },
+    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp), hoặc phần tra cứu của một quy tắc',
+    args: { policy: 'Mã bộ quy tắc dựng sẵn, tệp bộ quy tắc, hoặc mã quy tắc (ví dụ TLS-CERT-EXPIRED)' },
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:validate': {

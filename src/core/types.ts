@@ -277,6 +277,8 @@ export interface RuleDescriptor {
   remediation: Localized;
   references: string[];
   tags: string[];
+  /** The IPv6 score category the rule counts toward (its pack's `category`). */
+  category?: Ipv6Category;
 }
 
 export interface ReportSummary {
@@ -371,12 +373,15 @@ export interface NetworkEnvironment {
   nmap: string;
 }
 
+/** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
+export type Ipv6Category = 'web' | 'nameServers' | 'mail';
+
 /** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
 export interface Ipv6DomainScoreData {
   domain: string;
   targets: string[];
   score: number | null;
-  categories: { category: 'web' | 'nameServers' | 'mail'; score: number | null; passed: number; failed: number; failedRules: string[] }[];
+  categories: { category: Ipv6Category; score: number | null; passed: number; failed: number; failedRules: string[] }[];
 }
 
 /**

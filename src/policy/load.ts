@@ -255,6 +255,7 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       evidence: [...(raw.evidence ?? [])],
       references: [...(raw.references ?? [])],
       tags: [...(raw.tags ?? [])],
+      category: raw.category ?? null,
       location: { file: source.file, line: idPos.line, column: idPos.col },
     });
   });

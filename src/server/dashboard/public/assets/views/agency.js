@@ -89,7 +89,7 @@ export function render(data, { agency: id }) {
       { class: 'grid agency-grid' },
       panel(t('systems.title'), systemsTable(a.id, data.systems), { id: 'systems', cls: 'span-main' }),
       panel(t('trend.agencyTitle'), trendChart(data.trend, { days: 30, endDay: windowEnd(data.trend), title: a.name || a.id }), { id: 'trend', cls: 'span-main' }),
-      panel(t('agents.title'), agentsTable(data.agents), { id: 'agents', cls: stale ? 'alert' : '' }),
+      panel(t('agents.title'), agentsTable(data.agents, a.id), { id: 'agents', cls: stale ? 'alert' : '' }),
       panel(t('ipv6.domainsTitle'), domainsTable(data.ipv6), { id: 'ipv6-domains' }),
       panel(t('cert.title'), certificateTable(data.certificates, (x) => x, { showAgency: false }), { id: 'certificates', cls: 'span-main' }),
     ),
@@ -144,8 +144,8 @@ function systemsTable(agency, systems) {
   );
 }
 
-function agentsTable(agents) {
-  if (agents.length === 0) return empty(t('agents.none'), 'none');
+function agentsTable(agents, agency) {
+  if (agents.length === 0) return empty(t('agents.none', { id: agency }), 'none');
   return h(
     'table',
     { class: 'data compact' },
