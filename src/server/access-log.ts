@@ -6,7 +6,7 @@
 
 import type { FastifyInstance } from 'fastify';
 
-export interface AccessLine {
+interface AccessLine {
   event: 'request';
   method: string;
   /** The route pattern, or `unmatched` for a 404 outside every route. */

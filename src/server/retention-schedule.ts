@@ -4,7 +4,7 @@
 
 import type { Store } from './store/store-types.js';
 
-export const RETENTION_EVERY_MS = 60 * 60 * 1000;
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type RetentionEvent = { reports: number; before: string } | { error: Error };

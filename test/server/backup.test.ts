@@ -2,7 +2,7 @@
 // taken while it runs, restores into a working server that serves the same reports; an existing FILE
 // needs --force; PostgreSQL gets the pg_dump line. And `--retain-days` at a server's start.
 
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,11 +60,6 @@ describe('govscan server backup', () => {
       // The server went on serving during and after the backup.
       expect((await fetch(`${live.url}/healthz`)).status).toBe(200);
 
-      const again = await runCli(['server', 'backup', file, '--db', db, '--lang', 'vi']);
-      expect(again.code).toBe(2);
-      expect(again.stderr).toBe(`lỗi: ${file} đã tồn tại: thêm --force để ghi đè\n`);
-      const forced = await runCli(['server', 'backup', file, '--db', db, '--force']);
-      expect(forced.code, forced.stderr).toBe(0);
     } finally {
       await live.kill();
     }
@@ -76,6 +71,22 @@ describe('govscan server backup', () => {
     } finally {
       await restored.kill();
     }
+  });
+
+  it('replaces an existing FILE only with --force', async () => {
+    const db = `sqlite:${join(dir, 'small.db')}`;
+    const store = await openStore(db);
+    await store.migrate();
+    await store.close();
+    const file = join(dir, 'existing.db');
+    writeFileSync(file, 'an older backup');
+    const refused = await runCli(['server', 'backup', file, '--db', db, '--lang', 'vi']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`lỗi: ${file} đã tồn tại: thêm --force để ghi đè\n`);
+    expect(readFileSync(file, 'utf8')).toBe('an older backup');
+    const forced = await runCli(['server', 'backup', file, '--db', db, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(file).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 
   it('--retain-days deletes, at start, the reports older than N days that newer ones superseded', async () => {

@@ -43,16 +43,16 @@ Exit codes: 0 backup written; 2 FILE exists (without --force) or cannot be writt
     const failed = (why: Localized | string): InputError => {
       const text = (lang: 'en' | 'vi'): string =>
         localize(S.backupFailed, lang, { db: redact(flags.db), file: args.file, message: typeof why === 'string' ? why : why[lang] });
-      return new InputError(null, null, null, { en: text('en'), vi: text('vi') });
+      return InputError.unlocated({ en: text('en'), vi: text('vi') });
     };
     const target = parseDbUrl(flags.db);
-    if (target.dialect === 'postgres') throw new InputError(null, null, null, both(S.backupPostgres, { command: pgDumpCommand(target.url, args.file) }));
-    if (target.path === ':memory:') throw new InputError(null, null, null, both(S.backupMemory, {}));
+    if (target.dialect === 'postgres') throw InputError.unlocated(both(S.backupPostgres, { command: pgDumpCommand(target.url, args.file) }));
+    if (target.path === ':memory:') throw InputError.unlocated(both(S.backupMemory, {}));
 
     await assertOutputsWritable([['FILE', args.file, 'file']]);
     const out = await outputTarget(args.file);
     if (out.kind !== 'file') throw failed(S.whyNotRegularFile);
-    if (out.exists && !flags.force) throw new InputError(null, null, null, both(S.backupExists, { file: args.file }));
+    if (out.exists && !flags.force) throw InputError.unlocated(both(S.backupExists, { file: args.file }));
     const source = resolve(target.path);
     if (out.path === source) throw failed(S.whyTheDatabase);
 

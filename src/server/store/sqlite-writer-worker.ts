@@ -26,7 +26,7 @@ export type ToWriter =
   | { type: 'prune'; id: number; select: { sql: string; parameters: readonly unknown[] } }
   | { type: 'close' };
 
-export interface WriteResult {
+interface WriteResult {
   id: number;
   status?: IngestResult['status'];
   /** Why the batch was not stored (no status then). */

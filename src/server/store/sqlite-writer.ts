@@ -30,7 +30,7 @@ export interface WriterConfig {
 const WORKER_FILE = 'sqlite-writer-worker.js';
 
 /** Where the compiled worker is: beside this module when built, else its counterpart under dist/. */
-export function writerWorkerUrl(): URL {
+function writerWorkerUrl(): URL {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) return new URL(WORKER_FILE, import.meta.url);
   const root = packageRoot();
