@@ -76,7 +76,7 @@ const FAIL_ON = 'Thoát với mã 1 khi có phát hiện không đạt ở mức
 const CA_PIN = 'Dấu vân tay SHA-256 mà mọi chứng thư gốc tin cậy trong --ca-file phải khớp';
 const JSON_OUT = 'In ra JSON';
 const DB =
-  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
+  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB';
 const SERVER_URL = 'URL của máy chủ govscan';
 const TOKEN = 'Token viewer hoặc admin';
 const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
@@ -249,6 +249,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
       'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
       'Giới hạn cho mỗi bên gửi, tính theo phút: số lô kết quả của mỗi token tác tử, số lần đăng ký và số lần xác thực thất bại của mỗi địa chỉ (--ingest-limit, --enroll-limit, --auth-failure-limit; vượt quá thì trả về 429 kèm Retry-After). Nội dung yêu cầu tối đa --body-limit byte, lồng nhau tối đa 32 cấp, mỗi đối tượng tối đa 1.000 khóa, mỗi mảng tối đa 100.000 phần tử, mỗi chuỗi tối đa 256 KiB, bằng chứng của một phát hiện tối đa 64 KiB và dữ kiện của một lần kiểm tra tối đa 1 MiB (vượt quá thì trả về 400 hoặc 413).\n\n' +
+      'Mọi tham số đều có thể đặt bằng biến môi trường GOVSCAN_<THAM_SỐ> (GOVSCAN_LISTEN, GOVSCAN_RETAIN_DAYS, …), ví dụ trong tệp EnvironmentFile của systemd; tham số ghi trên dòng lệnh được ưu tiên hơn biến môi trường.\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
     flags: {
       db: DB,

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
+import { withEnvFlags } from '../../cli/env-flags.js';
 import { dbFlag, openDatabase } from './shared.js';
 
 export default class Server extends GovscanCommand {
@@ -13,12 +14,14 @@ API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, 
 
 Bounds per client: batches per agent token, enrolments per address and failed authentications per address, per minute (--ingest-limit, --enroll-limit, --auth-failure-limit; 429 with Retry-After above them); request bodies up to --body-limit bytes, nested at most 32 levels, objects of at most 1,000 keys, arrays of at most 100,000 items, strings of at most 256 KiB, a finding's evidence at most 64 KiB and an attempt's facts at most 1 MiB (400/413 above them).
 
+Every flag can also be set in the environment as GOVSCAN_<FLAG> (GOVSCAN_LISTEN, GOVSCAN_RETAIN_DAYS, …), e.g. from a systemd EnvironmentFile; a flag given on the command line wins over its variable.
+
 Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a database that cannot be opened, or an address that cannot be listened on.`;
   static override examples = [
     '<%= config.bin %> server',
     '<%= config.bin %> server --db postgres://govscan:secret@127.0.0.1:5432/govscan --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server.key',
   ];
-  static override flags = {
+  static override flags = withEnvFlags({
     db: dbFlag,
     listen: Flags.string({ default: '127.0.0.1:8080', helpValue: 'HOST:PORT', description: 'Address to listen on ([::1]:8080 for IPv6; port 0 picks a free one)' }),
     'tls-cert': Flags.string({ helpValue: 'FILE', description: 'Serve HTTPS with this certificate chain (PEM); needs --tls-key' }),
@@ -36,7 +39,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       description: 'Failed authentications (bad tokens or enrolment secrets) per minute from one address before it must wait (0: no limit)',
     }),
     lang: langFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Server);

@@ -11,7 +11,7 @@ export const dbFlag = Flags.string({
   env: 'GOVSCAN_DB',
   default: DEFAULT_DB,
   helpValue: 'URL',
-  description: 'Database: sqlite:PATH (embedded, the default) or postgres://USER:PASS@HOST:PORT/DB (env GOVSCAN_DB)',
+  description: 'Database: sqlite:PATH (embedded, the default) or postgres://USER:PASS@HOST:PORT/DB',
 });
 
 /** Opens and migrates the database, or throws an InputError naming --db (exit 2). */
