@@ -118,7 +118,16 @@ export async function loadSettingsFile(file: string, flags: FlagTable, cwd: stri
   const doc = parsed.value ?? {};
   const validate = compileSchema<Record<string, unknown>>(settingsSchema(flags));
   if (!validate(doc)) {
-    const [first] = schemaErrors(validate.errors ?? [], doc, parsed.source, { describePath: (path) => (path.length ? String(path[0]) : 'settings') });
+    const known = Object.keys(flags).filter(inFile);
+    const [first] = schemaErrors(validate.errors ?? [], doc, parsed.source, {
+      describePath: (path) => (path.length ? String(path[0]) : ''),
+      // `fail_on` or `failOn` for `fail-on`: the key is the flag's name as typed on the command line.
+      refine: (error, generic) => {
+        const key = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty?: unknown }).additionalProperty) : null;
+        const meant = key === null ? undefined : known.find((k) => k.replace(/-/g, '') === key.replace(/[-_]/g, '').toLowerCase());
+        return meant ? { ...generic, detail: `${generic.detail} (the key is the flag's name: "${meant}")` } : undefined;
+      },
+    });
     throw first ?? new InputError(file, 1, 1, 'invalid settings file');
   }
   const values = new Map<string, FileSetting>();
