@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
@@ -21,6 +22,9 @@ let wrongHost: FarmEndpoint;
 let root: string;
 let env: Record<string, string>;
 let n = 0;
+/** A loopback listener that only counts connections: input errors must stop a run before any. */
+let trap: net.Server;
+let trapHits = 0;
 
 beforeAll(async () => {
   farm = await startFarm({ scenarios: ['wrong-host'] });
@@ -29,10 +33,16 @@ beforeAll(async () => {
   wrongHost = e;
   env = { NODE_EXTRA_CA_CERTS: farm.publicRootPemFile };
   root = await mkdtemp(join(tmpdir(), 'govscan-config-'));
+  trap = net.createServer((socket) => {
+    trapHits++;
+    socket.destroy();
+  });
+  await new Promise<void>((done) => trap.listen(0, '127.0.0.1', done));
 });
 
 afterAll(async () => {
   await farm?.close();
+  await new Promise((done) => trap?.close(done));
   if (root) await rm(root, { recursive: true, force: true });
 });
 
@@ -49,6 +59,12 @@ async function folder(lines?: string[]): Promise<string> {
 /** The scan of the wrong-host endpoint (a high TLS-CERT-HOSTNAME failure), TLS pack only. */
 function scanArgs(...extra: string[]): string[] {
   return ['scan', target(), '--resolve', `${wrongHost.host}:${wrongHost.port}:${wrongHost.address}`, '--policy', 'vn-ct02-2022-tls', '--ca-file', farm.nationalRootPemFile, '--quiet', ...extra];
+}
+
+/** A scan of the trap (which must never see a connection). */
+function trapArgs(...extra: string[]): string[] {
+  const port = (trap.address() as net.AddressInfo).port;
+  return ['scan', `https://trap.test:${port}`, '--resolve', `trap.test:${port}:127.0.0.1`, '--policy', 'vn-ct02-2022-tls', '--quiet', ...extra];
 }
 
 const failed = (report: Report): string[] => report.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.ruleId} ${f.target}`).sort();
@@ -106,7 +122,7 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
     expect(reviewVietnamese(vi.stdout, 'config show', new Set(['table', 'auto', 'medium', 'high', 'critical', 'vi']))).toEqual([]);
   }, 30_000);
 
-  it('a bad settings file, named or found, stops the run at its line with exit 2', async () => {
+  it('a bad settings file, named or found, stops the run at its line with exit 2 before any connection', async () => {
     const cases: { lines: string[]; error: RegExp; named?: boolean }[] = [
       { lines: ['fail-on: high', 'timeout: fast'], error: /^error: govscan\.yaml:2:\d+: timeout: must be a integer/m },
       { lines: ['policy: [vn-ct02-2022-tls]', 'fail_on: high'], error: /^error: govscan\.yaml:2:1: unknown field "fail_on" \(the key is the flag.s name: "fail-on"\)$/m },
@@ -118,7 +134,7 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
       cases.map(async (c) => {
         const cwd = await folder(c.named ? undefined : c.lines);
         if (c.named) await writeFile(join(cwd, 'ci.yaml'), c.lines.join('\n'));
-        return runCli(scanArgs(...(c.named ? ['--config', 'ci.yaml'] : []), '--report', 'json=out.json'), { cwd, env });
+        return runCli(trapArgs(...(c.named ? ['--config', 'ci.yaml'] : []), '--report', 'json=out.json'), { cwd, env });
       }),
     );
     results.forEach((r, i) => {
@@ -129,12 +145,13 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
     // A named file that does not exist, and a list variable with a value that is not a choice.
     const cwd = await folder();
     const [missing, badList] = await Promise.all([
-      runCli(scanArgs(), { cwd, env: { ...env, GOVSCAN_CONFIG: 'nowhere.yaml' } }),
-      runCli(scanArgs(), { cwd, env: { ...env, GOVSCAN_SEVERITY: 'high,urgent' } }),
+      runCli(trapArgs(), { cwd, env: { ...env, GOVSCAN_CONFIG: 'nowhere.yaml' } }),
+      runCli(trapArgs(), { cwd, env: { ...env, GOVSCAN_SEVERITY: 'high,urgent' } }),
     ]);
     expect(missing.stderr).toMatch(/^error: nowhere\.yaml: cannot read the settings file: no such file$/m);
     expect(badList.stderr).toMatch(/^error: GOVSCAN_SEVERITY: "urgent" is not one of critical, high, medium, low, info$/m);
     expect([missing.code, badList.code]).toEqual([2, 2]);
+    expect(trapHits).toBe(0);
   }, 30_000);
 
   it('govscan-agent takes its options from GOVSCAN_<OPTION>: flag > variable > configuration file', async () => {
@@ -171,7 +188,7 @@ describe('filters', () => {
     const cwd = await folder();
     const [chosen, typo] = await Promise.all([
       runCli(scanArgs('--rule', 'TLS-CERT-*', '--skip-rule', 'tls-cert-host*', '--format', 'json', '--timeout', '3000'), { cwd, env }),
-      runCli(scanArgs('--skip-rule', 'TLS-CERT-HOSTNAM'), { cwd, env }),
+      runCli(trapArgs('--skip-rule', 'TLS-CERT-HOSTNAM'), { cwd, env }),
     ]);
     expect(chosen.code).toBe(0);
     const report = JSON.parse(chosen.stdout) as Report;
@@ -208,15 +225,16 @@ describe('several reports from one run', () => {
   it('two reports to stdout, or two to one file, are exit 2 before any connection', async () => {
     const cwd = await folder();
     const [twoStdout, formatAndReport, sameFile] = await Promise.all([
-      runCli(scanArgs('--report', 'json', '--report', 'sarif'), { cwd, env }),
-      runCli(scanArgs('--format', 'sarif', '--report', 'json'), { cwd, env }),
-      runCli(scanArgs('--report', 'json=a.json', '--report', 'sarif=./a.json'), { cwd, env }),
+      runCli(trapArgs('--report', 'json', '--report', 'sarif'), { cwd, env }),
+      runCli(trapArgs('--format', 'sarif', '--report', 'json'), { cwd, env }),
+      runCli(trapArgs('--report', 'json=a.json', '--report', 'sarif=./a.json'), { cwd, env }),
     ]);
     expect(twoStdout.stderr).toMatch(/^error: two reports to stdout \(--report json and --report sarif\)/m);
     expect(formatAndReport.stderr).toMatch(/^error: two reports to stdout \(--format sarif and --report json\)/m);
     expect(sameFile.stderr).toMatch(/^error: two reports to the same file \.\/a\.json/m);
     expect([twoStdout.code, formatAndReport.code, sameFile.code]).toEqual([2, 2, 2]);
     expect(existsSync(join(cwd, 'a.json'))).toBe(false);
+    expect(trapHits).toBe(0);
   }, 30_000);
 });
 
