@@ -106,7 +106,7 @@ export function needsEveryFinding(outputs: readonly ReportOutput[]): boolean {
  */
 export async function openOutputSpill(outputs: readonly ReportOutput[]): Promise<ReportSpill | null> {
   const json = outputs.find((o) => o.format === 'json');
-  return json && !needsEveryFinding(outputs) ? openSpill(json.file) : null;
+  return json && !needsEveryFinding(outputs) ? openSpill(json.file, json.asked.startsWith('--report') ? '--report' : '--output') : null;
 }
 
 /**
@@ -139,7 +139,7 @@ export async function writeReports(
  * The spill of a JSON scan: next to a report file (same file system, so it is renamed into place), in
  * TMPDIR for stdout or a device (`-o /dev/null` must not leave a spill file in /dev).
  */
-async function openSpill(output: string | undefined): Promise<ReportSpill> {
+async function openSpill(output: string | undefined, flag: string): Promise<ReportSpill> {
   const { ReportSpill } = await import('../report/spill.js');
   const file = output ? await outputTarget(output).catch(() => null) : null;
   const dir = file?.kind === 'file' ? dirname(file.path) : tmpdir();
@@ -149,7 +149,7 @@ async function openSpill(output: string | undefined): Promise<ReportSpill> {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw new InputError(null, null, null, `${file?.kind === 'file' ? flag : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 
