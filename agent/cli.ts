@@ -8,6 +8,7 @@ import { InputError, ScanError } from '../src/core/errors.js';
 import type { Lang } from '../src/core/types.js';
 import { M as CLI } from '../src/cli/messages.js';
 import { envLang, isLang, localize } from '../src/core/i18n/index.js';
+import { envName } from '../src/cli/env-flags.js';
 import { createLog, type AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
@@ -49,7 +50,24 @@ function parse(argv: readonly string[], lang: Lang): Parsed | 'help' | 'version'
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw InputError.unlocated(localize(M.missingValue, lang, { flag: name }));
     flags.set(name, value);
   }
+  fromEnvironment(spec, flags, process.env);
   return { command, flags };
+}
+
+/**
+ * Options not given on the command line, from GOVSCAN_<OPTION> as govscan's own flags (src/cli/env-flags.ts):
+ * `--server` from GOVSCAN_SERVER, `--secret` from GOVSCAN_SECRET (kept out of `ps` and shell history),
+ * `--force` and `--once` on when 1, true, y or yes. The configuration file keeps its own variable
+ * GOVSCAN_AGENT_CONFIG (GOVSCAN_CONFIG names govscan scan's settings file). Flag > variable > file > default.
+ */
+function fromEnvironment(spec: Record<string, 'value' | 'bool'>, flags: Map<string, string | true>, env: NodeJS.ProcessEnv): void {
+  for (const [name, kind] of Object.entries(spec)) {
+    if (flags.has(name) || name === '--config') continue;
+    const value = env[envName(name.slice(2))];
+    if (!value) continue;
+    if (kind === 'value') flags.set(name, value);
+    else if (/^(1|true|y|yes)$/i.test(value)) flags.set(name, true);
+  }
 }
 
 function str(flags: Map<string, string | true>, name: string): string | undefined {

@@ -19,6 +19,10 @@ Options:
   --lang en|vi    language of messages (default $GOVSCAN_LANG, else en)
   --help, --version
 
+Every option can come from GOVSCAN_<OPTION> instead (GOVSCAN_SERVER, GOVSCAN_SECRET, GOVSCAN_FORCE=1,
+GOVSCAN_ONCE=1; --config from GOVSCAN_AGENT_CONFIG); an option given wins over its variable, which wins
+over the configuration file.
+
 Environment: HTTPS_PROXY (or HTTP_PROXY) sends enrolment and uploads through that HTTP proxy (CONNECT);
 NO_PROXY lists servers reached directly (comma-separated host names, domains, IP addresses, *).
 
@@ -37,6 +41,10 @@ Tùy chọn:
   --config FILE   tệp cấu hình tác tử (mặc định $GOVSCAN_AGENT_CONFIG, nếu không có thì /etc/govscan/agent.yaml)
   --lang en|vi    ngôn ngữ thông báo (mặc định $GOVSCAN_LANG, nếu không có thì en)
   --help, --version
+
+Mọi tùy chọn đều có thể lấy từ biến môi trường GOVSCAN_<TÙY_CHỌN> (GOVSCAN_SERVER, GOVSCAN_SECRET, GOVSCAN_FORCE=1,
+GOVSCAN_ONCE=1; --config lấy từ GOVSCAN_AGENT_CONFIG); tùy chọn ghi trên dòng lệnh được ưu tiên hơn biến môi trường,
+biến môi trường được ưu tiên hơn tệp cấu hình.
 
 Biến môi trường: HTTPS_PROXY (hoặc HTTP_PROXY) gửi yêu cầu đăng ký và các lô kết quả qua máy chủ ủy quyền HTTP đó (CONNECT);
 NO_PROXY liệt kê các máy chủ kết nối trực tiếp (tên máy, tên miền, địa chỉ IP cách nhau bởi dấu phẩy, hoặc *).

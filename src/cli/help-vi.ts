@@ -126,6 +126,14 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       color: COLOR,
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
+      severity:
+        'Chỉ báo cáo các phát hiện có mức độ nghiêm trọng này (phân cách bằng dấu phẩy hoặc lặp lại); các phát hiện khác bị loại khỏi mọi báo cáo và không thể làm lần quét thất bại (như --severity của Trivy)',
+      rule: 'Chỉ đánh giá các quy tắc có mã khớp mẫu GLOB (* và ?; lặp lại được; như --check của Checkov)',
+      'skip-rule': 'Không đánh giá các quy tắc có mã khớp mẫu GLOB (lặp lại được; được ưu tiên hơn --rule; như --skip-check của Checkov)',
+      report:
+        'Ghi báo cáo theo định dạng FORMAT (table, json, sarif, junit, html, markdown, codequality) vào tệp FILE, hoặc ra stdout khi không có =FILE; lặp lại được: nhiều định dạng từ một lần quét. Khi có --report, --format/--output chỉ thêm một báo cáo khi được chỉ định',
+      config:
+        'Tệp cấu hình, mỗi khóa ứng với một tham số (mặc định: ./govscan.yaml nếu có). Tham số trên dòng lệnh được ưu tiên hơn GOVSCAN_<THAM_SỐ>, biến môi trường được ưu tiên hơn tệp cấu hình',
     },
   },
   demo: {
@@ -368,4 +376,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     args: { command: 'Lệnh cần xem trợ giúp.' },
     flags: { 'nested-commands': 'Liệt kê cả các lệnh lồng bên trong.' },
   },
+};
+
+// `config show` takes every flag of scan (to show what a run with them would use), with the same texts.
+COMMANDS_VI['config:show'] = {
+  summary: 'Hiển thị các thiết lập đang có hiệu lực của govscan scan và nguồn của từng thiết lập',
+  description:
+    'Từng thiết lập của govscan scan cùng giá trị và nguồn của nó, theo thứ tự ưu tiên: tham số trên dòng lệnh, rồi biến môi trường GOVSCAN_<THAM_SỐ> (chữ hoa, dấu gạch ngang thành gạch dưới: --fail-on là GOVSCAN_FAIL_ON; tham số lặp lại được nhận danh sách phân cách bằng dấu phẩy), rồi tệp cấu hình, cuối cùng là giá trị mặc định. Tệp cấu hình là --config FILE, nếu không có thì GOVSCAN_CONFIG, nếu không nữa thì ./govscan.yaml khi tệp này tồn tại: tệp YAML, mỗi khóa ứng với một tham số (fail-on: medium, ca-file: [anchors.pem]). Truyền các tham số như khi chạy scan để xem lần quét đó sẽ dùng thiết lập nào.',
+  args: { ...COMMANDS_VI.scan?.args },
+  flags: { ...COMMANDS_VI.scan?.flags, json: JSON_OUT },
 };

@@ -3,6 +3,7 @@
 
 import CertVerify from './cert/verify.js';
 import ChecksList from './checks/list.js';
+import ConfigShow from './config/show.js';
 import Demo from './demo.js';
 import EvidenceInit from './evidence/init.js';
 import EvidenceVerify from './evidence/verify.js';
@@ -28,6 +29,7 @@ export const COMMANDS = {
   demo: Demo,
   'cert:verify': CertVerify,
   'checks:list': ChecksList,
+  'config:show': ConfigShow,
   'evidence:init': EvidenceInit,
   'evidence:verify': EvidenceVerify,
   'policy:list': PolicyList,

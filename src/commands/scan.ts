@@ -1,19 +1,15 @@
 import { Args, Flags } from '@oclif/core';
-import { SCAN_FORMATS } from '../report/index.js';
-import { tmpdir } from 'node:os';
-import { basename, dirname } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../cli/base.js';
-import { colorWanted } from '../cli/color.js';
 import { clockFromEnv } from '../cli/clock.js';
+import { CONFIG_FLAGS } from '../cli/config-file.js';
+import { withEnvFlags } from '../cli/env-flags.js';
+import { FILTER_FLAGS } from '../cli/filter-flags.js';
 import { onInterrupt } from '../cli/interrupt.js';
-import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../core/atomic-file.js';
 import { M } from '../cli/messages.js';
-import { InputError } from '../core/errors.js';
+import { REPORT_FLAGS } from '../cli/report-outputs.js';
 import { SEVERITIES, type Report, type Severity } from '../core/types.js';
 import { localize } from '../core/i18n/index.js';
-import type { ReportSpill } from '../report/spill.js';
+import { SCAN_FORMATS } from '../report/index.js';
 import { FAMILY_OPTIONS } from '../engine/registry.js';
 import { familyFlags, familyFlagValues } from '../cli/family-flags.js';
 
@@ -36,7 +32,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   static override args = {
     targets: Args.string({ description: 'https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)', required: false }),
   };
-  static override flags = {
+  static override flags = withEnvFlags({
     inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
     'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
     'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
@@ -81,18 +77,25 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
-  };
+    ...FILTER_FLAGS,
+    ...REPORT_FLAGS,
+    ...CONFIG_FLAGS,
+  });
 
   async run(): Promise<void> {
-    const { flags, argv } = await this.parse(Scan);
+    // Settings: flag > GOVSCAN_<FLAG> > govscan.yaml (or --config) > default (cli/settings.ts).
+    const configured = await (await import('../cli/settings.js')).configuredInput(Scan, this.argv);
+    const { flags, argv, metadata } = await this.parse(configured.input);
     this.lang = flags.lang;
-    await (await import('../cli/output-target.js')).assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
+    const { needsEveryFinding, openOutputSpill, planReportOutputs, writeReports } = await import('../cli/report-outputs.js');
+    const given = (name: 'format' | 'output'): boolean => flags[name] !== undefined && (!metadata.flags[name]?.setFromDefault || Boolean(configured.settings?.values.has(name)));
+    const outputs = await planReportOutputs(flags.report ?? [], { format: flags.format, output: flags.output, given: given('format') || given('output') });
+    await (await import('../cli/output-target.js')).assertOutputsWritable([['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
-    const [{ executeScan, prepareScan }, { scanNotices, scanVerdict }, { createProgress }, { render }] = await Promise.all([
+    const [{ executeScan, prepareScan }, { scanNotices, scanVerdict }, { createProgress }] = await Promise.all([
       import('../engine/scan.js'),
       import('../engine/scan-outcome.js'),
       import('../cli/progress.js'),
-      import('../report/index.js'),
     ]);
     const timeoutMs = flags.timeout;
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
@@ -113,6 +116,9 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
         options: familyFlagValues(FAMILY_OPTIONS, flags),
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
         params: flags.param ?? [],
+        rules: flags.rule ?? [],
+        skipRules: flags['skip-rule'] ?? [],
+        severities: flags.severity ?? [],
         ...(now ? { now: now() } : {}),
       },
       { timeoutMs },
@@ -122,9 +128,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
 
     const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
     const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
-    // A JSON report holds every fact and finding: they go to a spill file as targets complete and
-    // the report is streamed from it, so memory stays that of a lean (table) scan at any size.
-    const spill = flags.format === 'json' ? await openSpill(flags.output) : null;
+    const spill = await openOutputSpill(outputs);
     let report: Report;
     let abandoned = false;
     // Ctrl-C stops probing but still writes what was collected, then exits 130.
@@ -138,8 +142,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
             perHostLimit: flags['per-host'],
             timeoutMs,
             targetTimeoutMs: flags['target-timeout'] ?? timeoutMs * 4,
-            // JUnit lists a testcase per rule × target and HTML lists passes per target: both need every finding.
-            keepFacts: flags.format === 'junit' || flags.format === 'html',
+            keepFacts: needsEveryFinding(outputs),
             ...(spill ? { spill } : {}),
             ...(now ? { now } : {}),
             signal: stop.signal,
@@ -148,17 +151,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
           }),
         )
         .finally(() => interrupt.release());
-      if (spill) {
-        const { jsonChunks } = await import('../report/json.js');
-        abandoned = await streamOut(jsonChunks(report, spill), flags.output);
-      } else {
-        const text = render(report, flags.format, {
-          lang: this.lang,
-          color: !flags.output && colorWanted(process.stdout, flags.color),
-        });
-        if (flags.output) await writeTextAtomic(flags.output, text);
-        else await new Promise<void>((resolve) => process.stdout.write(text.endsWith('\n') ? text : text + '\n', () => resolve()));
-      }
+      abandoned = await writeReports(report, outputs, spill, { lang: this.lang, color: flags.color, quiet: flags.quiet });
     } finally {
       spill?.close();
     }
@@ -167,7 +160,6 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       process.kill(process.pid, 'SIGINT');
       this.exit(130);
     }
-    if (flags.output && !flags.quiet) process.stderr.write(localize(M.reportWritten, this.lang, { file: flags.output }) + '\n');
 
     if (flags['sarif-dir']) {
       const [{ writeGithubSarif }, { reportCommandMessages }] = await Promise.all([import('../report/github.js'), import('./report/shared.js')]);
@@ -186,46 +178,3 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   }
 }
 
-/**
- * The spill of a JSON scan: next to a report file (same file system, so it is renamed into place), in
- * TMPDIR for stdout or a device (`-o /dev/null` must not leave a spill file in /dev).
- */
-async function openSpill(output: string | undefined): Promise<ReportSpill> {
-  const { ReportSpill } = await import('../report/spill.js');
-  const file = output ? await outputTarget(output).catch(() => null) : null;
-  const dir = file?.kind === 'file' ? dirname(file.path) : tmpdir();
-  try {
-    return ReportSpill.open(dir, output && file?.kind === 'file' ? basename(output) : 'govscan');
-  } catch (err) {
-    // Before any packet is sent: a report that could not be written must not cost a whole scan.
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw InputError.unlocated(`${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
-  }
-}
-
-/**
- * A streamed report to FILE (whole or not at all) or to stdout. A Ctrl-C while it is written
- * abandons it (the temporary file is removed): returns true then, for the caller to end as interrupted.
- */
-async function streamOut(chunks: AsyncIterable<string | Uint8Array>, output: string | undefined): Promise<boolean> {
-  const abandon = new AbortController();
-  const interrupt = onInterrupt(() => abandon.abort(new Error('interrupted')));
-  try {
-    if (output) {
-      await writeChunksAtomic(output, chunks, { mode: 0o666, signal: abandon.signal });
-    } else {
-      // `end: false`: stdout stays open for whatever follows; the empty write resolves once all before it is flushed.
-      await pipeline(Readable.from(chunks), process.stdout, { end: false, signal: abandon.signal });
-      await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-    }
-    return false;
-  } catch (err) {
-    if (abandon.signal.aborted) return true;
-    // The reader closed the pipe (`| head`): it has what it wanted; the exit code still tells the verdict.
-    if (!output && (err as NodeJS.ErrnoException).code === 'EPIPE') return false;
-    throw err;
-  } finally {
-    interrupt.release();
-  }
-}

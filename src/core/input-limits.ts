@@ -22,6 +22,8 @@ export const INPUT_LIMITS = {
   certificate: { bytes: 1 * MB, what: { en: 'a certificate file', vi: 'tệp chứng thư số' } },
   report: { bytes: 256 * MB, what: { en: 'a report', vi: 'tệp báo cáo' } },
   targets: { bytes: 10 * MB, what: { en: 'a target list', vi: 'tệp danh sách đối tượng quét' } },
+  /** govscan.yaml: a page of settings. */
+  settings: { bytes: 1 * MB, what: { en: 'a settings file', vi: 'tệp cấu hình' } },
   nmap: { bytes: 64 * MB, what: { en: 'an nmap XML report', vi: 'tệp kết quả nmap (XML)' } },
 } as const satisfies Record<string, { bytes: number; what: Localized }>;
 

@@ -22,6 +22,7 @@ import { applyBaseline, loadBaseline, type Baseline } from '../report/baseline.j
 import type { ReportSpill } from '../report/spill.js';
 import { ipv6Categories, Ipv6ScoreCollector } from '../report/ipv6-score.js';
 import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../policy/legal-basis.js';
+import { selectRules, severityFilter } from '../policy/rule-filter.js';
 import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
 import { format } from '../core/i18n/index.js';
 
@@ -52,6 +53,11 @@ export interface ScanRequest extends NetworkRequest {
   extraTargets?: Target[];
   /** A govscan-agent run: with no named policy, agent-scoped packs (its host check) are judged too. */
   agentRun?: boolean;
+  /** --rule / --skip-rule globs: which rules are evaluated (policy/rule-filter.ts). */
+  rules?: string[];
+  skipRules?: string[];
+  /** --severity: only findings of these severities are reported and gated (policy/rule-filter.ts). */
+  severities?: Severity[];
 }
 
 export interface PreparedScan {
@@ -73,6 +79,8 @@ export interface PreparedScan {
   params: AppliedParam[];
   /** `--resolve` entries (as given) that pin no target: worth a warning, a typo sends the name to DNS. */
   unusedResolves?: string[];
+  /** Keeps the findings --severity reports; absent: every finding. */
+  reported?: (f: Finding) => boolean;
 }
 
 /** Load and validate every input. Throws InputError (exit 2) before any packet is sent. */
@@ -103,7 +111,7 @@ export async function prepareScan(
       req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, --targets-file FILE, --from-nmap FILE or --inventory FILE',
     );
   }
-  const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) });
+  const loaded = selectRules(await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) }), req);
   const { policies, applied } = withRunParams(loaded, req.params ?? [], inventory?.params ?? []);
   const legalBases = assignLegalBases(targets, regimeRun(policies, req), (id) => ({
     ...(inventory?.legalBases.get(id) ? { inventory: inventory.legalBases.get(id) } : {}),
@@ -117,6 +125,7 @@ export async function prepareScan(
   const scanned = dedupeTargets(targets);
   const unusedResolves = pinTargets(scanned, overrides).map((o) => req.resolve[overrides.indexOf(o)] ?? `${o.host}:${o.port}:${o.address}`);
   const net = prepareNetwork(req, overrides, deps);
+  const reported = severityFilter(req.severities);
   return {
     targets: scanned,
     unusedResolves,
@@ -132,6 +141,7 @@ export async function prepareScan(
     baseline,
     legalBases,
     params: applied,
+    ...(reported ? { reported } : {}),
   };
 }
 
@@ -232,7 +242,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
     onTargetDone: (target, probed) => {
       // Judge each target as it completes so facts need not outlive it (10,000-target scans).
       const { attempts: done, findings: first } = judgeTarget(target, probed, scan.policies, now(), !opts.keepFacts && !spill);
-      let judged = first;
+      let judged = scan.reported ? first.filter(scan.reported) : first;
       if (scan.waivers) judged = applyWaivers({ findings: judged, waivers: scan.waivers.waivers, now: startedAt, targets: targetsByKey });
       if (scan.baseline) judged = applyBaseline(judged, scan.baseline);
       tally?.add(judged);

@@ -123,7 +123,8 @@ export function isExpired(waiver: Pick<Waiver, 'expires'>, now: Date): boolean {
 }
 
 const globCache = new Map<string, RegExp>();
-function globRegExp(pattern: string): RegExp {
+/** A `*` / `?` glob, whole and case-insensitive (waiver targets, --rule and --skip-rule). */
+export function globRegExp(pattern: string): RegExp {
   let re = globCache.get(pattern);
   if (!re) {
     const body = pattern

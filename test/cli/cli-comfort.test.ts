@@ -35,7 +35,7 @@ describe('shell completion', () => {
     const functions = join(dir, 'cache', 'govscan', 'autocomplete', 'functions');
     const bash = await readFile(join(functions, 'bash', 'govscan.bash'), 'utf8');
     expect(bash).toMatch(/^complete -F _govscan_autocomplete govscan$/m);
-    expect(bash).toMatch(/^scan .*--targets-file --from-nmap .*--color --lang --quiet$/m);
+    expect(bash).toMatch(/^scan .*--targets-file --from-nmap .*--color --lang --quiet --severity --rule --skip-rule --report --config$/m);
     expect(bash).toMatch(/^fleet:status --server/m);
     expect(await readFile(join(functions, 'zsh', '_govscan'), 'utf8')).toContain('#compdef govscan');
     expect(await readFile(join(functions, 'powershell', 'govscan.ps1'), 'utf8')).toContain('Register-ArgumentCompleter');

@@ -46,7 +46,7 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(text).toContain(flat(scan.description ?? '?'));
     expect(text).toContain(flat(scan.args?.targets ?? '?'));
     for (const [name, t] of Object.entries(scan.flags)) expect(text, `--${name}`).toContain(flat(typeof t === 'string' ? t : (t.description ?? '?')));
-    expect(text).toContain('[mặc định: table] Định dạng báo cáo <lựa chọn: table|json|sarif|junit|html>');
+    expect(text).toContain('[mặc định: table, biến môi trường: GOVSCAN_FORMAT] Định dạng báo cáo <lựa chọn: table|json|sarif|junit|html>');
     // The environment that asked for Vietnamese is also --lang's real default.
     expect(text).toMatch(/--lang=<lựa chọn> \[mặc định: vi\] Ngôn ngữ/);
     // oclif's value placeholders too, in the usage line and the flag labels.
@@ -94,7 +94,7 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(en.code).toBe(0);
     expect(headings(en.stdout)).toEqual(['USAGE', 'ARGUMENTS', 'FLAGS', 'DESCRIPTION', 'EXAMPLES']);
     expect(en.stdout.split('\n')[0]).toBe(SCAN_SUMMARY_EN);
-    expect(en.stdout).toContain('  -f, --format=<option>             [default: table] Report format\n');
+    expect(en.stdout).toMatch(/ {2}-f, --format=<option>\s+\[default: table, env: GOVSCAN_FORMAT\] Report format\n/);
     expect(en.stdout).not.toContain(vi('scan').summary);
     const overridden = await runCli(['scan', '--help', '--lang', 'en'], { env: { GOVSCAN_LANG: 'vi' } });
     expect(overridden.stdout).toBe(en.stdout);
