@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import schema from './config.schema.json' with { type: 'json' };
-import { InputError } from '../src/engine/errors.js';
-import { compileSchema, dottedPath, schemaErrors } from '../src/engine/schema-errors.js';
-import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '../src/engine/yaml-source.js';
-import type { SystemRef } from '../src/engine/types.js';
+import { InputError } from '../src/core/errors.js';
+import { compileSchema, dottedPath, schemaErrors } from '../src/core/schema-errors.js';
+import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '../src/core/yaml-source.js';
+import type { SystemRef } from '../src/core/types.js';
 import { parseCollector, type ForwarderSetting } from '../checks/host/probe-forwarders.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/govscan/agent.yaml';
@@ -92,7 +92,7 @@ export async function loadAgentConfig(file: string): Promise<AgentConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(file, null, null, `cannot read the configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read the configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseAgentConfig(text, file);
 }

@@ -4,8 +4,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { InputError } from '../src/engine/errors.js';
-import { format } from '../src/i18n/index.js';
+import { InputError } from '../src/core/errors.js';
+import { format } from '../src/core/i18n/index.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 import { HttpsTunnelAgent, HttpTunnelAgent, proxyFor, proxyOrigin, ProxySettingError, type ProxyEnv } from './proxy.js';
@@ -32,7 +32,7 @@ export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false
   try {
     proxy = proxyFor(url, env);
   } catch (err) {
-    if (err instanceof ProxySettingError) throw new InputError(null, null, null, { en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
+    if (err instanceof ProxySettingError) throw InputError.unlocated({ en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
     throw err;
   }
   const opts = { keepAlive, maxSockets: 1 };

@@ -1,7 +1,7 @@
 // One line per event on stderr (journald keeps it), in the chosen language.
 
-import type { Lang, Localized } from '../src/engine/types.js';
-import { localize } from '../src/i18n/index.js';
+import type { Lang, Localized } from '../src/core/types.js';
+import { localize } from '../src/core/i18n/index.js';
 
 export interface AgentLog {
   lang: Lang;

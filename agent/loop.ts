@@ -4,7 +4,7 @@
 // delivers the spool between runs and stops cleanly on SIGTERM (a batch in the spool stays there).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Lang } from '../src/engine/types.js';
+import type { Lang } from '../src/core/types.js';
 import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';

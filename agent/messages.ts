@@ -1,6 +1,6 @@
 // Everything govscan-agent prints, in English and Vietnamese (GOVSCAN_LANG or --lang picks one).
 
-import { defineMessages } from '../src/i18n/index.js';
+import { defineMessages } from '../src/core/i18n/index.js';
 
 export const AGENT_MESSAGES = defineMessages({
   usage: {

@@ -4,11 +4,11 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import type { Batch } from '../src/server/contract.js';
-import { HOST_CHECK } from '../src/server/contract.js';
+import type { Batch } from '../src/contract/agent-api.js';
+import { HOST_CHECK } from '../checks/host/check-id.js';
 import { executeScan, prepareScan } from '../src/engine/scan.js';
-import { toolVersion } from '../src/engine/version.js';
-import type { Check, Report } from '../src/engine/types.js';
+import { toolVersion } from '../src/core/version.js';
+import type { Check, Report } from '../src/core/types.js';
 import { Ipv6ScoreCollector } from '../src/report/ipv6-score.js';
 import { createHostCheck, localTarget, type HostProbeSettings } from '../checks/host/index.js';
 import type { AgentConfig } from './config.js';

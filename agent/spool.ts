@@ -10,11 +10,11 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Localized } from '../src/engine/types.js';
-import { localize } from '../src/i18n/index.js';
-import type { Batch } from '../src/server/contract.js';
-import { encodeAsciiJson } from '../src/server/wire.js';
-import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from '../src/engine/atomic-file.js';
+import type { Localized } from '../src/core/types.js';
+import { localize } from '../src/core/i18n/index.js';
+import type { Batch } from '../src/contract/agent-api.js';
+import { encodeAsciiJson } from '../src/contract/wire.js';
+import { syncDirectory, TMP_SUFFIX, writeFileAtomic } from '../src/core/atomic-file.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
@@ -107,7 +107,7 @@ export class Spool {
   async read(entry: SpooledBatch): Promise<Buffer> {
     const seen = await lstat(entry.file);
     if (!seen.isFile()) throw new UnreadableEntry(entry.file, kindOf(seen), null, seen.uid);
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(entry.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {

@@ -1,8 +1,8 @@
 // The agent's credentials on disk: one JSON file, mode 0600, written atomically.
 
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from '../src/engine/errors.js';
-import { writeFileAtomic } from '../src/engine/atomic-file.js';
+import { InputError } from '../src/core/errors.js';
+import { writeFileAtomic } from '../src/core/atomic-file.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
 
@@ -42,17 +42,17 @@ export async function readToken(file: string): Promise<AgentToken> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotEnrolledError(file);
-    throw new InputError(file, null, null, `cannot read the token: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read the token: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new InputError(file, null, null, 'not a govscan-agent token file (not JSON)');
+    throw InputError.inFile(file, 'not a govscan-agent token file (not JSON)');
   }
   const t = value as Partial<AgentToken> | null;
   for (const field of ['agentId', 'agency', 'token', 'server'] as const) {
-    if (typeof t?.[field] !== 'string' || !t[field]) throw new InputError(file, null, null, `not a govscan-agent token file (no "${field}")`);
+    if (typeof t?.[field] !== 'string' || !t[field]) throw InputError.inFile(file, `not a govscan-agent token file (no "${field}")`);
   }
   return t as AgentToken;
 }

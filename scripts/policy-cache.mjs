@@ -4,7 +4,7 @@
 // left out, so the run loads it from YAML and reports the problem as before.
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseYaml } from '../dist/src/engine/yaml-source.js';
+import { parseYaml } from '../dist/src/core/yaml-source.js';
 import { KNOWN_CHECKS } from '../dist/src/engine/registry.js';
 import { checkPolicyText } from '../dist/src/policy/load.js';
 import { policiesDir } from '../dist/src/policy/schema.js';

@@ -7,5 +7,5 @@ export { verifyCertificate, verifyCertificateSync } from './pki/verify.js';
 export type { CertificateInput, PathEntry, VerifyInput, VerifyResult } from './pki/verify.js';
 export { PROBLEM_TEXT, VERIFY_PROBLEMS } from './pki/problems.js';
 export type { VerifyProblem } from './pki/problems.js';
-export type { AnchorSet, Localized } from './engine/types.js';
+export type { AnchorSet, Localized } from './core/types.js';
 export type { Usage } from './pki/profile.js';

@@ -19,8 +19,8 @@ import type { Page, Request } from 'playwright-core';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken } from '../../src/server/admin.js';
 import { openStore } from '../../src/server/store/store.js';
-import { loadFleet, seedFleet } from '../../test/helpers/fleet-seed.js';
-import { launchChromium } from '../../test/helpers/browser.js';
+import { loadFleet, seedFleet } from '../../src/lab/fleet-seed.js';
+import { launchChromium } from '../../src/lab/browser.js';
 
 declare const document: { body: { dataset: Record<string, string | undefined> } };
 declare const performance: { now(): number };

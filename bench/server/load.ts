@@ -5,8 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { batchOfFindings } from '../../test/helpers/fleet-seed.js';
-import { encodeAsciiJson } from '../../src/server/wire.js';
+import { batchOfFindings } from '../../src/lab/fleet-seed.js';
+import { encodeAsciiJson } from '../../src/contract/wire.js';
 
 export interface LoadOptions {
   baseUrl: string;
@@ -83,7 +83,7 @@ const DATE_MARK = '2000-01-01T00:00:00.000Z';
 /** A body maker: the batch serialised and encoded once, with the id and date left as holes. */
 function template(agency: string, agentId: string, hostname: string, findings: number): (id: string, at: string) => Buffer {
   const batch = batchOfFindings(findings, { agency, agentId, hostname, batchId: ID_MARK, createdAt: new Date(DATE_MARK) });
-  // Serialised as agents send it (src/server/wire.ts: ASCII, non-ASCII escaped).
+  // Serialised as agents send it (src/contract/wire.ts: ASCII, non-ASCII escaped).
   const text = encodeAsciiJson(batch).toString('latin1');
   const [head, rest] = text.split(ID_MARK) as [string, string];
   if (rest === undefined || text.split(ID_MARK).length !== 2) throw new Error('batch template: the id must appear once');

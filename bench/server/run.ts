@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { getJson, percentile, runLoad, type LoadResult } from './load.js';
 import { storeDirect } from './store-direct.js';
-import type { FleetOverview } from '../../src/server/contract.js';
+import type { FleetOverview } from '../../src/contract/read-api.js';
 
 const run = promisify(execFile);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/server/store/store.js';
-import { batchOfFindings } from '../../test/helpers/fleet-seed.js';
+import { batchOfFindings } from '../../src/lab/fleet-seed.js';
 
 export async function storeDirect(url: string, seconds: number, callers = 50): Promise<{ batches: number; perSecond: number; p50: number; p99: number; cpuMsPerBatch: number }> {
   const store = await openStore(url);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, median, type Measured } from '../lib/measure.js';
 import { BIG, BIN, CONCURRENCY, fmt, N, SCAN_FLAGS, startFarmProcess, writeBigInventory } from './farm-client.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 
 const SMALL = Number(process.env.BENCH_SMALL ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);

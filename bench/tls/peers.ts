@@ -7,7 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { startFarm } from '../../src/lab/farm.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 
 /** Where govscan disagrees with OpenSSL on purpose. */
 const INTENDED: Record<string, string> = {

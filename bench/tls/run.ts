@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { available, measure, median, type Measured } from '../lib/measure.js';
 import { prepareScan, executeScan } from '../../src/engine/scan.js';
-import { NetDialer } from '../../src/engine/dialer.js';
-import type { Dialer } from '../../src/engine/types.js';
+import { NetDialer } from '../../src/core/net/dialer.js';
+import type { Dialer } from '../../src/core/types.js';
 import { BIG, BIN, CONCURRENCY, fmt, N, PER_HOST, SCAN_FLAGS, startFarmProcess, writeBigInventory, type FarmInfo } from './farm-client.js';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);

@@ -1,7 +1,7 @@
 // Registration of the 4-layer operation check (Directive 14/CT-TTg 07/06/2019, required by
 // Directive 02/CT-TTg §1.o). Live probes dial only the endpoints the agency declares.
 
-import type { Check } from '../../src/engine/types.js';
+import type { Check } from '../../src/core/types.js';
 import { isInformationSystem } from '../seclevel/index.js';
 import type { FourLayerFacts } from './facts.js';
 import { fourLayerFactsSchema } from './facts.schema.js';

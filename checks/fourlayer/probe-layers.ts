@@ -1,7 +1,7 @@
 // Reads the 4-layer section of a system's evidence manifest and probes its live evidence: one TCP
 // connect (through ctx.dialer, like every other probe) to the SOC collector and to the NCSC endpoint.
 
-import type { CheckContext, Target } from '../../src/engine/types.js';
+import type { CheckContext, Target } from '../../src/core/types.js';
 import { ageDays, evidenceBundle } from '../../src/evidence/bundle.js';
 import { openInside, type DocumentFacts } from '../../src/evidence/documents.js';
 import type { EvidenceManifest, ForwarderDoc } from '../../src/evidence/manifest.js';

@@ -2,7 +2,7 @@
 // addresses, which TCP services listen on IPv4 but not IPv6, certificate files on disk, and whether the
 // SOC/NCSC log forwarder is configured. Probes never judge: policies/vn-agent-host.yaml does.
 
-import type { HostCertificateFileFact } from '../../src/server/contract.js';
+import type { HostCertificateFileFact } from './check-id.js';
 import type { AddressClass } from '../ipv6/facts.js';
 
 export interface InterfaceAddressFacts {

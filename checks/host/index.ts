@@ -4,8 +4,8 @@
 // swaps in one built from its config with createHostCheck.
 
 import { networkInterfaces } from 'node:os';
-import { HOST_CHECK } from '../../src/server/contract.js';
-import type { Check, SystemRef, Target } from '../../src/engine/types.js';
+import { HOST_CHECK } from './check-id.js';
+import type { Check, SystemRef, Target } from '../../src/core/types.js';
 import type { HostFacts } from './facts.js';
 import { hostFactsSchema } from './facts.schema.js';
 import { probeCertificateFile } from './probe-certfiles.js';

@@ -4,8 +4,8 @@
 // tested there). A bare domain is nothing but its DNS: pinned, it is not tested, with the reason.
 
 import { isIP } from 'node:net';
-import { ProbeError, type Check, type CheckContext, type Target } from '../../src/engine/types.js';
-import { fillBoth } from '../../src/engine/messages.js';
+import { ProbeError, type Check, type CheckContext, type Target } from '../../src/core/types.js';
+import { fillBoth } from '../../src/core/messages.js';
 import { IPV6_MESSAGES } from './messages.js';
 import type { MxFacts, NsFacts, ParityFacts, WebFacts } from './facts.js';
 import { mxFactsSchema, nsFactsSchema, parityFactsSchema, webFactsSchema } from './facts.schema.js';

@@ -1,7 +1,7 @@
 // Why an IPv6 check could not judge a target, in both languages: these become the "not tested"
 // reasons of every rule of the check.
 
-import { defineMessages } from '../../src/i18n/index.js';
+import { defineMessages } from '../../src/core/i18n/index.js';
 
 export const IPV6_MESSAGES = defineMessages({
   pinned: {

@@ -5,9 +5,9 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { isIP } from 'node:net';
 import { Address4, Address6 } from 'ip-address';
-import { InputError } from '../../src/engine/errors.js';
-import { isPort } from '../../src/engine/targets.js';
-import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/engine/types.js';
+import { InputError } from '../../src/core/errors.js';
+import { isPort } from '../../src/core/targets.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/core/types.js';
 import type { AddressClass, AddressFacts, ScannerFacts } from './facts.js';
 
 const V6_RANGES: [string, AddressClass][] = [
@@ -100,7 +100,7 @@ export function parsePortMap(text: string): { host: string | null; port: number;
   const port = Number(m?.[2]);
   const local = Number(m?.[3]);
   if (!m || !isPort(port) || !isPort(local)) {
-    throw new InputError(null, null, null, `--port-map "${text}": expected [HOST:]PORT=LOCALPORT, e.g. 443=8443 or ns2.example.test:53=5354`);
+    throw InputError.unlocated(`--port-map "${text}": expected [HOST:]PORT=LOCALPORT, e.g. 443=8443 or ns2.example.test:53=5354`);
   }
   return { host: m[1] ? m[1].toLowerCase().replace(/\.$/, '') : null, port, local };
 }

@@ -2,7 +2,7 @@
 // dialability gate and the port map.
 
 import type { Socket } from 'node:net';
-import { ProbeError, type CheckContext, type Localized, type NameResolver, type NetworkEnvironment } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type Localized, type NameResolver, type NetworkEnvironment } from '../../src/core/types.js';
 import type { AddressFacts, HostAddresses, LookupStatus, NonGlobalFacts, PortState } from './facts.js';
 import { assertDialable, classify, dialPort } from './network.js';
 

@@ -5,7 +5,7 @@
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
-import type { CheckContext, NetworkEnvironment } from '../../src/engine/types.js';
+import type { CheckContext, NetworkEnvironment } from '../../src/core/types.js';
 import type { AddressFacts, PageFacts } from './facts.js';
 import { assertDialable, dialPort } from './network.js';
 import { errorText } from './probe-common.js';
@@ -159,7 +159,10 @@ function readResponse(socket: Socket, request: string, ctx: CheckContext): Promi
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       socket.off('data', onData);
-      if (err) return reject(err);
+      if (err) {
+        reject(err);
+        return;
+      }
       try {
         resolve(parse(Buffer.concat(chunks, size)));
       } catch (e) {

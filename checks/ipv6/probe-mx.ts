@@ -1,10 +1,10 @@
 // ipv6.mx: every MX host's AAAA, and whether each usable AAAA accepts TCP 25 with an SMTP greeting.
 
 import { setMaxListeners } from 'node:events';
-import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
-import { ENGINE_MESSAGES, fillBoth } from '../../src/engine/messages.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/core/types.js';
+import { ENGINE_MESSAGES, fillBoth } from '../../src/core/messages.js';
 import type { Socket } from 'node:net';
-import { readSmtpReply } from '../../src/engine/smtp.js';
+import { readSmtpReply } from '../../src/core/net/smtp.js';
 import type { AddressFacts, MxFacts, MxHostFacts, MxReach } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
 import { errorText, hostAddresses, namesOf, nonGlobalOf, oncePerRun } from './probe-common.js';

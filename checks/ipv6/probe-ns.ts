@@ -2,9 +2,9 @@
 // whether each usable AAAA answers a DNS query over IPv6 (UDP, then TCP). Any reply counts, REFUSED too.
 
 import { setMaxListeners } from 'node:events';
-import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/engine/types.js';
-import type { Target } from '../../src/engine/types.js';
-import { UdpDatagramSender, queryTcp, queryUdp } from '../../src/engine/dns-wire.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment } from '../../src/core/types.js';
+import type { Target } from '../../src/core/types.js';
+import { UdpDatagramSender, queryTcp, queryUdp } from '../../src/core/net/dns-wire.js';
 import type { NameServerFacts, NsFacts, NsReach } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
 import { errorText, hostAddresses, namesOf, nonGlobalOf, oncePerRun } from './probe-common.js';

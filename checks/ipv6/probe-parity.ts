@@ -7,10 +7,10 @@ import { setMaxListeners } from 'node:events';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { XMLParser } from 'fast-xml-parser';
-import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/core/types.js';
 import type { AddressFacts, ParityFacts, ParityHostFacts } from './facts.js';
 import { assertDialable, dialPort, environmentOf, scannerFacts } from './network.js';
-import { Semaphore } from '../../src/engine/limiter.js';
+import { Semaphore } from '../../src/core/net/limiter.js';
 import { lookUpWebHosts } from './probe-web.js';
 
 /** Services an agency host commonly exposes; compared over both families. */

@@ -3,14 +3,14 @@
 
 import { setMaxListeners } from 'node:events';
 import type { Socket } from 'node:net';
-import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type NetworkEnvironment, type Target } from '../../src/core/types.js';
 import type { AddressFacts, HostAddresses, PortState, SameSiteFacts, V6Reach, WebFacts, WebHostFacts } from './facts.js';
 import { dialPort, environmentOf, scannerFacts } from './network.js';
 import { lookUpAddresses, nonGlobalOf, probePort } from './probe-common.js';
 import { fetchPage, type Page, type PageRequest } from './probe-http.js';
 import { similarity } from './similarity.js';
 import { IPV6_MESSAGES } from './messages.js';
-import { ENGINE_MESSAGES, fillBoth } from '../../src/engine/messages.js';
+import { ENGINE_MESSAGES, fillBoth } from '../../src/core/messages.js';
 
 export const WEB_PORTS = [80, 443] as const;
 
@@ -93,7 +93,7 @@ class WebConnections {
 }
 
 async function probeHost(
-  ctx: CheckContext,
+  _ctx: CheckContext,
   env: NetworkEnvironment,
   target: Target,
   conns: WebConnections,

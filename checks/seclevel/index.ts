@@ -2,7 +2,7 @@
 // Decree 331/2026/NĐ-CP) and of the evidence-document check, which reads every document of the same
 // manifest (including the 4-layer ones) so integrity rules are judged once per document.
 
-import type { Check, Target } from '../../src/engine/types.js';
+import type { Check, Target } from '../../src/core/types.js';
 import type { DocumentsFacts, SeclevelFacts } from './facts.js';
 import { documentsFactsSchema, seclevelFactsSchema } from './facts.schema.js';
 import { probeDocuments, probeDossier } from './probe-dossier.js';

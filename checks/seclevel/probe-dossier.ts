@@ -1,6 +1,6 @@
 // Reads the security-level record of a system's evidence manifest into SeclevelFacts. No network.
 
-import type { CheckContext, Target } from '../../src/engine/types.js';
+import type { CheckContext, Target } from '../../src/core/types.js';
 import { ageDays, evidenceBundle } from '../../src/evidence/bundle.js';
 import type { DocumentFacts } from '../../src/evidence/documents.js';
 import type { AssessmentDoc, AssessmentKind, DecisionDoc, DocumentDoc } from '../../src/evidence/manifest.js';

@@ -4,8 +4,8 @@
 // verdict tells "clients that do not fetch break" (TLS-CHAIN-INCOMPLETE) from "no path at all"
 // (TLS-CERT-UNTRUSTED).
 
-import type { AnchorSet, CheckContext } from '../../src/engine/types.js';
-import { IssuerFetcher } from '../../src/engine/issuer-fetch.js';
+import type { AnchorSet, CheckContext } from '../../src/core/types.js';
+import { IssuerFetcher } from './issuer-fetch.js';
 import { buildPath, type BuiltPath, type PathOptions } from '../../src/pki/path.js';
 import type { ParsedCert } from '../../src/pki/parsed.js';
 import type { AiaFacts } from './facts.js';
@@ -23,7 +23,7 @@ interface Store {
  * anchors. Returns the AIA facts: not-applicable when no store is missing an issuer.
  */
 export async function completeChain(chainDer: readonly Buffer[], stores: { public: Store; custom: Store | null }, now: Date, options: PathOptions, ctx: CheckContext): Promise<AiaFacts> {
-  const missing = (s: Store | null): boolean => s !== null && s.built.facts.problems.includes('incomplete-chain');
+  const missing = (s: Store | null): boolean => s?.built.facts.problems.includes('incomplete-chain') ?? false;
   if (!missing(stores.public) && !missing(stores.custom)) {
     // No reason: the trust rules' requiresReason quotes aia.reason, which must exist only for an error.
     return { status: 'not-applicable', fetches: [], trust: null };

@@ -1,6 +1,6 @@
 // Registration of the tls.endpoint check: what it is called, what it applies to, the facts it yields.
 
-import type { Check, Target } from '../../src/engine/types.js';
+import type { Check, Target } from '../../src/core/types.js';
 import type { TlsFacts } from './facts.js';
 import { tlsFactsSchema } from './facts.schema.js';
 import { probeEndpoint } from './probe-endpoint.js';

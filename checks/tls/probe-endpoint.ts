@@ -9,7 +9,7 @@ import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ProbeError, type CheckContext, type Target } from '../../src/engine/types.js';
+import { ProbeError, type CheckContext, type Target } from '../../src/core/types.js';
 import { factsOf } from '../../src/pki/certificate.js';
 import { matchHostname } from '../../src/pki/hostname.js';
 import { parseOcspResponse, type ParsedOcspResponse } from '../../src/pki/ocsp.js';

@@ -3,7 +3,7 @@
 // versions the server accepts is asked without node:tls, by probe-hello.ts.
 
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
-import { ProbeError, type AnchorSet, type CheckContext } from '../../src/engine/types.js';
+import { ProbeError, type AnchorSet, type CheckContext } from '../../src/core/types.js';
 import { connectForTls, type TlsDialTarget } from './starttls.js';
 
 /** Where to connect and what to put in SNI (null for IP literals, which SNI must not carry). */
@@ -111,7 +111,7 @@ export async function openTls(ctx: CheckContext, ep: TlsEndpoint, opts: OpenOpti
 
   let ocspResponse: Buffer | null = null;
   socket.on('OCSPResponse', (resp: Buffer | null | undefined) => {
-    ocspResponse = resp && resp.length ? resp : null;
+    ocspResponse = resp?.length ? resp : null;
   });
 
   try {

@@ -4,7 +4,7 @@
 // CPU (key exchange, certificate parsing and verification); this costs a few microseconds.
 
 import type { Socket } from 'node:net';
-import type { CheckContext } from '../../src/engine/types.js';
+import type { CheckContext } from '../../src/core/types.js';
 import { cipherName } from './cipher-suites.js';
 import { alertName, buildClientHello, ServerHelloReader, VERSION_CODES, versionName, type ServerAnswer } from './client-hello.js';
 import type { ProtocolProbe, TlsVersion } from './facts.js';

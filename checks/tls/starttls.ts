@@ -4,9 +4,9 @@
 // through here, so each sees the server exactly as a mail client would.
 
 import type { Socket } from 'node:net';
-import type { CheckContext, ErrorKind } from '../../src/engine/types.js';
-import { ProbeError } from '../../src/engine/types.js';
-import { printable, readSmtpReply, type SmtpReply } from '../../src/engine/smtp.js';
+import type { CheckContext, ErrorKind } from '../../src/core/types.js';
+import { ProbeError } from '../../src/core/types.js';
+import { printable, readSmtpReply, type SmtpReply } from '../../src/core/net/smtp.js';
 
 export type StartTlsProtocol = 'smtp';
 

@@ -2,9 +2,9 @@
 // one clear line with the right exit code (2 bad input, 3 could not run), never as a stack trace.
 
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
-import { InputError, ScanError } from '../engine/errors.js';
-import type { Lang } from '../engine/types.js';
-import { envLang, localize } from '../i18n/index.js';
+import { InputError, ScanError } from '../core/errors.js';
+import type { Lang } from '../core/types.js';
+import { envLang, localize } from '../core/i18n/index.js';
 import { M } from './messages.js';
 import { terminalText } from '../report/terminal-text.js';
 
@@ -48,7 +48,7 @@ export abstract class GovscanCommand extends Command {
         .replace(/^Parsing (--?[\w-]+)\s*\n\s*/, 'Parsing $1: ')
         .replace(/\s*\n\s*/g, ' ')
         .replace(/ See more help with --help$/, '');
-      throw new InputError(null, null, null, `${message} (see --help)`);
+      throw InputError.unlocated(`${message} (see --help)`);
     }
   }
 

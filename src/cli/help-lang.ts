@@ -4,8 +4,8 @@
 // also the flag's default (src/cli/base.ts). LANG/LC_ALL are not consulted: the messages and
 // reports ignore them too, and help in one language over errors in the other would confuse.
 
-import type { Lang } from '../engine/types.js';
-import { envLang, isLang } from '../i18n/index.js';
+import type { Lang } from '../core/types.js';
+import { envLang, isLang } from '../core/i18n/index.js';
 
 export function helpLang(argv: readonly string[], env: NodeJS.ProcessEnv): Lang {
   let chosen: Lang | undefined;

@@ -8,8 +8,8 @@
 
 import { stripVTControlCharacters } from 'node:util';
 import { type Command, CommandHelp, Help, type Interfaces, ux } from '@oclif/core';
-import type { Lang } from '../engine/types.js';
-import { envLang } from '../i18n/index.js';
+import type { Lang } from '../core/types.js';
+import { envLang } from '../core/i18n/index.js';
 import { helpLang } from './help-lang.js';
 import { COMMANDS_VI, FLAG_GROUPS_VI, FLAG_META_VI, HEADINGS_VI, ROOT_VI, TOPICS_VI, type TextsVi } from './help-vi.js';
 

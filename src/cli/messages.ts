@@ -1,6 +1,6 @@
 // Texts the CLI itself prints (progress, errors, exit explanations), in both languages.
 
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages } from '../core/i18n/index.js';
 
 export const M = defineMessages({
   progressCounts: { en: '{failed} failed, {passed} passed', vi: '{failed} không đạt, {passed} đạt' },

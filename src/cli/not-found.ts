@@ -4,8 +4,8 @@
 // warning and prompts on a terminal.
 
 import type { Hook } from '@oclif/core';
-import { defineMessages, envLang, isLang, localize } from '../i18n/index.js';
-import type { Lang } from '../engine/types.js';
+import { defineMessages, envLang, isLang, localize } from '../core/i18n/index.js';
+import type { Lang } from '../core/types.js';
 import { terminalText } from '../report/terminal-text.js';
 
 const NOT_FOUND = defineMessages({
@@ -19,7 +19,7 @@ const NOT_FOUND = defineMessages({
   },
 });
 
-const hook: Hook<'command_not_found'> = async function (opts) {
+const hook: Hook<'command_not_found'> = async (opts) => {
   // The command line as typed: oclif hands the hook what it could not place, without the flag names.
   const lang = langOf(process.argv.slice(2));
   const words = opts.id.split(':');

@@ -3,10 +3,10 @@
 // the user gets one clear line and exit 2 instead of "internal error" at the end.
 
 import { isAbsolute, relative } from 'node:path';
-import { outputProblem, type OutputProblem } from '../engine/atomic-file.js';
-import { InputError } from '../engine/errors.js';
-import type { Lang, Localized } from '../engine/types.js';
-import { localize } from '../i18n/index.js';
+import { outputProblem, type OutputProblem } from '../core/atomic-file.js';
+import { InputError } from '../core/errors.js';
+import type { Lang, Localized } from '../core/types.js';
+import { localize } from '../core/i18n/index.js';
 import { M } from './messages.js';
 
 /** [flag, path or undefined when not given, whether the flag names a file or a folder to create]. */
@@ -17,7 +17,7 @@ export async function assertOutputsWritable(outputs: readonly OutputFlag[]): Pro
   for (const [flag, path, kind] of outputs) {
     if (path === undefined) continue;
     const problem = await outputProblem(path, kind);
-    if (problem) throw new InputError(null, null, null, outputMessage(flag, path, problem));
+    if (problem) throw InputError.unlocated(outputMessage(flag, path, problem));
   }
 }
 

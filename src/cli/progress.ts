@@ -2,8 +2,8 @@
 // when stderr is not a TTY (CI logs), nothing with --quiet. Always on stderr: stdout carries the report.
 
 import { Listr, ProcessOutput, type ListrTask } from 'listr2';
-import type { Attempt, Finding, Lang, Target } from '../engine/types.js';
-import { localize } from '../i18n/index.js';
+import type { Attempt, Finding, Lang, Target } from '../core/types.js';
+import { localize } from '../core/i18n/index.js';
 import { M } from './messages.js';
 // Target names and probe reasons come from files and servers: shown, never obeyed, by the terminal.
 import { terminalText as safe } from '../report/terminal-text.js';

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { SCAN_FORMATS } from '../report/index.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,11 +8,11 @@ import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../cli/ba
 import { colorWanted } from '../cli/color.js';
 import { clockFromEnv } from '../cli/clock.js';
 import { onInterrupt } from '../cli/interrupt.js';
-import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../engine/atomic-file.js';
+import { outputTarget, writeChunksAtomic, writeTextAtomic } from '../core/atomic-file.js';
 import { M } from '../cli/messages.js';
-import { InputError } from '../engine/errors.js';
-import { SEVERITIES, type Report, type Severity } from '../engine/types.js';
-import { localize } from '../i18n/index.js';
+import { InputError } from '../core/errors.js';
+import { SEVERITIES, type Report, type Severity } from '../core/types.js';
+import { localize } from '../core/i18n/index.js';
 import type { ReportSpill } from '../report/spill.js';
 
 export default class Scan extends GovscanCommand {
@@ -38,7 +39,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
     'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
       helpValue: 'DIR',
       description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
@@ -134,7 +135,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     );
     // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
     if (prepared.legalBases.length) {
-      const { legalBasisNotices } = await import('../evidence/legal-basis.js');
+      const { legalBasisNotices } = await import('../policy/legal-basis.js');
       const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
       for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
     }
@@ -241,7 +242,7 @@ async function openSpill(output: string | undefined): Promise<ReportSpill> {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw InputError.unlocated(`${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 

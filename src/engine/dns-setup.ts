@@ -2,8 +2,8 @@
 // the network environment of the IPv6 checks (--lab, --port-map, the host's own IPv6), and which
 // targets --resolve pins. Kept apart from scan.ts so that file only wires it in.
 
-import { CachingResolver, overridesFor, parseDnsServer, type ResolveOverride } from './resolver.js';
-import type { NameResolver, NetworkEnvironment, Resolver, Target } from './types.js';
+import { CachingResolver, overridesFor, parseDnsServer, type ResolveOverride } from '../core/net/resolver.js';
+import type { NameResolver, NetworkEnvironment, Resolver, Target } from '../core/types.js';
 import { detectIpv6, parsePortMap } from '../../checks/ipv6/network.js';
 
 export interface NetworkRequest {

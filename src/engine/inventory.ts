@@ -3,12 +3,12 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import schema from './inventory.schema.json' with { type: 'json' };
-import { InputError } from './errors.js';
-import { readInputText } from './input-limits.js';
-import { compileSchema, dottedPath, schemaErrors } from './schema-errors.js';
-import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from './yaml-source.js';
-import { domainTarget, isValidHost, parseTarget } from './targets.js';
-import type { SystemRef, Target } from './types.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
+import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../core/yaml-source.js';
+import { domainTarget, isValidHost, parseTarget } from '../core/targets.js';
+import type { SystemRef, Target } from '../core/types.js';
 
 export interface InventorySystem extends SystemRef {
   endpoints: string[];
@@ -58,7 +58,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
     text = await readInputText(file, 'inventory');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const inventory = parseInventory(text, file);
   await checkEvidenceManifests(inventory);

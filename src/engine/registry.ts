@@ -5,7 +5,7 @@ import { IPV6_CHECKS } from '../../checks/ipv6/index.js';
 import { SECLEVEL_CHECKS } from '../../checks/seclevel/index.js';
 import { fourLayerCheck } from '../../checks/fourlayer/index.js';
 import { hostLocalCheck } from '../../checks/host/index.js';
-import type { Check } from './types.js';
+import type { Check } from '../core/types.js';
 
 export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check, ...IPV6_CHECKS, ...SECLEVEL_CHECKS, fourLayerCheck as Check, hostLocalCheck as Check];
 

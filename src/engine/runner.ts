@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from './types.js';
+import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from '../core/types.js';
 
 export interface RunOptions {
   /** Targets probed at once across the whole scan. */

@@ -3,26 +3,26 @@
 // The CLI, the agent and CI all call this.
 
 import { hostname } from 'node:os';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 import { loadInventory, type Inventory, type ManifestSummary } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
-import { CachingResolver, parseResolveOverride } from './resolver.js';
-import { NetDialer } from './dialer.js';
-import { IssuerFetcher } from './issuer-fetch.js';
+import { parseResolveOverride } from '../core/net/resolver.js';
+import { NetDialer } from '../core/net/dialer.js';
+import { IssuerFetcher } from '../../checks/tls/issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
 import { runTargets } from './runner.js';
-import { dedupeTargets, parseTarget } from './targets.js';
-import { loadTrustStores } from './trust-anchors.js';
-import { toolVersion } from './version.js';
-import type { Attempt, Check, DatagramSender, Dialer, Finding, Localized, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from './types.js';
+import { dedupeTargets, parseTarget } from '../core/targets.js';
+import { loadTrustStores } from '../pki/trust-anchors.js';
+import { toolVersion } from '../core/version.js';
+import type { Attempt, Check, DatagramSender, Dialer, Finding, Localized, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from '../core/types.js';
 import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
 import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
-import { applyBaseline, loadBaseline, type Baseline } from '../policy/baseline.js';
+import { applyBaseline, loadBaseline, type Baseline } from '../report/baseline.js';
 import type { ReportSpill } from '../report/spill.js';
-import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../evidence/legal-basis.js';
+import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../policy/legal-basis.js';
 import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
-import { format } from '../i18n/index.js';
+import { format } from '../core/i18n/index.js';
 
 export interface ScanRequest extends NetworkRequest {
   targets: string[];
@@ -41,7 +41,7 @@ export interface ScanRequest extends NetworkRequest {
   waivers?: string;
   /** Earlier JSON or SARIF report whose findings do not count toward failOn (--baseline). */
   baseline?: string;
-  /** Security-level regime of every system (--legal-basis); else each system's own (see evidence/legal-basis.ts). */
+  /** Security-level regime of every system (--legal-basis); else each system's own (see policy/legal-basis.ts). */
   legalBasis?: string;
   /** `[PACK:]NAME=VALUE` values for pack parameters (--param); they win over the inventory's `params:`. */
   params?: string[];
@@ -83,7 +83,7 @@ export async function prepareScan(
   const targets: Target[] = [];
   req.targets.forEach((text, i) => {
     const parsed = parseTarget(text);
-    if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
+    if (!parsed.ok) throw InputError.unlocated(`target ${i + 1}: ${parsed.error}`);
     targets.push(parsed.target);
   });
   if (req.targetsFile || req.nmapFile) {
@@ -156,7 +156,7 @@ export function withRunParams(
   }
   const result = applyParams(loaded, overrides);
   problems.push(...result.problems);
-  if (problems.length) throw new InputError(null, null, null, paramProblemsText(problems));
+  if (problems.length) throw InputError.unlocated(paramProblemsText(problems));
   return { policies: result.policies, applied: result.applied };
 }
 

@@ -2,9 +2,9 @@
 // every document it names (inspected once per run, though three checks read them).
 
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../engine/errors.js';
-import type { CheckContext, Target, TrustStores } from '../engine/types.js';
-import { NotApplicableError, ProbeError } from '../engine/types.js';
+import { InputError } from '../core/errors.js';
+import type { CheckContext, Target, TrustStores } from '../core/types.js';
+import { NotApplicableError, ProbeError } from '../core/types.js';
 import { inspectDocument, type DocumentFacts } from './documents.js';
 import { loadManifest, type EvidenceManifest } from './manifest.js';
 

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { relative, isAbsolute, sep } from 'node:path';
-import type { TrustStores } from '../engine/types.js';
+import type { TrustStores } from '../core/types.js';
 import { verifyDetachedCms, type CmsSignatureFacts } from '../pki/cms.js';
 import { verifyPdfSignature } from '../pki/pdf-signature.js';
 import type { DocumentRef, DocumentType } from './manifest.js';
@@ -121,7 +121,7 @@ async function inspectInto(facts: DocumentFacts, ref: DocumentRef, dir: string, 
   if (detached.ok) {
     const cms = await verifyDetachedCms(detached.bytes, bytes, trust.custom, now);
     // A detached signature is judged over the whole file, so it covers it by construction.
-    if (!facts.signature || !facts.signature.intact) facts.signature = signatureFacts('detached', relativeTo(dir, p7s), cms, true);
+    if (!facts.signature?.intact) facts.signature = signatureFacts('detached', relativeTo(dir, p7s), cms, true);
   } else if (ref.signatureFile) {
     facts.signature = { ...emptySignature('detached', relativeTo(dir, p7s)), reason: `signature file: ${detached.reason ?? 'missing'}` };
   }

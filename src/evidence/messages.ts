@@ -1,6 +1,6 @@
 // Texts the evidence commands and the legal-basis notices print, in both languages.
 
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages } from '../core/i18n/index.js';
 
 export const EVIDENCE_MESSAGES = defineMessages({
   /** One line per system on stderr: which regime judges it and why. */
@@ -30,7 +30,7 @@ export const EVIDENCE_MESSAGES = defineMessages({
   exists: { en: '{file} already exists; not overwritten (choose another --output)', vi: '{file} đã tồn tại; không ghi đè (chọn --output khác)' },
 });
 
-/** Why a regime judges a system (src/evidence/legal-basis.ts). Dates are filled per language. */
+/** Why a regime judges a system (src/policy/legal-basis.ts). Dates are filled per language. */
 export const LEGAL_BASIS_MESSAGES = defineMessages({
   byFlag: { en: 'named with --legal-basis for the whole run', vi: 'chỉ định bằng --legal-basis cho cả lần quét' },
   byPolicy: { en: 'the only security-level pack named with --policy ({pack})', vi: 'bộ quy tắc cấp độ duy nhất được chỉ định bằng --policy ({pack})' },

@@ -1,7 +1,7 @@
 // Trust anchors indexed for path building: by subject (to find issuers) and by fingerprint (a sent
 // certificate that is itself an anchor ends the path).
 
-import type { AnchorSet } from '../engine/types.js';
+import type { AnchorSet } from '../core/types.js';
 import { ParsedCert } from './parsed.js';
 
 export class TrustAnchors {

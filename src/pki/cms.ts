@@ -5,7 +5,7 @@
 // with node:crypto over the bytes in the file (pkijs only signs: cms-sign.ts).
 
 import { createHash } from 'node:crypto';
-import type { AnchorSet } from '../engine/types.js';
+import type { AnchorSet } from '../core/types.js';
 import { HASH_NAMES, SIGNATURE_ALGORITHMS } from './algorithms.js';
 import { DerError, oid, readTlv, TAG, time, type Tlv } from './der.js';
 import type { AlgorithmId } from './ocsp.js';

@@ -4,7 +4,7 @@
 // signed, carrying id-kp-OCSPSigning), and it is current. Reports what it found; judging is policy's.
 
 import { createHash } from 'node:crypto';
-import type { AnchorSet } from '../engine/types.js';
+import type { AnchorSet } from '../core/types.js';
 import { bitString, children, expectUniversal, readTlv, TAG, TagClass, type Tlv } from './der.js';
 import type { OcspSingleStatus, ParsedOcspResponse } from './ocsp.js';
 import { formatName, ParsedCert } from './parsed.js';

@@ -5,7 +5,7 @@
 // name-constraint comparisons bounds what a hostile server can make it do.
 // It reports what is wrong; judging whether that matters is policy's job.
 
-import type { AnchorSet } from '../engine/types.js';
+import type { AnchorSet } from '../core/types.js';
 import { TrustAnchors } from './anchors.js';
 import { checkNameConstraints, type ConstraintBudget } from './name-constraints.js';
 import { ParsedCert } from './parsed.js';

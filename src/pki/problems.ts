@@ -2,7 +2,7 @@
 // Vietnamese. Ids are an interface: policy rules test them, facts recorded by earlier versions carry
 // them, and the JSON report shows them; add ids, never rename one.
 
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages } from '../core/i18n/index.js';
 
 /** In priority order: a path's `reason` is the first of these among its problems. */
 export const TRUST_PROBLEMS = [

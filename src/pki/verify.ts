@@ -4,8 +4,8 @@
 // cannot read is reported as a problem.
 
 import { X509Certificate } from 'node:crypto';
-import type { AnchorSet } from '../engine/types.js';
-import { publicAnchors } from '../engine/trust-anchors.js';
+import type { AnchorSet } from '../core/types.js';
+import { publicAnchors } from './trust-anchors.js';
 import { canonicalIp, keyOfFields } from './certificate.js';
 import type { KeyType } from './types.js';
 import { matchHostname } from './hostname.js';

@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { packageRoot } from '../engine/package-root.js';
+import { packageRoot } from '../core/package-root.js';
 import type { LoadedPolicy, PolicyDocument } from './types.js';
 
 /** Bumped whenever the entry format or the meaning of "cached" changes. */

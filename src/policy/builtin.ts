@@ -3,12 +3,12 @@
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../engine/errors.js';
+import { InputError } from '../core/errors.js';
 import { cachedPack } from './builtin-cache.js';
 import { assertNoCrossPackDuplicates, checkPolicyFile, checkPolicyText, policyFromCache } from './load.js';
 import { policiesDir } from './schema.js';
 import type { LoadOptions, LoadedPolicy } from './types.js';
-import { defineMessages, format } from '../i18n/index.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 
 export type BuiltinOptions = LoadOptions;
 
@@ -21,7 +21,7 @@ const BUILTIN_MESSAGES = defineMessages({
 
 /**
  * Every built-in pack, in file-name order — both security-level regimes included: which of them
- * judges a system is decided per system (evidence/legal-basis.ts). A broken built-in pack is a
+ * judges a system is decided per system (policy/legal-basis.ts). A broken built-in pack is a
  * packaging bug, so it throws.
  */
 export async function loadBuiltinPolicies(opts: BuiltinOptions): Promise<LoadedPolicy[]> {
@@ -58,12 +58,12 @@ async function resolveAgainst(idOrFile: string, builtins: readonly LoadedPolicy[
   if (!(await isFile(idOrFile))) {
     const ids = builtins.map((p) => p.id).join(', ');
     const text = BUILTIN_MESSAGES.unknown;
-    throw new InputError(null, null, null, { en: format(text.en, { arg: idOrFile, ids }), vi: format(text.vi, { arg: idOrFile, ids }) });
+    throw InputError.unlocated({ en: format(text.en, { arg: idOrFile, ids }), vi: format(text.vi, { arg: idOrFile, ids }) });
   }
   const result = await checkPolicyFile(idOrFile, opts);
   const [first] = result.errors;
   if (first) throw first;
-  if (!result.policy) throw new InputError(idOrFile, null, null, 'policy pack did not load');
+  if (!result.policy) throw InputError.inFile(idOrFile, 'policy pack did not load');
   return result.policy;
 }
 

@@ -1,6 +1,6 @@
 // What reporters need to know about rules and packs independently of any result.
 
-import type { PolicyRef, RuleDescriptor } from '../engine/types.js';
+import type { PolicyRef, RuleDescriptor } from '../core/types.js';
 import type { LoadedPolicy } from './types.js';
 
 export function describeRules(policies: readonly LoadedPolicy[]): RuleDescriptor[] {

@@ -2,15 +2,15 @@
 // I/O and no clock but `now`, so every rule is testable on JSON fixtures.
 
 import { hash } from 'node:crypto';
-import type { Attempt, Finding, Localized, Outcome, Severity, Target } from '../engine/types.js';
-import { format } from '../i18n/index.js';
-import { technicalReason } from '../i18n/technical.js';
-import { displayDate } from '../i18n/dates.js';
+import type { Attempt, Finding, Localized, Outcome, Severity, Target } from '../core/types.js';
+import { format } from '../core/i18n/index.js';
+import { technicalReason } from '../core/i18n/technical.js';
+import { displayDate } from '../core/i18n/dates.js';
 import { runBool, run, toCelInput, toCelValue, toPlain, type Activation, type CompiledExpr } from './cel.js';
 import { POLICY_MESSAGES as M } from './messages.js';
 import { fill, fillable, resolvePath } from './template.js';
 import type { LoadedPolicy, LoadedRule, ParamValue } from './types.js';
-import { judgesTarget } from '../evidence/legal-basis.js';
+import { judgesTarget } from './legal-basis.js';
 import { coerceParamValue } from './params.js';
 
 export interface EvaluateInput {
@@ -284,7 +284,7 @@ export function fingerprint(ruleId: string, targetKey: string, scope?: string): 
 }
 
 function effectiveness(policy: LoadedPolicy, nowIso: string): Localized | null {
-  // Which regime judges a system is decided before evaluation (evidence/legal-basis.ts), dates
+  // Which regime judges a system is decided before evaluation (policy/legal-basis.ts), dates
   // included; a regime chosen outside its dates still judges, and an ended one is its own finding
   // (SECLEVEL-REGIME-ENDED) rather than a run of silent "not applicable".
   if (policy.regime) return null;

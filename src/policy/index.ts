@@ -15,5 +15,5 @@ export { loadBuiltinPolicies, loadPolicies, loadPolicySelection, resolvePolicyAr
 export { evaluate, fingerprint, type EvaluateInput } from './evaluate.js';
 export { describeRules, policyRefs } from './describe.js';
 export { CEL_VARIABLES } from './cel.js';
-export { packageRoot } from '../engine/package-root.js';
+export { packageRoot } from '../core/package-root.js';
 export { policiesDir } from './schema.js';

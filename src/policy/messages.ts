@@ -1,7 +1,7 @@
 // Texts the engine writes itself: the messages of outcomes other than fail, and the reasons a rule
 // could not be judged. Rules supply their own fail messages.
 
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages } from '../core/i18n/index.js';
 
 export const POLICY_MESSAGES = defineMessages({
   pass: { en: '{target}: passed — {title}', vi: '{target}: đạt — {title}' },

@@ -4,9 +4,9 @@
 // analyses (Decree 331 dates, frequencies, retention periods) is such a parameter, so an agency can
 // correct it without editing a pack. Pure: no I/O.
 
-import type { Localized } from '../engine/types.js';
-import { isCalendarDate } from '../i18n/dates.js';
-import { defineMessages, format } from '../i18n/index.js';
+import type { Localized } from '../core/types.js';
+import { isCalendarDate } from '../core/i18n/dates.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 import type { DateOrParam, LoadedPolicy, ParamDocument, ParamSpec, ParamType, ParamValue } from './types.js';
 
 export const PARAM_MESSAGES = defineMessages({

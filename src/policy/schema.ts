@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { InputError } from '../engine/errors.js';
-import { compileSchema, dottedPath, schemaErrors, type SchemaErrorMapping } from '../engine/schema-errors.js';
-import { packageRoot } from '../engine/package-root.js';
-import type { PathSegment, YamlSource } from '../engine/yaml-source.js';
+import type { InputError } from '../core/errors.js';
+import { compileSchema, dottedPath, schemaErrors, type SchemaErrorMapping } from '../core/schema-errors.js';
+import { packageRoot } from '../core/package-root.js';
+import type { PathSegment, YamlSource } from '../core/yaml-source.js';
 import type { PolicyDocument } from './types.js';
 
 export const POLICY_SCHEMA_FILE = 'policy.schema.json';

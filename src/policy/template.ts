@@ -1,9 +1,9 @@
 // Message placeholders `{a.b.c}` are dotted paths into the same activation the rule's CEL sees, so a
 // pack author learns one vocabulary. Paths are checked at load time and filled at evaluation time.
 
-import type { Lang } from '../engine/types.js';
-import { format } from '../i18n/index.js';
-import { displayValue, isEmptyValue, VALUE_WORDS, type CodeWords } from '../i18n/values.js';
+import type { Lang } from '../core/types.js';
+import { format } from '../core/i18n/index.js';
+import { displayValue, isEmptyValue, VALUE_WORDS, type CodeWords } from '../core/i18n/values.js';
 import { PROBLEM_TEXT } from '../pki/problems.js';
 
 // Same grammar as i18n.format, so every placeholder found here is one format() will fill.
@@ -43,7 +43,7 @@ export function resolvePath(root: unknown, path: string): { found: boolean; valu
 // Trust-path problem ids (facts.trust.*.problems) read as their meaning in Vietnamese.
 const CODES: CodeWords = PROBLEM_TEXT;
 
-/** How a value reads inside a sentence of `lang` (see i18n/values.ts). */
+/** How a value reads inside a sentence of `lang` (see core/i18n/values.ts). */
 export function display(value: unknown, lang: Lang = 'en'): string {
   return displayValue(value, lang, CODES);
 }

@@ -1,7 +1,7 @@
 // Shapes of a policy pack: as written (PolicyDocument, what the JSON Schema admits) and as loaded
 // (LoadedPolicy, with every CEL expression compiled), so evaluation never parses anything.
 
-import type { Localized, Severity, SourceLocation } from '../engine/types.js';
+import type { Localized, Severity, SourceLocation } from '../core/types.js';
 import type { CompiledExpr } from './cel.js';
 
 export type ParamValue = number | string | boolean;

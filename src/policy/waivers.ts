@@ -6,13 +6,13 @@
 
 import type { ErrorObject } from 'ajv';
 import schema from './waivers.schema.json' with { type: 'json' };
-import { InputError } from '../engine/errors.js';
-import { readInputText } from '../engine/input-limits.js';
-import { compileSchema, dottedPath, schemaErrors } from '../engine/schema-errors.js';
-import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../engine/yaml-source.js';
-import type { Finding, Localized, ReportWaiver, Target, Waiver } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
-import { displayDate } from '../i18n/dates.js';
+import { InputError } from '../core/errors.js';
+import { readInputText } from '../core/input-limits.js';
+import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
+import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../core/yaml-source.js';
+import type { Finding, Localized, ReportWaiver, Target, Waiver } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
+import { displayDate } from '../core/i18n/dates.js';
 
 export const WAIVER_MESSAGES = defineMessages({
   expiredNote: {
@@ -50,7 +50,7 @@ export async function loadWaivers(file: string): Promise<WaiverSet> {
     text = await readInputText(file, 'waivers');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read waiver file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read waiver file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseWaivers(text, file);
 }

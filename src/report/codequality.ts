@@ -6,8 +6,8 @@
 // is never a silent pass.
 
 import { createHash } from 'node:crypto';
-import type { Finding, Lang, Report, Severity, Target } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
+import type { Finding, Lang, Report, Severity, Target } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 import { findingPlace } from './locations.js';
 import { findingText, pick, reasonText, targetLabel } from './text.js';
 

@@ -2,9 +2,9 @@
 // Findings are matched by rule id and target fingerprint, exactly as --baseline matches them, so the
 // diff and the CI gate always agree on what is "new". Pure: recorded reports in, a diff out.
 
-import type { Lang, Localized, Outcome, Severity } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
-import { findingKey, type RecordedFinding, type RecordedReport } from '../policy/baseline.js';
+import type { Lang, Localized, Outcome, Severity } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
+import { findingKey, type RecordedFinding, type RecordedReport } from './baseline.js';
 import { severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
 import { largest, oneLine, pick } from './text.js';

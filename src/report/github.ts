@@ -6,10 +6,10 @@
 // the 20-run cap on one upload are applied by toSarif.
 
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { writeTextAtomic } from '../engine/atomic-file.js';
+import { writeTextAtomic } from '../core/atomic-file.js';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
-import type { Lang, Report } from '../engine/types.js';
+import type { Lang, Report } from '../core/types.js';
 import { slugify, toSarif } from './sarif.js';
 
 export interface GithubSarifFile {

@@ -1,6 +1,6 @@
 // Every text of the HTML report in English and Vietnamese.
 
-import { defineMessages } from '../i18n/index.js';
+import { defineMessages } from '../core/i18n/index.js';
 
 export const htmlMessages = defineMessages({
   // Said instead of the engine reasons that name a CEL expression: this page is read by managers.

@@ -1,6 +1,6 @@
 // The HTML report's one stylesheet, inline in the page (the report fetches nothing).
 
-import { SEVERITIES, type Severity } from '../engine/types.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
 
 /**
  * Badge backgrounds under white text, each at least 4.5:1 (WCAG AA). Critical is near-black wine and

@@ -4,12 +4,12 @@
 // The summary comes first; details follow in the order a reader acts on them: failures, then each
 // target, then waivers and what could not be tested, then the policies and their legal basis.
 
-import { SEVERITIES, type Finding, type Lang, type Report, type Severity, type Target } from '../engine/types.js';
-import { format } from '../i18n/index.js';
+import { SEVERITIES, type Finding, type Lang, type Report, type Target } from '../core/types.js';
+import { format } from '../core/i18n/index.js';
 import { htmlMessages } from './html-messages.js';
 import { CSS } from './html-style.js';
-import { displayDate } from '../i18n/dates.js';
-import { citationText } from '../i18n/citations.js';
+import { displayDate } from '../core/i18n/dates.js';
+import { citationText } from '../core/i18n/citations.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
 import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';

@@ -4,7 +4,7 @@
 // neither help nor hurt, so a scanner without IPv6 cannot lower (or raise) a score. Pure: recorded
 // findings in, scores out.
 
-import type { Finding, Target } from '../engine/types.js';
+import type { Finding, Target } from '../core/types.js';
 
 export const IPV6_CATEGORIES = {
   web: ['IPV6-WEB-AAAA', 'IPV6-WEB-REACH', 'IPV6-WEB-SAME-SITE', 'IPV6-AAAA-NON-GLOBAL', 'IPV6-PORT-PARITY'],

@@ -1,8 +1,8 @@
 // The table's "IPv6 readiness by domain" section: one line per domain with its score per category
 // and the rules that failed there.
 
-import type { Lang, Report } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
+import type { Lang, Report } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 import { scoreIpv6, type Ipv6Category } from './ipv6-score.js';
 import { largest } from './text.js';
 

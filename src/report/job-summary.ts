@@ -3,8 +3,8 @@
 // finding is listed (GitHub code scanning). Text from policies and scanned servers goes into table
 // cells escaped: it can neither break the table nor bring HTML or links of its own.
 
-import { SEVERITIES, type Lang, type Report, type Severity } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
+import { SEVERITIES, type Lang, type Report, type Severity } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 import { severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
 import { findingText, pick, targetLabel } from './text.js';

@@ -4,10 +4,10 @@
 // not-applicable → <skipped> with the reason, pass → an empty testcase. Only `fail` is a failure:
 // a waiver is an accepted risk and not-tested is reported, not failed (DESIGN §1 rule 4).
 
-import type { Finding, Lang, PolicyRef, Report, Target } from '../engine/types.js';
-import { defineMessages, format } from '../i18n/index.js';
-import { displayDate } from '../i18n/dates.js';
-import { citationText } from '../i18n/citations.js';
+import type { Finding, Lang, PolicyRef, Report, Target } from '../core/types.js';
+import { defineMessages, format } from '../core/i18n/index.js';
+import { displayDate } from '../core/i18n/dates.js';
+import { citationText } from '../core/i18n/citations.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { severityRank } from './summary.js';
 import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';

@@ -1,9 +1,9 @@
 // The legal basis of each system and the pack parameters a run changed, as every report writer shows
 // them: one source of wording so table, HTML, JUnit and SARIF say the same thing in both languages.
 
-import type { Lang, Report, ReportParam, SystemLegalBasis, Target } from '../engine/types.js';
-import { displayDate } from '../i18n/dates.js';
-import { defineMessages, format } from '../i18n/index.js';
+import type { Lang, Report, ReportParam, SystemLegalBasis, Target } from '../core/types.js';
+import { displayDate } from '../core/i18n/dates.js';
+import { defineMessages, format } from '../core/i18n/index.js';
 
 export const legalBasisMessages = defineMessages({
   legalBasis: { en: 'legal basis: {id} ({policy}) — {reason}', vi: 'căn cứ pháp lý: {id} ({policy}) — {reason}' },

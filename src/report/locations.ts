@@ -3,7 +3,7 @@
 // to the repository root), else one synthetic path per endpoint, `targets/HOST/PORT`.
 
 import { posix, relative, resolve, sep } from 'node:path';
-import type { Finding, Target } from '../engine/types.js';
+import type { Finding, Target } from '../core/types.js';
 import { hostPort, targetLabel } from './text.js';
 
 export type FindingPlace =

@@ -13,7 +13,7 @@ import {
   type RuleDescriptor,
   type Severity,
   type Target,
-} from '../engine/types.js';
+} from '../core/types.js';
 import { countFindings, emptySummary } from './summary.js';
 import { pushAll } from './text.js';
 

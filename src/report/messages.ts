@@ -1,8 +1,8 @@
 // Words the report writers print themselves (headings, labels, the summary line). Finding texts come
 // from the policies; these are only the frame around them.
 
-import { defineMessages } from '../i18n/index.js';
-import type { Outcome, Severity } from '../engine/types.js';
+import { defineMessages } from '../core/i18n/index.js';
+import type { Outcome, Severity } from '../core/types.js';
 
 export const severityLabels = defineMessages<Severity>({
   critical: { en: 'critical', vi: 'nghiêm trọng' },

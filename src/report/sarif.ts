@@ -11,9 +11,9 @@ import type {
   Result,
   Run,
 } from 'sarif';
-import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Severity, Target } from '../engine/types.js';
-import { format } from '../i18n/index.js';
-import { citationText } from '../i18n/citations.js';
+import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Severity, Target } from '../core/types.js';
+import { format } from '../core/i18n/index.js';
+import { citationText } from '../core/i18n/citations.js';
 import { sarifMessages } from './messages.js';
 import { severityRank, summarize } from './summary.js';
 import { findingText, oneLine, pascalCase, pick, slugify } from './text.js';

@@ -13,7 +13,7 @@
 import { openSync, closeSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Attempt, Finding } from '../engine/types.js';
+import type { Attempt, Finding } from '../core/types.js';
 import { jsonElement, type SpilledSection, type SpilledSections } from './json.js';
 
 interface Extent {

@@ -1,7 +1,7 @@
 // Counting findings and deciding the exit-code threshold. Shared by every reporter and the CLI so the
 // summary line, the JSON summary and `--fail-on` can never disagree.
 
-import { SEVERITIES, type Finding, type Outcome, type ReportSummary, type Severity, type Target } from '../engine/types.js';
+import { SEVERITIES, type Finding, type Outcome, type ReportSummary, type Severity, type Target } from '../core/types.js';
 
 const OUTCOMES: readonly Outcome[] = ['pass', 'fail', 'not-applicable', 'not-tested', 'waived'];
 

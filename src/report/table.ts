@@ -3,11 +3,11 @@
 // piece of text from the report (names, messages, reasons, waivers) goes through terminalText before
 // it is measured, coloured or printed; the colours are the only control sequences written.
 
-import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../engine/types.js';
-import { format } from '../i18n/index.js';
-import { displayDate } from '../i18n/dates.js';
+import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Severity, type Target } from '../core/types.js';
+import { format } from '../core/i18n/index.js';
+import { displayDate } from '../core/i18n/dates.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
-import { severityRank, summarize } from './summary.js';
+import { severityRank, } from './summary.js';
 import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 import { paramLines, targetLegalBasis } from './legal-basis.js';

@@ -1,8 +1,8 @@
 // Small text helpers shared by the writers.
 
 import { isIP } from 'node:net';
-import type { Finding, Lang, Localized, Target } from '../engine/types.js';
-import { technicalReason } from '../i18n/technical.js';
+import type { Finding, Lang, Localized, Target } from '../core/types.js';
+import { technicalReason } from '../core/i18n/technical.js';
 import { display } from '../policy/template.js';
 
 export function pick(text: Localized | undefined, lang: Lang): string {

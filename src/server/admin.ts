@@ -2,7 +2,8 @@
 // `govscan server enrollment create` / `token create` commands that work on the database directly.
 // Secrets are returned once and only their hashes are stored.
 
-import type { Role, Store } from './contract.js';
+import type { Role } from './principal.js';
+import type { Store } from './store/store-types.js';
 import { newEnrollmentSecret, newToken } from './auth.js';
 
 export const DEFAULT_ENROLLMENT_TTL_HOURS = 24;

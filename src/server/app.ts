@@ -3,7 +3,7 @@
 
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TokenVerifier, requireRole } from './auth.js';
-import type { Store } from './contract.js';
+import type { Store } from './store/store-types.js';
 import { registerDashboard } from './dashboard/index.js';
 import { HttpError, sendError } from './errors.js';
 import { shapeLimitsFor } from './body-shape.js';

@@ -7,7 +7,8 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, Role, Store, StoredToken } from './contract.js';
+import type { Principal, Role } from './principal.js';
+import type { Store, StoredToken } from './store/store-types.js';
 import { FORBIDDEN, UNAUTHORIZED, sendError } from './errors.js';
 import type { RateLimits } from './rate-limits.js';
 

@@ -2,7 +2,7 @@
 // exception's message, so nothing about the database, the file system or the code reaches a client.
 
 import type { FastifyReply } from 'fastify';
-import type { ApiError } from './contract.js';
+import type { ApiError } from '../contract/agent-api.js';
 
 export type ApiErrorCode = ApiError['error'];
 

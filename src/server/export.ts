@@ -3,13 +3,13 @@
 // written by the same SARIF and JSON writers as `govscan scan`.
 
 import { resolve } from 'node:path';
-import type { Lang, Report } from '../engine/types.js';
-import { toolVersion } from '../engine/version.js';
+import type { Lang, Report } from '../core/types.js';
+import { toolVersion } from '../core/version.js';
 import { toJson } from '../report/json.js';
 import { mergeReports } from '../report/merge.js';
 import { writeSarif } from '../report/sarif.js';
 import { emptySummary } from '../report/summary.js';
-import type { Store } from './contract.js';
+import type { Store } from './store/store-types.js';
 
 export type ExportFormat = 'sarif' | 'json';
 

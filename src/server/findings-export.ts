@@ -3,12 +3,13 @@
 // the per-agency export does, keeping only the findings the filter selects) or as CSV (one row per
 // finding, in the reader's language).
 
-import type { Lang, Report } from '../engine/types.js';
+import type { Lang, Report } from '../core/types.js';
 import { toJson } from '../report/json.js';
 import { mergeReports } from '../report/merge.js';
 import { writeSarif } from '../report/sarif.js';
 import { summarize } from '../report/summary.js';
-import type { FindingQuery, FindingRow, Store } from './contract.js';
+import type { FindingQuery, FindingRow } from '../contract/read-api.js';
+import type { Store } from './store/store-types.js';
 import { AGENT_CWD, emptyReport } from './export.js';
 
 export type FindingsExportFormat = 'sarif' | 'json' | 'csv';

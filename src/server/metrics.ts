@@ -1,7 +1,7 @@
 // Prometheus text exposition (format 0.0.4) for /metrics, kept in plain maps: recording a request is
 // one Map update, so the ingest hot path pays next to nothing, and no client library is needed.
 
-import type { Store } from './contract.js';
+import type { Store } from './store/store-types.js';
 
 /** Seconds; spans a fast SQLite insert to a slow PostgreSQL commit under load. */
 const INGEST_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

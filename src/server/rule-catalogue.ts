@@ -2,7 +2,7 @@
 // packs (title, description, remediation, references in English and Vietnamese), read once.
 
 import { KNOWN_CHECKS } from '../engine/registry.js';
-import type { RuleDescriptor } from '../engine/types.js';
+import type { RuleDescriptor } from '../core/types.js';
 import { loadBuiltinPolicies } from '../policy/builtin.js';
 import { describeRules } from '../policy/describe.js';
 

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
-import type { Store } from './contract.js';
+import type { Store } from './store/store-types.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
 
 export interface ServeOptions {

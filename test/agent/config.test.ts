@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAgentConfig, parseAgentConfig } from '../../agent/config.js';
-import { InputError } from '../../src/engine/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { runAgent } from './helpers.js';
 
 let dir: string;

@@ -3,8 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { runAgentCli, type CliResult } from '../helpers/cli.js';
 import { getJson } from '../helpers/server-process.js';
-import type { Batch, HistoryPoint, Page } from '../../src/server/contract.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Batch } from '../../src/contract/agent-api.js';
+import type { HistoryPoint, Page } from '../../src/contract/read-api.js';
+import type { Report } from '../../src/core/types.js';
 
 export { AGENT_BIN } from '../helpers/cli.js';
 

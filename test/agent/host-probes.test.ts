@@ -17,10 +17,10 @@ import { createHostCheck, hostLocalCheck, localTarget } from '../../checks/host/
 import type { HostFacts } from '../../checks/host/facts.js';
 import { parseProcNetTcp, probeListeners, servicesOf } from '../../checks/host/probe-listeners.js';
 import { issueCertificate } from '../../src/lab/pki.js';
-import { CachingResolver } from '../../src/engine/resolver.js';
-import { NetDialer } from '../../src/engine/dialer.js';
+import { CachingResolver } from '../../src/core/net/resolver.js';
+import { NetDialer } from '../../src/core/net/dialer.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
-import type { Attempt, CheckContext, Finding, Target } from '../../src/engine/types.js';
+import type { Attempt, CheckContext, Finding, Target } from '../../src/core/types.js';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/host/', import.meta.url));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../agent/spool.js';
-import { encodeAsciiJson } from '../../src/server/wire.js';
+import { encodeAsciiJson } from '../../src/contract/wire.js';
 import { memoryLog } from '../../agent/log.js';
 import { smallBatch } from './helpers.js';
 

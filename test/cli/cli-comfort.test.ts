@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
-import { format, localize } from '../../src/i18n/index.js';
+import { format, localize } from '../../src/core/i18n/index.js';
 import { M } from '../../src/cli/messages.js';
 import { runCli } from '../helpers/cli.js';
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import type { ReportDiff } from '../../src/report/diff.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { runCli } from '../helpers/cli.js';

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapLimit, runCli } from '../helpers/cli.js';
-import { outputTarget } from '../../src/engine/atomic-file.js';
+import { outputTarget } from '../../src/core/atomic-file.js';
 
 const REPORT = 'test/fixtures/server/report-agency.json';
 let dir: string;

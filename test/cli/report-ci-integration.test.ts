@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { BIN } from '../helpers/cli.js';
 import { validateJunit } from '../helpers/junit.js';
 import { validateSarif } from '../helpers/sarif.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { runCli } from '../helpers/cli.js';
 import { parseJunit, validateJunit } from '../helpers/junit.js';
 import { validateSarif } from '../helpers/sarif.js';

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding, Report } from '../../src/engine/types.js';
+import type { Finding, Report } from '../../src/core/types.js';
 import { createOcspResponse, issueCertificate, type CertSpec, type IssuedCert } from '../../src/lab/pki.js';
 import { startRepository, type Repository } from '../../src/lab/repository.js';
 import { BASELINE_CIPHERS, closeAll, createHttpsEndpoint, listen, SocketTracker } from '../../src/lab/servers.js';

@@ -8,7 +8,7 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpv6Lab, type Ipv6Lab } from '../../src/lab/dns-lab.js';
 import { COMMANDS } from '../../src/commands/index.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 
 let lab: Ipv6Lab;

@@ -9,7 +9,7 @@ import type { Log } from 'sarif';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
 import { loadBuiltinPolicies, describeRules } from '../../src/policy/index.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { mapLimit, runCli, type CliResult } from '../helpers/cli.js';
 

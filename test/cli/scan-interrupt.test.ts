@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIpv6Lab, type Ipv6Lab } from '../../src/lab/dns-lab.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { BIN } from '../helpers/cli.js';
 
 /**

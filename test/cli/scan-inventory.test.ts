@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
 import { reportSchema } from '../../src/report/json.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { runCli } from '../helpers/cli.js';
 

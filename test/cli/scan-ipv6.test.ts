@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Log } from 'sarif';
 import { IPV6_SCENARIOS, startIpv6Lab, type Ipv6Lab } from '../../src/lab/dns-lab.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { runCli } from '../helpers/cli.js';
 

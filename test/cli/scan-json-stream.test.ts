@@ -16,7 +16,7 @@ import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
 import { reportSchema, toJson } from '../../src/report/json.js';
 import { summarize } from '../../src/report/summary.js';
 import { summaryLine } from '../../src/report/table.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { validateSarif } from '../helpers/sarif.js';
 import { BIN, runCli, type CliResult } from '../helpers/cli.js';
 

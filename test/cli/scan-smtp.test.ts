@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 import { issueCertificate, type IssuedCert } from '../../src/lab/pki.js';
 import { startSmtpServer, type SmtpServer } from '../../src/lab/smtp-server.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import { runCli } from '../helpers/cli.js';
 
 let dir: string;

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate } from '../../src/lab/pki.js';
 import { BASELINE_CIPHERS, closeServer, createHttpsEndpoint, listen } from '../../src/lab/servers.js';
 import { openStore } from '../../src/server/store/index.js';
-import type { Report } from '../../src/engine/types.js';
-import { batchOfFindings } from '../helpers/fleet-seed.js';
+import type { Report } from '../../src/core/types.js';
+import { batchOfFindings } from '../../src/lab/fleet-seed.js';
 import { runCli } from '../helpers/cli.js';
 import { startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
 

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Browser } from 'playwright-core';
-import type { FleetOverview } from '../../src/server/contract.js';
-import { launchChromium } from '../helpers/browser.js';
+import type { FleetOverview } from '../../src/contract/read-api.js';
+import { launchChromium } from '../../src/lab/browser.js';
 import { runAgentCli, runCli, type CliResult } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadInventory } from '../../src/engine/inventory.js';
-import { InputError } from '../../src/engine/errors.js';
+import { InputError } from '../../src/core/errors.js';
 
 const dir = 'test/fixtures/inventories';
 

@@ -7,10 +7,10 @@ import { runTargets } from '../../src/engine/runner.js';
 import { executeScan, type PreparedScan } from '../../src/engine/scan.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
 import { loadPolicySelection } from '../../src/policy/index.js';
-import { NetDialer } from '../../src/engine/dialer.js';
-import { Semaphore } from '../../src/engine/limiter.js';
-import { parseTarget } from '../../src/engine/targets.js';
-import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from '../../src/engine/types.js';
+import { NetDialer } from '../../src/core/net/dialer.js';
+import { Semaphore } from '../../src/core/net/limiter.js';
+import { parseTarget } from '../../src/core/targets.js';
+import { NotApplicableError, ProbeError, type Attempt, type Check, type CheckContext, type Target } from '../../src/core/types.js';
 
 function target(text: string): Target {
   const r = parseTarget(text);
@@ -135,7 +135,10 @@ describe('NetDialer', () => {
     const first = await dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 });
     const second = await dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 });
     let thirdConnected = false;
-    const third = dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 }).then((s) => ((thirdConnected = true), s));
+    const third = dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 }).then((s) => {
+      thirdConnected = true;
+      return s;
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(thirdConnected).toBe(false);
     first.destroy();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { children, readTlv, type Tlv } from '../../src/pki/der.js';
-import type { AnchorSet } from '../../src/engine/types.js';
+import type { AnchorSet } from '../../src/core/types.js';
 import type { CmsSignatureFacts } from '../../src/pki/cms.js';
 import { mulberry32 } from '../helpers/prng.js';
 

@@ -8,7 +8,7 @@ import { evidenceDocumentsCheck } from '../../checks/seclevel/index.js';
 import type { DocumentsFacts } from '../../checks/seclevel/facts.js';
 import { fourLayerCheck } from '../../checks/fourlayer/index.js';
 import type { FourLayerFacts } from '../../checks/fourlayer/facts.js';
-import type { Attempt, Finding, Target } from '../../src/engine/types.js';
+import type { Attempt, Finding, Target } from '../../src/core/types.js';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
 import { checkContext, compliantFolder } from './fixture.js';

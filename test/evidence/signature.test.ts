@@ -3,7 +3,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnchorSet } from '../../src/engine/types.js';
+import type { AnchorSet } from '../../src/core/types.js';
 import { signDetachedCms } from '../../src/pki/cms-sign.js';
 import { verifyDetachedCms } from '../../src/pki/cms.js';
 import { buildSignedPdf, verifyPdfSignature } from '../../src/pki/pdf-signature.js';

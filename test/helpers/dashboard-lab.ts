@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken } from '../../src/server/admin.js';
 import { openStore, type KyselyStore } from '../../src/server/store/store.js';
-import { loadFleet, seedFleet, type Fleet } from './fleet-seed.js';
-import { launchChromium } from './browser.js';
+import { loadFleet, seedFleet, type Fleet } from '../../src/lab/fleet-seed.js';
+import { launchChromium } from '../../src/lab/browser.js';
 
 export interface DashboardLab {
   store: KyselyStore;

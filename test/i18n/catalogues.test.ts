@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/engine/registry.js';
-import type { Localized } from '../../src/engine/types.js';
+import type { Localized } from '../../src/core/types.js';
 import { loadBuiltinPolicies } from '../../src/policy/index.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
 

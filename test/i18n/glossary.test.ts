@@ -1,4 +1,4 @@
-// One Vietnamese term per idea (src/i18n/glossary.ts): no banned wording in any Vietnamese string of
+// One Vietnamese term per idea (src/core/i18n/glossary.ts): no banned wording in any Vietnamese string of
 // the source (catalogues and every `vi:` text), the built-in packs, the --help texts, the dashboard
 // or the agent.
 
@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { bannedTerms, GLOSSARY } from '../../src/i18n/glossary.js';
+import { bannedTerms, GLOSSARY } from '../../src/core/i18n/glossary.js';
 import * as helpVi from '../../src/cli/help-vi.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFarm, type Farm } from '../../src/lab/farm.js';
 import { issueCertificate } from '../../src/lab/pki.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };

@@ -11,7 +11,7 @@ import { leafIssuer, OCSP_CLOCK_SKEW_MS, verifyOcspResponse, type OcspVerificati
 import { ParsedCert } from '../../src/pki/parsed.js';
 import { validatePath } from '../../src/pki/path.js';
 import { verifySignature } from '../../src/pki/signature.js';
-import type { AnchorSet } from '../../src/engine/types.js';
+import type { AnchorSet } from '../../src/core/types.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2030-03-01T12:00:00Z');

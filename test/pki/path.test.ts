@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import type { AnchorSet } from '../../src/engine/types.js';
+import type { AnchorSet } from '../../src/core/types.js';
 import { issueCertificate, type IssuedCert } from '../../src/lab/pki.js';
 import { validatePath } from '../../src/pki/path.js';
 

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Attempt, Finding, Target } from '../../src/engine/types.js';
+import type { Attempt, Finding, Target } from '../../src/core/types.js';
 import { evaluate, loadBuiltinPolicies, loadPolicyFile, loadPolicyText, type LoadedPolicy } from '../../src/policy/index.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 import { KNOWN, isTlsPack, NOW, okAttempt, readFacts, target } from './helpers.js';

@@ -2,7 +2,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
-import type { Finding } from '../../src/engine/types.js';
+import type { Finding } from '../../src/core/types.js';
 import { KNOWN, isTlsPack, NOW, okAttempt, readFacts, target } from './helpers.js';
 
 // fixture → rules that fail, rules that do not apply, rules whose facts cannot be relied on (not

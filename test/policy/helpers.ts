@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Attempt, Target } from '../../src/engine/types.js';
+import type { Attempt, Target } from '../../src/core/types.js';
 import type { TlsFacts } from '../../checks/tls/facts.js';
 import { KNOWN_CHECKS } from '../../src/engine/registry.js';
 

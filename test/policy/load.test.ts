@@ -1,7 +1,7 @@
 // Loader errors reach users as `file:line:col: message`; these pin the exact texts.
 
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/engine/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import {
   crossPackErrors,
   loadBuiltinPolicies,
@@ -190,7 +190,7 @@ describe('built-in packs and policy arguments', () => {
   });
 
   it('selects the built-in packs when none is named', async () => {
-    // Both security-level regimes are loaded: each system is judged by one of them (evidence/legal-basis.ts).
+    // Both security-level regimes are loaded: each system is judged by one of them (policy/legal-basis.ts).
     const all = ['vn-ct02-2022-ipv6', 'vn-ct02-2022-tls', 'vn-ct14-2019', 'vn-nd331-2026', 'vn-nd85-2016'];
     expect((await loadPolicySelection([], KNOWN)).map((p) => p.id)).toEqual(all);
     // The agent's host pack judges only what govscan-agent gathers: agent runs load it, plain scans do not.

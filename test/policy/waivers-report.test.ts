@@ -3,8 +3,8 @@
 // still validates against its schema and reads back as a baseline.
 
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../src/engine/types.js';
-import { parseRecordedReport } from '../../src/policy/baseline.js';
+import type { Report } from '../../src/core/types.js';
+import { parseRecordedReport } from '../../src/report/baseline.js';
 import { WaiverTally, applyWaivers, parseWaivers } from '../../src/policy/waivers.js';
 import { parseJsonReport, toJson } from '../../src/report/json.js';
 import { toSarif } from '../../src/report/sarif.js';

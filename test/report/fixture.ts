@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { TlsFacts, CertificateFacts } from '../../checks/tls/facts.js';
-import type { Attempt, Finding, Localized, PolicyRef, Report, RuleDescriptor, Severity, Target } from '../../src/engine/types.js';
+import type { Attempt, Finding, Localized, PolicyRef, Report, RuleDescriptor, Severity, Target } from '../../src/core/types.js';
 import { summarize } from '../../src/report/summary.js';
 
 export const CWD = '/srv/govscan-ci';

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { toHtml } from '../../src/report/html.js';
 import { makeReport } from './fixture.js';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium } from '../../src/lab/browser.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 let browser: Browser;

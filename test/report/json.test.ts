@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { InputError } from '../../src/engine/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { parseJsonReport, reportSchema, toJson } from '../../src/report/json.js';
 import { clone, makeReport } from './fixture.js';
 

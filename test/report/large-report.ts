@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import type { Finding, Report, ReportWaiver, Target } from '../../src/engine/types.js';
+import type { Finding, Report, ReportWaiver, Target } from '../../src/core/types.js';
 
 const TEMPLATE = JSON.parse(readFileSync('test/fixtures/server/report-agency.json', 'utf8')) as Report;
 

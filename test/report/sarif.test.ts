@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Log, Result, Run } from 'sarif';
-import type { Finding, PolicyRef, Report } from '../../src/engine/types.js';
+import type { Finding, PolicyRef, Report } from '../../src/core/types.js';
 import { GITHUB_LIMITS, SECURITY_SEVERITY, pascalCase, slugify, toSarif, writeSarif } from '../../src/report/sarif.js';
 import { summarize } from '../../src/report/summary.js';
 import { validateSarif } from '../helpers/sarif.js';
@@ -17,7 +17,7 @@ function resultsFor(log: Log, target: string): Result[] {
 }
 
 function allArtifactUris(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => allArtifactUris(v, out));
+  if (Array.isArray(value)) for (const v of value) allArtifactUris(v, out);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'artifactLocation' && v && typeof v === 'object' && 'uri' in v) out.push(String((v as { uri: unknown }).uri));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Severity } from '../../src/engine/types.js';
+import type { Finding, Severity } from '../../src/core/types.js';
 import { exceedsThreshold, severityRank, summarize } from '../../src/report/summary.js';
 import { makeReport } from './fixture.js';
 

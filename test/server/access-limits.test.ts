@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createApiToken, createEnrollment } from '../../src/server/admin.js';
-import type { EnrollResponse, Store } from '../../src/server/contract.js';
+import type { EnrollResponse } from '../../src/contract/agent-api.js';
+import type { Store } from '../../src/server/store/store-types.js';
 import { DEFAULT_RATE_LIMITS, NO_RATE_LIMITS } from '../../src/server/rate-limit-settings.js';
 import { openStore } from '../../src/server/store/index.js';
 import { issueCertificate } from '../../src/lab/pki.js';
 import { runCli } from '../helpers/cli.js';
-import { batchOfFindings } from '../helpers/fleet-seed.js';
+import { batchOfFindings } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const A = 'so-tttt-tay-ninh';

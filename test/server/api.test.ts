@@ -11,26 +11,13 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken } from '../../src/server/admin.js';
-import type {
-  AgencyRow,
-  AgentRow,
-  Batch,
-  BatchAck,
-  CertificateRow,
-  EnrollResponse,
-  FindingRow,
-  FleetOverview,
-  HistoryPoint,
-  Ipv6AgencyRow,
-  Page,
-  Store,
-  SystemRow,
-  TrendPoint,
-} from '../../src/server/contract.js';
+import type { AgencyRow, AgentRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Ipv6AgencyRow, Page, SystemRow, TrendPoint } from '../../src/contract/read-api.js';
+import type { Batch, BatchAck, EnrollResponse } from '../../src/contract/agent-api.js';
+import type { Store } from '../../src/server/store/store-types.js';
 import { openStore } from '../../src/server/store/index.js';
-import type { Report } from '../../src/engine/types.js';
+import type { Report } from '../../src/core/types.js';
 import reportSchema from '../../src/report/report.schema.json' with { type: 'json' };
-import { seedFleet, type Fleet } from '../helpers/fleet-seed.js';
+import { seedFleet, type Fleet } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { validateSarif } from '../helpers/sarif.js';
 

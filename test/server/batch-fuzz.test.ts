@@ -10,8 +10,8 @@ import { Agent, request } from 'node:http';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EnrollResponse } from '../../src/server/contract.js';
-import { batchOfFindings, stableUuid } from '../helpers/fleet-seed.js';
+import type { EnrollResponse } from '../../src/contract/agent-api.js';
+import { batchOfFindings, stableUuid } from '../../src/lab/fleet-seed.js';
 import { enrollmentSecret, startServer, viewerToken, type ServerProcess } from '../helpers/server-process.js';
 import { mulberry32 } from '../helpers/prng.js';
 

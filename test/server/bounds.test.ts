@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken, createEnrollment } from '../../src/server/admin.js';
-import type { Batch, EnrollResponse, FindingRow, Page } from '../../src/server/contract.js';
+import type { Batch, EnrollResponse } from '../../src/contract/agent-api.js';
+import type { FindingRow, Page } from '../../src/contract/read-api.js';
 import { CUT_MARKER } from '../../src/server/store/bounded-json.js';
 import { openStore, type KyselyStore } from '../../src/server/store/index.js';
-import { batchOfFindings, stableUuid } from '../helpers/fleet-seed.js';
+import { batchOfFindings, stableUuid } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const A = 'so-tttt-tay-ninh';

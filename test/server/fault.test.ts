@@ -14,7 +14,7 @@ import { memoryLog } from '../../agent/log.js';
 import { Spool } from '../../agent/spool.js';
 import { readToken } from '../../agent/token.js';
 import { abortableSleep, drain, Uploader } from '../../agent/upload.js';
-import type { FleetOverview, HistoryPoint, Page } from '../../src/server/contract.js';
+import type { FleetOverview, HistoryPoint, Page } from '../../src/contract/read-api.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { runAgent, smallBatch, smallReport } from '../agent/helpers.js';

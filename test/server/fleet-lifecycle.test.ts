@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken } from '../../src/server/admin.js';
-import type { AgencyRow, Batch, FindingRow, Page, RuleRow, SeverityTrendPoint, Store } from '../../src/server/contract.js';
-import type { Report, Severity } from '../../src/engine/types.js';
-import { SEVERITIES } from '../../src/engine/types.js';
+import type { AgencyRow, FindingRow, Page, RuleRow, SeverityTrendPoint } from '../../src/contract/read-api.js';
+import type { Batch } from '../../src/contract/agent-api.js';
+import type { Store } from '../../src/server/store/store-types.js';
+import type { Report, Severity } from '../../src/core/types.js';
+import { SEVERITIES } from '../../src/core/types.js';
 import { openStore } from '../../src/server/store/index.js';
-import { loadFleet, seedFleet, type Fleet } from '../helpers/fleet-seed.js';
+import { loadFleet, seedFleet, type Fleet } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { validateSarif } from '../helpers/sarif.js';
 

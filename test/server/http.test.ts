@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { Batch, EnrollResponse, FindingRow, FleetOverview, Page } from '../../src/server/contract.js';
+import type { Batch, EnrollResponse } from '../../src/contract/agent-api.js';
+import type { FindingRow, FleetOverview, Page } from '../../src/contract/read-api.js';
 import { issueCertificate } from '../../src/lab/pki.js';
 import reportSchema from '../../src/report/report.schema.json' with { type: 'json' };
 import { BIN, mapLimit, runCli, type CliResult } from '../helpers/cli.js';
-import { seedFleet, type Fleet } from '../helpers/fleet-seed.js';
+import { seedFleet, type Fleet } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { validateSarif } from '../helpers/sarif.js';
 

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken, createEnrollment } from '../../src/server/admin.js';
-import type { Batch, EnrollResponse, Store } from '../../src/server/contract.js';
+import type { Batch, EnrollResponse } from '../../src/contract/agent-api.js';
+import type { Store } from '../../src/server/store/store-types.js';
 import { openStore } from '../../src/server/store/index.js';
-import { encodeAsciiJson } from '../../src/server/wire.js';
-import { batchOfFindings } from '../helpers/fleet-seed.js';
+import { encodeAsciiJson } from '../../src/contract/wire.js';
+import { batchOfFindings } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const A = 'so-tttt-tay-ninh';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { getJson, startServer } from '../helpers/server-process.js';
-import type { AgencyRow, Page } from '../../src/server/contract.js';
+import type { AgencyRow, Page } from '../../src/contract/read-api.js';
 
 let dir: string;
 beforeAll(async () => {

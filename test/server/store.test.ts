@@ -9,11 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import type { Batch } from '../../src/server/contract.js';
-import type { Finding, Outcome } from '../../src/engine/types.js';
-import { InputError } from '../../src/engine/errors.js';
+import type { Batch } from '../../src/contract/agent-api.js';
+import type { Finding, Outcome } from '../../src/core/types.js';
+import { InputError } from '../../src/core/errors.js';
 import { openStore, parseDbUrl, type KyselyStore } from '../../src/server/store/index.js';
-import { batchOfFindings, loadFleet, seedFleet, stableUuid, type Fleet } from '../helpers/fleet-seed.js';
+import { batchOfFindings, loadFleet, seedFleet, stableUuid, type Fleet } from '../../src/lab/fleet-seed.js';
 import { createTestDatabase } from '../helpers/postgres.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');

@@ -1,6 +1,6 @@
 // What `govscan cert verify` prints, in both languages.
 
-import { defineMessages } from '../../i18n/index.js';
+import { defineMessages } from '../../core/i18n/index.js';
 
 export const C = defineMessages({
   empty: { en: 'empty file (expected PEM or DER certificates)', vi: 'tệp rỗng (cần chứng thư số dạng PEM hoặc DER)' },

@@ -1,9 +1,9 @@
 // `cert verify` output: a table a person reads (the path, the verdict, each problem with its id and a
 // sentence) or JSON for CI, the API's result as it is.
 
-import type { Lang } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
-import { displayDate } from '../../i18n/dates.js';
+import type { Lang } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
+import { displayDate } from '../../core/i18n/dates.js';
 import { PROBLEM_TEXT } from '../../pki/problems.js';
 import type { PathEntry, VerifyResult } from '../../pki/verify.js';
 import { terminalText } from '../../report/terminal-text.js';

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
+import { SCAN_FORMATS } from '../../report/index.js';
 import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
 import { colorWanted } from '../../cli/color.js';
 import { clockFromEnv } from '../../cli/clock.js';
-import { SEVERITIES, type Severity } from '../../engine/types.js';
+import { SEVERITIES, type Severity } from '../../core/types.js';
 
 export default class EvidenceVerify extends GovscanCommand {
   static override summary = 'Check one evidence manifest: security-level record, documents and signatures, 4-layer evidence';
@@ -17,7 +18,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
     'ca-file': repeatable({ description: 'Trust anchors (PEM) for document signatures' }),
     'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({ options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const, default: 'high' as const, description: 'Exit 1 when a finding at or above this severity fails' })(),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms (collector / NCSC endpoints)' }),
@@ -30,12 +31,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     const { flags, args } = await this.parse(EvidenceVerify);
     this.lang = flags.lang;
     const [{ prepareEvidenceVerify }, { executeScan }, { render }, { countsTowardThreshold }, { legalBasisNotices }, { writeTextAtomic }, { assertOutputsWritable }] = await Promise.all([
-      import('../../evidence/verify.js'),
+      import('../../engine/evidence-verify.js'),
       import('../../engine/scan.js'),
       import('../../report/index.js'),
       import('../../report/summary.js'),
-      import('../../evidence/legal-basis.js'),
-      import('../../engine/atomic-file.js'),
+      import('../../policy/legal-basis.js'),
+      import('../../core/atomic-file.js'),
       import('../../cli/output-target.js'),
     ]);
     await assertOutputsWritable([['--output', flags.output, 'file']]);

@@ -4,10 +4,10 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { InputError, ScanError } from '../../engine/errors.js';
-import { readInputText } from '../../engine/input-limits.js';
-import type { Lang } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
+import { InputError, ScanError } from '../../core/errors.js';
+import { readInputText } from '../../core/input-limits.js';
+import type { Lang } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
 import { F } from './messages.js';
 
 const TIMEOUT_MS = 30_000;
@@ -35,14 +35,14 @@ export class FleetClient {
   ) {}
 
   static async connect(flags: FleetConnection, lang: Lang): Promise<FleetClient> {
-    if (!flags.server) throw new InputError(null, null, null, localize(F.serverRequired, lang));
+    if (!flags.server) throw InputError.unlocated(localize(F.serverRequired, lang));
     // URL.canParse, not URL.parse: the latter needs Node 22.
     const base = URL.canParse(flags.server) ? new URL(flags.server) : null;
     if (!base || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
-      throw new InputError(null, null, null, localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
+      throw InputError.unlocated(localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
     }
     if (!base.pathname.endsWith('/')) base.pathname += '/';
-    if (!flags.token) throw new InputError(null, null, null, localize(F.tokenRequired, lang));
+    if (!flags.token) throw InputError.unlocated(localize(F.tokenRequired, lang));
     let ca: string | undefined;
     if (flags['ca-file']) {
       try {
@@ -50,7 +50,7 @@ export class FleetClient {
       } catch (err) {
         if (err instanceof InputError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
-        throw new InputError(null, null, null, localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
+        throw InputError.unlocated(localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
       }
     }
     return new FleetClient(base, flags.token, ca, lang);

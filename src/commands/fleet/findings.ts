@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { SEVERITIES } from '../../engine/types.js';
-import type { FindingRow, Page } from '../../server/contract.js';
+import { SEVERITIES } from '../../core/types.js';
+import type { FindingRow, Page } from '../../contract/read-api.js';
 import { fleetFlags } from './flags.js';
 
 export default class FleetFindings extends GovscanCommand {

@@ -1,6 +1,6 @@
 // What `govscan fleet …` prints, in both languages.
 
-import { defineMessages } from '../../i18n/index.js';
+import { defineMessages } from '../../core/i18n/index.js';
 
 export const F = defineMessages({
   // server token list / revoke (admin commands on the database)

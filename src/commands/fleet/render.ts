@@ -1,19 +1,20 @@
 // Terminal tables for `govscan fleet status|findings`: plain aligned columns, never wrapped, so grep
 // and copy-paste keep working, with a summary line last.
 
-import type { Lang, Severity } from '../../engine/types.js';
-import { localize } from '../../i18n/index.js';
+import type { Lang, Severity } from '../../core/types.js';
+import { localize } from '../../core/i18n/index.js';
 import { outcomeTags, severityLabels } from '../../report/messages.js';
 import { displayWidth as width, pushAll } from '../../report/text.js';
 import { terminalText } from '../../report/terminal-text.js';
-import type { FindingRow, FleetOverview, Page, TokenInfo } from '../../server/contract.js';
+import type { FindingRow, FleetOverview, Page } from '../../contract/read-api.js';
+import type { TokenInfo } from '../../server/store/store-types.js';
 import { F } from './messages.js';
 
 /** Aligned columns; cells hold agents' and servers' text, shown with control characters escaped. */
 export function table(cells: string[][]): string[] {
   const rows = cells.map((row) => row.map(terminalText));
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, width(cell))));
+  for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, width(cell));
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell)))).join('  ').trimEnd());
 }
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import type { FleetOverview } from '../../server/contract.js';
+import type { FleetOverview } from '../../contract/read-api.js';
 import { fleetFlags } from './flags.js';
 
 export default class FleetStatus extends GovscanCommand {

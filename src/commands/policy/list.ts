@@ -13,13 +13,13 @@ export default class PolicyList extends GovscanCommand {
     const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { regimeStateLabels }, { displayDate }, { format }, { citationText }] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
-      import('../../evidence/legal-basis.js'),
+      import('../../policy/legal-basis.js'),
       import('../../cli/clock.js'),
       import('./messages.js'),
       import('../../report/legal-basis.js'),
-      import('../../i18n/dates.js'),
-      import('../../i18n/index.js'),
-      import('../../i18n/citations.js'),
+      import('../../core/i18n/dates.js'),
+      import('../../core/i18n/index.js'),
+      import('../../core/i18n/citations.js'),
     ]);
     const today = (clockFromEnv(process.env.GOVSCAN_NOW)?.() ?? new Date()).toISOString().slice(0, 10);
     const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });

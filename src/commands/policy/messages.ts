@@ -1,8 +1,8 @@
 // What `govscan policy list` and `policy show` print around the packs' own texts, in both languages.
 
-import type { Lang } from '../../engine/types.js';
-import { displayDate } from '../../i18n/dates.js';
-import { defineMessages, format } from '../../i18n/index.js';
+import type { Lang } from '../../core/types.js';
+import { displayDate } from '../../core/i18n/dates.js';
+import { defineMessages, format } from '../../core/i18n/index.js';
 
 export const POLICY_COMMAND_MESSAGES = defineMessages({
   rules: { en: '{count} rules', vi: '{count} quy tắc' },

@@ -17,10 +17,10 @@ export default class PolicyShow extends GovscanCommand {
       import('./messages.js'),
       import('../../report/messages.js'),
       import('../../report/legal-basis.js'),
-      import('../../i18n/index.js'),
+      import('../../core/i18n/index.js'),
       import('../../report/text.js'),
       import('../../report/terminal-text.js'),
-      import('../../i18n/citations.js'),
+      import('../../core/i18n/citations.js'),
     ]);
     // A rule id (upper case, as packs write them) shows that rule's reference page, as docs/rules/ has it.
     if (/^[A-Z0-9]+(?:-[A-Z0-9]+)+$/.test(args.policy)) {
@@ -74,15 +74,15 @@ export default class PolicyShow extends GovscanCommand {
       import('../../policy/index.js'),
       import('../../report/rule-reference.js'),
       import('../../report/rule-links.js'),
-      import('../../i18n/index.js'),
-      import('../../engine/errors.js'),
+      import('../../core/i18n/index.js'),
+      import('../../core/errors.js'),
       import('../../report/terminal-text.js'),
     ]);
     const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
     const ref = findRuleReference(policies, id);
     if (!ref) {
       const m = ruleReferenceMessages.unknownRule;
-      throw new InputError(null, null, null, { en: format(m.en, { id }), vi: format(m.vi, { id }) });
+      throw InputError.unlocated({ en: format(m.en, { id }), vi: format(m.vi, { id }) });
     }
     const uri = ruleDocUri(ref.id, lang);
     if (json) {

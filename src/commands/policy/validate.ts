@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { EXIT, GovscanCommand, langFlag } from '../../cli/base.js';
 import { M } from '../../cli/messages.js';
-import { localize } from '../../i18n/index.js';
+import { localize } from '../../core/i18n/index.js';
 
 export default class PolicyValidate extends GovscanCommand {
   static override summary = 'Validate policy pack files: schema, CEL expressions, check ids, duplicate rule ids';

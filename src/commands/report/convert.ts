@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { M } from '../../cli/messages.js';
 import { assertOutputsWritable } from '../../cli/output-target.js';
-import { localize } from '../../i18n/index.js';
+import { localize } from '../../core/i18n/index.js';
 import { REPORT_FORMATS, readReport, reportCommandMessages, sarifDirFlag, writeAtomically, writeStdout } from './shared.js';
 
 export default class ReportConvert extends GovscanCommand {

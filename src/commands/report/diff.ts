@@ -23,7 +23,7 @@ Always exits 0 when both reports can be read (2 when one cannot): to gate CI on 
     const { args, flags } = await this.parse(ReportDiff);
     this.lang = flags.lang;
     const [{ loadRecordedReport }, { diffReports, diffToJson, diffToTable }] = await Promise.all([
-      import('../../policy/baseline.js'),
+      import('../../report/baseline.js'),
       import('../../report/diff.js'),
     ]);
     // One after the other, so when both are bad the error names OLD first, every time.

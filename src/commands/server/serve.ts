@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
-import { InputError } from '../../engine/errors.js';
+import { InputError } from '../../core/errors.js';
 import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
 import { dbFlag, openDatabase } from './shared.js';
 
@@ -44,7 +44,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
     const { host, port } = parseListen(flags.listen);
     let tls: { cert: string; key: string } | undefined;
     if (Boolean(flags['tls-cert']) !== Boolean(flags['tls-key'])) {
-      throw new InputError(null, null, null, `${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
+      throw InputError.unlocated(`${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
     }
     if (flags['tls-cert'] && flags['tls-key']) {
       tls = { cert: await readPem('--tls-cert', flags['tls-cert']), key: await readPem('--tls-key', flags['tls-key']) };
@@ -67,10 +67,10 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
         const why = { EADDRINUSE: 'the address is in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'no such local address' }[code as string] ?? code;
-        throw new InputError(null, null, null, `--listen: cannot listen on ${flags.listen}: ${why}`);
+        throw InputError.unlocated(`--listen: cannot listen on ${flags.listen}: ${why}`);
       }
       if (tls && /PEM|key|certificate|ASN1|asn1|decoder/i.test((err as Error).message)) {
-        throw new InputError(null, null, null, `--tls-cert/--tls-key: ${(err as Error).message.split('\n')[0]}`);
+        throw InputError.unlocated(`--tls-cert/--tls-key: ${(err as Error).message.split('\n')[0]}`);
       }
       throw err;
     }
@@ -81,7 +81,7 @@ export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || !(port >= 0 && port <= 65535)) {
-    throw new InputError(null, null, null, `--listen: ${JSON.stringify(value)} is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8443)`);
+    throw InputError.unlocated(`--listen: ${JSON.stringify(value)} is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8443)`);
   }
   return { host: (m[1] ?? m[2]) as string, port };
 }
@@ -92,8 +92,8 @@ async function readPem(flag: string, file: string): Promise<string> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(null, null, null, `${flag}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw InputError.unlocated(`${flag}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  if (!text.includes('-----BEGIN ')) throw new InputError(null, null, null, `${flag}: ${file} is not a PEM file`);
+  if (!text.includes('-----BEGIN ')) throw InputError.unlocated(`${flag}: ${file} is not a PEM file`);
   return text;
 }

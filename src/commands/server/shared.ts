@@ -2,8 +2,8 @@
 // names, with every failure reported as one line naming the flag (exit 2).
 
 import { Flags } from '@oclif/core';
-import { InputError } from '../../engine/errors.js';
-import type { Store } from '../../server/contract.js';
+import { InputError } from '../../core/errors.js';
+import type { Store } from '../../server/store/store-types.js';
 
 export const DEFAULT_DB = 'sqlite:./govscan.db';
 
@@ -22,13 +22,13 @@ export async function openDatabase(url: string): Promise<Store> {
     store = await openStore(url);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   try {
     await store.migrate();
   } catch (err) {
     await store.close().catch(() => undefined);
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   return store;
 }

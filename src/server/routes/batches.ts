@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuthHook } from '../auth.js';
 import { freeFormViolation } from '../body-shape.js';
-import type { Batch, BatchAck } from '../contract.js';
+import type { Batch, BatchAck } from '../../contract/agent-api.js';
 import { FORBIDDEN, sendError } from '../errors.js';
 import schema from '../schemas/batch.json' with { type: 'json' };
 import type { RouteContext } from './context.js';

@@ -2,7 +2,8 @@
 // routes (viewer or admin token, validated query string), so each route states only its store call.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Page, Store } from '../contract.js';
+import type { Page } from '../../contract/read-api.js';
+import type { Store } from '../store/store-types.js';
 import type { AuthHook } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import type { RateLimits } from '../rate-limits.js';

@@ -3,7 +3,7 @@
 // agent, so two agents racing with one secret cannot both enrol.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { EnrollRequest, EnrollResponse } from '../contract.js';
+import type { EnrollRequest, EnrollResponse } from '../../contract/agent-api.js';
 import { newToken, sha256Hex } from '../auth.js';
 import { BAD_SECRET, sendError } from '../errors.js';
 import schema from '../schemas/enroll.json' with { type: 'json' };

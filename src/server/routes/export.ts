@@ -3,14 +3,14 @@
 // with the findings filter: what that filter selects.
 
 import type { FastifyInstance } from 'fastify';
-import type { Lang } from '../../engine/types.js';
+import type { Lang } from '../../core/types.js';
 import { AGENCY_ID_RE } from '../admin.js';
 import { HttpError } from '../errors.js';
 import { exportAgency } from '../export.js';
 import { readAgency } from '../read-scope.js';
 import schema from '../schemas/export-query.json' with { type: 'json' };
 import type { RouteContext } from './context.js';
-import type { FindingQuery } from '../contract.js';
+import type { FindingQuery } from '../../contract/read-api.js';
 import { exportFindings } from '../findings-export.js';
 import findingsSchema from '../schemas/findings-query.json' with { type: 'json' };
 import { checkedFindingQuery } from './findings.js';

@@ -2,7 +2,7 @@
 // filtered and sorted (FindingQuery), failed ones unless `outcome` says otherwise, paged.
 
 import type { FastifyInstance } from 'fastify';
-import type { FindingQuery } from '../contract.js';
+import type { FindingQuery } from '../../contract/read-api.js';
 import schema from '../schemas/findings-query.json' with { type: 'json' };
 import { HttpError } from '../errors.js';
 import { readRoute, type RouteContext } from './context.js';

@@ -3,7 +3,7 @@
 // A rule failing in the fleet that no built-in pack holds (a custom pack) is listed from its findings.
 
 import type { FastifyInstance } from 'fastify';
-import type { RuleRow } from '../contract.js';
+import type { RuleRow } from '../../contract/read-api.js';
 import { builtinRules } from '../rule-catalogue.js';
 import schema from '../schemas/rules-query.json' with { type: 'json' };
 import { listRoute, type RouteContext } from './context.js';

@@ -2,8 +2,8 @@
 // kept parsed in a small cache), and the views over all batches: one rule's history and the daily trend.
 
 import { sql, type Kysely } from 'kysely';
-import type { Finding, Outcome, Severity } from '../../engine/types.js';
-import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '../contract.js';
+import type { Finding, Outcome, Severity } from '../../core/types.js';
+import type { FindingQuery, FindingRow, HistoryPoint, Page, TrendPoint } from '../../contract/read-api.js';
 import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, passRate } from './read-util.js';
 import type { DB } from './schema.js';

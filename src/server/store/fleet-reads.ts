@@ -3,8 +3,8 @@
 // severity key present, as the contract's shapes have them.
 
 import type { Kysely } from 'kysely';
-import type { Outcome, Severity } from '../../engine/types.js';
-import type { AgencyRow, AgentRow, FleetOverview, SystemRow } from '../contract.js';
+import type { Outcome, Severity } from '../../core/types.js';
+import type { AgencyRow, AgentRow, FleetOverview, SystemRow } from '../../contract/read-api.js';
 import { isoDate } from './ingest.js';
 import { cmp, num, passRate, zeroCounts, zeroSeverities } from './read-util.js';
 import type { DB } from './schema.js';

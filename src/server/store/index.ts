@@ -1,4 +1,4 @@
-// The store's public face: `openStore(url)` gives a Store (src/server/contract.ts) over SQLite or
+// The store's public face: `openStore(url)` gives a Store (src/server/store/store-types.ts) over SQLite or
 // PostgreSQL; call `migrate()` before use and `close()` at the end.
 
 export { openStore, KyselyStore, type StoreOptions } from './store.js';

@@ -2,10 +2,12 @@
 // per target (systems and their names), per certificate seen (endpoint leafs, files on the agent's
 // host) and per IPv6-scored domain. Pure: no database here.
 
-import type { Finding, Report } from '../../engine/types.js';
+import type { Finding, Report } from '../../core/types.js';
 import { emptySummary } from '../../report/summary.js';
-import { InputError } from '../../engine/errors.js';
-import { HOST_CHECK, TLS_CHECK, type Batch, type HostFactsForServer } from '../contract.js';
+import { InputError } from '../../core/errors.js';
+import { HOST_CHECK, type HostFactsForServer } from '../../../checks/host/check-id.js';
+import { TLS_CHECK } from '../../../checks/tls/check-id.js';
+import type { Batch } from '../../contract/agent-api.js';
 import type { BatchesTable, CertificatesTable, FindingsTable, Ipv6ScoresTable, TargetsTable } from './schema.js';
 
 type Child<T> = Omit<T, 'batch_ref'>;
@@ -24,7 +26,7 @@ export interface BatchRows {
 /** An ISO date in the one form the store compares lexically (`…T…:…:….sssZ`), or an InputError. */
 export function isoDate(value: unknown, what: string): string {
   const t = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
-  if (!Number.isFinite(t)) throw new InputError(what, null, null, `not a date: ${JSON.stringify(value)}`);
+  if (!Number.isFinite(t)) throw InputError.inFile(what, `not a date: ${JSON.stringify(value)}`);
   return new Date(t).toISOString();
 }
 
@@ -42,6 +44,7 @@ export function normaliseBatch(batch: Batch, receivedAt: string): BatchRows {
   // running fast) is dated when it arrived, so it cannot stay an agent's "latest" and hide the
   // batches that follow. Earlier dates are kept: a spooled batch delivered late is older, as it says.
   const sent = isoDate(batch.createdAt, 'createdAt');
+  // biome-ignore lint/complexity/useMathMinMax: ISO instants, compared as text
   const createdAt = sent > received ? received : sent;
   const report: Report = batch.report;
   const agency = batch.agency;

@@ -2,8 +2,8 @@
 // scores by agency, and the stored reports themselves (for exports).
 
 import type { Kysely } from 'kysely';
-import type { Report } from '../../engine/types.js';
-import type { CertificateRow, Ipv6AgencyRow } from '../contract.js';
+import type { Report } from '../../core/types.js';
+import type { CertificateRow, Ipv6AgencyRow } from '../../contract/read-api.js';
 import { isoDate } from './ingest.js';
 import { DAY, cmp, parseJson } from './read-util.js';
 import type { DB } from './schema.js';

@@ -4,8 +4,8 @@
 // target and rule; a pass (or not-applicable) ends it, a not-tested run does not.
 
 import { sql, type Kysely } from 'kysely';
-import type { Severity } from '../../engine/types.js';
-import type { SeverityTrendPoint } from '../contract.js';
+import type { Severity } from '../../core/types.js';
+import type { SeverityTrendPoint } from '../../contract/read-api.js';
 import { isoDate } from './ingest.js';
 import { DAY, clampInt, num, zeroSeverities } from './read-util.js';
 import type { DB } from './schema.js';

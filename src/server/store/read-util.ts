@@ -1,6 +1,6 @@
 // Small helpers shared by the read modules (fleet-reads, finding-reads, latest-reads).
 
-import type { Outcome, Severity } from '../../engine/types.js';
+import type { Outcome, Severity } from '../../core/types.js';
 import { emptySummary } from '../../report/summary.js';
 
 export const DAY = 86_400_000;

@@ -10,7 +10,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import type { IngestResult } from '../contract.js';
+import type { IngestResult } from './store-types.js';
 import { CERTIFICATE_COLUMNS, FINDING_COLUMNS, IPV6_COLUMNS, TARGET_COLUMNS } from './bulk.js';
 import type { BatchRows } from './ingest.js';
 import type { IngestStatements } from './statements.js';

@@ -11,27 +11,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Report } from '../../engine/types.js';
-import type {
-  AgencyRow,
-  AgentRow,
-  Batch,
-  CertificateRow,
-  FindingQuery,
-  FindingRow,
-  FleetOverview,
-  HistoryPoint,
-  IngestResult,
-  Ipv6AgencyRow,
-  Page,
-  Role,
-  Store,
-  StoredToken,
-  TokenInfo,
-  SeverityTrendPoint,
-  SystemRow,
-  TrendPoint,
-} from '../contract.js';
+import type { Report } from '../../core/types.js';
+import type { AgencyRow, AgentRow, CertificateRow, FindingQuery, FindingRow, FleetOverview, HistoryPoint, Ipv6AgencyRow, Page, SeverityTrendPoint, SystemRow, TrendPoint } from '../../contract/read-api.js';
+import type { Batch } from '../../contract/agent-api.js';
+import type { IngestResult, Store, StoredToken, TokenInfo } from './store-types.js';
+import type { Role } from '../principal.js';
 import { openDatabase, type OpenOptions, type OpenedDb } from './db.js';
 import { normaliseBatch, isoDate } from './ingest.js';
 import { migrateToLatest, type DialectName } from './migrations.js';

@@ -9,8 +9,9 @@ import { promisify } from 'node:util';
 import { brotliDecompress } from 'node:zlib';
 import type { Kysely, Transaction } from 'kysely';
 import { upsertAgents, upsertLatest } from './statements.js';
-import type { Batch, IngestResult } from '../contract.js';
-import type { Report } from '../../engine/types.js';
+import type { Batch } from '../../contract/agent-api.js';
+import type { IngestResult } from './store-types.js';
+import type { Report } from '../../core/types.js';
 import { cutDeepNesting } from './bounded-json.js';
 import { CERTIFICATE_COLUMNS, FINDING_COLUMNS, IPV6_COLUMNS, REPORT_COLUMNS, TARGET_COLUMNS, insertRows, type RowGroup } from './bulk.js';
 import type { BatchRows } from './ingest.js';
@@ -224,7 +225,7 @@ export class IngestQueue {
   private async run(jobs: Job[]): Promise<void> {
     try {
       const statuses = await this.write(jobs.map((j) => j.item));
-      jobs.forEach((j, i) => j.resolve(statuses[i] as Status));
+      for (const [i, j] of jobs.entries()) j.resolve(statuses[i] as Status);
       return;
     } catch (err) {
       if (jobs.length === 1) {

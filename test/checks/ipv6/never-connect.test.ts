@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { IPV6_SCENARIOS, startIpv6Lab, type Ipv6Lab } from '../../../src/lab/dns-lab.js';
 import { executeScan } from '../../../src/engine/scan.js';
 import { prepareIpv6LabScan } from './lab-scan.js';
-import { ProbeError, type DatagramSender, type Dialer, type DialOptions } from '../../../src/engine/types.js';
+import { ProbeError, type DatagramSender, type Dialer, type DialOptions } from '../../../src/core/types.js';
 
 let lab: Ipv6Lab;
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import type { Socket } from 'node:net';
 import { sameSite, startIpv6Lab, type Ipv6Lab } from '../../../src/lab/dns-lab.js';
 import { executeScan } from '../../../src/engine/scan.js';
 import { prepareIpv6LabScan } from './lab-scan.js';
-import { NetDialer } from '../../../src/engine/dialer.js';
-import { UdpDatagramSender } from '../../../src/engine/dns-wire.js';
-import type { Attempt, CheckContext, DatagramSender, Dialer, DialOptions } from '../../../src/engine/types.js';
+import { NetDialer } from '../../../src/core/net/dialer.js';
+import { UdpDatagramSender } from '../../../src/core/net/dns-wire.js';
+import type { Attempt, CheckContext, DatagramSender, Dialer, DialOptions } from '../../../src/core/types.js';
 import { oncePerRun } from '../../../checks/ipv6/probe-common.js';
 import type { MxFacts, NsFacts, WebFacts } from '../../../checks/ipv6/facts.js';
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { addressClass, classify, detectIpv6, dialPort, parsePortMap } from '../../../checks/ipv6/network.js';
 import { parseNmapXml } from '../../../checks/ipv6/probe-parity.js';
 import { similarity } from '../../../checks/ipv6/similarity.js';
-import { parseDnsServer } from '../../../src/engine/resolver.js';
+import { parseDnsServer } from '../../../src/core/net/resolver.js';
 import { scoreIpv6 } from '../../../src/report/ipv6-score.js';
-import type { Finding, Target } from '../../../src/engine/types.js';
-import { domainTarget } from '../../../src/engine/targets.js';
+import type { Finding, Target } from '../../../src/core/types.js';
+import { domainTarget } from '../../../src/core/targets.js';
 
 describe('address classes', () => {
   it.each([

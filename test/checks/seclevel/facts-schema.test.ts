@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { evidenceDocumentsCheck, seclevelDossierCheck } from '../../../checks/seclevel/index.js';
 import { fourLayerCheck } from '../../../checks/fourlayer/index.js';
-import type { CheckContext, Target } from '../../../src/engine/types.js';
+import type { CheckContext, Target } from '../../../src/core/types.js';
 import { checkContext, compliantFolder } from '../../evidence/fixture.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;

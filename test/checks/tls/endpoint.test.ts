@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ProbeError } from '../../../src/engine/types.js';
+import { ProbeError } from '../../../src/core/types.js';
 import { createOcspResponse, issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
 import { tlsEndpointCheck } from '../../../checks/tls/index.js';
 import type { TlsFacts } from '../../../checks/tls/facts.js';

@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { ProbeError, type CheckContext, type Dialer, type Resolver, type Target } from '../../../src/engine/types.js';
+import { ProbeError, type CheckContext, type Dialer, type Resolver, type Target } from '../../../src/core/types.js';
 import { chainPem, type IssuedCert } from '../../../src/lab/pki.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
@@ -133,7 +133,7 @@ export async function serveHttps(opts: ServeOptions): Promise<Running> {
   const servernames: Array<string | false> = [];
   const server = https.createServer(
     { cert: chainPem(opts.chain), key: (opts.key ?? opts.chain[0])!.keyPem, ...opts.tls },
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain', ...opts.headers });
       res.end('ok\n');
     },

@@ -4,7 +4,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../../src/policy/index.js';
-import type { Finding } from '../../../src/engine/types.js';
+import type { Finding } from '../../../src/core/types.js';
 import type { OcspFacts, TlsFacts } from '../../../checks/tls/facts.js';
 import { KNOWN, isTlsPack, NOW, okAttempt, readFacts, target } from '../../policy/helpers.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { ProbeError } from '../../../src/engine/types.js';
+import { ProbeError } from '../../../src/core/types.js';
 import { issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
 import { startSmtpServer, type SmtpServer } from '../../../src/lab/smtp-server.js';
 import { connectForTls } from '../../../checks/tls/starttls.js';

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
-import { InputError } from '../../../engine/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenCreate extends GovscanCommand {
@@ -23,14 +23,14 @@ Works on the database directly (--db), so it can run beside a running server.`;
     this.lang = flags.lang;
     const [{ createApiToken, UnknownAgencyError }, { localize }, { F }] = await Promise.all([
       import('../../../server/admin.js'),
-      import('../../../i18n/index.js'),
+      import('../../../core/i18n/index.js'),
       import('../../fleet/messages.js'),
     ]);
-    if (flags.agency !== undefined && flags.role !== 'viewer') throw new InputError(null, null, null, localize(F.tokenAgencyViewerOnly, this.lang));
+    if (flags.agency !== undefined && flags.role !== 'viewer') throw InputError.unlocated(localize(F.tokenAgencyViewerOnly, this.lang));
     const store = await openDatabase(flags.db);
     try {
       const created = await createApiToken(store, flags.role, flags.name, flags.agency).catch((err: unknown) => {
-        if (err instanceof UnknownAgencyError) throw new InputError(null, null, null, localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
+        if (err instanceof UnknownAgencyError) throw InputError.unlocated(localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
         throw err;
       });
       this.log(flags.json ? JSON.stringify(created) : created.token);

@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
-import { InputError } from '../../../engine/errors.js';
+import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenRevoke extends GovscanCommand {
@@ -18,8 +18,8 @@ export default class ServerTokenRevoke extends GovscanCommand {
     this.lang = flags.lang;
     const store = await openDatabase(flags.db);
     try {
-      const [{ localize }, { F }] = await Promise.all([import('../../../i18n/index.js'), import('../../fleet/messages.js')]);
-      if (!(await store.revokeToken(args.id))) throw new InputError(null, null, null, localize(F.tokenUnknown, this.lang, { id: args.id }));
+      const [{ localize }, { F }] = await Promise.all([import('../../../core/i18n/index.js'), import('../../fleet/messages.js')]);
+      if (!(await store.revokeToken(args.id))) throw InputError.unlocated(localize(F.tokenUnknown, this.lang, { id: args.id }));
       this.log(localize(F.tokenRevoked, this.lang, { id: args.id }));
     } finally {
       await store.close();

@@ -319,3 +319,12 @@ export function firstFailed(iso) {
   const days = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86_400_000));
   return h('span', { class: 'first-failed' }, h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso)), ' ', h('span', { class: 'age muted', text: t('finding.age', { n: days }) }));
 }
+
+/** Links between views (hash routes), shared by the views that point at each other. */
+export function agencyHref(id) {
+  return `#/agency/${encodeURIComponent(id)}`;
+}
+
+export function systemHref(agency, system) {
+  return `${agencyHref(agency)}/system/${system === '' ? '~' : encodeURIComponent(system)}`;
+}

@@ -5,8 +5,8 @@ import { api, download, staleAfter } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { trendChart } from '../charts.js';
 import { formatNumber, formatPercent, lang, t } from '../i18n.js';
-import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when } from '../widgets.js';
-import { agencyHref, certificateTable, ipv6Score } from './overview.js';
+import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when, systemHref } from '../widgets.js';
+import { certificateTable, ipv6Score } from './overview.js';
 
 export const name = 'agency';
 
@@ -28,10 +28,6 @@ export async function load({ agency }) {
     ipv6: only(ipv6)[0] ?? null,
     certificates: only(certificates),
   };
-}
-
-export function systemHref(agency, system) {
-  return `${agencyHref(agency)}/system/${system === '' ? '~' : encodeURIComponent(system)}`;
 }
 
 export function systemRate(row) {
@@ -103,8 +99,10 @@ export function render(data, { agency: id }) {
 /** The chart's window ends today (UTC), so days without data show as a gap at the right edge. */
 export function windowEnd(points) {
   const today = new Date().toISOString().slice(0, 10);
-  const last = points.reduce((max, p) => (p.day > max ? p.day : max), '');
-  return last > today ? last : today;
+  // Days are YYYY-MM-DD strings: compared as strings (Math.max would make them NaN and break the chart).
+  let last = today;
+  for (const p of points) if (p.day > last) last = p.day;
+  return last;
 }
 
 function systemsTable(agency, systems) {

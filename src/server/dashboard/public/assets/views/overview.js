@@ -24,6 +24,7 @@ import {
   statusRate,
   tile,
   when,
+  agencyHref,
 } from '../widgets.js';
 import { findingsTable } from './findings.js';
 
@@ -41,10 +42,6 @@ export async function load() {
     api('/findings', { sort: 'severity', limit: TOP_FAILURES }),
   ]);
   return { overview, certificates: itemsOf(certificates), ipv6: itemsOf(ipv6), worst: itemsOf(worst), worstTotal: worst?.total ?? 0 };
-}
-
-export function agencyHref(id) {
-  return `#/agency/${encodeURIComponent(id)}`;
 }
 
 /**

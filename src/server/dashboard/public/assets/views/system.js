@@ -6,8 +6,8 @@ import { h, itemsOf, prose } from '../dom.js';
 import { historySummary, outcomeTimeline } from '../charts.js';
 import { formatNumber, formatPercent, pick, t } from '../i18n.js';
 import { empty, evidenceList, firstFailed, outcomeBadge, packLink, panel, ruleLink, severityBadge, SEVERITIES, statusBadge, statusRate, tile, when } from '../widgets.js';
-import { breadcrumb, systemHref, systemLabel, systemRate } from './agency.js';
-import { agencyHref } from './overview.js';
+import { breadcrumb, systemLabel, systemRate } from './agency.js';
+import { agencyHref, systemHref } from '../widgets.js';
 
 export const name = 'system';
 
