@@ -79,7 +79,7 @@ module.exports = {
       name: 'no-lab-in-production',
       severity: 'error',
       comment: 'Lab servers and fixtures are for the demo, tests and benchmarks; the scanner, agent and server never load them.',
-      from: { path: '^(src|checks|agent)/', pathNot: ['^src/lab/', '^src/commands/demo\\.ts$', '^src/commands/demo-agency\\.ts$'] },
+      from: { path: '^(src|checks|agent)/', pathNot: ['^src/lab/', '^src/commands/demo\\.ts$'] },
       to: { path: '^src/lab/' },
     },
     {

@@ -15,6 +15,16 @@ const DEMO_SCENARIOS = [
   'silent',
 ];
 
+/** The day the example agency's dates are written for (README: GOVSCAN_NOW=2026-12-02), inside the Decree 331 transition. */
+const EXAMPLE_DAY = '2026-12-02T10:00:00+07:00';
+
+const DEMO_MESSAGES = {
+  noExample: {
+    en: 'the example agency is not here ({path}): `govscan demo --agency` runs from a copy of the govscan repository',
+    vi: 'không có cơ quan ví dụ tại {path}: `govscan demo --agency` chạy từ bản sao kho mã nguồn govscan',
+  },
+};
+
 export default class Demo extends GovscanCommand {
   static override summary = 'Scan a built-in farm of local TLS endpoints (offline) to see what govscan reports';
   static override description = `Starts TLS servers on 127.0.0.1 with generated certificates — good ones and ones with typical defects — and scans them with the real pipeline. Nothing leaves this machine. The farm's test root stands in for a publicly trusted CA, and its "national root" for the Vietnam National Root CA given with --ca-file.`;
@@ -33,8 +43,7 @@ export default class Demo extends GovscanCommand {
     const { flags } = await this.parse(Demo);
     this.lang = flags.lang;
     if (flags.agency) {
-      const { runAgencyDemo } = await import('./demo-agency.js');
-      this.log((await runAgencyDemo({ format: flags.format, lang: this.lang, color: colorWanted(process.stdout, flags.color), quiet: flags.quiet })).trimEnd());
+      await this.agency(flags);
       return;
     }
     const [{ createProgress }, { executeScan, prepareScan }, { publicAnchors }, { startFarm }, { render }] = await Promise.all([
@@ -78,6 +87,60 @@ export default class Demo extends GovscanCommand {
       this.log(render(report, flags.format, { lang: this.lang, color: colorWanted(process.stdout, flags.color) }).trimEnd());
     } finally {
       await farm.close();
+    }
+  }
+  /**
+   * The example agency of examples/agency, scanned with the servers it names listening on 127.0.0.1
+   * (src/lab/agency-lab.ts), as of the day its dates are written for unless GOVSCAN_NOW says otherwise.
+   */
+  private async agency(flags: { format: 'table' | 'json' | 'sarif'; color: boolean | undefined; quiet: boolean }): Promise<void> {
+    const [{ existsSync }, { join }, { clockFromEnv }, { createProgress }, { InputError }, { packageRoot }, { format }, { executeScan, prepareScan }, { publicAnchors }, { startAgencyLab }, { render }] =
+      await Promise.all([
+        import('node:fs'),
+        import('node:path'),
+        import('../cli/clock.js'),
+        import('../cli/progress.js'),
+        import('../core/errors.js'),
+        import('../core/package-root.js'),
+        import('../core/i18n/index.js'),
+        import('../engine/scan.js'),
+        import('../pki/trust-anchors.js'),
+        import('../lab/agency-lab.js'),
+        import('../report/index.js'),
+      ]);
+    const dir = join(packageRoot(), 'examples', 'agency');
+    const inventory = join(dir, 'inventory.yaml');
+    if (!existsSync(inventory)) {
+      const m = DEMO_MESSAGES.noExample;
+      throw InputError.unlocated({ en: format(m.en, { path: dir }), vi: format(m.vi, { path: dir }) });
+    }
+    const clock = clockFromEnv(process.env.GOVSCAN_NOW) ?? clockFromEnv(EXAMPLE_DAY);
+    const now = clock ? clock() : new Date();
+    const lab = await startAgencyLab(now);
+    try {
+      const prepared = await prepareScan(
+        { targets: [], inventory, policies: [], resolve: [], caFiles: [join(dir, 'ca', 'example-root.pem')], caPins: [], failOn: 'high', now },
+        { timeoutMs: 3000 },
+      );
+      // The lab's root plays a publicly trusted CA for the portal's certificate; a real scan uses Node's store as it is.
+      prepared.trust = { ...prepared.trust, public: { name: 'public', certificates: [...publicAnchors().certificates, lab.root] } };
+      const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
+      const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
+      const report = await progress.wrap(() =>
+        executeScan(prepared, {
+          concurrency: 8,
+          perHostLimit: 8,
+          timeoutMs: 3000,
+          targetTimeoutMs: 15000,
+          keepFacts: flags.format === 'json',
+          ...(clock ? { now: clock } : {}),
+          onTargetStart: (t) => progress.start(t),
+          onTargetDone: (t, a, f) => progress.done(t, a, f),
+        }),
+      );
+      this.log(render(report, flags.format, { lang: this.lang, color: colorWanted(process.stdout, flags.color) }).trimEnd());
+    } finally {
+      await lab.close();
     }
   }
 }

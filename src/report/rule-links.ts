@@ -24,7 +24,10 @@ export function repositoryDocsBase(pkg: PackageLinks): string | null {
   if (github) return `https://github.com/${github}/blob/v${pkg.version}/docs/rules/`;
   const web = repo && /^https?:\/\//.test(repo) ? repo : pkg.homepage;
   if (!web || !/^https?:\/\//.test(web)) return null;
-  return `${web.replace(/[#?].*$/, '').replace(/\.git$/, '').replace(/\/+$/, '')}/docs/rules/`;
+  return `${web
+    .replace(/[#?].*$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')}/docs/rules/`;
 }
 
 /** owner/name of a GitHub repository written any way npm accepts (github:o/n, o/n, git+https://github.com/o/n.git). */

@@ -28,7 +28,10 @@ export const ruleReferenceMessages = defineMessages({
   colPack: { en: 'Policy pack', vi: 'Bộ quy tắc' },
   severity: { en: 'Severity', vi: 'Mức độ nghiêm trọng' },
   byLevel: { en: '{severity} for systems of security level {levels}', vi: '{severity} với hệ thống cấp độ {levels}' },
-  override: { en: 'can become {severity} under conditions the pack states', vi: 'có thể thành {severity} trong các điều kiện bộ quy tắc nêu' },
+  override: {
+    en: 'can become {severity} under conditions the pack states',
+    vi: 'có thể thành {severity} trong các điều kiện bộ quy tắc nêu',
+  },
   pack: { en: 'Policy pack', vi: 'Bộ quy tắc' },
   regime: { en: 'security-level regime {id}', vi: 'căn cứ pháp lý về cấp độ {id}' },
   check: { en: 'Check', vi: 'Nhóm kiểm tra' },
@@ -40,9 +43,15 @@ export const ruleReferenceMessages = defineMessages({
   fixHeading: { en: 'How to fix it', vi: 'Cách khắc phục' },
   notTestedHeading: { en: 'When it is not tested', vi: 'Khi nào quy tắc không được kiểm tra' },
   paramsHeading: { en: 'Parameters', vi: 'Tham số' },
-  paramsHow: { en: 'Change one with `--param {pack}:NAME=VALUE` or `params:` in the inventory.', vi: 'Điều chỉnh bằng `--param {pack}:NAME=VALUE` hoặc mục `params:` trong danh mục hệ thống.' },
+  paramsHow: {
+    en: 'Change one with `--param {pack}:NAME=VALUE` or `params:` in the inventory.',
+    vi: 'Điều chỉnh bằng `--param {pack}:NAME=VALUE` hoặc mục `params:` trong danh mục hệ thống.',
+  },
   param: { en: '{name} — default {value} ({expected})', vi: '{name} — mặc định {value} ({expected})' },
-  secondary: { en: 'known only from secondary sources: check it against the published text', vi: 'chỉ có từ nguồn thứ cấp: cần đối chiếu với văn bản chính thức' },
+  secondary: {
+    en: 'known only from secondary sources: check it against the published text',
+    vi: 'chỉ có từ nguồn thứ cấp: cần đối chiếu với văn bản chính thức',
+  },
   noParams: { en: 'None.', vi: 'Không có.' },
   factsHeading: { en: 'Facts it reads', vi: 'Dữ liệu quy tắc sử dụng' },
   factsFrom: { en: 'From the facts of {check}:', vi: 'Từ dữ liệu của nhóm kiểm tra {check}:' },
@@ -58,7 +67,7 @@ const M = ruleReferenceMessages;
 export type CheckTitles = ReadonlyMap<string, Localized>;
 
 /** One pack's version of a rule (regime packs share rule ids, each with its own wording and basis). */
-export interface RuleVariant {
+interface RuleVariant {
   policy: LoadedPolicy;
   rule: LoadedRule;
 }
@@ -69,7 +78,7 @@ export interface RuleReference {
 }
 
 /** Every rule id of the packs, once, with each pack that defines it, sorted by id. */
-export function ruleReferences(policies: readonly LoadedPolicy[]): RuleReference[] {
+function ruleReferences(policies: readonly LoadedPolicy[]): RuleReference[] {
   const byId = new Map<string, RuleVariant[]>();
   for (const policy of policies) {
     for (const rule of policy.rules) {
@@ -104,7 +113,7 @@ type Block =
   | { kind: 'li'; text: string; sub?: string }
   | { kind: 'note'; text: string };
 
-export function ruleMarkdown(ref: RuleReference, lang: Lang, checks: CheckTitles): string {
+function ruleMarkdown(ref: RuleReference, lang: Lang, checks: CheckTitles): string {
   // Pages sit in docs/rules/ (English) and docs/rules/vi/: each links to its translation and its index.
   const other = lang === 'en' ? `vi/${ref.id}.md` : `../${ref.id}.md`;
   return `<!-- ${M.generated[lang]} -->\n\n[${M.otherLang[lang]}](${other}) · [${M.indexTitle[lang]}](README.md)\n\n${toMarkdown(ruleBlocks(ref, lang, checks))}`;
@@ -122,7 +131,7 @@ export function ruleTextLines(ref: RuleReference, lang: Lang, checks: CheckTitle
   return lines;
 }
 
-export function indexMarkdown(refs: readonly RuleReference[], lang: Lang): string {
+function indexMarkdown(refs: readonly RuleReference[], lang: Lang): string {
   const rows = refs.map((r) => {
     const first = r.variants[0];
     if (!first) return '';
@@ -151,7 +160,11 @@ function ruleBlocks(ref: RuleReference, lang: Lang, checks: CheckTitles): Block[
   const blocks: Block[] = [{ kind: 'h1', text: `${ref.id} — ${oneLine(first.rule.title[lang])}` }];
   const several = ref.variants.length > 1;
   for (const v of ref.variants) {
-    if (several) blocks.push({ kind: 'h2', text: format(M.underPack[lang], { pack: v.policy.regime ? v.policy.regime.name[lang] : v.policy.title[lang] }) });
+    if (several)
+      blocks.push({
+        kind: 'h2',
+        text: format(M.underPack[lang], { pack: v.policy.regime ? v.policy.regime.name[lang] : v.policy.title[lang] }),
+      });
     blocks.push(...variantBlocks(v, lang, checks, several ? 'h3' : 'h2'));
   }
   return blocks;
@@ -177,7 +190,8 @@ function variantBlocks({ policy, rule }: RuleVariant, lang: Lang, checks: CheckT
 
   out.push({ kind: h, text: M.fixHeading[lang] }, { kind: 'p', text: code(oneLine(rule.remediation[lang])) });
 
-  if (rule.requiresReason) out.push({ kind: h, text: M.notTestedHeading[lang] }, { kind: 'p', text: code(oneLine(rule.requiresReason[lang])) });
+  if (rule.requiresReason)
+    out.push({ kind: h, text: M.notTestedHeading[lang] }, { kind: 'p', text: code(oneLine(rule.requiresReason[lang])) });
 
   out.push({ kind: h, text: M.paramsHeading[lang] });
   const params = paramsOf(rule).filter((n) => policy.paramSpecs[n]);
@@ -185,7 +199,11 @@ function variantBlocks({ policy, rule }: RuleVariant, lang: Lang, checks: CheckT
   else {
     for (const name of params) {
       const spec = policy.paramSpecs[name] as ParamSpec;
-      const text = format(M.param[lang], { name: `\`${name}\``, value: `\`${paramValue(spec.default as ParamValue, lang)}\``, expected: expectedText(spec)[lang] });
+      const text = format(M.param[lang], {
+        name: `\`${name}\``,
+        value: `\`${paramValue(spec.default as ParamValue, lang)}\``,
+        expected: expectedText(spec)[lang],
+      });
       const notes = [spec.description?.[lang], spec.secondary ? M.secondary[lang] : ''].filter(Boolean).map((t) => oneLine(t as string));
       out.push({ kind: 'li', text, ...(notes.length ? { sub: code(notes.join(' — ')) } : {}) });
     }
@@ -201,8 +219,10 @@ function severityText(rule: LoadedRule, lang: Lang): string {
   const parts = [severityLabels[rule.severity][lang]];
   const byLevel = new Map<Severity, string[]>();
   for (const [level, sev] of Object.entries(rule.bySecurityLevel)) if (sev) byLevel.set(sev, [...(byLevel.get(sev) ?? []), level]);
-  for (const [sev, levels] of byLevel) parts.push(format(M.byLevel[lang], { severity: severityLabels[sev][lang], levels: levels.sort().join(', ') }));
-  for (const sev of new Set(rule.severityOverrides.map((o) => o.severity))) parts.push(format(M.override[lang], { severity: severityLabels[sev][lang] }));
+  for (const [sev, levels] of byLevel)
+    parts.push(format(M.byLevel[lang], { severity: severityLabels[sev][lang], levels: levels.sort().join(', ') }));
+  for (const sev of new Set(rule.severityOverrides.map((o) => o.severity)))
+    parts.push(format(M.override[lang], { severity: severityLabels[sev][lang] }));
   return parts.join('; ');
 }
 

@@ -24,7 +24,9 @@ afterAll(async () => {
 });
 
 describe('govscan demo --agency', () => {
-  it('scans the example agency against its own lab servers: every rule judged, the intended defects found', { timeout: 120_000 }, async () => {
+  it('scans the example agency against its own lab servers: every rule judged, the intended defects found', {
+    timeout: 120_000,
+  }, async () => {
     const r = await runCli(['demo', '--agency', '--format', 'json', '--quiet'], { timeoutMs: 110_000 });
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
@@ -32,7 +34,8 @@ describe('govscan demo --agency', () => {
     expect(report.run.agency).toContain('Ví Dụ');
     const notTested = report.findings.filter((f) => f.outcome === 'not-tested');
     expect(notTested.map((f) => `${f.ruleId} ${f.target}: ${f.reason}`)).toEqual([]);
-    const outcome = (rule: string, target: string): string | undefined => report.findings.find((f) => f.ruleId === rule && f.target === target)?.outcome;
+    const outcome = (rule: string, target: string): string | undefined =>
+      report.findings.find((f) => f.ruleId === rule && f.target === target)?.outcome;
     // The portal's TLS endpoint answers with a sound certificate.
     const tls = report.findings.filter((f) => f.target === 'tls://127.0.0.1:8443');
     expect(tls.length).toBeGreaterThan(5);
@@ -63,10 +66,15 @@ describe('govscan demo --agency', () => {
 });
 
 // What the browser evaluates (the DOM types are not in this project's lib).
-declare const document: { title: string; querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getClientRects(): ArrayLike<unknown>; closest(s: string): unknown }> };
+declare const document: {
+  title: string;
+  querySelectorAll(s: string): ArrayLike<{ textContent: string | null; getClientRects(): ArrayLike<unknown>; closest(s: string): unknown }>;
+};
 
 describe('the example agency as an HTML report in Chromium', () => {
-  it('keeps rule ids on one line, says why a rule did not apply in words (never CEL), and renders remediation code safely', { timeout: 120_000 }, async () => {
+  it('keeps rule ids on one line, says why a rule did not apply in words (never CEL), and renders remediation code safely', {
+    timeout: 120_000,
+  }, async () => {
     if (!agencyReport) throw new Error('the demo run above did not produce a report');
     // A remediation that tries markup: it must show as text, its code span as code.
     const report = structuredClone(agencyReport);
@@ -83,7 +91,10 @@ describe('the example agency as an HTML report in Chromium', () => {
         const html = join(work, `agency-${lang}.html`);
         const r = await runCli(['report', 'convert', json, '--to', 'html', '--lang', lang, '-o', html]);
         expect(r.code, r.stderr).toBe(0);
-        for (const [device, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 360, height: 780 }]] as const) {
+        for (const [device, viewport] of [
+          ['desktop', { width: 1280, height: 900 }],
+          ['phone', { width: 360, height: 780 }],
+        ] as const) {
           const context = await browser.newContext({ viewport, offline: true });
           const page = await context.newPage();
           await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
@@ -110,10 +121,17 @@ describe('the example agency as an HTML report in Chromium', () => {
           // Built-in rules link to their reference page.
           expect(await page.locator('a.rid').count()).toBeGreaterThan(20);
           // What a reviewer looks at: the first failed findings, and the TLS endpoint with its not-applicable rows.
-          for (const [name, selector] of [['failed', '#failed'], ['targets', '#targets article.target']] as const) {
+          for (const [name, selector] of [
+            ['failed', '#failed'],
+            ['targets', '#targets article.target'],
+          ] as const) {
             const box = await page.locator(selector).first().boundingBox();
             if (!box) throw new Error(`${selector} is not shown`);
-            await page.screenshot({ path: join(ARTIFACTS, `agency-${lang}-${device}-${name}.png`), fullPage: true, clip: { x: 0, y: box.y, width: viewport.width, height: Math.min(box.height, 900) } });
+            await page.screenshot({
+              path: join(ARTIFACTS, `agency-${lang}-${device}-${name}.png`),
+              fullPage: true,
+              clip: { x: 0, y: box.y, width: viewport.width, height: Math.min(box.height, 900) },
+            });
           }
           await context.close();
         }

@@ -23,7 +23,8 @@ const checkTitles = new Map(CHECKS.map((c) => [c.id, c.title]));
 function committed(): Map<string, string> {
   const files = new Map<string, string>();
   for (const dir of ['', 'vi/']) {
-    for (const name of readdirSync(join(DOCS, dir))) if (name.endsWith('.md')) files.set(dir + name, readFileSync(join(DOCS, dir, name), 'utf8'));
+    for (const name of readdirSync(join(DOCS, dir)))
+      if (name.endsWith('.md')) files.set(dir + name, readFileSync(join(DOCS, dir, name), 'utf8'));
   }
   return files;
 }
@@ -51,11 +52,28 @@ describe('the rule reference', () => {
 
   it('says what the rule checks, why, how to fix it, its parameters with defaults and the facts it reads', () => {
     const page = readFileSync(join(DOCS, 'TLS-CERT-EXPIRING.md'), 'utf8');
-    for (const text of ['Certificate expires soon', 'What it checks', 'Why the law asks it', '02/CT-TTg §1.o', 'How to fix it', 'Renew and install', '`minDaysToExpiry` — default `30`', '`leaf.daysToExpiry`', 'Severity: high']) {
+    for (const text of [
+      'Certificate expires soon',
+      'What it checks',
+      'Why the law asks it',
+      '02/CT-TTg §1.o',
+      'How to fix it',
+      'Renew and install',
+      '`minDaysToExpiry` — default `30`',
+      '`leaf.daysToExpiry`',
+      'Severity: high',
+    ]) {
       expect(page).toContain(text);
     }
     const vi = readFileSync(join(DOCS, 'vi', 'TLS-CERT-EXPIRING.md'), 'utf8');
-    for (const text of ['Chứng thư số sắp hết hạn', 'Cách khắc phục', '02/CT-TTg mục 1.o', '`minDaysToExpiry` — mặc định `30`', 'Mức độ nghiêm trọng: cao']) expect(vi).toContain(text);
+    for (const text of [
+      'Chứng thư số sắp hết hạn',
+      'Cách khắc phục',
+      '02/CT-TTg mục 1.o',
+      '`minDaysToExpiry` — mặc định `30`',
+      'Mức độ nghiêm trọng: cao',
+    ])
+      expect(vi).toContain(text);
     // Regime packs share rule ids: the page has the rule under each regime.
     const shared = readFileSync(join(DOCS, 'vi', 'SECLEVEL-APPRAISER.md'), 'utf8');
     expect(shared).toContain('## Theo Nghị định 331/2026/NĐ-CP');
@@ -114,7 +132,9 @@ describe('the rule reference', () => {
     expect(html).not.toMatch(/href="[^"]*VN-TLS-HSTS/);
   });
 
-  it('`govscan policy show RULE-ID` prints the same reference in the terminal, in English and Vietnamese', { timeout: 60_000 }, async () => {
+  it('`govscan policy show RULE-ID` prints the same reference in the terminal, in English and Vietnamese', {
+    timeout: 60_000,
+  }, async () => {
     const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
     const ref = findRuleReference(policies, 'TLS-CERT-EXPIRED');
     if (!ref) throw new Error('TLS-CERT-EXPIRED is not a built-in rule');
@@ -123,7 +143,10 @@ describe('the rule reference', () => {
       runCli(['policy', 'show', 'TLS-CERT-EXPIRED', '--lang', 'vi']),
       runCli(['policy', 'show', 'TLS-CERT-EXPIRD']),
     ]);
-    for (const [r, lang] of [[en, 'en'], [vi, 'vi']] as const) {
+    for (const [r, lang] of [
+      [en, 'en'],
+      [vi, 'vi'],
+    ] as const) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`${ruleTextLines(ref, lang, checkTitles).join('\n')}\n\n${ruleDocUri('TLS-CERT-EXPIRED', lang)}\n`);
     }

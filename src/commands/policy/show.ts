@@ -82,7 +82,7 @@ export default class PolicyShow extends GovscanCommand {
     const ref = findRuleReference(policies, id);
     if (!ref) {
       const m = ruleReferenceMessages.unknownRule;
-      throw new InputError(null, null, null, { en: format(m.en, { id }), vi: format(m.vi, { id }) });
+      throw InputError.unlocated({ en: format(m.en, { id }), vi: format(m.vi, { id }) });
     }
     const uri = ruleDocUri(ref.id, lang);
     if (json) {

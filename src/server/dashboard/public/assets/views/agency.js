@@ -99,8 +99,10 @@ export function render(data, { agency: id }) {
 /** The chart's window ends today (UTC), so days without data show as a gap at the right edge. */
 export function windowEnd(points) {
   const today = new Date().toISOString().slice(0, 10);
-  const last = points.reduce((max, p) => (Math.max(p.day , max)), '');
-  return Math.max(last , today);
+  // Days are YYYY-MM-DD strings: compared as strings (Math.max would make them NaN and break the chart).
+  let last = today;
+  for (const p of points) if (p.day > last) last = p.day;
+  return last;
 }
 
 function systemsTable(agency, systems) {
