@@ -1,5 +1,5 @@
-// Prints vitest's JSON reports as the single line CI reads, summed over every run given (Node 20 and
-// Node 22 passes of the same suite). A missing report (the build failed, or a runtime could not be
+// Prints vitest's JSON reports as the single line CI reads, summed over every run given (Node 22 and
+// Node 24 passes of the same suite). A missing report (the build failed, or a runtime could not be
 // installed, before any test ran) counts as one failure, so a broken pass can never look green.
 // Failed tests are listed by file and name first, with the first line of their message, so a red run
 // says what broke even when only the tail of the log is kept.
