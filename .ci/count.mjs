@@ -1,15 +1,26 @@
-// Prints vitest's JSON reports as the single line CI reads, summed over every run given (Node 20 and
-// Node 22 passes of the same suite). A missing report (the build failed, or a runtime could not be
+// Prints vitest's JSON reports as the single line CI reads, summed over every run given (Node 22 and
+// Node 24 passes of the same suite). A missing report (the build failed, or a runtime could not be
 // installed, before any test ran) counts as one failure, so a broken pass can never look green.
 // Failed tests are listed by file and name first, with the first line of their message, so a red run
 // says what broke even when only the tail of the log is kept.
 import { existsSync, readFileSync } from 'node:fs';
 
-const files = process.argv.slice(2);
+// `check:NAME=STATUS` arguments are whole-tree checks run before the tests (lint, layering, unused
+// code): each counts as one test, failed when its exit status was not 0.
+const args = process.argv.slice(2);
+const checks = args.filter((a) => a.startsWith('check:')).map((a) => a.slice('check:'.length).split('='));
+const files = args.filter((a) => !a.startsWith('check:'));
 let passed = 0;
 let failed = files.length === 0 ? 1 : 0;
 let skipped = 0;
 const failures = [];
+for (const [name, status] of checks) {
+  if (status === '0') passed += 1;
+  else {
+    failed += 1;
+    failures.push(`check ${name}: exit ${status} (run \`npm run ${name}\` to see why)`);
+  }
+}
 for (const file of files) {
   if (!existsSync(file)) {
     failed += 1;

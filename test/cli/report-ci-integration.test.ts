@@ -240,6 +240,21 @@ describe('the integration files', () => {
     expect(job?.cache.paths).toEqual(['.npm/']);
   });
 
+  it('the action and the GitLab template run govscan on a Node major its engines accept', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const floor = Number(/^>=(\d+)\./.exec(pkg.engines.node)?.[1]);
+    expect(floor).toBeGreaterThanOrEqual(22);
+    const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default: string }>;
+      runs: { steps: Array<{ uses?: string; with?: Record<string, string> }> };
+    };
+    expect(Number(action.inputs['node-version']?.default)).toBeGreaterThanOrEqual(floor);
+    const setup = action.runs.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setup?.with?.['node-version']).toBe('${{ inputs.node-version }}');
+    const tpl = parse(await readFile(join(ROOT, 'ci/gitlab/govscan.gitlab-ci.yml'), 'utf8')) as Record<string, { image: string }>;
+    expect(Number(/^node:(\d+)/.exec(tpl['.govscan']?.image ?? '')?.[1])).toBeGreaterThanOrEqual(floor);
+  });
+
   it('the action installs the published package (or a packed tarball) without dev dependencies, caches npm and writes the job summary', async () => {
     const action = parse(await readFile(join(ROOT, 'action.yml'), 'utf8')) as {
       inputs: Record<string, { default: string }>;

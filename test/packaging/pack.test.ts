@@ -31,7 +31,7 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: Record<stri
       cmd,
       args,
       // npm and npx resolve `node` through PATH: the directory of the node running the tests comes
-      // first, so a Node 22 pass of the suite installs and runs under Node 22 too.
+      // first, so the package installs and runs under the suite's Node, not the machine's.
       { cwd: opts.cwd, env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );

@@ -1,7 +1,8 @@
 // Which test files start first. With two workers the run ends when the slowest file ends: a long file
 // that happens to start late leaves one worker idle for minutes. Vitest orders by past durations when
-// it has them and by file size on a fresh clone (CI), where the packaging test (npm install and a
-// native build, about two minutes) is a small file. Files named here start first, in this order.
+// it has them and by file size on a fresh clone (CI), where the packaging test (npm pack, an npm
+// install of the tarball, then the installed CLI and server at work) is a small file. Files named
+// here start first, in this order.
 
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 

@@ -3,7 +3,8 @@
 // (the auto-numbered batch key) the migration asks which one it runs on; everything else is shared.
 // Append new migrations; never edit one that has shipped.
 
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 
 export type DialectName = 'sqlite' | 'postgres';
 
