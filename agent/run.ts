@@ -9,8 +9,7 @@ import { HOST_CHECK } from '../checks/host/check-id.js';
 import { executeScan, prepareScan } from '../src/engine/scan.js';
 import { toolVersion } from '../src/core/version.js';
 import type { Check, Report } from '../src/core/types.js';
-import { Ipv6ScoreCollector } from '../src/report/ipv6-score.js';
-import { createHostCheck, localTarget, type HostProbeSettings } from '../checks/host/index.js';
+import { createHostCheck, localTarget, type HostProbeSettings } from '../checks/host/check.js';
 import type { AgentConfig } from './config.js';
 import type { AgentLog } from './log.js';
 import { AGENT_MESSAGES as M } from './messages.js';
@@ -84,7 +83,8 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
       caPins: config.scan.caPins,
       failOn: 'none',
       dnsServers: config.scan.dnsServers,
-      lab: config.scan.lab,
+      // The IPv6 family's --lab; every other family option takes the family's default.
+      options: { lab: config.scan.lab },
       ...(config.scan.legalBasis ? { legalBasis: config.scan.legalBasis } : {}),
       ...(now ? { now: now() } : {}),
       extraTargets: [target],
@@ -101,7 +101,6 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
   });
   prepared.checks = [...prepared.checks.filter((c) => c.id !== HOST_CHECK), hostCheck as Check];
   deps.log.info(M.runStarted, { batchId, targets: prepared.targets.length });
-  const scores = new Ipv6ScoreCollector();
   const report = await executeScan(prepared, {
     concurrency: config.scan.concurrency,
     perHostLimit: 4,
@@ -111,11 +110,8 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
     keepFacts: true,
     ...(now ? { now } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
-    onTargetDone: (t, _attempts, findings) => scores.add(t, findings),
   });
   // A cut-short run would show every unfinished target as not tested: no batch is better than a false one.
   if (deps.signal?.aborted) throw new RunInterrupted();
-  const scored = scores.result();
-  if (scored.length) report.ipv6Scores = scored;
   return { batchId, report };
 }

@@ -1,32 +1,15 @@
-// Registration of the tls.endpoint check: what it is called, what it applies to, the facts it yields.
+// The TLS family: one check of every TLS endpoint (web, host:port, SMTP STARTTLS). Its trust flags
+// (--ca-file, --ca-pin) are the scan's own, since evidence signatures are verified against them too.
 
-import type { Check, Target } from '../../src/core/types.js';
-import type { TlsFacts } from './facts.js';
-import { tlsFactsSchema } from './facts.schema.js';
-import { probeEndpoint } from './probe-endpoint.js';
+import type { CheckFamily } from '../../src/core/family.js';
+import type { Check } from '../../src/core/types.js';
+import { tlsEndpointCheck } from './checks.js';
 
-export const tlsEndpointCheck: Check<TlsFacts> = {
-  id: 'tls.endpoint',
-  family: 'tls',
-  title: {
-    en: 'TLS endpoint: protocols, certificate chain, trust, OCSP stapling, HSTS',
-    vi: 'Điểm cuối TLS: giao thức, chuỗi chứng thư số, độ tin cậy, OCSP stapling, HSTS',
-  },
-  description: {
-    en:
-      'Connects to the endpoint (for smtp:// after the SMTP STARTTLS dialogue) and records which TLS versions it accepts, the negotiated cipher and key exchange, ' +
-      'the certificate chain exactly as the server sends it, whether that chain reaches a trusted root (public and ' +
-      'agency-supplied anchors), whether the certificate names the host, the stapled OCSP response and whether its ' +
-      'signature, signer, certificate and dates hold, and, for web ' +
-      'endpoints, the Strict-Transport-Security header.',
-    vi:
-      'Kết nối tới điểm cuối (với smtp:// sau bước STARTTLS của SMTP) và ghi nhận các phiên bản TLS được chấp nhận, bộ mã hóa và cơ chế trao đổi khóa đã thỏa ' +
-      'thuận, chuỗi chứng thư số đúng như máy chủ gửi, việc chuỗi có dẫn tới chứng thư gốc tin cậy (kho công cộng và ' +
-      'kho do cơ quan cung cấp) hay không, chứng thư có đúng tên máy chủ hay không, phản hồi OCSP được đính kèm cùng ' +
-      'chữ ký, bên ký, chứng thư và thời hạn của phản hồi đó và, ' +
-      'với điểm cuối web, tiêu đề Strict-Transport-Security.',
-  },
-  appliesTo: (target: Target) => target.kind === 'web' || target.kind === 'host',
-  run: probeEndpoint,
-  factsSchema: tlsFactsSchema,
+export const tlsFamily: CheckFamily = {
+  id: 'tls',
+  idPrefixes: ['tls'],
+  title: { en: 'TLS endpoints: protocols, certificates, trust, OCSP, HSTS', vi: 'Điểm cuối TLS: giao thức, chứng thư số, độ tin cậy, OCSP, HSTS' },
+  checks: [tlsEndpointCheck as Check],
+  options: [],
+  packs: ['vn-ct02-2022-tls'],
 };

@@ -14,31 +14,11 @@ export const M = defineMessages({
     en: 'internal error: {message} (run again with GOVSCAN_DEBUG=1 for details)',
     vi: 'lỗi nội bộ: {message} (chạy lại với GOVSCAN_DEBUG=1 để xem chi tiết)',
   },
-  nothingScanned: {
-    en: 'the scan could not run: no target could be probed ({reasons})',
-    vi: 'không thể thực hiện quét: không thăm dò được đối tượng quét nào ({reasons})',
-  },
   interrupted: {
     en: 'interrupted: the report holds what was gathered before Ctrl-C (unfinished targets are not tested): exit 130',
     vi: 'đã dừng (Ctrl-C): báo cáo gồm những gì thu thập được trước khi dừng (các đối tượng quét chưa xong được ghi là chưa kiểm tra): mã thoát 130',
   },
-  notTestedGate: {
-    en: '{count} applicable {count:rule|rules} could not be evaluated (not tested) and --fail-on-not-tested is set: exit 1',
-    vi: '{count} quy tắc áp dụng chưa kiểm tra được và có tham số --fail-on-not-tested: mã thoát 1',
-  },
-  resolveUnused: {
-    en: 'warning: --resolve {entry} matches no target and is not used',
-    vi: 'cảnh báo: --resolve {entry} không khớp với đối tượng quét nào nên không được dùng',
-  },
-  nothingApplies: {
-    en: 'the scan could not run: no check of the chosen policies applies to these targets, so nothing was judged',
-    vi: 'không thể thực hiện quét: không phép kiểm tra nào của các bộ quy tắc đã chọn áp dụng cho các đối tượng quét này, nên không có gì được đánh giá',
-  },
   reportWritten: { en: 'report written to {file}', vi: 'đã ghi báo cáo vào {file}' },
-  thresholdExceeded: {
-    en: '{count} {count:finding|findings} at or above "{failOn}": exit 1',
-    vi: '{count} phát hiện có mức độ từ "{failOn}" trở lên: mã thoát 1',
-  },
   noPolicyMatch: { en: 'no built-in policy "{id}"', vi: 'không có bộ quy tắc dựng sẵn "{id}"' },
   policyValid: { en: '{file}: valid ({rules} {rules:rule|rules})', vi: '{file}: hợp lệ ({rules} quy tắc)' },
   cannotWriteIn: { en: '{flag}: cannot write in {path}: {why}', vi: '{flag}: không ghi được vào thư mục {path}: {why}' },

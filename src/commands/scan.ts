@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { SCAN_FORMATS } from '../report/index.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +14,8 @@ import { InputError } from '../core/errors.js';
 import { SEVERITIES, type Report, type Severity } from '../core/types.js';
 import { localize } from '../core/i18n/index.js';
 import type { ReportSpill } from '../report/spill.js';
+import { FAMILY_OPTIONS } from '../engine/registry.js';
+import { familyFlags, familyFlagValues } from '../cli/family-flags.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
@@ -38,7 +41,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
     'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
       helpValue: 'DIR',
       description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
@@ -65,19 +68,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     'dns-server': repeatable({
       description: 'DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system\'s resolvers)',
     }),
-    lab: Flags.boolean({
-      default: false,
-      description: 'Lab mode: loopback answers (127.0.0.1, ::1) count as routable, the host counts as IPv6-connected over ::1, and nothing outside loopback is contacted',
-    }),
-    'port-map': repeatable({
-      description: 'Lab aid: [HOST:]PORT=LOCAL dials LOCAL wherever an IPv6 probe would dial PORT (80, 443, 25, 53) on HOST (or any host)',
-    }),
-    'ipv6-connectivity': Flags.option({
-      options: ['auto', 'yes', 'no'] as const,
-      default: 'auto' as const,
-      description: 'Does the scanning host have IPv6? auto: a global IPv6 address on an interface (or --lab); without it IPv6 reachability is not tested',
-    })(),
-    nmap: Flags.string({ default: 'nmap', description: 'nmap command or path, for the IPv4/IPv6 port-parity check' }),
+    // --lab, --port-map, --ipv6-connectivity, --nmap: the check families' own flags (checks/*/index.ts).
+    ...familyFlags(FAMILY_OPTIONS),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
       description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
@@ -96,16 +88,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     this.lang = flags.lang;
     await (await import('../cli/output-target.js')).assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
-    const [{ executeScan, nothingScanned, prepareScan }, { createProgress }, { render }, { countsTowardThreshold }, { WAIVER_MESSAGES, waiversWithUnknownRules }, { Ipv6ScoreCollector }] = await Promise.all([
+    const [{ executeScan, prepareScan }, { scanNotices, scanVerdict }, { createProgress }, { render }] = await Promise.all([
       import('../engine/scan.js'),
+      import('../engine/scan-outcome.js'),
       import('../cli/progress.js'),
       import('../report/index.js'),
-      import('../report/summary.js'),
-      import('../policy/waivers.js'),
-      import('../report/ipv6-score.js'),
     ]);
-    // Scored from every finding as targets complete: a lean report keeps passes only as counts.
-    const ipv6Scores = new Ipv6ScoreCollector();
     const timeoutMs = flags.timeout;
     const now = clockFromEnv(process.env.GOVSCAN_NOW);
     const prepared = await prepareScan(
@@ -122,31 +110,15 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
         ...(flags.waivers ? { waivers: flags.waivers } : {}),
         ...(flags.baseline ? { baseline: flags.baseline } : {}),
         dnsServers: flags['dns-server'] ?? [],
-        lab: flags.lab,
-        portMap: flags['port-map'] ?? [],
-        ipv6Connectivity: flags['ipv6-connectivity'],
-        nmap: flags.nmap,
+        options: familyFlagValues(FAMILY_OPTIONS, flags),
         ...(flags['legal-basis'] ? { legalBasis: flags['legal-basis'] } : {}),
         params: flags.param ?? [],
         ...(now ? { now: now() } : {}),
       },
       { timeoutMs },
     );
-    // Only runs that judge security-level evidence say which regime judges each system (and warn about ended ones).
-    if (prepared.legalBases.length) {
-      const { legalBasisNotices } = await import('../policy/legal-basis.js');
-      const notes = legalBasisNotices(prepared.legalBases, prepared.policies, this.lang);
-      for (const line of [...(flags.quiet ? [] : notes.info), ...notes.warnings]) process.stderr.write(line + '\n');
-    }
-    // A --resolve entry that pins nothing is most likely a typo: the name it meant goes to real DNS.
-    for (const entry of prepared.unusedResolves ?? []) process.stderr.write(localize(M.resolveUnused, this.lang, { entry }) + '\n');
-    if (prepared.waivers) {
-      const ruleIds = new Set(prepared.policies.flatMap((p) => p.rules.map((r) => r.id)));
-      for (const w of waiversWithUnknownRules(prepared.waivers.waivers, ruleIds)) {
-        const location = `${w.source.file}:${w.source.line}:${w.source.column}`;
-        process.stderr.write(localize(WAIVER_MESSAGES.unknownRule, this.lang, { location, rule: w.rule }) + '\n');
-      }
-    }
+    const notices = scanNotices(prepared, this.lang);
+    for (const line of [...(flags.quiet ? [] : notices.info), ...notices.warnings]) process.stderr.write(line + '\n');
 
     const mode = flags.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain';
     const progress = createProgress({ mode, targets: prepared.targets, lang: this.lang });
@@ -172,16 +144,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
             ...(now ? { now } : {}),
             signal: stop.signal,
             onTargetStart: (t) => progress.start(t),
-            onTargetDone: (t, attempts, findings) => {
-              ipv6Scores.add(t, findings);
-              progress.done(t, attempts, findings);
-            },
+            onTargetDone: (t, attempts, findings) => progress.done(t, attempts, findings),
           }),
         )
         .finally(() => interrupt.release());
-      const scored = ipv6Scores.result();
-      if (scored.length) report.ipv6Scores = scored;
-
       if (spill) {
         const { jsonChunks } = await import('../report/json.js');
         abandoned = await streamOut(jsonChunks(report, spill), flags.output);
@@ -213,17 +179,10 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
       process.stderr.write(localize(M.interrupted, this.lang) + '\n');
       this.exit(EXIT.interrupted);
     }
-    if (nothingScanned(report)) {
-      const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[this.lang] ?? a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
-      process.stderr.write(localize(reasons ? M.nothingScanned : M.nothingApplies, this.lang, { reasons }) + '\n');
-      this.exit(EXIT.scan);
-    }
-    const blocking = countsTowardThreshold(report.findings, report.run.failOn);
-    if (blocking.length > 0 && !flags.quiet) process.stderr.write(localize(M.thresholdExceeded, this.lang, { count: blocking.length, failOn: report.run.failOn }) + '\n');
-    // Counted in the summary: a lean report keeps not-tested findings, but the summary is what every format shares.
-    const untested = flags['fail-on-not-tested'] ? report.summary.findings['not-tested'] : 0;
-    if (untested > 0 && !flags.quiet) process.stderr.write(localize(M.notTestedGate, this.lang, { count: untested }) + '\n');
-    if (blocking.length > 0 || untested > 0) this.exit(EXIT.findings);
+    const verdict = scanVerdict(report, { failOnNotTested: flags['fail-on-not-tested'], lang: this.lang });
+    for (const line of [...(flags.quiet ? [] : verdict.info), ...verdict.warnings]) process.stderr.write(line + '\n');
+    if (verdict.exit === 'scan') this.exit(EXIT.scan);
+    if (verdict.exit === 'findings') this.exit(EXIT.findings);
   }
 }
 
@@ -241,7 +200,7 @@ async function openSpill(output: string | undefined): Promise<ReportSpill> {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw InputError.unlocated(`${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 

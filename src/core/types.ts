@@ -174,6 +174,9 @@ export interface NetworkEnvironment {
   nmap: string;
 }
 
+/** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
+export type Ipv6Category = Static<typeof S.Ipv6CategorySchema>;
+
 /** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
 export type Ipv6DomainScoreData = Static<typeof S.Ipv6DomainScoreSchema>;
 

@@ -1,28 +1,23 @@
 // The name-resolution and network side of preparing a scan: the resolver (--dns-server, --resolve),
-// the network environment of the IPv6 checks (--lab, --port-map, the host's own IPv6), and which
-// targets --resolve pins. Kept apart from scan.ts so that file only wires it in.
+// what the families' own options add to the probes' context (the IPv6 family's network environment),
+// and which targets --resolve pins. Kept apart from scan.ts so that file only wires it in.
 
 import { CachingResolver, overridesFor, parseDnsServer, type ResolveOverride } from '../core/net/resolver.js';
 import type { NameResolver, NetworkEnvironment, Resolver, Target } from '../core/types.js';
-import { detectIpv6, parsePortMap } from '../../checks/ipv6/network.js';
+import type { FamilyOptionValues } from '../core/family.js';
+import { prepareFamilies } from './registry.js';
 
 export interface NetworkRequest {
   /** `--dns-server` values: answers come from these servers only, never also from the system's. */
   dnsServers?: string[];
-  /** `--lab`: loopback answers count as routable and nothing leaves loopback. */
-  lab?: boolean;
-  /** `--port-map [HOST:]PORT=LOCAL`. */
-  portMap?: string[];
-  /** `--ipv6-connectivity`: auto decides from local interfaces (or --lab); yes/no override it. */
-  ipv6Connectivity?: 'auto' | 'yes' | 'no';
-  /** `--nmap`: command or path of nmap. */
-  nmap?: string;
+  /** The check families' own options by flag name (`lab`, `port-map`, ...; see src/engine/registry.ts FAMILY_OPTIONS). */
+  options?: FamilyOptionValues;
 }
 
 export interface PreparedNetwork {
   resolver: Resolver;
   names: NameResolver | undefined;
-  network: NetworkEnvironment;
+  network?: NetworkEnvironment;
 }
 
 export function prepareNetwork(
@@ -31,21 +26,13 @@ export function prepareNetwork(
   deps: { resolver?: Resolver; names?: NameResolver; network?: NetworkEnvironment; timeoutMs: number },
 ): PreparedNetwork {
   const servers = (req.dnsServers ?? []).map(parseDnsServer);
-  const portMap = (req.portMap ?? []).map(parsePortMap);
+  // Before any packet: a bad family option (a --port-map typo) is bad input.
+  const families = prepareFamilies(req.options ?? {});
   const built = deps.resolver ? null : new CachingResolver({ overrides, timeoutMs: deps.timeoutMs, ...(servers.length ? { servers } : {}) });
   const resolver = deps.resolver ?? (built as CachingResolver);
   const names = deps.names ?? built ?? (isNameResolver(deps.resolver) ? deps.resolver : undefined);
-  const lab = req.lab ?? false;
-  const mode = req.ipv6Connectivity ?? 'auto';
-  const ipv6 =
-    mode === 'yes'
-      ? { available: true, reason: '--ipv6-connectivity yes' }
-      : mode === 'no'
-        ? { available: false, reason: '--ipv6-connectivity no: the scanning host is treated as having no IPv6' }
-        : lab
-          ? { available: true, reason: '--lab: IPv6 over loopback (::1)' }
-          : detectIpv6();
-  return { resolver, names, network: deps.network ?? { lab, ipv6, portMap, nmap: req.nmap ?? 'nmap' } };
+  const network = deps.network ?? families.network;
+  return { resolver, names, ...(network ? { network } : {}) };
 }
 
 function isNameResolver(r: Resolver | undefined): r is Resolver & NameResolver {

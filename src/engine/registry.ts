@@ -1,18 +1,31 @@
-// Every check family registers here; policies may only name checks listed in this registry.
+// Every check family registers here, one line each (checks/<family>/index.ts exports its CheckFamily,
+// src/core/family.ts); policies may only name checks of these families. test/checks/family-shape.test.ts
+// fails when a family folder is missing here or breaks the shape.
 
-import { tlsEndpointCheck } from '../../checks/tls/index.js';
-import { IPV6_CHECKS } from '../../checks/ipv6/index.js';
-import { SECLEVEL_CHECKS } from '../../checks/seclevel/index.js';
-import { fourLayerCheck } from '../../checks/fourlayer/index.js';
-import { hostLocalCheck } from '../../checks/host/index.js';
+import { tlsFamily } from '../../checks/tls/index.js';
+import { ipv6Family } from '../../checks/ipv6/index.js';
+import { seclevelFamily } from '../../checks/seclevel/index.js';
+import { fourLayerFamily } from '../../checks/fourlayer/index.js';
+import { hostFamily } from '../../checks/host/index.js';
+import { optionValue, type CheckFamily, type FamilyContext, type FamilyOption, type FamilyOptionValues } from '../core/family.js';
 import type { Check } from '../core/types.js';
 
-export const CHECKS: readonly Check[] = [tlsEndpointCheck as Check, ...IPV6_CHECKS, ...SECLEVEL_CHECKS, fourLayerCheck as Check, hostLocalCheck as Check];
+export const FAMILIES: readonly CheckFamily[] = [tlsFamily, ipv6Family, seclevelFamily, fourLayerFamily, hostFamily];
+
+export const CHECKS: readonly Check[] = FAMILIES.flatMap((f) => f.checks);
 
 /** Every check id with the JSON Schema of its facts, against which policy packs are checked when loaded. */
 export const KNOWN_CHECKS: ReadonlyMap<string, Record<string, unknown>> = new Map(CHECKS.map((c) => [c.id, c.factsSchema]));
 
-export function checksById(ids: Iterable<string>): Check[] {
-  const wanted = new Set(ids);
-  return CHECKS.filter((c) => wanted.has(c.id));
+/** The flags the families add to `govscan scan`, in registry order. */
+export const FAMILY_OPTIONS: readonly FamilyOption[] = FAMILIES.flatMap((f) => f.options);
+
+/** Every family option at its default: what a caller without flags (the agent) starts from. */
+export function familyDefaults(): Record<string, FamilyOptionValues[string]> {
+  return Object.fromEntries(FAMILY_OPTIONS.map((o) => [o.name, optionValue(o, {})]));
+}
+
+/** What the families add to the probes' context for these option values (throws InputError on a bad one). */
+export function prepareFamilies(values: FamilyOptionValues): FamilyContext {
+  return Object.assign({}, ...FAMILIES.map((f) => f.prepare?.(values) ?? {})) as FamilyContext;
 }

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { InputError } from '../core/errors.js';
 import { loadInventory, type Inventory, type ManifestSummary } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
-import { CachingResolver, parseResolveOverride } from '../core/net/resolver.js';
+import { parseResolveOverride } from '../core/net/resolver.js';
 import { NetDialer } from '../core/net/dialer.js';
 import { IssuerFetcher } from '../../checks/tls/issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
@@ -20,6 +20,7 @@ import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
 import { applyBaseline, loadBaseline, type Baseline } from '../report/baseline.js';
 import type { ReportSpill } from '../report/spill.js';
+import { ipv6Categories, Ipv6ScoreCollector } from '../report/ipv6-score.js';
 import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../policy/legal-basis.js';
 import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
 import { format } from '../core/i18n/index.js';
@@ -83,7 +84,7 @@ export async function prepareScan(
   const targets: Target[] = [];
   req.targets.forEach((text, i) => {
     const parsed = parseTarget(text);
-    if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
+    if (!parsed.ok) throw InputError.unlocated(`target ${i + 1}: ${parsed.error}`);
     targets.push(parsed.target);
   });
   if (req.targetsFile || req.nmapFile) {
@@ -125,7 +126,7 @@ export async function prepareScan(
     trust,
     resolver: net.resolver,
     ...(net.names ? { names: net.names } : {}),
-    network: net.network,
+    ...(net.network ? { network: net.network } : {}),
     failOn: req.failOn,
     waivers,
     baseline,
@@ -156,7 +157,7 @@ export function withRunParams(
   }
   const result = applyParams(loaded, overrides);
   problems.push(...result.problems);
-  if (problems.length) throw new InputError(null, null, null, paramProblemsText(problems));
+  if (problems.length) throw InputError.unlocated(paramProblemsText(problems));
   return { policies: result.policies, applied: result.applied };
 }
 
@@ -208,6 +209,9 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   const tally = scan.waivers ? new WaiverTally(scan.waivers.waivers, startedAt) : null;
   const spill = opts.spill;
   const keep = opts.keepFacts && !spill;
+  const rules = describeRules(scan.policies);
+  // Scored from every finding as targets complete, for every caller: a lean report keeps passes only as counts.
+  const ipv6Scores = new Ipv6ScoreCollector(ipv6Categories(rules));
   await runTargets(scan.targets, scan.checks, {
     concurrency: opts.concurrency,
     targetTimeoutMs: opts.targetTimeoutMs,
@@ -236,12 +240,14 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       spill?.add(order.get(target.key) ?? 0, done, judged);
       findings.push(...(keep ? judged : judged.filter(isDecisive)));
       attempts.push(...(keep ? done : done.map(withoutFacts)));
+      ipv6Scores.add(target, judged);
       opts.onTargetDone?.(target, done, judged);
     },
   });
   const byTarget = (a: { target: string }, b: { target: string }): number => (order.get(a.target) ?? 0) - (order.get(b.target) ?? 0);
   attempts.sort(byTarget);
   findings.sort(byTarget);
+  const scored = ipv6Scores.result();
   return {
     schemaVersion: 1,
     tool: { name: 'govscan', version: toolVersion() },
@@ -257,12 +263,13 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       ...(scan.params.length ? { params: scan.params } : {}),
     },
     policies: policyRefs(scan.policies),
-    rules: describeRules(scan.policies),
+    rules,
     targets: scan.targets,
     attempts,
     findings,
     summary,
     ...(tally ? { waivers: tally.list() } : {}),
+    ...(scored.length ? { ipv6Scores: scored } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ export function describeRules(policies: readonly LoadedPolicy[]): RuleDescriptor
       remediation: { ...r.remediation },
       references: [...r.references],
       tags: [...r.tags],
+      ...(r.category ? { category: r.category } : {}),
     })),
   );
 }

@@ -1,7 +1,7 @@
 // Shapes of a policy pack: as written (PolicyDocument, what the JSON Schema admits) and as loaded
 // (LoadedPolicy, with every CEL expression compiled), so evaluation never parses anything.
 
-import type { Localized, Severity, SourceLocation } from '../core/types.js';
+import type { Ipv6Category, Localized, Severity, SourceLocation } from '../core/types.js';
 import type { CompiledExpr } from './cel.js';
 
 export type ParamValue = number | string | boolean;
@@ -64,6 +64,8 @@ export interface RuleDocument {
   evidence?: string[];
   references?: string[];
   tags?: string[];
+  /** The IPv6 score category the rule counts toward (src/report/ipv6-score.ts). */
+  category?: Ipv6Category;
 }
 
 export interface PolicyDocument {
@@ -106,6 +108,8 @@ export interface LoadedRule {
   evidence: string[];
   references: string[];
   tags: string[];
+  /** The IPv6 score category the rule counts toward; null: not scored. */
+  category: Ipv6Category | null;
   /** Where the rule's id is written, for cross-pack duplicate errors. */
   location: SourceLocation;
 }

@@ -1,20 +1,21 @@
 // The per-domain IPv6 score in the manner of internet.nl: rules grouped into categories (web, name
 // servers, mail), each category scored as the share of its judged rules that passed, the domain as the
-// mean of its scored categories. Only pass and fail are judged: not-tested, not-applicable and waived
-// neither help nor hurt, so a scanner without IPv6 cannot lower (or raise) a score. Pure: recorded
-// findings in, scores out.
+// mean of its scored categories. Each rule names its category in its pack (`category:`), so a rule added
+// to the pack counts as soon as it says where. Only pass and fail are judged: not-tested, not-applicable
+// and waived neither help nor hurt, so a scanner without IPv6 cannot lower (or raise) a score. Pure:
+// recorded findings in, scores out.
 
-import type { Finding, Target } from '../core/types.js';
+import type { Finding, Ipv6Category, RuleDescriptor, Target } from '../core/types.js';
 
-export const IPV6_CATEGORIES = {
-  web: ['IPV6-WEB-AAAA', 'IPV6-WEB-REACH', 'IPV6-WEB-SAME-SITE', 'IPV6-AAAA-NON-GLOBAL', 'IPV6-PORT-PARITY'],
-  nameServers: ['IPV6-NS-AAAA', 'IPV6-NS-REACH', 'IPV6-NS-NON-GLOBAL'],
-  mail: ['IPV6-MX-AAAA', 'IPV6-MX-REACH', 'IPV6-MX-NON-GLOBAL'],
-} as const;
-export type Ipv6Category = keyof typeof IPV6_CATEGORIES;
-const CATEGORY_OF = new Map<string, Ipv6Category>(
-  (Object.entries(IPV6_CATEGORIES) as [Ipv6Category, readonly string[]][]).flatMap(([c, ids]) => ids.map((id) => [id, c] as const)),
-);
+export type { Ipv6Category } from '../core/types.js';
+
+/** The categories in the order a score lists them. */
+export const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
+
+/** Rule id → category, for the rules that have one. */
+export function ipv6Categories(rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[]): ReadonlyMap<string, Ipv6Category> {
+  return new Map(rules.flatMap((r) => (r.category ? [[r.id, r.category] as const] : [])));
+}
 
 export interface Ipv6CategoryScore {
   category: Ipv6Category;
@@ -38,11 +39,13 @@ export function domainOf(target: Pick<Target, 'host'>): string {
 }
 
 export class Ipv6ScoreCollector {
+  constructor(private readonly categoryOf: ReadonlyMap<string, Ipv6Category>) {}
+
   private readonly byDomain = new Map<string, { targets: Set<string>; counts: Map<Ipv6Category, { passed: number; failed: number; failedRules: Set<string> }> }>();
 
   add(target: Pick<Target, 'host' | 'key'>, findings: readonly Finding[]): void {
     for (const f of findings) {
-      const category = CATEGORY_OF.get(f.ruleId);
+      const category = this.categoryOf.get(f.ruleId);
       if (!category || (f.outcome !== 'pass' && f.outcome !== 'fail')) continue;
       const domain = domainOf(target);
       let entry = this.byDomain.get(domain);
@@ -68,7 +71,7 @@ export class Ipv6ScoreCollector {
     return [...this.byDomain.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([domain, entry]) => {
-        const categories = (Object.keys(IPV6_CATEGORIES) as Ipv6Category[]).map((category): Ipv6CategoryScore => {
+        const categories = IPV6_CATEGORY_ORDER.map((category): Ipv6CategoryScore => {
           const c = entry.counts.get(category);
           const judged = (c?.passed ?? 0) + (c?.failed ?? 0);
           return {
@@ -90,9 +93,11 @@ export class Ipv6ScoreCollector {
   }
 }
 
-export function scoreIpv6(targets: readonly Target[], findings: readonly Finding[]): Ipv6DomainScore[] {
+/** Scores of a report written without them (a merged report), from its findings and its rules' categories. */
+export function scoreIpv6(report: { targets: readonly Target[]; findings: readonly Finding[]; rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[] }): Ipv6DomainScore[] {
+  const { targets, findings } = report;
   const byKey = new Map(targets.map((t) => [t.key, t] as const));
-  const collector = new Ipv6ScoreCollector();
+  const collector = new Ipv6ScoreCollector(ipv6Categories(report.rules));
   for (const f of findings) {
     const t = byKey.get(f.target);
     if (t) collector.add(t, [f]);

@@ -3,7 +3,7 @@
 
 import type { Lang, Report } from '../core/types.js';
 import { defineMessages, format } from '../core/i18n/index.js';
-import { scoreIpv6, type Ipv6Category } from './ipv6-score.js';
+import { scoreIpv6 } from './ipv6-score.js';
 import { largest } from './text.js';
 
 const M = defineMessages({
@@ -20,14 +20,14 @@ const M = defineMessages({
 const pct = (n: number | null): string => (n === null ? '—' : `${n} %`);
 
 export function ipv6ScoreLines(report: Report, lang: Lang): string[] {
-  const scores = report.ipv6Scores ?? scoreIpv6(report.targets, report.findings);
+  const scores = report.ipv6Scores ?? scoreIpv6(report);
   if (!scores.length) return [];
   const width = largest(scores, (s) => s.domain.length);
   const lines = [M.heading[lang]];
   for (const d of scores) {
     const parts = d.categories.map((c) => {
       const failed = c.failedRules.length ? ` (${c.failedRules.join(', ')})` : '';
-      return `${M[c.category as Ipv6Category][lang]} ${pct(c.score)}${failed}`;
+      return `${M[c.category][lang]} ${pct(c.score)}${failed}`;
     });
     lines.push(`  ${d.domain.padEnd(width)}  ${parts.join(' · ')} · ${format(M.overall[lang], { score: pct(d.score) })}`);
   }

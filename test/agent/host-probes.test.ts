@@ -13,7 +13,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHostCheck, hostLocalCheck, localTarget } from '../../checks/host/index.js';
+import { createHostCheck, hostLocalCheck, localTarget } from '../../checks/host/check.js';
 import type { HostFacts } from '../../checks/host/facts.js';
 import { parseProcNetTcp, probeListeners, servicesOf } from '../../checks/host/probe-listeners.js';
 import { issueCertificate } from '../../src/lab/pki.js';

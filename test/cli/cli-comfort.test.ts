@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFarm, type Farm, type FarmEndpoint } from '../../src/lab/farm.js';
 import { format, localize } from '../../src/core/i18n/index.js';
 import { M } from '../../src/cli/messages.js';
+import { OUTCOME_MESSAGES } from '../../src/engine/scan-outcome.js';
 import { runCli } from '../helpers/cli.js';
 
 const ESC = '\x1b[';
@@ -150,10 +151,10 @@ describe('plurals', () => {
   it('English counts agree with their noun (Intl.PluralRules); Vietnamese has one form', () => {
     expect(format('{count} {count:finding|findings}', { count: 1 })).toBe('1 finding');
     expect(format('{count} {count:finding|findings}', { count: 0 })).toBe('0 findings');
-    expect(localize(M.thresholdExceeded, 'en', { count: 1, failOn: 'high' })).toBe('1 finding at or above "high": exit 1');
-    expect(localize(M.thresholdExceeded, 'en', { count: 2, failOn: 'high' })).toBe('2 findings at or above "high": exit 1');
+    expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'en', { count: 1, failOn: 'high' })).toBe('1 finding at or above "high": exit 1');
+    expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'en', { count: 2, failOn: 'high' })).toBe('2 findings at or above "high": exit 1');
     expect(localize(M.progressAggregate, 'en', { done: 1, total: 1, failed: 1 })).toBe('1/1 target scanned, 1 failed finding');
-    expect(localize(M.thresholdExceeded, 'vi', { count: 1, failOn: 'high' })).toBe('1 phát hiện có mức độ từ "high" trở lên: mã thoát 1');
+    expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'vi', { count: 1, failOn: 'high' })).toBe('1 phát hiện có mức độ từ "high" trở lên: mã thoát 1');
   });
 
   it('the scan says "1 finding" when one finding is over the threshold', { timeout: 30_000 }, async () => {

@@ -4,9 +4,9 @@
 
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evidenceDocumentsCheck } from '../../checks/seclevel/index.js';
+import { evidenceDocumentsCheck } from '../../checks/seclevel/checks.js';
 import type { DocumentsFacts } from '../../checks/seclevel/facts.js';
-import { fourLayerCheck } from '../../checks/fourlayer/index.js';
+import { fourLayerCheck } from '../../checks/fourlayer/checks.js';
 import type { FourLayerFacts } from '../../checks/fourlayer/facts.js';
 import type { Attempt, Finding, Target } from '../../src/core/types.js';
 import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';

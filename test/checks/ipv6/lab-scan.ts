@@ -21,10 +21,12 @@ export function prepareIpv6LabScan(
       caPins: [],
       failOn: 'none',
       dnsServers: [`[::1]:${lab.dns.port}`],
-      lab: opts.lab,
-      portMap,
-      ...(opts.ipv6Connectivity ? { ipv6Connectivity: opts.ipv6Connectivity } : {}),
-      nmap: 'govscan-test-no-nmap',
+      options: {
+        lab: opts.lab,
+        'port-map': portMap,
+        ...(opts.ipv6Connectivity ? { 'ipv6-connectivity': opts.ipv6Connectivity } : {}),
+        nmap: 'govscan-test-no-nmap',
+      },
     },
     { timeoutMs: opts.timeoutMs },
   );

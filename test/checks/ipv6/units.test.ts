@@ -106,7 +106,13 @@ describe('IPv6 score on recorded findings', () => {
       finding(a, 'IPV6-MX-AAAA', 'not-applicable'),
       finding(a, 'TLS-CERT-EXPIRED', 'fail'),
     ];
-    const [score] = scoreIpv6([a, www], findings);
+    const rules = [
+      ...['IPV6-WEB-AAAA', 'IPV6-WEB-REACH', 'IPV6-WEB-SAME-SITE', 'IPV6-AAAA-NON-GLOBAL'].map((id) => ({ id, category: 'web' as const })),
+      ...['IPV6-NS-AAAA', 'IPV6-NS-REACH'].map((id) => ({ id, category: 'nameServers' as const })),
+      { id: 'IPV6-MX-AAAA', category: 'mail' as const },
+      { id: 'TLS-CERT-EXPIRED' },
+    ];
+    const [score] = scoreIpv6({ targets: [a, www], findings, rules });
     expect(score?.domain).toBe('a.test');
     expect(score?.categories).toEqual([
       { category: 'web', score: 67, passed: 2, failed: 1, failedRules: ['IPV6-WEB-REACH'] },
@@ -118,6 +124,6 @@ describe('IPv6 score on recorded findings', () => {
 
   it('gives no score when no IPv6 rule was judged', () => {
     const t = target('b.test');
-    expect(scoreIpv6([t], [finding(t, 'IPV6-WEB-REACH', 'not-tested')])).toEqual([]);
+    expect(scoreIpv6({ targets: [t], findings: [finding(t, 'IPV6-WEB-REACH', 'not-tested')], rules: [{ id: 'IPV6-WEB-REACH', category: 'web' }] })).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { evidenceDocumentsCheck, seclevelDossierCheck } from '../../../checks/seclevel/index.js';
-import { fourLayerCheck } from '../../../checks/fourlayer/index.js';
+import { evidenceDocumentsCheck, seclevelDossierCheck } from '../../../checks/seclevel/checks.js';
+import { fourLayerCheck } from '../../../checks/fourlayer/checks.js';
 import type { CheckContext, Target } from '../../../src/core/types.js';
 import { checkContext, compliantFolder } from '../../evidence/fixture.js';
 

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProbeError } from '../../../src/core/types.js';
 import { createOcspResponse, issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
-import { tlsEndpointCheck } from '../../../checks/tls/index.js';
+import { tlsEndpointCheck } from '../../../checks/tls/checks.js';
 import type { TlsFacts } from '../../../checks/tls/facts.js';
 import { closeAll, serveHttps, serveRaw, serveTls, target, testContext } from './farm.js';
 
