@@ -25,22 +25,32 @@ export const AgentConfigDocumentSchema = Type.Object(
       Type.Object(
         {
           url: Type.Optional(
-            Type.String({ pattern: '^https?://[^\\s/]+/?$', 'x-hint': "the server's base URL, http(s)://HOST[:PORT], e.g. https://soc.example.gov.vn:8443" }),
+            Type.String({
+              pattern: '^https?://[^\\s/]+/?$',
+              'x-hint': "the server's base URL, http(s)://HOST[:PORT], e.g. https://soc.example.gov.vn:8443",
+            }),
           ),
-          caFiles: Type.Optional(paths({ description: "Extra trust anchors (PEM) for the server's certificate, beside the public roots." })),
+          caFiles: Type.Optional(
+            paths({ description: "Extra trust anchors (PEM) for the server's certificate, beside the public roots." }),
+          ),
           timeout: Type.Optional(duration({ description: 'Deadline of one upload request (default 30s).' })),
         },
         closed,
       ),
     ),
-    stateDirectory: Type.Optional(path({ description: 'Where the token and the spool live (default $STATE_DIRECTORY, else /var/lib/govscan-agent).' })),
+    stateDirectory: Type.Optional(
+      path({ description: 'Where the token and the spool live (default $STATE_DIRECTORY, else /var/lib/govscan-agent).' }),
+    ),
     tokenFile: Type.Optional(path({ description: 'Default <stateDirectory>/token.json.' })),
     spool: Type.Optional(
       Type.Object(
         {
           directory: Type.Optional(path({ description: 'Default <stateDirectory>/spool.' })),
           maxBytes: Type.Optional(
-            Type.Integer({ minimum: 1024, description: 'Size cap: beyond it the oldest batches are dropped, with a log line (default 256 MiB).' }),
+            Type.Integer({
+              minimum: 1024,
+              description: 'Size cap: beyond it the oldest batches are dropped, with a log line (default 256 MiB).',
+            }),
           ),
         },
         closed,

@@ -93,9 +93,14 @@ function checkServerAnchors(files: readonly string[], source: YamlSource): void 
     try {
       text = readFileSync(f, 'utf8');
     } catch (err) {
-      throw errorAt(source, ['server', 'caFiles', i], `server.caFiles[${i}]: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw errorAt(
+        source,
+        ['server', 'caFiles', i],
+        `server.caFiles[${i}]: cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
-    if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw errorAt(source, ['server', 'caFiles', i], `server.caFiles[${i}]: ${f} holds no PEM certificate`);
+    if (!/-----BEGIN CERTIFICATE-----/.test(text))
+      throw errorAt(source, ['server', 'caFiles', i], `server.caFiles[${i}]: ${f} holds no PEM certificate`);
   });
 }
 
@@ -117,14 +122,15 @@ function checkSemantics(config: AgentConfig, source: YamlSource): void {
     const { port } = parseCollector(f.collector);
     if (!(port >= 1 && port <= 65535)) fail(['host', 'forwarders', i, 'collector'], `port must be 1–65535 (got ${port})`);
   });
-  if (config.upload.maxBackoffMs < config.upload.backoffMs) fail(['upload', 'maxBackoff'], `must not be shorter than upload.backoff (${config.upload.backoffMs / 1000}s)`);
+  if (config.upload.maxBackoffMs < config.upload.backoffMs)
+    fail(['upload', 'maxBackoff'], `must not be shorter than upload.backoff (${config.upload.backoffMs / 1000}s)`);
 }
 
 function resolveConfig(doc: ConfigDocument, file: string | null, env: NodeJS.ProcessEnv): AgentConfig {
   const base = file ? dirname(resolve(file)) : process.cwd();
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
   // systemd's StateDirectory= sets $STATE_DIRECTORY (possibly several, colon-separated: the first is ours).
-  const state = doc.stateDirectory ? path(doc.stateDirectory) : (env.STATE_DIRECTORY?.split(':')[0] || DEFAULT_STATE_DIRECTORY);
+  const state = doc.stateDirectory ? path(doc.stateDirectory) : env.STATE_DIRECTORY?.split(':')[0] || DEFAULT_STATE_DIRECTORY;
   const scan = doc.scan ?? {};
   const host = doc.host ?? {};
   return {
@@ -136,7 +142,10 @@ function resolveConfig(doc: ConfigDocument, file: string | null, env: NodeJS.Pro
     },
     stateDirectory: state,
     tokenFile: doc.tokenFile ? path(doc.tokenFile) : resolve(state, 'token.json'),
-    spool: { directory: doc.spool?.directory ? path(doc.spool.directory) : resolve(state, 'spool'), maxBytes: doc.spool?.maxBytes ?? 256 * 1024 * 1024 },
+    spool: {
+      directory: doc.spool?.directory ? path(doc.spool.directory) : resolve(state, 'spool'),
+      maxBytes: doc.spool?.maxBytes ?? 256 * 1024 * 1024,
+    },
     schedule: { intervalSeconds: seconds(doc.schedule?.interval, 3600), jitterSeconds: seconds(doc.schedule?.jitter, 300) },
     upload: {
       maxAttempts: doc.upload?.maxAttempts ?? 5,

@@ -1,10 +1,9 @@
 // The host.local facts, defined once: facts.ts takes its types from these definitions and the
 // published JSON Schema (draft 2020-12) is the same object. test/agent validates probed facts against it.
 
-import { enumOf, nullableInteger, Type, type Static } from '../../src/core/schema-builders.js';
+import { enumOf, nullableInteger, Type } from '../../src/core/schema-builders.js';
 import { bool, int, list, nullableStr, object, schema, str } from '../seclevel/facts.schema.js';
 import { ADDRESS_CLASSES } from '../ipv6/facts.js';
-import type { HostCertificateFileFact } from './check-id.js';
 
 const nullableBool = Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] });
 export const sourceStatus = enumOf(['ok', 'missing', 'unreadable']);
@@ -97,7 +96,3 @@ export const hostFacts = object({
 });
 
 export const hostFactsSchema = schema('host.local', hostFacts);
-
-// check-id.ts declares the part of these facts the server reads; it must stay a part of them.
-type Assert<T extends true> = T;
-export type ServerPartMatches = Assert<Static<typeof certificateFile> extends HostCertificateFileFact ? true : false>;

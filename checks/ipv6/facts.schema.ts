@@ -95,7 +95,13 @@ export const webFacts = object({
 });
 export const webFactsSchema = schema('ipv6.web', webFacts);
 
-export const nsReach = object({ address: str, reachable: bool, transport: enumOf(['udp', 'tcp', null]), rcode: nullableStr, reason: nullableStr });
+export const nsReach = object({
+  address: str,
+  reachable: bool,
+  transport: enumOf(['udp', 'tcp', null]),
+  rcode: nullableStr,
+  reason: nullableStr,
+});
 export const nameServer = object({ ...hostAddresses, hasAaaa: bool, reach: list(nsReach) });
 export const nsFacts = object({
   observedAt: dateTime,

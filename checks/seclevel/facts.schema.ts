@@ -3,8 +3,6 @@
 // `govscan checks list` are the same objects. test/checks/seclevel validates probed facts against them.
 
 import { closed, enumOf, nullableString, Type, type Static, type TSchema } from '../../src/core/schema-builders.js';
-import type { ManifestFacts } from '../../src/evidence/bundle.js';
-import type { DocumentFacts } from '../../src/evidence/documents.js';
 
 /** Builders the other families' facts share (every field required, no others allowed). */
 export const str = Type.String();
@@ -16,7 +14,12 @@ export const list = <T extends TSchema>(items: T) => Type.Array(items);
 
 /** A facts schema as published (Check.factsSchema): `$schema`, an `$id` and a title around the definition. */
 export function schema(id: string, body: TSchema): Record<string, unknown> {
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `https://govscan.dev/schemas/checks/${id}.facts.json`, title: `${id} facts`, ...body };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://govscan.dev/schemas/checks/${id}.facts.json`,
+    title: `${id} facts`,
+    ...body,
+  };
 }
 
 export const observedAt = Type.String({ format: 'date-time' });
@@ -96,7 +99,7 @@ const signature = object({
   error: nullableStr,
 });
 
-const documentFacts = object({
+export const documentFacts = object({
   role: str,
   path: str,
   line: int,
@@ -123,10 +126,3 @@ export const documentsFacts = object({
   documents: list(documentFacts),
 });
 export const documentsFactsSchema = schema('evidence.documents', documentsFacts);
-
-// The evidence reader (src/evidence) declares the manifest and document facts it builds; these
-// definitions must describe exactly those shapes, or the typecheck fails here.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-export type ManifestFactsMatch = Assert<Same<Static<typeof manifest>, ManifestFacts>>;
-export type DocumentFactsMatch = Assert<Same<Static<typeof documentFacts>, DocumentFacts>>;

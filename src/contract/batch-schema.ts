@@ -35,10 +35,22 @@ export const REPORT_BOUNDS: Json = object({
     waivers: shortText,
     baseline: shortText,
   }),
-  policies: list(200, object({ id, version: { type: 'string', maxLength: 64 }, title: localized, legalBasis: stringList, source: shortText })),
+  policies: list(
+    200,
+    object({ id, version: { type: 'string', maxLength: 64 }, title: localized, legalBasis: stringList, source: shortText }),
+  ),
   rules: list(
     10000,
-    object({ id, policyId: id, check: id, title: localized, description: localized, remediation: localized, references: stringList, tags: stringList }),
+    object({
+      id,
+      policyId: id,
+      check: id,
+      title: localized,
+      description: localized,
+      remediation: localized,
+      references: stringList,
+      tags: stringList,
+    }),
   ),
   targets: list(
     20000,
@@ -75,8 +87,25 @@ export const REPORT_BOUNDS: Json = object({
       waiver: object({ id: shortText, expires: { type: 'string', maxLength: 32 } }),
     }),
   ),
-  ipv6Scores: list(5000, object({ domain: { type: 'string', maxLength: 253 }, targets: stringList, categories: { type: 'array', maxItems: 10, items: object({ failedRules: stringList }) } })),
-  waivers: list(10000, object({ id: shortText, rule: shortText, target: shortText, justification: text, approver: shortText, expires: { type: 'string', maxLength: 32 } })),
+  ipv6Scores: list(
+    5000,
+    object({
+      domain: { type: 'string', maxLength: 253 },
+      targets: stringList,
+      categories: { type: 'array', maxItems: 10, items: object({ failedRules: stringList }) },
+    }),
+  ),
+  waivers: list(
+    10000,
+    object({
+      id: shortText,
+      rule: shortText,
+      target: shortText,
+      justification: text,
+      approver: shortText,
+      expires: { type: 'string', maxLength: 32 },
+    }),
+  ),
 });
 
 /**

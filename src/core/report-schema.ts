@@ -139,7 +139,9 @@ export const FindingSchema = Type.Object({
   fingerprint: nonEmpty(),
   /** English: stable for grouping and diffs. */
   reason: Type.Optional(str({ description: 'Why the rule was not tested or not applicable, in English.' })),
-  reasonText: Type.Optional(Type.Object(LocalizedSchema.properties, { description: 'The same reason in English and Vietnamese, when the two differ.' })),
+  reasonText: Type.Optional(
+    Type.Object(LocalizedSchema.properties, { description: 'The same reason in English and Vietnamese, when the two differ.' }),
+  ),
   /** Only a reference: the waiver is listed once in Report.waivers. */
   waiver: Type.Optional(FindingWaiverSchema),
   baselined: Type.Optional(Type.Boolean({ description: 'Failed, but already in the --baseline report: not counted toward failOn.' })),
@@ -197,10 +199,10 @@ export const PolicyRefSchema = Type.Object({
   ),
 });
 
-/** Rule metadata reporters need (SARIF tool.driver.rules), independent of any result. */
 /** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
-export const IPV6_CATEGORIES = ['web', 'nameServers', 'mail'] as const;
+export const Ipv6CategorySchema = enumOf(['web', 'nameServers', 'mail']);
 
+/** Rule metadata reporters need (SARIF tool.driver.rules), independent of any result. */
 export const RuleDescriptorSchema = Type.Object({
   id: nonEmpty(),
   policyId: nonEmpty(),
@@ -211,11 +213,16 @@ export const RuleDescriptorSchema = Type.Object({
   remediation: LocalizedSchema,
   references: stringList(),
   tags: stringList(),
-  category: Type.Optional(enumOf(IPV6_CATEGORIES, { description: 'The IPv6 score category the rule counts toward (its pack\'s `category`).' })),
+  /** The IPv6 score category the rule counts toward (its pack's `category`). */
+  category: Type.Optional(Ipv6CategorySchema),
 });
 
-const byOutcome = Type.Object(Object.fromEntries(OUTCOMES.map((o) => [o, count()])) as Record<(typeof OUTCOMES)[number], ReturnType<typeof count>>);
-const bySeverity = Type.Object(Object.fromEntries(SEVERITIES.map((s) => [s, count()])) as Record<(typeof SEVERITIES)[number], ReturnType<typeof count>>);
+const byOutcome = Type.Object(
+  Object.fromEntries(OUTCOMES.map((o) => [o, count()])) as Record<(typeof OUTCOMES)[number], ReturnType<typeof count>>,
+);
+const bySeverity = Type.Object(
+  Object.fromEntries(SEVERITIES.map((s) => [s, count()])) as Record<(typeof SEVERITIES)[number], ReturnType<typeof count>>,
+);
 
 export const ReportSummarySchema = Type.Object({
   targets: count(),
@@ -231,7 +238,7 @@ export const Ipv6DomainScoreSchema = Type.Object({
   targets: stringList(),
   score: percent(),
   categories: Type.Array(
-    Type.Object({ category: enumOf(IPV6_CATEGORIES), score: percent(), passed: count(), failed: count(), failedRules: stringList() }),
+    Type.Object({ category: Ipv6CategorySchema, score: percent(), passed: count(), failed: count(), failedRules: stringList() }),
   ),
 });
 
@@ -258,7 +265,9 @@ export const ReportSchema = Type.Object(
         ),
       ),
       params: Type.Optional(
-        Type.Array(ReportParamSchema, { description: "Policy-pack parameters the run changed (--param, the inventory's params:), with their defaults." }),
+        Type.Array(ReportParamSchema, {
+          description: "Policy-pack parameters the run changed (--param, the inventory's params:), with their defaults.",
+        }),
       ),
     }),
     policies: Type.Array(PolicyRefSchema),
@@ -271,13 +280,17 @@ export const ReportSchema = Type.Object(
      * Computed while the scan runs from every finding, since a lean report keeps passes only as
      * counts. Absent when no IPv6 rule was judged.
      */
-    ipv6Scores: Type.Optional(Type.Array(Ipv6DomainScoreSchema, { description: 'Per-domain IPv6 readiness scores, when IPv6 rules were judged.' })),
-    waivers: Type.Optional(Type.Array(ReportWaiverSchema, { description: 'Every waiver of the --waivers file, once; findings refer to them by id.' })),
+    ipv6Scores: Type.Optional(
+      Type.Array(Ipv6DomainScoreSchema, { description: 'Per-domain IPv6 readiness scores, when IPv6 rules were judged.' }),
+    ),
+    waivers: Type.Optional(
+      Type.Array(ReportWaiverSchema, { description: 'Every waiver of the --waivers file, once; findings refer to them by id.' }),
+    ),
   },
   {
     $id: 'urn:govscan:schema:report:1',
     title: 'govscan JSON report',
     description:
-      'The full result of one govscan run: metadata, policies and rules applied, targets, every probe attempt with its facts, and every finding. Written by `govscan scan --format json`; read back by report conversion and merging. Unknown properties are allowed so that a newer minor release\'s reports still load; incompatible changes bump schemaVersion.',
+      "The full result of one govscan run: metadata, policies and rules applied, targets, every probe attempt with its facts, and every finding. Written by `govscan scan --format json`; read back by report conversion and merging. Unknown properties are allowed so that a newer minor release's reports still load; incompatible changes bump schemaVersion.",
   },
 );

@@ -10,7 +10,10 @@ export { Type, type Static, type TSchema };
 type Options = Record<string, unknown>;
 
 /** `{ enum: [...] }` typed as the union of its values. */
-export function enumOf<const V extends readonly (string | number | boolean | null)[]>(values: V, options: Options = {}): TUnsafe<V[number]> {
+export function enumOf<const V extends readonly (string | number | boolean | null)[]>(
+  values: V,
+  options: Options = {},
+): TUnsafe<V[number]> {
   return Type.Unsafe<V[number]>({ enum: [...values], ...options });
 }
 

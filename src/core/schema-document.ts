@@ -4,7 +4,7 @@
 
 import type { TSchema } from 'typebox';
 
-export const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
+const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 export const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
 /**

@@ -175,7 +175,7 @@ export interface NetworkEnvironment {
 }
 
 /** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
-export type Ipv6Category = (typeof S.IPV6_CATEGORIES)[number];
+export type Ipv6Category = Static<typeof S.Ipv6CategorySchema>;
 
 /** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
 export type Ipv6DomainScoreData = Static<typeof S.Ipv6DomainScoreSchema>;

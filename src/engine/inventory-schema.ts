@@ -21,7 +21,8 @@ export const InventoryDocumentSchema = Type.Object(
     params: Type.Optional(
       Type.Unsafe<Record<string, number | string | boolean>>({
         type: 'object',
-        description: 'Values for policy-pack parameters, as --param takes them: NAME or PACK:NAME (e.g. vn-nd331-2026:scanDaysL3: 120). --param wins.',
+        description:
+          'Values for policy-pack parameters, as --param takes them: NAME or PACK:NAME (e.g. vn-nd331-2026:scanDaysL3: 120). --param wins.',
         propertyNames: { pattern: '^(?:[a-z0-9][a-z0-9.-]*:)?[A-Za-z_][A-Za-z0-9_]*$' },
         additionalProperties: { type: ['number', 'string', 'boolean'] },
       }),
@@ -36,7 +37,9 @@ export const InventoryDocumentSchema = Type.Object(
           kind: Type.Optional(stringEnum(['portal', 'online-public-service', 'internal', 'infrastructure', 'other'])),
           endpoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
           evidence: Type.Optional(Type.String()),
-          legalBasis: Type.Optional(stringEnum(LEGAL_BASES, { description: "This system's security-level regime (see the inventory's legalBasis)." })),
+          legalBasis: Type.Optional(
+            stringEnum(LEGAL_BASES, { description: "This system's security-level regime (see the inventory's legalBasis)." }),
+          ),
         },
         { additionalProperties: false },
       ),

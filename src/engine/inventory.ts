@@ -37,7 +37,6 @@ export interface ManifestSummary {
   approved?: string;
 }
 
-
 let validator: ReturnType<typeof compileSchema<InventoryDocument>> | undefined;
 /** Compiled on first use: a scan without an inventory should not pay for it. */
 function validate(): ReturnType<typeof compileSchema<InventoryDocument>> {
@@ -118,15 +117,21 @@ export function parseInventory(text: string, file: string): Inventory {
     if (sys.kind !== undefined) system.kind = sys.kind;
     if (sys.evidence !== undefined) system.evidence = sys.evidence;
     // The entry's own legalBasis, else the inventory's: both are "the system's inventory legalBasis".
-    const basisAt: PathSegment[] | null = sys.legalBasis !== undefined ? ['systems', i, 'legalBasis'] : value.legalBasis !== undefined ? ['legalBasis'] : null;
+    const basisAt: PathSegment[] | null =
+      sys.legalBasis !== undefined ? ['systems', i, 'legalBasis'] : value.legalBasis !== undefined ? ['legalBasis'] : null;
     const basis = sys.legalBasis ?? value.legalBasis;
     if (basis !== undefined && basisAt) legalBases.set(sys.id, { id: basis, where: `${file}:${locate(basisAt).line}` });
     if (sys.domain !== undefined) {
       // The system's domain is a target of its own (after every endpoint, so endpoint order is kept): DNS, name-server, mail and IPv6 checks read it.
       const pos = locate(['systems', i, 'domain']);
-      if (!isValidHost(sys.domain) || !sys.domain.includes('.')) throw new InputError(file, pos.line, pos.col, `system "${sys.id}": "${sys.domain}" is not a domain name`);
+      if (!isValidHost(sys.domain) || !sys.domain.includes('.'))
+        throw new InputError(file, pos.line, pos.col, `system "${sys.id}": "${sys.domain}" is not a domain name`);
       domains.push(
-        domainTarget(sys.domain, { system, ...(value.agency !== undefined ? { agency: value.agency } : {}), source: { file, line: pos.line, column: pos.col } }),
+        domainTarget(sys.domain, {
+          system,
+          ...(value.agency !== undefined ? { agency: value.agency } : {}),
+          source: { file, line: pos.line, column: pos.col },
+        }),
       );
     }
     // Located at `evidence:` when given, else at the system's id: where the fix goes.
@@ -155,7 +160,11 @@ export function parseInventory(text: string, file: string): Inventory {
   });
   // One by one: an inventory may declare 100,000s of targets, too many to spread into a call.
   for (const t of [...domains, ...systems]) targets.push(t);
-  const params = Object.entries(value.params ?? {}).map(([key, v]) => ({ key, value: v, where: `${file}:${locate(['params', key]).line}` }));
+  const params = Object.entries(value.params ?? {}).map(([key, v]) => ({
+    key,
+    value: v,
+    where: `${file}:${locate(['params', key]).line}`,
+  }));
   return {
     file,
     ...(value.agency !== undefined ? { agency: value.agency } : {}),

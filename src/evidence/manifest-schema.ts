@@ -6,7 +6,12 @@ import { constOf, enumOf, Type, type Static } from '../core/schema-builders.js';
 
 export const LEGAL_BASIS_IDS = ['nd85-2016', 'nd331-2026'] as const;
 /** Who appraised a level dossier: the regime decides who may (SECLEVEL-APPRAISER). */
-export const APPRAISAL_AUTHORITIES = ['ministry-of-public-security', 'ministry-of-information-and-communications', 'specialised-unit', 'other'] as const;
+export const APPRAISAL_AUTHORITIES = [
+  'ministry-of-public-security',
+  'ministry-of-information-and-communications',
+  'specialised-unit',
+  'other',
+] as const;
 
 type Options = Record<string, unknown>;
 const closed = { additionalProperties: false } as const;
@@ -14,7 +19,8 @@ const text = () => Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' })
 const level = () => Type.Integer({ minimum: 1, maximum: 5 });
 const date = () => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', 'x-hint': 'a date as YYYY-MM-DD' });
 const days = (description: string) => Type.Integer({ minimum: 1, maximum: 36500, description });
-const list = <T extends Parameters<typeof Type.Array>[0]>(items: T, options: Options = {}) => Type.Array(items, { maxItems: 200, ...options });
+const list = <T extends Parameters<typeof Type.Array>[0]>(items: T, options: Options = {}) =>
+  Type.Array(items, { maxItems: 200, ...options });
 
 export const documentDoc = Type.Object(
   {
@@ -28,7 +34,8 @@ export const documentDoc = Type.Object(
 );
 
 /** A dated record (a report), optionally with its document. */
-const dated = (options: Options = {}) => Type.Object({ date: Type.Optional(date()), document: Type.Optional(documentDoc) }, { ...closed, ...options });
+const dated = (options: Options = {}) =>
+  Type.Object({ date: Type.Optional(date()), document: Type.Optional(documentDoc) }, { ...closed, ...options });
 
 const decisionProperties = {
   number: Type.Optional(text()),
@@ -55,7 +62,9 @@ export const assessmentDoc = Type.Object(
 
 export const forwarderDoc = Type.Object(
   {
-    endpoint: Type.Optional(Type.String({ pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$', 'x-hint': 'host:port, IPv6 in brackets' })),
+    endpoint: Type.Optional(
+      Type.String({ pattern: '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$', 'x-hint': 'host:port, IPv6 in brackets' }),
+    ),
     config: Type.Optional(documentDoc),
   },
   closed,
@@ -76,7 +85,9 @@ export const ManifestDocumentSchema = Type.Object(
       },
       closed,
     ),
-    level: Type.Optional(Type.Object({ proposed: Type.Optional(level()), approved: Type.Optional(level()), criterion: Type.Optional(text()) }, closed)),
+    level: Type.Optional(
+      Type.Object({ proposed: Type.Optional(level()), approved: Type.Optional(level()), criterion: Type.Optional(text()) }, closed),
+    ),
     appraisal: Type.Optional(
       Type.Object(
         {
@@ -89,20 +100,32 @@ export const ManifestDocumentSchema = Type.Object(
         },
         {
           ...closed,
-          description: 'The appraisal opinion (Form 04); authority: who appraised it (levels 4–5: the national authority the regime names).',
+          description:
+            'The appraisal opinion (Form 04); authority: who appraised it (levels 4–5: the national authority the regime names).',
         },
       ),
     ),
     approval: Type.Optional(decisionDoc),
     plan: Type.Optional(
-      Type.Object({ version: Type.Optional(text()), status: Type.Optional(enumOf(['full', 'partial', 'none'])), document: Type.Optional(documentDoc) }, closed),
+      Type.Object(
+        {
+          version: Type.Optional(text()),
+          status: Type.Optional(enumOf(['full', 'partial', 'none'])),
+          document: Type.Optional(documentDoc),
+        },
+        closed,
+      ),
     ),
     regulation: Type.Optional(decisionDoc),
     /** Put into official operation (Directive 02/CT-TTg §1.o: assessed before). */
     goLive: Type.Optional(
       Type.Object(
         { date: date(), document: Type.Optional(documentDoc) },
-        { ...closed, description: 'When the system was put into official operation: a security assessment is due before it (Directive 02/CT-TTg §1.o).' },
+        {
+          ...closed,
+          description:
+            'When the system was put into official operation: a security assessment is due before it (Directive 02/CT-TTg §1.o).',
+        },
       ),
     ),
     changes: Type.Optional(
@@ -110,10 +133,16 @@ export const ManifestDocumentSchema = Type.Object(
         description: 'Upgrades and changes put into operation: a security assessment is due on or after each (Directive 02/CT-TTg §1.o).',
       }),
     ),
-    penetrationTestProgramme: Type.Optional(decision({ description: 'Decree 331/2026, level 3: the decision approving the penetration-test programme.' })),
+    penetrationTestProgramme: Type.Optional(
+      decision({ description: 'Decree 331/2026, level 3: the decision approving the penetration-test programme.' }),
+    ),
     logging: Type.Optional(
       Type.Object(
-        { retentionDays: Type.Optional(days('Days the system keeps its logs (TCVN 14423:2026: level 2 one month … level 5 twelve months).')) },
+        {
+          retentionDays: Type.Optional(
+            days('Days the system keeps its logs (TCVN 14423:2026: level 2 one month … level 5 twelve months).'),
+          ),
+        },
         closed,
       ),
     ),
@@ -126,7 +155,9 @@ export const ManifestDocumentSchema = Type.Object(
             Type.Object(
               {
                 decision: Type.Optional(decisionDoc),
-                staff: Type.Optional(list(Type.Object({ name: text(), role: Type.Optional(text()), phone: Type.Optional(text()) }, closed))),
+                staff: Type.Optional(
+                  list(Type.Object({ name: text(), role: Type.Optional(text()), phone: Type.Optional(text()) }, closed)),
+                ),
                 onCall: Type.Optional(text()),
               },
               closed,
@@ -139,7 +170,12 @@ export const ManifestDocumentSchema = Type.Object(
                 inHouse: Type.Optional(Type.Boolean()),
                 contract: Type.Optional(
                   Type.Object(
-                    { number: Type.Optional(text()), validFrom: Type.Optional(date()), validTo: Type.Optional(date()), document: Type.Optional(documentDoc) },
+                    {
+                      number: Type.Optional(text()),
+                      validFrom: Type.Optional(date()),
+                      validTo: Type.Optional(date()),
+                      document: Type.Optional(documentDoc),
+                    },
                     closed,
                   ),
                 ),

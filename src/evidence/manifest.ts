@@ -7,7 +7,12 @@ import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Static } from '../core/schema-builders.js';
 import type * as D from './manifest-schema.js';
-import { APPRAISAL_AUTHORITIES, LEGAL_BASIS_IDS, ManifestDocumentSchema as schema, type ManifestDocument } from './manifest-schema.js';
+import {
+  type APPRAISAL_AUTHORITIES,
+  type LEGAL_BASIS_IDS,
+  ManifestDocumentSchema as schema,
+  type ManifestDocument,
+} from './manifest-schema.js';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../core/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
@@ -70,7 +75,8 @@ export async function loadManifest(file: string): Promise<EvidenceManifest> {
 
 export function parseManifest(text: string, file: string): EvidenceManifest {
   const { source, value } = parseYamlOrThrow(text, file);
-  if (value === null || value === undefined) throw new InputError(file, 1, 1, 'evidence manifest is empty: expected apiVersion, kind and system');
+  if (value === null || value === undefined)
+    throw new InputError(file, 1, 1, 'evidence manifest is empty: expected apiVersion, kind and system');
   const check = validate();
   if (!check(value)) {
     const [first] = schemaErrors(check.errors ?? [], value, source, { describePath: (path) => dottedPath(path) || 'manifest' });
@@ -100,7 +106,8 @@ function collectDocuments(m: ManifestDocument): { path: PathSegment[]; doc: Docu
   add(['layers', 'onsite', 'decision', 'document'], m.layers?.onsite?.decision?.document);
   add(['layers', 'monitoring', 'contract', 'document'], m.layers?.monitoring?.contract?.document);
   add(['layers', 'monitoring', 'forwarder', 'config'], m.layers?.monitoring?.forwarder?.config);
-  for (const period of ['daily', 'weekly', 'sixMonthly'] as const) add(['layers', 'monitoring', 'reports', period, 'document'], m.layers?.monitoring?.reports?.[period]?.document);
+  for (const period of ['daily', 'weekly', 'sixMonthly'] as const)
+    add(['layers', 'monitoring', 'reports', period, 'document'], m.layers?.monitoring?.reports?.[period]?.document);
   add(['layers', 'ncsc', 'confirmation', 'document'], m.layers?.ncsc?.confirmation?.document);
   add(['layers', 'ncsc', 'forwarder', 'config'], m.layers?.ncsc?.forwarder?.config);
   return out;
@@ -144,11 +151,16 @@ function checkDates(m: ManifestDocument, source: YamlSource): void {
   const paths: PathSegment[][] = [...DATE_FIELDS];
   for (const i of (m.assessments ?? []).keys()) paths.push(['assessments', i, 'date']);
   for (const i of (m.changes ?? []).keys()) paths.push(['changes', i, 'date']);
-  paths.push(['layers', 'onsite', 'decision', 'date'], ['layers', 'monitoring', 'contract', 'validFrom'], ['layers', 'monitoring', 'contract', 'validTo']);
+  paths.push(
+    ['layers', 'onsite', 'decision', 'date'],
+    ['layers', 'monitoring', 'contract', 'validFrom'],
+    ['layers', 'monitoring', 'contract', 'validTo'],
+  );
   paths.push(['layers', 'ncsc', 'confirmation', 'date']);
   for (const path of paths) {
     const value = valueAt(m, path);
-    if (typeof value === 'string' && !isCalendarDate(value)) throw errorAt(source, path, `${dottedPath(path)}: "${value}" is not a calendar date`);
+    if (typeof value === 'string' && !isCalendarDate(value))
+      throw errorAt(source, path, `${dottedPath(path)}: "${value}" is not a calendar date`);
   }
 }
 

@@ -19,7 +19,9 @@ export const WaiverDocumentSchema = Type.Object(
             'x-hint': 'a rule id such as TLS-CERT-EXPIRED (upper case, digits and dashes)',
             description: 'The rule id, exactly as the policy pack names it.',
           }),
-          target: text('Glob on the target: its key (https://host:port), host:port, or host. `*` matches any run of characters, `?` one; case-insensitive.'),
+          target: text(
+            'Glob on the target: its key (https://host:port), host:port, or host. `*` matches any run of characters, `?` one; case-insensitive.',
+          ),
           justification: text('Why the risk is accepted, and what will end it.'),
           approver: text('Who accepted the risk (name and role).'),
           expires: Type.String({

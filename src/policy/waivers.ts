@@ -25,7 +25,6 @@ export const WAIVER_MESSAGES = defineMessages({
   },
 });
 
-
 export interface WaiverSet {
   file: string;
   waivers: Waiver[];
@@ -75,7 +74,12 @@ export function parseWaivers(text: string, file: string): WaiverSet {
     const prev = seen.get(key);
     const at = locate(['waivers', i]);
     if (prev !== undefined) {
-      throw new InputError(file, at.line, at.col, `waiver ${w.rule}: duplicate waiver for target "${w.target}" (first on line ${locate(['waivers', prev]).line})`);
+      throw new InputError(
+        file,
+        at.line,
+        at.col,
+        `waiver ${w.rule}: duplicate waiver for target "${w.target}" (first on line ${locate(['waivers', prev]).line})`,
+      );
     }
     seen.set(key, i);
     return {
@@ -193,7 +197,10 @@ export function applyWaivers(input: ApplyWaiversInput): Finding[] {
 
 function expiredNote(w: Waiver): Localized {
   const params = { id: w.id, expires: w.expires, approver: w.approver };
-  return { en: format(WAIVER_MESSAGES.expiredNote.en, params), vi: format(WAIVER_MESSAGES.expiredNote.vi, { ...params, expires: displayDate(w.expires, 'vi') }) };
+  return {
+    en: format(WAIVER_MESSAGES.expiredNote.en, params),
+    vi: format(WAIVER_MESSAGES.expiredNote.vi, { ...params, expires: displayDate(w.expires, 'vi') }),
+  };
 }
 
 function appendNote(message: Localized, note: Localized): Localized {

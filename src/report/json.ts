@@ -137,7 +137,9 @@ export function parseJsonReport(text: string, file: string): Report {
   }
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
   if (version !== undefined && version !== SCHEMA_VERSION) {
-    throw InputError.inFile(file, `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
+    throw InputError.inFile(
+      file,
+      `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
     );
   }
   const validateReport = reportValidator();

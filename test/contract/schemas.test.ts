@@ -27,7 +27,8 @@ const batchOf = (report: Report): Batch => ({
 });
 
 /** The server's own body validator, as the batches route compiles it. */
-const serverAccepts = (body: unknown): boolean => validatorCompiler({ schema: BatchSchema, method: 'POST', url: '/api/v1/batches', httpPart: 'body' })(body) === true;
+const serverAccepts = (body: unknown): boolean =>
+  validatorCompiler({ schema: BatchSchema, method: 'POST', url: '/api/v1/batches', httpPart: 'body' })(body) === true;
 
 describe('the report schema is one object for the CLI and the server', () => {
   it('is the very object the batch schema embeds, with ipv6Scores in it', () => {
@@ -81,7 +82,10 @@ describe('the report schema is one object for the CLI and the server', () => {
 });
 
 describe('published JSON Schema files', () => {
-  it.each(PUBLISHED_SCHEMAS.map((p) => [p.file, p] as const))('%s equals its definition (regenerate: npm run build && node scripts/write-schemas.mjs)', (file, p) => {
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(schemaDocument(p.schema, p.draft));
-  });
+  it.each(PUBLISHED_SCHEMAS.map((p) => [p.file, p] as const))(
+    '%s equals its definition (regenerate: npm run build && node scripts/write-schemas.mjs)',
+    (file, p) => {
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(schemaDocument(p.schema, p.draft));
+    },
+  );
 });
