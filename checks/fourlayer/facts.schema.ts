@@ -1,7 +1,8 @@
 // The 4-layer facts, defined once: facts.ts takes its types from these definitions and the published
 // JSON Schema (draft 2020-12) is the same object. test/checks/fourlayer validates probed facts against it.
 
-import { activity, bool, decision, int, list, manifest, object, observedAt, presence, schema, str } from '../seclevel/facts.schema.js';
+import { bool, factsSchema as schema, int, list, object, str } from '../../src/core/schema-builders.js';
+import { activity, decision, manifest, observedAt, presence } from '../seclevel/facts.schema.js';
 
 /** The latest report of one monitoring period. */
 export const report = object({ present: bool, date: str, ageDays: int });

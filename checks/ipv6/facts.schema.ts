@@ -2,9 +2,22 @@
 // (draft 2020-12) published for policy authors, the server and `govscan checks list` are the same
 // objects. test/checks/ipv6 validates live facts against them.
 
-import { enumOf, nullableInteger, Type } from '../../src/core/schema-builders.js';
-import { bool, int, list, nullableStr, object, schema, str } from '../seclevel/facts.schema.js';
-import { ADDRESS_CLASSES } from './facts.js';
+import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+
+export const ADDRESS_CLASSES = [
+  'global',
+  'loopback',
+  'ipv4-mapped',
+  'ula',
+  'link-local',
+  'documentation',
+  '6to4',
+  'teredo',
+  'multicast',
+  'private',
+  'shared',
+  'other',
+] as const;
 
 const ports = list(Type.Integer({ minimum: 1, maximum: 65535 }));
 const dateTime = Type.String({ format: 'date-time' });

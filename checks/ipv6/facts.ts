@@ -5,20 +5,9 @@
 import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
 
-export const ADDRESS_CLASSES = [
-  'global',
-  'loopback',
-  'ipv4-mapped',
-  'ula',
-  'link-local',
-  'documentation',
-  '6to4',
-  'teredo',
-  'multicast',
-  'private',
-  'shared',
-  'other',
-] as const;
+import { ADDRESS_CLASSES } from './facts.schema.js';
+
+export { ADDRESS_CLASSES };
 export type AddressClass = (typeof ADDRESS_CLASSES)[number];
 
 // The facts below are defined once, with their JSON Schemas, in facts.schema.ts.

@@ -2,25 +2,7 @@
 // definitions, and the JSON Schemas (draft 2020-12) published for policy authors, the server and
 // `govscan checks list` are the same objects. test/checks/seclevel validates probed facts against them.
 
-import { closed, enumOf, nullableString, Type, type Static, type TSchema } from '../../src/core/schema-builders.js';
-
-/** Builders the other families' facts share (every field required, no others allowed). */
-export const str = Type.String();
-export const int = Type.Integer();
-export const bool = Type.Boolean();
-export const nullableStr = nullableString();
-export const object = closed;
-export const list = <T extends TSchema>(items: T) => Type.Array(items);
-
-/** A facts schema as published (Check.factsSchema): `$schema`, an `$id` and a title around the definition. */
-export function schema(id: string, body: TSchema): Record<string, unknown> {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: `https://govscan.dev/schemas/checks/${id}.facts.json`,
-    title: `${id} facts`,
-    ...body,
-  };
-}
+import { bool, enumOf, factsSchema as schema, int, list, nullableStr, object, str, Type, type Static, type TSchema } from '../../src/core/schema-builders.js';
 
 export const observedAt = Type.String({ format: 'date-time' });
 export const manifest = object({ found: bool, file: str, reason: str });

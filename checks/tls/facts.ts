@@ -8,7 +8,9 @@ import type * as D from './facts.schema.js';
 export type { CertificateFacts, KeyType, TrustFacts, TrustFailure } from '../../src/pki/types.js';
 export { TRUST_FAILURES } from '../../src/pki/types.js';
 
-export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+import { TLS_VERSIONS } from './facts.schema.js';
+
+export { TLS_VERSIONS };
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 // The facts below are defined once, with their JSON Schema, in facts.schema.ts.

@@ -49,3 +49,21 @@ export function anyObject(options: Options = {}): TUnsafe<Record<string, unknown
 export function closed<P extends TProperties>(properties: P, options: Options = {}): TObject<P> {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
+
+/** Builders the check families' facts share (every field required, no others allowed). */
+export const str = Type.String();
+export const int = Type.Integer();
+export const bool = Type.Boolean();
+export const nullableStr = nullableString();
+export const object = closed;
+export const list = <T extends TSchema>(items: T) => Type.Array(items);
+
+/** A facts schema as published (Check.factsSchema): `$schema`, an `$id` and a title around the definition. */
+export function factsSchema(id: string, body: TSchema): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://govscan.dev/schemas/checks/${id}.facts.json`,
+    title: `${id} facts`,
+    ...body,
+  };
+}

@@ -250,6 +250,7 @@ describe('the integration files', () => {
     };
     expect(Number(action.inputs['node-version']?.default)).toBeGreaterThanOrEqual(floor);
     const setup = action.runs.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(setup?.with?.['node-version']).toBe('${{ inputs.node-version }}');
     const tpl = parse(await readFile(join(ROOT, 'ci/gitlab/govscan.gitlab-ci.yml'), 'utf8')) as Record<string, { image: string }>;
     expect(Number(/^node:(\d+)/.exec(tpl['.govscan']?.image ?? '')?.[1])).toBeGreaterThanOrEqual(floor);
