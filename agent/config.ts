@@ -12,9 +12,9 @@ import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '..
 import type { SystemRef } from '../src/core/types.js';
 import { parseCollector, type ForwarderSetting } from '../checks/host/probe-forwarders.js';
 
-export const DEFAULT_CONFIG_FILE = '/etc/govscan/agent.yaml';
-export const DEFAULT_STATE_DIRECTORY = '/var/lib/govscan-agent';
-export const MIN_INTERVAL_SECONDS = 60;
+const DEFAULT_CONFIG_FILE = '/etc/govscan/agent.yaml';
+const DEFAULT_STATE_DIRECTORY = '/var/lib/govscan-agent';
+const MIN_INTERVAL_SECONDS = 60;
 
 export interface AgentConfig {
   /** The file it came from; null when built from defaults alone. */

@@ -81,7 +81,7 @@ export function bypassed(target: URL, noProxy: string): boolean {
 type Callback = (err: Error | null, socket?: Duplex) => void;
 
 /** Why a CONNECT failed, with the proxy named (never its credentials). */
-export class ProxyError extends Error {
+class ProxyError extends Error {
   readonly code = 'EPROXY';
   constructor(message: string) {
     super(message);

@@ -17,7 +17,7 @@ import { Spool, type SpooledBatch } from './spool.js';
 import type { AgentToken } from './token.js';
 
 /** The built-in pack that judges the host check: always part of an agent run. */
-export const HOST_PACK = 'vn-agent-host';
+const HOST_PACK = 'vn-agent-host';
 
 export interface RunDeps {
   log: AgentLog;

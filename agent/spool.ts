@@ -36,7 +36,7 @@ export interface SpoolOptions {
 
 // <15-digit ms>-<4-digit sequence>-<uuid>.batch.json
 const NAME = /^(\d{15})-(\d{4})-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.batch\.json$/;
-export const REJECTED_DIR = 'rejected';
+const REJECTED_DIR = 'rejected';
 
 let sequence = 0;
 

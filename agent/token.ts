@@ -17,7 +17,7 @@ export interface AgentToken {
   enrolledAt: string;
 }
 
-export class NotEnrolledError extends Error {
+class NotEnrolledError extends Error {
   constructor(readonly file: string) {
     super(`${file}: not enrolled`);
     this.name = 'NotEnrolledError';

@@ -77,7 +77,7 @@ export async function readCaFiles(files: readonly string[]): Promise<string[]> {
 }
 
 /** What an answer means for the batch `batchId`. */
-export function classify(answer: HttpAnswer, batchId: string): UploadOutcome {
+function classify(answer: HttpAnswer, batchId: string): UploadOutcome {
   const { status } = answer;
   const type = answer.contentType ? terminalLine(answer.contentType, 60) : M.noContentType;
   const retry = (reason: Localized): UploadOutcome => ({ kind: 'retry', reason, retryAfterMs: retryAfterMs(answer.retryAfter) });

@@ -3,7 +3,7 @@
 
 import { sameSite, type Ipv6Scenario } from '../../src/lab/dns-lab.js';
 
-export function benchScenario(i: number): Ipv6Scenario {
+function benchScenario(i: number): Ipv6Scenario {
   const domain = `d${i}.bench.test`;
   const v4only = i % 10 === 9;
   const v6 = v4only ? {} : { AAAA: ['::1'] };

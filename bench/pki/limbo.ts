@@ -54,7 +54,7 @@ function repoRoot(): string {
   return dir;
 }
 
-export const LIMBO_DIR = join(repoRoot(), 'test', 'fixtures', 'x509-limbo');
+const LIMBO_DIR = join(repoRoot(), 'test', 'fixtures', 'x509-limbo');
 
 export function loadLimbo(): LimboCase[] {
   const doc = JSON.parse(gunzipSync(readFileSync(join(LIMBO_DIR, 'limbo-server.json.gz'))).toString('utf8')) as { testcases: LimboCase[] };
@@ -66,7 +66,7 @@ export function loadAllowlist(): AllowlistEntry[] {
 }
 
 /** `rfc5280::nc::permitted-dns-match` → `rfc5280::nc`; `rfc5280::ca-empty-subject` → `rfc5280`. */
-export function familyOf(id: string): string {
+function familyOf(id: string): string {
   const parts = id.split('::');
   return parts.length > 1 ? parts.slice(0, -1).join('::') : id;
 }

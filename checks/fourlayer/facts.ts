@@ -8,7 +8,7 @@ import type { ActivityFacts, DecisionFacts, DocumentPresence } from '../seclevel
 import type { forwarder, fourLayerFacts, report } from './facts.schema.js';
 
 // Defined once, with their JSON Schema, in facts.schema.ts.
-export type { ActivityFacts, DecisionFacts, DocumentPresence };
+export type { ActivityFacts,   };
 export type ForwarderFacts = Static<typeof forwarder>;
 /** The latest report of one monitoring period. */
 export type ReportFacts = Static<typeof report>;

@@ -11,7 +11,7 @@ import { hostFactsSchema } from './facts.schema.js';
 import type { ForwarderSetting } from './probe-forwarders.js';
 import type { InterfaceList } from './probe-interfaces.js';
 
-export type { ForwarderSetting } from './probe-forwarders.js';
+;
 
 export interface HostProbeSettings {
   certificateFiles?: string[];

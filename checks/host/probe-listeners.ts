@@ -17,7 +17,7 @@ export interface Listener {
 /** TCP state 0A is LISTEN (include/net/tcp_states.h). */
 const LISTEN = '0A';
 /** A host with more listening ports than this is described by the first ones (lowest ports). */
-export const MAX_SERVICES = 512;
+const MAX_SERVICES = 512;
 
 /**
  * Listening sockets of one /proc/net/tcp{,6} text. Addresses are printed as 32-bit words in the

@@ -7,7 +7,7 @@ import type * as D from './facts.schema.js';
 
 import { ADDRESS_CLASSES } from './facts.schema.js';
 
-export { ADDRESS_CLASSES };
+;
 export type AddressClass = (typeof ADDRESS_CLASSES)[number];
 
 // The facts below are defined once, with their JSON Schemas, in facts.schema.ts.
@@ -31,5 +31,5 @@ export type MxHostFacts = Static<typeof D.mxHost>;
 export type MxFacts = Static<typeof D.mxFacts>;
 export type ParityHostFacts = Static<typeof D.parityHost>;
 /** Why a web host was not compared (see facts.schema.ts). */
-export type ParityGap = Static<typeof D.parityGap>;
+type ParityGap = Static<typeof D.parityGap>;
 export type ParityFacts = Static<typeof D.parityFacts>;

@@ -82,7 +82,7 @@ export function detectIpv6(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = net
   return { available: false, reason: 'the scanning host has no global IPv6 address on any interface' };
 }
 
-export function defaultEnvironment(): NetworkEnvironment {
+function defaultEnvironment(): NetworkEnvironment {
   return { lab: false, ipv6: detectIpv6(), portMap: [], nmap: 'nmap' };
 }
 

@@ -7,7 +7,7 @@ import type { AddressFacts, HostAddresses, LookupStatus, NonGlobalFacts, PortSta
 import { assertDialable, classify, dialPort } from './network.js';
 
 /** A name with many addresses is judged on its first few: enough to see a defect, bounded traffic. */
-export const MAX_ADDRESSES = 8;
+const MAX_ADDRESSES = 8;
 
 export function namesOf(ctx: CheckContext): NameResolver {
   if (!ctx.names) throw new ProbeError('internal', 'no DNS resolver in the check context');

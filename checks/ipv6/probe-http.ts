@@ -10,7 +10,7 @@ import type { AddressFacts, PageFacts } from './facts.js';
 import { assertDialable, dialPort } from './network.js';
 import { errorText } from './probe-common.js';
 
-export const MAX_BODY = 500 * 1024;
+const MAX_BODY = 500 * 1024;
 const MAX_REDIRECTS = 3;
 
 export interface Page {

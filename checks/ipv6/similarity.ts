@@ -10,7 +10,7 @@ const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[
 // Long runs mixing letters and digits: hashes, random ids, base64 blobs.
 const RANDOMISH = /\b(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{16,}={0,2}/g;
 
-export function normalizeBody(body: string): string {
+function normalizeBody(body: string): string {
   return body.replace(NONCE_ATTRS, '$1$2#').replace(HIDDEN_VALUE, '$1#').replace(TIMESTAMP, '#').replace(RANDOMISH, '#');
 }
 

@@ -9,7 +9,7 @@ import type { DocumentFacts } from '../../src/evidence/documents.js';
 import type { activity, decision, documentsFacts, presence, seclevelFacts } from './facts.schema.js';
 
 // Defined once, with their JSON Schemas, in facts.schema.ts.
-export type { ManifestFacts, DocumentFacts };
+;
 export type DocumentPresence = Static<typeof presence>;
 export type DecisionFacts = Static<typeof decision>;
 export type ActivityFacts = Static<typeof activity>;

@@ -11,7 +11,7 @@ import type { ParsedCert } from '../../src/pki/parsed.js';
 import type { AiaFacts } from './facts.js';
 
 /** Downloads per endpoint: real chains are at most two or three intermediates deep. */
-export const MAX_AIA_FETCHES = 4;
+const MAX_AIA_FETCHES = 4;
 
 interface Store {
   anchors: AnchorSet;

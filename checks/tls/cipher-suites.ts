@@ -109,7 +109,7 @@ const byCode = new Map<number, CipherSuite>();
 for (const s of [...TLS13, ...TLS12]) byCode.set(s.code, s);
 
 /** The suite for a code the server chose; null for a code we never offered. */
-export function cipherSuite(code: number): CipherSuite | null {
+function cipherSuite(code: number): CipherSuite | null {
   return byCode.get(code) ?? null;
 }
 

@@ -218,7 +218,7 @@ export class ServerHelloReader {
 }
 
 /** Parses a ServerHello body (after the 4-byte handshake header). */
-export function parseServerHello(body: Buffer): ServerAnswer {
+function parseServerHello(body: Buffer): ServerAnswer {
   const malformed = (what: string): ServerAnswer => ({ kind: 'malformed', detail: `malformed ServerHello: ${what}` });
   if (body.length < 38) return malformed('too short');
   const legacyVersion = body.readUInt16BE(0);

@@ -5,8 +5,8 @@
 // signatures), so it lives in src/pki and is re-exported here under the same names.
 import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
-export type { CertificateFacts, KeyType, TrustFacts, TrustFailure } from '../../src/pki/types.js';
-export { TRUST_FAILURES } from '../../src/pki/types.js';
+export type { CertificateFacts,  TrustFacts,  } from '../../src/pki/types.js';
+;
 
 import { TLS_VERSIONS } from './facts.schema.js';
 
@@ -15,13 +15,13 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 // The facts below are defined once, with their JSON Schema, in facts.schema.ts.
 /** Outcome of one sub-probe inside the endpoint check (a protocol handshake, the HTTP request…). */
-export type SubAttempt = Pick<ProtocolProbe, 'status' | 'reason'>;
+type SubAttempt = Pick<ProtocolProbe, 'status' | 'reason'>;
 export type ProtocolProbe = Static<typeof D.protocolProbe>;
 export type NegotiatedFacts = Static<typeof D.negotiated>;
 export type OcspFacts = Static<typeof D.ocsp>;
 export type HstsFacts = Static<typeof D.hsts>;
 /** One caIssuers download made to complete the chain. */
-export type AiaFetch = Static<typeof D.aiaFetch>;
+type AiaFetch = Static<typeof D.aiaFetch>;
 /** Chain completion through AIA caIssuers, as browsers do it. */
 export type AiaFacts = Static<typeof D.aia>;
 export type TlsFacts = Static<typeof D.tlsFacts>;

@@ -34,7 +34,7 @@ function secureContextFor(anchors: AnchorSet): SecureContext {
 }
 
 /** The handshake failed after TCP connected. */
-export class HandshakeError extends ProbeError {
+class HandshakeError extends ProbeError {
   constructor(kind: 'protocol' | 'connectivity' | 'timeout', message: string) {
     super(kind, message);
     this.name = 'HandshakeError';
@@ -169,7 +169,7 @@ function classify(err: NodeJS.ErrnoException): ProbeError {
 }
 
 /** "…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:file.c:1601:SSL alert number 70" → the reason text. */
-export function opensslReason(message: string): string {
+function opensslReason(message: string): string {
   const m = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):[^:]*:\d+:?(.*)$/s.exec(message.trim());
   if (!m) return message.trim();
   const alert = /SSL alert number (\d+)/.exec(m[2] ?? '');

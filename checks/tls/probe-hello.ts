@@ -12,7 +12,7 @@ import type { TlsEndpoint } from './probe-handshake.js';
 import { connectForTls } from './starttls.js';
 
 /** Only the first handshake message matters; a server sending more than this before it is not TLS-sane. */
-export const MAX_ANSWER_BYTES = 65_536;
+const MAX_ANSWER_BYTES = 65_536;
 
 /** Codes of socket errors that mean the server dropped the connection — how some servers refuse a version. */
 const HANG_UPS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);

@@ -8,7 +8,7 @@ import type { CheckContext, ErrorKind } from '../../src/core/types.js';
 import { ProbeError } from '../../src/core/types.js';
 import { printable, readSmtpReply, type SmtpReply } from '../../src/core/net/smtp.js';
 
-export type StartTlsProtocol = 'smtp';
+type StartTlsProtocol = 'smtp';
 
 export interface TlsDialTarget {
   address: string;
@@ -33,7 +33,7 @@ export async function connectForTls(ctx: CheckContext, ep: TlsDialTarget, signal
 }
 
 /** Runs greeting → EHLO → STARTTLS → 220 on a connected socket; throws ProbeError saying where it stopped. */
-export async function smtpStartTls(socket: Socket, timeoutMs: number, signal: AbortSignal): Promise<{ greeting: string; capabilities: string[] }> {
+async function smtpStartTls(socket: Socket, timeoutMs: number, signal: AbortSignal): Promise<{ greeting: string; capabilities: string[] }> {
   const greeting = await expectReply(socket, timeoutMs, signal, 'the greeting', 220);
   socket.write(`EHLO ${EHLO_NAME}\r\n`);
   const ehlo = await expectReply(socket, timeoutMs, signal, 'EHLO', 250);

@@ -14,7 +14,7 @@ import { nodeAt, parseYaml, positionOf } from '../core/yaml-source.js';
 
 /** The file read when neither --config nor GOVSCAN_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = 'govscan.yaml';
-export const CONFIG_ENV = 'GOVSCAN_CONFIG';
+const CONFIG_ENV = 'GOVSCAN_CONFIG';
 
 export const CONFIG_FLAGS = {
   config: Flags.string({
@@ -48,7 +48,7 @@ export function inFile(name: string): boolean {
 const INTEGER_PARSE = Flags.integer().parse;
 
 /** The JSON Schema of a settings file for a command with these flags. */
-export function settingsSchema(flags: FlagTable): Record<string, unknown> {
+function settingsSchema(flags: FlagTable): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (const [name, flag] of Object.entries(flags)) {
     if (!inFile(name)) continue;
@@ -66,7 +66,7 @@ export function settingsSchema(flags: FlagTable): Record<string, unknown> {
 }
 
 /** One key of the file: its value and the line it is on. */
-export interface FileSetting {
+interface FileSetting {
   value: unknown;
   line: number;
 }

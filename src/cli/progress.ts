@@ -15,7 +15,7 @@ export interface ProgressSink {
   wrap<T>(work: () => Promise<T>): Promise<T>;
 }
 
-export function counts(attempts: Attempt[], findings: Finding[], lang: Lang): string {
+function counts(attempts: Attempt[], findings: Finding[], lang: Lang): string {
   const reason = notTestedReason(attempts, findings, lang);
   if (reason !== null) return localize(M.progressNotTested, lang, { reason });
   const failed = findings.filter((f) => f.outcome === 'fail').length;

@@ -91,7 +91,7 @@ export interface FindingQuery {
   offset?: number;
 }
 
-export type FindingSort = 'scanned' | 'severity' | 'first-failed' | 'newest-failure' | 'rule' | 'agency';
+type FindingSort = 'scanned' | 'severity' | 'first-failed' | 'newest-failure' | 'rule' | 'agency';
 
 /** GET /api/v1/rules — the rule reference (built-in packs) with how much of the fleet fails each rule. */
 export interface RuleRow {

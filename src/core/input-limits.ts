@@ -12,7 +12,7 @@ import type { Localized } from './types.js';
 
 const MB = 1024 * 1024;
 
-export const INPUT_LIMITS = {
+const INPUT_LIMITS = {
   inventory: { bytes: 10 * MB, what: { en: 'an inventory', vi: 'tệp danh mục hệ thống' } },
   policy: { bytes: 2 * MB, what: { en: 'a policy pack', vi: 'tệp bộ quy tắc' } },
   waivers: { bytes: 10 * MB, what: { en: 'a waiver file', vi: 'tệp miễn trừ' } },

@@ -83,7 +83,7 @@ function dedupe(errors: InputError[]): InputError[] {
 }
 
 /** ajv's instancePath (`/systems/0/level`) as path segments, array indexes as numbers. */
-export function decodePointer(pointer: string): PathSegment[] {
+function decodePointer(pointer: string): PathSegment[] {
   if (!pointer) return [];
   return pointer
     .slice(1)

@@ -12,7 +12,7 @@ import { loadBuiltinPolicies, loadPolicySelection } from '../policy/index.js';
 import { assignLegalBases, defaultRegimeForNewSystem, regimeRun } from '../policy/legal-basis.js';
 import { LEGAL_BASIS_IDS, loadManifest, type LegalBasisId } from '../evidence/manifest.js';
 
-export const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
+const EVIDENCE_CHECK_IDS: ReadonlySet<string> = new Set(['seclevel.dossier', 'evidence.documents', 'fourlayer.evidence']);
 
 export interface EvidenceVerifyRequest {
   file: string;

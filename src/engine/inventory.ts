@@ -10,7 +10,7 @@ import { nodeAt, parseYamlOrThrow, positionOf, type PathSegment } from '../core/
 import { domainTarget, isValidHost, parseTarget } from '../core/targets.js';
 import type { SystemRef, Target } from '../core/types.js';
 
-export interface InventorySystem extends SystemRef {
+interface InventorySystem extends SystemRef {
   endpoints: string[];
 }
 
@@ -82,7 +82,7 @@ async function checkEvidenceManifests(inventory: Inventory): Promise<void> {
   }
 }
 
-export function parseInventory(text: string, file: string): Inventory {
+function parseInventory(text: string, file: string): Inventory {
   const { source, value } = parseYamlOrThrow(text, file);
   if (value === null || value === undefined) {
     throw new InputError(file, 1, 1, 'inventory is empty: expected a mapping with "systems"');

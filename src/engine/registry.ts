@@ -21,7 +21,7 @@ export const KNOWN_CHECKS: ReadonlyMap<string, Record<string, unknown>> = new Ma
 export const FAMILY_OPTIONS: readonly FamilyOption[] = FAMILIES.flatMap((f) => f.options);
 
 /** Every family option at its default: what a caller without flags (the agent) starts from. */
-export function familyDefaults(): Record<string, FamilyOptionValues[string]> {
+function familyDefaults(): Record<string, FamilyOptionValues[string]> {
   return Object.fromEntries(FAMILY_OPTIONS.map((o) => [o.name, optionValue(o, {})]));
 }
 

@@ -72,7 +72,7 @@ function fullCollector(): (() => void) | null {
   return collector;
 }
 
-export async function probeTarget(target: Target, checks: readonly Check[], opts: RunOptions): Promise<Attempt[]> {
+async function probeTarget(target: Target, checks: readonly Check[], opts: RunOptions): Promise<Attempt[]> {
   // A check that cannot even say whether it applies is a broken probe for this target: it ends as an
   // error attempt of its own (not tested), never as a crash of the scan or a silently skipped check.
   const broken = new Map<Check, unknown>();

@@ -289,7 +289,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
  * and the report can still be written; the target's other attempts are judged as usual. The evaluator
  * contains each rule on its own besides.
  */
-export function judgeTarget(target: Target, attempts: Attempt[], policies: readonly LoadedPolicy[], now: Date, lean: boolean): { attempts: Attempt[]; findings: Finding[] } {
+function judgeTarget(target: Target, attempts: Attempt[], policies: readonly LoadedPolicy[], now: Date, lean: boolean): { attempts: Attempt[]; findings: Finding[] } {
   const kept = attempts.map(readableAttempt);
   return { attempts: kept, findings: evaluate({ targets: [target], attempts: kept, policies, now, lean }) };
 }

@@ -27,7 +27,7 @@ const cache = new WeakMap<TrustStores, Map<string, Promise<EvidenceBundle>>>();
  * Where a system target's manifest is: relative paths are relative to the inventory that names it;
  * null when the inventory names none for the system.
  */
-export function manifestPathOf(target: Target): string | null {
+function manifestPathOf(target: Target): string | null {
   if (target.kind !== 'system') throw new NotApplicableError('not an information system');
   const written = target.system?.evidence;
   if (!written) return null;

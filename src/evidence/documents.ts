@@ -11,11 +11,11 @@ import { verifyPdfSignature } from '../pki/pdf-signature.js';
 import type { DocumentRef, DocumentType } from './manifest.js';
 
 /** Evidence documents are decisions, plans and reports; anything larger is not read. */
-export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-export type DetectedType = 'pdf' | 'cms' | 'text' | 'other';
+type DetectedType = 'pdf' | 'cms' | 'text' | 'other';
 
-export interface SignatureFacts {
+interface SignatureFacts {
   kind: 'pdf' | 'detached';
   /** The .p7s file (relative to the manifest) for a detached signature. */
   file: string | null;
@@ -144,7 +144,7 @@ function typeMatches(claimed: DocumentType | null, detected: DetectedType | null
   }
 }
 
-export function detectType(bytes: Buffer): DetectedType {
+function detectType(bytes: Buffer): DetectedType {
   if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'pdf';
   if (bytes[0] === 0x30 && bytes.includes(Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]))) return 'cms';
   const head = bytes.subarray(0, 4096);

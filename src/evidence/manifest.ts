@@ -19,12 +19,12 @@ import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.j
 import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../core/yaml-source.js';
 import { isCalendarDate } from '../core/i18n/dates.js';
 
-export { isCalendarDate };
+;
 
 // The manifest's shapes are defined once, with their JSON Schema, in manifest-schema.ts.
-export { APPRAISAL_AUTHORITIES, LEGAL_BASIS_IDS, type ManifestDocument } from './manifest-schema.js';
+export {  LEGAL_BASIS_IDS,  } from './manifest-schema.js';
 export type LegalBasisId = (typeof LEGAL_BASIS_IDS)[number];
-export type AppraisalAuthority = (typeof APPRAISAL_AUTHORITIES)[number];
+type AppraisalAuthority = (typeof APPRAISAL_AUTHORITIES)[number];
 export type DocumentDoc = Static<typeof D.documentDoc>;
 export type DocumentType = NonNullable<DocumentDoc['type']>;
 export type DecisionDoc = Static<typeof D.decisionDoc>;
@@ -32,7 +32,7 @@ export type AssessmentDoc = Static<typeof D.assessmentDoc>;
 export type AssessmentKind = NonNullable<AssessmentDoc['kind']>;
 export type ForwarderDoc = Static<typeof D.forwarderDoc>;
 /** A dated record (a report), optionally with its document. */
-export type DatedDoc = Static<typeof D.datedDoc>;
+type DatedDoc = Static<typeof D.datedDoc>;
 
 /** A document named by the manifest, with where it is named and where it is on disk. */
 export interface DocumentRef {
@@ -73,7 +73,7 @@ export async function loadManifest(file: string): Promise<EvidenceManifest> {
   return parseManifest(text, file);
 }
 
-export function parseManifest(text: string, file: string): EvidenceManifest {
+function parseManifest(text: string, file: string): EvidenceManifest {
   const { source, value } = parseYamlOrThrow(text, file);
   if (value === null || value === undefined)
     throw new InputError(file, 1, 1, 'evidence manifest is empty: expected apiVersion, kind and system');

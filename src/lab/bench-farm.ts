@@ -7,7 +7,7 @@ import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from 
 import { BASELINE_CIPHERS, createHttpsEndpoint, farmLifecycle, listen } from './servers.js';
 import type { FarmEndpoint, FarmScenario } from './farm.js';
 
-export const BENCH_DOMAIN = 'bench.farm.test';
+const BENCH_DOMAIN = 'bench.farm.test';
 
 export interface PlainFarm {
   endpoints: FarmEndpoint[];
@@ -28,7 +28,7 @@ const DAY = 86_400_000;
 const ROOT_DN = 'CN=GovScan Lab Public Root CA, O=GovScan Lab, C=VN';
 const INT_DN = 'CN=GovScan Lab Public Issuing CA R1, O=GovScan Lab, C=VN';
 
-export function benchHostname(index: number): string {
+function benchHostname(index: number): string {
   return `e${String(index + 1).padStart(4, '0')}.${BENCH_DOMAIN}`;
 }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = process.env.GOVSCAN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.GOVSCAN_CHROMIUM ?? '/usr/bin/chromium';
 
 // No GPU, no sandbox (CI runs as root), and none of the background traffic Chromium starts on its
 // own, so the only requests a test sees are the ones the page makes.

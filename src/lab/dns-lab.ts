@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startDnsFixture, startSilentUdp, type DnsFixture, type LabZoneData } from './dns-server.js';
 import { SocketTracker, closeAll, listen } from './servers.js';
 
-export interface PageSpec {
+interface PageSpec {
   status: number;
   body: string;
 }
@@ -51,7 +51,7 @@ const LO4 = '127.0.0.1';
 const LO6 = '::1';
 
 /** Name servers and mail hosts every scenario may use. */
-export const SHARED_ZONE: LabZoneData = {
+const SHARED_ZONE: LabZoneData = {
   'lab.test': { NS: ['ns1.lab.test', 'ns2.lab.test'] },
   'ns1.lab.test': { A: [LO4], AAAA: [LO6] },
   'ns2.lab.test': { A: [LO4], AAAA: [LO6] },

@@ -6,7 +6,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import net from 'node:net';
 import * as packet from 'dns-packet';
 
-export interface LabRecords {
+interface LabRecords {
   A?: string[];
   AAAA?: string[];
   NS?: string[];

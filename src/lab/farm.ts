@@ -63,7 +63,7 @@ export interface StartFarmOptions {
   tmpDir?: string;
 }
 
-export const FARM_DOMAIN = 'farm.test';
+const FARM_DOMAIN = 'farm.test';
 
 function scenario(name: string, expectedRules: string[], description: string, hostile?: FarmScenario['hostile']): FarmScenario {
   return { name, description, expectedRules, hostname: `${name}.${FARM_DOMAIN}`, ...(hostile ? { hostile } : {}) };

@@ -38,10 +38,10 @@ import { SEVERITIES } from '../core/types.js';
 import { packageRoot } from '../core/package-root.js';
 import { fingerprint } from '../policy/evaluate.js';
 
-export const FIXTURE_REPORT = 'test/fixtures/server/report-agency.json';
+const FIXTURE_REPORT = 'test/fixtures/server/report-agency.json';
 const DAY = 86_400_000;
 
-export interface SeedAgency {
+interface SeedAgency {
   id: string;
   name: string;
   /** DNS label under gov.vn, e.g. `tayninh`. */
@@ -49,7 +49,7 @@ export interface SeedAgency {
   agents: SeedAgent[];
 }
 
-export interface SeedAgent {
+interface SeedAgent {
   id: string;
   agency: string;
   hostname: string;
@@ -269,7 +269,7 @@ function hostCertificateFiles(agency: SeedAgency, a: number, now: Date, at: Date
 }
 
 /** Recomputes report.summary from the findings (the seed changes outcomes). */
-export function recomputeSummary(report: Report): void {
+function recomputeSummary(report: Report): void {
   const findings = { pass: 0, fail: 0, 'not-applicable': 0, 'not-tested': 0, waived: 0 } as Record<Outcome, number>;
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of report.findings) {

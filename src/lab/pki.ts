@@ -11,11 +11,11 @@ import { X509Certificate, randomBytes, webcrypto } from 'node:crypto';
 /** @peculiar/x509, safe to use: importing it from here guarantees the polyfill loaded first. */
 export { x509 };
 
-export type CryptoKey = webcrypto.CryptoKey;
+type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 export type KeySpec = { type: 'rsa'; bits?: number } | { type: 'ec'; curve?: 'P-256' | 'P-384' } | { type: 'ed25519' };
-export type SignatureHash = 'SHA-1' | 'SHA-256' | 'SHA-384';
+type SignatureHash = 'SHA-1' | 'SHA-256' | 'SHA-384';
 
 export interface CertSpec {
   subjectCN?: string;

@@ -4,7 +4,7 @@
 
 import { bitString, children, contents, DerError, expectUniversal, integerHex, oid, readTlv, TAG, TagClass, text, time, type Tlv } from './der.js';
 
-export interface NameAttribute {
+interface NameAttribute {
   type: string;
   /** Decoded text; null when the value is not a string type. */
   value: string | null;
@@ -28,7 +28,7 @@ export type GeneralName =
   /** otherName [0], x400Address [3], ediPartyName [5], registeredID [8]: kept by kind only. */
   | { type: 'other'; tag: number };
 
-export interface Extension {
+interface Extension {
   oid: string;
   critical: boolean;
   /** Contents of extnValue (the DER of the extension's own value). */

@@ -12,7 +12,7 @@ import { HASH_NAMES } from './algorithms.js';
 import { verifySignature } from './signature.js';
 import type { TrustFacts } from './types.js';
 
-export type OcspSignatureVerdict = 'valid' | 'invalid' | 'unknown-issuer' | 'not-checked';
+type OcspSignatureVerdict = 'valid' | 'invalid' | 'unknown-issuer' | 'not-checked';
 
 export interface OcspVerification {
   /**

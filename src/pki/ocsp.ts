@@ -22,7 +22,7 @@ export interface AlgorithmId {
 }
 
 /** CertID (RFC 6960 §4.1.1): which certificate a SingleResponse is about, beyond its serial. */
-export interface OcspCertId {
+interface OcspCertId {
   hashAlgorithm: string;
   /** Hash of the DER of the issuer field of the certificate asked about. */
   issuerNameHash: Buffer;
@@ -41,10 +41,10 @@ export interface OcspSingleStatus {
 }
 
 /** ResponderID (RFC 6960 §4.2.2.3): the responder's Name (its DER) or the SHA-1 of its key. */
-export type OcspResponderId = { byName: Buffer } | { byKey: Buffer };
+type OcspResponderId = { byName: Buffer } | { byKey: Buffer };
 
 /** What a signature check needs from a BasicOCSPResponse. */
-export interface OcspSignedData {
+interface OcspSignedData {
   /** DER of tbsResponseData, exactly the bytes the signature covers. */
   tbs: Buffer;
   signatureAlgorithm: AlgorithmId;

@@ -230,7 +230,7 @@ function spkiJwk(f: CertificateFields): JsonWebKey | null {
 }
 
 /** Key usage bit names in RFC 5280 §4.2.1.3 bit order. */
-export const KEY_USAGE_NAMES = [
+const KEY_USAGE_NAMES = [
   'digitalSignature',
   'nonRepudiation',
   'keyEncipherment',

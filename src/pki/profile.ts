@@ -19,7 +19,7 @@ import type { TrustProblem } from './problems.js';
 export type Role = 'leaf' | 'ca' | 'anchor';
 
 /** OIDs of the extended key usages a caller can ask for. */
-export const USAGE_OIDS = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
+const USAGE_OIDS = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
 /**
  * What the leaf is for: a TLS server or client (EKU and key usage judged for that purpose), or
  * 'any' for chains that are not TLS peers (document signers), where neither is judged.

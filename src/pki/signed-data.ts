@@ -13,7 +13,7 @@ export const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
 export const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 export const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 
-export type SignerId = { issuer: Buffer; serial: Buffer } | { keyId: Buffer };
+type SignerId = { issuer: Buffer; serial: Buffer } | { keyId: Buffer };
 
 export interface SignedAttribute {
   type: string;

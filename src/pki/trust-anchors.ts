@@ -46,7 +46,7 @@ export function publicAnchors(): AnchorSet {
   return publicStore;
 }
 
-export function fingerprint256(cert: X509Certificate): string {
+function fingerprint256(cert: X509Certificate): string {
   return cert.fingerprint256.replace(/:/g, '').toLowerCase();
 }
 

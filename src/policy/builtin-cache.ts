@@ -23,7 +23,7 @@ export interface CachedPack {
   ruleIds: { line: number; col: number }[];
 }
 
-export interface PolicyCache {
+interface PolicyCache {
   format: number;
   /** By file name under policies/. */
   packs: Record<string, CachedPack>;
@@ -33,14 +33,14 @@ export function cacheFile(): string {
   return join(packageRoot(), 'dist', 'policies.cache.json');
 }
 
-export function textHash(text: string): string {
+function textHash(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
 let loaded: PolicyCache | null | undefined;
 
 /** The cache as written by the build, or null when there is none fit to use. Read once per process. */
-export function readPolicyCache(): PolicyCache | null {
+function readPolicyCache(): PolicyCache | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   try {

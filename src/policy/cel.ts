@@ -9,8 +9,8 @@ import { strings } from '@bufbuild/cel/ext';
 import { CEL_LIMITS, CelBudgetExceeded, meterComprehensions, metered, meteredFunctions, sourceLimitProblem, treeLimitProblem, type CelNode } from './cel-budget.js';
 
 /** Variables every rule expression sees. */
-export const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
-export type CelVariable = (typeof CEL_VARIABLES)[number];
+const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
+type CelVariable = (typeof CEL_VARIABLES)[number];
 
 export interface Activation {
   facts: CelInput;

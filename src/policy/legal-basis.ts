@@ -17,7 +17,7 @@ import type { LoadedPolicy } from './types.js';
 import { EVIDENCE_MESSAGES, LEGAL_BASIS_MESSAGES as M } from '../evidence/messages.js';
 
 export type LegalBasisChoice = SystemLegalBasis;
-export type ChosenBy = SystemLegalBasis['chosenBy'];
+type ChosenBy = SystemLegalBasis['chosenBy'];
 /** Where a pack stands on a date. `in-transition`: its successor has taken effect, it has not ended yet. */
 export type RegimeState = SystemLegalBasis['state'];
 
@@ -42,7 +42,7 @@ export interface RegimeRun {
   today: string;
 }
 
-export function regimePacks(policies: readonly LoadedPolicy[]): LoadedPolicy[] {
+function regimePacks(policies: readonly LoadedPolicy[]): LoadedPolicy[] {
   return policies.filter((p) => p.regime !== undefined);
 }
 

@@ -143,7 +143,7 @@ export function assertNoCrossPackDuplicates(policies: readonly LoadedPolicy[]): 
  * vn-nd331-2026): they are alternatives sharing rule ids — each system is judged by one of them — so
  * each is checked with the other packs, not with the other regimes. Their pack ids must still differ.
  */
-export function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): InputError[] {
+function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): InputError[] {
   const regimes = policies.filter((p) => p.regime);
   const runs = regimes.length > 1 ? regimes.map((r) => policies.filter((p) => !p.regime || p === r)) : [policies];
   const cross = [...runs.flatMap((set) => crossPackErrors(set)), ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message))];

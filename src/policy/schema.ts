@@ -11,7 +11,7 @@ import { packageRoot } from '../core/package-root.js';
 import type { PathSegment, YamlSource } from '../core/yaml-source.js';
 import type { PolicyDocument } from './types.js';
 
-export const POLICY_SCHEMA_FILE = 'policy.schema.json';
+const POLICY_SCHEMA_FILE = 'policy.schema.json';
 
 /** The package's `policies/` folder: the built-in packs and the pack schema. */
 export function policiesDir(): string {
@@ -84,7 +84,7 @@ function languageName(code: string): string {
  * `rule TLS-X: severityOverrides[0].severity` inside a rule that has an id, else a dotted path from
  * the document root; rule ids are how authors find their way in a long pack.
  */
-export function describePath(path: readonly PathSegment[], value: unknown): string {
+function describePath(path: readonly PathSegment[], value: unknown): string {
   if (path[0] === 'spec' && path[1] === 'rules' && typeof path[2] === 'number') {
     const rule = ruleAt(value, path[2]);
     const rest = dottedPath(path.slice(3));

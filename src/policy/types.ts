@@ -36,7 +36,7 @@ export interface ParamSpec {
 export type DateOrParam = string | { param: string };
 
 /** A security-level regime (legal basis): packs that are alternatives and share rule ids. */
-export interface RegimeInfo {
+interface RegimeInfo {
   /** The name --legal-basis and `legalBasis:` use, e.g. nd331-2026. */
   id: string;
   name: Localized;
@@ -118,7 +118,7 @@ export interface LoadedRule {
  * `scan`: judged by every scan that names no --policy. `agent`: judges what only govscan-agent gathers
  * (its host check), so it is loaded by agent runs or when named, never by default in `govscan scan`.
  */
-export type PolicyScope = 'scan' | 'agent';
+type PolicyScope = 'scan' | 'agent';
 
 export interface LoadedPolicy {
   id: string;
@@ -143,7 +143,7 @@ export interface LoadedPolicy {
 }
 
 /** The JSON Schema of the facts a check records (checks/<family>/facts.schema.ts). */
-export type FactsSchema = Record<string, unknown>;
+type FactsSchema = Record<string, unknown>;
 
 export interface LoadOptions {
   /**

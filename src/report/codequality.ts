@@ -11,7 +11,7 @@ import { defineMessages, format } from '../core/i18n/index.js';
 import { findingPlace } from './locations.js';
 import { findingText, pick, reasonText, targetLabel } from './text.js';
 
-export interface CodeQualityIssue {
+interface CodeQualityIssue {
   description: string;
   check_name: string;
   fingerprint: string;
@@ -21,7 +21,7 @@ export interface CodeQualityIssue {
 }
 
 /** govscan's five levels onto GitLab's five: critical is what blocks a merge. */
-export const CODE_QUALITY_SEVERITY: Record<Severity, CodeQualityIssue['severity']> = {
+const CODE_QUALITY_SEVERITY: Record<Severity, CodeQualityIssue['severity']> = {
   critical: 'blocker',
   high: 'critical',
   medium: 'major',

@@ -10,7 +10,7 @@ import { severityRank } from './summary.js';
 import { largest, oneLine, pick } from './text.js';
 import { terminalJson, terminalText } from './terminal-text.js';
 
-export interface DiffEntry {
+interface DiffEntry {
   ruleId: string;
   fingerprint: string;
   target: string;

@@ -302,7 +302,7 @@ function readerReason(f: Finding, lang: Lang): string {
  * Pack texts (remediation) use Markdown code spans for commands and settings: those become <code>,
  * and nothing else of the text is HTML — it is escaped whole, so a pack cannot inject markup.
  */
-export function inlineMarkdown(text: string): string {
+function inlineMarkdown(text: string): string {
   return text
     .split(/`([^`\n]+)`/)
     .map((part, i) => (i % 2 === 1 ? `<code>${esc(part)}</code>` : esc(part)))

@@ -10,14 +10,14 @@ import type { Finding, Ipv6Category, RuleDescriptor, Target } from '../core/type
 export type { Ipv6Category } from '../core/types.js';
 
 /** The categories in the order a score lists them. */
-export const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
+const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
 
 /** Rule id → category, for the rules that have one. */
 export function ipv6Categories(rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[]): ReadonlyMap<string, Ipv6Category> {
   return new Map(rules.flatMap((r) => (r.category ? [[r.id, r.category] as const] : [])));
 }
 
-export interface Ipv6CategoryScore {
+interface Ipv6CategoryScore {
   category: Ipv6Category;
   /** 0–100, or null when no rule of the category was judged. */
   score: number | null;
@@ -34,7 +34,7 @@ export interface Ipv6DomainScore {
 }
 
 /** Web hosts and their `www.` group under one domain. */
-export function domainOf(target: Pick<Target, 'host'>): string {
+function domainOf(target: Pick<Target, 'host'>): string {
   return target.host.replace(/^www\./, '');
 }
 

@@ -90,7 +90,7 @@ function label(sev: Severity, lang: Lang): string {
  * Text for a table cell: one line, Markdown and HTML characters escaped (a `|` would end the cell,
  * `<` start a tag, `[` a link, `!` an image).
  */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
   return text
     .slice(0, 500)
     .replace(/[\r\n\t]+/g, ' ')

@@ -14,7 +14,7 @@ import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } fr
 import { legalBasisLine, paramLines, systemLegalBases } from './legal-basis.js';
 
 /** Labels inside a failure's text; kept here rather than in messages.ts, which other reporters share. */
-export const junitMessages = defineMessages({
+const junitMessages = defineMessages({
   severity: { en: 'Severity', vi: 'Mức độ' },
   target: { en: 'Target', vi: 'Đối tượng quét' },
   declaredAt: { en: 'Declared at: {location}', vi: 'Khai báo tại: {location}' },

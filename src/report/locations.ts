@@ -36,7 +36,7 @@ export function endpointOf(finding: Finding, target: Target | undefined): { disp
  * The file's path relative to cwd with `/` separators, or null when it lies outside cwd (or is a URL):
  * a `../` path means nothing to GitHub or GitLab, which resolve locations against the repository root.
  */
-export function repositoryPath(file: string, cwd: string): string | null {
+function repositoryPath(file: string, cwd: string): string | null {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) return null;
   const rel = relative(resolve(cwd), resolve(cwd, file)).split(sep).join(posix.sep);
   if (rel === '' || rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) || /^[a-z]:/i.test(rel)) return null;

@@ -24,8 +24,8 @@ import { ruleDocUri } from './rule-links.js';
 
 export { pascalCase, slugify } from './text.js';
 
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const GOVSCAN_INFORMATION_URI = 'https://github.com/govscan/govscan';
+const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const GOVSCAN_INFORMATION_URI = 'https://github.com/govscan/govscan';
 
 /** GitHub code scanning rejects a file above these (docs: "SARIF results exceed one or more limits"). */
 export const GITHUB_LIMITS = { runsPerFile: 20, resultsPerRun: 25_000, tagsPerRule: 20 } as const;
@@ -44,7 +44,7 @@ export const SECURITY_SEVERITY: Record<Severity, string> = {
   info: '1.0',
 };
 
-export const SARIF_LEVEL: Record<Severity, Result.level> = {
+const SARIF_LEVEL: Record<Severity, Result.level> = {
   critical: 'error',
   high: 'error',
   medium: 'warning',

@@ -6,7 +6,7 @@ import type { Role } from './principal.js';
 import type { Store } from './store/store-types.js';
 import { newEnrollmentSecret, newToken } from './auth.js';
 
-export const DEFAULT_ENROLLMENT_TTL_HOURS = 24;
+const DEFAULT_ENROLLMENT_TTL_HOURS = 24;
 /** Agency ids appear in URLs (exports) and file names: keep them to a plain, portable alphabet. */
 export const AGENCY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

@@ -34,8 +34,8 @@ import { RateLimits } from './rate-limits.js';
 import { registerResponseHeaders } from './response-headers.js';
 import { validatorCompiler } from './validation.js';
 
-export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
-export const DEFAULT_STALE_AFTER_INTERVALS = 3;
+const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+const DEFAULT_STALE_AFTER_INTERVALS = 3;
 
 export interface AppOptions {
   store: Store;

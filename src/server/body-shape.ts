@@ -29,7 +29,7 @@ export interface ShapeLimits {
  * object and strings of a few KB (a certificate in PEM); 20,000-character texts are allowed by the
  * batch schema, which agents send with every non-ASCII character escaped (6 bytes each).
  */
-export const DEFAULT_SHAPE_LIMITS: Omit<ShapeLimits, 'maxValues'> = {
+const DEFAULT_SHAPE_LIMITS: Omit<ShapeLimits, 'maxValues'> = {
   maxDepth: 32,
   maxKeys: 1_000,
   maxItems: 100_000,
@@ -108,9 +108,9 @@ export function shapeViolation(body: Uint8Array, limits: ShapeLimits): HttpError
 }
 
 /** A finding's evidence holds the facts that decided it: about 2.5 KB at most in real reports. */
-export const MAX_EVIDENCE_BYTES = 64 * 1024;
+const MAX_EVIDENCE_BYTES = 64 * 1024;
 /** An attempt's facts: about 4 KB for a TLS endpoint; a host's listeners and files take more. */
-export const MAX_FACTS_BYTES = 1024 * 1024;
+const MAX_FACTS_BYTES = 1024 * 1024;
 
 /** Free-form parts of a (schema-valid) batch: each finding's evidence and each attempt's facts, bounded as JSON text. */
 export function freeFormViolation(report: { findings?: readonly { evidence?: unknown }[]; attempts?: readonly { facts?: unknown }[] }): HttpError | null {

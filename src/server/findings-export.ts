@@ -15,7 +15,7 @@ import { AGENT_CWD, emptyReport } from './export.js';
 export type FindingsExportFormat = 'sarif' | 'json' | 'csv';
 
 /** GitHub code scanning's limit on results per run; the export stops there and says so (header). */
-export const MAX_EXPORT_FINDINGS = 25_000;
+const MAX_EXPORT_FINDINGS = 25_000;
 const PAGE = 1000;
 
 export interface FindingsExport {
@@ -80,7 +80,7 @@ async function filteredReport(store: Store, rows: FindingRow[], now: Date): Prom
 const CSV_COLUMNS = ['severity', 'outcome', 'ruleId', 'policyId', 'check', 'title', 'agency', 'system', 'target', 'firstFailedAt', 'scannedAt', 'message', 'remediation'] as const;
 
 /** RFC 4180 CSV with a header row; cells a spreadsheet would run as a formula are prefixed with '. */
-export function toCsv(rows: readonly FindingRow[], lang: Lang): string {
+function toCsv(rows: readonly FindingRow[], lang: Lang): string {
   const cell = (v: string): string => {
     const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -13,7 +13,7 @@ const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
 /** Smaller bodies are sent as they are: the encoding would cost more than it saves. */
-export const MIN_COMPRESS_BYTES = 1024;
+const MIN_COMPRESS_BYTES = 1024;
 /** Compressed bodies kept by ETag (dashboard files and unchanged API answers are asked for again and again). */
 const CACHE_ENTRIES = 256;
 const CACHE_MAX_BODY = 512 * 1024;
@@ -35,7 +35,7 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /** The client's preferred encoding we can produce: br, then gzip; none for `identity` or q=0. */
-export function pickEncoding(header: string | string[] | undefined): Encoding | null {
+function pickEncoding(header: string | string[] | undefined): Encoding | null {
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');
   const accepted = new Map<string, number>();
   for (const part of text.split(',')) {

@@ -10,7 +10,7 @@ import { HttpError } from './errors.js';
 const NOT_FOUND = (): HttpError => new HttpError(404, 'not-found', 'No such resource.');
 
 /** The agency the request's token is confined to, or undefined for a fleet-wide token. */
-export function scopeOf(request: FastifyRequest): string | undefined {
+function scopeOf(request: FastifyRequest): string | undefined {
   const p = request.principal;
   return p && p.role === 'viewer' && p.agency ? p.agency : undefined;
 }

@@ -29,7 +29,7 @@ export interface ServeOptions {
   now?: () => Date;
 }
 
-export interface RunningServer {
+interface RunningServer {
   app: FastifyInstance;
   url: string;
   /** Stops listening, waits for requests in flight, closes the store. Safe to call twice. */
@@ -37,12 +37,12 @@ export interface RunningServer {
 }
 
 /** `http://127.0.0.1:8080`, with IPv6 addresses in brackets. */
-export function formatUrl(tls: boolean, address: string, port: number): string {
+function formatUrl(tls: boolean, address: string, port: number): string {
   const host = address.includes(':') ? `[${address}]` : address;
   return `${tls ? 'https' : 'http'}://${host}:${port}`;
 }
 
-export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const app = buildApp({
     store: opts.store,
     bodyLimit: opts.bodyLimit,

@@ -32,13 +32,13 @@ export function signerOf(cert: IssuedCert) {
   return { certDer: cert.der, privateKey: cert.privateKey };
 }
 
-export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 export async function signedPdf(text: string, by: IssuedCert, at = new Date()): Promise<Buffer> {
   return buildSignedPdf(text, (bytes) => signDetachedCms(bytes, signerOf(by), at));
 }
 
-export async function writeFiles(dir: string, files: Record<string, Buffer | string>): Promise<void> {
+async function writeFiles(dir: string, files: Record<string, Buffer | string>): Promise<void> {
   for (const [name, body] of Object.entries(files)) {
     const file = join(dir, name);
     await mkdir(join(file, '..'), { recursive: true });
@@ -47,7 +47,7 @@ export async function writeFiles(dir: string, files: Record<string, Buffer | str
 }
 
 /** YYYY-MM-DD `days` before `now`. */
-export function daysAgo(now: Date, days: number): string {
+function daysAgo(now: Date, days: number): string {
   return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
 }
 

@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import pg from 'pg';
 
 /** The PostgreSQL server URL (its maintenance database), e.g. `postgres://postgres@127.0.0.1:5433/postgres`. */
-export function pgUrl(): string {
+function pgUrl(): string {
   const url = process.env.GOVSCAN_TEST_PG || inject('govscanTestPg');
   if (!url) throw new Error('GOVSCAN_TEST_PG is not set and no PostgreSQL was started: is test/setup/postgres.ts in vitest.config.ts globalSetup?');
   return url;
@@ -53,7 +53,7 @@ export async function createTestDatabase(prefix = 'govscan_test'): Promise<TestD
   };
 }
 
-export async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const db = await createTestDatabase();
   try {
     return await fn(db.url);

@@ -11,11 +11,11 @@ import type { ValidateFunction } from 'ajv';
 const AjvDraft04 = AjvDraft04Module.default;
 const addFormats = addFormatsModule.default;
 
-export const GITHUB_MAX_RUNS = 20;
-export const GITHUB_MAX_RESULTS_PER_RUN = 25_000;
-export const GITHUB_MAX_RULES_PER_RUN = 25_000;
-export const GITHUB_MAX_TAGS_PER_RULE = 20;
-export const GITHUB_MAX_LOCATIONS_PER_RESULT = 1_000;
+const GITHUB_MAX_RUNS = 20;
+const GITHUB_MAX_RESULTS_PER_RUN = 25_000;
+const GITHUB_MAX_RULES_PER_RUN = 25_000;
+const GITHUB_MAX_TAGS_PER_RULE = 20;
+const GITHUB_MAX_LOCATIONS_PER_RESULT = 1_000;
 
 let schemaValidator: ValidateFunction | undefined;
 

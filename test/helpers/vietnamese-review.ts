@@ -3,7 +3,7 @@
 // and English words outside the terms that stay English (protocols, standards, identifiers).
 
 /** Terms that stay as they are in Vietnamese text: protocol, standard and product names. */
-export const STAYS_ENGLISH = new Set(
+const STAYS_ENGLISH = new Set(
   [
     // protocols, formats, standards
     'TLS', 'SSL', 'IPv6', 'IPv4', 'SARIF', 'HSTS', 'OCSP', 'DNS', 'HTTP', 'HTTPS', 'SMTP', 'STARTTLS', 'TCP', 'UDP', 'IP',

@@ -17,7 +17,7 @@ export function knownOnly(...ids: string[]): { knownChecks: ReadonlyMap<string, 
 /** Evaluation time of the recorded facts, so daysToExpiry and dates agree. */
 export const NOW = new Date('2026-05-10T08:00:00.000Z');
 
-export function fixturePath(...parts: string[]): string {
+function fixturePath(...parts: string[]): string {
   return fileURLToPath(new URL(`../fixtures/${parts.join('/')}`, import.meta.url));
 }
 

@@ -31,7 +31,7 @@ export const bareTarget: Target = {
 
 const L = (en: string, vi: string): Localized => ({ en, vi });
 
-export const policies: PolicyRef[] = [
+const policies: PolicyRef[] = [
   {
     id: 'vn-ct02-2022',
     version: '1.0.0',
@@ -64,7 +64,7 @@ function rule(policyId: string, id: string, check: string, severity: Severity, t
   };
 }
 
-export const rules: RuleDescriptor[] = [
+const rules: RuleDescriptor[] = [
   rule('vn-ct02-2022', 'VN-IPV6-WEB-AAAA', 'ipv6.web', 'high', L('Web portal reachable over IPv6', 'Cổng thông tin truy cập được qua IPv6'), ['ipv6']),
   rule('vn-ct02-2022', 'VN-TLS-HSTS', 'tls.endpoint', 'medium', L('HSTS enabled', 'Bật HSTS'), ['tls', 'http']),
   rule('vn-tls-2024', 'VN-TLS-CERT-EXPIRY', 'tls.endpoint', 'critical', L('Certificate not expired', 'Chứng thư số còn hạn'), ['tls', 'certificate']),
@@ -103,7 +103,7 @@ function cert(overrides: Partial<CertificateFacts> = {}): CertificateFacts {
   };
 }
 
-export function tlsFacts(): TlsFacts {
+function tlsFacts(): TlsFacts {
   const leaf = cert();
   return {
     observedAt: '2026-03-04T02:00:01.000Z',

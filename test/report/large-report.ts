@@ -18,7 +18,7 @@ export interface LargeReportOptions {
   variant?: number;
 }
 
-export function largeReport(opts: LargeReportOptions): Report {
+function largeReport(opts: LargeReportOptions): Report {
   const baseTarget = TEMPLATE.targets[0] as Target;
   const failed = TEMPLATE.findings.find((f) => f.outcome === 'fail') as Finding;
   const targets: Target[] = [];

@@ -34,6 +34,6 @@ export function citationText(citation: string, lang: Lang): string {
 }
 
 /** A citation in both languages. */
-export function citation(text: string): Localized {
+function citation(text: string): Localized {
   return { en: text, vi: citationText(text, 'vi') };
 }

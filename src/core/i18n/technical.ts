@@ -29,7 +29,7 @@ const ERRNO_VI: Record<string, string> = {
   EPIPE: 'kết nối đã đóng',
 };
 
-export function errnoVi(code: string): string {
+function errnoVi(code: string): string {
   return ERRNO_VI[code] ? `${ERRNO_VI[code]} (${code})` : code;
 }
 

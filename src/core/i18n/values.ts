@@ -53,7 +53,7 @@ export function joinList(items: readonly string[], lang: Lang): string {
 }
 
 /** A number as written in the language: Vietnamese uses a decimal comma (92,5). */
-export function displayNumber(n: number, lang: Lang): string {
+function displayNumber(n: number, lang: Lang): string {
   if (!Number.isFinite(n)) return VALUE_WORDS.notDeclared[lang];
   const text = Number.isInteger(n) ? String(n) : String(Math.round(n * 100) / 100);
   return lang === 'vi' ? text.replace('.', ',') : text;

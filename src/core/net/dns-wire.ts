@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import * as packet from 'dns-packet';
 import { ProbeError, type DatagramSender, type Dialer } from '../types.js';
 
-export type WireRecordType = 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA';
+type WireRecordType = 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA';
 
 export interface WireReply {
   transport: 'udp' | 'tcp';

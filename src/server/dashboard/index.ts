@@ -69,7 +69,7 @@ export function defaultDashboardRoot(): string {
 }
 
 /** index.html at `/`, everything under assets/ at `/assets/…`; other files and dotfiles are not served. */
-export function loadDashboardFiles(root: string): Map<string, StaticFile> {
+function loadDashboardFiles(root: string): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   const add = (urlPath: string, file: string): void => {
     const type = TYPES[extname(file).toLowerCase()];

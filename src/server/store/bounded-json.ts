@@ -5,7 +5,7 @@
 // stored report cannot make a read fail for every viewer. Both walks here are iterative.
 
 /** Deeper than anything ingest accepts (32), so only reports that bypassed it are ever cut. */
-export const MAX_STORED_DEPTH = 64;
+const MAX_STORED_DEPTH = 64;
 export const CUT_MARKER = '[nested too deep: not shown]';
 
 /** Replaces every array or object deeper than `maxDepth` (the root is level 1) by CUT_MARKER, in place; returns how many were cut. */

@@ -11,15 +11,15 @@ import { heapEstimate } from './bounded-json.js';
 import { firstFailedOf, streakKey, streakStarts } from './lifecycle-reads.js';
 import { readStoredReport } from './writer.js';
 
-export const MAX_FINDINGS_PAGE = 1000;
-export const DEFAULT_FINDINGS_PAGE = 100;
-export const MAX_HISTORY = 10_000;
+const MAX_FINDINGS_PAGE = 1000;
+const DEFAULT_FINDINGS_PAGE = 100;
+const MAX_HISTORY = 10_000;
 /**
  * Heap the findings API may keep for parsed findings of reports it has read (estimated, see
  * bounded-json.ts): a report of 50 findings takes about 150 KB, so some 400 of them. Bounded in
  * bytes, not reports: a few reports full of evidence must not hold what hundreds of real ones would.
  */
-export const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
+const FINDINGS_CACHE_BYTES = 64 * 1024 * 1024;
 
 interface CachedFindings {
   findings: Finding[];

@@ -10,7 +10,7 @@ import { cmp, num, passRate, zeroCounts, zeroSeverities } from './read-util.js';
 import type { DB } from './schema.js';
 
 /** Staleness of an agent that has not yet said how often it runs. */
-export const DEFAULT_INTERVAL_SECONDS = 3600;
+const DEFAULT_INTERVAL_SECONDS = 3600;
 
 /** The whole fleet, or (`agency` given) that agency alone: the overview an agency-scoped viewer gets. */
 export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals: number, agency?: string): Promise<FleetOverview> {

@@ -176,7 +176,7 @@ function initial(dialect: DialectName): Migration {
 }
 
 /** Every migration, by name (names sort in the order they run). */
-export function migrations(dialect: DialectName): Record<string, Migration> {
+function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_token_names': {

@@ -3,13 +3,13 @@
 
 import type { Generated } from 'kysely';
 
-export interface AgenciesTable {
+interface AgenciesTable {
   id: string;
   name: string;
   created_at: string;
 }
 
-export interface EnrollmentsTable {
+interface EnrollmentsTable {
   id: string;
   agency: string;
   /** Hex sha256 of the one-time secret. */
@@ -20,7 +20,7 @@ export interface EnrollmentsTable {
   agent_id: string | null;
 }
 
-export interface AgentsTable {
+interface AgentsTable {
   id: string;
   agency: string;
   hostname: string;
@@ -31,7 +31,7 @@ export interface AgentsTable {
   last_seen_at: string | null;
 }
 
-export interface TokensTable {
+interface TokensTable {
   id: string;
   role: string;
   secret_hash: string;
@@ -69,7 +69,7 @@ export interface BatchesTable {
  * each finding's texts and evidence from it. Kept apart from `batches` so scans of the counts never
  * touch it.
  */
-export interface ReportsTable {
+interface ReportsTable {
   batch_ref: number;
   /** `br`: brotli-compressed JSON (files and PostgreSQL); `json`: as sent (SQLite in memory). */
   encoding: string;
@@ -77,7 +77,7 @@ export interface ReportsTable {
 }
 
 /** The newest batch (by created_at, then batch id) of each agent: "the latest state". */
-export interface LatestBatchesTable {
+interface LatestBatchesTable {
   agent_id: string;
   agency: string;
   batch_ref: number;

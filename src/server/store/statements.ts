@@ -27,7 +27,7 @@ function marks<K extends string>(keys: readonly K[]): Record<K, string> {
   return Object.fromEntries(keys.map((k) => [k, mark(k)])) as Record<K, string>;
 }
 
-export const BATCH_KEYS = [
+const BATCH_KEYS = [
   'batch_id', 'agency', 'agent_id', 'created_at', 'received_at', 'findings',
   'n_pass', 'n_fail', 'n_not_applicable', 'n_not_tested', 'n_waived',
   'f_critical', 'f_high', 'f_medium', 'f_low', 'f_info',

@@ -20,7 +20,7 @@ export class AuthError extends Error {
   }
 }
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(status, code, message) {
     super(message || `HTTP ${status}`);
     this.name = 'ApiError';
@@ -117,7 +117,7 @@ const cache = new Map();
 const CACHE_MAX = 200;
 
 /** `api/v1<path>?query` (undefined/empty parameters left out), relative to the page. */
-export function apiUrl(path, params = {}) {
+function apiUrl(path, params = {}) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== '') query.set(key, String(value));

@@ -115,7 +115,7 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
  * flat line on a 0–100 % axis. The lowest tick is then a round 10 % below the lowest rate, and is
  * labelled, so the zoom is never hidden.
  */
-export function axisFloor(points) {
+function axisFloor(points) {
   const rates = points.map((p) => p.passRate).filter((r) => r !== null && r !== undefined);
   if (rates.length === 0) return 0;
   const low = Math.min(...rates);

@@ -60,7 +60,7 @@ export function translateStatic(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t(el.getAttribute('data-i18n-label')));
 }
 
-export function locale() {
+function locale() {
   return LOCALES[current];
 }
 
@@ -72,7 +72,7 @@ export function formatNumber(n) {
  * Pass rates are floored, not rounded: 99.6 % of checks passing is not 100 %, and a wall screen
  * must never show "100 %" while a check is failing.
  */
-export function percentValue(rate) {
+function percentValue(rate) {
   return Math.floor(rate * 100 + 1e-9);
 }
 

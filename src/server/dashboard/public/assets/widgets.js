@@ -29,7 +29,7 @@ export function icon(kind, label) {
   return svg;
 }
 
-export function levelLabel(level) {
+function levelLabel(level) {
   return t('level.' + level);
 }
 
@@ -131,7 +131,7 @@ export function daysLeft(days) {
 }
 
 /** How many of its intervals an agent has missed (stale agents are flagged by the API). */
-export function missedIntervals(agent, now = Date.now()) {
+function missedIntervals(agent, now = Date.now()) {
   if (!agent.lastSeenAt || !agent.intervalSeconds) return null;
   return Math.floor((now - Date.parse(agent.lastSeenAt)) / 1000 / agent.intervalSeconds);
 }
@@ -200,7 +200,7 @@ function truncate(text) {
 // ── Severity-aware status ──────────────────────────────────────────────────────────────────────
 
 /** The most severe severity with an open failure, or null when nothing fails. */
-export function worstSeverity(failedBySeverity) {
+function worstSeverity(failedBySeverity) {
   return SEVERITIES.find((sev) => (failedBySeverity?.[sev] ?? 0) > 0) ?? null;
 }
 
@@ -265,7 +265,7 @@ export function statusRate(rate, failedBySeverity) {
 
 // ── Links and actions ──────────────────────────────────────────────────────────────────────────
 
-export function ruleHref(ruleId) {
+function ruleHref(ruleId) {
   return `#/rule/${encodeURIComponent(ruleId)}`;
 }
 

@@ -7,13 +7,13 @@ import { formatNumber, pick, t } from '../i18n.js';
 import { empty, findingsHref, packLink, panel, severityBadge, tile } from '../widgets.js';
 import { breadcrumb } from './agency.js';
 
-export const name = 'rule';
+const name = 'rule';
 
-export async function load() {
+async function load() {
   return { rules: itemsOf(await api('/rules')) };
 }
 
-export function render({ rules }, { rule: id }) {
+function render({ rules }, { rule: id }) {
   const r = rules.find((x) => x.id === id);
   const crumbs = breadcrumb([[t('nav.overview'), '#/'], [t('nav.rules'), '#/rules'], [id, null]]);
   if (!r) return h('div', { class: 'view rule-view' }, crumbs, h('h1', { text: id }), empty(t('rule.unknown'), 'warn'));
