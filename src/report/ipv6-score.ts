@@ -7,10 +7,8 @@
 
 import type { Finding, Ipv6Category, RuleDescriptor, Target } from '../core/types.js';
 
-export type { Ipv6Category } from '../core/types.js';
-
 /** The categories in the order a score lists them. */
-export const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
+const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
 
 /** Rule id → category, for the rules that have one. */
 export function ipv6Categories(rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[]): ReadonlyMap<string, Ipv6Category> {
