@@ -33,20 +33,20 @@ function parse(argv: readonly string[], lang: Lang): Parsed | 'help' | 'version'
   if (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version') return 'version';
   const [command = '', ...rest] = argv;
   const spec = COMMANDS[command];
-  if (!spec) throw new InputError(null, null, null, localize(M.unknownCommand, lang, { command }));
+  if (!spec) throw InputError.unlocated(localize(M.unknownCommand, lang, { command }));
   const flags = new Map<string, string | true>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] ?? '';
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     const kind = spec[name];
-    if (!kind) throw new InputError(null, null, null, localize(M.unknownFlag, lang, { flag: name, command }));
+    if (!kind) throw InputError.unlocated(localize(M.unknownFlag, lang, { flag: name, command }));
     if (kind === 'bool') {
       flags.set(name, true);
       continue;
     }
     const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : rest[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw new InputError(null, null, null, localize(M.missingValue, lang, { flag: name }));
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw InputError.unlocated(localize(M.missingValue, lang, { flag: name }));
     flags.set(name, value);
   }
   return { command, flags };
@@ -83,7 +83,7 @@ function takeLang(argv: readonly string[]): { lang: Lang; rest: string[] } | { b
 
 export async function main(argv: readonly string[]): Promise<number> {
   const taken = takeLang(argv);
-  if ('bad' in taken) return fail(envLang(), new InputError(null, null, null, localize(M.badLang, envLang(), { value: taken.bad })));
+  if ('bad' in taken) return fail(envLang(), InputError.unlocated(localize(M.badLang, envLang(), { value: taken.bad })));
   const { lang, rest } = taken;
   const log = createLog(lang);
   try {
@@ -108,13 +108,13 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
   switch (command) {
     case 'enroll': {
       const secret = str(flags, '--secret');
-      if (!secret) throw new InputError(null, null, null, localize(M.missingFlag, lang, { flag: '--secret' }));
+      if (!secret) throw InputError.unlocated(localize(M.missingFlag, lang, { flag: '--secret' }));
       const { defaultAgentConfig, loadAgentConfig } = await import('./config.js');
       // Enrolment needs no configuration file; one that is named must be valid.
       const config = named || existsSync(file) ? await loadAgentConfig(file) : defaultAgentConfig();
       const server = str(flags, '--server') ?? config.server.url;
-      if (!server) throw new InputError(null, null, null, localize(M.noServer, lang));
-      if (!/^https?:\/\/[^\s/]+\/?$/i.test(server) || !URL.canParse(server)) throw new InputError(null, null, null, localize(M.badServerUrl, lang, { value: server }));
+      if (!server) throw InputError.unlocated(localize(M.noServer, lang));
+      if (!/^https?:\/\/[^\s/]+\/?$/i.test(server) || !URL.canParse(server)) throw InputError.unlocated(localize(M.badServerUrl, lang, { value: server }));
       // Said before anything is sent: the secret is what would cross the network in clear.
       (await import('./exposure.js')).warnIfPlainHttp(server, log);
       const { enroll } = await import('./enroll.js');
@@ -137,7 +137,7 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
 }
 
 /** One run in this process; `deliver`: also drain the spool once (run --once), else leave it to the loop. */
-async function runOnceCommand(file: string, lang: Lang, log: AgentLog, deliver: boolean): Promise<number> {
+async function runOnceCommand(file: string, _lang: Lang, log: AgentLog, deliver: boolean): Promise<number> {
   const [{ loadAgentConfig }, { readTokenOrWarn }, { runOnce, RunInterrupted }] = await Promise.all([
     import('./config.js'),
     import('./token.js'),

@@ -92,7 +92,7 @@ export async function loadAgentConfig(file: string): Promise<AgentConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(file, null, null, `cannot read the configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read the configuration: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseAgentConfig(text, file);
 }

@@ -30,12 +30,12 @@ export interface EnrollOptions {
 export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
   const file = opts.config.tokenFile;
   // Checked before the request: the secret is spent by the first successful enrolment.
-  if (!opts.force && (await tokenExists(file))) throw new InputError(null, null, null, localize(M.alreadyEnrolled, opts.lang, { file }));
+  if (!opts.force && (await tokenExists(file))) throw InputError.unlocated(localize(M.alreadyEnrolled, opts.lang, { file }));
   const url = new URL('/api/v1/enroll', opts.server.replace(/\/+$/, '') + '/');
   const host = (opts.hostname ?? opts.config.host.name ?? osHostname()).toLowerCase();
   const request: EnrollRequest = { secret: opts.secret, hostname: host, agentVersion: toolVersion() };
   const agent = agentFor(url, await readCaFiles(opts.config.server.caFiles), false, opts.log);
-  let answer;
+  let answer: Awaited<ReturnType<typeof post>>;
   try {
     answer = await post(url, Buffer.from(JSON.stringify(request)), { agent, headers: {}, signal: AbortSignal.timeout(opts.config.server.timeoutMs) });
   } catch (err) {
@@ -45,7 +45,7 @@ export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
   }
   const body = parseJson(answer.text) as Partial<EnrollResponse & { error: string; message: string }> | null;
   if (answer.status === 400 || answer.status === 401 || answer.status === 403 || answer.status === 404) {
-    throw new InputError(null, null, null, localize(M.enrollRefused, opts.lang, { status: answer.status, error: body?.error ?? '' }));
+    throw InputError.unlocated(localize(M.enrollRefused, opts.lang, { status: answer.status, error: body?.error ?? '' }));
   }
   if (answer.status !== 201 && answer.status !== 200) {
     throw new ScanError(localize(M.serverError, opts.lang, { url: url.href, status: answer.status, message: body?.message ?? answer.text.slice(0, 200) }));

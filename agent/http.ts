@@ -32,7 +32,7 @@ export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false
   try {
     proxy = proxyFor(url, env);
   } catch (err) {
-    if (err instanceof ProxySettingError) throw new InputError(null, null, null, { en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
+    if (err instanceof ProxySettingError) throw InputError.unlocated({ en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
     throw err;
   }
   const opts = { keepAlive, maxSockets: 1 };

@@ -107,7 +107,7 @@ export class Spool {
   async read(entry: SpooledBatch): Promise<Buffer> {
     const seen = await lstat(entry.file);
     if (!seen.isFile()) throw new UnreadableEntry(entry.file, kindOf(seen), null, seen.uid);
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(entry.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch (err) {

@@ -42,17 +42,17 @@ export async function readToken(file: string): Promise<AgentToken> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotEnrolledError(file);
-    throw new InputError(file, null, null, `cannot read the token: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read the token: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new InputError(file, null, null, 'not a govscan-agent token file (not JSON)');
+    throw InputError.inFile(file, 'not a govscan-agent token file (not JSON)');
   }
   const t = value as Partial<AgentToken> | null;
   for (const field of ['agentId', 'agency', 'token', 'server'] as const) {
-    if (typeof t?.[field] !== 'string' || !t[field]) throw new InputError(file, null, null, `not a govscan-agent token file (no "${field}")`);
+    if (typeof t?.[field] !== 'string' || !t[field]) throw InputError.inFile(file, `not a govscan-agent token file (no "${field}")`);
   }
   return t as AgentToken;
 }

@@ -128,7 +128,7 @@ async function start(dir, portArg) {
   }
   const data = join(dir, 'data');
   const portFile = join(dir, 'port');
-  let port = portArg ? Number(portArg) : existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : await freePort();
+  const port = portArg ? Number(portArg) : existsSync(portFile) ? Number(readFileSync(portFile, 'utf8').trim()) : await freePort();
   if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`PORT: not a port number: ${portArg}`);
 
   if (!existsSync(join(data, 'PG_VERSION'))) {

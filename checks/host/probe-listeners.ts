@@ -32,7 +32,7 @@ export function parseProcNetTcp(text: string, family: 4 | 6, littleEndian = endi
     const [, local, , state] = fields;
     if (!local || state !== LISTEN) continue;
     const m = /^([0-9A-Fa-f]+):([0-9A-Fa-f]{4})$/.exec(local);
-    if (!m || !m[1] || !m[2]) continue;
+    if (!m?.[1] || !m[2]) continue;
     const hex = m[1];
     const port = parseInt(m[2], 16);
     if (family === 4 && hex.length === 8) out.push({ family: 4, address: ipv4(hex, littleEndian), port });

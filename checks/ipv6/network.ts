@@ -100,7 +100,7 @@ export function parsePortMap(text: string): { host: string | null; port: number;
   const port = Number(m?.[2]);
   const local = Number(m?.[3]);
   if (!m || !isPort(port) || !isPort(local)) {
-    throw new InputError(null, null, null, `--port-map "${text}": expected [HOST:]PORT=LOCALPORT, e.g. 443=8443 or ns2.example.test:53=5354`);
+    throw InputError.unlocated(`--port-map "${text}": expected [HOST:]PORT=LOCALPORT, e.g. 443=8443 or ns2.example.test:53=5354`);
   }
   return { host: m[1] ? m[1].toLowerCase().replace(/\.$/, '') : null, port, local };
 }

@@ -159,7 +159,10 @@ function readResponse(socket: Socket, request: string, ctx: CheckContext): Promi
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onAbort);
       socket.off('data', onData);
-      if (err) return reject(err);
+      if (err) {
+        reject(err);
+        return;
+      }
       try {
         resolve(parse(Buffer.concat(chunks, size)));
       } catch (e) {

@@ -93,7 +93,7 @@ class WebConnections {
 }
 
 async function probeHost(
-  ctx: CheckContext,
+  _ctx: CheckContext,
   env: NetworkEnvironment,
   target: Target,
   conns: WebConnections,

@@ -23,7 +23,7 @@ interface Store {
  * anchors. Returns the AIA facts: not-applicable when no store is missing an issuer.
  */
 export async function completeChain(chainDer: readonly Buffer[], stores: { public: Store; custom: Store | null }, now: Date, options: PathOptions, ctx: CheckContext): Promise<AiaFacts> {
-  const missing = (s: Store | null): boolean => s !== null && s.built.facts.problems.includes('incomplete-chain');
+  const missing = (s: Store | null): boolean => s?.built.facts.problems.includes('incomplete-chain') ?? false;
   if (!missing(stores.public) && !missing(stores.custom)) {
     // No reason: the trust rules' requiresReason quotes aia.reason, which must exist only for an error.
     return { status: 'not-applicable', fetches: [], trust: null };

@@ -308,7 +308,7 @@ function u24(n: number): Buffer {
 
 function u16s(list: readonly number[]): Buffer {
   const b = Buffer.allocUnsafe(list.length * 2);
-  list.forEach((n, i) => b.writeUInt16BE(n, i * 2));
+  for (const [i, n] of list.entries()) b.writeUInt16BE(n, i * 2);
   return b;
 }
 

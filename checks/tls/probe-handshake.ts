@@ -111,7 +111,7 @@ export async function openTls(ctx: CheckContext, ep: TlsEndpoint, opts: OpenOpti
 
   let ocspResponse: Buffer | null = null;
   socket.on('OCSPResponse', (resp: Buffer | null | undefined) => {
-    ocspResponse = resp && resp.length ? resp : null;
+    ocspResponse = resp?.length ? resp : null;
   });
 
   try {

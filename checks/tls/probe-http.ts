@@ -95,15 +95,27 @@ function readHead(conn: TlsConnection, request: string): Promise<ReadOutcome> {
       chunks.push(chunk);
       size += chunk.length;
       const buf = Buffer.concat(chunks, size);
-      if (buf.length >= 5 && buf.subarray(0, 5).toString('latin1') !== 'HTTP/') return finish({ kind: 'not-http' });
+      if (buf.length >= 5 && buf.subarray(0, 5).toString('latin1') !== 'HTTP/') {
+        finish({ kind: 'not-http' });
+        return;
+      }
       const end = buf.indexOf('\r\n\r\n', from, 'latin1');
-      if (end >= 0 && end <= MAX_HEAD) return finish({ kind: 'head', head: buf.subarray(0, end).toString('latin1') });
-      if (size > MAX_HEAD) return finish({ kind: 'too-large' });
+      if (end >= 0 && end <= MAX_HEAD) {
+        finish({ kind: 'head', head: buf.subarray(0, end).toString('latin1') });
+        return;
+      }
+      if (size > MAX_HEAD) {
+        finish({ kind: 'too-large' });
+        return;
+      }
       chunks.length = 0;
       chunks.push(buf);
     };
     const onEnd = (): void => {
-      if (size >= 5 || size === 0) return finish({ kind: 'closed', bytes: size });
+      if (size >= 5 || size === 0) {
+        finish({ kind: 'closed', bytes: size });
+        return;
+      }
       const start = Buffer.concat(chunks, size).toString('latin1');
       finish('HTTP/'.startsWith(start) ? { kind: 'closed', bytes: size } : { kind: 'not-http' });
     };

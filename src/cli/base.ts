@@ -48,7 +48,7 @@ export abstract class GovscanCommand extends Command {
         .replace(/^Parsing (--?[\w-]+)\s*\n\s*/, 'Parsing $1: ')
         .replace(/\s*\n\s*/g, ' ')
         .replace(/ See more help with --help$/, '');
-      throw new InputError(null, null, null, `${message} (see --help)`);
+      throw InputError.unlocated(`${message} (see --help)`);
     }
   }
 

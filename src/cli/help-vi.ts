@@ -80,7 +80,7 @@ const FAIL_ON = 'Thoát với mã 1 khi có phát hiện không đạt ở mức
 const CA_PIN = 'Dấu vân tay SHA-256 mà mọi chứng thư gốc tin cậy trong --ca-file phải khớp';
 const JSON_OUT = 'In ra JSON';
 const DB =
-  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB (biến môi trường GOVSCAN_DB)';
+  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB';
 const SERVER_URL = 'URL của máy chủ govscan';
 const TOKEN = 'Token viewer hoặc admin';
 const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
@@ -132,7 +132,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     summary: 'Quét một cụm điểm cuối TLS cục bộ dựng sẵn (không cần mạng) để xem govscan báo cáo những gì',
     description:
       'Khởi động các máy chủ TLS trên 127.0.0.1 với chứng thư số được sinh ra — có loại đạt yêu cầu và có loại mắc các lỗi điển hình — rồi quét chúng bằng đúng quy trình thật. Không có dữ liệu nào rời khỏi máy này. CA gốc thử nghiệm của cụm đóng vai một CA được tin cậy công khai, còn "CA gốc quốc gia" của cụm đóng vai CA gốc quốc gia Việt Nam được chỉ định bằng --ca-file.',
-    flags: { format: FORMAT, color: COLOR, lang: LANG, quiet: 'Không hiển thị tiến trình' },
+    flags: {
+      format: FORMAT,
+      color: COLOR,
+      lang: LANG,
+      quiet: 'Không hiển thị tiến trình',
+      agency: 'Thay vào đó, quét cơ quan ví dụ (examples/agency/inventory.yaml) cùng các máy chủ mà cơ quan này nêu, khởi động trên 127.0.0.1: cổng thông tin (8443), máy thu thập nhật ký (6514) và điểm kết nối NCSC (6515); tính đến ngày 02/12/2026 trừ khi GOVSCAN_NOW nêu ngày khác',
+    },
   },
   // From @oclif/plugin-autocomplete (its English texts are in its manifest).
   autocomplete: {
@@ -204,8 +210,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:show': {
-    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp)',
-    args: { policy: 'Mã bộ quy tắc dựng sẵn hoặc tệp bộ quy tắc' },
+    summary: 'Hiển thị các quy tắc và tham số của một bộ quy tắc (mã bộ có sẵn hoặc tệp), hoặc phần tra cứu của một quy tắc',
+    args: { policy: 'Mã bộ quy tắc dựng sẵn, tệp bộ quy tắc, hoặc mã quy tắc (ví dụ TLS-CERT-EXPIRED)' },
     flags: { json: JSON_OUT, lang: LANG },
   },
   'policy:validate': {
@@ -248,6 +254,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
       'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
       'Giới hạn cho mỗi bên gửi, tính theo phút: số lô kết quả của mỗi token tác tử, số lần đăng ký và số lần xác thực thất bại của mỗi địa chỉ (--ingest-limit, --enroll-limit, --auth-failure-limit; vượt quá thì trả về 429 kèm Retry-After). Nội dung yêu cầu tối đa --body-limit byte, lồng nhau tối đa 32 cấp, mỗi đối tượng tối đa 1.000 khóa, mỗi mảng tối đa 100.000 phần tử, mỗi chuỗi tối đa 256 KiB, bằng chứng của một phát hiện tối đa 64 KiB và dữ kiện của một lần kiểm tra tối đa 1 MiB (vượt quá thì trả về 400 hoặc 413).\n\n' +
+      'Mọi tham số đều có thể đặt bằng biến môi trường GOVSCAN_<THAM_SỐ> (GOVSCAN_LISTEN, GOVSCAN_RETAIN_DAYS, …), ví dụ trong tệp EnvironmentFile của systemd; tham số ghi trên dòng lệnh được ưu tiên hơn biến môi trường.\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
     flags: {
       db: DB,
@@ -260,8 +267,21 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'ingest-limit': 'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
       'enroll-limit': 'Số lần đăng ký tối đa mỗi phút từ một địa chỉ (0: không giới hạn)',
       'auth-failure-limit': 'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
+      'retain-days':
+        'Xóa các báo cáo cũ hơn N ngày, khi khởi động và sau mỗi giờ; báo cáo mới nhất của mỗi tác tử và báo cáo mới nhất của mỗi đối tượng quét luôn được giữ lại dù cũ đến đâu (mặc định: giữ tất cả)',
+      'access-log': 'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
       lang: LANG,
     },
+  },
+  'server:backup': {
+    summary: 'Sao lưu cơ sở dữ liệu SQLite của máy chủ vào tệp FILE trong khi máy chủ vẫn chạy (với PostgreSQL: in ra lệnh pg_dump)',
+    description:
+      'Sao chép cơ sở dữ liệu bằng cơ chế sao lưu trực tuyến của SQLite: máy chủ vẫn nhận các lô kết quả trong lúc sao lưu và bản sao nhất quán. Tệp FILE chỉ xuất hiện khi đã ghi xong (ghi bên cạnh rồi đổi tên), chỉ chủ sở hữu đọc được (tệp chứa giá trị băm của các token); tệp FILE đã có chỉ bị ghi đè khi có --force.\n\n' +
+      'Khôi phục: dừng máy chủ, đặt bản sao lưu thay cho tệp cơ sở dữ liệu (hoặc trỏ --db tới bản sao lưu), khởi động máy chủ.\n\n' +
+      'PostgreSQL được sao lưu bằng công cụ của chính PostgreSQL, cũng trong khi máy chủ vẫn chạy: lệnh in ra dòng pg_dump cho --db và thoát với mã 2 mà không kết nối (khôi phục bằng pg_restore --clean --if-exists --dbname=URL FILE).\n\n' +
+      'Mã thoát: 0 đã ghi bản sao lưu; 2 tệp FILE đã tồn tại (khi không có --force) hoặc không ghi được, --db không phải cơ sở dữ liệu SQLite của govscan, hoặc --db là PostgreSQL.',
+    args: { file: 'Tệp sẽ ghi bản sao lưu' },
+    flags: { db: DB, force: 'Ghi đè tệp FILE nếu đã tồn tại', lang: LANG },
   },
   'server:enrollment:create': {
     summary: 'Tạo mã đăng ký dùng một lần cho một cơ quan (tạo cơ quan nếu chưa có)',

@@ -19,7 +19,7 @@ const NOT_FOUND = defineMessages({
   },
 });
 
-const hook: Hook<'command_not_found'> = async function (opts) {
+const hook: Hook<'command_not_found'> = async (opts) => {
   // The command line as typed: oclif hands the hook what it could not place, without the flag names.
   const lang = langOf(process.argv.slice(2));
   const words = opts.id.split(':');

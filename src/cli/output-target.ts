@@ -17,7 +17,7 @@ export async function assertOutputsWritable(outputs: readonly OutputFlag[]): Pro
   for (const [flag, path, kind] of outputs) {
     if (path === undefined) continue;
     const problem = await outputProblem(path, kind);
-    if (problem) throw new InputError(null, null, null, outputMessage(flag, path, problem));
+    if (problem) throw InputError.unlocated(outputMessage(flag, path, problem));
   }
 }
 

@@ -23,11 +23,20 @@ export default class Demo extends GovscanCommand {
     color: colorFlag,
     lang: langFlag,
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
+    agency: Flags.boolean({
+      default: false,
+      description: "Scan the example agency (examples/agency/inventory.yaml) instead, with the servers it names started on 127.0.0.1: its portal (8443), log collector (6514) and NCSC endpoint (6515); as of 2 December 2026 unless GOVSCAN_NOW says otherwise",
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Demo);
     this.lang = flags.lang;
+    if (flags.agency) {
+      const { runAgencyDemo } = await import('./demo-agency.js');
+      this.log((await runAgencyDemo({ format: flags.format, lang: this.lang, color: colorWanted(process.stdout, flags.color), quiet: flags.quiet })).trimEnd());
+      return;
+    }
     const [{ createProgress }, { executeScan, prepareScan }, { publicAnchors }, { startFarm }, { render }] = await Promise.all([
       import('../cli/progress.js'),
       import('../engine/scan.js'),

@@ -16,6 +16,7 @@ import ReportDiff from './report/diff.js';
 import ReportConvert from './report/convert.js';
 import ReportMerge from './report/merge.js';
 import Scan from './scan.js';
+import ServerBackup from './server/backup.js';
 import ServerEnrollmentCreate from './server/enrollment/create.js';
 import Server from './server/serve.js';
 import ServerTokenCreate from './server/token/create.js';
@@ -36,6 +37,7 @@ export const COMMANDS = {
   'report:convert': ReportConvert,
   'report:merge': ReportMerge,
   server: Server,
+  'server:backup': ServerBackup,
   'server:enrollment:create': ServerEnrollmentCreate,
   'server:token:create': ServerTokenCreate,
   'server:token:list': ServerTokenList,

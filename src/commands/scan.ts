@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { SCAN_FORMATS } from '../report/index.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
@@ -40,7 +41,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
     'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
       helpValue: 'DIR',
       description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
@@ -199,7 +200,7 @@ async function openSpill(output: string | undefined): Promise<ReportSpill> {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-    throw new InputError(null, null, null, `${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
+    throw InputError.unlocated(`${file?.kind === 'file' ? '--output' : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }
 

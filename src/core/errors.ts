@@ -19,6 +19,16 @@ export class InputError extends Error {
     this.text = typeof detail === 'string' ? null : detail;
   }
 
+  /** An error about a flag, an argument or a value that has no place in a file. */
+  static unlocated(detail: string | Localized): InputError {
+    return new InputError(null, null, null, detail);
+  }
+
+  /** An error about a whole file (no line: it cannot be read, it is too large, it is empty…). */
+  static inFile(file: string, detail: string | Localized): InputError {
+    return new InputError(file, null, null, detail);
+  }
+
   /** The message in a language: the location, then the detail in that language when it exists. */
   messageIn(lang: Lang): string {
     return this.text ? formatLocation(this.file, this.line, this.column) + this.text[lang] : this.message;

@@ -66,7 +66,7 @@ function tooLarge(file: string, kind: InputKind, size: number | null): InputErro
   const { bytes, what } = INPUT_LIMITS[kind];
   const limit = `${bytes / MB} MB`;
   const actual = (lang: 'en' | 'vi'): string => (size === null ? '' : `; ${lang === 'en' ? 'this one is' : 'tệp này'} ${megabytes(size, lang)}`);
-  return new InputError(file, null, null, {
+  return InputError.inFile(file, {
     en: `larger than ${limit} (the limit for ${what.en}${actual('en')})`,
     vi: `lớn hơn ${limit} (giới hạn cho ${what.vi}${actual('vi')})`,
   });

@@ -75,7 +75,11 @@ function byPosition(a: InputError, b: InputError): number {
 
 function dedupe(errors: InputError[]): InputError[] {
   const seen = new Set<string>();
-  return errors.filter((e) => (seen.has(e.message) ? false : (seen.add(e.message), true)));
+  return errors.filter((e) => {
+    if (seen.has(e.message)) return false;
+    seen.add(e.message);
+    return true;
+  });
 }
 
 /** ajv's instancePath (`/systems/0/level`) as path segments, array indexes as numbers. */

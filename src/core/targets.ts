@@ -108,5 +108,9 @@ function parseHostPort(raw: string, extra: Partial<Target>): TargetParse {
 /** Keep the first declaration of each target: a later duplicate adds nothing but noise. */
 export function dedupeTargets(targets: Target[]): Target[] {
   const seen = new Set<string>();
-  return targets.filter((t) => (seen.has(t.key) ? false : (seen.add(t.key), true)));
+  return targets.filter((t) => {
+    if (seen.has(t.key)) return false;
+    seen.add(t.key);
+    return true;
+  });
 }

@@ -40,7 +40,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 export function parseYamlOrThrow(text: string, file: string): { source: YamlSource; value: unknown } {
   const parsed = parseYaml(text, file);
   if (parsed.ok) return parsed;
-  throw parsed.errors[0] ?? new InputError(file, null, null, 'YAML syntax error');
+  throw parsed.errors[0] ?? InputError.inFile(file, 'YAML syntax error');
 }
 
 export type PathSegment = string | number;

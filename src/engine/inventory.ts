@@ -58,7 +58,7 @@ export async function loadInventory(file: string): Promise<Inventory> {
     text = await readInputText(file, 'inventory');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const inventory = parseInventory(text, file);
   await checkEvidenceManifests(inventory);

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { InputError } from '../core/errors.js';
 import { loadInventory, type Inventory, type ManifestSummary } from './inventory.js';
 import { CHECKS, KNOWN_CHECKS } from './registry.js';
-import { CachingResolver, parseResolveOverride } from '../core/net/resolver.js';
+import { parseResolveOverride } from '../core/net/resolver.js';
 import { NetDialer } from '../core/net/dialer.js';
 import { IssuerFetcher } from '../../checks/tls/issuer-fetch.js';
 import { pinTargets, prepareNetwork, type NetworkRequest } from './dns-setup.js';
@@ -84,7 +84,7 @@ export async function prepareScan(
   const targets: Target[] = [];
   req.targets.forEach((text, i) => {
     const parsed = parseTarget(text);
-    if (!parsed.ok) throw new InputError(null, null, null, `target ${i + 1}: ${parsed.error}`);
+    if (!parsed.ok) throw InputError.unlocated(`target ${i + 1}: ${parsed.error}`);
     targets.push(parsed.target);
   });
   if (req.targetsFile || req.nmapFile) {
@@ -157,7 +157,7 @@ export function withRunParams(
   }
   const result = applyParams(loaded, overrides);
   problems.push(...result.problems);
-  if (problems.length) throw new InputError(null, null, null, paramProblemsText(problems));
+  if (problems.length) throw InputError.unlocated(paramProblemsText(problems));
   return { policies: result.policies, applied: result.applied };
 }
 

@@ -22,7 +22,7 @@ export async function loadTargetsFile(file: string): Promise<Target[]> {
     if (!parsed.ok) throw new InputError(file, i + 1, null, parsed.error);
     targets.push(parsed.target);
   });
-  if (!targets.length) throw new InputError(file, null, null, { en: 'the file lists no target', vi: 'tệp không liệt kê đối tượng quét nào' });
+  if (!targets.length) throw InputError.inFile(file, { en: 'the file lists no target', vi: 'tệp không liệt kê đối tượng quét nào' });
   return targets;
 }
 
@@ -67,12 +67,12 @@ export async function loadNmapTargets(file: string): Promise<Target[]> {
   } catch (err) {
     // A declaration the parser refuses (an external entity): nmap never writes one.
     const why = err instanceof Error ? err.message : String(err);
-    throw new InputError(file, null, null, { en: `not usable as an nmap report: ${why}`, vi: `không dùng được làm báo cáo nmap: ${why}` });
+    throw InputError.inFile(file, { en: `not usable as an nmap report: ${why}`, vi: `không dùng được làm báo cáo nmap: ${why}` });
   }
   const root = children(doc, 'nmaprun')[0];
   if (!root) {
     const first = Object.keys(doc).find((k) => k !== '@' && k !== '#text');
-    throw new InputError(file, null, null, {
+    throw InputError.inFile(file, {
       en: `not an nmap XML report (the root element is <${first ?? ''}>, not <nmaprun>): write one with nmap -oX FILE`,
       vi: `không phải báo cáo XML của nmap (phần tử gốc là <${first ?? ''}>, không phải <nmaprun>): hãy tạo bằng nmap -oX FILE`,
     });
@@ -103,7 +103,7 @@ export async function loadNmapTargets(file: string): Promise<Target[]> {
     }
   }
   if (!targets.length) {
-    throw new InputError(file, null, null, {
+    throw InputError.inFile(file, {
       en: 'the nmap report shows no open port with a TLS service (scan with -sV so nmap detects TLS, e.g. nmap -sV -p 443,8443 -oX FILE HOSTS)',
       vi: 'báo cáo nmap không có cổng mở nào chạy dịch vụ TLS (quét với -sV để nmap nhận ra TLS, ví dụ nmap -sV -p 443,8443 -oX FILE HOSTS)',
     });
@@ -139,6 +139,6 @@ async function readInput(file: string, kind: 'targets' | 'nmap'): Promise<string
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? { en: 'no such file', vi: 'không có tệp này' } : code === 'EACCES' ? { en: 'permission denied', vi: 'không có quyền đọc' } : code === 'EISDIR' ? { en: 'is a folder', vi: 'là một thư mục' } : { en: code ?? String(err), vi: code ?? String(err) };
-    throw new InputError(file, null, null, { en: `cannot read: ${why.en}`, vi: `không đọc được: ${why.vi}` });
+    throw InputError.inFile(file, { en: `cannot read: ${why.en}`, vi: `không đọc được: ${why.vi}` });
   }
 }

@@ -121,7 +121,7 @@ async function inspectInto(facts: DocumentFacts, ref: DocumentRef, dir: string, 
   if (detached.ok) {
     const cms = await verifyDetachedCms(detached.bytes, bytes, trust.custom, now);
     // A detached signature is judged over the whole file, so it covers it by construction.
-    if (!facts.signature || !facts.signature.intact) facts.signature = signatureFacts('detached', relativeTo(dir, p7s), cms, true);
+    if (!facts.signature?.intact) facts.signature = signatureFacts('detached', relativeTo(dir, p7s), cms, true);
   } else if (ref.signatureFile) {
     facts.signature = { ...emptySignature('detached', relativeTo(dir, p7s)), reason: `signature file: ${detached.reason ?? 'missing'}` };
   }

@@ -126,12 +126,12 @@ export async function loadManifest(file: string): Promise<EvidenceManifest> {
   let text: string;
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new InputError(file, null, null, 'evidence manifest is not a file');
+    if (!info.isFile()) throw InputError.inFile(file, 'evidence manifest is not a file');
     // A manifest is a short YAML file; anything bigger is a mistake or an attack, and is not parsed.
     text = await readInputText(file, 'manifest');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read evidence manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read evidence manifest: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseManifest(text, file);
 }
@@ -161,9 +161,9 @@ function collectDocuments(m: ManifestDocument): { path: PathSegment[]; doc: Docu
   add(['plan', 'document'], m.plan?.document);
   add(['regulation', 'document'], m.regulation?.document);
   add(['goLive', 'document'], m.goLive?.document);
-  (m.changes ?? []).forEach((c, i) => add(['changes', i, 'document'], c.document));
+  for (const [i, c] of (m.changes ?? []).entries()) add(['changes', i, 'document'], c.document);
   add(['penetrationTestProgramme', 'document'], m.penetrationTestProgramme?.document);
-  (m.assessments ?? []).forEach((a, i) => add(['assessments', i, 'report'], a.report));
+  for (const [i, a] of (m.assessments ?? []).entries()) add(['assessments', i, 'report'], a.report);
   add(['annualReport', 'document'], m.annualReport?.document);
   add(['layers', 'onsite', 'decision', 'document'], m.layers?.onsite?.decision?.document);
   add(['layers', 'monitoring', 'contract', 'document'], m.layers?.monitoring?.contract?.document);
@@ -210,8 +210,8 @@ const DATE_FIELDS: PathSegment[][] = [
 /** The schema admits YYYY-MM-DD shapes; 2025-02-30 is still not a date. */
 function checkDates(m: ManifestDocument, source: YamlSource): void {
   const paths: PathSegment[][] = [...DATE_FIELDS];
-  (m.assessments ?? []).forEach((_, i) => paths.push(['assessments', i, 'date']));
-  (m.changes ?? []).forEach((_, i) => paths.push(['changes', i, 'date']));
+  for (const i of (m.assessments ?? []).keys()) paths.push(['assessments', i, 'date']);
+  for (const i of (m.changes ?? []).keys()) paths.push(['changes', i, 'date']);
   paths.push(['layers', 'onsite', 'decision', 'date'], ['layers', 'monitoring', 'contract', 'validFrom'], ['layers', 'monitoring', 'contract', 'validTo']);
   paths.push(['layers', 'ncsc', 'confirmation', 'date']);
   for (const path of paths) {

@@ -16,7 +16,6 @@ import {
   createHttpsEndpoint,
   garbageBytes,
   listen,
-  urlHost,
   type EndpointPlan,
 } from './servers.js';
 import { startRepository, type Repository } from './repository.js';

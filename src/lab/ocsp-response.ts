@@ -6,7 +6,13 @@
 import * as pkijs from 'pkijs';
 import * as asn1js from 'asn1js';
 import { constants, createHash, createPrivateKey, sign, webcrypto, type KeyObject } from 'node:crypto';
-import type { IssuedCert } from './pki.js';
+
+/** What an OCSP response needs of a lab certificate (src/lab/pki.ts IssuedCert has it): its DER and key. */
+interface OcspParty {
+  der: Buffer;
+  /** PKCS#8 PEM. */
+  keyPem: string;
+}
 
 const DAY = 86_400_000;
 const pkijsEngine = new pkijs.CryptoEngine({ name: 'govscan-lab', crypto: webcrypto });
@@ -38,8 +44,8 @@ function certStatusAsn1(status: 'good' | 'revoked' | 'unknown', revokedAt: Date)
 }
 
 export interface OcspResponseOptions {
-  cert: IssuedCert;
-  issuer: IssuedCert;
+  cert: OcspParty;
+  issuer: OcspParty;
   status: 'good' | 'revoked' | 'unknown';
   thisUpdate?: Date;
   /** Default thisUpdate + 7 days; null leaves nextUpdate out. */
@@ -52,9 +58,9 @@ export interface OcspResponseOptions {
    * A delegated responder: named in responderID, included in the response and signing it. Whether
    * it is authorised (issued by `issuer`, id-kp-OCSPSigning) is up to the certificate given.
    */
-  responder?: IssuedCert;
+  responder?: OcspParty;
   /** Sign with this certificate's key while still naming the issuer (or responder): a forgery. */
-  signWith?: IssuedCert;
+  signWith?: OcspParty;
   /** Name the responder by the SHA-1 of its key (ResponderID byKey) instead of by its Name. */
   responderIdByKey?: boolean;
   /** RSA signers only: RSASSA-PSS (SHA-256, MGF1-SHA-256, 32-byte salt) instead of PKCS#1 v1.5. */

@@ -348,7 +348,7 @@ export async function issueChain(anchor: IssuedCert, specs: CertSpec[]): Promise
   );
   // Link each spec to the IssuedCert above it only now that all exist.
   const chain = issued.map((cert) => ({ ...cert }));
-  chain.forEach((cert, i) => (cert.spec = { ...cert.spec, issuer: i === 0 ? anchor : chain[i - 1] }));
+  for (const [i, cert] of chain.entries()) cert.spec = { ...cert.spec, issuer: i === 0 ? anchor : chain[i - 1] };
   return chain;
 }
 

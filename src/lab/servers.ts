@@ -1,9 +1,9 @@
 // Server plumbing shared by the scenario farm and the benchmark farm: HTTPS endpoints built from a
 // plan, loopback listening on ephemeral ports, and socket tracking so close() really closes.
 
-import http from 'node:http';
+import type http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -167,7 +167,7 @@ function ipv6Bytes(text: string): Buffer | null {
       const p = pieces[i] as string;
       if (i === pieces.length - 1 && p.includes('.')) {
         const v4 = ipLiteralBytes(p);
-        if (!v4 || v4.length !== 4) return null;
+        if (v4?.length !== 4) return null;
         out.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
         continue;
       }
@@ -183,6 +183,6 @@ function ipv6Bytes(text: string): Buffer | null {
   if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
   const all = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
   const out = Buffer.alloc(16);
-  all.forEach((g, i) => out.writeUInt16BE(g, i * 2));
+  for (const [i, g] of all.entries()) out.writeUInt16BE(g, i * 2);
   return out;
 }

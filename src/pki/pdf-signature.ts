@@ -59,7 +59,7 @@ async function verifyLast(pdf: Buffer, anchors: AnchorSet | null, now: Date): Pr
   FOUR_NUMBERS.lastIndex = last.index;
   const numbers = FOUR_NUMBERS.exec(text);
   const range = numbers ? [1, 2, 3, 4].map((i) => Number(numbers[i])) : null;
-  if (!range || !range.every(Number.isSafeInteger)) return unverified('/ByteRange is not four numbers', subFilter, null, found.length);
+  if (!range?.every(Number.isSafeInteger)) return unverified('/ByteRange is not four numbers', subFilter, null, found.length);
   const [a = 0, b = 0, c = 0, d = 0] = range;
   if (a + b > c || c + d > pdf.length) return unverified('/ByteRange points outside the file', subFilter, range, found.length);
   const hex = HEX_STRING.exec(text.slice(a + b, c));

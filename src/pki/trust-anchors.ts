@@ -66,14 +66,14 @@ export async function loadCustomAnchors(opts: CustomAnchorOptions): Promise<Anch
       text = await readInputText(file, 'certificates');
     } catch (err) {
       if (err instanceof InputError) throw err;
-      throw new InputError(file, null, null, `cannot read CA file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw InputError.inFile(file, `cannot read CA file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     const certs = parsePemCertificates(text, file);
     if (!certs.length) throw new InputError(file, 1, 1, 'no PEM certificate found (expected -----BEGIN CERTIFICATE-----)');
     for (const cert of certs) {
       const fp = fingerprint256(cert);
       if (pins.size && !pins.has(fp)) {
-        throw new InputError(file, null, null, `anchor "${cert.subject.replace(/\n/g, ', ')}" has SHA-256 ${fp}, which matches no --ca-pin`);
+        throw InputError.inFile(file, `anchor "${cert.subject.replace(/\n/g, ', ')}" has SHA-256 ${fp}, which matches no --ca-pin`);
       }
       certificates.push(cert);
     }

@@ -58,12 +58,12 @@ async function resolveAgainst(idOrFile: string, builtins: readonly LoadedPolicy[
   if (!(await isFile(idOrFile))) {
     const ids = builtins.map((p) => p.id).join(', ');
     const text = BUILTIN_MESSAGES.unknown;
-    throw new InputError(null, null, null, { en: format(text.en, { arg: idOrFile, ids }), vi: format(text.vi, { arg: idOrFile, ids }) });
+    throw InputError.unlocated({ en: format(text.en, { arg: idOrFile, ids }), vi: format(text.vi, { arg: idOrFile, ids }) });
   }
   const result = await checkPolicyFile(idOrFile, opts);
   const [first] = result.errors;
   if (first) throw first;
-  if (!result.policy) throw new InputError(idOrFile, null, null, 'policy pack did not load');
+  if (!result.policy) throw InputError.inFile(idOrFile, 'policy pack did not load');
   return result.policy;
 }
 

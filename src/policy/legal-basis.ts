@@ -84,7 +84,7 @@ export function checkLegalBasisFlag(run: RegimeRun): void {
   if (regimes.some((p) => p.regime?.id === run.flag)) return;
   const vars = { id: run.flag, loaded: regimes.map((p) => `${p.regime?.id} (${p.id})`).join(', ') };
   const text = regimes.length ? M.flagNotLoaded : M.flagNoRegime;
-  throw new InputError(null, null, null, { en: format(text.en, vars), vi: format(text.vi, vars) });
+  throw InputError.unlocated({ en: format(text.en, vars), vi: format(text.vi, vars) });
 }
 
 /** The regime of one system; null when the run loads no regime pack. */

@@ -43,7 +43,7 @@ export function policyFromCache(doc: PolicyDocument, ruleIds: readonly { line: n
   const locator: PackLocator = {
     file,
     position: (path) => (path.length === 4 && path[2] !== undefined && typeof path[2] === 'number' ? (ruleIds[path[2]] ?? { line: 1, col: 1 }) : { line: 1, col: 1 }),
-    errorAt: (_path, detail) => new InputError(file, null, null, detail),
+    errorAt: (_path, detail) => InputError.inFile(file, detail),
   };
   const result = buildPolicy(doc, locator, opts, true, true);
   return result.errors.length ? null : result.policy;
@@ -78,7 +78,7 @@ export async function checkPolicyFile(path: string, opts: LoadOptions, builtin =
     text = await readInputText(path, 'policy');
   } catch (err) {
     if (err instanceof InputError) return { policy: null, errors: [err] };
-    return { policy: null, errors: [new InputError(path, null, null, `cannot read policy file: ${readErrorText(err)}`)] };
+    return { policy: null, errors: [InputError.inFile(path, `cannot read policy file: ${readErrorText(err)}`)] };
   }
   return checkPolicyText(text, path, opts, builtin);
 }
@@ -94,7 +94,7 @@ function readErrorText(err: unknown): string {
 function unwrap(result: PolicyCheckResult): LoadedPolicy {
   const [first] = result.errors;
   if (first) throw first;
-  if (!result.policy) throw new InputError(null, null, null, 'policy pack did not load');
+  if (!result.policy) throw InputError.unlocated('policy pack did not load');
   return result.policy;
 }
 
@@ -109,7 +109,7 @@ export function crossPackErrors(policies: readonly LoadedPolicy[]): InputError[]
   for (const policy of policies) {
     const earlierPack = packs.get(policy.id);
     if (earlierPack) {
-      errors.push(new InputError(policy.source, null, null, `policy "${policy.id}" is also loaded from ${earlierPack.source}`));
+      errors.push(InputError.inFile(policy.source, `policy "${policy.id}" is also loaded from ${earlierPack.source}`));
       continue;
     }
     packs.set(policy.id, policy);
@@ -149,7 +149,7 @@ export function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): I
   const cross = [...runs.flatMap((set) => crossPackErrors(set)), ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message))];
   regimes.forEach((r, i) => {
     const earlier = regimes.slice(0, i).find((x) => x.regime?.id === r.regime?.id);
-    if (earlier) cross.push(new InputError(r.source, null, null, `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`));
+    if (earlier) cross.push(InputError.inFile(r.source, `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`));
   });
   return cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i);
 }

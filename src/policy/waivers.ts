@@ -50,7 +50,7 @@ export async function loadWaivers(file: string): Promise<WaiverSet> {
     text = await readInputText(file, 'waivers');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read waiver file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read waiver file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseWaivers(text, file);
 }

@@ -44,7 +44,7 @@ export async function loadRecordedReport(file: string, what = 'baseline'): Promi
     text = await readInputText(file, 'report');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, `cannot read ${what} report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw InputError.inFile(file, `cannot read ${what} report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return parseRecordedReport(text, file);
 }
@@ -83,14 +83,14 @@ function isSarifLike(v: unknown): v is SarifLike {
 }
 
 function fromSarif(log: SarifLike, file: string): RecordedReport {
-  if (log.version !== '2.1.0') throw new InputError(file, null, null, `SARIF version ${JSON.stringify(log.version)} is not supported (expected 2.1.0)`);
+  if (log.version !== '2.1.0') throw InputError.inFile(file, `SARIF version ${JSON.stringify(log.version)} is not supported (expected 2.1.0)`);
   const findings: RecordedFinding[] = [];
   log.runs.forEach((run, i) => {
     const r = record(run);
     const driver = record(record(r['tool'])['driver']);
     if (driver['name'] !== 'govscan') {
       // Another tool's fingerprints can never match ours: a silent empty baseline would hide that.
-      throw new InputError(file, null, null, `runs[${i}] was not written by govscan (tool.driver.name ${JSON.stringify(driver['name'] ?? null)}): a baseline must be a govscan report`);
+      throw InputError.inFile(file, `runs[${i}] was not written by govscan (tool.driver.name ${JSON.stringify(driver['name'] ?? null)}): a baseline must be a govscan report`);
     }
     const results = Array.isArray(r['results']) ? (r['results'] as unknown[]) : [];
     results.forEach((raw, j) => {
@@ -98,7 +98,7 @@ function fromSarif(log: SarifLike, file: string): RecordedReport {
       const ruleId = res['ruleId'];
       const fp = record(res['partialFingerprints'])['primaryLocationLineHash'];
       if (typeof ruleId !== 'string' || typeof fp !== 'string' || !fp) {
-        throw new InputError(file, null, null, `runs[${i}].results[${j}] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by`);
+        throw InputError.inFile(file, `runs[${i}].results[${j}] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by`);
       }
       const props = record(res['properties']);
       const severity = typeof props['severity'] === 'string' && (SEVERITIES as readonly string[]).includes(props['severity']) ? (props['severity'] as Severity) : null;

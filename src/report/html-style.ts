@@ -36,7 +36,7 @@ ${SEVERITIES.map((s) => `.badge.sev-${s}{background:${SEVERITY_COLORS[s]}}`).joi
 .badge.sev-critical{outline:2px solid #4c0519;outline-offset:1px}
 .badge.out-fail{background:#111827}.badge.out-waived{background:#7c3aed}.badge.out-not-tested{background:#b45309}.badge.out-not-applicable{background:#6b7280}.badge.out-pass{background:#166534}
 code{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
-code.rid{white-space:nowrap}
+code.rid,a.rid code,span.rid{white-space:nowrap;overflow-wrap:normal;word-break:keep-all}a.rid{text-decoration:none}a.rid:hover code{text-decoration:underline}
 article.target{border:1px solid #e5e7eb;border-radius:6px;padding:6px 12px;margin:8px 0;break-inside:avoid}
 ul.evidence{margin:4px 0;padding-left:18px}details summary{cursor:pointer;font-size:12px;color:#374151}
 footer{margin-top:32px;font-size:12px;color:#6b7280;border-top:1px solid #e5e7eb;padding-top:8px}
@@ -45,7 +45,7 @@ footer{margin-top:32px;font-size:12px;color:#6b7280;border-top:1px solid #e5e7eb
  table,thead,tbody,tr,th,td{display:block;width:100%}
  thead tr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
  tr{border-bottom:1px solid #d1d5db;padding:4px 0}th,td{border:none;padding:2px 4px}
- code.rid{white-space:normal}dl.meta{grid-template-columns:1fr}
+dl.meta{grid-template-columns:1fr}
 }
 @media print{
  body{max-width:none;padding:0;font-size:11pt}

@@ -4,7 +4,7 @@
 // The summary comes first; details follow in the order a reader acts on them: failures, then each
 // target, then waivers and what could not be tested, then the policies and their legal basis.
 
-import { SEVERITIES, type Finding, type Lang, type Report, type Severity, type Target } from '../core/types.js';
+import { SEVERITIES, type Finding, type Lang, type Report, type Target } from '../core/types.js';
 import { format } from '../core/i18n/index.js';
 import { htmlMessages } from './html-messages.js';
 import { CSS } from './html-style.js';
@@ -13,6 +13,8 @@ import { citationText } from '../core/i18n/citations.js';
 import { outcomeTags, severityLabels } from './messages.js';
 import { countsTowardThreshold, severityRank } from './summary.js';
 import { evidenceValue, findingText, oneLine, pick, reasonText, targetLabel } from './text.js';
+import { POLICY_MESSAGES } from '../policy/messages.js';
+import { ruleDocUri } from './rule-links.js';
 import { legalBasisMessages, paramLines, regimeStateLabels, systemLegalBases, targetLegalBasis } from './legal-basis.js';
 
 const m = htmlMessages;
@@ -120,10 +122,10 @@ function failedSection(report: Report, targets: Map<string, Target>, lang: Lang)
     const t = targets.get(f.target);
     return `<tr class="sev-${f.severity}">
 <td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span>${f.baselined ? `<div class="small">${esc(m.inBaseline[lang])}</div>` : ''}${f.waiver?.expired ? `<div class="small">${esc(format(m.waiverExpiredOn[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }))}</div>` : ''}</td>
-<td><code class="rid">${esc(f.ruleId)}</code><div class="small">${esc(oneLine(pick(f.title, lang)))}</div></td>
+<td>${ruleId(f.ruleId, lang)}<div class="small">${esc(oneLine(pick(f.title, lang)))}</div></td>
 <td>${esc(endpoint(f, t))}${t?.system ? `<div class="small">${esc(t.system.name ?? t.system.id)}</div>` : ''}</td>
 <td>${esc(findingText(f, t, lang))}${evidence(f, lang)}</td>
-<td>${esc(pick(f.remediation, lang))}</td>
+<td>${inlineMarkdown(pick(f.remediation, lang))}</td>
 </tr>`;
   });
   return `<section id="failed">
@@ -159,14 +161,14 @@ function targetsSection(report: Report, targets: Map<string, Target>, lang: Lang
       .sort((a, b) => outcomeRank(a) - outcomeRank(b) || bySeverity(a, b))
       .map(
         (f) =>
-          `<tr><td><span class="badge out-${f.outcome}">${esc(outcomeTags[f.outcome][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(f.outcome === 'fail' ? findingText(f, t, lang) : oneLine(pick(f.title, lang)))}${f.reason && f.outcome !== 'fail' ? `<div class="small">${esc(reasonText(f, lang))}</div>` : ''}</td></tr>`,
+          `<tr><td><span class="badge out-${f.outcome}">${esc(outcomeTags[f.outcome][lang])}</span></td><td>${ruleId(f.ruleId, lang)}</td><td>${esc(f.outcome === 'fail' ? findingText(f, t, lang) : oneLine(pick(f.title, lang)))}${f.reason && f.outcome !== 'fail' ? `<div class="small">${esc(readerReason(f, lang))}</div>` : ''}</td></tr>`,
       );
     const passes = findings.filter((f) => f.outcome === 'pass').map((f) => f.ruleId);
     return `<article class="target">
 <h3>${esc(t ? targetLabel(t) : key)} <span class="small">${esc(key)}</span></h3>
 ${details.length ? `<p class="small">${details.join(' · ')}</p>` : ''}
 ${rows.length ? `<table class="compact"><tbody>${rows.join('')}</tbody></table>` : ''}
-${passes.length ? `<p class="small good">${esc(format(m.passedRules[lang], { rules: passes.join(', ') }))}</p>` : ''}
+${passes.length ? `<p class="small good">${esc(format(m.passedRules[lang], { rules: '\u0000' })).replace('\u0000', passes.map((id) => `<span class="rid">${esc(id)}</span>`).join(', '))}</p>` : ''}
 </article>`;
   });
   const unlisted = report.summary.findings.pass - listedPasses;
@@ -196,7 +198,7 @@ function waivedSection(report: Report, targets: Map<string, Target>, lang: Lang)
     : '';
   const rows = waived.map(
     (f) =>
-      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td><code>${esc(f.ruleId)}</code></td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang))}</td></tr>`,
+      `<tr><td><span class="badge sev-${f.severity}">${esc(severityLabels[f.severity][lang])}</span></td><td>${ruleId(f.ruleId, lang)}</td><td>${esc(endpoint(f, targets.get(f.target)))}</td><td>${esc(f.waiver ? format(m.waiverUntil[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : readerReason(f, lang))}</td></tr>`,
   );
   return `<section id="waived">
 <h2>${esc(m.waivedFindings[lang])} (${waived.length})</h2>
@@ -214,14 +216,14 @@ function notTestedSection(report: Report, targets: Map<string, Target>, lang: La
   if (notTested.length === 0) return '';
   const groups = new Map<string, { targets: Set<string>; rules: Set<string> }>();
   for (const f of notTested) {
-    const reason = reasonText(f, lang) || '—';
+    const reason = readerReason(f, lang) || '—';
     const g = groups.get(reason) ?? { targets: new Set<string>(), rules: new Set<string>() };
     g.targets.add(endpoint(f, targets.get(f.target)));
     g.rules.add(f.ruleId);
     groups.set(reason, g);
   }
   const rows = [...groups.entries()].map(
-    ([reason, g]) => `<tr><td>${esc(reason)}</td><td>${esc([...g.targets].join(', '))}</td><td>${esc([...g.rules].join(', '))}</td></tr>`,
+    ([reason, g]) => `<tr><td>${esc(reason)}</td><td>${esc([...g.targets].join(', '))}</td><td>${[...g.rules].map((id) => ruleId(id, lang)).join(', ')}</td></tr>`,
   );
   return `<section id="not-tested">
 <h2>${esc(m.notTestedFindings[lang])} (${notTested.length})</h2>
@@ -275,6 +277,36 @@ function evidence(f: Finding, lang: Lang): string {
   if (entries.length === 0) return '';
   const items = entries.map(([k, v]) => `<li><code>${esc(k)}</code> = <code>${esc(truncate(evidenceValue(v, lang), 300))}</code></li>`);
   return `<details><summary>${esc(m.evidence[lang])}</summary><ul class="evidence">${items.join('')}</ul></details>`;
+}
+
+/** A rule id, kept on one line, linked to its reference page when it has one (docs/rules/). */
+function ruleId(id: string, lang: Lang): string {
+  const uri = ruleDocUri(id, lang);
+  return uri ? `<a class="rid" href="${esc(uri)}"><code>${esc(id)}</code></a>` : `<code class="rid">${esc(id)}</code>`;
+}
+
+// The engine's English reasons for a false `when` or `requires` end with the CEL expression (for pack
+// authors, in JSON and the terminal); this page says it in words. Vietnamese reasons are words already.
+const CEL_REASONS = [
+  { prefix: POLICY_MESSAGES.whenFalse.en.split('{condition}')[0] ?? '', words: m.conditionNotMet },
+  { prefix: POLICY_MESSAGES.requiresFalse.en.split('{condition}')[0] ?? '', words: m.factsNotGathered },
+];
+
+/** Why a rule was not judged, in words a manager reads: never a CEL expression. */
+function readerReason(f: Finding, lang: Lang): string {
+  const hit = f.reason ? CEL_REASONS.find((r) => r.prefix && f.reason?.startsWith(r.prefix)) : undefined;
+  return hit ? hit.words[lang] : reasonText(f, lang);
+}
+
+/**
+ * Pack texts (remediation) use Markdown code spans for commands and settings: those become <code>,
+ * and nothing else of the text is HTML — it is escaped whole, so a pack cannot inject markup.
+ */
+export function inlineMarkdown(text: string): string {
+  return text
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 === 1 ? `<code>${esc(part)}</code>` : esc(part)))
+    .join('');
 }
 
 function endpoint(f: Finding, t: Target | undefined): string {

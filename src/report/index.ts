@@ -12,6 +12,8 @@ import { toTable } from './table.js';
 /** markdown: a CI job summary ($GITHUB_STEP_SUMMARY); codequality: GitLab's Code Quality JSON. */
 export const FORMATS = ['table', 'json', 'sarif', 'junit', 'html', 'markdown', 'codequality'] as const;
 export type Format = (typeof FORMATS)[number];
+/** What a run (`scan`, `evidence verify`) writes itself; the CI-only formats come from `report convert`. */
+export const SCAN_FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const satisfies readonly Format[];
 
 export interface RenderOptions {
   lang: Lang;

@@ -132,20 +132,16 @@ export function parseJsonReport(text: string, file: string): Report {
     throw new InputError(file, pos?.line ?? null, pos?.column ?? null, `not a JSON document: ${detail}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(file, null, null, `not a govscan JSON report: expected an object, found ${describe(value)}`);
+    throw InputError.inFile(file, `not a govscan JSON report: expected an object, found ${describe(value)}`);
   }
   const version = (value as { schemaVersion?: unknown }).schemaVersion;
   if (version !== undefined && version !== SCHEMA_VERSION) {
-    throw new InputError(
-      file,
-      null,
-      null,
-      `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
+    throw InputError.inFile(file, `report schemaVersion ${JSON.stringify(version)} is not supported (this govscan reads ${SCHEMA_VERSION})`,
     );
   }
   const validateReport = reportValidator();
   if (!validateReport(value)) {
-    throw new InputError(file, null, null, `not a govscan JSON report: ${explain(validateReport.errors ?? [])}`);
+    throw InputError.inFile(file, `not a govscan JSON report: ${explain(validateReport.errors ?? [])}`);
   }
   return value;
 }

@@ -20,6 +20,7 @@ import { findingText, oneLine, pascalCase, pick, slugify } from './text.js';
 import { declaredAt, endpointOf, findingPlace } from './locations.js';
 import { systemLegalBases } from './legal-basis.js';
 import { terminalJson } from './terminal-text.js';
+import { ruleDocUri } from './rule-links.js';
 
 export { pascalCase, slugify } from './text.js';
 
@@ -227,12 +228,14 @@ function descriptor(rule: RuleDescriptor, policy: PolicyRef, lang: Lang): Report
   const description = pick(rule.description, lang).trim() || title;
   const help = helpText(rule, policy, lang);
   const tags = [...new Set(['security', ...rule.tags])].slice(0, GITHUB_LIMITS.tagsPerRule);
+  const helpUri = ruleDocUri(rule.id, lang);
   return {
     id: rule.id,
     name: pascalCase(rule.id),
     shortDescription: { text: title },
     fullDescription: { text: description },
     help: { text: help.text || description, markdown: help.markdown || description },
+    ...(helpUri ? { helpUri } : {}),
     defaultConfiguration: { level: SARIF_LEVEL[rule.severity] },
     properties: {
       tags,

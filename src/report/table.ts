@@ -7,7 +7,7 @@ import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Se
 import { format } from '../core/i18n/index.js';
 import { displayDate } from '../core/i18n/dates.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
-import { severityRank, summarize } from './summary.js';
+import { severityRank, } from './summary.js';
 import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 import { paramLines, targetLegalBasis } from './legal-basis.js';

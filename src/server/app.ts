@@ -7,6 +7,7 @@ import type { Store } from './store/store-types.js';
 import { registerDashboard } from './dashboard/index.js';
 import { HttpError, sendError } from './errors.js';
 import { shapeLimitsFor } from './body-shape.js';
+import { registerAccessLog } from './access-log.js';
 import { registerHttpCache } from './http-cache.js';
 import { jsonBodyParser } from './json-body.js';
 import { Metrics } from './metrics.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   dashboard?: boolean;
   /** Per-minute limits (rate-limits.ts); none unless given (`govscan server` gives DEFAULT_RATE_LIMITS). */
   rateLimits?: RateLimitSettings;
+  /** One `request` line per answered request on the logger at info level (access-log.ts). */
+  accessLog?: boolean;
 }
 
 export function buildApp(opts: AppOptions): FastifyInstance {
@@ -61,6 +64,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   const serverOptions: FastifyServerOptions & { https?: AppOptions['https'] } = {
     bodyLimit,
     logger: opts.logger ?? false,
+    // fastify's own two lines per request carry no token name and the raw URL; access-log.ts writes one.
+    disableRequestLogging: true,
     // A client that opens a request and never finishes it must not hold a socket forever.
     requestTimeout: 120_000,
     return503OnClosing: true,
@@ -75,6 +80,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(shapeLimitsFor(bodyLimit)));
   app.decorateRequest('principal', null);
+  app.decorateRequest('tokenName', null);
   registerResponseHeaders(app, { tls: Boolean(opts.https) });
 
   const store = opts.store;
@@ -99,6 +105,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     metrics.request(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
     done();
   });
+  if (opts.accessLog) registerAccessLog(app);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof HttpError) return sendError(reply, err.statusCode, { error: err.code, message: err.message });

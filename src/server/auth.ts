@@ -54,7 +54,10 @@ const DUMMY_HASH = sha256Hex('govscan-no-such-token');
 
 export interface Verification {
   principal: Principal | null;
-  /** On a refusal: the name of the stored token whose id the header carried (never its secret), else null. */
+  /**
+   * The name of the stored token whose id the header carried (never its secret), for the log: the
+   * token accepted, or the one a refused header claimed to be; null when no stored token matched.
+   */
   tokenName: string | null;
 }
 
@@ -65,7 +68,7 @@ function tokenName(t: StoredToken): string {
 }
 
 export class TokenVerifier {
-  private readonly cache = new Map<string, { principal: Principal; until: number }>();
+  private readonly cache = new Map<string, { principal: Principal; name: string; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -90,7 +93,7 @@ export class TokenVerifier {
     const key = createHash('sha256').update(token).digest('base64');
     const now = this.clock();
     const hit = this.cache.get(key);
-    if (hit && hit.until > now) return { principal: hit.principal, tokenName: null };
+    if (hit && hit.until > now) return { principal: hit.principal, tokenName: hit.name };
 
     const [, letter, id, secret] = match as unknown as [string, string, string, string];
     const stored = await this.store.getToken(id);
@@ -105,8 +108,9 @@ export class TokenVerifier {
     if (stored.agency) principal.agency = stored.agency;
     if (stored.agentId) principal.agentId = stored.agentId;
     if (this.cache.size >= CACHE_MAX) this.prune(now);
-    this.cache.set(key, { principal, until: now + VERIFIED_TTL_MS });
-    return { principal, tokenName: null };
+    const name = tokenName(stored);
+    this.cache.set(key, { principal, name, until: now + VERIFIED_TTL_MS });
+    return { principal, tokenName: name };
   }
 
   private prune(now: number): void {
@@ -119,6 +123,8 @@ export class TokenVerifier {
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** The accepted token's name (auth.ts tokenName), for the access log; null before or without one. */
+    tokenName: string | null;
   }
 }
 
@@ -141,6 +147,7 @@ export function requireRole(verifier: TokenVerifier, roles: readonly Role[], lim
       reply.header('www-authenticate', 'Bearer');
       return sendError(reply, 401, UNAUTHORIZED);
     }
+    request.tokenName = tokenName;
     if (!roles.includes(principal.role)) return sendError(reply, 403, FORBIDDEN);
     request.principal = principal;
     return undefined;

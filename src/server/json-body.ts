@@ -33,9 +33,9 @@ function poisoned(value: unknown): boolean {
       continue;
     }
     const record = node as Record<string, unknown>;
-    if (Object.prototype.hasOwnProperty.call(record, '__proto__')) return true;
-    const ctor = Object.prototype.hasOwnProperty.call(record, 'constructor') ? record.constructor : undefined;
-    if (ctor !== null && typeof ctor === 'object' && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) return true;
+    if (Object.hasOwn(record, '__proto__')) return true;
+    const ctor = Object.hasOwn(record, 'constructor') ? record.constructor : undefined;
+    if (ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype')) return true;
     for (const key in record) stack.push(record[key]);
   }
   return false;

@@ -27,7 +27,7 @@ export class RateLimits {
 
   constructor(
     app: FastifyInstance,
-    private readonly settings: RateLimitSettings,
+    settings: RateLimitSettings,
   ) {
     // Only the limiters made below count anything: no route is limited by the plugin itself.
     app.register(rateLimit, { global: false, timeWindow: MINUTE });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 import type { Store } from './store/store-types.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
+import { RetentionSchedule, type RetentionOptions } from './retention-schedule.js';
 
 export interface ServeOptions {
   store: Store;
@@ -20,6 +21,12 @@ export interface ServeOptions {
   /** Per-minute limits; DEFAULT_RATE_LIMITS when absent. */
   rateLimits?: RateLimitSettings;
   logger?: AppOptions['logger'];
+  /** One JSON line per request on stderr (access-log.ts); off by default. */
+  accessLog?: boolean;
+  /** Prune old reports at start and every hour (retention-schedule.ts); none when absent. */
+  retention?: RetentionOptions;
+  /** The server's clock (tests move it). */
+  now?: () => Date;
 }
 
 export interface RunningServer {
@@ -41,19 +48,29 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     bodyLimit: opts.bodyLimit,
     staleAfterIntervals: opts.staleAfterIntervals,
     metricsPublic: opts.metricsPublic,
+    ...(opts.now ? { now: opts.now } : {}),
     rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
-    // Only failures are logged (JSON lines on stderr, for journald): 500s, a database gone away,
-    // refused tokens and enrolments are the operator's to see, never the client's.
-    logger: opts.logger ?? { level: 'warn', stream: process.stderr },
+    // JSON lines on stderr, for journald: failures always (500s, a database gone away, refused tokens
+    // and enrolments are the operator's to see, never the client's), each request with --access-log.
+    // No line carries request headers; the redaction is a second lock on the token should one ever.
+    logger: opts.logger ?? {
+      level: opts.accessLog ? 'info' : 'warn',
+      stream: process.stderr,
+      redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization'], censor: '[redacted]' },
+    },
+    accessLog: opts.accessLog ?? false,
     https: opts.tls,
   });
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;
   const url = formatUrl(Boolean(opts.tls), address.address, address.port);
+  const retention = opts.retention ? new RetentionSchedule(opts.store, { ...(opts.now ? { now: opts.now } : {}), ...opts.retention }) : null;
+  retention?.start();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       try {
+        await retention?.stop();
         await app.close();
       } finally {
         await opts.store.close();

@@ -180,8 +180,8 @@ describe('an answer that is not an acknowledgement of this batch keeps it in the
     expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
     expect(seen).toEqual([ids[0], ids[0], ids[0]]);
     expect(log.lines).toEqual([
-      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 1 of 5 failed \\(${escape(reason)}\\); retrying in 0\\.\\d s$`)),
-      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 2 of 5 failed \\(${escape(reason)}\\); retrying in 0\\.\\d s$`)),
+      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 1 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`)),
+      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 2 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`)),
       `govscan-agent: batch ${ids[0]} delivered`,
     ]);
     expect(await readdir(spool.rejectedDir)).toEqual([]);
@@ -307,7 +307,7 @@ describe("the server's own refusal sets the batch aside, says why and what to do
     expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 1, unreadable: 0, remaining: 1, stopped: null });
     expect(log.lines[0]).toMatch(
       new RegExp(
-        `^govscan-agent \\[warn\\]: batch ${ids[0]} refused by the server \\(409 conflict\\), and it could not be moved to ${escape(spool.rejectedDir)} \\(EISDIR\\): it stays in the spool and is offered again at the next delivery; let the agent's user write to ${escape(spool.rejectedDir)}$`,
+        `^govscan-agent \\[warn\\]: batch ${ids[0]} refused by the server \\(409 conflict\\), and it could not be moved to ${escapeText(spool.rejectedDir)} \\(EISDIR\\): it stays in the spool and is offered again at the next delivery; let the agent's user write to ${escapeText(spool.rejectedDir)}$`,
       ),
     );
     expect((await spool.list()).map((e) => e.batchId)).toEqual([ids[0]]);
@@ -386,12 +386,12 @@ describe('spool entries that are not batch files the agent may read', () => {
     up.close();
     expect(result).toMatchObject({ stored: 1, unreadable: 1, remaining: 1, stopped: null });
     expect(log.lines[0]).toMatch(
-      new RegExp(`^govscan-agent \\[warn\\]: mục ${escape(join(dir, name))} trong hàng đợi: một thư mục; cũng không chuyển được sang ${escape(spool.rejectedDir)} \\((ENOTEMPTY|EEXIST)\\): bỏ qua, các lô khác vẫn được gửi$`),
+      new RegExp(`^govscan-agent \\[warn\\]: mục ${escapeText(join(dir, name))} trong hàng đợi: một thư mục; cũng không chuyển được sang ${escapeText(spool.rejectedDir)} \\((ENOTEMPTY|EEXIST)\\): bỏ qua, các lô khác vẫn được gửi$`),
     );
     expect(log.lines[1]).toBe(`govscan-agent: đã gửi lô ${ids[0]}`);
   });
 });
 
-function escape(text: string): string {
+function escapeText(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

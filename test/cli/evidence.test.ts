@@ -53,6 +53,7 @@ async function verify(manifest: string, extra: string[] = []): Promise<{ code: n
   return { code: r.code, byRule, stderr: r.stderr };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: edits a parsed YAML manifest at any depth
 async function variant(change: (y: Record<string, any>) => void, files: Record<string, Buffer | string> = {}) {
   const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
   change(f.yaml);
@@ -109,6 +110,7 @@ describe('evidence verify: every rule', () => {
   // The compliant dossier is approved before Decree 331 took effect, so the dates judge it under Decree 85:
   // rules only Decree 331 has are run with --legal-basis nd331-2026.
   const ND331 = ['--legal-basis', 'nd331-2026'];
+  // biome-ignore lint/suspicious/noExplicitAny: edits a parsed YAML manifest at any depth
   const cases: [string, (y: Record<string, any>) => void, string[]?][] = [
     ['SECLEVEL-NOT-DECLARED', (y) => delete y.level],
     ['SECLEVEL-NOT-APPROVED', (y) => delete y.approval.number],
@@ -124,8 +126,15 @@ describe('evidence verify: every rule', () => {
     ['SECLEVEL-PENTEST-OVERDUE', (y) => delete y.penetrationTestProgramme, ND331],
     ['SECLEVEL-LOG-RETENTION', (y) => (y.logging.retentionDays = 60), ND331],
     // As of 2026-11-20 the latest deadline passed is 2025-11-30: a report after 2024-11-30 is due.
-    ['SECLEVEL-ANNUAL-REPORT', (y) => ((y.annualReport.date = '2024-10-01'), (y.approval.date = '2024-06-01'))],
-    ['SECLEVEL-APPRAISER', (y) => ((y.level.approved = 4), (y.level.proposed = 4), (y.appraisal.authority = 'specialised-unit'))],
+    ['SECLEVEL-ANNUAL-REPORT', (y) => {
+      y.annualReport.date = '2024-10-01';
+      y.approval.date = '2024-06-01';
+    }],
+    ['SECLEVEL-APPRAISER', (y) => {
+      y.level.approved = 4;
+      y.level.proposed = 4;
+      y.appraisal.authority = 'specialised-unit';
+    }],
     ['FOURLAYER-MONITORING-DATA', (y) => (y.layers.monitoring.dataRetentionDays = 7)],
     ['FOURLAYER-MONITORING-REPORTS', (y) => delete y.layers.monitoring.reports.weekly],
     ['FOURLAYER-GOLIVE-ASSESSMENT', (y) => (y.goLive.date = '2026-09-01')],

@@ -155,7 +155,7 @@ describe('each system under its own regime, in one run', () => {
   it('says which regime judges each system and why, on stderr and in the table, in Vietnamese', () => {
     expect(vi.stderr).toMatch(/căn cứ pháp lý của old-approved: nd85-2016 \(bộ quy tắc vn-nd85-2016\) — được phê duyệt ngày 01\/03\/2025/);
     expect(vi.stderr).toMatch(/căn cứ pháp lý của inventory-says: nd85-2016 \(bộ quy tắc vn-nd85-2016\) — legalBasis trong danh mục hệ thống/);
-    expect(vi.stdout).toMatch(/system:\/\/manifest-says\n.*\n  căn cứ pháp lý: nd331-2026 \(vn-nd331-2026\) — legalBasis trong tệp khai báo bằng chứng/);
+    expect(vi.stdout).toMatch(/system:\/\/manifest-says\n.*\n {2}căn cứ pháp lý: nd331-2026 \(vn-nd331-2026\) — legalBasis trong tệp khai báo bằng chứng/);
     expect(vi.stdout).toMatch(/căn cứ pháp lý: nd85-2016 \(vn-nd85-2016\) — .* \[trong thời gian chuyển tiếp\]/);
   });
 

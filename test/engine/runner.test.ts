@@ -135,7 +135,10 @@ describe('NetDialer', () => {
     const first = await dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 });
     const second = await dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 });
     let thirdConnected = false;
-    const third = dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 }).then((s) => ((thirdConnected = true), s));
+    const third = dialer.connect({ address: '127.0.0.1', port, timeoutMs: 1000 }).then((s) => {
+      thirdConnected = true;
+      return s;
+    });
     await new Promise((r) => setTimeout(r, 100));
     expect(thirdConnected).toBe(false);
     first.destroy();

@@ -112,7 +112,7 @@ describe('PDF signatures under fuzzing', () => {
       }
       const changed = [...input.keys()].filter((k) => input[k] !== pdf[k]);
       if (changed.some(signedOffsets)) {
-        const caught = facts !== null && facts.signed && facts.error === null && !(facts.intact && facts.coversWholeFile);
+        const caught = facts?.signed && facts.error === null && !(facts.intact && facts.coversWholeFile);
         if (!caught) wrong.push(`#${i} (${what}): signed bytes ${changed.join(', ')} changed, yet ${JSON.stringify(facts)}`);
       } else if (valid && !harmlessGapChange(input)) {
         wrong.push(`#${i} (${what}): signature bytes ${changed.join(', ')} changed, yet reported valid`);

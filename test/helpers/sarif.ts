@@ -157,7 +157,7 @@ function uriProblem(uri: unknown): string | null {
 
 function walkArtifactLocations(node: unknown, at: string, visit: (uri: unknown, where: string) => void): void {
   if (Array.isArray(node)) {
-    node.forEach((v, i) => walkArtifactLocations(v, `${at}[${i}]`, visit));
+    for (const [i, v] of node.entries()) walkArtifactLocations(v, `${at}[${i}]`, visit);
     return;
   }
   if (!isObj(node)) return;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import * as asn1js from 'asn1js';
+import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { DerError, readTlv } from '../../src/pki/der.js';
 import { parseCertificateFields } from '../../src/pki/fields.js';

@@ -17,7 +17,7 @@ function resultsFor(log: Log, target: string): Result[] {
 }
 
 function allArtifactUris(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => allArtifactUris(v, out));
+  if (Array.isArray(value)) for (const v of value) allArtifactUris(v, out);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'artifactLocation' && v && typeof v === 'object' && 'uri' in v) out.push(String((v as { uri: unknown }).uri));

@@ -15,7 +15,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import type { KyselyStore } from '../../src/server/store/store.js';
 import type { AgencyRow, FindingRow, Page as ApiPage, SystemRow } from '../../src/contract/read-api.js';
 import { toHtml } from '../../src/report/html.js';
 import { fixtureReport, type Fleet } from '../../src/lab/fleet-seed.js';
@@ -48,7 +47,6 @@ const DESKTOP = { width: 1400, height: 900 };
 const PHONE = { width: 360, height: 780 };
 
 let lab: DashboardLab;
-let store: KyselyStore;
 let app: FastifyInstance;
 let base: string;
 let viewer: string;
@@ -155,7 +153,7 @@ async function headerRows(page: Page): Promise<number> {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   lab = await startDashboardLab({ agencies: 6, agentsPerAgency: 2, days: 14 });
-  ({ store, app, base, viewer, browser, fleet } = lab);
+  ({ app, base, viewer, browser, fleet } = lab);
 });
 
 afterAll(async () => {

@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import type { KyselyStore } from '../../src/server/store/store.js';
 import type { AgencyRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Page as ApiPage, SystemRow, TrendPoint } from '../../src/contract/read-api.js';
 import type { Fleet } from '../../src/lab/fleet-seed.js';
 import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
@@ -30,8 +28,6 @@ const VIEWPORT = { width: 1920, height: 1080 };
 const DAYS = 7;
 
 let lab: DashboardLab;
-let store: KyselyStore;
-let app: FastifyInstance;
 let base: string;
 let viewer: string;
 let browser: Browser;
@@ -81,7 +77,7 @@ async function ready(page: Page, view: string): Promise<void> {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   lab = await startDashboardLab({ agencies: 3, agentsPerAgency: 2, days: DAYS });
-  ({ store, app, base, viewer, browser, fleet } = lab);
+  ({ base, viewer, browser, fleet } = lab);
 });
 
 afterAll(async () => {

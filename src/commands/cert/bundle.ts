@@ -17,18 +17,18 @@ export async function readCertificates(file: string): Promise<Buffer[]> {
     bytes = await readInputBytes(file, 'certificate');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(file, null, null, fillBoth(C.cannotRead, { reason: (err as NodeJS.ErrnoException).code ?? String(err) }));
+    throw InputError.inFile(file, fillBoth(C.cannotRead, { reason: (err as NodeJS.ErrnoException).code ?? String(err) }));
   }
-  if (bytes.length === 0 || !bytes.some((b) => !isSpace(b))) throw new InputError(file, null, null, C.empty);
+  if (bytes.length === 0 || !bytes.some((b) => !isSpace(b))) throw InputError.inFile(file, C.empty);
   const text = bytes.toString('latin1');
   if (text.includes('-----BEGIN ')) {
     const pem = parsePemCertificates(bytes.toString('utf8'), file).map((c) => c.raw);
     const found = pem.length ? pem : certificatesIn(bytes);
-    if (!found.length) throw new InputError(file, null, null, C.noPem);
+    if (!found.length) throw InputError.inFile(file, C.noPem);
     return found.map((der) => checked(file, der));
   }
   const found = certificatesIn(bytes);
-  if (!found.length) throw new InputError(file, null, null, C.notCertificate);
+  if (!found.length) throw InputError.inFile(file, C.notCertificate);
   return found.map((der) => checked(file, der));
 }
 
@@ -37,7 +37,7 @@ function checked(file: string, der: Buffer): Buffer {
   try {
     new X509Certificate(der);
   } catch (err) {
-    throw new InputError(file, null, null, fillBoth(C.badBlock, { reason: (err as Error).message }));
+    throw InputError.inFile(file, fillBoth(C.badBlock, { reason: (err as Error).message }));
   }
   return der;
 }

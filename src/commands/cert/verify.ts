@@ -52,13 +52,13 @@ Exit codes: 0 valid (trusted, valid for --name when given, every certificate in 
 function checkName(name: string): string {
   const bare = name.replace(/^\[(.*)\]$/, '$1');
   if (isIP(bare) || isValidHost(bare.replace(/\.$/, '').toLowerCase())) return bare;
-  throw new InputError(null, null, null, fillBoth(C.badName, { name }));
+  throw InputError.unlocated(fillBoth(C.badName, { name }));
 }
 
 /** ISO-8601: a calendar date (midnight UTC) or a date-time with its offset. */
 function checkAt(at: string): Date {
   const iso = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(at);
   const ms = iso ? Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at) : Number.NaN;
-  if (!Number.isFinite(ms) || (at.length === 10 && new Date(ms).toISOString().slice(0, 10) !== at)) throw new InputError(null, null, null, fillBoth(C.badAt, { at }));
+  if (!Number.isFinite(ms) || (at.length === 10 && new Date(ms).toISOString().slice(0, 10) !== at)) throw InputError.unlocated(fillBoth(C.badAt, { at }));
   return new Date(ms);
 }

@@ -25,7 +25,7 @@ export default class EvidenceInit extends GovscanCommand {
       import('../../engine/evidence-verify.js'),
       import('../../cli/output-target.js'),
     ]);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.system)) throw new InputError(null, null, null, `--system "${flags.system}": use letters, digits, '.', '_' and '-'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(flags.system)) throw InputError.unlocated(`--system "${flags.system}": use letters, digits, '.', '_' and '-'`);
     const legalBasis = flags['legal-basis'] ?? (await defaultLegalBasis());
     const file = flags.output ?? `${flags.system}.evidence.yaml`;
     await assertOutputsWritable([['--output', file, 'file']]);
@@ -33,7 +33,7 @@ export default class EvidenceInit extends GovscanCommand {
       // 'wx': an existing manifest holds an agency's records; never overwrite it.
       await writeFile(file, scaffoldManifest({ system: flags.system, level: flags.level, legalBasis }), { encoding: 'utf8', flag: 'wx' });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError(null, null, null, localize(E.exists, this.lang, { file }));
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw InputError.unlocated(localize(E.exists, this.lang, { file }));
       throw err;
     }
     process.stderr.write(localize(E.written, this.lang, { file }) + '\n');

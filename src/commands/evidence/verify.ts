@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { SCAN_FORMATS } from '../../report/index.js';
 import { EXIT, colorFlag, GovscanCommand, langFlag, repeatable } from '../../cli/base.js';
 import { colorWanted } from '../../cli/color.js';
 import { clockFromEnv } from '../../cli/clock.js';
@@ -17,7 +18,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 invali
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (default: the built-in packs with evidence rules)' }),
     'ca-file': repeatable({ description: 'Trust anchors (PEM) for document signatures' }),
     'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
-    format: Flags.option({ options: ['table', 'json', 'sarif', 'junit', 'html'] as const, default: 'table' as const, char: 'f', description: 'Report format' })(),
+    format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({ options: [...SEVERITIES.filter((s) => s !== 'info'), 'none'] as const, default: 'high' as const, description: 'Exit 1 when a finding at or above this severity fails' })(),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms (collector / NCSC endpoints)' }),

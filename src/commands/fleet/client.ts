@@ -35,14 +35,14 @@ export class FleetClient {
   ) {}
 
   static async connect(flags: FleetConnection, lang: Lang): Promise<FleetClient> {
-    if (!flags.server) throw new InputError(null, null, null, localize(F.serverRequired, lang));
+    if (!flags.server) throw InputError.unlocated(localize(F.serverRequired, lang));
     // URL.canParse, not URL.parse: the latter needs Node 22.
     const base = URL.canParse(flags.server) ? new URL(flags.server) : null;
     if (!base || (base.protocol !== 'http:' && base.protocol !== 'https:')) {
-      throw new InputError(null, null, null, localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
+      throw InputError.unlocated(localize(F.serverBad, lang, { value: JSON.stringify(flags.server) }));
     }
     if (!base.pathname.endsWith('/')) base.pathname += '/';
-    if (!flags.token) throw new InputError(null, null, null, localize(F.tokenRequired, lang));
+    if (!flags.token) throw InputError.unlocated(localize(F.tokenRequired, lang));
     let ca: string | undefined;
     if (flags['ca-file']) {
       try {
@@ -50,7 +50,7 @@ export class FleetClient {
       } catch (err) {
         if (err instanceof InputError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
-        throw new InputError(null, null, null, localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
+        throw InputError.unlocated(localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
       }
     }
     return new FleetClient(base, flags.token, ca, lang);

@@ -34,7 +34,7 @@ Exit codes: 0 written; 2 invalid flags; 3 the server could not be reached, refus
       import('../../report/terminal-text.js'),
     ]);
     if (!AGENCY_ID_RE.test(flags.agency)) {
-      throw new InputError(null, null, null, `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -)`);
+      throw InputError.unlocated(`--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -)`);
     }
     await assertOutputsWritable([['--output', flags.output, 'file']]);
     const client = await FleetClient.connect(flags, this.lang);

@@ -2,8 +2,8 @@ import { Args, Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 
 export default class PolicyShow extends GovscanCommand {
-  static override summary = 'Show the rules and parameters of a policy pack (a built-in id or a file)';
-  static override args = { policy: Args.string({ required: true, description: 'Built-in policy id or policy file' }) };
+  static override summary = 'Show the rules and parameters of a policy pack (a built-in id or a file), or the reference of one rule';
+  static override args = { policy: Args.string({ required: true, description: 'Built-in policy id, policy file, or rule id (e.g. TLS-CERT-EXPIRED)' }) };
   static override flags = { json: Flags.boolean({ default: false, description: 'Print JSON' }), lang: langFlag };
 
   async run(): Promise<void> {
@@ -22,6 +22,11 @@ export default class PolicyShow extends GovscanCommand {
       import('../../report/terminal-text.js'),
       import('../../core/i18n/citations.js'),
     ]);
+    // A rule id (upper case, as packs write them) shows that rule's reference page, as docs/rules/ has it.
+    if (/^[A-Z0-9]+(?:-[A-Z0-9]+)+$/.test(args.policy)) {
+      await this.showRule(args.policy, flags.json);
+      return;
+    }
     const policy = await resolvePolicyArg(args.policy, { knownChecks: KNOWN_CHECKS });
     const rules = describeRules([policy]);
     if (flags.json) {
@@ -60,5 +65,32 @@ export default class PolicyShow extends GovscanCommand {
       log(`${r.id.padEnd(width)}  ${severityLabels[r.severity][lang].padEnd(sevWidth)}  ${r.title[lang]}`);
       log(`${' '.repeat(width + sevWidth + 4)}${r.references.map((ref) => citationText(ref, lang)).join('; ')}`);
     }
+  }
+
+  private async showRule(id: string, json: boolean): Promise<void> {
+    const lang = this.lang;
+    const [{ CHECKS, KNOWN_CHECKS }, { loadBuiltinPolicies, describeRules }, { findRuleReference, ruleReferenceMessages, ruleTextLines }, { ruleDocUri }, { format }, { InputError }, { terminalJson, terminalText }] = await Promise.all([
+      import('../../engine/registry.js'),
+      import('../../policy/index.js'),
+      import('../../report/rule-reference.js'),
+      import('../../report/rule-links.js'),
+      import('../../core/i18n/index.js'),
+      import('../../core/errors.js'),
+      import('../../report/terminal-text.js'),
+    ]);
+    const policies = await loadBuiltinPolicies({ knownChecks: KNOWN_CHECKS });
+    const ref = findRuleReference(policies, id);
+    if (!ref) {
+      const m = ruleReferenceMessages.unknownRule;
+      throw new InputError(null, null, null, { en: format(m.en, { id }), vi: format(m.vi, { id }) });
+    }
+    const uri = ruleDocUri(ref.id, lang);
+    if (json) {
+      const rules = describeRules(ref.variants.map((v) => ({ ...v.policy, rules: [v.rule] })));
+      this.log(terminalJson(JSON.stringify({ id: ref.id, rules, ...(uri ? { helpUri: uri } : {}) }, null, 2)));
+      return;
+    }
+    for (const line of ruleTextLines(ref, lang, new Map(CHECKS.map((c) => [c.id, c.title])))) this.log(terminalText(line));
+    if (uri) this.log(`\n${uri}`);
   }
 }

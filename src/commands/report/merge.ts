@@ -25,7 +25,7 @@ export default class ReportMerge extends GovscanCommand {
     const { argv, flags } = await this.parse(ReportMerge);
     this.lang = flags.lang;
     const files = argv as string[];
-    if (files.length < 2) throw new InputError(null, null, null, 'report merge needs at least two JSON reports (see --help)');
+    if (files.length < 2) throw InputError.unlocated('report merge needs at least two JSON reports (see --help)');
     await assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
     const reports = [];
     for (const file of files) reports.push(await readReport(file));

@@ -8,8 +8,7 @@ import { readInputText } from '../../core/input-limits.js';
 import type { Report } from '../../core/types.js';
 import { defineMessages } from '../../core/i18n/index.js';
 
-export const REPORT_FORMATS = ['json', 'sarif', 'junit', 'html', 'table', 'markdown', 'codequality'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { FORMATS as REPORT_FORMATS, type Format as ReportFormat } from '../../report/index.js';
 
 export const reportCommandMessages = defineMessages({
   sarifDirWritten: {
@@ -32,7 +31,7 @@ export async function readReport(file: string): Promise<Report> {
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(file, null, null, code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`);
+    throw InputError.inFile(file, code === 'ENOENT' ? 'no such file' : `cannot read: ${(err as Error).message}`);
   }
   return parseJsonReport(text, file);
 }

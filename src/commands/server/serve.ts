@@ -3,7 +3,12 @@ import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../cli/base.js';
 import { InputError } from '../../core/errors.js';
 import { DEFAULT_RATE_LIMITS } from '../../server/rate-limit-settings.js';
+import { withEnvFlags } from '../../cli/env-flags.js';
 import { dbFlag, openDatabase } from './shared.js';
+import { S } from './messages.js';
+import { localize } from '../../core/i18n/index.js';
+import { displayInstant } from '../../core/i18n/dates.js';
+import type { RetentionEvent } from '../../server/retention-schedule.js';
 
 export default class Server extends GovscanCommand {
   static override summary = 'Run the SOC server: collect agents\' batches, keep history, serve the API, exports, metrics and dashboard';
@@ -13,12 +18,14 @@ API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, 
 
 Bounds per client: batches per agent token, enrolments per address and failed authentications per address, per minute (--ingest-limit, --enroll-limit, --auth-failure-limit; 429 with Retry-After above them); request bodies up to --body-limit bytes, nested at most 32 levels, objects of at most 1,000 keys, arrays of at most 100,000 items, strings of at most 256 KiB, a finding's evidence at most 64 KiB and an attempt's facts at most 1 MiB (400/413 above them).
 
+Every flag can also be set in the environment as GOVSCAN_<FLAG> (GOVSCAN_LISTEN, GOVSCAN_RETAIN_DAYS, …), e.g. from a systemd EnvironmentFile; a flag given on the command line wins over its variable.
+
 Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a database that cannot be opened, or an address that cannot be listened on.`;
   static override examples = [
     '<%= config.bin %> server',
     '<%= config.bin %> server --db postgres://govscan:secret@127.0.0.1:5432/govscan --listen 0.0.0.0:8443 --tls-cert server.pem --tls-key server.key',
   ];
-  static override flags = {
+  static override flags = withEnvFlags({
     db: dbFlag,
     listen: Flags.string({ default: '127.0.0.1:8080', helpValue: 'HOST:PORT', description: 'Address to listen on ([::1]:8080 for IPv6; port 0 picks a free one)' }),
     'tls-cert': Flags.string({ helpValue: 'FILE', description: 'Serve HTTPS with this certificate chain (PEM); needs --tls-key' }),
@@ -35,8 +42,15 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       helpValue: 'N',
       description: 'Failed authentications (bad tokens or enrolment secrets) per minute from one address before it must wait (0: no limit)',
     }),
+    'retain-days': Flags.integer({
+      min: 1,
+      max: 36_500,
+      helpValue: 'N',
+      description: "Delete reports older than N days, at start and every hour; each agent's latest report and the newest report of each scan target are kept whatever their age (default: keep everything)",
+    }),
+    'access-log': Flags.boolean({ default: false, description: 'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)' }),
     lang: langFlag,
-  };
+  });
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Server);
@@ -44,7 +58,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
     const { host, port } = parseListen(flags.listen);
     let tls: { cert: string; key: string } | undefined;
     if (Boolean(flags['tls-cert']) !== Boolean(flags['tls-key'])) {
-      throw new InputError(null, null, null, `${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
+      throw InputError.unlocated(`${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
     }
     if (flags['tls-cert'] && flags['tls-key']) {
       tls = { cert: await readPem('--tls-cert', flags['tls-cert']), key: await readPem('--tls-key', flags['tls-key']) };
@@ -60,6 +74,8 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         bodyLimit: flags['body-limit'],
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
+        accessLog: flags['access-log'],
+        ...(flags['retain-days'] === undefined ? {} : { retention: { days: flags['retain-days'], report: (e: RetentionEvent) => this.retentionLine(e) } }),
         rateLimits: { ingestPerMinute: flags['ingest-limit'], enrollPerMinute: flags['enroll-limit'], authFailuresPerMinute: flags['auth-failure-limit'] },
       });
     } catch (err) {
@@ -67,13 +83,19 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
         const why = { EADDRINUSE: 'the address is in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'no such local address' }[code as string] ?? code;
-        throw new InputError(null, null, null, `--listen: cannot listen on ${flags.listen}: ${why}`);
+        throw InputError.unlocated(`--listen: cannot listen on ${flags.listen}: ${why}`);
       }
       if (tls && /PEM|key|certificate|ASN1|asn1|decoder/i.test((err as Error).message)) {
-        throw new InputError(null, null, null, `--tls-cert/--tls-key: ${(err as Error).message.split('\n')[0]}`);
+        throw InputError.unlocated(`--tls-cert/--tls-key: ${(err as Error).message.split('\n')[0]}`);
       }
       throw err;
     }
+  }
+
+  /** What a retention run did, on stderr beside the listening line (nothing when it deleted nothing). */
+  private retentionLine(e: RetentionEvent): void {
+    if ('error' in e) process.stderr.write(localize(S.retentionFailed, this.lang, { message: e.error.message.split('\n')[0] }) + '\n');
+    else if (e.reports > 0) process.stderr.write(localize(S.retentionPruned, this.lang, { count: e.reports, before: displayInstant(e.before, this.lang) }) + '\n');
   }
 }
 
@@ -81,7 +103,7 @@ export function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || !(port >= 0 && port <= 65535)) {
-    throw new InputError(null, null, null, `--listen: ${JSON.stringify(value)} is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8443)`);
+    throw InputError.unlocated(`--listen: ${JSON.stringify(value)} is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8443)`);
   }
   return { host: (m[1] ?? m[2]) as string, port };
 }
@@ -92,8 +114,8 @@ async function readPem(flag: string, file: string): Promise<string> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(null, null, null, `${flag}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw InputError.unlocated(`${flag}: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  if (!text.includes('-----BEGIN ')) throw new InputError(null, null, null, `${flag}: ${file} is not a PEM file`);
+  if (!text.includes('-----BEGIN ')) throw InputError.unlocated(`${flag}: ${file} is not a PEM file`);
   return text;
 }

@@ -11,7 +11,7 @@ export const dbFlag = Flags.string({
   env: 'GOVSCAN_DB',
   default: DEFAULT_DB,
   helpValue: 'URL',
-  description: 'Database: sqlite:PATH (embedded, the default) or postgres://USER:PASS@HOST:PORT/DB (env GOVSCAN_DB)',
+  description: 'Database: sqlite:PATH (embedded, the default) or postgres://USER:PASS@HOST:PORT/DB',
 });
 
 /** Opens and migrates the database, or throws an InputError naming --db (exit 2). */
@@ -22,13 +22,13 @@ export async function openDatabase(url: string): Promise<Store> {
     store = await openStore(url);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   try {
     await store.migrate();
   } catch (err) {
     await store.close().catch(() => undefined);
-    throw new InputError(null, null, null, `--db: cannot open ${redact(url)}: ${oneLine(err)}`);
+    throw InputError.unlocated(`--db: cannot open ${redact(url)}: ${oneLine(err)}`);
   }
   return store;
 }

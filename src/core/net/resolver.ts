@@ -27,17 +27,17 @@ export function parseResolveOverride(text: string): ResolveOverride {
   const m = /^([^:\s]+):(\d+|\*):(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+)$/.exec(text.trim());
   const address = m?.[3]?.replace(/^\[|\]$/g, '');
   if (!m || !address || isIP(address) === 0) {
-    throw new InputError(null, null, null, `--resolve "${text}": expected HOST:PORT:ADDRESS with an IP address, e.g. portal.gov.vn:443:127.0.0.1`);
+    throw InputError.unlocated(`--resolve "${text}": expected HOST:PORT:ADDRESS with an IP address, e.g. portal.gov.vn:443:127.0.0.1`);
   }
   const host = (m[1] ?? '').toLowerCase().replace(/\.$/, '');
   if (host !== '*' && !isValidHost(host)) {
     const why = host.includes('*')
       ? `"${host}" is a pattern: only a bare * stands for every name (list each name with its own --resolve)`
       : `"${host}" is not a valid host name`;
-    throw new InputError(null, null, null, `--resolve "${text}": ${why}`);
+    throw InputError.unlocated(`--resolve "${text}": ${why}`);
   }
   const port = m[2] === '*' ? '*' : Number(m[2]);
-  if (port !== '*' && !isPort(port)) throw new InputError(null, null, null, `--resolve "${text}": port must be 1–65535`);
+  if (port !== '*' && !isPort(port)) throw InputError.unlocated(`--resolve "${text}": port must be 1–65535`);
   return { host, port, address };
 }
 
@@ -71,10 +71,10 @@ export function parseDnsServer(text: string): string {
   else if (v4) [, address, port] = v4;
   else if (isIP(raw) === 6) address = raw;
   if (!address || isIP(address) === 0) {
-    throw new InputError(null, null, null, `--dns-server "${text}": expected an IP address with an optional port, e.g. [::1]:5353 or 127.0.0.1:53`);
+    throw InputError.unlocated(`--dns-server "${text}": expected an IP address with an optional port, e.g. [::1]:5353 or 127.0.0.1:53`);
   }
   const n = port === undefined ? 53 : Number(port);
-  if (!isPort(n)) throw new InputError(null, null, null, `--dns-server "${text}": port must be 1–65535`);
+  if (!isPort(n)) throw InputError.unlocated(`--dns-server "${text}": port must be 1–65535`);
   return isIP(address) === 6 ? `[${address}]:${n}` : `${address}:${n}`;
 }
 

@@ -50,18 +50,30 @@ export function readSmtpReply(socket: Socket, timeoutMs: number, signal?: AbortS
       const text = chunk.toString('latin1');
       if (head.length < 512) head += text.slice(0, 512 - head.length);
       buf += text;
-      if (buf.length > MAX_REPLY_BYTES) return fail('protocol', `SMTP reply longer than ${MAX_REPLY_BYTES} bytes`);
+      if (buf.length > MAX_REPLY_BYTES) {
+        fail('protocol', `SMTP reply longer than ${MAX_REPLY_BYTES} bytes`);
+        return;
+      }
       let eol: number;
       while ((eol = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, eol).replace(/\r$/, '');
         buf = buf.slice(eol + 1);
         const m = LINE.exec(line);
-        if (!m) return fail('protocol', `not an SMTP reply: "${printable(line)}"`);
+        if (!m) {
+          fail('protocol', `not an SMTP reply: "${printable(line)}"`);
+          return;
+        }
         const code = Number(m[1]);
         if (lines.length === 0) first = code;
-        else if (code !== first) return fail('protocol', `SMTP reply lines with different codes (${first}, then ${code})`);
+        else if (code !== first) {
+          fail('protocol', `SMTP reply lines with different codes (${first}, then ${code})`);
+          return;
+        }
         lines.push(m[3] ?? '');
-        if (m[2] !== '-') return finish({ ok: true, reply: { code, lines } });
+        if (m[2] !== '-') {
+          finish({ ok: true, reply: { code, lines } });
+          return;
+        }
       }
     };
     if (signal?.aborted) return onAbort();

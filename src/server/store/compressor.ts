@@ -5,7 +5,7 @@
 
 import { Worker } from 'node:worker_threads';
 
-const SOURCE = String.raw`
+const SOURCE = `
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const zlib = require('node:zlib');

@@ -33,23 +33,19 @@ export function parseDbUrl(url: string, flag = '--db'): DbTarget {
     let path = url.slice('sqlite:'.length);
     // sqlite:///abs/path and sqlite://rel/path read like URLs; sqlite:PATH is the documented form.
     if (path.startsWith('//')) path = path.slice(2);
-    if (!path) throw new InputError(flag, null, null, 'sqlite: needs a file path, e.g. sqlite:./govscan.db');
+    if (!path) throw InputError.inFile(flag, 'sqlite: needs a file path, e.g. sqlite:./govscan.db');
     return { dialect: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     try {
       new URL(url);
     } catch {
-      throw new InputError(flag, null, null, `not a valid PostgreSQL URL: ${redact(url)}`);
+      throw InputError.inFile(flag, `not a valid PostgreSQL URL: ${redact(url)}`);
     }
     return { dialect: 'postgres', url };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  throw new InputError(
-    flag,
-    null,
-    null,
-    `${scheme ? `unsupported database "${scheme}:"` : `not a database URL: ${redact(url)}`}; use sqlite:PATH or postgres://USER@HOST:PORT/DB`,
+  throw InputError.inFile(flag, `${scheme ? `unsupported database "${scheme}:"` : `not a database URL: ${redact(url)}`}; use sqlite:PATH or postgres://USER@HOST:PORT/DB`,
   );
 }
 
@@ -72,12 +68,12 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
 async function openSqlite(path: string, flag: string): Promise<OpenedDb> {
   const { default: Database } = await import('better-sqlite3');
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:' && !existsSync(dirname(file))) throw new InputError(flag, null, null, `the folder of ${path} does not exist`);
+  if (file !== ':memory:' && !existsSync(dirname(file))) throw InputError.inFile(flag, `the folder of ${path} does not exist`);
   let raw: import('better-sqlite3').Database;
   try {
     raw = new Database(file);
   } catch (err) {
-    throw new InputError(flag, null, null, `cannot open ${path}: ${(err as Error).message}`);
+    throw InputError.inFile(flag, `cannot open ${path}: ${(err as Error).message}`);
   }
   try {
     // First: another process (an admin command beside a starting server) waits for the lock instead
@@ -89,7 +85,7 @@ async function openSqlite(path: string, flag: string): Promise<OpenedDb> {
     raw.pragma('synchronous = FULL');
   } catch (err) {
     raw.close();
-    throw new InputError(flag, null, null, `${path} is not a usable SQLite database: ${(err as Error).message}`);
+    throw InputError.inFile(flag, `${path} is not a usable SQLite database: ${(err as Error).message}`);
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
   return { db, dialect: 'sqlite', display: `sqlite:${path}`, file: file === ':memory:' ? null : file };

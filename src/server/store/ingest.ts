@@ -7,7 +7,7 @@ import { emptySummary } from '../../report/summary.js';
 import { InputError } from '../../core/errors.js';
 import { HOST_CHECK, type HostFactsForServer } from '../../../checks/host/check-id.js';
 import { TLS_CHECK } from '../../../checks/tls/check-id.js';
-import { type Batch } from '../../contract/agent-api.js';
+import type { Batch } from '../../contract/agent-api.js';
 import type { BatchesTable, CertificatesTable, FindingsTable, Ipv6ScoresTable, TargetsTable } from './schema.js';
 
 type Child<T> = Omit<T, 'batch_ref'>;
@@ -26,7 +26,7 @@ export interface BatchRows {
 /** An ISO date in the one form the store compares lexically (`…T…:…:….sssZ`), or an InputError. */
 export function isoDate(value: unknown, what: string): string {
   const t = typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN;
-  if (!Number.isFinite(t)) throw new InputError(what, null, null, `not a date: ${JSON.stringify(value)}`);
+  if (!Number.isFinite(t)) throw InputError.inFile(what, `not a date: ${JSON.stringify(value)}`);
   return new Date(t).toISOString();
 }
 
@@ -44,6 +44,7 @@ export function normaliseBatch(batch: Batch, receivedAt: string): BatchRows {
   // running fast) is dated when it arrived, so it cannot stay an agent's "latest" and hide the
   // batches that follow. Earlier dates are kept: a spooled batch delivered late is older, as it says.
   const sent = isoDate(batch.createdAt, 'createdAt');
+  // biome-ignore lint/complexity/useMathMinMax: ISO instants, compared as text
   const createdAt = sent > received ? received : sent;
   const report: Report = batch.report;
   const agency = batch.agency;

@@ -16,6 +16,7 @@ function initial(dialect: DialectName): Migration {
   // key's B-tree (no separate rowid tree plus primary-key index to update on every insert).
   const clustered = dialect === 'sqlite' ? sql`without rowid` : sql``;
   return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run against every past schema (kysely's documented pattern)
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
         .createTable('agencies')
@@ -178,6 +179,7 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
   return {
     '0001_initial': initial(dialect),
     '0002_token_names': {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run against every past schema (kysely's documented pattern)
       async up(db: Kysely<any>): Promise<void> {
         await db.schema.alterTable('tokens').addColumn('name', 'text').execute();
       },
@@ -200,6 +202,7 @@ function lostRace(error: unknown): boolean {
  * Brings the schema to the latest migration; a no-op when it is there already. On PostgreSQL the
  * Migrator holds an advisory lock, so replicas starting together run each migration once.
  */
+// biome-ignore lint/suspicious/noExplicitAny: migrations run against every past schema (kysely's documented pattern)
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
   const migrator = new Migrator({
     db,

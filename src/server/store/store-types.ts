@@ -78,4 +78,8 @@ export interface Store {
   latestReports(agency: string): Promise<Report[]>;
   /** Counters for /metrics. */
   stats(): Promise<{ agencies: number; agents: number; batches: number; findings: number }>;
+
+  // retention
+  /** Deletes reports dated before `olderThan` (ISO), keeping each agent's latest and each agency's newest per target. */
+  pruneReports(olderThan: string): Promise<{ reports: number }>;
 }

@@ -28,6 +28,7 @@ import { ruleFailures, severityTrend } from './lifecycle-reads.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import { Compressor } from './compressor.js';
 import { ingestStatements } from './statements.js';
+import { prunableQuery, pruneReports, type PruneResult } from './retention.js';
 
 export interface StoreOptions extends OpenOptions {
   /** The clock for rows the store dates itself (agency and token creation). */
@@ -173,11 +174,16 @@ export class KyselyStore implements Store {
     // Handed to another thread, a view would take its whole underlying buffer along: send just the bytes.
     const body = raw ? (raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : Uint8Array.prototype.slice.call(raw)) : Buffer.from(JSON.stringify(batch), 'utf8');
     if (this.file) {
-      this.writer ??= new SqliteWriter({ file: this.file, statements: ingestStatements(this.db) });
-      return { status: await this.writer.write(rows, body) };
+      return { status: await this.sqliteWriter().write(rows, body) };
     }
     if (this.dialect === 'postgres') return { status: await this.queue.submit({ rows, body: await this.compressor.compress(body), encoding: 'br' }) };
     return { status: await this.queue.submit({ rows, body, encoding: 'json' }) };
+  }
+
+  /** The SQLite file's writer thread, started when first needed. */
+  private sqliteWriter(): SqliteWriter {
+    if (!this.file) throw new Error('only a SQLite file has a writer thread');
+    return (this.writer ??= new SqliteWriter({ file: this.file, statements: ingestStatements(this.db) }));
   }
 
   // ── reads (*-reads.ts) ─────────────────────────────────────────────────────────────────────
@@ -231,5 +237,14 @@ export class KyselyStore implements Store {
   }
   stats(): Promise<{ agencies: number; agents: number; batches: number; findings: number }> {
     return stats(this.db);
+  }
+
+  // ── retention (retention.ts) ────────────────────────────────────────────────────────────────
+
+  async pruneReports(olderThan: string): Promise<PruneResult> {
+    const before = isoDate(olderThan, 'olderThan');
+    if (!this.file) return pruneReports(this.db, before);
+    const { sql, parameters } = prunableQuery(before).compile(this.db);
+    return { reports: await this.sqliteWriter().prune({ sql, parameters }) };
   }
 }

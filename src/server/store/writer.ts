@@ -225,7 +225,7 @@ export class IngestQueue {
   private async run(jobs: Job[]): Promise<void> {
     try {
       const statuses = await this.write(jobs.map((j) => j.item));
-      jobs.forEach((j, i) => j.resolve(statuses[i] as Status));
+      for (const [i, j] of jobs.entries()) j.resolve(statuses[i] as Status);
       return;
     } catch (err) {
       if (jobs.length === 1) {

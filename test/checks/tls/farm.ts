@@ -133,7 +133,7 @@ export async function serveHttps(opts: ServeOptions): Promise<Running> {
   const servernames: Array<string | false> = [];
   const server = https.createServer(
     { cert: chainPem(opts.chain), key: (opts.key ?? opts.chain[0])!.keyPem, ...opts.tls },
-    (req, res) => {
+    (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain', ...opts.headers });
       res.end('ok\n');
     },

@@ -26,10 +26,10 @@ Works on the database directly (--db), so it can run beside a running server.`;
     this.lang = flags.lang;
     const { AGENCY_ID_RE, createEnrollment } = await import('../../../server/admin.js');
     if (!AGENCY_ID_RE.test(flags.agency)) {
-      throw new InputError(null, null, null, `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -; at most 64, starting with a letter or digit)`);
+      throw InputError.unlocated(`--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -; at most 64, starting with a letter or digit)`);
     }
     if (flags.name !== undefined && (flags.name.trim() === '' || flags.name.length > 256)) {
-      throw new InputError(null, null, null, '--name: give 1 to 256 characters');
+      throw InputError.unlocated('--name: give 1 to 256 characters');
     }
     const store = await openDatabase(flags.db);
     try {

@@ -26,11 +26,11 @@ Works on the database directly (--db), so it can run beside a running server.`;
       import('../../../core/i18n/index.js'),
       import('../../fleet/messages.js'),
     ]);
-    if (flags.agency !== undefined && flags.role !== 'viewer') throw new InputError(null, null, null, localize(F.tokenAgencyViewerOnly, this.lang));
+    if (flags.agency !== undefined && flags.role !== 'viewer') throw InputError.unlocated(localize(F.tokenAgencyViewerOnly, this.lang));
     const store = await openDatabase(flags.db);
     try {
       const created = await createApiToken(store, flags.role, flags.name, flags.agency).catch((err: unknown) => {
-        if (err instanceof UnknownAgencyError) throw new InputError(null, null, null, localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
+        if (err instanceof UnknownAgencyError) throw InputError.unlocated(localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
         throw err;
       });
       this.log(flags.json ? JSON.stringify(created) : created.token);

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, } from '@oclif/core';
 import { GovscanCommand, langFlag } from '../../../cli/base.js';
 import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
@@ -19,7 +19,7 @@ export default class ServerTokenRevoke extends GovscanCommand {
     const store = await openDatabase(flags.db);
     try {
       const [{ localize }, { F }] = await Promise.all([import('../../../core/i18n/index.js'), import('../../fleet/messages.js')]);
-      if (!(await store.revokeToken(args.id))) throw new InputError(null, null, null, localize(F.tokenUnknown, this.lang, { id: args.id }));
+      if (!(await store.revokeToken(args.id))) throw InputError.unlocated(localize(F.tokenUnknown, this.lang, { id: args.id }));
       this.log(localize(F.tokenRevoked, this.lang, { id: args.id }));
     } finally {
       await store.close();

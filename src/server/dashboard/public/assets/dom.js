@@ -36,6 +36,17 @@ function append(el, children) {
   }
 }
 
+/**
+ * A text whose Markdown code spans (`govscan server …`, `listen [::]:443`) become <code> elements; every
+ * other character stays text, so a pack's remediation or a translated hint can never become markup.
+ */
+export function prose(text) {
+  return String(text ?? '')
+    .split(/`([^`\n]+)`/)
+    .map((part, i) => (i % 2 === 1 ? h('code', { text: part }) : part))
+    .filter((part) => part !== '');
+}
+
 /** Text only screen readers hear (the visible form is an icon or a colour). */
 export function srOnly(text) {
   return h('span', { class: 'sr-only', text });

@@ -1,7 +1,7 @@
 // The pieces every screen is made of: pass-rate bars, severity counts, status icons, tiles, panels
 // and the evidence list. Every coloured thing also says what it means in text or shape.
 
-import { h, s, srOnly } from './dom.js';
+import { prose, h, s, srOnly } from './dom.js';
 import { formatAgo, formatDate, formatDateTime, formatNumber, formatPercent, t } from './i18n.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
@@ -94,7 +94,28 @@ export function panel(title, body, { id, cls = '', extra = null } = {}) {
 }
 
 export function empty(text, kind = 'good') {
-  return h('p', { class: `empty-state ${kind}` }, icon(kind), h('span', { text }));
+  return h('p', { class: `empty-state ${kind}` }, icon(kind), h('span', {}, prose(text)));
+}
+
+/**
+ * What a fleet with no agent shows instead of green "all fine" panels: how to enrol the first one, with
+ * the commands to type (this server's own address filled in).
+ */
+export function enrolFirstAgent() {
+  const server = `${location.protocol}//${location.host}`;
+  const step = (text, command) => h('li', {}, h('p', {}, prose(text)), h('pre', {}, h('code', { text: command })));
+  return h(
+    'div',
+    { class: 'enrol-first' },
+    h('p', {}, prose(t('enrol.intro'))),
+    h(
+      'ol',
+      {},
+      step(t('enrol.step1'), `govscan server enrollment create --agency so-vi-du --name "…"`),
+      step(t('enrol.step2'), `govscan-agent enroll --server ${server} --secret SECRET --config agent.yaml`),
+      step(t('enrol.step3'), 'govscan-agent run --once --config agent.yaml'),
+    ),
+  );
 }
 
 export function when(iso) {
@@ -297,4 +318,13 @@ export function firstFailed(iso) {
   if (!iso) return h('span', { class: 'muted', text: '—' });
   const days = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86_400_000));
   return h('span', { class: 'first-failed' }, h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso)), ' ', h('span', { class: 'age muted', text: t('finding.age', { n: days }) }));
+}
+
+/** Links between views (hash routes), shared by the views that point at each other. */
+export function agencyHref(id) {
+  return `#/agency/${encodeURIComponent(id)}`;
+}
+
+export function systemHref(agency, system) {
+  return `${agencyHref(agency)}/system/${system === '' ? '~' : encodeURIComponent(system)}`;
 }

@@ -5,8 +5,8 @@ import { api, download, staleAfter } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { trendChart } from '../charts.js';
 import { formatNumber, formatPercent, lang, t } from '../i18n.js';
-import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when } from '../widgets.js';
-import { agencyHref, certificateTable, ipv6Score } from './overview.js';
+import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when, systemHref } from '../widgets.js';
+import { certificateTable, ipv6Score } from './overview.js';
 
 export const name = 'agency';
 
@@ -28,10 +28,6 @@ export async function load({ agency }) {
     ipv6: only(ipv6)[0] ?? null,
     certificates: only(certificates),
   };
-}
-
-export function systemHref(agency, system) {
-  return `${agencyHref(agency)}/system/${system === '' ? '~' : encodeURIComponent(system)}`;
 }
 
 export function systemRate(row) {
@@ -93,7 +89,7 @@ export function render(data, { agency: id }) {
       { class: 'grid agency-grid' },
       panel(t('systems.title'), systemsTable(a.id, data.systems), { id: 'systems', cls: 'span-main' }),
       panel(t('trend.agencyTitle'), trendChart(data.trend, { days: 30, endDay: windowEnd(data.trend), title: a.name || a.id }), { id: 'trend', cls: 'span-main' }),
-      panel(t('agents.title'), agentsTable(data.agents), { id: 'agents', cls: stale ? 'alert' : '' }),
+      panel(t('agents.title'), agentsTable(data.agents, a.id), { id: 'agents', cls: stale ? 'alert' : '' }),
       panel(t('ipv6.domainsTitle'), domainsTable(data.ipv6), { id: 'ipv6-domains' }),
       panel(t('cert.title'), certificateTable(data.certificates, (x) => x, { showAgency: false }), { id: 'certificates', cls: 'span-main' }),
     ),
@@ -103,8 +99,8 @@ export function render(data, { agency: id }) {
 /** The chart's window ends today (UTC), so days without data show as a gap at the right edge. */
 export function windowEnd(points) {
   const today = new Date().toISOString().slice(0, 10);
-  const last = points.reduce((max, p) => (p.day > max ? p.day : max), '');
-  return last > today ? last : today;
+  const last = points.reduce((max, p) => (Math.max(p.day , max)), '');
+  return Math.max(last , today);
 }
 
 function systemsTable(agency, systems) {
@@ -148,8 +144,8 @@ function systemsTable(agency, systems) {
   );
 }
 
-function agentsTable(agents) {
-  if (agents.length === 0) return empty(t('agents.none'), 'none');
+function agentsTable(agents, agency) {
+  if (agents.length === 0) return empty(t('agents.none', { id: agency }), 'none');
   return h(
     'table',
     { class: 'data compact' },

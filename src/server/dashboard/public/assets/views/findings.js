@@ -6,9 +6,7 @@
 import { api, download } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { formatNumber, lang, pick, t } from '../i18n.js';
-import { empty, exportButtons, findingsHref, firstFailed, panel, ruleLink, severityBadge, outcomeBadge, SEVERITIES, packLink } from '../widgets.js';
-import { agencyHref } from './overview.js';
-import { systemHref } from './agency.js';
+import { empty, exportButtons, findingsHref, firstFailed, panel, ruleLink, severityBadge, outcomeBadge, SEVERITIES, packLink, agencyHref, systemHref } from '../widgets.js';
 
 export const name = 'findings';
 

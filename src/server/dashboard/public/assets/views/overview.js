@@ -11,6 +11,7 @@ import {
   compareWorst,
   daysLeft,
   empty,
+  enrolFirstAgent,
   findingsHref,
   icon,
   packLink,
@@ -23,6 +24,7 @@ import {
   statusRate,
   tile,
   when,
+  agencyHref,
 } from '../widgets.js';
 import { findingsTable } from './findings.js';
 
@@ -40,10 +42,6 @@ export async function load() {
     api('/findings', { sort: 'severity', limit: TOP_FAILURES }),
   ]);
   return { overview, certificates: itemsOf(certificates), ipv6: itemsOf(ipv6), worst: itemsOf(worst), worstTotal: worst?.total ?? 0 };
-}
-
-export function agencyHref(id) {
-  return `#/agency/${encodeURIComponent(id)}`;
 }
 
 /**
@@ -80,6 +78,8 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
   const totals = overview.totals ?? {};
   const rate = fleetRate(agencies);
   const stale = agents.filter((a) => a.stale);
+  // A new server: nothing is "on time" or "without failures" yet, so say how to enrol the first agent.
+  const noAgents = (totals.agents ?? agents.length) === 0;
 
   return h(
     'div',
@@ -90,14 +90,15 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
       h('h1', { text: t('overview.title') }),
       h('p', { class: 'muted' }, t('overview.generated', { when: formatDateTime(overview.generatedAt) })),
     ),
-    panel(t('worst.title'), worstList(worst ?? [], worstTotal ?? 0, agencyName), { id: 'worst', cls: (worst ?? []).length ? 'alert-bad' : '' }),
+    noAgents ? panel(t('enrol.title'), enrolFirstAgent(), { id: 'enrol-first' }) : null,
+    panel(t('worst.title'), noAgents ? empty(t('worst.noResults'), 'none') : worstList(worst ?? [], worstTotal ?? 0, agencyName), { id: 'worst', cls: (worst ?? []).length ? 'alert-bad' : '' }),
     h(
       'div',
       { class: 'tiles', id: 'totals' },
       tile(t('tile.passRate'), formatPercent(rate), { level: statusLevel(fleetSeverities(agencies), rate), note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'), id: 'tile-rate' }),
-      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : 'good', note: t('tile.failedNote'), id: 'tile-failed', href: findingsHref({ sort: 'severity' }) }),
+      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : noAgents ? 'none' : 'good', note: t('tile.failedNote'), id: 'tile-failed', href: findingsHref({ sort: 'severity' }) }),
       tile(t('tile.staleAgents'), formatNumber(totals.staleAgents ?? stale.length), {
-        level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : 'good',
+        level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : noAgents ? 'none' : 'good',
         note: t('tile.staleNote', { n: formatNumber(totals.agents ?? agents.length) }),
         id: 'tile-stale',
       }),
@@ -121,8 +122,8 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
       h(
         'div',
         { class: 'col-side' },
-        panel(t('stale.title'), staleTable(stale, agents.length, agencyName), { id: 'stale-agents', cls: stale.length ? 'alert' : '' }),
-        panel(t('cert.title'), boundedCertificates(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
+        panel(t('stale.title'), noAgents ? empty(t('stale.noAgents'), 'none') : staleTable(stale, agents.length, agencyName), { id: 'stale-agents', cls: stale.length ? 'alert' : '' }),
+        panel(t('cert.title'), noAgents ? empty(t('cert.noResults'), 'none') : boundedCertificates(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
       ),
     ),
   );

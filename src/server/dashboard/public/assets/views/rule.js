@@ -2,7 +2,7 @@
 // reader's language, with how much of the fleet fails it now and a link to those findings.
 
 import { api } from '../api.js';
-import { h, itemsOf } from '../dom.js';
+import { h, itemsOf, prose } from '../dom.js';
 import { formatNumber, pick, t } from '../i18n.js';
 import { empty, findingsHref, packLink, panel, severityBadge, tile } from '../widgets.js';
 import { breadcrumb } from './agency.js';
@@ -35,7 +35,7 @@ export function render({ rules }, { rule: id }) {
         'dl',
         { class: 'rule-ref' },
         pick(r.description) ? [h('dt', { text: t('rule.description') }), h('dd', { class: 'prose', text: pick(r.description) })] : null,
-        pick(r.remediation) ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'prose remediation', text: pick(r.remediation) })] : null,
+        pick(r.remediation) ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'prose remediation' }, prose(pick(r.remediation)))] : null,
         r.check ? [h('dt', { text: t('rule.check') }), h('dd', {}, h('code', { text: r.check }))] : null,
         r.references.length ? [h('dt', { text: t('finding.references') }), h('dd', {}, h('ul', { class: 'refs' }, r.references.map((ref) => h('li', { text: ref }))))] : null,
       ),

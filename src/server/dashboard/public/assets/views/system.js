@@ -2,12 +2,12 @@
 // (opened on demand) and the rule's pass/fail history on that target.
 
 import { api } from '../api.js';
-import { h, itemsOf } from '../dom.js';
+import { h, itemsOf, prose } from '../dom.js';
 import { historySummary, outcomeTimeline } from '../charts.js';
 import { formatNumber, formatPercent, pick, t } from '../i18n.js';
 import { empty, evidenceList, firstFailed, outcomeBadge, packLink, panel, ruleLink, severityBadge, SEVERITIES, statusBadge, statusRate, tile, when } from '../widgets.js';
-import { breadcrumb, systemHref, systemLabel, systemRate } from './agency.js';
-import { agencyHref } from './overview.js';
+import { breadcrumb, systemLabel, systemRate } from './agency.js';
+import { agencyHref, systemHref } from '../widgets.js';
 
 export const name = 'system';
 
@@ -138,7 +138,7 @@ function findingCard(f) {
       f.outcome === 'fail' ? [h('dt', { text: t('finding.firstFailed') }), h('dd', {}, firstFailed(f.firstFailedAt))] : null,
       h('dt', { text: t('finding.scanned') }),
       h('dd', {}, when(f.scannedAt)),
-      f.remediation && !passed ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation', text: pick(f.remediation) })] : null,
+      f.remediation && !passed ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation' }, prose(pick(f.remediation)))] : null,
       f.references?.length
         ? [h('dt', { text: t('finding.references') }), h('dd', {}, h('ul', { class: 'inline-list refs' }, f.references.map((r) => h('li', { text: r }))))]
         : null,

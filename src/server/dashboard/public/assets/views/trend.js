@@ -8,7 +8,8 @@ import { severityChart, trendChart } from '../charts.js';
 import { t } from '../i18n.js';
 import { empty, panel, statusRate } from '../widgets.js';
 import { windowEnd } from './agency.js';
-import { agencyHref, sortAgencies } from './overview.js';
+import { sortAgencies } from './overview.js';
+import { agencyHref } from '../widgets.js';
 
 export const name = 'trend';
 const DAYS = 30;

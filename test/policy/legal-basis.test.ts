@@ -6,7 +6,7 @@ import { InputError } from '../../src/core/errors.js';
 import { checkLegalBasisFlag, chooseRegime, packState, type RegimeRun } from '../../src/policy/legal-basis.js';
 import { loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
 import { applyParams, parseParamArg } from '../../src/policy/params.js';
-import { KNOWN } from '../policy/helpers.js';
+import { KNOWN } from './helpers.js';
 
 let packs: LoadedPolicy[];
 beforeAll(async () => {

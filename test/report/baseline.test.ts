@@ -11,7 +11,7 @@ import { toJson } from '../../src/report/json.js';
 import { writeSarif } from '../../src/report/sarif.js';
 import { exceedsThreshold, summarize } from '../../src/report/summary.js';
 import { toTable } from '../../src/report/table.js';
-import { CWD, clone, makeReport } from '../report/fixture.js';
+import { CWD, clone, makeReport } from './fixture.js';
 
 const DIR = 'test/fixtures/baselines';
 const failedKeys = (r: Report): string[] => r.findings.filter((f) => f.outcome === 'fail').map(findingKey).sort();

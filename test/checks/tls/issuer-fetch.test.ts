@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import * as pkijs from 'pkijs';
-import { IssuerFetcher, certificatesIn, MAX_ISSUER_BYTES } from '../../checks/tls/issuer-fetch.js';
-import { issueCertificate, type IssuedCert } from '../../src/lab/pki.js';
-import { listen } from '../../src/lab/servers.js';
-import { testContext } from '../checks/tls/farm.js';
+import { IssuerFetcher, certificatesIn, MAX_ISSUER_BYTES } from '../../../checks/tls/issuer-fetch.js';
+import { issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
+import { listen } from '../../../src/lab/servers.js';
+import { testContext } from './farm.js';
 
 let ca: IssuedCert;
 let other: IssuedCert;

@@ -2,12 +2,12 @@
 // numbers, and probe reasons said in Vietnamese (issue 12 item 7).
 
 import { describe, expect, it } from 'vitest';
-import { citationText } from '../../src/core/i18n/citations.js';
-import { technicalReason, technicalText } from '../../src/core/i18n/technical.js';
-import { displayValue, joinList } from '../../src/core/i18n/values.js';
-import { fill } from '../../src/policy/template.js';
-import { loadBuiltinPolicies } from '../../src/policy/index.js';
-import { KNOWN_CHECKS } from '../../src/engine/registry.js';
+import { citationText } from '../../../src/core/i18n/citations.js';
+import { technicalReason, technicalText } from '../../../src/core/i18n/technical.js';
+import { displayValue, joinList } from '../../../src/core/i18n/values.js';
+import { fill } from '../../../src/policy/template.js';
+import { loadBuiltinPolicies } from '../../../src/policy/index.js';
+import { KNOWN_CHECKS } from '../../../src/engine/registry.js';
 
 describe('values in messages, per language', () => {
   it('writes booleans, empty values, lists, numbers and dates the way each language does', () => {

@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { readSmtpReply } from '../../src/core/net/smtp.js';
+import { readSmtpReply } from '../../../src/core/net/smtp.js';
 
 const open: Array<{ close(): void }> = [];
 afterEach(() => {
@@ -28,7 +28,12 @@ async function serverSays(chunks: string[], end = false): Promise<net.Socket> {
   const client = net.connect(port, '127.0.0.1');
   client.on('error', () => undefined);
   await new Promise((r) => client.once('connect', r));
-  open.push({ close: () => (client.destroy(), server.close()) });
+  open.push({
+    close: () => {
+      client.destroy();
+      server.close();
+    },
+  });
   return client;
 }
 
