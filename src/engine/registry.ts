@@ -21,6 +21,7 @@ export const KNOWN_CHECKS: ReadonlyMap<string, Record<string, unknown>> = new Ma
 export const FAMILY_OPTIONS: readonly FamilyOption[] = FAMILIES.flatMap((f) => f.options);
 
 /** What the families add to the probes' context for these option values (throws InputError on a bad one). */
-export function prepareFamilies(values: FamilyOptionValues): FamilyContext {
-  return Object.assign({}, ...FAMILIES.map((f) => f.prepare?.(values) ?? {})) as FamilyContext;
+export async function prepareFamilies(values: FamilyOptionValues): Promise<FamilyContext> {
+  const prepared = await Promise.all(FAMILIES.map((f) => f.prepare?.(values) ?? {}));
+  return Object.assign({}, ...prepared) as FamilyContext;
 }
