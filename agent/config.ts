@@ -12,7 +12,6 @@ import { errorAt, parseYamlOrThrow, type PathSegment, type YamlSource } from '..
 import type { SystemRef } from '../src/core/types.js';
 import { parseCollector, type ForwarderSetting } from '../checks/host/probe-forwarders.js';
 
-const DEFAULT_CONFIG_FILE = '/etc/govscan/agent.yaml';
 const DEFAULT_STATE_DIRECTORY = '/var/lib/govscan-agent';
 const MIN_INTERVAL_SECONDS = 60;
 

@@ -1,7 +1,7 @@
 // The 4-layer facts, defined once: facts.ts takes its types from these definitions and the published
 // JSON Schema (draft 2020-12) is the same object. test/checks/fourlayer validates probed facts against it.
 
-import { bool, factsSchema as schema, int, list, object, str } from '../../src/core/schema-builders.js';
+import { bool, factsSchema as schema, int, list, closed as object, str } from '../../src/core/schema-builders.js';
 import { activity, decision, manifest, observedAt, presence } from '../seclevel/facts.schema.js';
 
 /** The latest report of one monitoring period. */

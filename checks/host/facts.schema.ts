@@ -1,7 +1,7 @@
 // The host.local facts, defined once: facts.ts takes its types from these definitions and the
 // published JSON Schema (draft 2020-12) is the same object. test/agent validates probed facts against it.
 
-import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, closed as object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
 import { ADDRESS_CLASSES } from '../ipv6/facts.schema.js';
 
 const nullableBool = Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] });
@@ -9,7 +9,7 @@ export const sourceStatus = enumOf(['ok', 'missing', 'unreadable']);
 /** Where a family's listeners are reachable from: nowhere, the host itself, or the network. */
 export const listenScope = enumOf(['none', 'loopback', 'network']);
 
-export const interfaceAddress = object({ address: str, family: enumOf([4, 6]), class: enumOf(ADDRESS_CLASSES), global: bool });
+const interfaceAddress = object({ address: str, family: enumOf([4, 6]), class: enumOf(ADDRESS_CLASSES), global: bool });
 
 export const interfaceFacts = object({
   name: str,

@@ -5,8 +5,6 @@
 import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
 
-// Defined once, with their JSON Schema, in facts.schema.ts.
-type InterfaceAddressFacts = Static<typeof D.interfaceAddress>;
 export type InterfaceFacts = Static<typeof D.interfaceFacts>;
 /** Where a family's listeners are reachable from: nowhere, the host itself, or the network. */
 export type ListenScope = Static<typeof D.listenScope>;

@@ -2,7 +2,7 @@
 // (draft 2020-12) published for policy authors, the server and `govscan checks list` are the same
 // objects. test/checks/ipv6 validates live facts against them.
 
-import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, closed as object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
 
 export const ADDRESS_CLASSES = [
   'global',
@@ -162,7 +162,7 @@ export const parityHost = object({
  * Why a web host was not compared: DNS did not answer for it (`dns`), it has no address the probes may
  * dial in one family (`no-ipv4`, `no-ipv6`), or the scanning host has no IPv6 (`scanner`).
  */
-export const parityGap = enumOf(['dns', 'no-ipv4', 'no-ipv6', 'scanner']);
+const parityGap = enumOf(['dns', 'no-ipv4', 'no-ipv6', 'scanner']);
 export const parityFacts = object({
   observedAt: dateTime,
   scanner,

@@ -5,7 +5,7 @@
 import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
 
-import { ADDRESS_CLASSES } from './facts.schema.js';
+import type { ADDRESS_CLASSES } from './facts.schema.js';
 
 ;
 export type AddressClass = (typeof ADDRESS_CLASSES)[number];
@@ -30,6 +30,4 @@ export type MxReach = Static<typeof D.mxReach>;
 export type MxHostFacts = Static<typeof D.mxHost>;
 export type MxFacts = Static<typeof D.mxFacts>;
 export type ParityHostFacts = Static<typeof D.parityHost>;
-/** Why a web host was not compared (see facts.schema.ts). */
-type ParityGap = Static<typeof D.parityGap>;
 export type ParityFacts = Static<typeof D.parityFacts>;

@@ -12,6 +12,6 @@ export const ipv6Family: CheckFamily = {
   title: { en: 'IPv6 readiness: web, name servers, mail, port parity', vi: 'Mức sẵn sàng IPv6: web, máy chủ tên miền, thư điện tử, tương đồng cổng mở' },
   checks: [ipv6WebCheck as Check, ipv6NsCheck as Check, ipv6MxCheck as Check, ipv6ParityCheck as Check],
   options: IPV6_OPTIONS,
-  prepare: (values) => ({ network: networkEnvironment(values) }),
+  prepare: async (values) => ({ network: await networkEnvironment(values) }),
   packs: ['vn-ct02-2022-ipv6'],
 };

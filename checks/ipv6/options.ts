@@ -4,7 +4,6 @@
 
 import { optionValue, type FamilyOption, type FamilyOptionValues } from '../../src/core/family.js';
 import type { NetworkEnvironment } from '../../src/core/types.js';
-import { detectIpv6, parsePortMap } from './network.js';
 
 const LAB: FamilyOption = {
   name: 'lab',
@@ -45,8 +44,12 @@ const NMAP: FamilyOption = {
 
 export const IPV6_OPTIONS: readonly FamilyOption[] = [LAB, PORT_MAP, CONNECTIVITY, NMAP];
 
-/** Where the scanner stands for the IPv6 probes, decided without sending traffic. Throws InputError on a bad --port-map. */
-export function networkEnvironment(values: FamilyOptionValues): NetworkEnvironment {
+/**
+ * Where the scanner stands for the IPv6 probes, decided without sending traffic. Throws InputError on
+ * a bad --port-map. The address helpers load here, not with the flags: `govscan --version` reads these.
+ */
+export async function networkEnvironment(values: FamilyOptionValues): Promise<NetworkEnvironment> {
+  const { detectIpv6, parsePortMap } = await import('./network.js');
   const lab = optionValue(LAB, values) === true;
   const portMap = asList(optionValue(PORT_MAP, values)).map(parsePortMap);
   const mode = optionValue(CONNECTIVITY, values);

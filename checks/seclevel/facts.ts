@@ -4,8 +4,6 @@
 // vn-nd85-2016 / vn-nd331-2026 judge these.
 
 import type { Static } from '../../src/core/schema-builders.js';
-import type { ManifestFacts } from '../../src/evidence/bundle.js';
-import type { DocumentFacts } from '../../src/evidence/documents.js';
 import type { activity, decision, documentsFacts, presence, seclevelFacts } from './facts.schema.js';
 
 // Defined once, with their JSON Schemas, in facts.schema.ts.

@@ -108,11 +108,6 @@ export const OFFERED: Readonly<Record<TlsVersion, readonly CipherSuite[]>> = {
 const byCode = new Map<number, CipherSuite>();
 for (const s of [...TLS13, ...TLS12]) byCode.set(s.code, s);
 
-/** The suite for a code the server chose; null for a code we never offered. */
-function cipherSuite(code: number): CipherSuite | null {
-  return byCode.get(code) ?? null;
-}
-
 /** The OpenSSL name of a chosen suite, or its hex code when it is not one we offered. */
 export function cipherName(code: number): string {
   return byCode.get(code)?.openssl ?? `0x${code.toString(16).padStart(4, '0')}`;

@@ -14,14 +14,10 @@ export { TLS_VERSIONS };
 export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 // The facts below are defined once, with their JSON Schema, in facts.schema.ts.
-/** Outcome of one sub-probe inside the endpoint check (a protocol handshake, the HTTP request…). */
-type SubAttempt = Pick<ProtocolProbe, 'status' | 'reason'>;
 export type ProtocolProbe = Static<typeof D.protocolProbe>;
 export type NegotiatedFacts = Static<typeof D.negotiated>;
 export type OcspFacts = Static<typeof D.ocsp>;
 export type HstsFacts = Static<typeof D.hsts>;
-/** One caIssuers download made to complete the chain. */
-type AiaFetch = Static<typeof D.aiaFetch>;
 /** Chain completion through AIA caIssuers, as browsers do it. */
 export type AiaFacts = Static<typeof D.aia>;
 export type TlsFacts = Static<typeof D.tlsFacts>;

@@ -34,7 +34,7 @@ export interface CheckFamily {
    * Turns the option values into the context its probes read. Throws InputError on a bad value, so a
    * typo stops the run before any traffic.
    */
-  prepare?(values: FamilyOptionValues): FamilyContext;
+  prepare?(values: FamilyOptionValues): Promise<FamilyContext>;
   /** The built-in packs (policies/<id>.yaml) that judge its checks. */
   packs: readonly string[];
 }

@@ -67,7 +67,7 @@ export const SystemRefSchema = Type.Object({
 });
 
 /** `local`: the host an agent runs on (`local://<hostname>`), probed from inside by the agent's host check. */
-export const TargetKindSchema = enumOf(['web', 'host', 'domain', 'system', 'local']);
+const TargetKindSchema = enumOf(['web', 'host', 'domain', 'system', 'local']);
 
 export const TargetSchema = Type.Object({
   /** Canonical identity, e.g. `https://portal.example.gov.vn:443`; also the fingerprint input. */
@@ -92,7 +92,7 @@ export const TargetSchema = Type.Object({
   addressPinned: Type.Optional(Type.Boolean()),
 });
 
-export const AttemptStatusSchema = enumOf(['ok', 'error', 'not-applicable']);
+const AttemptStatusSchema = enumOf(['ok', 'error', 'not-applicable']);
 export const ErrorKindSchema = enumOf(['timeout', 'connectivity', 'dns', 'protocol', 'tool-missing', 'internal']);
 
 /** One probe's outcome on one target (sslyze calls this a scan-command attempt). */
@@ -109,7 +109,7 @@ export const AttemptSchema = Type.Object({
   durationMs: Type.Number({ minimum: 0 }),
 });
 
-export const FindingWaiverSchema = Type.Object(
+const FindingWaiverSchema = Type.Object(
   {
     /** `Report.waivers[].id` (the waiver's `file:line`). */
     id: nonEmpty({ description: "An id of the report's waivers list." }),
@@ -233,7 +233,7 @@ export const ReportSummarySchema = Type.Object({
 });
 
 /** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
-export const Ipv6DomainScoreSchema = Type.Object({
+const Ipv6DomainScoreSchema = Type.Object({
   domain: str(),
   targets: stringList(),
   score: percent(),

@@ -55,7 +55,6 @@ export const str = Type.String();
 export const int = Type.Integer();
 export const bool = Type.Boolean();
 export const nullableStr = nullableString();
-export const object = closed;
 export const list = <T extends TSchema>(items: T) => Type.Array(items);
 
 /** A facts schema as published (Check.factsSchema): `$schema`, an `$id` and a title around the definition. */

@@ -17,9 +17,7 @@ export type SourceLocation = Static<typeof S.SourceLocationSchema>;
 export type SystemRef = Static<typeof S.SystemRefSchema>;
 /** Which security-level regime (legal basis) judges a system, and why. */
 export type SystemLegalBasis = Static<typeof S.SystemLegalBasisSchema>;
-type TargetKind = Static<typeof S.TargetKindSchema>;
 export type Target = Static<typeof S.TargetSchema>;
-type AttemptStatus = Static<typeof S.AttemptStatusSchema>;
 export type ErrorKind = Static<typeof S.ErrorKindSchema>;
 /** One probe's outcome on one target, its facts typed as F. */
 export type Attempt<F = unknown> = Omit<Static<typeof S.AttemptSchema>, 'facts'> & { facts?: F };
@@ -115,7 +113,6 @@ export interface Check<F = unknown> {
 
 export type Outcome = Static<typeof S.OutcomeSchema>;
 export type Finding = Static<typeof S.FindingSchema>;
-type FindingWaiver = Static<typeof S.FindingWaiverSchema>;
 /** One entry of a waiver file, as loaded. */
 export type Waiver = Static<typeof S.WaiverSchema>;
 /** A waiver as the report lists it: once, with what it did in this run. */
@@ -129,8 +126,6 @@ export type ReportSummary = Static<typeof S.ReportSummarySchema>;
 export type Report = Static<typeof S.ReportSchema>;
 
 // ── Name resolution beyond A/AAAA and the network environment (IPv6 readiness checks) ──────────────
-
-type DnsRecordType = 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA';
 
 export interface MxRecord {
   preference: number;
@@ -176,9 +171,6 @@ export interface NetworkEnvironment {
 
 /** The groups of the IPv6 score; a rule names its own in its pack (`category`). */
 export type Ipv6Category = Static<typeof S.Ipv6CategorySchema>;
-
-/** One domain's IPv6 score (the shape src/report/ipv6-score.ts computes). */
-type Ipv6DomainScoreData = Static<typeof S.Ipv6DomainScoreSchema>;
 
 /**
  * A caIssuers download: the certificates found, or why not. `settled`: the site answered and does not

@@ -20,14 +20,14 @@ export interface PreparedNetwork {
   network?: NetworkEnvironment;
 }
 
-export function prepareNetwork(
+export async function prepareNetwork(
   req: NetworkRequest,
   overrides: ResolveOverride[],
   deps: { resolver?: Resolver; names?: NameResolver; network?: NetworkEnvironment; timeoutMs: number },
-): PreparedNetwork {
+): Promise<PreparedNetwork> {
   const servers = (req.dnsServers ?? []).map(parseDnsServer);
   // Before any packet: a bad family option (a --port-map typo) is bad input.
-  const families = prepareFamilies(req.options ?? {});
+  const families = await prepareFamilies(req.options ?? {});
   const built = deps.resolver ? null : new CachingResolver({ overrides, timeoutMs: deps.timeoutMs, ...(servers.length ? { servers } : {}) });
   const resolver = deps.resolver ?? (built as CachingResolver);
   const names = deps.names ?? built ?? (isNameResolver(deps.resolver) ? deps.resolver : undefined);

@@ -56,7 +56,7 @@ export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { 
     ...(m.approval?.date ? { approved: m.approval.date } : {}),
   }));
   const trust = await loadTrustStores({ files: req.caFiles, pins: req.caPins });
-  const net = prepareNetwork({}, [], { timeoutMs: deps.timeoutMs });
+  const net = await prepareNetwork({}, [], { timeoutMs: deps.timeoutMs });
   return {
     targets: [target],
     inventory: null,

@@ -7,7 +7,7 @@ import { ipv6Family } from '../../checks/ipv6/index.js';
 import { seclevelFamily } from '../../checks/seclevel/index.js';
 import { fourLayerFamily } from '../../checks/fourlayer/index.js';
 import { hostFamily } from '../../checks/host/index.js';
-import { optionValue, type CheckFamily, type FamilyContext, type FamilyOption, type FamilyOptionValues } from '../core/family.js';
+import type { CheckFamily, FamilyContext, FamilyOption, FamilyOptionValues } from '../core/family.js';
 import type { Check } from '../core/types.js';
 
 export const FAMILIES: readonly CheckFamily[] = [tlsFamily, ipv6Family, seclevelFamily, fourLayerFamily, hostFamily];
@@ -20,12 +20,8 @@ export const KNOWN_CHECKS: ReadonlyMap<string, Record<string, unknown>> = new Ma
 /** The flags the families add to `govscan scan`, in registry order. */
 export const FAMILY_OPTIONS: readonly FamilyOption[] = FAMILIES.flatMap((f) => f.options);
 
-/** Every family option at its default: what a caller without flags (the agent) starts from. */
-function familyDefaults(): Record<string, FamilyOptionValues[string]> {
-  return Object.fromEntries(FAMILY_OPTIONS.map((o) => [o.name, optionValue(o, {})]));
-}
-
 /** What the families add to the probes' context for these option values (throws InputError on a bad one). */
-export function prepareFamilies(values: FamilyOptionValues): FamilyContext {
-  return Object.assign({}, ...FAMILIES.map((f) => f.prepare?.(values) ?? {})) as FamilyContext;
+export async function prepareFamilies(values: FamilyOptionValues): Promise<FamilyContext> {
+  const prepared = await Promise.all(FAMILIES.map((f) => f.prepare?.(values) ?? {}));
+  return Object.assign({}, ...prepared) as FamilyContext;
 }

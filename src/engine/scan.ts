@@ -124,7 +124,7 @@ export async function prepareScan(
   const baseline = req.baseline ? await loadBaseline(req.baseline) : null;
   const scanned = dedupeTargets(targets);
   const unusedResolves = pinTargets(scanned, overrides).map((o) => req.resolve[overrides.indexOf(o)] ?? `${o.host}:${o.port}:${o.address}`);
-  const net = prepareNetwork(req, overrides, deps);
+  const net = await prepareNetwork(req, overrides, deps);
   const reported = severityFilter(req.severities);
   return {
     targets: scanned,

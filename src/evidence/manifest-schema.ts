@@ -6,7 +6,7 @@ import { constOf, enumOf, Type, type Static } from '../core/schema-builders.js';
 
 export const LEGAL_BASIS_IDS = ['nd85-2016', 'nd331-2026'] as const;
 /** Who appraised a level dossier: the regime decides who may (SECLEVEL-APPRAISER). */
-export const APPRAISAL_AUTHORITIES = [
+const APPRAISAL_AUTHORITIES = [
   'ministry-of-public-security',
   'ministry-of-information-and-communications',
   'specialised-unit',
@@ -46,7 +46,7 @@ const decisionProperties = {
 };
 const decision = (options: Options = {}) => Type.Object(decisionProperties, { ...closed, ...options });
 export const decisionDoc = decision();
-export const datedDoc = dated();
+const datedDoc = dated();
 
 export const assessmentDoc = Type.Object(
   {

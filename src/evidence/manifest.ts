@@ -8,7 +8,6 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Static } from '../core/schema-builders.js';
 import type * as D from './manifest-schema.js';
 import {
-  type APPRAISAL_AUTHORITIES,
   type LEGAL_BASIS_IDS,
   ManifestDocumentSchema as schema,
   type ManifestDocument,
@@ -24,15 +23,12 @@ import { isCalendarDate } from '../core/i18n/dates.js';
 // The manifest's shapes are defined once, with their JSON Schema, in manifest-schema.ts.
 export {  LEGAL_BASIS_IDS,  } from './manifest-schema.js';
 export type LegalBasisId = (typeof LEGAL_BASIS_IDS)[number];
-type AppraisalAuthority = (typeof APPRAISAL_AUTHORITIES)[number];
 export type DocumentDoc = Static<typeof D.documentDoc>;
 export type DocumentType = NonNullable<DocumentDoc['type']>;
 export type DecisionDoc = Static<typeof D.decisionDoc>;
 export type AssessmentDoc = Static<typeof D.assessmentDoc>;
 export type AssessmentKind = NonNullable<AssessmentDoc['kind']>;
 export type ForwarderDoc = Static<typeof D.forwarderDoc>;
-/** A dated record (a report), optionally with its document. */
-type DatedDoc = Static<typeof D.datedDoc>;
 
 /** A document named by the manifest, with where it is named and where it is on disk. */
 export interface DocumentRef {

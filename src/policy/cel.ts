@@ -10,7 +10,6 @@ import { CEL_LIMITS, CelBudgetExceeded, meterComprehensions, metered, meteredFun
 
 /** Variables every rule expression sees. */
 const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
-type CelVariable = (typeof CEL_VARIABLES)[number];
 
 export interface Activation {
   facts: CelInput;

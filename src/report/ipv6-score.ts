@@ -7,8 +7,6 @@
 
 import type { Finding, Ipv6Category, RuleDescriptor, Target } from '../core/types.js';
 
-export type { Ipv6Category } from '../core/types.js';
-
 /** The categories in the order a score lists them. */
 const IPV6_CATEGORY_ORDER: readonly Ipv6Category[] = ['web', 'nameServers', 'mail'];
 

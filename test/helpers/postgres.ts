@@ -52,12 +52,3 @@ export async function createTestDatabase(prefix = 'govscan_test'): Promise<TestD
     },
   };
 }
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const db = await createTestDatabase();
-  try {
-    return await fn(db.url);
-  } finally {
-    await db.drop();
-  }
-}

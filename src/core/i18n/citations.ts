@@ -2,7 +2,7 @@
 // ("85/2016/NĐ-CP Arts. 12–20", "12/2022/TT-BTTTT Form 06"); these are the words around the numbers,
 // in the reader's language ("Điều 12–20", "Mẫu số 06"). Document numbers themselves never change.
 
-import type { Lang, Localized } from '../types.js';
+import type { Lang, } from '../types.js';
 
 interface CitationWord {
   re: RegExp;
@@ -31,9 +31,4 @@ export function citationText(citation: string, lang: Lang): string {
   let text = citation;
   for (const { re, vi } of WORDS) text = text.replace(re, vi);
   return text;
-}
-
-/** A citation in both languages. */
-function citation(text: string): Localized {
-  return { en: text, vi: citationText(text, 'vi') };
 }

@@ -3,7 +3,8 @@
 // with its message in English and Vietnamese; what the scanner could not try is not tested, with why.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedPolicy } from '../../../src/policy/index.js';
+import { describeRules, type LoadedPolicy } from '../../../src/policy/index.js';
+import { scoreIpv6 } from '../../../src/report/ipv6-score.js';
 import { reviewVietnamese } from '../../helpers/vietnamese-review.js';
 import { builtinPack, failedProbe, judge, outcomesOf, readRecorded, type Outcomes } from './recorded.js';
 
@@ -129,5 +130,16 @@ describe('vn-ct02-2022-ipv6 on recorded facts', () => {
   it('scores come from the categories the rules declare: every rule has one', () => {
     expect(pack.rules.filter((r) => r.category === null).map((r) => r.id)).toEqual([]);
     expect(Object.fromEntries(pack.rules.map((r) => [r.id, r.category]))).toMatchObject({ 'IPV6-PORT-PARITY': 'web', 'IPV6-NS-REACH': 'nameServers', 'IPV6-MX-NON-GLOBAL': 'mail' });
+  });
+
+  it('a rule scores in the category its YAML names: one added to the pack is not left out', () => {
+    const recorded = readRecorded('ipv6', 'dual');
+    const findings = judge(pack, recorded, NOW);
+    const rules = describeRules([pack]);
+    const mail = (rs: typeof rules, fs: typeof findings) => scoreIpv6({ targets: [recorded.target], findings: fs, rules: rs })[0]?.categories.find((c) => c.category === 'mail');
+    expect(mail(rules, findings)).toEqual({ category: 'mail', score: 100, passed: 3, failed: 0, failedRules: [] });
+    const added = { ...rules[0]!, id: 'IPV6-MX-DANE', category: 'mail' as const };
+    const failed = { ...findings[0]!, ruleId: 'IPV6-MX-DANE', outcome: 'fail' as const };
+    expect(mail([...rules, added], [...findings, failed])).toEqual({ category: 'mail', score: 75, passed: 3, failed: 1, failedRules: ['IPV6-MX-DANE'] });
   });
 });

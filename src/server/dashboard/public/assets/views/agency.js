@@ -8,9 +8,9 @@ import { formatNumber, formatPercent, lang, t } from '../i18n.js';
 import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when, systemHref } from '../widgets.js';
 import { certificateTable, ipv6Score } from './overview.js';
 
-const name = 'agency';
+export const name = 'agency';
 
-async function load({ agency }) {
+export async function load({ agency }) {
   const [agencies, systems, trend, agents, ipv6, certificates] = await Promise.all([
     api('/agencies', { staleAfter: staleAfter() }),
     api('/systems', { agency }),
@@ -54,7 +54,7 @@ export function breadcrumb(items) {
   );
 }
 
-function render(data, { agency: id }) {
+export function render(data, { agency: id }) {
   const a = data.agency;
   if (!a) {
     return h('div', { class: 'view' }, breadcrumb([[t('nav.overview'), '#/'], [id, null]]), h('h1', { text: id }), empty(t('agency.unknown'), 'warn'));

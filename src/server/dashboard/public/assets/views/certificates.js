@@ -7,14 +7,14 @@ import { formatNumber, t } from '../i18n.js';
 import { panel } from '../widgets.js';
 import { certificateTable } from './overview.js';
 
-const name = 'certificates';
+export const name = 'certificates';
 
-async function load() {
+export async function load() {
   const [certificates, agencies] = await Promise.all([api('/certificates', { days: 30 }), api('/agencies')]);
   return { certificates: itemsOf(certificates), agencies: itemsOf(agencies) };
 }
 
-function render({ certificates, agencies }) {
+export function render({ certificates, agencies }) {
   const names = byKey(agencies, 'id');
   return h(
     'div',

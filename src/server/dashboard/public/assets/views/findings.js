@@ -8,16 +8,16 @@ import { h, itemsOf } from '../dom.js';
 import { formatNumber, lang, pick, t } from '../i18n.js';
 import { empty, exportButtons, findingsHref, firstFailed, panel, ruleLink, severityBadge, outcomeBadge, SEVERITIES, packLink, agencyHref, systemHref } from '../widgets.js';
 
-const name = 'findings';
+export const name = 'findings';
 
-const PAGE_SIZE = 50;
+export const PAGE_SIZE = 50;
 /** Filter keys as they appear in the address and in the API query. */
-const FILTER_KEYS = ['severity', 'rule', 'pack', 'agency', 'system', 'check', 'since', 'q', 'outcome', 'sort'];
+export const FILTER_KEYS = ['severity', 'rule', 'pack', 'agency', 'system', 'check', 'since', 'q', 'outcome', 'sort'];
 const OUTCOMES = ['fail', 'waived', 'not-tested', 'all'];
 const SORTS = ['severity', 'first-failed', 'newest-failure', 'rule', 'agency', 'scanned'];
 
 /** The address's filter as the API's FindingQuery (pack → policy). */
-function apiFilter(params) {
+export function apiFilter(params) {
   return {
     severity: params.severity,
     rule: params.rule,
@@ -37,7 +37,7 @@ function pageOf(params) {
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
-async function load(params) {
+export async function load(params) {
   const page = pageOf(params);
   const [findings, agencies, rules] = await Promise.all([
     api('/findings', { ...apiFilter(params), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
@@ -125,7 +125,7 @@ function sortLabel(sort) {
   }
 }
 
-function render(data, params) {
+export function render(data, params) {
   const names = new Map(data.agencies.map((a) => [a.id, a.name || a.id]));
   const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
   const first = (data.page - 1) * PAGE_SIZE;

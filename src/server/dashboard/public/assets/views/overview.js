@@ -29,12 +29,12 @@ import {
 import { findingsTable } from './findings.js';
 
 /** Rows of the overview's bounded lists; the rest is one "see all" away. */
-const TOP_FAILURES = 8;
-const TOP_CERTIFICATES = 8;
+export const TOP_FAILURES = 8;
+export const TOP_CERTIFICATES = 8;
 
-const name = 'overview';
+export const name = 'overview';
 
-async function load() {
+export async function load() {
   const [overview, certificates, ipv6, worst] = await Promise.all([
     api('/overview', { staleAfter: staleAfter() }),
     api('/certificates', { days: 30 }),
@@ -53,7 +53,7 @@ export function sortAgencies(agencies) {
 }
 
 /** The fleet's pass rate over the agents reporting on time (rateCounts), as each agency's is. */
-function fleetRate(agencies) {
+export function fleetRate(agencies) {
   let passed = 0;
   let failed = 0;
   for (const a of agencies) {
@@ -70,7 +70,7 @@ function fleetSeverities(agencies) {
   return out;
 }
 
-function render({ overview, certificates, ipv6, worst, worstTotal }) {
+export function render({ overview, certificates, ipv6, worst, worstTotal }) {
   const agencies = itemsOf(overview.agencies);
   const agents = itemsOf(overview.agents);
   const names = byKey(agencies, 'id');
@@ -329,7 +329,7 @@ export function certificateTable(certs, agencyName, { showAgency = true } = {}) 
 }
 
 /** `https://host:443` → `host`, `file:/path@host` → `/path @ host`: the full form stays in the tooltip. */
-function shortWhere(where) {
+export function shortWhere(where) {
   const file = /^file:(.*)@([^@]+)$/.exec(where);
   if (file) return `${file[1]} @ ${file[2]}`;
   return where.replace(/^https:\/\//, '').replace(/:443$/, '');

@@ -7,13 +7,13 @@ import { formatNumber, pick, t } from '../i18n.js';
 import { empty, findingsHref, packLink, panel, severityBadge, tile } from '../widgets.js';
 import { breadcrumb } from './agency.js';
 
-const name = 'rule';
+export const name = 'rule';
 
-async function load() {
+export async function load() {
   return { rules: itemsOf(await api('/rules')) };
 }
 
-function render({ rules }, { rule: id }) {
+export function render({ rules }, { rule: id }) {
   const r = rules.find((x) => x.id === id);
   const crumbs = breadcrumb([[t('nav.overview'), '#/'], [t('nav.rules'), '#/rules'], [id, null]]);
   if (!r) return h('div', { class: 'view rule-view' }, crumbs, h('h1', { text: id }), empty(t('rule.unknown'), 'warn'));

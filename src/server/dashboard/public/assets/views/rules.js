@@ -7,13 +7,13 @@ import { h, itemsOf } from '../dom.js';
 import { formatNumber, pick, t } from '../i18n.js';
 import { empty, findingsHref, panel, ruleLink, severityBadge, SEVERITIES, packLink } from '../widgets.js';
 
-const name = 'rules';
+export const name = 'rules';
 
-async function load() {
+export async function load() {
   return { rules: itemsOf(await api('/rules')) };
 }
 
-function render({ rules }, params) {
+export function render({ rules }, params) {
   const all = params.all === '1';
   const pack = params.pack || '';
   const shown = rules

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { icon } from '../widgets.js';
 
-const name = 'signin';
+export const name = 'signin';
 
 /** `error` is a catalogue key (e.g. 'signin.rejected') or null. */
 export function render({ error }, { onSubmit }) {

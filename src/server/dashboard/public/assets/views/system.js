@@ -9,12 +9,12 @@ import { empty, evidenceList, firstFailed, outcomeBadge, packLink, panel, ruleLi
 import { breadcrumb, systemLabel, systemRate } from './agency.js';
 import { agencyHref, systemHref } from '../widgets.js';
 
-const name = 'system';
+export const name = 'system';
 
 const PAGE = 500;
 const OUTCOME_ORDER = ['fail', 'waived', 'not-tested', 'not-applicable', 'pass'];
 
-async function load({ agency, system, outcome }) {
+export async function load({ agency, system, outcome }) {
   const [agencies, systems, findings] = await Promise.all([
     api('/agencies'),
     api('/systems', { agency }),
@@ -29,7 +29,7 @@ async function load({ agency, system, outcome }) {
   };
 }
 
-function render(data, params) {
+export function render(data, params) {
   const { agency, system, outcome } = params;
   const agencyLabel = data.agency?.name || agency;
   const sys = data.system ?? { id: system, name: null, level: null, targets: 0, counts: {}, failedBySeverity: {} };

@@ -11,16 +11,16 @@ import { windowEnd } from './agency.js';
 import { sortAgencies } from './overview.js';
 import { agencyHref } from '../widgets.js';
 
-const name = 'trend';
+export const name = 'trend';
 const DAYS = 30;
 
-async function load() {
+export async function load() {
   const [agencies, trend, severity] = await Promise.all([api('/agencies'), api('/trend', { days: DAYS }), api('/trend/severity', { days: DAYS })]);
   return { agencies: itemsOf(agencies), trend: itemsOf(trend), severity: itemsOf(severity) };
 }
 
 /** The fleet's own line: every agency's passed and failed counts added up per day. */
-function fleetTrend(points) {
+export function fleetTrend(points) {
   const byDay = new Map();
   for (const p of points) {
     const d = byDay.get(p.day) ?? { day: p.day, agency: '', passed: 0, failed: 0, passRate: null };
@@ -32,7 +32,7 @@ function fleetTrend(points) {
   return [...byDay.values()];
 }
 
-function render({ agencies, trend, severity }) {
+export function render({ agencies, trend, severity }) {
   const end = windowEnd(trend);
   const per = new Map();
   for (const p of trend) {
