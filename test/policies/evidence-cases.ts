@@ -1,9 +1,9 @@
 // The recorded evidence of a compliant level-3 system (test/fixtures/facts/evidence/), and the
 // variants the security-level and 4-layer pack tests judge: each breaks one thing.
 
-import type { FourLayerFacts } from '../../../checks/fourlayer/facts.js';
-import type { DocumentsFacts, SeclevelFacts } from '../../../checks/seclevel/facts.js';
-import type { SystemLegalBasis } from '../../../src/core/types.js';
+import type { FourLayerFacts } from '../../checks/fourlayer/facts.js';
+import type { DocumentsFacts, SeclevelFacts } from '../../checks/seclevel/facts.js';
+import type { SystemLegalBasis } from '../../src/core/types.js';
 import { changed, readRecorded, type Recorded } from './recorded.js';
 
 /** The run date the evidence was recorded on: its ages and dates agree with it. */

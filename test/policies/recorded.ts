@@ -3,9 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Attempt, Finding, Outcome, Target } from '../../../src/core/types.js';
-import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../../src/policy/index.js';
-import { KNOWN } from '../helpers.js';
+import type { Attempt, Finding, Outcome, Target } from '../../src/core/types.js';
+import { evaluate, loadBuiltinPolicies, type LoadedPolicy } from '../../src/policy/index.js';
+import { KNOWN } from '../policy/helpers.js';
 
 export interface Recorded {
   target: Target;
@@ -13,7 +13,7 @@ export interface Recorded {
 }
 
 export function readRecorded(family: string, name: string): Recorded {
-  const file = fileURLToPath(new URL(`../../fixtures/facts/${family}/${name}.json`, import.meta.url));
+  const file = fileURLToPath(new URL(`../fixtures/facts/${family}/${name}.json`, import.meta.url));
   return JSON.parse(readFileSync(file, 'utf8')) as Recorded;
 }
 

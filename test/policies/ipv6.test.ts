@@ -3,9 +3,9 @@
 // with its message in English and Vietnamese; what the scanner could not try is not tested, with why.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeRules, type LoadedPolicy } from '../../../src/policy/index.js';
-import { scoreIpv6 } from '../../../src/report/ipv6-score.js';
-import { reviewVietnamese } from '../../helpers/vietnamese-review.js';
+import { describeRules, type LoadedPolicy } from '../../src/policy/index.js';
+import { scoreIpv6 } from '../../src/report/ipv6-score.js';
+import { reviewVietnamese } from '../helpers/vietnamese-review.js';
 import { builtinPack, failedProbe, judge, outcomesOf, readRecorded, type Outcomes } from './recorded.js';
 
 const NOW = new Date('2026-05-10T08:00:00Z');

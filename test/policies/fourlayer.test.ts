@@ -4,8 +4,8 @@
 // tested without a manifest or when the endpoint could not be tried, and says so in English and Vietnamese.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedPolicy } from '../../../src/policy/index.js';
-import { reviewVietnamese } from '../../helpers/vietnamese-review.js';
+import type { LoadedPolicy } from '../../src/policy/index.js';
+import { reviewVietnamese } from '../helpers/vietnamese-review.js';
 import { compliant, documents, layers, noManifest, RECORDED_AT } from './evidence-cases.js';
 import { builtinPack, judge, outcomesOf, type Outcomes, type Recorded } from './recorded.js';
 

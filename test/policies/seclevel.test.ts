@@ -4,8 +4,8 @@
 // does not ask, is not tested without a manifest, and says so in English and Vietnamese.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedPolicy } from '../../../src/policy/index.js';
-import { reviewVietnamese } from '../../helpers/vietnamese-review.js';
+import type { LoadedPolicy } from '../../src/policy/index.js';
+import { reviewVietnamese } from '../helpers/vietnamese-review.js';
 import { compliant, dossier, level, noManifest, RECORDED_AT, underRegime } from './evidence-cases.js';
 import { builtinPack, judge, outcomesOf, type Outcomes, type Recorded } from './recorded.js';
 
