@@ -29,17 +29,24 @@ for (const file of files) {
   }
   const r = JSON.parse(readFileSync(file, 'utf8'));
   passed += r.numPassedTests ?? 0;
-  failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
+  failed +=
+    (r.numFailedTests ?? 0) + (r.numRuntimeErrorTestSuites ?? 0) + (r.numFailedTestSuites && !r.numFailedTests ? r.numFailedTestSuites : 0);
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   for (const suite of r.testResults ?? []) {
     const where = String(suite.name ?? '').replace(/^.*?\/test\//, 'test/');
     const failedTests = (suite.assertionResults ?? []).filter((t) => t.status === 'failed');
     for (const t of failedTests) {
-      const why = String((t.failureMessages ?? [])[0] ?? '').split('\n')[0].slice(0, 300);
+      const why = String((t.failureMessages ?? [])[0] ?? '')
+        .split('\n')[0]
+        .slice(0, 300);
       failures.push(`${file}: ${where} > ${t.fullName ?? t.title}: ${why}`);
     }
     if (suite.status === 'failed' && failedTests.length === 0) {
-      failures.push(`${file}: ${where}: ${String(suite.message ?? '').split('\n')[0].slice(0, 300)}`);
+      failures.push(
+        `${file}: ${where}: ${String(suite.message ?? '')
+          .split('\n')[0]
+          .slice(0, 300)}`,
+      );
     }
   }
 }

@@ -47,7 +47,8 @@ function parse(argv: readonly string[], lang: Lang): Parsed | 'help' | 'version'
       continue;
     }
     const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : rest[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) throw InputError.unlocated(localize(M.missingValue, lang, { flag: name }));
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
+      throw InputError.unlocated(localize(M.missingValue, lang, { flag: name }));
     flags.set(name, value);
   }
   fromEnvironment(spec, flags, process.env);
@@ -132,7 +133,8 @@ async function dispatch({ command, flags }: Parsed, lang: Lang, log: AgentLog): 
       const config = named || existsSync(file) ? await loadAgentConfig(file) : defaultAgentConfig();
       const server = str(flags, '--server') ?? config.server.url;
       if (!server) throw InputError.unlocated(localize(M.noServer, lang));
-      if (!/^https?:\/\/[^\s/]+\/?$/i.test(server) || !URL.canParse(server)) throw InputError.unlocated(localize(M.badServerUrl, lang, { value: server }));
+      if (!/^https?:\/\/[^\s/]+\/?$/i.test(server) || !URL.canParse(server))
+        throw InputError.unlocated(localize(M.badServerUrl, lang, { value: server }));
       // Said before anything is sent: the secret is what would cross the network in clear.
       (await import('./exposure.js')).warnIfPlainHttp(server, log);
       const { enroll } = await import('./enroll.js');
@@ -173,7 +175,8 @@ async function runOnceCommand(file: string, _lang: Lang, log: AgentLog, deliver:
   try {
     const token = await readTokenOrWarn(config.tokenFile, log);
     // The loop warned when it started; its runs (`__run`) need not say it again every interval.
-    if (deliver) await (await import('./exposure.js')).warnAboutExposure(config.server.url ?? token?.server, token ? config.tokenFile : null, log);
+    if (deliver)
+      await (await import('./exposure.js')).warnAboutExposure(config.server.url ?? token?.server, token ? config.tokenFile : null, log);
     if (!token) return EXIT.run;
     try {
       await runOnce(config, token, { log, signal: stop.signal });

@@ -37,7 +37,11 @@ export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
   const agent = agentFor(url, await readCaFiles(opts.config.server.caFiles), false, opts.log);
   let answer: Awaited<ReturnType<typeof post>>;
   try {
-    answer = await post(url, Buffer.from(JSON.stringify(request)), { agent, headers: {}, signal: AbortSignal.timeout(opts.config.server.timeoutMs) });
+    answer = await post(url, Buffer.from(JSON.stringify(request)), {
+      agent,
+      headers: {},
+      signal: AbortSignal.timeout(opts.config.server.timeoutMs),
+    });
   } catch (err) {
     throw new ScanError(localize(M.serverUnreachable, opts.lang, { url: url.origin, reason: describeError(err) }));
   } finally {
@@ -48,10 +52,14 @@ export async function enroll(opts: EnrollOptions): Promise<AgentToken> {
     throw InputError.unlocated(localize(M.enrollRefused, opts.lang, { status: answer.status, error: body?.error ?? '' }));
   }
   if (answer.status !== 201 && answer.status !== 200) {
-    throw new ScanError(localize(M.serverError, opts.lang, { url: url.href, status: answer.status, message: body?.message ?? answer.text.slice(0, 200) }));
+    throw new ScanError(
+      localize(M.serverError, opts.lang, { url: url.href, status: answer.status, message: body?.message ?? answer.text.slice(0, 200) }),
+    );
   }
   if (typeof body?.agentId !== 'string' || typeof body.agency !== 'string' || typeof body.token !== 'string') {
-    throw new ScanError(localize(M.serverError, opts.lang, { url: url.href, status: answer.status, message: 'the answer has no agentId, agency and token' }));
+    throw new ScanError(
+      localize(M.serverError, opts.lang, { url: url.href, status: answer.status, message: 'the answer has no agentId, agency and token' }),
+    );
   }
   const token: AgentToken = {
     agentId: body.agentId,

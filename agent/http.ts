@@ -27,12 +27,19 @@ const announced = new Set<string>();
  * A connection pool for one server; `ca` adds PEM anchors to the public roots (never replaces
  * them). Through the proxy that HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose for this server, if any.
  */
-export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false, log?: AgentLog, env: ProxyEnv = process.env): HttpAgent | HttpsAgent {
+export function agentFor(
+  url: URL,
+  ca: readonly string[] = [],
+  keepAlive = false,
+  log?: AgentLog,
+  env: ProxyEnv = process.env,
+): HttpAgent | HttpsAgent {
   let proxy: URL | null;
   try {
     proxy = proxyFor(url, env);
   } catch (err) {
-    if (err instanceof ProxySettingError) throw InputError.unlocated({ en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
+    if (err instanceof ProxySettingError)
+      throw InputError.unlocated({ en: format(M.badProxy.en, { value: err.value }), vi: format(M.badProxy.vi, { value: err.value }) });
     throw err;
   }
   const opts = { keepAlive, maxSockets: 1 };
@@ -48,7 +55,11 @@ export function agentFor(url: URL, ca: readonly string[] = [], keepAlive = false
   return proxy ? new HttpsTunnelAgent(proxy, tls) : new HttpsAgent(tls);
 }
 
-export function post(url: URL, body: Buffer, opts: { agent: HttpAgent | HttpsAgent; headers: Record<string, string>; signal: AbortSignal }): Promise<HttpAnswer> {
+export function post(
+  url: URL,
+  body: Buffer,
+  opts: { agent: HttpAgent | HttpsAgent; headers: Record<string, string>; signal: AbortSignal },
+): Promise<HttpAnswer> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, {

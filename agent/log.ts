@@ -22,5 +22,8 @@ export function createLog(lang: Lang, write: (line: string) => void = (l) => pro
 /** A log that keeps its lines (tests read them back). */
 export function memoryLog(lang: Lang = 'en'): AgentLog & { lines: string[] } {
   const lines: string[] = [];
-  return Object.assign(createLog(lang, (l) => lines.push(l.trimEnd())), { lines });
+  return Object.assign(
+    createLog(lang, (l) => lines.push(l.trimEnd())),
+    { lines },
+  );
 }

@@ -43,10 +43,16 @@ export async function runLoop(opts: LoopOptions): Promise<number> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  opts.log.info(M.loopStarted, { interval: config.schedule.intervalSeconds, jitter: config.schedule.jitterSeconds, dir: config.spool.directory });
+  opts.log.info(M.loopStarted, {
+    interval: config.schedule.intervalSeconds,
+    jitter: config.schedule.jitterSeconds,
+    dir: config.spool.directory,
+  });
   try {
     while (!stop.signal.aborted) {
-      const run = spawn(process.execPath, [opts.bin, '__run', '--config', opts.configFile, '--lang', opts.lang], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const run = spawn(process.execPath, [opts.bin, '__run', '--config', opts.configFile, '--lang', opts.lang], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child = run;
       const code = await exited(run);
       child = null;
@@ -70,7 +76,14 @@ export async function runLoop(opts: LoopOptions): Promise<number> {
  * Drain now; while batches remain (server down), try again with a growing pause, but never past the
  * next run, which drains again after it has spooled its own batch.
  */
-async function deliverUntil(config: AgentConfig, spool: Spool, log: AgentLog, nextAt: number, signal: AbortSignal, random: () => number): Promise<void> {
+async function deliverUntil(
+  config: AgentConfig,
+  spool: Spool,
+  log: AgentLog,
+  nextAt: number,
+  signal: AbortSignal,
+  random: () => number,
+): Promise<void> {
   let pause = Math.max(config.upload.backoffMs, 1000);
   for (;;) {
     const result = await deliverOnce(config, spool, log, signal, random);
@@ -84,7 +97,13 @@ async function deliverUntil(config: AgentConfig, spool: Spool, log: AgentLog, ne
 }
 
 /** One drain with the token as it is on disk now (an operator may have enrolled again meanwhile). */
-export async function deliverOnce(config: AgentConfig, spool: Spool, log: AgentLog, signal: AbortSignal | undefined, random?: () => number): Promise<DrainResult | null> {
+export async function deliverOnce(
+  config: AgentConfig,
+  spool: Spool,
+  log: AgentLog,
+  signal: AbortSignal | undefined,
+  random?: () => number,
+): Promise<DrainResult | null> {
   if (!(await spool.list()).length) return { stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null };
   const token = await readTokenOrWarn(config.tokenFile, log);
   if (!token) return null;
@@ -117,7 +136,9 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 /** The configuration as parsed and validated by a child (`__config`), which prints it as JSON. */
 async function childConfig(opts: LoopOptions): Promise<AgentConfig | number> {
-  const child = spawn(process.execPath, [opts.bin, '__config', '--config', opts.configFile, '--lang', opts.lang], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [opts.bin, '__config', '--config', opts.configFile, '--lang', opts.lang], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   const code = await exited(child);

@@ -51,8 +51,14 @@ NO_PROXY liệt kê các máy chủ kết nối trực tiếp (tên máy, tên m
 
 Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đợi); 2 sai cách dùng hoặc cấu hình; 3 không thể chạy.`,
   },
-  unknownCommand: { en: 'unknown command "{command}": expected enroll or run (see --help)', vi: 'lệnh không hợp lệ "{command}": cần enroll hoặc run (xem --help)' },
-  unknownFlag: { en: '{flag}: unknown option for "{command}" (see --help)', vi: '{flag}: tùy chọn không hợp lệ cho "{command}" (xem --help)' },
+  unknownCommand: {
+    en: 'unknown command "{command}": expected enroll or run (see --help)',
+    vi: 'lệnh không hợp lệ "{command}": cần enroll hoặc run (xem --help)',
+  },
+  unknownFlag: {
+    en: '{flag}: unknown option for "{command}" (see --help)',
+    vi: '{flag}: tùy chọn không hợp lệ cho "{command}" (xem --help)',
+  },
   missingValue: { en: '{flag}: expects a value', vi: '{flag}: cần một giá trị' },
   missingFlag: { en: '{flag}: required', vi: '{flag}: bắt buộc' },
   badLang: { en: '--lang: must be en or vi (got "{value}")', vi: '--lang: phải là en hoặc vi (nhận được "{value}")' },
@@ -97,7 +103,10 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'lần chạy {batchId}: {findings} phát hiện, {failed} không đạt; đã lưu lô vào hàng đợi ({bytes} byte)',
   },
   runInterrupted: { en: 'run interrupted ({signal}): no batch written', vi: 'lần chạy bị ngắt ({signal}): không ghi lô nào' },
-  runFailed: { en: 'run failed (exit {code}): nothing spooled this time', vi: 'lần chạy thất bại (mã thoát {code}): lần này không có lô nào được lưu' },
+  runFailed: {
+    en: 'run failed (exit {code}): nothing spooled this time',
+    vi: 'lần chạy thất bại (mã thoát {code}): lần này không có lô nào được lưu',
+  },
   spoolDropped: {
     en: 'spool over its cap of {max} bytes: dropped the {count} oldest batch(es) ({bytes} bytes): {ids}',
     vi: 'hàng đợi vượt giới hạn {max} byte: đã xóa {count} lô cũ nhất ({bytes} byte): {ids}',
@@ -107,7 +116,10 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'đã xóa {count} tệp chưa ghi xong trong hàng đợi do lần ghi bị ngắt',
   },
   batchStored: { en: 'batch {batchId} delivered', vi: 'đã gửi lô {batchId}' },
-  batchDuplicate: { en: 'batch {batchId} was already stored: removed from the spool', vi: 'lô {batchId} đã được lưu trước đó: đã xóa khỏi hàng đợi' },
+  batchDuplicate: {
+    en: 'batch {batchId} was already stored: removed from the spool',
+    vi: 'lô {batchId} đã được lưu trước đó: đã xóa khỏi hàng đợi',
+  },
   batchRejected: {
     en: "batch {batchId} refused by the server ({status} {error}: {message}): it is not sent again; moved to {file}. If the agent's and the server's versions differ, bring them in line, then move the file back into {spool} to send it again",
     vi: 'máy chủ từ chối lô {batchId} ({status} {error}, máy chủ báo: {message}): lô không được gửi lại; đã chuyển sang {file}. Nếu phiên bản của tác tử và của máy chủ khác nhau, hãy cập nhật cho khớp rồi chuyển tệp về {spool} để gửi lại',
@@ -125,7 +137,7 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'lô {batchId} ({bytes} byte) lớn hơn mức máy chủ chấp nhận (413): đã chuyển sang {file}; hãy tăng --body-limit của máy chủ (và giới hạn kích thước của máy chủ trung gian đứng trước nó, nếu có) rồi chuyển tệp về {spool} để gửi lại',
   },
   batchNotMoved: {
-    en: 'batch {batchId} refused by the server ({status} {error}), and it could not be moved to {dir} ({code}): it stays in the spool and is offered again at the next delivery; let the agent\'s user write to {dir}',
+    en: "batch {batchId} refused by the server ({status} {error}), and it could not be moved to {dir} ({code}): it stays in the spool and is offered again at the next delivery; let the agent's user write to {dir}",
     vi: 'máy chủ từ chối lô {batchId} ({status} {error}) và không chuyển được lô sang {dir} ({code}): lô vẫn nằm trong hàng đợi và sẽ được gửi lại ở lần gửi sau; hãy cho người dùng của tác tử quyền ghi vào {dir}',
   },
   entryForeign: {
@@ -154,7 +166,7 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
   // Why an attempt did not count as delivered: the reason in uploadRetry and drainStopped.
   reasonStatus: { en: 'HTTP {status}', vi: 'HTTP {status}' },
   reasonNoAck: {
-    en: 'HTTP {status} ({type}) without an acknowledgement naming this batch: not the govscan server\'s answer (a maintenance or sign-in page in front of it?)',
+    en: "HTTP {status} ({type}) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
     vi: 'HTTP {status} ({type}) nhưng không có xác nhận nêu mã lô này: không phải câu trả lời của máy chủ govscan (trang bảo trì hoặc trang đăng nhập đứng trước máy chủ?)',
   },
   reasonOtherBatch: {
@@ -189,7 +201,7 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'máy chủ không sẵn sàng ({reason}): {remaining} lô vẫn nằm trong hàng đợi',
   },
   tokenRefused: {
-    en: 'the server refused this agent\'s token ({status}): enrol again; {remaining} batch(es) stay in the spool',
+    en: "the server refused this agent's token ({status}): enrol again; {remaining} batch(es) stay in the spool",
     vi: 'máy chủ từ chối token của tác tử ({status}): hãy đăng ký lại; {remaining} lô vẫn nằm trong hàng đợi',
   },
   loopStarted: {
@@ -197,5 +209,8 @@ Mã thoát: 0 hoàn tất (lô chưa gửi được vẫn nằm trong hàng đ�
     vi: 'đã khởi động: chạy mỗi {interval} giây (cộng thêm tối đa {jitter} giây), hàng đợi {dir}',
   },
   nextRun: { en: 'next run in {seconds} s', vi: 'lần chạy tiếp theo sau {seconds} giây' },
-  stopping: { en: 'stopping ({signal}): spooled batches stay for the next start', vi: 'đang dừng ({signal}): các lô trong hàng đợi được giữ cho lần khởi động sau' },
+  stopping: {
+    en: 'stopping ({signal}): spooled batches stay for the next start',
+    vi: 'đang dừng ({signal}): các lô trong hàng đợi được giữ cho lần khởi động sau',
+  },
 });

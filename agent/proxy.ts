@@ -129,7 +129,9 @@ function tunnel(proxy: URL, host: string, port: number, ca: ConnectionOptions['c
     res.resume();
     done(new ProxyError(`proxy ${proxyOrigin(proxy)} answered CONNECT ${authority} with HTTP ${res.statusCode ?? 0}`));
   });
-  req.once('error', (err: NodeJS.ErrnoException) => done(Object.assign(new ProxyError(`proxy ${proxyOrigin(proxy)}: ${err.code ?? err.message}`), { cause: err })));
+  req.once('error', (err: NodeJS.ErrnoException) =>
+    done(Object.assign(new ProxyError(`proxy ${proxyOrigin(proxy)}: ${err.code ?? err.message}`), { cause: err })),
+  );
   req.once('close', () => done(new ProxyError(`proxy ${proxyOrigin(proxy)} closed the connection before answering CONNECT ${authority}`)));
   req.end();
   return req;
@@ -151,7 +153,12 @@ class OpenTunnels {
   constructor(private readonly proxy: URL) {}
 
   /** Opens a tunnel to the request's host and port; `then` gets the socket and the host (brackets removed). */
-  open(options: { host?: string | null; port?: number | string | null }, defaultPort: number, ca: ConnectionOptions['ca'], then: (err: Error | null, socket: Duplex | undefined, host: string) => void): void {
+  open(
+    options: { host?: string | null; port?: number | string | null },
+    defaultPort: number,
+    ca: ConnectionOptions['ca'],
+    then: (err: Error | null, socket: Duplex | undefined, host: string) => void,
+  ): void {
     const host = (options.host ?? 'localhost').replace(/^\[|\]$/g, '');
     const req = tunnel(this.proxy, host, Number(options.port ?? defaultPort), ca, (err, socket) => {
       this.pending.delete(req);

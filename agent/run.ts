@@ -71,7 +71,8 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
     agency: token.agency,
     ...(config.host.system ? { system: { ...config.host.system } } : {}),
   });
-  const policies = config.scan.policies.length && !config.scan.policies.includes(HOST_PACK) ? [...config.scan.policies, HOST_PACK] : config.scan.policies;
+  const policies =
+    config.scan.policies.length && !config.scan.policies.includes(HOST_PACK) ? [...config.scan.policies, HOST_PACK] : config.scan.policies;
   const now = deps.now;
   const prepared = await prepareScan(
     {

@@ -61,7 +61,15 @@ export class Spool {
       if (!name.endsWith(TMP_SUFFIX)) continue;
       const file = join(this.dir, name);
       const info = await lstat(file).catch(() => null);
-      if (info && info.mtimeMs < stale && (await unlink(file).then(() => true, () => false))) removed++;
+      if (
+        info &&
+        info.mtimeMs < stale &&
+        (await unlink(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
     }
     if (removed) this.opts.log.info(M.spoolTmpRemoved, { count: removed });
     return this;
@@ -138,7 +146,8 @@ export class Spool {
       return false;
     }
     const user = agentUser();
-    if (problem.kind) this.opts.log.warn(M.entryNotAFile, { file: entry.file, kind: localize(KIND_TEXT[problem.kind], this.opts.log.lang), target });
+    if (problem.kind)
+      this.opts.log.warn(M.entryNotAFile, { file: entry.file, kind: localize(KIND_TEXT[problem.kind], this.opts.log.lang), target });
     else if (problem.uid !== null && problem.uid !== process.getuid?.()) {
       this.opts.log.warn(M.entryForeign, { file: entry.file, code: problem.code, uid: problem.uid, user, target, spool: this.dir });
     } else this.opts.log.warn(M.entryUnreadable, { file: entry.file, code: problem.code, user, target, spool: this.dir });

@@ -57,11 +57,17 @@ export class Uploader {
     const deadline = AbortSignal.timeout(this.opts.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
-      const answer = await post(this.url, body, { agent: this.agent, headers: { authorization: `Bearer ${this.opts.token}` }, signal: combined });
+      const answer = await post(this.url, body, {
+        agent: this.agent,
+        headers: { authorization: `Bearer ${this.opts.token}` },
+        signal: combined,
+      });
       return classify(answer, batchId);
     } catch (err) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-      const reason = deadline.aborted ? both(M.reasonTimeout, { ms: this.opts.timeoutMs }) : both(M.reasonNetwork, { detail: terminalLine(describeError(err)) });
+      const reason = deadline.aborted
+        ? both(M.reasonTimeout, { ms: this.opts.timeoutMs })
+        : both(M.reasonNetwork, { detail: terminalLine(describeError(err)) });
       return { kind: 'retry', reason, retryAfterMs: null };
     }
   }
@@ -254,11 +260,24 @@ async function deliver(
           file = await spool.reject(entry);
         } catch (err) {
           // rejected/ not ours to write (created by root?): the batch stays, the rest still goes.
-          log.warn(M.batchNotMoved, { batchId: entry.batchId, status: outcome.status, error: outcome.error, dir: spool.rejectedDir, code: (err as NodeJS.ErrnoException).code ?? String(err) });
+          log.warn(M.batchNotMoved, {
+            batchId: entry.batchId,
+            status: outcome.status,
+            error: outcome.error,
+            dir: spool.rejectedDir,
+            code: (err as NodeJS.ErrnoException).code ?? String(err),
+          });
           return outcome;
         }
         // Too large is the server's setting, not the batch's fault: say how to get it in after all.
-        const said = { batchId: entry.batchId, status: outcome.status, error: outcome.error, message: outcome.message, file, spool: dirname(entry.file) };
+        const said = {
+          batchId: entry.batchId,
+          status: outcome.status,
+          error: outcome.error,
+          message: outcome.message,
+          file,
+          spool: dirname(entry.file),
+        };
         if (outcome.status === 413) log.warn(M.batchTooLarge, { ...said, bytes: entry.bytes });
         else if (outcome.status === 409) log.warn(M.batchConflict, said);
         else if (outcome.status === 403) log.warn(M.batchForbidden, said);
@@ -271,7 +290,13 @@ async function deliver(
         reason = outcome.reason;
         if (attempt === opts.maxAttempts) break;
         const delay = Math.min(opts.maxBackoffMs, Math.max(backoffDelay(attempt, opts), outcome.retryAfterMs ?? 0));
-        log.info(M.uploadRetry, { batchId: entry.batchId, attempt, max: opts.maxAttempts, reason: localize(reason, log.lang), delay: (delay / 1000).toFixed(1) });
+        log.info(M.uploadRetry, {
+          batchId: entry.batchId,
+          attempt,
+          max: opts.maxAttempts,
+          reason: localize(reason, log.lang),
+          delay: (delay / 1000).toFixed(1),
+        });
         await sleep(delay, opts.signal);
         if (opts.signal?.aborted) return { kind: 'cancelled' };
       }

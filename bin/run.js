@@ -8,6 +8,8 @@ const argv = process.argv.slice(2);
 const dashDash = argv.indexOf('--');
 const flags = dashDash < 0 ? argv : argv.slice(0, dashDash);
 const args =
-  argv[0] === 'help' && flags.some((a) => a === '--lang' || a.startsWith('--lang=')) ? [...flags.slice(1), '--help', ...argv.slice(flags.length)] : argv;
+  argv[0] === 'help' && flags.some((a) => a === '--lang' || a.startsWith('--lang='))
+    ? [...flags.slice(1), '--help', ...argv.slice(flags.length)]
+    : argv;
 
 await execute({ args, dir: import.meta.url });

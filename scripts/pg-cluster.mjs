@@ -123,8 +123,13 @@ async function start(dir, portArg) {
   giveToPostgres(dir);
   if (asRoot) {
     // The cluster runs as `postgres`, which must be able to reach DIR through its parent folders.
-    const reach = await new Promise((r) => spawn('runuser', ['-u', 'postgres', '--', 'test', '-w', dir], { stdio: 'ignore' }).on('exit', (code) => r(code === 0)));
-    if (!reach) fail(`${dir}: the postgres user cannot reach this folder (a parent folder is private to root); use a folder under /tmp, e.g. $(mktemp -d)`);
+    const reach = await new Promise((r) =>
+      spawn('runuser', ['-u', 'postgres', '--', 'test', '-w', dir], { stdio: 'ignore' }).on('exit', (code) => r(code === 0)),
+    );
+    if (!reach)
+      fail(
+        `${dir}: the postgres user cannot reach this folder (a parent folder is private to root); use a folder under /tmp, e.g. $(mktemp -d)`,
+      );
   }
   const data = join(dir, 'data');
   const portFile = join(dir, 'port');
@@ -133,9 +138,21 @@ async function start(dir, portArg) {
 
   if (!existsSync(join(data, 'PG_VERSION'))) {
     // C locale: text sorts bytewise, as SQLite's default collation does, so both stores order alike.
-    const r = await run(bin, 'initdb', ['-D', data, '-U', 'postgres', '--auth-local=peer', '--auth-host=reject', '--encoding=UTF8', '--locale=C']);
+    const r = await run(bin, 'initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth-local=peer',
+      '--auth-host=reject',
+      '--encoding=UTF8',
+      '--locale=C',
+    ]);
     if (r.code !== 0) fail(`initdb failed in ${data}:\n${r.out.trim()}`, 1);
-    writeFileSync(join(data, 'pg_hba.conf'), ['# govscan throwaway cluster: trust on 127.0.0.1 only', 'local all postgres peer', 'host all all 127.0.0.1/32 trust', ''].join('\n'));
+    writeFileSync(
+      join(data, 'pg_hba.conf'),
+      ['# govscan throwaway cluster: trust on 127.0.0.1 only', 'local all postgres peer', 'host all all 127.0.0.1/32 trust', ''].join('\n'),
+    );
     giveToPostgres(join(data, 'pg_hba.conf'));
   }
   // Settings go in a file so a restart (start on an existing DIR) keeps them.

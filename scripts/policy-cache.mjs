@@ -27,4 +27,6 @@ const file = cacheFile();
 const tmp = `${file}.${process.pid}.tmp`;
 await writeFile(tmp, JSON.stringify({ format: CACHE_FORMAT, packs }));
 await rename(tmp, file);
-console.log(`policies.cache.json: ${Object.keys(packs).length} of ${names.length} built-in packs${skipped.length ? `; not cached: ${skipped.join(', ')}` : ''}`);
+console.log(
+  `policies.cache.json: ${Object.keys(packs).length} of ${names.length} built-in packs${skipped.length ? `; not cached: ${skipped.join(', ')}` : ''}`,
+);

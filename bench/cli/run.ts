@@ -43,7 +43,13 @@ async function interleaved(cases: Array<{ label: string; args: string[] }>): Pro
   return cases.map((c, k) => {
     const t = times[k] ?? [];
     const sorted = [...t].sort((a, b) => a - b);
-    return { label: c.label, medianMs: median(t), minMs: sorted[0] ?? 0, p90Ms: sorted[Math.floor(sorted.length * 0.9)] ?? 0, peakRssMb: rss[k] || null };
+    return {
+      label: c.label,
+      medianMs: median(t),
+      minMs: sorted[0] ?? 0,
+      p90Ms: sorted[Math.floor(sorted.length * 0.9)] ?? 0,
+      peakRssMb: rss[k] || null,
+    };
   });
 }
 
@@ -74,7 +80,9 @@ try {
 
 console.log(`node ${process.version}, ${RUNS} runs each (wall time of a new process)`);
 for (const r of rows) {
-  console.log(`${r.label.padEnd(34)} median ${r.medianMs.toFixed(0).padStart(5)} ms  min ${r.minMs.toFixed(0).padStart(5)} ms  p90 ${r.p90Ms.toFixed(0).padStart(5)} ms  peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`);
+  console.log(
+    `${r.label.padEnd(34)} median ${r.medianMs.toFixed(0).padStart(5)} ms  min ${r.minMs.toFixed(0).padStart(5)} ms  p90 ${r.p90Ms.toFixed(0).padStart(5)} ms  peak RSS ${r.peakRssMb?.toFixed(0) ?? '?'} MB`,
+  );
 }
 const version = rows.find((r) => r.label === 'govscan --version');
 const budget = Number(process.env.BENCH_BUDGET_MS ?? 0);

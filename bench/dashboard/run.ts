@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   await loadFleet(store, fleet);
   const systems = (await store.listSystems()).length;
-  console.log(`seeded ${fleet.agencies.length} agencies, ${AGENCIES * AGENTS} agents, ${systems} systems, ${fleet.batches.length} batches in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${fleet.agencies.length} agencies, ${AGENCIES * AGENTS} agents, ${systems} systems, ${fleet.batches.length} batches in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const viewer = (await createApiToken(store, 'viewer')).token;
   const app = buildApp({ store });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -95,7 +97,9 @@ async function main(): Promise<void> {
         const requests: Request[] = [];
         page.on('requestfinished', (r) => requests.push(r));
         await page.goto(`${base}${hash}`);
-        await page.waitForFunction((v) => document.body.dataset.state === 'ready' && document.body.dataset.view === v, view, { timeout: 120_000 });
+        await page.waitForFunction((v) => document.body.dataset.state === 'ready' && document.body.dataset.view === v, view, {
+          timeout: 120_000,
+        });
         times.push(await page.evaluate(() => performance.now()));
         if (i === 0) firstLoad = (await Promise.all(requests.map(wireBytes))).reduce((a, b) => a + b, 0);
         if (i < RUNS - 1) await page.close();
@@ -112,7 +116,11 @@ async function main(): Promise<void> {
           let uncompressed = 0;
           for (const r of refresh) {
             if (!r.url().includes('/api/v1/')) continue;
-            const res = await app.inject({ method: 'GET', url: new URL(r.url()).pathname + new URL(r.url()).search, headers: { authorization: `Bearer ${viewer}` } });
+            const res = await app.inject({
+              method: 'GET',
+              url: new URL(r.url()).pathname + new URL(r.url()).search,
+              headers: { authorization: `Bearer ${viewer}` },
+            });
             uncompressed += res.rawPayload.length;
           }
           results.push({
@@ -142,7 +150,10 @@ async function main(): Promise<void> {
     );
   }
   await mkdir(RESULTS, { recursive: true });
-  await writeFile(join(RESULTS, 'dashboard.json'), JSON.stringify({ agencies: AGENCIES, systems, days: DAYS, runs: RUNS, results }, null, 2) + '\n');
+  await writeFile(
+    join(RESULTS, 'dashboard.json'),
+    JSON.stringify({ agencies: AGENCIES, systems, days: DAYS, runs: RUNS, results }, null, 2) + '\n',
+  );
 }
 
 main().catch((err: unknown) => {

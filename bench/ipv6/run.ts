@@ -43,10 +43,28 @@ async function main(): Promise<void> {
   const domains = benchScenarios(DOMAINS).map((s) => s.domain);
   const lab = await startLab(DOMAINS);
   try {
-    const base = [BIN, 'scan', ...lab.args, '--policy', 'vn-ct02-2022-ipv6', '--quiet', '--timeout', '5000', '--per-host', '256', '--fail-on', 'none'];
+    const base = [
+      BIN,
+      'scan',
+      ...lab.args,
+      '--policy',
+      'vn-ct02-2022-ipv6',
+      '--quiet',
+      '--timeout',
+      '5000',
+      '--per-host',
+      '256',
+      '--fail-on',
+      'none',
+    ];
     const runs: Measured[] = [];
     for (let i = 0; i < REPEAT; i++) {
-      const run = await measure('govscan', process.execPath, [...base, '--concurrency', String(CONCURRENCY), '--nmap', 'govscan-bench-no-nmap', ...domains], { timeoutMs: 600_000 });
+      const run = await measure(
+        'govscan',
+        process.execPath,
+        [...base, '--concurrency', String(CONCURRENCY), '--nmap', 'govscan-bench-no-nmap', ...domains],
+        { timeoutMs: 600_000 },
+      );
       if (!run.ok) throw new Error(`scan failed (exit ${String(run.code)}): ${run.stderr.slice(0, 2000)}`);
       runs.push(run);
     }

@@ -23,7 +23,12 @@ function peakRssKb(pid: number): number | null {
   }
 }
 
-export function measure(tool: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Measured> {
+export function measure(
+  tool: string,
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<Measured> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,7 +44,15 @@ export function measure(tool: string, cmd: string, args: string[], opts: { env?:
     const finish = (code: number | null): void => {
       clearInterval(poll);
       clearTimeout(killer);
-      resolve({ tool, ok: code === 0 || code === 1, code, wallMs: performance.now() - started, peakRssMb: peak ? peak / 1024 : null, stdout, stderr });
+      resolve({
+        tool,
+        ok: code === 0 || code === 1,
+        code,
+        wallMs: performance.now() - started,
+        peakRssMb: peak ? peak / 1024 : null,
+        stdout,
+        stderr,
+      });
     };
     child.on('error', (err) => {
       stderr += String(err);

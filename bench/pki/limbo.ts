@@ -75,7 +75,9 @@ const EKU_NAMES: Record<string, 'serverAuth' | 'clientAuth'> = { serverAuth: 'se
 
 /** Runs one case; the verdict is the suite's: SUCCESS means a valid chain for the expected name. */
 export function runLimboCase(tc: LimboCase): LimboOutcome {
-  const usage = tc.extended_key_usage.map((e) => EKU_NAMES[e]).find((e) => e !== undefined) ?? (tc.validation_kind === 'CLIENT' ? 'clientAuth' : 'serverAuth');
+  const usage =
+    tc.extended_key_usage.map((e) => EKU_NAMES[e]).find((e) => e !== undefined) ??
+    (tc.validation_kind === 'CLIENT' ? 'clientAuth' : 'serverAuth');
   const input = {
     chain: [tc.peer_certificate, ...tc.untrusted_intermediates],
     anchors: tc.trusted_certs,
@@ -89,5 +91,13 @@ export function runLimboCase(tc: LimboCase): LimboOutcome {
   const result = verifyCertificateSync(input);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { id: tc.id, family: familyOf(tc.id), expected: tc.expected_result === 'SUCCESS', actual: result.valid, result, ms, cpuMs: (used.user + used.system) / 1000 };
+  return {
+    id: tc.id,
+    family: familyOf(tc.id),
+    expected: tc.expected_result === 'SUCCESS',
+    actual: result.valid,
+    result,
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+  };
 }

@@ -42,30 +42,44 @@ for (const o of last) {
 }
 
 console.log(`x509-limbo server cases: ${cases.length}, ${ROUNDS} round(s)\n`);
-console.log(`${'family'.padEnd(44)} ${'cases'.padStart(6)} ${'agree'.padStart(9)} ${'false trust'.padStart(12)} ${'false reject'.padStart(13)}`);
+console.log(
+  `${'family'.padEnd(44)} ${'cases'.padStart(6)} ${'agree'.padStart(9)} ${'false trust'.padStart(12)} ${'false reject'.padStart(13)}`,
+);
 for (const [name, f] of [...families].sort((a, b) => a[0].localeCompare(b[0]))) {
-  console.log(`${name.padEnd(44)} ${String(f.n).padStart(6)} ${pct(f.agree, f.n).padStart(9)} ${String(f.falseTrust).padStart(12)} ${String(f.falseReject).padStart(13)}`);
+  console.log(
+    `${name.padEnd(44)} ${String(f.n).padStart(6)} ${pct(f.agree, f.n).padStart(9)} ${String(f.falseTrust).padStart(12)} ${String(f.falseReject).padStart(13)}`,
+  );
 }
 const agree = last.filter((o) => o.expected === o.actual).length;
 const falseTrust = last.filter((o) => !o.expected && o.actual).length;
 const falseReject = last.filter((o) => o.expected && !o.actual).length;
 const unexplained = last.filter((o) => o.expected !== o.actual && !allowed.has(o.id)).length;
-console.log(`\nagreement: ${agree}/${cases.length} = ${pct(agree, cases.length)} (false trust ${falseTrust}, false reject ${falseReject}; ${unexplained} not in the allowlist)`);
+console.log(
+  `\nagreement: ${agree}/${cases.length} = ${pct(agree, cases.length)} (false trust ${falseTrust}, false reject ${falseReject}; ${unexplained} not in the allowlist)`,
+);
 
 // Each case's median over the rounds, then quantiles over the cases. The parsed-certificate cache
 // holds 512 certificates and the suite has ~24,000 distinct ones, so every round is a cold one.
 const spread = (all: number[][], label: string): void => {
   const perCase = all.map((t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)] ?? 0).sort((a, b) => a - b);
   const total = perCase.reduce((sum, t) => sum + t, 0);
-  console.log(`per-chain ${label}: median ${quantile(perCase, 0.5).toFixed(3)} ms, p95 ${quantile(perCase, 0.95).toFixed(3)} ms, max ${quantile(perCase, 1).toFixed(2)} ms, suite ${total.toFixed(0)} ms`);
+  console.log(
+    `per-chain ${label}: median ${quantile(perCase, 0.5).toFixed(3)} ms, p95 ${quantile(perCase, 0.95).toFixed(3)} ms, max ${quantile(perCase, 1).toFixed(2)} ms, suite ${total.toFixed(0)} ms`,
+  );
 };
 spread(times, 'wall time');
 // CPU time of this process: what the validation itself costs when other processes share the cores.
 spread(cpuTimes, 'CPU time ');
-console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+console.log(
+  `load average while measuring: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${availableParallelism()} cores`,
+);
 
 if (process.env.BENCH_PKI_LIST === '1') {
   for (const o of last.filter((x) => x.expected !== x.actual)) {
-    console.log(`${allowed.has(o.id) ? 'allowed ' : 'NEW     '} ${o.id}: expected ${o.expected ? 'valid' : 'invalid'}; ${o.result.problems.join(', ') || 'valid'}`);
+    console.log(
+      `${allowed.has(o.id) ? 'allowed ' : 'NEW     '} ${o.id}: expected ${o.expected ? 'valid' : 'invalid'}; ${o.result.problems.join(', ') || 'valid'}`,
+    );
   }
 }

@@ -103,13 +103,33 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     // Enrol every agent the way a real one does: an admin mints a secret, the agent spends it.
     const agents = await Promise.all(
       Array.from({ length: opts.agents }, async (_, i) => {
-        const { secret } = await postJson<{ secret: string }>(http, opts.baseUrl, '/api/v1/enrollments', { agency: opts.agency }, opts.adminToken);
+        const { secret } = await postJson<{ secret: string }>(
+          http,
+          opts.baseUrl,
+          '/api/v1/enrollments',
+          { agency: opts.agency },
+          opts.adminToken,
+        );
         const hostname = `bench-agent-${i + 1}.example`;
-        const enrolled = await postJson<{ agentId: string; agency: string; token: string }>(http, opts.baseUrl, '/api/v1/enroll', { secret, hostname, agentVersion: '0.1.0' }, null);
+        const enrolled = await postJson<{ agentId: string; agency: string; token: string }>(
+          http,
+          opts.baseUrl,
+          '/api/v1/enroll',
+          { secret, hostname, agentVersion: '0.1.0' },
+          null,
+        );
         return { ...enrolled, body: template(enrolled.agency, enrolled.agentId, hostname, opts.findings) };
       }),
     );
-    const result: LoadResult = { stored: 0, duplicates: 0, errors: 0, firstError: null, seconds: 0, latenciesMs: [], bodyBytes: agents[0]?.body(randomUUID(), new Date().toISOString()).length ?? 0 };
+    const result: LoadResult = {
+      stored: 0,
+      duplicates: 0,
+      errors: 0,
+      firstError: null,
+      seconds: 0,
+      latenciesMs: [],
+      bodyBytes: agents[0]?.body(randomUUID(), new Date().toISOString()).length ?? 0,
+    };
     const batchesUrl = new URL('/api/v1/batches', opts.baseUrl);
     const started = performance.now();
     const deadline = started + opts.seconds * 1000;

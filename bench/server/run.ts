@@ -147,7 +147,14 @@ async function benchStore(name: string, db: string, dbPids: () => number[] = () 
     const pid = server.child.pid ?? 0;
     // Enrolment happens inside runLoad; it is a few dozen requests against thousands of uploads.
     const before = { server: cpuMs([pid]), db: cpuMs(dbPids()), client: process.cpuUsage() };
-    const load = await runLoad({ baseUrl: server.url, adminToken: admin, agents: AGENTS, findings: FINDINGS, seconds: SECONDS, agency: `bench-${name}` });
+    const load = await runLoad({
+      baseUrl: server.url,
+      adminToken: admin,
+      agents: AGENTS,
+      findings: FINDINGS,
+      seconds: SECONDS,
+      agency: `bench-${name}`,
+    });
     const client = process.cpuUsage(before.client);
     const n = Math.max(1, load.stored);
     const dbList = dbPids();
@@ -169,7 +176,14 @@ async function benchNaive(file: string): Promise<{ rate: number; p99: number; cp
   try {
     const pid = server.child.pid ?? 0;
     const before = cpuMs([pid]);
-    const load = await runLoad({ baseUrl: server.url, adminToken: 'none', agents: AGENTS, findings: FINDINGS, seconds: SECONDS, agency: 'bench' });
+    const load = await runLoad({
+      baseUrl: server.url,
+      adminToken: 'none',
+      agents: AGENTS,
+      findings: FINDINGS,
+      seconds: SECONDS,
+      agency: 'bench',
+    });
     const cpu = (cpuMs([pid]) - before) / Math.max(1, load.stored);
     const counted = (await getJson<{ batches: number }>(server.url, '/api/v1/count', 'none')).batches;
     const lat = [...load.latenciesMs].sort((a, b) => a - b);
@@ -205,14 +219,30 @@ async function agentIdleRss(dir: string): Promise<{ rssMb: number | null; note: 
   try {
     const secret = await cli(['server', 'enrollment', 'create', '--agency', 'bench-agent', '--db', db]);
     // An inventory of one loopback endpoint nobody listens on: the run is quick and sends nothing off the box.
-    await writeFile(join(home, 'inventory.yaml'), 'agency: Bench\nsystems:\n  - id: web\n    name: Web\n    level: 2\n    endpoints:\n      - https://127.0.0.1:9\n');
+    await writeFile(
+      join(home, 'inventory.yaml'),
+      'agency: Bench\nsystems:\n  - id: web\n    name: Web\n    level: 2\n    endpoints:\n      - https://127.0.0.1:9\n',
+    );
     const config = join(home, 'agent.yaml');
     await writeFile(
       config,
-      ['stateDirectory: state', `server: { url: "${server.url}" }`, 'schedule: { interval: 6h, jitter: 0 }', 'scan:', '  inventory: inventory.yaml', '  timeoutMs: 1000', 'host:', '  name: bench-agent.example', ''].join('\n'),
+      [
+        'stateDirectory: state',
+        `server: { url: "${server.url}" }`,
+        'schedule: { interval: 6h, jitter: 0 }',
+        'scan:',
+        '  inventory: inventory.yaml',
+        '  timeoutMs: 1000',
+        'host:',
+        '  name: bench-agent.example',
+        '',
+      ].join('\n'),
     );
     await run(process.execPath, [AGENT_BIN, 'enroll', '--config', config, '--secret', secret], { timeout: 60_000 });
-    child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GOVSCAN_LANG: '' } });
+    child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', config], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GOVSCAN_LANG: '' },
+    });
     const proc = child;
     let err = '';
     await new Promise<void>((resolve, reject) => {
@@ -280,7 +310,9 @@ async function main(): Promise<void> {
     const peerLine = `  peer (same process tree, same agents and bodies): a naive ingest server — node:http, JSON.parse, one INSERT OR IGNORE of the raw body per request into SQLite (WAL, synchronous=FULL), no validation, rows or grouping: ${f0(naive.rate)} batches/s, p99 ${f1(naive.p99)} ms, ${naive.cpu.toFixed(2)} ms CPU/batch, counted back ${naive.counted}/${naive.stored} → govscan on SQLite ${(govscanSqlite / naive.rate).toFixed(2)}× its rate`;
 
     console.log('');
-    console.log('  store      acked  batches/s  p50 ms  p99 ms  errors  counted back  server peak RSS  CPU ms/batch server+db+client  store alone (no HTTP)');
+    console.log(
+      '  store      acked  batches/s  p50 ms  p99 ms  errors  counted back  server peak RSS  CPU ms/batch server+db+client  store alone (no HTTP)',
+    );
     for (const r of rows) {
       const lat = [...r.load.latenciesMs].sort((a, b) => a - b);
       const rate = r.load.stored / r.load.seconds;
@@ -289,7 +321,9 @@ async function main(): Promise<void> {
       );
       if (r.load.firstError) console.log(`             first error: ${r.load.firstError}`);
     }
-    console.log(`  body: ${(rows[0]?.load.bodyBytes ?? 0) / 1024 > 0 ? `${f1((rows[0]?.load.bodyBytes ?? 0) / 1024)} KiB` : '-'} per batch`);
+    console.log(
+      `  body: ${(rows[0]?.load.bodyBytes ?? 0) / 1024 > 0 ? `${f1((rows[0]?.load.bodyBytes ?? 0) / 1024)} KiB` : '-'} per batch`,
+    );
     console.log(peerLine);
     console.log(`  govscan-agent idle RSS: ${agent.rssMb === null ? agent.note : `${f1(agent.rssMb)} MB (${agent.note})`}`);
     console.log('');
@@ -297,13 +331,19 @@ async function main(): Promise<void> {
     for (const r of rows) {
       const rate = r.load.stored / r.load.seconds;
       const lost = r.counted < r.load.stored ? `, ${r.load.stored - r.counted} acknowledged batches missing!` : '';
-      console.log(`    ${r.store}: ${f0(rate)} batches/s vs ≥ ${TARGET_RATE}: ${(rate / TARGET_RATE).toFixed(2)}×${rate >= TARGET_RATE ? ' (met)' : ' (not met)'}${lost}`);
+      console.log(
+        `    ${r.store}: ${f0(rate)} batches/s vs ≥ ${TARGET_RATE}: ${(rate / TARGET_RATE).toFixed(2)}×${rate >= TARGET_RATE ? ' (met)' : ' (not met)'}${lost}`,
+      );
       // What the CPU spent per batch allows at best, were every core busy with this and nothing else.
       const total = r.cpu.server + (r.cpu.db ?? 0) + r.cpu.client;
-      console.log(`      CPU per batch ${total.toFixed(2)} ms (server ${r.cpu.server.toFixed(2)}, database ${r.cpu.db === null ? 'in the server' : r.cpu.db.toFixed(2)}, load generator ${r.cpu.client.toFixed(2)}): at most ~${f0((cpus().length * 1000) / total)} batches/s on ${cpus().length} cores`);
+      console.log(
+        `      CPU per batch ${total.toFixed(2)} ms (server ${r.cpu.server.toFixed(2)}, database ${r.cpu.db === null ? 'in the server' : r.cpu.db.toFixed(2)}, load generator ${r.cpu.client.toFixed(2)}): at most ~${f0((cpus().length * 1000) / total)} batches/s on ${cpus().length} cores`,
+      );
     }
     if (agent.rssMb !== null) {
-      console.log(`    agent idle RSS: ${f1(agent.rssMb)} MB vs ≤ ${TARGET_RSS_MB} MB: ${(agent.rssMb / TARGET_RSS_MB).toFixed(2)}× of the limit${agent.rssMb <= TARGET_RSS_MB ? ' (met)' : ' (not met)'}`);
+      console.log(
+        `    agent idle RSS: ${f1(agent.rssMb)} MB vs ≤ ${TARGET_RSS_MB} MB: ${(agent.rssMb / TARGET_RSS_MB).toFixed(2)}× of the limit${agent.rssMb <= TARGET_RSS_MB ? ' (met)' : ' (not met)'}`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/server/store/store.js';
 import { batchOfFindings } from '../../src/lab/fleet-seed.js';
 
-export async function storeDirect(url: string, seconds: number, callers = 50): Promise<{ batches: number; perSecond: number; p50: number; p99: number; cpuMsPerBatch: number }> {
+export async function storeDirect(
+  url: string,
+  seconds: number,
+  callers = 50,
+): Promise<{ batches: number; perSecond: number; p50: number; p99: number; cpuMsPerBatch: number }> {
   const store = await openStore(url);
   await store.migrate();
   const template = JSON.stringify(batchOfFindings(50));
@@ -35,7 +39,13 @@ export async function storeDirect(url: string, seconds: number, callers = 50): P
   await store.close();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
-  return { batches: lat.length, perSecond: (lat.length / ms) * 1000, p50: q(0.5), p99: q(0.99), cpuMsPerBatch: (cpu.user + cpu.system) / 1000 / lat.length };
+  return {
+    batches: lat.length,
+    perSecond: (lat.length / ms) * 1000,
+    p50: q(0.5),
+    p99: q(0.99),
+    cpuMsPerBatch: (cpu.user + cpu.system) / 1000 / lat.length,
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {

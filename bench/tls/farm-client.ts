@@ -21,7 +21,17 @@ export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 // Every farm endpoint is 127.0.0.1, which the per-address limit would treat as one host: lift it so
 // the farm behaves like 200 machines, as it does for nmap.
 export const PER_HOST = CONCURRENCY * 4;
-export const SCAN_FLAGS = ['--resolve', '*:*:127.0.0.1', '--quiet', '--fail-on', 'none', '--concurrency', String(CONCURRENCY), '--per-host', String(PER_HOST)];
+export const SCAN_FLAGS = [
+  '--resolve',
+  '*:*:127.0.0.1',
+  '--quiet',
+  '--fail-on',
+  'none',
+  '--concurrency',
+  String(CONCURRENCY),
+  '--per-host',
+  String(PER_HOST),
+];
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 export const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 

@@ -49,20 +49,68 @@ try {
   for (const e of farm.endpoints) {
     if (e.scenario.hostile) continue;
     const target = `https://${e.host}:${e.port}`;
-    const scan = await run(process.execPath, ['bin/run.js', 'scan', target, '--resolve', `${e.host}:${e.port}:${e.address}`, '--format', 'json', '--quiet', '--timeout', '5000', '--fail-on', 'none'], {
-      ...process.env,
-      NODE_EXTRA_CA_CERTS: farm.publicRootPemFile,
-    });
+    const scan = await run(
+      process.execPath,
+      [
+        'bin/run.js',
+        'scan',
+        target,
+        '--resolve',
+        `${e.host}:${e.port}:${e.address}`,
+        '--format',
+        'json',
+        '--quiet',
+        '--timeout',
+        '5000',
+        '--fail-on',
+        'none',
+      ],
+      {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: farm.publicRootPemFile,
+      },
+    );
     const report = JSON.parse(scan.stdout) as Report;
     const facts = report.attempts.find((a) => a.check === 'tls.endpoint')?.facts as EndpointFacts | undefined;
     if (!facts) throw new Error(`${e.scenario.name}: govscan gathered no TLS facts`);
-    const expired = report.findings.some((f) => (f.ruleId === 'TLS-CERT-EXPIRED' || f.ruleId === 'TLS-CERT-NOT-YET-VALID') && f.outcome === 'fail');
+    const expired = report.findings.some(
+      (f) => (f.ruleId === 'TLS-CERT-EXPIRED' || f.ruleId === 'TLS-CERT-NOT-YET-VALID') && f.outcome === 'fail',
+    );
     const govValid = facts.trust.public.trusted && facts.hostname.matches && !expired;
-    const govVersions = Object.entries(facts.protocols).filter(([, p]) => p.accepted).map(([v]) => (v === 'TLSv1' ? 'TLSv1.0' : v)).sort();
+    const govVersions = Object.entries(facts.protocols)
+      .filter(([, p]) => p.accepted)
+      .map(([v]) => (v === 'TLSv1' ? 'TLSv1.0' : v))
+      .sort();
 
-    const ss = await run('sslscan', ['--no-colour', '--no-ciphersuites', '--no-heartbleed', '--no-renegotiation', '--no-compression', '--no-groups', '--no-check-certificate', `--sni-name=${e.host}`, `${e.address}:${e.port}`]);
+    const ss = await run('sslscan', [
+      '--no-colour',
+      '--no-ciphersuites',
+      '--no-heartbleed',
+      '--no-renegotiation',
+      '--no-compression',
+      '--no-groups',
+      '--no-check-certificate',
+      `--sni-name=${e.host}`,
+      `${e.address}:${e.port}`,
+    ]);
     const sslscanVersions = [...ss.stdout.matchAll(/^(SSLv[23]|TLSv1\.[0-3])\s+enabled/gm)].map((m) => m[1] ?? '').sort();
-    const os = await run('openssl', ['s_client', '-connect', `${e.address}:${e.port}`, '-servername', e.host, '-CAfile', farm.publicRootPemFile, '-verify_hostname', e.host, '-verify_return_error'], process.env, 20_000);
+    const os = await run(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `${e.address}:${e.port}`,
+        '-servername',
+        e.host,
+        '-CAfile',
+        farm.publicRootPemFile,
+        '-verify_hostname',
+        e.host,
+        '-verify_return_error',
+      ],
+      process.env,
+      20_000,
+    );
     const code = /Verify return code: (\d+)/.exec(os.stdout)?.[1] ?? 'none';
     const opensslValid = code === '0';
 
@@ -73,11 +121,15 @@ try {
     if (tOk) verdictsAgree++;
     const note = tOk ? '' : INTENDED[e.scenario.name] ? `  (intended: ${INTENDED[e.scenario.name]})` : '  UNEXPLAINED';
     if (!vOk || (!tOk && !INTENDED[e.scenario.name])) unexplained.push(e.scenario.name);
-    console.log(`${e.scenario.name.padEnd(22)} versions govscan=[${govVersions}] sslscan=[${sslscanVersions}] ${vOk ? 'agree' : 'DIFFER'} | valid govscan=${govValid} openssl=${opensslValid} (verify code ${code})${note}`);
+    console.log(
+      `${e.scenario.name.padEnd(22)} versions govscan=[${govVersions}] sslscan=[${sslscanVersions}] ${vOk ? 'agree' : 'DIFFER'} | valid govscan=${govValid} openssl=${opensslValid} (verify code ${code})${note}`,
+    );
   }
 } finally {
   await farm.close();
 }
 console.log(`protocol versions: ${versionsAgree}/${compared} endpoints agree with sslscan`);
-console.log(`chain + host name verdict: ${verdictsAgree}/${compared} agree with openssl s_client (${compared - verdictsAgree} disagreements, ${unexplained.length} not in the intended list)`);
+console.log(
+  `chain + host name verdict: ${verdictsAgree}/${compared} agree with openssl s_client (${compared - verdictsAgree} disagreements, ${unexplained.length} not in the intended list)`,
+);
 if (unexplained.length) process.exitCode = 1;

@@ -54,13 +54,18 @@ function bareHandshake(port: number, servername: string, version?: SecureVersion
 }
 
 async function bareLoop(endpoints: FarmInfo['endpoints'], perEndpoint: number, inFlight: number): Promise<number> {
-  const versions: (SecureVersion | undefined)[] = [undefined, 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'TLSv1.3'].slice(0, perEndpoint) as (SecureVersion | undefined)[];
+  const versions: (SecureVersion | undefined)[] = [undefined, 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'TLSv1.3'].slice(0, perEndpoint) as (
+    | SecureVersion
+    | undefined
+  )[];
   const jobs = endpoints.flatMap((e) => versions.map((v) => () => bareHandshake(e.port, e.host, v)));
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: inFlight }, async () => {
-    while (next < jobs.length) await jobs[next++]!();
-  }));
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < jobs.length) await jobs[next++]!();
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -89,11 +94,22 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   try {
     // 1. govscan vs nmap on all N endpoints
-    const gov = await best(REPEAT, () => measure('govscan', process.execPath, govscanArgs(urls, join(tmp, 'g.json')), { env, timeoutMs: 300_000 }));
-    rows.push(`govscan scan (${N} endpoints): ${fmt(gov.wallMs)} median of ${REPEAT} [${gov.all.map(fmt).join(', ')}], peak RSS ${gov.peakRssMb?.toFixed(0)} MB, exit ${gov.code}`);
+    const gov = await best(REPEAT, () =>
+      measure('govscan', process.execPath, govscanArgs(urls, join(tmp, 'g.json')), { env, timeoutMs: 300_000 }),
+    );
+    rows.push(
+      `govscan scan (${N} endpoints): ${fmt(gov.wallMs)} median of ${REPEAT} [${gov.all.map(fmt).join(', ')}], peak RSS ${gov.peakRssMb?.toFixed(0)} MB, exit ${gov.code}`,
+    );
     if (available('nmap')) {
-      const nmap = await measure('nmap', 'nmap', ['-Pn', '-n', '-p', ports.join(','), '--script', 'ssl-cert,ssl-enum-ciphers', '-oX', '-', '127.0.0.1'], { timeoutMs: 900_000 });
-      rows.push(`nmap -Pn --script ssl-cert,ssl-enum-ciphers (${N}): ${fmt(nmap.wallMs)}, peak RSS ${nmap.peakRssMb?.toFixed(0)} MB → govscan is ${ratio(nmap.wallMs, gov.wallMs)} faster (target ≥ 5×)`);
+      const nmap = await measure(
+        'nmap',
+        'nmap',
+        ['-Pn', '-n', '-p', ports.join(','), '--script', 'ssl-cert,ssl-enum-ciphers', '-oX', '-', '127.0.0.1'],
+        { timeoutMs: 900_000 },
+      );
+      rows.push(
+        `nmap -Pn --script ssl-cert,ssl-enum-ciphers (${N}): ${fmt(nmap.wallMs)}, peak RSS ${nmap.peakRssMb?.toFixed(0)} MB → govscan is ${ratio(nmap.wallMs, gov.wallMs)} faster (target ≥ 5×)`,
+      );
     } else rows.push('nmap: not installed (apt-get install nmap) — skipped');
 
     // 2. sslscan on 50, testssl on 2: per-endpoint comparison
@@ -103,34 +119,62 @@ async function main(): Promise<void> {
       const fifty = farm.info.endpoints.slice(0, 50);
       await writeFile(list, fifty.map((e) => `127.0.0.1:${e.port}`).join('\n') + '\n');
       const ss = await measure('sslscan', 'sslscan', ['--no-colour', `--targets=${list}`], { timeoutMs: 900_000 });
-      rows.push(`sslscan --targets (50): ${fmt(ss.wallMs)} = ${(ss.wallMs / 50).toFixed(0)} ms/endpoint → govscan ${ratio(ss.wallMs / 50, perGov)} faster per endpoint`);
+      rows.push(
+        `sslscan --targets (50): ${fmt(ss.wallMs)} = ${(ss.wallMs / 50).toFixed(0)} ms/endpoint → govscan ${ratio(ss.wallMs / 50, perGov)} faster per endpoint`,
+      );
     } else rows.push('sslscan: not installed — skipped');
     if (available('testssl')) {
       let total = 0;
       for (const e of farm.info.endpoints.slice(0, 2)) {
-        const t = await measure('testssl', 'testssl', ['--nodns', 'none', '--quiet', '--color', '0', '--warnings', 'off', '-p', '-S', `127.0.0.1:${e.port}`], { timeoutMs: 900_000 });
+        const t = await measure(
+          'testssl',
+          'testssl',
+          ['--nodns', 'none', '--quiet', '--color', '0', '--warnings', 'off', '-p', '-S', `127.0.0.1:${e.port}`],
+          { timeoutMs: 900_000 },
+        );
         total += t.wallMs;
       }
-      rows.push(`testssl -p -S (2): ${fmt(total)} = ${(total / 2 / 1000).toFixed(1)} s/endpoint → govscan ${ratio(total / 2, perGov)} faster per endpoint`);
+      rows.push(
+        `testssl -p -S (2): ${fmt(total)} = ${(total / 2 / 1000).toFixed(1)} s/endpoint → govscan ${ratio(total / 2, perGov)} faster per endpoint`,
+      );
     } else rows.push('testssl: not installed (apt-get install testssl.sh) — skipped');
 
     // 3. in-process govscan vs bare tls.connect loop
     const counting = new CountingDialer(new NetDialer(PER_HOST));
     process.env.NODE_EXTRA_CA_CERTS = farm.info.rootPem;
-    const prepared = await prepareScan({ targets: urls, policies: [], resolve: ['*:*:127.0.0.1'], caFiles: [], caPins: [], failOn: 'none' }, { timeoutMs: 5000 });
+    const prepared = await prepareScan(
+      { targets: urls, policies: [], resolve: ['*:*:127.0.0.1'], caFiles: [], caPins: [], failOn: 'none' },
+      { timeoutMs: 5000 },
+    );
     const t0 = performance.now();
-    await executeScan(prepared, { concurrency: CONCURRENCY, perHostLimit: PER_HOST, timeoutMs: 5000, targetTimeoutMs: 20_000, keepFacts: false, dialer: counting });
+    await executeScan(prepared, {
+      concurrency: CONCURRENCY,
+      perHostLimit: PER_HOST,
+      timeoutMs: 5000,
+      targetTimeoutMs: 20_000,
+      keepFacts: false,
+      dialer: counting,
+    });
     const govMs = performance.now() - t0;
     const perEndpoint = Math.round(counting.connections / N);
     const bareMs = await bareLoop(farm.info.endpoints, perEndpoint, counting.peak);
-    rows.push(`in-process: govscan ${(N / (govMs / 1000)).toFixed(0)} endpoints/s (${(counting.connections / (govMs / 1000)).toFixed(0)} handshakes/s, ${perEndpoint} per endpoint, peak ${counting.peak} in flight); bare tls.connect loop ${(N / (bareMs / 1000)).toFixed(0)} endpoints/s → govscan at ${((bareMs / govMs) * 100).toFixed(0)} % of bare (target ≥ 50 %)`);
+    rows.push(
+      `in-process: govscan ${(N / (govMs / 1000)).toFixed(0)} endpoints/s (${(counting.connections / (govMs / 1000)).toFixed(0)} handshakes/s, ${perEndpoint} per endpoint, peak ${counting.peak} in flight); bare tls.connect loop ${(N / (bareMs / 1000)).toFixed(0)} endpoints/s → govscan at ${((bareMs / govMs) * 100).toFixed(0)} % of bare (target ≥ 50 %)`,
+    );
 
     // 4. 10,000 targets, cycling over the farm: peak RSS
     const inventory = join(tmp, 'big.yaml');
     await writeBigInventory(inventory, farm.info, BIG);
     for (const format of ['table', 'json'] as const) {
-      const big = await measure('govscan-10k', process.execPath, [BIN, 'scan', '--inventory', inventory, ...SCAN_FLAGS, '--format', format, '--output', join(tmp, `big.${format}`)], { env, timeoutMs: 1_800_000 });
-      rows.push(`govscan ${BIG} targets --format ${format}: ${fmt(big.wallMs)} (${(BIG / (big.wallMs / 1000)).toFixed(0)} targets/s), peak RSS ${big.peakRssMb?.toFixed(0)} MB (target < 200 MB), exit ${big.code}`);
+      const big = await measure(
+        'govscan-10k',
+        process.execPath,
+        [BIN, 'scan', '--inventory', inventory, ...SCAN_FLAGS, '--format', format, '--output', join(tmp, `big.${format}`)],
+        { env, timeoutMs: 1_800_000 },
+      );
+      rows.push(
+        `govscan ${BIG} targets --format ${format}: ${fmt(big.wallMs)} (${(BIG / (big.wallMs / 1000)).toFixed(0)} targets/s), peak RSS ${big.peakRssMb?.toFixed(0)} MB (target < 200 MB), exit ${big.code}`,
+      );
     }
   } finally {
     farm.stop();

@@ -10,7 +10,10 @@ import { lazyProbe } from '../../src/core/family.js';
 export const fourLayerCheck: Check<FourLayerFacts> = {
   id: 'fourlayer.evidence',
   family: 'fourlayer',
-  title: { en: '4-layer protection model: on-site, monitoring, assessment, NCSC connection', vi: 'Mô hình bảo vệ 4 lớp: tại chỗ, giám sát, kiểm tra đánh giá, kết nối NCSC' },
+  title: {
+    en: '4-layer protection model: on-site, monitoring, assessment, NCSC connection',
+    vi: 'Mô hình bảo vệ 4 lớp: tại chỗ, giám sát, kiểm tra đánh giá, kết nối NCSC',
+  },
   description: {
     en:
       'Reads the 4-layer evidence of the manifest (on-site appointment and staff; monitoring provider, contract ' +

@@ -4,11 +4,11 @@
 // configuration name it. Only policies/vn-ct14-2019.yaml judges these.
 
 import type { Static } from '../../src/core/schema-builders.js';
-import type { ActivityFacts, } from '../seclevel/facts.js';
+import type { ActivityFacts } from '../seclevel/facts.js';
 import type { forwarder, fourLayerFacts, report } from './facts.schema.js';
 
 // Defined once, with their JSON Schema, in facts.schema.ts.
-export type { ActivityFacts,   };
+export type { ActivityFacts };
 export type ForwarderFacts = Static<typeof forwarder>;
 /** The latest report of one monitoring period. */
 export type ReportFacts = Static<typeof report>;

@@ -52,7 +52,11 @@ export async function probeLayers(target: Target, ctx: CheckContext): Promise<Fo
       },
       forwarder: monitoringForwarder,
       dataRetentionDays: layers?.monitoring?.dataRetentionDays ?? 0,
-      reports: { daily: report(reports?.daily?.date), weekly: report(reports?.weekly?.date), sixMonthly: report(reports?.sixMonthly?.date) },
+      reports: {
+        daily: report(reports?.daily?.date),
+        weekly: report(reports?.weekly?.date),
+        sixMonthly: report(reports?.sixMonthly?.date),
+      },
     },
     assessment,
     periodicAssessment: latestActivity(assessments, 'security-assessment', docs, now),
@@ -60,7 +64,10 @@ export async function probeLayers(target: Target, ctx: CheckContext): Promise<Fo
       goLive: m?.goLive?.date ?? '',
       goLiveAgeDays: ageDays(m?.goLive?.date, now),
       changes: (m?.changes ?? []).map((c) => ({ date: c.date, description: c.description, ageDays: ageDays(c.date, now) })),
-      assessmentDates: assessments.filter((a) => (a.kind ?? 'security-assessment') === 'security-assessment' || a.kind === 'penetration-test').map((a) => a.date).sort(),
+      assessmentDates: assessments
+        .filter((a) => (a.kind ?? 'security-assessment') === 'security-assessment' || a.kind === 'penetration-test')
+        .map((a) => a.date)
+        .sort(),
     },
     ncsc: {
       confirmation: decisionFacts(

@@ -11,8 +11,6 @@ import { hostFactsSchema } from './facts.schema.js';
 import type { ForwarderSetting } from './probe-forwarders.js';
 import type { InterfaceList } from './probe-interfaces.js';
 
-;
-
 export interface HostProbeSettings {
   certificateFiles?: string[];
   forwarders?: ForwarderSetting[];
@@ -26,7 +24,10 @@ export function createHostCheck(settings: HostProbeSettings = {}): Check<HostFac
   return {
     id: HOST_CHECK,
     family: 'host',
-    title: { en: 'Agent host: IPv6 addresses, IPv4-only services, certificate files, log forwarder', vi: 'Máy chạy tác tử: địa chỉ IPv6, dịch vụ chỉ IPv4, tệp chứng thư số, chuyển tiếp nhật ký' },
+    title: {
+      en: 'Agent host: IPv6 addresses, IPv4-only services, certificate files, log forwarder',
+      vi: 'Máy chạy tác tử: địa chỉ IPv6, dịch vụ chỉ IPv4, tệp chứng thư số, chuyển tiếp nhật ký',
+    },
     description: {
       en:
         'Run by govscan-agent on the machine it is installed on: lists the interfaces and their address classes, ' +
@@ -40,12 +41,9 @@ export function createHostCheck(settings: HostProbeSettings = {}): Check<HostFac
     appliesTo: (target: Target) => target.kind === 'local',
     run: async (target, ctx) => {
       // Loaded on first use: the family module stays light (src/core/family.ts).
-      const [{ probeCertificateFile }, { probeForwarder }, { globalIpv6Addresses, interfaceFacts }, { probeListeners }] = await Promise.all([
-        import('./probe-certfiles.js'),
-        import('./probe-forwarders.js'),
-        import('./probe-interfaces.js'),
-        import('./probe-listeners.js'),
-      ]);
+      const [{ probeCertificateFile }, { probeForwarder }, { globalIpv6Addresses, interfaceFacts }, { probeListeners }] = await Promise.all(
+        [import('./probe-certfiles.js'), import('./probe-forwarders.js'), import('./probe-interfaces.js'), import('./probe-listeners.js')],
+      );
       const now = ctx.now();
       const interfaces = interfaceFacts((settings.interfaces ?? networkInterfaces)());
       const [listeners, certificateFiles, forwarders] = await Promise.all([

@@ -1,7 +1,18 @@
 // The host.local facts, defined once: facts.ts takes its types from these definitions and the
 // published JSON Schema (draft 2020-12) is the same object. test/agent validates probed facts against it.
 
-import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, closed as object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+import {
+  enumOf,
+  nullableInteger,
+  Type,
+  bool,
+  int,
+  list,
+  nullableStr,
+  closed as object,
+  factsSchema as schema,
+  str,
+} from '../../src/core/schema-builders.js';
 import { ADDRESS_CLASSES } from '../ipv6/facts.schema.js';
 
 const nullableBool = Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] });

@@ -9,7 +9,10 @@ import { hostLocalCheck } from './check.js';
 export const hostFamily: CheckFamily = {
   id: 'host',
   idPrefixes: ['host'],
-  title: { en: 'Agent host: addresses, listeners, certificate files, log forwarders', vi: 'Máy chạy tác tử: địa chỉ, dịch vụ lắng nghe, tệp chứng thư số, chuyển tiếp nhật ký' },
+  title: {
+    en: 'Agent host: addresses, listeners, certificate files, log forwarders',
+    vi: 'Máy chạy tác tử: địa chỉ, dịch vụ lắng nghe, tệp chứng thư số, chuyển tiếp nhật ký',
+  },
   checks: [hostLocalCheck as Check],
   options: [],
   packs: ['vn-agent-host'],

@@ -10,7 +10,17 @@ const MAX_BYTES = 1024 * 1024;
 const PEM_CERT = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 
 export async function probeCertificateFile(path: string, now: Date): Promise<CertificateFileFacts> {
-  const empty = { path, subject: null, issuer: null, notAfter: null, notBefore: null, daysToExpiry: null, expired: null, sha256: null, count: 0 };
+  const empty = {
+    path,
+    subject: null,
+    issuer: null,
+    notAfter: null,
+    notBefore: null,
+    daysToExpiry: null,
+    expired: null,
+    sha256: null,
+    count: 0,
+  };
   let bytes: Buffer;
   try {
     bytes = await readHead(path, MAX_BYTES);

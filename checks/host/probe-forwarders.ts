@@ -47,7 +47,10 @@ async function filesOf(path: string, host: string, port: number): Promise<Forwar
   if (!isDirectory) return [await inspect(path, host, port)];
   let names: string[];
   try {
-    names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+    names = (await readdir(path, { withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [absent(path, 'unreadable')];
   }

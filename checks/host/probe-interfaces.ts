@@ -23,5 +23,9 @@ export function interfaceFacts(list: InterfaceList): InterfaceFacts[] {
 }
 
 export function globalIpv6Addresses(interfaces: readonly InterfaceFacts[]): string[] {
-  return [...new Set(interfaces.filter((i) => !i.internal).flatMap((i) => i.addresses.filter((a) => a.family === 6 && a.global).map((a) => a.address)))];
+  return [
+    ...new Set(
+      interfaces.filter((i) => !i.internal).flatMap((i) => i.addresses.filter((a) => a.family === 6 && a.global).map((a) => a.address)),
+    ),
+  ];
 }

@@ -26,7 +26,10 @@ function fromDns<F>(probe: (target: Target, ctx: CheckContext) => Promise<F>): (
 export const ipv6WebCheck: Check<WebFacts> = {
   id: 'ipv6.web',
   family: 'ipv6',
-  title: { en: 'IPv6 for the web: AAAA, reachability on 80/443, same site as over IPv4', vi: 'IPv6 cho web: bản ghi AAAA, kết nối cổng 80/443, cùng nội dung như qua IPv4' },
+  title: {
+    en: 'IPv6 for the web: AAAA, reachability on 80/443, same site as over IPv4',
+    vi: 'IPv6 cho web: bản ghi AAAA, kết nối cổng 80/443, cùng nội dung như qua IPv4',
+  },
   description: {
     en:
       'Looks up A and AAAA of the web host (for a bare domain: the apex and www.), classifies every address ' +
@@ -47,7 +50,10 @@ export const ipv6WebCheck: Check<WebFacts> = {
 export const ipv6NsCheck: Check<NsFacts> = {
   id: 'ipv6.ns',
   family: 'ipv6',
-  title: { en: 'IPv6 for name servers: AAAA and DNS answers over IPv6', vi: 'IPv6 cho máy chủ tên miền: bản ghi AAAA và trả lời truy vấn DNS qua IPv6' },
+  title: {
+    en: 'IPv6 for name servers: AAAA and DNS answers over IPv6',
+    vi: 'IPv6 cho máy chủ tên miền: bản ghi AAAA và trả lời truy vấn DNS qua IPv6',
+  },
   description: {
     en: 'Finds the zone of the name (walking up its labels), looks up the AAAA of every name server, and sends each global IPv6 address a DNS query (UDP, then TCP); any reply counts as reachable.',
     vi: 'Xác định vùng (zone) của tên miền bằng cách đi ngược các nhãn, tra cứu AAAA của từng máy chủ tên miền và gửi truy vấn DNS tới từng địa chỉ IPv6 toàn cầu (UDP, sau đó TCP); mọi phản hồi đều được tính là kết nối được.',
@@ -60,7 +66,10 @@ export const ipv6NsCheck: Check<NsFacts> = {
 export const ipv6MxCheck: Check<MxFacts> = {
   id: 'ipv6.mx',
   family: 'ipv6',
-  title: { en: 'IPv6 for mail: AAAA of every MX host and SMTP over IPv6', vi: 'IPv6 cho thư điện tử: AAAA của mọi máy chủ MX và SMTP qua IPv6' },
+  title: {
+    en: 'IPv6 for mail: AAAA of every MX host and SMTP over IPv6',
+    vi: 'IPv6 cho thư điện tử: AAAA của mọi máy chủ MX và SMTP qua IPv6',
+  },
   description: {
     en: 'Looks up the MX set of the domain (a null MX means no mail), the AAAA of every MX host, and reads the SMTP greeting on TCP 25 of each global IPv6 address.',
     vi: 'Tra cứu các bản ghi MX của tên miền (null MX nghĩa là không nhận thư), AAAA của từng máy chủ MX, và đọc lời chào SMTP trên cổng TCP 25 của từng địa chỉ IPv6 toàn cầu.',
@@ -75,7 +84,7 @@ export const ipv6ParityCheck: Check<ParityFacts> = {
   family: 'ipv6',
   title: { en: 'IPv4/IPv6 port parity (nmap)', vi: 'Tương đồng cổng mở giữa IPv4 và IPv6 (nmap)' },
   description: {
-    en: 'Scans the same TCP ports on the host\'s IPv4 and IPv6 addresses with nmap and lists the ports open over IPv4 only. Needs nmap; without it the check is not tested.',
+    en: "Scans the same TCP ports on the host's IPv4 and IPv6 addresses with nmap and lists the ports open over IPv4 only. Needs nmap; without it the check is not tested.",
     vi: 'Dùng nmap quét cùng các cổng TCP trên địa chỉ IPv4 và IPv6 của máy chủ và liệt kê các cổng chỉ mở qua IPv4. Cần cài nmap; nếu thiếu, phép kiểm tra được ghi nhận là chưa kiểm tra.',
   },
   appliesTo: webOrDomain,

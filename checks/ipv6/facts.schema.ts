@@ -2,7 +2,18 @@
 // (draft 2020-12) published for policy authors, the server and `govscan checks list` are the same
 // objects. test/checks/ipv6 validates live facts against them.
 
-import { enumOf, nullableInteger, Type, bool, int, list, nullableStr, closed as object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+import {
+  enumOf,
+  nullableInteger,
+  Type,
+  bool,
+  int,
+  list,
+  nullableStr,
+  closed as object,
+  factsSchema as schema,
+  str,
+} from '../../src/core/schema-builders.js';
 
 export const ADDRESS_CLASSES = [
   'global',

@@ -6,8 +6,6 @@ import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
 
 import type { ADDRESS_CLASSES } from './facts.schema.js';
-
-;
 export type AddressClass = (typeof ADDRESS_CLASSES)[number];
 
 // The facts below are defined once, with their JSON Schemas, in facts.schema.ts.

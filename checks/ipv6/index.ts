@@ -9,7 +9,10 @@ import { IPV6_OPTIONS, networkEnvironment } from './options.js';
 export const ipv6Family: CheckFamily = {
   id: 'ipv6',
   idPrefixes: ['ipv6'],
-  title: { en: 'IPv6 readiness: web, name servers, mail, port parity', vi: 'Mức sẵn sàng IPv6: web, máy chủ tên miền, thư điện tử, tương đồng cổng mở' },
+  title: {
+    en: 'IPv6 readiness: web, name servers, mail, port parity',
+    vi: 'Mức sẵn sàng IPv6: web, máy chủ tên miền, thư điện tử, tương đồng cổng mở',
+  },
   checks: [ipv6WebCheck as Check, ipv6NsCheck as Check, ipv6MxCheck as Check, ipv6ParityCheck as Check],
   options: IPV6_OPTIONS,
   prepare: async (values) => ({ network: await networkEnvironment(values) }),

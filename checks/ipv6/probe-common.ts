@@ -19,7 +19,11 @@ export async function hostAddresses(ctx: CheckContext, env: NetworkEnvironment, 
 }
 
 /** A name's A and AAAA, with the first failed question's reason in both languages (null when DNS answered both). */
-export async function lookUpAddresses(ctx: CheckContext, env: NetworkEnvironment, name: string): Promise<{ addrs: HostAddresses; failure: Localized | null }> {
+export async function lookUpAddresses(
+  ctx: CheckContext,
+  env: NetworkEnvironment,
+  name: string,
+): Promise<{ addrs: HostAddresses; failure: Localized | null }> {
   const names = namesOf(ctx);
   const [a, aaaa] = await Promise.allSettled([names.addresses(name, 4), names.addresses(name, 6)]);
   const status = (r: PromiseSettledResult<{ status: LookupStatus }>): LookupStatus => (r.status === 'fulfilled' ? r.value.status : 'error');
@@ -27,7 +31,11 @@ export async function lookUpAddresses(ctx: CheckContext, env: NetworkEnvironment
     r.status === 'fulfilled' ? r.value.records.slice(0, MAX_ADDRESSES).map((x) => classify(x, env.lab)) : [];
   const rejected = [a, aaaa].find((r) => r.status === 'rejected');
   const error: unknown = rejected?.status === 'rejected' ? rejected.reason : undefined;
-  const failure = rejected ? (error instanceof ProbeError && error.text ? error.text : { en: errorText(error), vi: errorText(error) }) : null;
+  const failure = rejected
+    ? error instanceof ProbeError && error.text
+      ? error.text
+      : { en: errorText(error), vi: errorText(error) }
+    : null;
   return {
     addrs: { name, a: records(a), aaaa: records(aaaa), lookup: { a: status(a), aaaa: status(aaaa), reason: failure ? failure.en : null } },
     failure,

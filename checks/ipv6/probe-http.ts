@@ -38,7 +38,16 @@ export interface PageRequest {
  * the port open), used for the first request; redirects dial anew.
  */
 export async function fetchPage(ctx: CheckContext, env: NetworkEnvironment, req: PageRequest, connected?: Socket): Promise<Page> {
-  const base: PageFacts = { status: 'error', reason: null, address: req.address.address, httpStatus: null, bytes: 0, truncated: false, location: null, redirects: 0 };
+  const base: PageFacts = {
+    status: 'error',
+    reason: null,
+    address: req.address.address,
+    httpStatus: null,
+    bytes: 0,
+    truncated: false,
+    location: null,
+    redirects: 0,
+  };
   let path = req.path;
   let socket = connected;
   try {
@@ -56,7 +65,15 @@ export async function fetchPage(ctx: CheckContext, env: NetworkEnvironment, req:
       }
       const body = decode(res);
       return {
-        facts: { ...base, status: 'ok', httpStatus: res.status, bytes: res.body.length, truncated: res.truncated, location: res.status >= 300 && res.status < 400 ? location : null, redirects },
+        facts: {
+          ...base,
+          status: 'ok',
+          httpStatus: res.status,
+          bytes: res.body.length,
+          truncated: res.truncated,
+          location: res.status >= 300 && res.status < 400 ? location : null,
+          redirects,
+        },
         body: res.status >= 300 && res.status < 400 ? `${res.status} ${location ?? ''}` : body,
       };
     }
@@ -99,7 +116,14 @@ async function getOnce(ctx: CheckContext, env: NetworkEnvironment, req: PageRequ
     connected?.destroy();
     throw err;
   }
-  const raw = connected ?? (await ctx.dialer.connect({ address: req.address.address, port: dialPort(env, req.host, req.port), timeoutMs: ctx.timeoutMs, signal: ctx.signal }));
+  const raw =
+    connected ??
+    (await ctx.dialer.connect({
+      address: req.address.address,
+      port: dialPort(env, req.host, req.port),
+      timeoutMs: ctx.timeoutMs,
+      signal: ctx.signal,
+    }));
   let socket: Socket | TLSSocket = raw;
   try {
     if (req.scheme === 'https') socket = await startTls(raw, req.host, ctx.timeoutMs);
@@ -185,7 +209,8 @@ function readResponse(socket: Socket, request: string, ctx: CheckContext): Promi
 
 function parse(buf: Buffer): RawResponse {
   const end = buf.indexOf('\r\n\r\n');
-  if (end < 0 || buf.subarray(0, 5).toString('latin1') !== 'HTTP/') throw new Error(buf.length ? 'reply is not an HTTP response' : 'server closed the connection without a response');
+  if (end < 0 || buf.subarray(0, 5).toString('latin1') !== 'HTTP/')
+    throw new Error(buf.length ? 'reply is not an HTTP response' : 'server closed the connection without a response');
   const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
   const status = Number(/^HTTP\/\d(?:\.\d)? (\d{3})/.exec(lines[0] ?? '')?.[1]);
   if (!Number.isInteger(status)) throw new Error('malformed HTTP status line');

@@ -31,7 +31,15 @@ export async function probeMx(target: Target, ctx: CheckContext): Promise<MxFact
           return { ...addrs, preference: mx.preference, hasAaaa: addrs.aaaa.some((a) => a.usable), reach };
         }),
       );
-  return { observedAt, scanner: scannerFacts(env), domain: target.host, lookup: found.status, nullMx, mx: hosts, nonGlobal: nonGlobalOf(hosts) };
+  return {
+    observedAt,
+    scanner: scannerFacts(env),
+    domain: target.host,
+    lookup: found.status,
+    nullMx,
+    mx: hosts,
+    nonGlobal: nonGlobalOf(hosts),
+  };
 }
 
 async function smtpBanner(ctx: CheckContext, env: NetworkEnvironment, host: string, address: AddressFacts): Promise<MxReach> {
@@ -55,11 +63,23 @@ async function greet(ctx: CheckContext, address: AddressFacts, port: number): Pr
     if (read.ok) {
       const { code, lines } = read.reply;
       const banner = `${code}${lines.length > 1 ? '-' : ' '}${lines[0] ?? ''}`.trimEnd().slice(0, 512);
-      return { address: address.address, open: true, banner, smtp: code === 220, reason: code === 220 ? null : `the server greets with ${code}, not 220` };
+      return {
+        address: address.address,
+        open: true,
+        banner,
+        smtp: code === 220,
+        reason: code === 220 ? null : `the server greets with ${code}, not 220`,
+      };
     }
     // Whatever came before the silence or the garbage, as a banner a reader can judge.
     const banner = read.received ? (read.received.split(/\r?\n/)[0] ?? '').slice(0, 512) : null;
-    return { address: address.address, open: true, banner, smtp: false, reason: read.kind === 'timeout' && !banner ? `no SMTP greeting within ${ctx.timeoutMs} ms` : read.reason };
+    return {
+      address: address.address,
+      open: true,
+      banner,
+      smtp: false,
+      reason: read.kind === 'timeout' && !banner ? `no SMTP greeting within ${ctx.timeoutMs} ms` : read.reason,
+    };
   } finally {
     socket.destroy();
   }

@@ -36,7 +36,14 @@ export async function probeNs(target: Target, ctx: CheckContext): Promise<NsFact
   };
 }
 
-async function reachNs(ctx: CheckContext, env: NetworkEnvironment, name: string, address: string, zone: string, gate: () => void): Promise<NsReach> {
+async function reachNs(
+  ctx: CheckContext,
+  env: NetworkEnvironment,
+  name: string,
+  address: string,
+  zone: string,
+  gate: () => void,
+): Promise<NsReach> {
   gate();
   const port = dialPort(env, name, 53);
   // Two NS names on one address, or one zone reached from several targets: one question per run.

@@ -54,7 +54,15 @@ export async function probeParity(target: Target, ctx: CheckContext): Promise<Pa
     const logical = (open: Set<number>): number[] => ports.filter((_, i) => open.has(dialed[i] ?? -1));
     const v4Open = logical(r4.open);
     const v6Open = logical(r6.open);
-    hosts.push({ name, v4Address: a4.address, v6Address: a6.address, ports, v4Open, v6Open, onlyV4: v4Open.filter((p) => !v6Open.includes(p)) });
+    hosts.push({
+      name,
+      v4Address: a4.address,
+      v6Address: a6.address,
+      ports,
+      v4Open,
+      v6Open,
+      onlyV4: v4Open.filter((p) => !v6Open.includes(p)),
+    });
   }
   return { observedAt, scanner: scannerFacts(env), nmap: { command: env.nmap, version, args }, hosts, unscanned };
 }

@@ -18,8 +18,15 @@ export const WEB_PORTS = [80, 443] as const;
 export function webHosts(target: Target): { name: string; role: WebHostFacts['role'] }[] {
   const host = target.host;
   if (target.kind !== 'domain') return [{ name: host, role: 'exact' }];
-  if (host.startsWith('www.')) return [{ name: host, role: 'www' }, { name: host.slice(4), role: 'apex' }];
-  return [{ name: host, role: 'apex' }, { name: `www.${host}`, role: 'www' }];
+  if (host.startsWith('www.'))
+    return [
+      { name: host, role: 'www' },
+      { name: host.slice(4), role: 'apex' },
+    ];
+  return [
+    { name: host, role: 'apex' },
+    { name: `www.${host}`, role: 'www' },
+  ];
 }
 
 /**
@@ -27,14 +34,19 @@ export function webHosts(target: Target): { name: string; role: WebHostFacts['ro
  * did not answer, the name does not exist (NXDOMAIN), or an https:// or host:port target has no address.
  * A bare domain whose apex and www. merely have no address is a domain without a website, judged so.
  */
-export async function lookUpWebHosts(ctx: CheckContext, env: NetworkEnvironment, target: Target): Promise<{ role: WebHostFacts['role']; addrs: HostAddresses }[]> {
+export async function lookUpWebHosts(
+  ctx: CheckContext,
+  env: NetworkEnvironment,
+  target: Target,
+): Promise<{ role: WebHostFacts['role']; addrs: HostAddresses }[]> {
   const looked = await Promise.all(webHosts(target).map(async (h) => ({ role: h.role, ...(await lookUpAddresses(ctx, env, h.name)) })));
   if (looked.some((l) => l.addrs.a.length > 0 || l.addrs.aaaa.length > 0)) return looked;
   const failure = looked.find((l) => l.failure)?.failure;
   if (failure) throw new ProbeError('dns', failure);
   // webHosts lists the target's own name first.
   const own = looked[0]?.addrs;
-  if (own && (own.lookup.a === 'nxdomain' || own.lookup.aaaa === 'nxdomain')) throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.notFound, { name: own.name }));
+  if (own && (own.lookup.a === 'nxdomain' || own.lookup.aaaa === 'nxdomain'))
+    throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.notFound, { name: own.name }));
   if (own && target.kind !== 'domain') throw new ProbeError('dns', fillBoth(IPV6_MESSAGES.noAddress, { name: own.name }));
   return looked;
 }
@@ -74,7 +86,9 @@ class WebConnections {
     const key = `${address.address} ${port} ${dialPort(this.env, host, port)}`;
     let pending = this.states.get(key);
     if (!pending) {
-      const onOpen = page ? (socket: Socket): void => void this.pages.set(`${host} ${key}`, fetchPage(this.ctx, this.env, page, socket)) : undefined;
+      const onOpen = page
+        ? (socket: Socket): void => void this.pages.set(`${host} ${key}`, fetchPage(this.ctx, this.env, page, socket))
+        : undefined;
       pending = probePort(this.ctx, this.env, host, address, port, onOpen);
       this.states.set(key, pending);
     }
@@ -106,7 +120,8 @@ async function probeHost(
   // With addresses in both families the first of each is compared on every port open on both, so its
   // connects carry the GET; a host without that pair gets no GET at all.
   const pair = v4Usable.length > 0 && v6Usable.length > 0;
-  const request = (a: AddressFacts, i: number, port: number): PageRequest | undefined => (pair && i === 0 ? pageRequest(target, addrs.name, a, port) : undefined);
+  const request = (a: AddressFacts, i: number, port: number): PageRequest | undefined =>
+    pair && i === 0 ? pageRequest(target, addrs.name, a, port) : undefined;
   // Both families at once: the IPv6 connects do not depend on what IPv4 answered.
   const [v4States, v6States] = await Promise.all([
     Promise.all(v4Usable.flatMap((a, i) => WEB_PORTS.map((p) => conns.probe(addrs.name, a, p, request(a, i, p))))),
@@ -146,7 +161,14 @@ function pageRequest(target: Target, host: string, address: AddressFacts, port: 
   return { host, address, port, scheme, path };
 }
 
-async function compare(conns: WebConnections, target: Target, host: string, port: number, a4: AddressFacts, a6: AddressFacts): Promise<SameSiteFacts> {
+async function compare(
+  conns: WebConnections,
+  target: Target,
+  host: string,
+  port: number,
+  a4: AddressFacts,
+  a6: AddressFacts,
+): Promise<SameSiteFacts> {
   const r4 = pageRequest(target, host, a4, port);
   const [p4, p6] = await Promise.all([conns.fetch(r4), conns.fetch(pageRequest(target, host, a6, port))]);
   const scheme = r4.scheme;

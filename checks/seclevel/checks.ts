@@ -13,10 +13,13 @@ export const isInformationSystem = (t: Target): boolean => t.kind === 'system';
 export const seclevelDossierCheck: Check<SeclevelFacts> = {
   id: 'seclevel.dossier',
   family: 'seclevel',
-  title: { en: 'Security level: approval record and level-based security plan', vi: 'Cấp độ an toàn: hồ sơ phê duyệt và phương án bảo đảm an toàn thông tin theo cấp độ' },
+  title: {
+    en: 'Security level: approval record and level-based security plan',
+    vi: 'Cấp độ an toàn: hồ sơ phê duyệt và phương án bảo đảm an toàn thông tin theo cấp độ',
+  },
   description: {
     en:
-      'Reads the system\'s evidence manifest: proposed and approved level, appraisal opinion, approval decision, ' +
+      "Reads the system's evidence manifest: proposed and approved level, appraisal opinion, approval decision, " +
       'level-based security plan and its status, security regulation, periodic assessments (with their age), ' +
       'the penetration-test programme, the declared log retention and the annual report. Documents are ' +
       'inspected by evidence.documents.',
@@ -34,13 +37,16 @@ export const seclevelDossierCheck: Check<SeclevelFacts> = {
 export const evidenceDocumentsCheck: Check<DocumentsFacts> = {
   id: 'evidence.documents',
   family: 'seclevel',
-  title: { en: 'Evidence documents: present, of the claimed type, unmodified, signed', vi: 'Tài liệu bằng chứng: có mặt, đúng loại, không bị sửa đổi, có chữ ký số' },
+  title: {
+    en: 'Evidence documents: present, of the claimed type, unmodified, signed',
+    vi: 'Tài liệu bằng chứng: có mặt, đúng loại, không bị sửa đổi, có chữ ký số',
+  },
   description: {
     en:
-      'For every document the evidence manifest names: present and readable inside the manifest\'s folder, detected ' +
+      "For every document the evidence manifest names: present and readable inside the manifest's folder, detected " +
       'type (PDF, CMS, text) against the claimed one, SHA-256 against the declared one, and its signature — embedded ' +
       'PDF (adbe.pkcs7.detached, ETSI.CAdES.detached; the byte range must cover the whole file) or a detached .p7s — ' +
-      'verified with the signer\'s chain checked against the --ca-file anchors at signing time.',
+      "verified with the signer's chain checked against the --ca-file anchors at signing time.",
     vi:
       'Với mỗi tài liệu nêu trong tệp khai báo: có mặt và đọc được trong thư mục của tệp khai báo, loại thực tế (PDF, ' +
       'CMS, văn bản) so với loại khai báo, SHA-256 so với giá trị khai báo, và chữ ký số — nhúng trong PDF ' +

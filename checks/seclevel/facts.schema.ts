@@ -2,7 +2,18 @@
 // definitions, and the JSON Schemas (draft 2020-12) published for policy authors, the server and
 // `govscan checks list` are the same objects. test/checks/seclevel validates probed facts against them.
 
-import { bool, enumOf, factsSchema as schema, int, list, nullableStr, closed as object, str, Type, type Static, } from '../../src/core/schema-builders.js';
+import {
+  bool,
+  enumOf,
+  factsSchema as schema,
+  int,
+  list,
+  nullableStr,
+  closed as object,
+  str,
+  Type,
+  type Static,
+} from '../../src/core/schema-builders.js';
 
 export const observedAt = Type.String({ format: 'date-time' });
 export const manifest = object({ found: bool, file: str, reason: str });

@@ -5,9 +5,7 @@
 
 import type { Static } from '../../src/core/schema-builders.js';
 import type { activity, decision, documentsFacts, presence, seclevelFacts } from './facts.schema.js';
-
 // Defined once, with their JSON Schemas, in facts.schema.ts.
-;
 export type DocumentPresence = Static<typeof presence>;
 export type DecisionFacts = Static<typeof decision>;
 export type ActivityFacts = Static<typeof activity>;

@@ -12,7 +12,8 @@ export async function probeDossier(target: Target, ctx: CheckContext): Promise<S
   const docs = await bundle.documents();
   const m = bundle.manifest?.doc;
   const presence = (role: string, doc: DocumentDoc | undefined): DocumentPresence => documentPresence(docs, role, doc);
-  const decision = (role: string, d: DecisionDoc | undefined): DecisionFacts => decisionFacts(d, presence(`${role}.document`, d?.document), now);
+  const decision = (role: string, d: DecisionDoc | undefined): DecisionFacts =>
+    decisionFacts(d, presence(`${role}.document`, d?.document), now);
   const inventory = target.system?.level ?? 0;
   const approved = m?.level?.approved ?? 0;
   const proposed = m?.level?.proposed ?? 0;
@@ -41,13 +42,22 @@ export async function probeDossier(target: Target, ctx: CheckContext): Promise<S
       penetrationTest: latest('penetration-test'),
       logReview: latest('log-review'),
     },
-    annualReport: { present: Boolean(m?.annualReport?.date), date: m?.annualReport?.date ?? '', ageDays: ageDays(m?.annualReport?.date, now) },
+    annualReport: {
+      present: Boolean(m?.annualReport?.date),
+      date: m?.annualReport?.date ?? '',
+      ageDays: ageDays(m?.annualReport?.date, now),
+    },
   };
 }
 
 export async function probeDocuments(target: Target, ctx: CheckContext): Promise<DocumentsFacts> {
   const bundle = await evidenceBundle(target, ctx);
-  return { observedAt: ctx.now().toISOString(), manifest: bundle.manifestFacts, anchors: ctx.trust.custom !== null, documents: await bundle.documents() };
+  return {
+    observedAt: ctx.now().toISOString(),
+    manifest: bundle.manifestFacts,
+    anchors: ctx.trust.custom !== null,
+    documents: await bundle.documents(),
+  };
 }
 
 export function documentPresence(docs: readonly DocumentFacts[], role: string, doc: DocumentDoc | undefined): DocumentPresence {
@@ -68,7 +78,13 @@ export function decisionFacts(d: DecisionDoc | undefined, document: DocumentPres
   };
 }
 
-export function latestActivity(list: readonly AssessmentDoc[], kind: AssessmentKind, docs: readonly DocumentFacts[], now: Date, independentOnly = false): ActivityFacts {
+export function latestActivity(
+  list: readonly AssessmentDoc[],
+  kind: AssessmentKind,
+  docs: readonly DocumentFacts[],
+  now: Date,
+  independentOnly = false,
+): ActivityFacts {
   let best: { a: AssessmentDoc; i: number } | null = null;
   list.forEach((a, i) => {
     if ((a.kind ?? 'security-assessment') !== kind) return;
@@ -76,7 +92,16 @@ export function latestActivity(list: readonly AssessmentDoc[], kind: AssessmentK
     if (!best || a.date > best.a.date) best = { a, i };
   });
   const found = best as { a: AssessmentDoc; i: number } | null;
-  if (!found) return { present: false, date: '', ageDays: 0, assessor: '', licence: '', independent: false, report: { declared: false, path: '', ok: false } };
+  if (!found)
+    return {
+      present: false,
+      date: '',
+      ageDays: 0,
+      assessor: '',
+      licence: '',
+      independent: false,
+      report: { declared: false, path: '', ok: false },
+    };
   return {
     present: true,
     date: found.a.date,

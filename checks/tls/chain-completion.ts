@@ -22,7 +22,13 @@ interface Store {
  * `built` holds the verdict on the chain as sent for the public store and, when given, the custom
  * anchors. Returns the AIA facts: not-applicable when no store is missing an issuer.
  */
-export async function completeChain(chainDer: readonly Buffer[], stores: { public: Store; custom: Store | null }, now: Date, options: PathOptions, ctx: CheckContext): Promise<AiaFacts> {
+export async function completeChain(
+  chainDer: readonly Buffer[],
+  stores: { public: Store; custom: Store | null },
+  now: Date,
+  options: PathOptions,
+  ctx: CheckContext,
+): Promise<AiaFacts> {
   const missing = (s: Store | null): boolean => s?.built.facts.problems.includes('incomplete-chain') ?? false;
   if (!missing(stores.public) && !missing(stores.custom)) {
     // No reason: the trust rules' requiresReason quotes aia.reason, which must exist only for an error.
@@ -44,7 +50,11 @@ export async function completeChain(chainDer: readonly Buffer[], stores: { publi
     const answers = await Promise.all(next.map((url) => fetcher.fetch(url, ctx)));
     next.forEach((url, i) => {
       const a = answers[i]!;
-      fetches.push(a.ok ? { url, status: 'ok', answered: true, certificates: a.certificates.length } : { url, status: 'error', reason: a.reason, answered: a.settled, certificates: 0 });
+      fetches.push(
+        a.ok
+          ? { url, status: 'ok', answered: true, certificates: a.certificates.length }
+          : { url, status: 'error', reason: a.reason, answered: a.settled, certificates: 0 },
+      );
       if (a.ok) pool.push(...a.certificates);
     });
     const rebuild = (s: Store | null): Store | null => (s ? { anchors: s.anchors, built: buildPath(pool, s.anchors, now, options) } : null);

@@ -76,12 +76,18 @@ function template(version: TlsVersion): HelloTemplate {
   before.push(ext(EXT_RENEGOTIATION_INFO, u8(0)));
   if (tls13) before.push(ext(EXT_SUPPORTED_VERSIONS, cat(u8(2), u16(0x0304))));
   const after = tls13 ? [ext(EXT_PSK_KEY_EXCHANGE_MODES, cat(u8(1), u8(1)))] : [];
-  return { legacyVersion: tls13 ? 0x0303 : VERSION_CODES[version], suites: vec16(u16s(suites)), before: cat(...before), after: cat(...after) };
+  return {
+    legacyVersion: tls13 ? 0x0303 : VERSION_CODES[version],
+    suites: vec16(u16s(suites)),
+    before: cat(...before),
+    after: cat(...after),
+  };
 }
 
-const TEMPLATES = Object.fromEntries(
-  (Object.keys(VERSION_CODES) as TlsVersion[]).map((v) => [v, template(v)]),
-) as Record<TlsVersion, HelloTemplate>;
+const TEMPLATES = Object.fromEntries((Object.keys(VERSION_CODES) as TlsVersion[]).map((v) => [v, template(v)])) as Record<
+  TlsVersion,
+  HelloTemplate
+>;
 
 /** One ClientHello record offering exactly `version`. `servername` null for IP literals (RFC 6066 §3). */
 export function buildClientHello(version: TlsVersion, servername: string | null): Buffer {
@@ -278,7 +284,14 @@ export function alertName(description: number): string {
 }
 
 function contentName(type: number): string {
-  return ({ [CONTENT_CCS]: 'ChangeCipherSpec', [CONTENT_APPDATA]: 'application data', [CONTENT_HEARTBEAT]: 'heartbeat' } as Record<number, string>)[type] ?? `type ${type}`;
+  return (
+    (
+      { [CONTENT_CCS]: 'ChangeCipherSpec', [CONTENT_APPDATA]: 'application data', [CONTENT_HEARTBEAT]: 'heartbeat' } as Record<
+        number,
+        string
+      >
+    )[type] ?? `type ${type}`
+  );
 }
 
 function notTlsDetail(buf: Buffer): string {

@@ -2,7 +2,21 @@
 // Schema (draft 2020-12) published for policy authors, the server's ajv validation and `govscan checks
 // list` is the same object. test/checks/tls validates live facts against it.
 
-import { enumOf, nullableInteger, nullableString, Type, type Static, type TSchema, bool, int, list, nullableStr, closed as object, factsSchema as schema, str } from '../../src/core/schema-builders.js';
+import {
+  enumOf,
+  nullableInteger,
+  nullableString,
+  Type,
+  type Static,
+  type TSchema,
+  bool,
+  int,
+  list,
+  nullableStr,
+  closed as object,
+  factsSchema as schema,
+  str,
+} from '../../src/core/schema-builders.js';
 import { TRUST_FAILURES, type CertificateFacts } from '../../src/pki/types.js';
 
 export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;

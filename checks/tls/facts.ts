@@ -5,8 +5,7 @@
 // signatures), so it lives in src/pki and is re-exported here under the same names.
 import type { Static } from '../../src/core/schema-builders.js';
 import type * as D from './facts.schema.js';
-export type { CertificateFacts,  TrustFacts,  } from '../../src/pki/types.js';
-;
+export type { CertificateFacts, TrustFacts } from '../../src/pki/types.js';
 
 import { TLS_VERSIONS } from './facts.schema.js';
 

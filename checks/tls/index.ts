@@ -8,7 +8,10 @@ import { tlsEndpointCheck } from './checks.js';
 export const tlsFamily: CheckFamily = {
   id: 'tls',
   idPrefixes: ['tls'],
-  title: { en: 'TLS endpoints: protocols, certificates, trust, OCSP, HSTS', vi: 'Điểm cuối TLS: giao thức, chứng thư số, độ tin cậy, OCSP, HSTS' },
+  title: {
+    en: 'TLS endpoints: protocols, certificates, trust, OCSP, HSTS',
+    vi: 'Điểm cuối TLS: giao thức, chứng thư số, độ tin cậy, OCSP, HSTS',
+  },
   checks: [tlsEndpointCheck as Check],
   options: [],
   packs: ['vn-ct02-2022-tls'],

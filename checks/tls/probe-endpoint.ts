@@ -153,7 +153,11 @@ function negotiatedFacts(socket: TLSSocket, protocol: TlsVersion): NegotiatedFac
   const eph = socket.getEphemeralKeyInfo();
   const ephemeralKey =
     eph && 'type' in eph && eph.type
-      ? { type: eph.type, name: 'name' in eph && typeof eph.name === 'string' ? eph.name : null, bits: typeof eph.size === 'number' ? eph.size : null }
+      ? {
+          type: eph.type,
+          name: 'name' in eph && typeof eph.name === 'string' ? eph.name : null,
+          bits: typeof eph.size === 'number' ? eph.size : null,
+        }
       : null;
   return {
     protocol,

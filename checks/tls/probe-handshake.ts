@@ -125,8 +125,7 @@ export async function openTls(ctx: CheckContext, ep: TlsEndpoint, opts: OpenOpti
         resolve();
       };
       const onError = (err: NodeJS.ErrnoException): void => fail(classify(err));
-      const onClose = (): void =>
-        fail(new HandshakeError('connectivity', 'server closed the connection during the TLS handshake'));
+      const onClose = (): void => fail(new HandshakeError('connectivity', 'server closed the connection during the TLS handshake'));
       const onDeadline = (): void => fail(abortReason(deadline.signal));
       const cleanup = (): void => {
         unshadow();

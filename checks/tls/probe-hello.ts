@@ -22,7 +22,12 @@ const HANG_UPS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
  * `{status: 'ok', accepted: false}`, anything that leaves the question open is `{status: 'error'}`.
  * The connection lives at most `ctx.timeoutMs` after connecting, and ends at once when `signal` aborts.
  */
-export async function probeVersionHello(ctx: CheckContext, ep: TlsEndpoint, version: TlsVersion, signal: AbortSignal): Promise<ProtocolProbe> {
+export async function probeVersionHello(
+  ctx: CheckContext,
+  ep: TlsEndpoint,
+  version: TlsVersion,
+  signal: AbortSignal,
+): Promise<ProtocolProbe> {
   let socket: Socket;
   try {
     socket = await connectForTls(ctx, ep, signal);
@@ -62,11 +67,15 @@ function exchange(socket: Socket, hello: Buffer, version: TlsVersion, timeoutMs:
     };
     const onError = (err: NodeJS.ErrnoException): void => {
       const code = err.code ?? '';
-      if (HANG_UPS.has(code)) finish({ status: 'ok', accepted: false, reason: `server reset the connection in answer to the ${version} ClientHello (${code})` });
+      if (HANG_UPS.has(code))
+        finish({ status: 'ok', accepted: false, reason: `server reset the connection in answer to the ${version} ClientHello (${code})` });
       else finish({ status: 'error', reason: `${version} probe: ${err.message}` });
     };
     const onAbort = (): void => finish({ status: 'error', reason: abortMessage(signal) });
-    const timer = setTimeout(() => finish({ status: 'error', reason: `no answer to the ${version} ClientHello within ${timeoutMs} ms` }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ status: 'error', reason: `no answer to the ${version} ClientHello within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
 
     socket.on('data', onData);
     socket.once('end', onEnd);
@@ -75,7 +84,8 @@ function exchange(socket: Socket, hello: Buffer, version: TlsVersion, timeoutMs:
     // After STARTTLS the socket was left paused (so no byte is dropped); a 'data' listener alone does not resume it.
     socket.resume();
     if (signal.aborted) return onAbort();
-    if (socket.destroyed) return finish({ status: 'error', reason: `${version} probe: the connection closed before the ClientHello was sent` });
+    if (socket.destroyed)
+      return finish({ status: 'error', reason: `${version} probe: the connection closed before the ClientHello was sent` });
     signal.addEventListener('abort', onAbort, { once: true });
     socket.write(hello);
   });
@@ -88,7 +98,11 @@ export function judgeAnswer(answer: ServerAnswer, version: TlsVersion): Protocol
       // A version other than the one offered — lower (a fallback) or higher (supported_versions we did
       // not send, or a broken server) — means the server will not speak this one.
       if (answer.version !== VERSION_CODES[version]) {
-        return { status: 'ok', accepted: false, reason: `server chose ${versionName(answer.version)} in answer to a ${version}-only ClientHello` };
+        return {
+          status: 'ok',
+          accepted: false,
+          reason: `server chose ${versionName(answer.version)} in answer to a ${version}-only ClientHello`,
+        };
       }
       // A HelloRetryRequest only asks for another key share: the version is already agreed.
       return { status: 'ok', accepted: true, cipher: cipherName(answer.cipher) };

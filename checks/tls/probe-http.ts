@@ -70,7 +70,11 @@ export async function probeHsts(conn: TlsConnection, target: Target, ctx: CheckC
       return error(`HTTP response headers exceed ${MAX_HEAD / 1024} KiB`);
     case 'closed':
       if (!httpExpected) return notApplicable('service closed the connection without an HTTP response');
-      return error(outcome.bytes ? 'connection closed in the middle of the HTTP response headers' : 'server closed the connection without an HTTP response');
+      return error(
+        outcome.bytes
+          ? 'connection closed in the middle of the HTTP response headers'
+          : 'server closed the connection without an HTTP response',
+      );
     case 'timeout':
       if (!httpExpected) return notApplicable(`no HTTP response within ${ctx.timeoutMs} ms`);
       return error(`no complete HTTP response headers within ${ctx.timeoutMs} ms`);

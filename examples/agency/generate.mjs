@@ -13,8 +13,20 @@ const { issueCertificate } = await import(join(dist, 'lab', 'pki.js'));
 const { signDetachedCms } = await import(join(dist, 'pki', 'cms-sign.js'));
 const { buildSignedPdf } = await import(join(dist, 'pki', 'pdf-signature.js'));
 
-const root = await issueCertificate({ subject: 'CN=Example RootCA chuyen dung (TEST ONLY), O=govscan example', isCA: true, keyUsage: ['keyCertSign', 'cRLSign'], notBefore: new Date('2020-01-01'), notAfter: new Date('2040-01-01') });
-const signer = await issueCertificate({ subjectCN: 'Chu tich UBND tinh (TEST ONLY)', issuer: root, keyUsage: ['digitalSignature', 'nonRepudiation'], notBefore: new Date('2020-01-01'), notAfter: new Date('2035-01-01') });
+const root = await issueCertificate({
+  subject: 'CN=Example RootCA chuyen dung (TEST ONLY), O=govscan example',
+  isCA: true,
+  keyUsage: ['keyCertSign', 'cRLSign'],
+  notBefore: new Date('2020-01-01'),
+  notAfter: new Date('2040-01-01'),
+});
+const signer = await issueCertificate({
+  subjectCN: 'Chu tich UBND tinh (TEST ONLY)',
+  issuer: root,
+  keyUsage: ['digitalSignature', 'nonRepudiation'],
+  notBefore: new Date('2020-01-01'),
+  notAfter: new Date('2035-01-01'),
+});
 const sign = (at) => (bytes) => signDetachedCms(bytes, { certDer: signer.der, privateKey: signer.privateKey }, new Date(at));
 const write = async (name, body) => {
   const file = join(here, name);
@@ -31,7 +43,10 @@ const approval = await buildSignedPdf('Quyet dinh phe duyet cap do 34/QD-UBND', 
 const approvalHash = await write('evidence/cong-dvc/docs/approval.pdf', approval);
 const plan = await buildSignedPdf('Phuong an bao dam ATTT theo cap do v2.0', null);
 const planHash = await write('evidence/cong-dvc/docs/plan.pdf', plan);
-await write('evidence/cong-dvc/docs/onsite.pdf', await buildSignedPdf('Quyet dinh phan cong luc luong tai cho 7/QD', sign('2026-01-05'), 4096));
+await write(
+  'evidence/cong-dvc/docs/onsite.pdf',
+  await buildSignedPdf('Quyet dinh phan cong luc luong tai cho 7/QD', sign('2026-01-05'), 4096),
+);
 await write('evidence/cong-dvc/docs/ncsc.pdf', await buildSignedPdf('Xac nhan ket noi NCSC 88/NCSC', sign('2026-02-01'), 4096));
 const report = Buffer.from('Bao cao danh gia ATTT dinh ky 2026 / Periodic security assessment report 2026\n');
 await write('evidence/cong-dvc/docs/assessment-2026.txt', report);

@@ -58,7 +58,11 @@ function settingsSchema(flags: FlagTable): Record<string, unknown> {
         : flag.options
           ? { enum: [...flag.options] }
           : flag.parse === INTEGER_PARSE
-            ? { type: 'integer', ...(flag.min !== undefined ? { minimum: flag.min } : {}), ...(flag.max !== undefined ? { maximum: flag.max } : {}) }
+            ? {
+                type: 'integer',
+                ...(flag.min !== undefined ? { minimum: flag.min } : {}),
+                ...(flag.max !== undefined ? { maximum: flag.max } : {}),
+              }
             : { type: 'string', minLength: 1 };
     properties[name] = flag.multiple ? { type: 'array', items: one } : one;
   }
@@ -110,7 +114,10 @@ export async function loadSettingsFile(file: string, flags: FlagTable, cwd: stri
           : code === 'EISDIR'
             ? { en: 'is a folder', vi: 'là một thư mục' }
             : { en: code ?? String(err), vi: code ?? String(err) };
-    throw new InputError(file, null, null, { en: `cannot read the settings file: ${why.en}`, vi: `không đọc được tệp cấu hình: ${why.vi}` });
+    throw new InputError(file, null, null, {
+      en: `cannot read the settings file: ${why.en}`,
+      vi: `không đọc được tệp cấu hình: ${why.vi}`,
+    });
   }
   const parsed = parseYaml(text, file);
   if (!parsed.ok) throw parsed.errors[0] ?? new InputError(file, 1, 1, 'YAML syntax error');
@@ -123,7 +130,8 @@ export async function loadSettingsFile(file: string, flags: FlagTable, cwd: stri
       describePath: (path) => (path.length ? String(path[0]) : ''),
       // `fail_on` or `failOn` for `fail-on`: the key is the flag's name as typed on the command line.
       refine: (error, generic) => {
-        const key = error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty?: unknown }).additionalProperty) : null;
+        const key =
+          error.keyword === 'additionalProperties' ? String((error.params as { additionalProperty?: unknown }).additionalProperty) : null;
         const meant = key === null ? undefined : known.find((k) => k.replace(/-/g, '') === key.replace(/[-_]/g, '').toLowerCase());
         return meant ? { ...generic, detail: `${generic.detail} (the key is the flag's name: "${meant}")` } : undefined;
       },

@@ -11,8 +11,15 @@ export const FILTER_FLAGS = {
     multipleNonGreedy: true,
     delimiter: ',',
     helpValue: 'LEVEL[,…]',
-    description: 'Report only findings of these severities (comma-separated or repeated); the others are left out of every report and cannot fail the run (as Trivy --severity)',
+    description:
+      'Report only findings of these severities (comma-separated or repeated); the others are left out of every report and cannot fail the run (as Trivy --severity)',
   })(),
-  rule: repeatable({ helpValue: 'GLOB', description: 'Evaluate only the rules whose id matches GLOB (* and ?; repeatable; as Checkov --check)' }),
-  'skip-rule': repeatable({ helpValue: 'GLOB', description: 'Do not evaluate the rules whose id matches GLOB (repeatable; wins over --rule; as Checkov --skip-check)' }),
+  rule: repeatable({
+    helpValue: 'GLOB',
+    description: 'Evaluate only the rules whose id matches GLOB (* and ?; repeatable; as Checkov --check)',
+  }),
+  'skip-rule': repeatable({
+    helpValue: 'GLOB',
+    description: 'Do not evaluate the rules whose id matches GLOB (repeatable; wins over --rule; as Checkov --skip-check)',
+  }),
 };

@@ -79,8 +79,7 @@ const SARIF_DIR =
 const FAIL_ON = 'Thoát với mã 1 khi có phát hiện không đạt ở mức độ này trở lên';
 const CA_PIN = 'Dấu vân tay SHA-256 mà mọi chứng thư gốc tin cậy trong --ca-file phải khớp';
 const JSON_OUT = 'In ra JSON';
-const DB =
-  'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB';
+const DB = 'Cơ sở dữ liệu: sqlite:PATH (nhúng sẵn, mặc định) hoặc postgres://USER:PASS@HOST:PORT/DB';
 const SERVER_URL = 'URL của máy chủ govscan';
 const TOKEN = 'Token viewer hoặc admin';
 const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của máy chủ, khi máy chủ dùng CA riêng';
@@ -111,7 +110,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'per-host': 'Số kết nối đồng thời tới một địa chỉ',
       timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms',
       'target-timeout': 'Thời hạn cho mọi phép thăm dò của một đối tượng quét, tính bằng ms (mặc định: 4 × --timeout)',
-      resolve: 'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl); HOST hoặc PORT là * để áp dụng cho mọi tên hoặc mọi cổng',
+      resolve:
+        'HOST:PORT:ADDRESS — kết nối tới ADDRESS, vẫn giữ SNI/Host = HOST (như curl); HOST hoặc PORT là * để áp dụng cho mọi tên hoặc mọi cổng',
       'ca-file': 'Chứng thư gốc tin cậy bổ sung (PEM), được đánh giá tách biệt với kho chứng thư số công cộng',
       'ca-pin': CA_PIN,
       waivers: 'Tệp YAML danh sách miễn trừ: các ngoại lệ đã được chấp thuận, kèm lý do, người phê duyệt và thời hạn',
@@ -145,7 +145,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       color: COLOR,
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
-      agency: 'Thay vào đó, quét cơ quan ví dụ (examples/agency/inventory.yaml) cùng các máy chủ mà cơ quan này nêu, khởi động trên 127.0.0.1: cổng thông tin (8443), máy thu thập nhật ký (6514) và điểm kết nối NCSC (6515); tính đến ngày 02/12/2026 trừ khi GOVSCAN_NOW nêu ngày khác',
+      agency:
+        'Thay vào đó, quét cơ quan ví dụ (examples/agency/inventory.yaml) cùng các máy chủ mà cơ quan này nêu, khởi động trên 127.0.0.1: cổng thông tin (8443), máy thu thập nhật ký (6514) và điểm kết nối NCSC (6515); tính đến ngày 02/12/2026 trừ khi GOVSCAN_NOW nêu ngày khác',
     },
   },
   // From @oclif/plugin-autocomplete (its English texts are in its manifest).
@@ -177,7 +178,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     },
   },
   'cert:verify': {
-    summary: 'Kiểm tra ngoại tuyến một tệp chuỗi chứng thư số: đường dẫn đến chứng thư gốc tin cậy, thời hạn hiệu lực, tên miền, như trình duyệt đánh giá',
+    summary:
+      'Kiểm tra ngoại tuyến một tệp chuỗi chứng thư số: đường dẫn đến chứng thư gốc tin cậy, thời hạn hiệu lực, tên miền, như trình duyệt đánh giá',
     description:
       'Dựng và kiểm tra đường dẫn từ chứng thư đầu tiên của tệp FILE đầu tiên (chứng thư máy chủ), qua các chứng thư còn lại (thứ tự bất kỳ), đến một chứng thư gốc tin cậy — kho công cộng mà govscan dùng, hoặc --ca-file — bằng cùng mã nguồn với phép kiểm tra TLS khi quét (RFC 5280, quy định của Diễn đàn CA/Browser, ràng buộc tên, đối chiếu tên theo RFC 9525). FILE: PEM (một hoặc nhiều khối CERTIFICATE), DER hoặc gói PKCS#7. Không tải gì từ mạng.\n\n' +
       'Mã thoát: 0 hợp lệ (được tin cậy, hợp lệ cho --name nếu có, mọi chứng thư còn thời hạn tại --at); 1 không hợp lệ; 2 đầu vào sai (tệp: lỗi gì) hoặc sai cách dùng.',
@@ -236,7 +238,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: { json: 'In kết quả so sánh dưới dạng JSON', lang: LANG },
   },
   'report:convert': {
-    summary: 'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng, bản tóm tắt Markdown cho CI, báo cáo Code Quality của GitLab hoặc JSON (chuẩn hóa) mà không cần quét lại',
+    summary:
+      'Chuyển báo cáo JSON sang SARIF, JUnit, HTML, bảng, bản tóm tắt Markdown cho CI, báo cáo Code Quality của GitLab hoặc JSON (chuẩn hóa) mà không cần quét lại',
     description:
       '--to markdown ghi bản tóm tắt cho tác vụ CI (kết luận theo ngưỡng --fail-on của lần quét, số phát hiện không đạt theo mức độ, các phát hiện nghiêm trọng nhất): nối vào $GITHUB_STEP_SUMMARY. Trong GitHub Actions (có GITHUB_SERVER_URL và GITHUB_REPOSITORY) bản tóm tắt có đường dẫn tới các cảnh báo code scanning của kho mã. --to codequality ghi báo cáo Code Quality của GitLab (artifacts:reports:codequality): các phát hiện không đạt và chưa kiểm tra được, gắn với dòng khai báo trong danh mục hoặc danh sách đối tượng quét.',
     args: { input: 'Báo cáo JSON do `govscan scan --format json` ghi ra' },
@@ -244,8 +247,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       to: 'Định dạng đầu ra',
       output: WRITE_TO,
       'sarif-dir': SARIF_DIR,
-      'exclude-waived':
-        'sarif: bỏ các kết quả được miễn trừ (như khi tải lên GitHub) thay vì ghi chúng dưới dạng suppression',
+      'exclude-waived': 'sarif: bỏ các kết quả được miễn trừ (như khi tải lên GitHub) thay vì ghi chúng dưới dạng suppression',
       lang: LANG,
     },
   },
@@ -272,12 +274,15 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'body-limit': 'Kích thước tối đa của nội dung yêu cầu được chấp nhận (lớn hơn thì trả về 413)',
       'stale-after': 'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào',
       'metrics-public': 'Phục vụ /metrics không cần token (cho hệ thống thu thập số liệu trong mạng tin cậy)',
-      'ingest-limit': 'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
+      'ingest-limit':
+        'Số lô kết quả tối đa mỗi phút một token tác tử được gửi (vượt quá thì trả về 429 kèm Retry-After; 0: không giới hạn)',
       'enroll-limit': 'Số lần đăng ký tối đa mỗi phút từ một địa chỉ (0: không giới hạn)',
-      'auth-failure-limit': 'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
+      'auth-failure-limit':
+        'Số lần xác thực thất bại (token hoặc mã đăng ký sai) tối đa mỗi phút từ một địa chỉ trước khi địa chỉ đó phải chờ (0: không giới hạn)',
       'retain-days':
         'Xóa các báo cáo cũ hơn N ngày, khi khởi động và sau mỗi giờ; báo cáo mới nhất của mỗi tác tử và báo cáo mới nhất của mỗi đối tượng quét luôn được giữ lại dù cũ đến đâu (mặc định: giữ tất cả)',
-      'access-log': 'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
+      'access-log':
+        'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
       lang: LANG,
     },
   },
@@ -313,7 +318,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     flags: {
       role: 'viewer (chỉ đọc) hoặc admin (đọc và quản trị)',
       name: 'Token cấp cho ai (hiển thị trong `server token list`)',
-      agency: 'Giới hạn token viewer trong cơ quan này: token chỉ đọc được dữ liệu của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
+      agency:
+        'Giới hạn token viewer trong cơ quan này: token chỉ đọc được dữ liệu của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
       db: DB,
       json: 'In ra JSON {id, role, token, name, agency}',
       lang: LANG,
@@ -337,8 +343,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     description: `Đọc GET /api/v1/overview bằng token viewer hoặc admin.\n\n${FLEET_EXIT}`,
     flags: {
       ...FLEET_FLAGS,
-      'stale-after':
-        'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào (mặc định: theo cấu hình của máy chủ)',
+      'stale-after': 'Tác tử bị coi là mất liên lạc sau N chu kỳ của nó mà không gửi lô kết quả nào (mặc định: theo cấu hình của máy chủ)',
     },
   },
   'fleet:findings': {

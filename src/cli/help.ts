@@ -46,7 +46,8 @@ function notesVi(text: string): string {
  * has only that, else its description); a flag with both needs both. Missing ones stay English.
  */
 function flagVi(flag: Command.Flag.Cached, texts: string | TextsVi | undefined, defaultValue: unknown): Command.Flag.Cached {
-  const t: TextsVi = typeof texts === 'string' ? (flag.summary && !flag.description ? { summary: texts } : { description: texts }) : (texts ?? {});
+  const t: TextsVi =
+    typeof texts === 'string' ? (flag.summary && !flag.description ? { summary: texts } : { description: texts }) : (texts ?? {});
   return {
     ...flag,
     summary: flag.summary && (t.summary || flag.summary),

@@ -90,7 +90,9 @@ export async function planReportOutputs(reports: readonly string[], primary: Pri
     if (earlier) throw inputError(MESSAGES.fileTwice, { file: o.file, first: earlier.asked, second: o.asked });
     byPath.set(resolve(o.file), o);
   }
-  await assertOutputsWritable(outputs.filter((o) => o.file).map((o) => [o.asked.startsWith('--report') ? '--report' : '--output', o.file, 'file'] as const));
+  await assertOutputsWritable(
+    outputs.filter((o) => o.file).map((o) => [o.asked.startsWith('--report') ? '--report' : '--output', o.file, 'file'] as const),
+  );
   return outputs;
 }
 
@@ -148,7 +150,8 @@ async function openSpill(output: string | undefined, flag: string): Promise<Repo
   } catch (err) {
     // Before any packet is sent: a report that could not be written must not cost a whole scan.
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    const why =
+      code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
     throw new InputError(null, null, null, `${file?.kind === 'file' ? flag : 'TMPDIR'}: cannot write in ${dir}: ${why}`);
   }
 }

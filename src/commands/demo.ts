@@ -27,7 +27,8 @@ const DEMO_MESSAGES = {
 
 export default class Demo extends GovscanCommand {
   static override summary = 'Scan a built-in farm of local TLS endpoints (offline) to see what govscan reports';
-  static override description = `Starts TLS servers on 127.0.0.1 with generated certificates — good ones and ones with typical defects — and scans them with the real pipeline. Nothing leaves this machine. The farm's test root stands in for a publicly trusted CA, and its "national root" for the Vietnam National Root CA given with --ca-file.`;
+  static override description =
+    `Starts TLS servers on 127.0.0.1 with generated certificates — good ones and ones with typical defects — and scans them with the real pipeline. Nothing leaves this machine. The farm's test root stands in for a publicly trusted CA, and its "national root" for the Vietnam National Root CA given with --ca-file.`;
   static override flags = {
     format: Flags.option({ options: ['table', 'json', 'sarif'] as const, default: 'table' as const, description: 'Report format' })(),
     color: colorFlag,
@@ -35,7 +36,8 @@ export default class Demo extends GovscanCommand {
     quiet: Flags.boolean({ char: 'q', default: false, description: 'No progress output' }),
     agency: Flags.boolean({
       default: false,
-      description: "Scan the example agency (examples/agency/inventory.yaml) instead, with the servers it names started on 127.0.0.1: its portal (8443), log collector (6514) and NCSC endpoint (6515); as of 2 December 2026 unless GOVSCAN_NOW says otherwise",
+      description:
+        'Scan the example agency (examples/agency/inventory.yaml) instead, with the servers it names started on 127.0.0.1: its portal (8443), log collector (6514) and NCSC endpoint (6515); as of 2 December 2026 unless GOVSCAN_NOW says otherwise',
     }),
   };
 
@@ -94,20 +96,31 @@ export default class Demo extends GovscanCommand {
    * (src/lab/agency-lab.ts), as of the day its dates are written for unless GOVSCAN_NOW says otherwise.
    */
   private async agency(flags: { format: 'table' | 'json' | 'sarif'; color: boolean | undefined; quiet: boolean }): Promise<void> {
-    const [{ existsSync }, { join }, { clockFromEnv }, { createProgress }, { InputError }, { packageRoot }, { format }, { executeScan, prepareScan }, { publicAnchors }, { startAgencyLab }, { render }] =
-      await Promise.all([
-        import('node:fs'),
-        import('node:path'),
-        import('../cli/clock.js'),
-        import('../cli/progress.js'),
-        import('../core/errors.js'),
-        import('../core/package-root.js'),
-        import('../core/i18n/index.js'),
-        import('../engine/scan.js'),
-        import('../pki/trust-anchors.js'),
-        import('../lab/agency-lab.js'),
-        import('../report/index.js'),
-      ]);
+    const [
+      { existsSync },
+      { join },
+      { clockFromEnv },
+      { createProgress },
+      { InputError },
+      { packageRoot },
+      { format },
+      { executeScan, prepareScan },
+      { publicAnchors },
+      { startAgencyLab },
+      { render },
+    ] = await Promise.all([
+      import('node:fs'),
+      import('node:path'),
+      import('../cli/clock.js'),
+      import('../cli/progress.js'),
+      import('../core/errors.js'),
+      import('../core/package-root.js'),
+      import('../core/i18n/index.js'),
+      import('../engine/scan.js'),
+      import('../pki/trust-anchors.js'),
+      import('../lab/agency-lab.js'),
+      import('../report/index.js'),
+    ]);
     const dir = join(packageRoot(), 'examples', 'agency');
     const inventory = join(dir, 'inventory.yaml');
     if (!existsSync(inventory)) {
@@ -119,7 +132,16 @@ export default class Demo extends GovscanCommand {
     const lab = await startAgencyLab(now);
     try {
       const prepared = await prepareScan(
-        { targets: [], inventory, policies: [], resolve: [], caFiles: [join(dir, 'ca', 'example-root.pem')], caPins: [], failOn: 'high', now },
+        {
+          targets: [],
+          inventory,
+          policies: [],
+          resolve: [],
+          caFiles: [join(dir, 'ca', 'example-root.pem')],
+          caPins: [],
+          failOn: 'high',
+          now,
+        },
         { timeoutMs: 3000 },
       );
       // The lab's root plays a publicly trusted CA for the portal's certificate; a real scan uses Node's store as it is.

@@ -15,7 +15,8 @@ import { familyFlags, familyFlagValues } from '../cli/family-flags.js';
 
 export default class Scan extends GovscanCommand {
   static override summary = 'Scan TLS endpoints and an inventory of systems, judge them against policy packs';
-  static override description = `Probes every target (https://, smtp:// or smtps:// URL, host:port, a bare domain, or the endpoints of an --inventory, --targets-file or --from-nmap report), gathers facts, evaluates the policy packs and reports.
+  static override description =
+    `Probes every target (https://, smtp:// or smtps:// URL, host:port, a bare domain, or the endpoints of an --inventory, --targets-file or --from-nmap report), gathers facts, evaluates the policy packs and reports.
 
 Waived findings (--waivers) and findings already in an earlier report (--baseline) are shown but do not count toward --fail-on. GOVSCAN_NOW=YYYY-MM-DD[THH:MM:SSZ] runs the scan as of that time (e.g. to see which waivers will have expired).
 
@@ -30,17 +31,27 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
   ];
   static override strict = false;
   static override args = {
-    targets: Args.string({ description: 'https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)', required: false }),
+    targets: Args.string({
+      description: 'https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)',
+      required: false,
+    }),
   };
   static override flags = withEnvFlags({
-    inventory: Flags.string({ char: 'i', description: 'YAML inventory of the agency\'s systems' }),
-    'targets-file': Flags.string({ helpValue: 'FILE', description: 'Targets one per line (as the arguments; # comments and blank lines allowed)' }),
-    'from-nmap': Flags.string({ helpValue: 'FILE', description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target' }),
+    inventory: Flags.string({ char: 'i', description: "YAML inventory of the agency's systems" }),
+    'targets-file': Flags.string({
+      helpValue: 'FILE',
+      description: 'Targets one per line (as the arguments; # comments and blank lines allowed)',
+    }),
+    'from-nmap': Flags.string({
+      helpValue: 'FILE',
+      description: 'nmap XML report (nmap -sV -oX FILE): every open port with a TLS service becomes a target',
+    }),
     policy: repeatable({ char: 'p', description: 'Built-in policy id or policy file (repeatable; default: all built-in packs)' }),
     format: Flags.option({ options: SCAN_FORMATS, default: 'table' as const, char: 'f', description: 'Report format' })(),
     'sarif-dir': Flags.string({
       helpValue: 'DIR',
-      description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
+      description:
+        'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
     }),
     output: Flags.string({ char: 'o', description: 'Write the report to FILE instead of stdout' }),
     'fail-on': Flags.option({
@@ -50,25 +61,34 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     })(),
     'fail-on-not-tested': Flags.boolean({
       default: false,
-      description: 'Also exit 1 when any applicable rule could not be evaluated (not tested: unresolvable or unreachable target, probe error, missing tool)',
+      description:
+        'Also exit 1 when any applicable rule could not be evaluated (not tested: unresolvable or unreachable target, probe error, missing tool)',
     }),
     concurrency: Flags.integer({ default: 32, min: 1, max: 1024, description: 'Targets probed at once' }),
     'per-host': Flags.integer({ default: 4, min: 1, max: 1024, description: 'Connections at once to one address' }),
     timeout: Flags.integer({ default: 5000, min: 50, max: 600_000, description: 'Per-connection timeout in ms' }),
-    'target-timeout': Flags.integer({ min: 100, max: 3_600_000, description: 'Deadline for all probes of one target in ms (default: 4 × --timeout)' }),
-    resolve: repeatable({ description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl); HOST or PORT may be * for any' }),
+    'target-timeout': Flags.integer({
+      min: 100,
+      max: 3_600_000,
+      description: 'Deadline for all probes of one target in ms (default: 4 × --timeout)',
+    }),
+    resolve: repeatable({
+      description: 'HOST:PORT:ADDRESS — connect there, keep SNI/Host = HOST (as curl); HOST or PORT may be * for any',
+    }),
     'ca-file': repeatable({ description: 'Extra trust anchors (PEM), judged apart from the public store' }),
     'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
     waivers: Flags.string({ description: 'YAML file of waivers: accepted exceptions with justification, approver and expiry' }),
     baseline: Flags.string({ description: 'Earlier govscan JSON or SARIF report: only findings not in it count toward --fail-on' }),
     'dns-server': repeatable({
-      description: 'DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system\'s resolvers)',
+      description:
+        "DNS server to ask, IP[:PORT] with IPv6 in brackets ([::1]:5353); repeatable. Only these are asked (default: the system's resolvers)",
     }),
     // --lab, --port-map, --ipv6-connectivity, --nmap: the check families' own flags (checks/*/index.ts).
     ...familyFlags(FAMILY_OPTIONS),
     'legal-basis': Flags.option({
       options: ['nd85-2016', 'nd331-2026'] as const,
-      description: 'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
+      description:
+        'Security-level regime for every system (default, per system: its legalBasis in the inventory, else in its manifest, else by its approval date; printed)',
     })(),
     param: repeatable({
       helpValue: 'NAME=VALUE',
@@ -88,8 +108,13 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     const { flags, argv, metadata } = await this.parse(configured.input);
     this.lang = flags.lang;
     const { needsEveryFinding, openOutputSpill, planReportOutputs, writeReports } = await import('../cli/report-outputs.js');
-    const given = (name: 'format' | 'output'): boolean => flags[name] !== undefined && (!metadata.flags[name]?.setFromDefault || Boolean(configured.settings?.values.has(name)));
-    const outputs = await planReportOutputs(flags.report ?? [], { format: flags.format, output: flags.output, given: given('format') || given('output') });
+    const given = (name: 'format' | 'output'): boolean =>
+      flags[name] !== undefined && (!metadata.flags[name]?.setFromDefault || Boolean(configured.settings?.values.has(name)));
+    const outputs = await planReportOutputs(flags.report ?? [], {
+      format: flags.format,
+      output: flags.output,
+      given: given('format') || given('output'),
+    });
     await (await import('../cli/output-target.js')).assertOutputsWritable([['--sarif-dir', flags['sarif-dir'], 'folder']]);
     // Loaded here, not at the top: `govscan --version` and `--help` must not pay for TLS, CEL and ajv.
     const [{ executeScan, prepareScan }, { scanNotices, scanVerdict }, { createProgress }] = await Promise.all([
@@ -162,9 +187,15 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     }
 
     if (flags['sarif-dir']) {
-      const [{ writeGithubSarif }, { reportCommandMessages }] = await Promise.all([import('../report/github.js'), import('./report/shared.js')]);
+      const [{ writeGithubSarif }, { reportCommandMessages }] = await Promise.all([
+        import('../report/github.js'),
+        import('./report/shared.js'),
+      ]);
       const written = await writeGithubSarif(report, flags['sarif-dir'], { lang: this.lang });
-      if (!flags.quiet) process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
+      if (!flags.quiet)
+        process.stderr.write(
+          localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n',
+        );
     }
 
     if (stop.signal.aborted) {
@@ -177,4 +208,3 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it (or, with
     if (verdict.exit === 'findings') this.exit(EXIT.findings);
   }
 }
-

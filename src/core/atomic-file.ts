@@ -100,7 +100,13 @@ export interface OutputProblem {
   /** The folder that cannot be written in, or the file itself (a directory, a read-only device). */
   path: string;
   where: 'folder' | 'file';
-  why: 'no such directory' | 'not a directory' | 'is a directory' | 'permission denied' | 'read-only file system' | 'too many symbolic links';
+  why:
+    | 'no such directory'
+    | 'not a directory'
+    | 'is a directory'
+    | 'permission denied'
+    | 'read-only file system'
+    | 'too many symbolic links';
 }
 
 /**

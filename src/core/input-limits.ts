@@ -67,7 +67,8 @@ export async function readInputBytes(file: string, kind: InputKind): Promise<Buf
 function tooLarge(file: string, kind: InputKind, size: number | null): InputError {
   const { bytes, what } = INPUT_LIMITS[kind];
   const limit = `${bytes / MB} MB`;
-  const actual = (lang: 'en' | 'vi'): string => (size === null ? '' : `; ${lang === 'en' ? 'this one is' : 'tệp này'} ${megabytes(size, lang)}`);
+  const actual = (lang: 'en' | 'vi'): string =>
+    size === null ? '' : `; ${lang === 'en' ? 'this one is' : 'tệp này'} ${megabytes(size, lang)}`;
   return InputError.inFile(file, {
     en: `larger than ${limit} (the limit for ${what.en}${actual('en')})`,
     vi: `lớn hơn ${limit} (giới hạn cho ${what.vi}${actual('vi')})`,

@@ -6,7 +6,10 @@ import type { Localized } from './types.js';
 
 export const ENGINE_MESSAGES = defineMessages({
   cannotResolve: { en: 'cannot resolve {name}: {why}', vi: 'không phân giải được tên {name}: {why}' },
-  cannotResolveWith: { en: 'cannot resolve {name} with {servers}: {why}', vi: 'không phân giải được tên {name} qua máy chủ DNS {servers}: {why}' },
+  cannotResolveWith: {
+    en: 'cannot resolve {name} with {servers}: {why}',
+    vi: 'không phân giải được tên {name} qua máy chủ DNS {servers}: {why}',
+  },
   lookupFailed: { en: 'DNS lookup {question} failed: {why}', vi: 'truy vấn DNS {question} không thành công: {why}' },
   notFound: { en: '{name} does not exist in DNS (NXDOMAIN)', vi: 'tên {name} không tồn tại trên DNS (NXDOMAIN)' },
   nxdomain: { en: 'the name does not exist in DNS (NXDOMAIN)', vi: 'tên không tồn tại trên DNS (NXDOMAIN)' },

@@ -17,13 +17,11 @@ export function hostForUrl(host: string): string {
   return isIP(host) === 6 ? `[${host}]` : host;
 }
 
-export function parseTarget(
-  text: string,
-  extra: { system?: SystemRef; agency?: string; source?: SourceLocation } = {},
-): TargetParse {
+export function parseTarget(text: string, extra: { system?: SystemRef; agency?: string; source?: SourceLocation } = {}): TargetParse {
   const raw = text.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return parseUrlTarget(raw, extra);
-  if (!raw.includes(':') && raw.includes('.') && isIP(raw) === 0 && HOSTNAME.test(raw)) return { ok: true, target: domainTarget(raw, extra) };
+  if (!raw.includes(':') && raw.includes('.') && isIP(raw) === 0 && HOSTNAME.test(raw))
+    return { ok: true, target: domainTarget(raw, extra) };
   return parseHostPort(raw, extra);
 }
 
@@ -62,7 +60,8 @@ function parseUrlTarget(raw: string, extra: Partial<Target>): TargetParse {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (!isValidHost(host)) return { ok: false, error: `"${raw}": "${host}" is not a valid host name` };
   const port = url.port ? Number(url.port) : kind.defaultPort;
-  if (kind.scheme !== 'https' && url.pathname && url.pathname !== '/') return { ok: false, error: `"${raw}": a ${scheme}:// endpoint has no path` };
+  if (kind.scheme !== 'https' && url.pathname && url.pathname !== '/')
+    return { ok: false, error: `"${raw}": a ${scheme}:// endpoint has no path` };
   const target: Target = {
     key: `${kind.scheme}://${hostForUrl(host)}:${port}`,
     kind: kind.kind,

@@ -28,7 +28,9 @@ export async function prepareNetwork(
   const servers = (req.dnsServers ?? []).map(parseDnsServer);
   // Before any packet: a bad family option (a --port-map typo) is bad input.
   const families = await prepareFamilies(req.options ?? {});
-  const built = deps.resolver ? null : new CachingResolver({ overrides, timeoutMs: deps.timeoutMs, ...(servers.length ? { servers } : {}) });
+  const built = deps.resolver
+    ? null
+    : new CachingResolver({ overrides, timeoutMs: deps.timeoutMs, ...(servers.length ? { servers } : {}) });
   const resolver = deps.resolver ?? (built as CachingResolver);
   const names = deps.names ?? built ?? (isNameResolver(deps.resolver) ? deps.resolver : undefined);
   const network = deps.network ?? families.network;
@@ -49,7 +51,8 @@ export function pinTargets(targets: readonly Target[], overrides: readonly Resol
   const used = new Set<ResolveOverride>();
   for (const t of targets) {
     if (t.kind === 'system' || t.kind === 'local') continue;
-    const pins = t.kind === 'domain' ? overrides.filter((o) => o.host === t.host || o.host === '*') : overridesFor(overrides, t.host, t.port);
+    const pins =
+      t.kind === 'domain' ? overrides.filter((o) => o.host === t.host || o.host === '*') : overridesFor(overrides, t.host, t.port);
     if (!pins.length) continue;
     t.addressPinned = true;
     for (const o of pins) used.add(o);

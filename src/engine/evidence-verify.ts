@@ -32,7 +32,10 @@ export async function prepareEvidenceVerify(req: EvidenceVerifyRequest, deps: { 
   const loaded = await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS });
   // A manifest has no TLS endpoints: only packs with evidence rules are listed in its report.
   const evidencePacks = loaded.filter((p) => p.rules.some((r) => EVIDENCE_CHECK_IDS.has(r.check)));
-  if (!evidencePacks.length) throw InputError.unlocated('no loaded policy has rules for evidence manifests (seclevel.dossier, evidence.documents, fourlayer.evidence)');
+  if (!evidencePacks.length)
+    throw InputError.unlocated(
+      'no loaded policy has rules for evidence manifests (seclevel.dossier, evidence.documents, fourlayer.evidence)',
+    );
   const { policies, applied } = withRunParams(evidencePacks, req.params ?? [], []);
   const level = m.level?.approved ?? m.level?.proposed;
   const target: Target = {

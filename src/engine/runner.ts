@@ -96,7 +96,9 @@ async function probeTarget(target: Target, checks: readonly Check[], opts: RunOp
   const ctx: CheckContext = { ...opts.context, signal: controller.signal };
   try {
     return await Promise.all(
-      applicable.map((check) => (broken.has(check) ? Promise.resolve(failedAttempt(check, target, ctx.now(), broken.get(check))) : runCheck(check, target, ctx))),
+      applicable.map((check) =>
+        broken.has(check) ? Promise.resolve(failedAttempt(check, target, ctx.now(), broken.get(check))) : runCheck(check, target, ctx),
+      ),
     );
   } finally {
     clearTimeout(deadline);
@@ -110,7 +112,10 @@ async function runCheck(check: Check, target: Target, ctx: CheckContext): Promis
   const started = ctx.now();
   try {
     // Called inside the try: a run() that throws before returning its promise is caught like one that rejects.
-    const facts = await untilAborted(Promise.resolve().then(() => check.run(target, ctx)), ctx.signal);
+    const facts = await untilAborted(
+      Promise.resolve().then(() => check.run(target, ctx)),
+      ctx.signal,
+    );
     return { ...attemptBase(check, target, started), status: 'ok', facts };
   } catch (err) {
     return failedAttempt(check, target, started, err);

@@ -67,7 +67,9 @@ export interface ScanVerdict {
 export function scanVerdict(report: Report, opts: { failOnNotTested: boolean; lang: Lang }): ScanVerdict {
   const { lang } = opts;
   if (nothingScanned(report)) {
-    const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[lang] ?? a.reason ?? a.errorKind ?? 'error'))].slice(0, 3).join('; ');
+    const reasons = [...new Set(report.attempts.map((a) => a.reasonText?.[lang] ?? a.reason ?? a.errorKind ?? 'error'))]
+      .slice(0, 3)
+      .join('; ');
     return { exit: 'scan', info: [], warnings: [localize(reasons ? M.nothingScanned : M.nothingApplies, lang, { reasons })] };
   }
   const info: string[] = [];

@@ -14,7 +14,21 @@ import { runTargets } from './runner.js';
 import { dedupeTargets, parseTarget } from '../core/targets.js';
 import { loadTrustStores } from '../pki/trust-anchors.js';
 import { toolVersion } from '../core/version.js';
-import type { Attempt, Check, DatagramSender, Dialer, Finding, Localized, NameResolver, NetworkEnvironment, Report, Resolver, Severity, Target, TrustStores } from '../core/types.js';
+import type {
+  Attempt,
+  Check,
+  DatagramSender,
+  Dialer,
+  Finding,
+  Localized,
+  NameResolver,
+  NetworkEnvironment,
+  Report,
+  Resolver,
+  Severity,
+  Target,
+  TrustStores,
+} from '../core/types.js';
 import { describeRules, evaluate, loadPolicySelection, policyRefs, type LoadedPolicy } from '../policy/index.js';
 import { countFindings, emptySummary } from '../report/summary.js';
 import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../policy/waivers.js';
@@ -97,7 +111,10 @@ export async function prepareScan(
   });
   if (req.targetsFile || req.nmapFile) {
     const { loadNmapTargets, loadTargetsFile } = await import('./target-lists.js');
-    const listed = [...(req.targetsFile ? await loadTargetsFile(req.targetsFile) : []), ...(req.nmapFile ? await loadNmapTargets(req.nmapFile) : [])];
+    const listed = [
+      ...(req.targetsFile ? await loadTargetsFile(req.targetsFile) : []),
+      ...(req.nmapFile ? await loadNmapTargets(req.nmapFile) : []),
+    ];
     for (const t of listed) targets.push(t);
   }
   const inventory = req.inventory ? await loadInventory(req.inventory) : null;
@@ -108,10 +125,15 @@ export async function prepareScan(
       req.inventory ?? null,
       null,
       null,
-      req.inventory ? 'the inventory declares no endpoints' : 'no target given: pass https:// URLs, host:port, --targets-file FILE, --from-nmap FILE or --inventory FILE',
+      req.inventory
+        ? 'the inventory declares no endpoints'
+        : 'no target given: pass https:// URLs, host:port, --targets-file FILE, --from-nmap FILE or --inventory FILE',
     );
   }
-  const loaded = selectRules(await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) }), req);
+  const loaded = selectRules(
+    await loadPolicySelection(req.policies, { knownChecks: KNOWN_CHECKS, ...(req.agentRun ? { agentRun: true } : {}) }),
+    req,
+  );
   const { policies, applied } = withRunParams(loaded, req.params ?? [], inventory?.params ?? []);
   const legalBases = assignLegalBases(targets, regimeRun(policies, req), (id) => ({
     ...(inventory?.legalBases.get(id) ? { inventory: inventory.legalBases.get(id) } : {}),
@@ -289,7 +311,13 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
  * and the report can still be written; the target's other attempts are judged as usual. The evaluator
  * contains each rule on its own besides.
  */
-function judgeTarget(target: Target, attempts: Attempt[], policies: readonly LoadedPolicy[], now: Date, lean: boolean): { attempts: Attempt[]; findings: Finding[] } {
+function judgeTarget(
+  target: Target,
+  attempts: Attempt[],
+  policies: readonly LoadedPolicy[],
+  now: Date,
+  lean: boolean,
+): { attempts: Attempt[]; findings: Finding[] } {
   const kept = attempts.map(readableAttempt);
   return { attempts: kept, findings: evaluate({ targets: [target], attempts: kept, policies, now, lean }) };
 }
@@ -301,7 +329,12 @@ function readableAttempt(a: Attempt): Attempt {
     return a;
   } catch (err) {
     const { facts: _unreadable, ...rest } = a;
-    return { ...rest, status: 'error', errorKind: 'internal', reason: `the facts of ${a.check} could not be judged: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ...rest,
+      status: 'error',
+      errorKind: 'internal',
+      reason: `the facts of ${a.check} could not be judged: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 

@@ -17,7 +17,11 @@ export async function loadTargetsFile(file: string): Promise<Target[]> {
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) return;
-    if (/\s/.test(line)) throw new InputError(file, i + 1, null, { en: `one target per line: "${line}" holds several`, vi: `mỗi dòng một đối tượng quét: "${line}" có nhiều đối tượng quét` });
+    if (/\s/.test(line))
+      throw new InputError(file, i + 1, null, {
+        en: `one target per line: "${line}" holds several`,
+        vi: `mỗi dòng một đối tượng quét: "${line}" có nhiều đối tượng quét`,
+      });
     const parsed = parseTarget(line, { source: { file, line: i + 1, column: raw.indexOf(line) + 1 } });
     if (!parsed.ok) throw new InputError(file, i + 1, null, parsed.error);
     targets.push(parsed.target);
@@ -30,7 +34,22 @@ export async function loadTargetsFile(file: string): Promise<Target[]> {
  * Services nmap names that are TLS from the first byte, by their nmap-services name (what a port
  * scan without -sV reports for a well-known port); -sV says `tunnel="ssl"` for any TLS it detects.
  */
-const TLS_SERVICES = new Set(['ssl', 'https', 'https-alt', 'smtps', 'submissions', 'imaps', 'pop3s', 'ldapssl', 'ftps', 'ftps-data', 'ircs', 'nntps', 'telnets', 'xmpps']);
+const TLS_SERVICES = new Set([
+  'ssl',
+  'https',
+  'https-alt',
+  'smtps',
+  'submissions',
+  'imaps',
+  'pop3s',
+  'ldapssl',
+  'ftps',
+  'ftps-data',
+  'ircs',
+  'nntps',
+  'telnets',
+  'xmpps',
+]);
 /** Services that carry HTTP inside TLS: scanned as https:// (the web checks apply too). */
 const WEB_SERVICES = new Set(['http', 'https', 'https-alt', 'http-alt', 'http-proxy', 'http-mgmt', 'ssl/http']);
 
@@ -46,7 +65,10 @@ export async function loadNmapTargets(file: string): Promise<Target[]> {
   const text = await readInput(file, 'nmap');
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: true });
   if (valid !== true) {
-    throw new InputError(file, valid.err.line, valid.err.col, { en: `not well-formed XML: ${valid.err.msg}`, vi: `XML không hợp lệ: ${valid.err.msg}` });
+    throw new InputError(file, valid.err.line, valid.err.col, {
+      en: `not well-formed XML: ${valid.err.msg}`,
+      vi: `XML không hợp lệ: ${valid.err.msg}`,
+    });
   }
   // Entities are never expanded (there are none in nmap's output): no DTD, no entity bombs.
   const parser = new XMLParser({
@@ -86,7 +108,9 @@ export async function loadNmapTargets(file: string): Promise<Target[]> {
     if (!address || isIP(address) === 0) continue;
     const names = children(children(host, 'hostnames')[0], 'hostname').map(attrs);
     // What the operator typed first, then the reverse-DNS name; else the address itself.
-    const name = [names.find((n) => n.type === 'user')?.name, names.find((n) => n.type === 'PTR')?.name].find((n) => n && isIP(n) === 0 && isValidHost(n));
+    const name = [names.find((n) => n.type === 'user')?.name, names.find((n) => n.type === 'PTR')?.name].find(
+      (n) => n && isIP(n) === 0 && isValidHost(n),
+    );
     const host_ = (name ?? address).toLowerCase();
     for (const port of children(children(host, 'ports')[0], 'port')) {
       const p = attrs(port);
@@ -138,7 +162,14 @@ async function readInput(file: string, kind: 'targets' | 'nmap'): Promise<string
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? { en: 'no such file', vi: 'không có tệp này' } : code === 'EACCES' ? { en: 'permission denied', vi: 'không có quyền đọc' } : code === 'EISDIR' ? { en: 'is a folder', vi: 'là một thư mục' } : { en: code ?? String(err), vi: code ?? String(err) };
+    const why =
+      code === 'ENOENT'
+        ? { en: 'no such file', vi: 'không có tệp này' }
+        : code === 'EACCES'
+          ? { en: 'permission denied', vi: 'không có quyền đọc' }
+          : code === 'EISDIR'
+            ? { en: 'is a folder', vi: 'là một thư mục' }
+            : { en: code ?? String(err), vi: code ?? String(err) };
     throw InputError.inFile(file, { en: `cannot read: ${why.en}`, vi: `không đọc được: ${why.vi}` });
   }
 }

@@ -62,7 +62,11 @@ async function load(file: string, written: string, ctx: CheckContext): Promise<E
     manifest = await loadManifest(file);
   } catch (err) {
     if (err instanceof InputError && /ENOENT/.test(err.detail)) {
-      return { manifestFacts: { found: false, file: written, reason: 'no such file' }, manifest: null, documents: () => Promise.resolve([]) };
+      return {
+        manifestFacts: { found: false, file: written, reason: 'no such file' },
+        manifest: null,
+        documents: () => Promise.resolve([]),
+      };
     }
     // Inventories validate their manifests before any probe runs; this is a manifest changed since.
     throw new ProbeError('internal', err instanceof Error ? err.message : String(err));

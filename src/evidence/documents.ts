@@ -173,7 +173,22 @@ function signatureFacts(kind: 'pdf' | 'detached', file: string | null, cms: CmsS
 }
 
 function emptySignature(kind: 'pdf' | 'detached', file: string | null): SignatureFacts {
-  return { kind, file, signed: false, intact: false, coversWholeFile: false, signer: null, signerCN: null, signingTime: null, chainChecked: false, trusted: false, trustProblems: [], anchor: null, reason: null, error: null };
+  return {
+    kind,
+    file,
+    signed: false,
+    intact: false,
+    coversWholeFile: false,
+    signer: null,
+    signerCN: null,
+    signingTime: null,
+    chainChecked: false,
+    trusted: false,
+    trustProblems: [],
+    anchor: null,
+    reason: null,
+    error: null,
+  };
 }
 
 type Opened = { ok: true; bytes: Buffer } | { ok: false; present: boolean; reason: string };
@@ -195,7 +210,8 @@ export async function openInside(file: string, dir: string): Promise<Opened> {
   try {
     const info = await stat(real);
     if (!info.isFile()) return { ok: false, present: true, reason: 'not a regular file' };
-    if (info.size > MAX_DOCUMENT_BYTES) return { ok: false, present: true, reason: `${info.size} bytes: larger than the ${MAX_DOCUMENT_BYTES}-byte limit, not read` };
+    if (info.size > MAX_DOCUMENT_BYTES)
+      return { ok: false, present: true, reason: `${info.size} bytes: larger than the ${MAX_DOCUMENT_BYTES}-byte limit, not read` };
     return { ok: true, bytes: await readFile(real) };
   } catch (err) {
     return { ok: false, present: true, reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };

@@ -7,21 +7,15 @@ import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Static } from '../core/schema-builders.js';
 import type * as D from './manifest-schema.js';
-import {
-  type LEGAL_BASIS_IDS,
-  ManifestDocumentSchema as schema,
-  type ManifestDocument,
-} from './manifest-schema.js';
+import { type LEGAL_BASIS_IDS, ManifestDocumentSchema as schema, type ManifestDocument } from './manifest-schema.js';
 import { InputError } from '../core/errors.js';
 import { readInputText } from '../core/input-limits.js';
 import { compileSchema, dottedPath, schemaErrors } from '../core/schema-errors.js';
 import { errorAt, nodeAt, parseYamlOrThrow, positionOf, type PathSegment, type YamlSource } from '../core/yaml-source.js';
 import { isCalendarDate } from '../core/i18n/dates.js';
 
-;
-
 // The manifest's shapes are defined once, with their JSON Schema, in manifest-schema.ts.
-export {  LEGAL_BASIS_IDS,  } from './manifest-schema.js';
+export { LEGAL_BASIS_IDS } from './manifest-schema.js';
 export type LegalBasisId = (typeof LEGAL_BASIS_IDS)[number];
 export type DocumentDoc = Static<typeof D.documentDoc>;
 export type DocumentType = NonNullable<DocumentDoc['type']>;

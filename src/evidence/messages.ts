@@ -26,14 +26,23 @@ export const EVIDENCE_MESSAGES = defineMessages({
   byManifest: { en: 'legalBasis in the evidence manifest', vi: 'legalBasis trong tệp khai báo bằng chứng' },
   byPolicy: { en: 'the only security-level pack named with --policy', vi: 'bộ quy tắc cấp độ duy nhất được chỉ định bằng --policy' },
   byDates: { en: 'the dates', vi: 'theo mốc thời gian' },
-  written: { en: 'evidence manifest written to {file}: fill in what it lists, then run govscan evidence verify {file}', vi: 'đã ghi tệp khai báo bằng chứng vào {file}: điền các mục được liệt kê, sau đó chạy govscan evidence verify {file}' },
-  exists: { en: '{file} already exists; not overwritten (choose another --output)', vi: '{file} đã tồn tại; không ghi đè (chọn --output khác)' },
+  written: {
+    en: 'evidence manifest written to {file}: fill in what it lists, then run govscan evidence verify {file}',
+    vi: 'đã ghi tệp khai báo bằng chứng vào {file}: điền các mục được liệt kê, sau đó chạy govscan evidence verify {file}',
+  },
+  exists: {
+    en: '{file} already exists; not overwritten (choose another --output)',
+    vi: '{file} đã tồn tại; không ghi đè (chọn --output khác)',
+  },
 });
 
 /** Why a regime judges a system (src/policy/legal-basis.ts). Dates are filled per language. */
 export const LEGAL_BASIS_MESSAGES = defineMessages({
   byFlag: { en: 'named with --legal-basis for the whole run', vi: 'chỉ định bằng --legal-basis cho cả lần quét' },
-  byPolicy: { en: 'the only security-level pack named with --policy ({pack})', vi: 'bộ quy tắc cấp độ duy nhất được chỉ định bằng --policy ({pack})' },
+  byPolicy: {
+    en: 'the only security-level pack named with --policy ({pack})',
+    vi: 'bộ quy tắc cấp độ duy nhất được chỉ định bằng --policy ({pack})',
+  },
   byInventory: { en: 'legalBasis in the inventory ({where})', vi: 'legalBasis trong danh mục hệ thống ({where})' },
   byManifest: { en: 'legalBasis in the evidence manifest ({file})', vi: 'legalBasis trong tệp khai báo bằng chứng ({file})' },
   approvedBefore: {

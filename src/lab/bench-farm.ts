@@ -77,7 +77,12 @@ export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Pr
     const endpoints = await Promise.all(
       Array.from({ length: n }, async (_, i): Promise<FarmEndpoint> => {
         const hostname = benchHostname(i);
-        const scenario: FarmScenario = { name: 'bench-good', description: 'Benchmark copy of the good baseline.', expectedRules: [], hostname };
+        const scenario: FarmScenario = {
+          name: 'bench-good',
+          description: 'Benchmark copy of the good baseline.',
+          expectedRules: [],
+          hostname,
+        };
         const server = createHttpsEndpoint({
           chain: [leaf, intermediate],
           staple,

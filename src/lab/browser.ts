@@ -21,6 +21,7 @@ const ARGS = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install it with \`apt-get install -y chromium\` (or set GOVSCAN_CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install it with \`apt-get install -y chromium\` (or set GOVSCAN_CHROMIUM)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }

@@ -64,7 +64,13 @@ const SHARED_ZONE: LabZoneData = {
 
 function dualZone(domain: string, extra: Partial<Record<string, LabZoneData[string]>> = {}): LabZoneData {
   return {
-    [domain]: { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mx.lab.test' }], ...extra[domain] },
+    [domain]: {
+      A: [LO4],
+      AAAA: [LO6],
+      NS: ['ns1.lab.test', 'ns2.lab.test'],
+      MX: [{ preference: 10, exchange: 'mx.lab.test' }],
+      ...extra[domain],
+    },
     [`www.${domain}`]: { A: [LO4], AAAA: [LO6], ...extra[`www.${domain}`] },
   };
 }
@@ -108,7 +114,7 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
   },
   {
     domain: 'ula.test',
-    description: 'AAAA that is a ULA (fd00::/8: the machine\'s own subnet, must never be contacted)',
+    description: "AAAA that is a ULA (fd00::/8: the machine's own subnet, must never be contacted)",
     zones: { 'ula.test': { A: [LO4], AAAA: ['fd00::1234'], NS: ['ns1.lab.test', 'ns2.lab.test'] } },
     sites: { 'ula.test': sameSite('ula') },
     expected: ['IPV6-AAAA-NON-GLOBAL', 'IPV6-WEB-AAAA'],
@@ -138,14 +144,18 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
   {
     domain: 'mxv4.test',
     description: 'MX host without AAAA',
-    zones: { 'mxv4.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mx4.lab.test' }] } },
+    zones: {
+      'mxv4.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mx4.lab.test' }] },
+    },
     sites: { 'mxv4.test': sameSite('mxv4') },
     expected: ['IPV6-MX-AAAA'],
   },
   {
     domain: 'mxdown.test',
     description: 'MX host with AAAA whose SMTP listens on IPv4 only',
-    zones: { 'mxdown.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mxdown.lab.test' }] } },
+    zones: {
+      'mxdown.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mxdown.lab.test' }] },
+    },
     sites: { 'mxdown.test': sameSite('mxdown') },
     portMap: [{ host: 'mxdown.lab.test', port: 25, to: 'v4-only-smtp' }],
     expected: ['IPV6-MX-REACH'],
@@ -161,14 +171,21 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
     domain: 'diff.test',
     description: 'different site over IPv6',
     zones: { 'diff.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'] } },
-    sites: { 'diff.test': { v4: { status: 200, body: page('the real portal') }, v6: { status: 200, body: '<html><body>It works! Default page of the IPv6 web server.</body></html>' } } },
+    sites: {
+      'diff.test': {
+        v4: { status: 200, body: page('the real portal') },
+        v6: { status: 200, body: '<html><body>It works! Default page of the IPv6 web server.</body></html>' },
+      },
+    },
     expected: ['IPV6-WEB-SAME-SITE'],
   },
   {
     domain: 'waf.test',
     description: 'a WAF answers 403 over IPv6 only',
     zones: { 'waf.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'ns2.lab.test'] } },
-    sites: { 'waf.test': { v4: { status: 200, body: page('waf') }, v6: { status: 403, body: '<html><body>Request blocked</body></html>' } } },
+    sites: {
+      'waf.test': { v4: { status: 200, body: page('waf') }, v6: { status: 403, body: '<html><body>Request blocked</body></html>' } },
+    },
     expected: ['IPV6-WEB-SAME-SITE'],
   },
   {
@@ -187,7 +204,12 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
     domain: 'ngmail.test',
     description: 'a name server with an IPv4-mapped AAAA and an MX host with a ULA AAAA (fd00::/8: never to be contacted)',
     zones: {
-      'ngmail.test': { A: [LO4], AAAA: [LO6], NS: ['ns1.lab.test', 'nsmapped.lab.test'], MX: [{ preference: 10, exchange: 'mxula.lab.test' }] },
+      'ngmail.test': {
+        A: [LO4],
+        AAAA: [LO6],
+        NS: ['ns1.lab.test', 'nsmapped.lab.test'],
+        MX: [{ preference: 10, exchange: 'mxula.lab.test' }],
+      },
       'nsmapped.lab.test': { A: [LO4], AAAA: ['::ffff:127.0.0.1'] },
       'mxula.lab.test': { A: [LO4], AAAA: ['fd00::25'] },
     },
@@ -206,7 +228,16 @@ export const IPV6_SCENARIOS: Ipv6Scenario[] = [
 
 export interface Ipv6Lab {
   dns: DnsFixture;
-  ports: { http: number; https: number; smtp: number; v4OnlyHttp: number; v4OnlyHttps: number; v4OnlySmtp: number; silentDns: number; noHttp: number };
+  ports: {
+    http: number;
+    https: number;
+    smtp: number;
+    v4OnlyHttp: number;
+    v4OnlyHttps: number;
+    v4OnlySmtp: number;
+    silentDns: number;
+    noHttp: number;
+  };
   /** Arguments that point a scan at this lab: --dns-server, --lab and every --port-map. */
   args(scenarios?: readonly Ipv6Scenario[]): string[];
   /** Requests served, per family, for tests that assert who was contacted. */
@@ -218,8 +249,27 @@ export interface Ipv6Lab {
 function selfSigned(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'govscan-ipv6-lab-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=lab.test',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=lab.test',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -247,7 +297,14 @@ async function listenBoth(make: () => net.Server, tracker: SocketTracker, server
   throw new Error('no port free on both 127.0.0.1 and ::1');
 }
 
-export async function startIpv6Lab(opts: { scenarios?: readonly Ipv6Scenario[]; extraZones?: LabZoneData; extraSites?: Record<string, SiteSpec>; recordQueries?: boolean } = {}): Promise<Ipv6Lab> {
+export async function startIpv6Lab(
+  opts: {
+    scenarios?: readonly Ipv6Scenario[];
+    extraZones?: LabZoneData;
+    extraSites?: Record<string, SiteSpec>;
+    recordQueries?: boolean;
+  } = {},
+): Promise<Ipv6Lab> {
   const scenarios = opts.scenarios ?? IPV6_SCENARIOS;
   const zones: LabZoneData = { ...SHARED_ZONE, ...opts.extraZones };
   const sites = new Map<string, SiteSpec>(Object.entries(opts.extraSites ?? {}));
@@ -263,22 +320,24 @@ export async function startIpv6Lab(opts: { scenarios?: readonly Ipv6Scenario[]; 
   const { key, cert } = selfSigned();
 
   let nonce = 0;
-  const handler = (v4Only: boolean) => (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const v6 = (req.socket.localAddress ?? '').includes(':') && !(req.socket.localAddress ?? '').startsWith('::ffff:');
-    if (v6) hits.v6++;
-    else hits.v4++;
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const site = sites.get(host);
-    const spec = v6 ? site?.v6 : site?.v4;
-    if (!spec || (v4Only && v6)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end(`no site ${host}`);
-      return;
-    }
-    // A fresh nonce per response: the comparison must see through it.
-    nonce++;
-    const body = spec.body.replace('NONCE', `${nonce.toString(16)}a${(nonce * 7919).toString(36)}f3e9c1d2b8a7`);
-    res.writeHead(spec.status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
-  };
+  const handler =
+    (v4Only: boolean) =>
+    (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const v6 = (req.socket.localAddress ?? '').includes(':') && !(req.socket.localAddress ?? '').startsWith('::ffff:');
+      if (v6) hits.v6++;
+      else hits.v4++;
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      const site = sites.get(host);
+      const spec = v6 ? site?.v6 : site?.v4;
+      if (!spec || (v4Only && v6)) {
+        res.writeHead(421, { 'content-type': 'text/plain' }).end(`no site ${host}`);
+        return;
+      }
+      // A fresh nonce per response: the comparison must see through it.
+      nonce++;
+      const body = spec.body.replace('NONCE', `${nonce.toString(16)}a${(nonce * 7919).toString(36)}f3e9c1d2b8a7`);
+      res.writeHead(spec.status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+    };
   const httpPort = await listenBoth(() => http.createServer(handler(false)), tracker, servers);
   const httpsPort = await listenBoth(() => https.createServer({ key, cert }, handler(false)), tracker, servers);
   const smtp = (): net.Server =>
@@ -301,14 +360,32 @@ export async function startIpv6Lab(opts: { scenarios?: readonly Ipv6Scenario[]; 
   const v4OnlyHttps = await v4Only(https.createServer({ key, cert }, handler(true)));
   const v4OnlySmtp = await v4Only(smtp());
   const ports = { http: httpPort, https: httpsPort, smtp: smtpPort, v4OnlyHttp, v4OnlyHttps, v4OnlySmtp, silentDns: silent.port, noHttp };
-  const special = { 'v4-only-http': v4OnlyHttp, 'v4-only-https': v4OnlyHttps, 'v4-only-smtp': v4OnlySmtp, 'silent-dns': silent.port, 'no-http': noHttp } as const;
+  const special = {
+    'v4-only-http': v4OnlyHttp,
+    'v4-only-https': v4OnlyHttps,
+    'v4-only-smtp': v4OnlySmtp,
+    'silent-dns': silent.port,
+    'no-http': noHttp,
+  } as const;
 
   return {
     dns,
     ports,
     hits,
     args(only = scenarios) {
-      const a = ['--dns-server', `[${LO6}]:${dns.port}`, '--lab', '--port-map', `80=${httpPort}`, '--port-map', `443=${httpsPort}`, '--port-map', `25=${smtpPort}`, '--port-map', `53=${dns.port}`];
+      const a = [
+        '--dns-server',
+        `[${LO6}]:${dns.port}`,
+        '--lab',
+        '--port-map',
+        `80=${httpPort}`,
+        '--port-map',
+        `443=${httpsPort}`,
+        '--port-map',
+        `25=${smtpPort}`,
+        '--port-map',
+        `53=${dns.port}`,
+      ];
       for (const s of only) for (const m of s.portMap ?? []) a.push('--port-map', `${m.host}:${m.port}=${special[m.to]}`);
       return a;
     },

@@ -66,7 +66,9 @@ export async function startDnsFixture(opts: { zones: LabZoneData; address?: stri
       if (q.type === 'A') for (const a of rec.A ?? []) answers.push({ type: 'A', name, ttl: 60, data: a });
       if (q.type === 'AAAA') for (const a of rec.AAAA ?? []) answers.push({ type: 'AAAA', name, ttl: 60, data: a });
       if (q.type === 'NS') for (const a of rec.NS ?? []) answers.push({ type: 'NS', name, ttl: 60, data: a });
-      if (q.type === 'MX') for (const m of rec.MX ?? []) answers.push({ type: 'MX', name, ttl: 60, data: { preference: m.preference, exchange: m.exchange === '' ? '.' : m.exchange } });
+      if (q.type === 'MX')
+        for (const m of rec.MX ?? [])
+          answers.push({ type: 'MX', name, ttl: 60, data: { preference: m.preference, exchange: m.exchange === '' ? '.' : m.exchange } });
       if (q.type === 'SOA' && rec.NS) answers.push(soa);
     }
     if (answers.length) return packet.encode({ ...base, answers });
@@ -130,7 +132,10 @@ export async function startDnsFixture(opts: { zones: LabZoneData; address?: stri
     set,
     close: async () => {
       for (const s of sockets) s.destroy();
-      await Promise.all([new Promise<void>((r) => udp.close(() => r())), new Promise<void>((r) => (tcp.listening ? tcp.close(() => r()) : r()))]);
+      await Promise.all([
+        new Promise<void>((r) => udp.close(() => r())),
+        new Promise<void>((r) => (tcp.listening ? tcp.close(() => r()) : r())),
+      ]);
     },
   };
 }

@@ -5,7 +5,16 @@
 import net from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createOcspResponse, issueCertificate, issueChain, warmKeys, type CertSpec, type IssuedCert, type KeySpec, type OcspResponseOptions } from './pki.js';
+import {
+  createOcspResponse,
+  issueCertificate,
+  issueChain,
+  warmKeys,
+  type CertSpec,
+  type IssuedCert,
+  type KeySpec,
+  type OcspResponseOptions,
+} from './pki.js';
 import {
   BASELINE_CIPHERS,
   ECDHE_AEAD,
@@ -92,7 +101,11 @@ export const SCENARIOS: FarmScenario[] = [
   scenario('no-hsts', ['TLS-HSTS-MISSING'], 'No Strict-Transport-Security header.'),
   scenario('no-ocsp-stapling', ['TLS-OCSP-NOT-STAPLED'], 'Server does not staple an OCSP response.'),
   scenario('ocsp-delegated', [], "Staple signed by a delegated responder: the issuer's certificate for it carries OCSPSigning."),
-  scenario('ocsp-forged', ['TLS-OCSP-STAPLE-INVALID'], "Staple saying the certificate is revoked, naming the issuer but signed with the server's own key."),
+  scenario(
+    'ocsp-forged',
+    ['TLS-OCSP-STAPLE-INVALID'],
+    "Staple saying the certificate is revoked, naming the issuer but signed with the server's own key.",
+  ),
   scenario('ocsp-stale', ['TLS-OCSP-STAPLE-INVALID'], 'Staple signed by the issuer whose nextUpdate passed three days ago.'),
   scenario('national-root-only', ['TLS-CERT-NOT-PUBLICLY-TRUSTED'], 'Chain ends at the national root, which only --ca-file trusts.'),
   scenario('silent', [], 'Accepts TCP and never says anything.', 'silent'),
@@ -199,7 +212,15 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
   });
   const baseline = async (change: Partial<CertSpec> = {}, issuer: IssuedCert = ca.publicInt): Promise<ScenarioPlan> => {
     const leaf = await issueCertificate(leafSpec(issuer, change));
-    return { chain: [leaf, issuer], ocspSigner: issuer, stapled: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS, hsts: true };
+    return {
+      chain: [leaf, issuer],
+      ocspSigner: issuer,
+      stapled: true,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.3',
+      ciphers: BASELINE_CIPHERS,
+      hsts: true,
+    };
   };
   const shifted = (notBeforeDays: number, notAfterDays: number): Partial<CertSpec> => ({
     notBefore: new Date(now + notBeforeDays * DAY),
@@ -295,25 +316,44 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
       return baseline({}, ca.nationalInt);
     case 'self-signed': {
       const leaf = await issueCertificate({ ...leafSpec(ca.publicInt), issuer: undefined, caIssuersUrl: undefined });
-      return { chain: [leaf], ocspSigner: leaf, stapled: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS, hsts: true };
+      return {
+        chain: [leaf],
+        ocspSigner: leaf,
+        stapled: true,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.3',
+        ciphers: BASELINE_CIPHERS,
+        hsts: true,
+      };
     }
     case 'huge-chain': {
       // A 99-deep ladder of intermediates under the public root, each with its own EC key so that
       // key identifiers do not repeat (a repeat would turn a chain builder's bug into a loop).
       const ladder = await issueChain(
         ca.publicRoot,
-        Array.from({ length: HUGE_CHAIN_LENGTH - 1 }, (_, i): CertSpec => ({
-          subject: `CN=GovScan Lab Ladder CA ${i + 1}, O=GovScan Lab, C=VN`,
-          key: { type: 'ec' },
-          keyId: `ladder-${i + 1}`,
-          isCA: true,
-          notBefore: new Date(now - 365 * DAY),
-          notAfter: new Date(now + 5 * 365 * DAY),
-        })),
+        Array.from(
+          { length: HUGE_CHAIN_LENGTH - 1 },
+          (_, i): CertSpec => ({
+            subject: `CN=GovScan Lab Ladder CA ${i + 1}, O=GovScan Lab, C=VN`,
+            key: { type: 'ec' },
+            keyId: `ladder-${i + 1}`,
+            isCA: true,
+            notBefore: new Date(now - 365 * DAY),
+            notAfter: new Date(now + 5 * 365 * DAY),
+          }),
+        ),
       );
       const bottom = ladder[ladder.length - 1]!;
       const leaf = await issueCertificate(leafSpec(bottom, { key: { type: 'ec' }, caIssuersUrl: undefined }));
-      return { chain: [leaf, ...ladder.reverse()], ocspSigner: bottom, stapled: true, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS, hsts: true };
+      return {
+        chain: [leaf, ...ladder.reverse()],
+        ocspSigner: bottom,
+        stapled: true,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.3',
+        ciphers: BASELINE_CIPHERS,
+        hsts: true,
+      };
     }
     default:
       throw new Error(`no TLS plan for scenario ${name}`);

@@ -134,9 +134,11 @@ function loadFixture(): FixtureParts {
   const text = readFileSync(join(packageRoot(), FIXTURE_REPORT), 'utf8');
   const report = JSON.parse(text) as Report;
   const farm = new Map<string, { scenario: string; host: string; port: number }>();
-  for (const t of report.targets) if (t.host.endsWith('.farm.test')) farm.set(t.key, { scenario: t.host.split('.')[0] ?? '', host: t.host, port: t.port });
+  for (const t of report.targets)
+    if (t.host.endsWith('.farm.test')) farm.set(t.key, { scenario: t.host.split('.')[0] ?? '', host: t.host, port: t.port });
   for (const s of ['good-rsa', 'expiring-soon', 'expired', 'legacy-protocols']) {
-    if (![...farm.values()].some((f) => f.scenario === s)) throw new Error(`${FIXTURE_REPORT}: no ${s} target (regenerate it with generate.mjs)`);
+    if (![...farm.values()].some((f) => f.scenario === s))
+      throw new Error(`${FIXTURE_REPORT}: no ${s} target (regenerate it with generate.mjs)`);
   }
   return (fixture = { text, report, farm });
 }
@@ -194,7 +196,8 @@ function agentTemplate(agency: { id: string; name: string; place: string }, g: n
   pairs.push(['dual.test', domA], ['mxv4.test', domB]);
   const origA = report.targets.find((t) => t.system?.domain === 'dual.test')?.system;
   const origB = report.targets.find((t) => t.system?.domain === 'mxv4.test')?.system;
-  if (origA?.name && origB?.name) pairs.push([`"${origA.id}"`, `"${A.id}"`], [origA.name, A.name], [`"${origB.id}"`, `"${B.id}"`], [origB.name, B.name]);
+  if (origA?.name && origB?.name)
+    pairs.push([`"${origA.id}"`, `"${A.id}"`], [origA.name, A.name], [`"${origB.id}"`, `"${B.id}"`], [origB.name, B.name]);
   if (report.run.agency) pairs.push([report.run.agency, agency.name]);
   let out = text;
   for (const [from, to] of pairs) out = out.split(from).join(to);
@@ -208,7 +211,14 @@ function agentTemplate(agency: { id: string; name: string; place: string }, g: n
   const key = (scenario: string): string => `https://${newHost[scenario]}:443`;
   const tpl: AgentTemplate = {
     text: JSON.stringify(r),
-    keys: { good: key('good-rsa'), soon: key('expiring-soon'), expired: key('expired'), legacy: key('legacy-protocols'), domA: `dns://${domA}`, domB: `dns://${domB}` },
+    keys: {
+      good: key('good-rsa'),
+      soon: key('expiring-soon'),
+      expired: key('expired'),
+      legacy: key('legacy-protocols'),
+      domA: `dns://${domA}`,
+      domB: `dns://${domB}`,
+    },
   };
   templates.set(cacheKey, tpl);
   return tpl;
@@ -340,11 +350,17 @@ function buildReport(c: RunContext): Report {
   const legacy = finding(r, 'TLS-PROTO-LEGACY', keys.legacy);
   if (c.a % 2 === 0 && c.d >= half) {
     legacy.evidence = { 'protocols.tls1_0': false, 'protocols.tls1_1': false };
-    setOutcome(legacy, 'pass', { en: `${hostOf(keys.legacy)}:443 refuses TLS 1.0 and 1.1.`, vi: `${hostOf(keys.legacy)}:443 từ chối TLS 1.0 và 1.1.` });
+    setOutcome(legacy, 'pass', {
+      en: `${hostOf(keys.legacy)}:443 refuses TLS 1.0 and 1.1.`,
+      vi: `${hostOf(keys.legacy)}:443 từ chối TLS 1.0 và 1.1.`,
+    });
   }
   const mx = finding(r, 'IPV6-MX-AAAA', keys.domB);
   if (c.a % 3 === 1 && c.d >= half) {
-    setOutcome(mx, 'pass', { en: `Every mail exchanger of ${hostOf(keys.domB)} has an IPv6 address.`, vi: `Mọi máy chủ thư của ${hostOf(keys.domB)} đều có địa chỉ IPv6.` });
+    setOutcome(mx, 'pass', {
+      en: `Every mail exchanger of ${hostOf(keys.domB)} has an IPv6 address.`,
+      vi: `Mọi máy chủ thư của ${hostOf(keys.domB)} đều có địa chỉ IPv6.`,
+    });
     const score = r.ipv6Scores?.find((s) => s.domain === hostOf(keys.domB));
     const mail = score?.categories.find((x) => x.category === 'mail');
     if (score && mail) {
@@ -364,9 +380,24 @@ function buildReport(c: RunContext): Report {
 
   // The agent's local host probe.
   const localKey = `local://${c.agent.hostname}`;
-  r.targets.push({ key: localKey, kind: 'local' as string as Target['kind'], scheme: 'local' as string as Target['scheme'], host: c.agent.hostname, port: 0, path: '/', agency: c.agency.name });
+  r.targets.push({
+    key: localKey,
+    kind: 'local' as string as Target['kind'],
+    scheme: 'local' as string as Target['scheme'],
+    host: c.agent.hostname,
+    port: 0,
+    path: '/',
+    agency: c.agency.name,
+  });
   const facts: HostFactsForServer = { hostname: c.agent.hostname, certificateFiles: hostCertificateFiles(c.agency, c.a, c.now, c.at) };
-  const local: Attempt<HostFactsForServer> = { check: HOST_CHECK, target: localKey, status: 'ok', facts, startedAt: new Date(c.at.getTime() - 2_000).toISOString(), durationMs: 41 };
+  const local: Attempt<HostFactsForServer> = {
+    check: HOST_CHECK,
+    target: localKey,
+    status: 'ok',
+    facts,
+    startedAt: new Date(c.at.getTime() - 2_000).toISOString(),
+    durationMs: 41,
+  };
   r.attempts.push(local);
   recomputeSummary(r);
   return r;
@@ -435,7 +466,8 @@ export function seedFleet(opts: FleetOptions = {}): Fleet {
  */
 export async function loadFleet(store: Store, fleet: Fleet, receivedAt?: (b: Batch) => string): Promise<void> {
   for (const agency of fleet.agencies) await store.createAgency(agency.id, agency.name);
-  for (const b of fleet.batches) await store.ingest(b, receivedAt ? receivedAt(b) : new Date(Date.parse(b.createdAt) + 2_000).toISOString());
+  for (const b of fleet.batches)
+    await store.ingest(b, receivedAt ? receivedAt(b) : new Date(Date.parse(b.createdAt) + 2_000).toISOString());
 }
 
 export interface BatchOptions {
@@ -455,7 +487,7 @@ export interface BatchOptions {
  */
 export function batchOfFindings(n: number, opts: BatchOptions = {}): Batch {
   const agency = opts.agency ?? (PLACES[0] as [string, string, string])[0];
-  const name = opts.agencyName ?? (PLACES.find((p) => p[0] === agency)?.[1] ?? agency);
+  const name = opts.agencyName ?? PLACES.find((p) => p[0] === agency)?.[1] ?? agency;
   const place = PLACES.find((p) => p[0] === agency)?.[2] ?? agency.replace(/[^a-z0-9]/g, '');
   const base = baseOfFindings(n, { id: agency, name, place });
   const r = JSON.parse(base) as Report;

@@ -80,7 +80,9 @@ export async function createOcspResponse(opts: OcspResponseOptions): Promise<Buf
 
   const basic = new pkijs.BasicOCSPResponse();
   basic.tbsResponseData.responderID = opts.responderIdByKey
-    ? new asn1js.OctetString({ valueHex: createHash('sha1').update(responder.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest() })
+    ? new asn1js.OctetString({
+        valueHex: createHash('sha1').update(responder.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest(),
+      })
     : responder.subject;
   basic.tbsResponseData.producedAt = opts.producedAt ?? thisUpdate;
   basic.tbsResponseData.responses.push(
@@ -118,7 +120,11 @@ function signBytes(data: Buffer, key: KeyObject, pss: boolean): { algorithm: pki
     case 'rsa': {
       if (!pss) return { algorithm: id(OID.sha256WithRSA, new asn1js.Null()), signature: sign('sha256', data, key) };
       const sha256 = id(OID.sha256, new asn1js.Null());
-      const params = new pkijs.RSASSAPSSParams({ hashAlgorithm: sha256, maskGenAlgorithm: id(OID.mgf1, sha256.toSchema()), saltLength: 32 });
+      const params = new pkijs.RSASSAPSSParams({
+        hashAlgorithm: sha256,
+        maskGenAlgorithm: id(OID.mgf1, sha256.toSchema()),
+        saltLength: 32,
+      });
       const signature = sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
       return { algorithm: id(OID.rsassaPss, params.toSchema()), signature };
     }

@@ -96,7 +96,10 @@ function keySpecId(spec: Required<KeySpec>): string {
   }
 }
 
-function importParams(spec: Required<KeySpec>, hash: SignatureHash = 'SHA-256'): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm {
+function importParams(
+  spec: Required<KeySpec>,
+  hash: SignatureHash = 'SHA-256',
+): webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams | webcrypto.Algorithm {
   switch (spec.type) {
     case 'rsa':
       return { name: 'RSASSA-PKCS1-v1_5', hash };
@@ -178,7 +181,10 @@ function pemToDer(pem: string): Buffer {
   return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 }
 
-function signingAlgorithm(issuerKey: Required<KeySpec>, hash: SignatureHash): webcrypto.Algorithm | webcrypto.EcdsaParams | webcrypto.RsaHashedImportParams {
+function signingAlgorithm(
+  issuerKey: Required<KeySpec>,
+  hash: SignatureHash,
+): webcrypto.Algorithm | webcrypto.EcdsaParams | webcrypto.RsaHashedImportParams {
   switch (issuerKey.type) {
     case 'rsa':
       return { name: 'RSASSA-PKCS1-v1_5', hash };

@@ -78,7 +78,7 @@ export async function startRepository(address: string, tracker: SocketTracker): 
     ocspUrl: `${url}/ocsp`,
     caIssuersUrl: (ca) => `${url}/ca/${caSlug(ca)}.crt`,
     addCa: (ca) => void cas.set(caSlug(ca), ca.der),
-    addOcsp: (cert, response) => void responses.set(Buffer.from(cert.x509?.serialNumber ?? cert.cert.serialNumber, 'hex').toString('hex'), response),
+    addOcsp: (cert, response) =>
+      void responses.set(Buffer.from(cert.x509?.serialNumber ?? cert.cert.serialNumber, 'hex').toString('hex'), response),
   };
 }
-

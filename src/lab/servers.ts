@@ -105,7 +105,9 @@ export function createHttpsEndpoint(plan: EndpointPlan): https.Server {
   );
   const staple = plan.staple;
   if (staple) {
-    server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, callback: (err: Error | null, resp?: Buffer) => void) => callback(null, staple));
+    server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, callback: (err: Error | null, resp?: Buffer) => void) =>
+      callback(null, staple),
+    );
   }
   // Scanners probing with unsupported versions or ciphers are routine; nothing to log or crash on.
   server.on('tlsClientError', () => {});

@@ -42,7 +42,10 @@ export class TrustAnchors {
   static ofSet(set: AnchorSet): TrustAnchors {
     const cached = indexes.get(set);
     if (cached && cached.size === set.certificates.length) return cached.anchors;
-    const anchors = new TrustAnchors(set.name, set.certificates.map((x) => ParsedCert.fromX509(x)));
+    const anchors = new TrustAnchors(
+      set.name,
+      set.certificates.map((x) => ParsedCert.fromX509(x)),
+    );
     indexes.set(set, { size: set.certificates.length, anchors });
     return anchors;
   }

@@ -12,7 +12,18 @@ import type { AlgorithmId } from './ocsp.js';
 import { commonName, formatName, ParsedCert } from './parsed.js';
 import { validatePath } from './path.js';
 import { verifySignature } from './signature.js';
-import { certificateId, OID_CONTENT_TYPE, OID_DATA, OID_MESSAGE_DIGEST, OID_SIGNING_TIME, parseSignedData, universal, type SignedAttribute, type SignedDataParts, type SignerInfoParts } from './signed-data.js';
+import {
+  certificateId,
+  OID_CONTENT_TYPE,
+  OID_DATA,
+  OID_MESSAGE_DIGEST,
+  OID_SIGNING_TIME,
+  parseSignedData,
+  universal,
+  type SignedAttribute,
+  type SignedDataParts,
+  type SignerInfoParts,
+} from './signed-data.js';
 import type { TrustFacts } from './types.js';
 
 export interface CmsSignatureFacts {
@@ -41,14 +52,29 @@ export interface CmsSignatureFacts {
   error: string | null;
 }
 
-const BLANK: CmsSignatureFacts = { signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, reason: null, error: null };
+const BLANK: CmsSignatureFacts = {
+  signed: true,
+  intact: false,
+  signer: null,
+  signerCN: null,
+  signingTime: null,
+  chain: null,
+  reason: null,
+  error: null,
+};
 
 /**
  * Verify a detached signature (`der`, a ContentInfo) over `content`. Never throws: a signature that
  * is not what RFC 5652 describes is not intact, and what cannot be checked is reported as `error`.
  * `trailingZeros`: the DER may be followed by zero padding (a PDF /Contents string).
  */
-export async function verifyDetachedCms(der: Uint8Array, content: Uint8Array, anchors: AnchorSet | null, now: Date, opts: { trailingZeros?: boolean } = {}): Promise<CmsSignatureFacts> {
+export async function verifyDetachedCms(
+  der: Uint8Array,
+  content: Uint8Array,
+  anchors: AnchorSet | null,
+  now: Date,
+  opts: { trailingZeros?: boolean } = {},
+): Promise<CmsSignatureFacts> {
   try {
     return verify(asBuffer(der), asBuffer(content), anchors, now, opts.trailingZeros ? 'zeros' : 'none');
   } catch (err) {
@@ -105,7 +131,13 @@ const broken = (reason: string): Integrity => ({ intact: false, reason, error: n
 const unchecked = (error: string): Integrity => ({ intact: false, reason: error, error });
 
 /** RFC 5652 §5.4–5.6 on the bytes as they are. */
-function checkIntegrity(parts: SignedDataParts, info: SignerInfoParts, content: Buffer, signerDer: Buffer | null, signer: ParsedCert | null): Integrity {
+function checkIntegrity(
+  parts: SignedDataParts,
+  info: SignerInfoParts,
+  content: Buffer,
+  signerDer: Buffer | null,
+  signer: ParsedCert | null,
+): Integrity {
   if (!signerDer) return broken('the signer certificate is not included in the signature');
   if (!signer) return broken('the signer certificate in the signature cannot be read');
   if (parts.eContent && !parts.eContent.equals(content)) return broken('the signature carries its own content, which is not this document');
@@ -118,10 +150,13 @@ function checkIntegrity(parts: SignedDataParts, info: SignerInfoParts, content: 
   if (info.signedAttrs) {
     const contentType = single(info.attributes, OID_CONTENT_TYPE);
     const messageDigest = single(info.attributes, OID_MESSAGE_DIGEST);
-    if (!contentType || readOid(contentType) !== parts.eContentType) return broken('the signed content-type attribute is missing, repeated or does not name the content');
+    if (!contentType || readOid(contentType) !== parts.eContentType)
+      return broken('the signed content-type attribute is missing, repeated or does not name the content');
     if (!messageDigest) return broken('the signed message-digest attribute is missing or repeated');
-    if (!digestValue(messageDigest).equals(digest)) return broken("the document's digest is not the signed one: the document changed after signing");
-    if (single(info.attributes, OID_SIGNING_TIME) === undefined) return broken('the signing-time attribute appears more than once or with several values');
+    if (!digestValue(messageDigest).equals(digest))
+      return broken("the document's digest is not the signed one: the document changed after signing");
+    if (single(info.attributes, OID_SIGNING_TIME) === undefined)
+      return broken('the signing-time attribute appears more than once or with several values');
     signed = info.signedAttrs;
   } else {
     // Without signed attributes only id-data may be signed, and the signature covers the content itself.
@@ -202,8 +237,20 @@ const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 /** CMS signers may name only the key type (RFC 3370 §3.2, RFC 5753 §2.1.1); the hash is the digest algorithm. */
 const BY_KEY_AND_HASH: Record<string, Record<string, string>> = {
-  [RSA_ENCRYPTION]: { sha1: '1.2.840.113549.1.1.5', sha224: '1.2.840.113549.1.1.14', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' },
-  [EC_PUBLIC_KEY]: { sha1: '1.2.840.10045.4.1', sha224: '1.2.840.10045.4.3.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3', sha512: '1.2.840.10045.4.3.4' },
+  [RSA_ENCRYPTION]: {
+    sha1: '1.2.840.113549.1.1.5',
+    sha224: '1.2.840.113549.1.1.14',
+    sha256: '1.2.840.113549.1.1.11',
+    sha384: '1.2.840.113549.1.1.12',
+    sha512: '1.2.840.113549.1.1.13',
+  },
+  [EC_PUBLIC_KEY]: {
+    sha1: '1.2.840.10045.4.1',
+    sha224: '1.2.840.10045.4.3.1',
+    sha256: '1.2.840.10045.4.3.2',
+    sha384: '1.2.840.10045.4.3.3',
+    sha512: '1.2.840.10045.4.3.4',
+  },
 };
 
 function signatureAlgorithm(named: AlgorithmId, digestOid: string): AlgorithmId | null {

@@ -182,7 +182,8 @@ export function time(buf: Buffer, t: Tlv): Date {
   const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Date.UTC rolls 31 February over into March: a field out of range is an error, not a date.
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) throw new DerError(`DER: bad time ${s}`);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
+    throw new DerError(`DER: bad time ${s}`);
   return date;
 }
 
@@ -207,6 +208,7 @@ export function bitString(buf: Buffer, t: Tlv, { aligned = true }: { aligned?: b
   const unused = b[0] as number;
   if (unused > 7 || (b.length === 1 && unused !== 0)) throw new DerError(`DER: BIT STRING with ${unused} unused bits`);
   if (aligned && unused !== 0) throw new DerError('DER: BIT STRING of a key or signature is not whole octets');
-  if (unused && ((b[b.length - 1] as number) & ((1 << unused) - 1)) !== 0) throw new DerError('DER: unused bits of a BIT STRING are not zero');
+  if (unused && ((b[b.length - 1] as number) & ((1 << unused) - 1)) !== 0)
+    throw new DerError('DER: unused bits of a BIT STRING are not zero');
   return b.subarray(1);
 }

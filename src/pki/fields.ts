@@ -2,7 +2,21 @@
 // decoded once into plain data. Node's X509Certificate covers keys and signature checks but, on Node
 // 20, not the signature algorithm, key usage bits or key identifiers.
 
-import { bitString, children, contents, DerError, expectUniversal, integerHex, oid, readTlv, TAG, TagClass, text, time, type Tlv } from './der.js';
+import {
+  bitString,
+  children,
+  contents,
+  DerError,
+  expectUniversal,
+  integerHex,
+  oid,
+  readTlv,
+  TAG,
+  TagClass,
+  text,
+  time,
+  type Tlv,
+} from './der.js';
 
 interface NameAttribute {
   type: string;
@@ -166,7 +180,8 @@ export function parseCertificateFields(der: Buffer): CertificateFields {
     notAfter: validTo,
     validityEncodingValid: timeEncodingValid(notBefore, validFrom) && timeEncodingValid(notAfter, validTo),
     publicKeyAlgorithm: keyAlgorithm,
-    publicKeyCurve: keyAlgorithm === EC_PUBLIC_KEY && keyParams?.cls === TagClass.Universal && keyParams.tag === TAG.OID ? oid(der, keyParams) : null,
+    publicKeyCurve:
+      keyAlgorithm === EC_PUBLIC_KEY && keyParams?.cls === TagClass.Universal && keyParams.tag === TAG.OID ? oid(der, keyParams) : null,
     rsaModulusBits: keyAlgorithm === RSA_ENCRYPTION || keyAlgorithm === RSASSA_PSS ? rsaModulusBits(keyBits) : null,
     publicKeyBits: keyBits.length * 8,
     spkiDer: der.subarray(spkiTlv.start, spkiTlv.end),
@@ -195,7 +210,8 @@ export function parseCertificateFields(der: Buffer): CertificateFields {
       const id = oid(der, expectUniversal(parts[0], TAG.OID, 'extnID'));
       const flag = parts.length === 3 ? expectUniversal(parts[1], TAG.BOOLEAN, 'critical') : null;
       const value = parts[parts.length - 1];
-      if (parts.length < 2 || parts.length > 3 || !value || value.cls !== TagClass.Universal || value.tag !== TAG.OCTET_STRING) throw new DerError('DER: extnValue expected');
+      if (parts.length < 2 || parts.length > 3 || !value || value.cls !== TagClass.Universal || value.tag !== TAG.OCTET_STRING)
+        throw new DerError('DER: extnValue expected');
       const critical = flag !== null && der[flag.body] !== 0;
       if (seen.has(id)) fields.duplicateExtensions = true;
       seen.add(id);
@@ -238,7 +254,8 @@ function rsaModulusBits(key: Buffer): number | null {
 
 function algorithm(der: Buffer, seq: Tlv): { oid: string; params: Buffer | null } {
   const [id, params] = children(der, seq);
-  const paramsDer = params && !(params.cls === TagClass.Universal && params.tag === TAG.NULL) ? der.subarray(params.start, params.end) : null;
+  const paramsDer =
+    params && !(params.cls === TagClass.Universal && params.tag === TAG.NULL) ? der.subarray(params.start, params.end) : null;
   return { oid: oid(der, expectUniversal(id, TAG.OID, 'algorithm')), params: paramsDer };
 }
 
@@ -247,7 +264,11 @@ function parseName(der: Buffer, seq: Tlv): Name {
     children(der, expectUniversal(rdn, TAG.SET, 'RelativeDistinguishedName')).map((atv) => {
       const [type, value] = children(der, expectUniversal(atv, TAG.SEQUENCE, 'AttributeTypeAndValue'));
       if (!value) throw new DerError('DER: attribute value expected');
-      return { type: oid(der, expectUniversal(type, TAG.OID, 'attribute type')), value: text(der, value), der: der.subarray(value.start, value.end) };
+      return {
+        type: oid(der, expectUniversal(type, TAG.OID, 'attribute type')),
+        value: text(der, value),
+        der: der.subarray(value.start, value.end),
+      };
     }),
   );
 }
@@ -313,7 +334,9 @@ function readExtension(fields: CertificateFields, id: string, value: Buffer): vo
       fields.keyUsage = Buffer.from(bitString(value, expectUniversal(top, TAG.BIT_STRING, 'KeyUsage'), { aligned: false }));
       return;
     case EXT.EXT_KEY_USAGE:
-      fields.extKeyUsage = children(value, expectUniversal(top, TAG.SEQUENCE, 'ExtKeyUsage')).map((t) => oid(value, expectUniversal(t, TAG.OID, 'KeyPurposeId')));
+      fields.extKeyUsage = children(value, expectUniversal(top, TAG.SEQUENCE, 'ExtKeyUsage')).map((t) =>
+        oid(value, expectUniversal(t, TAG.OID, 'KeyPurposeId')),
+      );
       return;
     case EXT.BASIC_CONSTRAINTS: {
       const parts = children(value, expectUniversal(top, TAG.SEQUENCE, 'BasicConstraints'));
@@ -349,7 +372,11 @@ function readExtension(fields: CertificateFields, id: string, value: Buffer): vo
       const parts = children(value, expectUniversal(top, TAG.SEQUENCE, 'AuthorityKeyIdentifier'));
       const keyId = parts.find((t) => isContext(t, 0));
       fields.authorityKeyId = keyId ? contents(value, keyId).toString('hex') : null;
-      fields.authorityKey = { keyId: fields.authorityKeyId, hasIssuer: parts.some((t) => isContext(t, 1)), hasSerial: parts.some((t) => isContext(t, 2)) };
+      fields.authorityKey = {
+        keyId: fields.authorityKeyId,
+        hasIssuer: parts.some((t) => isContext(t, 1)),
+        hasSerial: parts.some((t) => isContext(t, 2)),
+      };
       return;
     }
     case EXT.AIA:

@@ -6,7 +6,15 @@
 // closed. The subject CN is never checked because it never names the host (hostname.ts).
 
 import type { GeneralName, Name, NameConstraints } from './fields.js';
-import { dirNameWithin, dnsConstraintExcludes, dnsConstraintPermits, emailConstraintMatches, ipConstraintMatches, ipConstraintValid, parseMailbox } from './names.js';
+import {
+  dirNameWithin,
+  dnsConstraintExcludes,
+  dnsConstraintPermits,
+  emailConstraintMatches,
+  ipConstraintMatches,
+  ipConstraintValid,
+  parseMailbox,
+} from './names.js';
 import type { ParsedCert } from './parsed.js';
 
 const EMAIL_ATTRIBUTE = '1.2.840.113549.1.9.1';

@@ -124,7 +124,10 @@ export function emailConstraintMatches(constraint: string, mailbox: Mailbox): bo
 /** One RDN as a comparison key (RFC 5280 §7.1: case-folded, whitespace collapsed, order-insensitive). */
 function rdnKey(rdn: Name[number]): string {
   return rdn
-    .map((a) => `${a.type}=${JSON.stringify(a.value === null ? `#${a.der.toString('hex')}` : a.value.trim().replace(/\s+/g, ' ').toLowerCase())}`)
+    .map(
+      (a) =>
+        `${a.type}=${JSON.stringify(a.value === null ? `#${a.der.toString('hex')}` : a.value.trim().replace(/\s+/g, ' ').toLowerCase())}`,
+    )
     .sort()
     .join('+');
 }

@@ -81,7 +81,11 @@ function digest(hashOid: string, data: Buffer): Buffer | null {
  * one (looked up among the sent certificates, then that path's anchors), or the leaf itself when it
  * signed itself. Null when no path got past the leaf (its issuer was neither sent nor an anchor).
  */
-export function leafIssuer(leaf: ParsedCert, sent: readonly ParsedCert[], paths: readonly { trust: TrustFacts; anchors: AnchorSet }[]): ParsedCert | null {
+export function leafIssuer(
+  leaf: ParsedCert,
+  sent: readonly ParsedCert[],
+  paths: readonly { trust: TrustFacts; anchors: AnchorSet }[],
+): ParsedCert | null {
   for (const { trust, anchors } of paths) {
     const sha = trust.path[1];
     if (!sha) continue;
@@ -112,7 +116,11 @@ export function verifyOcspResponse(response: ParsedOcspResponse, leaf: ParsedCer
   return { signature: sig.verdict, responder: sig.responder, single, matchesLeaf, fresh, problem };
 }
 
-function findSingle(responses: OcspSingleStatus[], leaf: ParsedCert, issuer: ParsedCert | null): { single: OcspSingleStatus | null; matchesLeaf: boolean } {
+function findSingle(
+  responses: OcspSingleStatus[],
+  leaf: ParsedCert,
+  issuer: ParsedCert | null,
+): { single: OcspSingleStatus | null; matchesLeaf: boolean } {
   const serial = leaf.fields.serial;
   const leafRaw = rawParts(leaf);
   const issuerKey = issuer ? rawParts(issuer).publicKey : null;
@@ -135,7 +143,8 @@ function isFresh(single: OcspSingleStatus, now: Date): boolean {
 }
 
 function staleProblem(single: OcspSingleStatus, now: Date): string {
-  if (Date.parse(single.thisUpdate) > now.getTime() + OCSP_CLOCK_SKEW_MS) return `the response's thisUpdate ${single.thisUpdate} is in the future`;
+  if (Date.parse(single.thisUpdate) > now.getTime() + OCSP_CLOCK_SKEW_MS)
+    return `the response's thisUpdate ${single.thisUpdate} is in the future`;
   return `the response is stale: its nextUpdate ${single.nextUpdate ?? ''} has passed`;
 }
 
@@ -154,7 +163,11 @@ interface SignatureResult {
 
 function checkSignature(signed: NonNullable<ParsedOcspResponse['signed']>, issuer: ParsedCert | null, now: Date): SignatureResult {
   if (!issuer) {
-    return { verdict: 'unknown-issuer', responder: null, problem: "the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked" };
+    return {
+      verdict: 'unknown-issuer',
+      responder: null,
+      problem: "the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked",
+    };
   }
   const id = signed.responderId;
   const names = (cert: ParsedCert): boolean => {
@@ -179,7 +192,11 @@ function checkSignature(signed: NonNullable<ParsedOcspResponse['signed']>, issue
     const delegate = included.find(names);
     if (!delegate) {
       const by = 'byName' in id ? 'name' : 'key hash';
-      return { verdict: 'invalid', responder: null, problem: `signed by an unknown responder: its responder ID (by ${by}) names neither the certificate's issuer nor a certificate included in the response` };
+      return {
+        verdict: 'invalid',
+        responder: null,
+        problem: `signed by an unknown responder: its responder ID (by ${by}) names neither the certificate's issuer nor a certificate included in the response`,
+      };
     }
     signer = delegate;
     responder = 'delegated';
@@ -188,8 +205,14 @@ function checkSignature(signed: NonNullable<ParsedOcspResponse['signed']>, issue
   const key = signer.publicKey;
   if (!key) return { verdict: 'not-checked', responder, problem: "the responder's public key cannot be loaded" };
   const check = verifySignature(signed.tbs, signed.signatureAlgorithm, signed.signature, key);
-  if (check === 'unsupported') return { verdict: 'not-checked', responder, problem: `signature algorithm ${signed.signatureAlgorithm.oid} is not supported` };
-  if (check === 'invalid') return { verdict: 'invalid', responder, problem: `the signature does not verify with the ${responder === 'issuer' ? "issuer's" : "delegated responder's"} key` };
+  if (check === 'unsupported')
+    return { verdict: 'not-checked', responder, problem: `signature algorithm ${signed.signatureAlgorithm.oid} is not supported` };
+  if (check === 'invalid')
+    return {
+      verdict: 'invalid',
+      responder,
+      problem: `the signature does not verify with the ${responder === 'issuer' ? "issuer's" : "delegated responder's"} key`,
+    };
   if (responder === 'delegated') {
     const unauthorised = delegationProblem(signer, issuer, now);
     if (unauthorised) return { verdict: 'invalid', responder, problem: unauthorised };
@@ -201,8 +224,10 @@ function checkSignature(signed: NonNullable<ParsedOcspResponse['signed']>, issue
 function delegationProblem(delegate: ParsedCert, issuer: ParsedCert, now: Date): string | null {
   const who = `delegated responder "${formatName(delegate.fields.subject)}"`;
   if (!delegate.claimsIssuer(issuer) || !delegate.signedBy(issuer)) return `${who} is not certified by the certificate's issuer`;
-  if (!(delegate.fields.extKeyUsage ?? []).includes(OCSP_SIGNING)) return `${who} lacks the OCSPSigning extended key usage (id-kp-OCSPSigning)`;
+  if (!(delegate.fields.extKeyUsage ?? []).includes(OCSP_SIGNING))
+    return `${who} lacks the OCSPSigning extended key usage (id-kp-OCSPSigning)`;
   const t = now.getTime();
-  if (t < delegate.notBefore.getTime() || t > delegate.notAfter.getTime()) return `${who} is outside its validity period (${delegate.notBefore.toISOString()} to ${delegate.notAfter.toISOString()})`;
+  if (t < delegate.notBefore.getTime() || t > delegate.notAfter.getTime())
+    return `${who} is outside its validity period (${delegate.notBefore.toISOString()} to ${delegate.notAfter.toISOString()})`;
   return null;
 }

@@ -2,7 +2,20 @@
 // Read with the DER reader rather than pkijs: a staple arrives with most endpoints, and pkijs took
 // ~2 ms per response (it parses every embedded responder certificate too).
 
-import { bitString, children, contents, DerError, expectUniversal, integerHex, oid, readTlv, TAG, TagClass, time, type Tlv } from './der.js';
+import {
+  bitString,
+  children,
+  contents,
+  DerError,
+  expectUniversal,
+  integerHex,
+  oid,
+  readTlv,
+  TAG,
+  TagClass,
+  time,
+  type Tlv,
+} from './der.js';
 
 const RESPONSE_STATUS: Record<number, string> = {
   0: 'successful',

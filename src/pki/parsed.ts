@@ -156,7 +156,9 @@ export class ParsedCert {
         } else {
           // OpenSSL 3 reads a JWK several times faster than the same key as DER (no decoder chain).
           const jwk = spkiJwk(this.fields);
-          this._publicKey = jwk ? createPublicKey({ key: jwk, format: 'jwk' }) : createPublicKey({ key: this.fields.spkiDer, format: 'der', type: 'spki' });
+          this._publicKey = jwk
+            ? createPublicKey({ key: jwk, format: 'jwk' })
+            : createPublicKey({ key: this.fields.spkiDer, format: 'der', type: 'spki' });
         }
       } catch {
         this._publicKey = null;
@@ -212,7 +214,11 @@ function spkiJwk(f: CertificateFields): JsonWebKey | null {
     case '1.2.840.113549.1.1.1': {
       const [n, e] = children(key, expectUniversal(readTlv(key, 0), TAG.SEQUENCE, 'RSAPublicKey'));
       const strip = (b: Buffer): Buffer => (b.length > 1 && b[0] === 0 ? b.subarray(1) : b);
-      return { kty: 'RSA', n: b64(strip(contents(key, expectUniversal(n, TAG.INTEGER, 'modulus')))), e: b64(strip(contents(key, expectUniversal(e, TAG.INTEGER, 'exponent')))) };
+      return {
+        kty: 'RSA',
+        n: b64(strip(contents(key, expectUniversal(n, TAG.INTEGER, 'modulus')))),
+        e: b64(strip(contents(key, expectUniversal(e, TAG.INTEGER, 'exponent')))),
+      };
     }
     case '1.2.840.10045.2.1': {
       const curve = f.publicKeyCurve ? CURVE_NAMES[f.publicKeyCurve] : undefined;

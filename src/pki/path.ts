@@ -55,7 +55,9 @@ export function buildPath(chainDer: readonly Buffer[], anchors: AnchorSet | Trus
   const sent = parseSent(chainDer);
   const leaf = sent[0];
   const index = anchors instanceof TrustAnchors ? anchors : TrustAnchors.ofSet(anchors);
-  const best = leaf ? new PathBuilder(sent, index, now, options).build(leaf) : { path: [], anchor: null, problems: new Set<TrustProblem>(['incomplete-chain']) };
+  const best = leaf
+    ? new PathBuilder(sent, index, now, options).build(leaf)
+    : { path: [], anchor: null, problems: new Set<TrustProblem>(['incomplete-chain']) };
   return { certificates: best.path, anchor: best.anchor, facts: finish(index.name, best, index.count) };
 }
 

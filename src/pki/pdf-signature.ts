@@ -43,7 +43,20 @@ export async function verifyPdfSignature(pdf: Buffer, anchors: AnchorSet | null,
 }
 
 function unverified(reason: string, subFilter: string | null, byteRange: number[] | null, count: number): PdfSignatureFacts {
-  return { signed: true, intact: false, signer: null, signerCN: null, signingTime: null, chain: null, reason, error: null, subFilter, byteRange, coversWholeFile: false, count };
+  return {
+    signed: true,
+    intact: false,
+    signer: null,
+    signerCN: null,
+    signingTime: null,
+    chain: null,
+    reason,
+    error: null,
+    subFilter,
+    byteRange,
+    coversWholeFile: false,
+    count,
+  };
 }
 
 async function verifyLast(pdf: Buffer, anchors: AnchorSet | null, now: Date): Promise<PdfSignatureFacts | null> {
@@ -95,12 +108,20 @@ const PLACEHOLDER_RANGE = '/ByteRange [0 0000000000 0000000000 0000000000]';
  * A one-page PDF carrying `body` as text and an adbe.pkcs7.detached signature by `sign` over the
  * whole file but the signature: for tests and the example agency, not a general PDF writer.
  */
-export async function buildSignedPdf(body: string, sign: ((signed: Buffer) => Promise<Buffer>) | null, contentsBytes = 8192): Promise<Buffer> {
+export async function buildSignedPdf(
+  body: string,
+  sign: ((signed: Buffer) => Promise<Buffer>) | null,
+  contentsBytes = 8192,
+): Promise<Buffer> {
   const objects: string[] = [];
   const stream = `BT /F1 12 Tf 72 720 Td (${body.replace(/[()\\]/g, (ch) => `\\${ch}`)}) Tj ET`;
   objects.push('<< /Type /Catalog /Pages 2 0 R' + (sign ? ' /AcroForm << /Fields [5 0 R] /SigFlags 3 >>' : '') + ' >>');
   objects.push('<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  objects.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >>' + (sign ? ' /Annots [5 0 R]' : '') + ' >>');
+  objects.push(
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >>' +
+      (sign ? ' /Annots [5 0 R]' : '') +
+      ' >>',
+  );
   objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
   if (sign) {
     objects.push(

@@ -38,12 +38,18 @@ export type VerifyProblem = (typeof VERIFY_PROBLEMS)[number];
 
 export const PROBLEM_TEXT = defineMessages<VerifyProblem>({
   expired: { en: 'a certificate on the path has expired', vi: 'một chứng thư trên đường dẫn tin cậy đã hết hạn' },
-  'not-yet-valid': { en: 'a certificate on the path is not yet valid', vi: 'một chứng thư trên đường dẫn tin cậy chưa đến thời hạn hiệu lực' },
+  'not-yet-valid': {
+    en: 'a certificate on the path is not yet valid',
+    vi: 'một chứng thư trên đường dẫn tin cậy chưa đến thời hạn hiệu lực',
+  },
   'incomplete-chain': {
     en: 'the issuer of a certificate was neither sent nor is a trust anchor',
     vi: 'thiếu chứng thư của tổ chức cấp: máy chủ không gửi và đó cũng không phải chứng thư gốc tin cậy',
   },
-  'unknown-root': { en: 'the chain ends at a root that is not trusted', vi: 'chuỗi chứng thư kết thúc ở một chứng thư gốc không được tin cậy' },
+  'unknown-root': {
+    en: 'the chain ends at a root that is not trusted',
+    vi: 'chuỗi chứng thư kết thúc ở một chứng thư gốc không được tin cậy',
+  },
   'self-signed': { en: 'the certificate is self-signed and not a trust anchor', vi: 'chứng thư tự ký và không phải chứng thư gốc tin cậy' },
   'bad-signature': { en: 'a signature on the path does not verify', vi: 'một chữ ký trên đường dẫn tin cậy không hợp lệ' },
   'no-anchors': { en: 'there is no trust anchor to check against', vi: 'không có chứng thư gốc tin cậy nào để đối chiếu' },
@@ -55,7 +61,10 @@ export const PROBLEM_TEXT = defineMessages<VerifyProblem>({
     en: "a CA's path length constraint (pathLenConstraint) is exceeded",
     vi: 'vượt quá giới hạn độ dài đường dẫn (pathLenConstraint) của một tổ chức chứng thực',
   },
-  'chain-too-long': { en: 'the path has more intermediate certificates than allowed', vi: 'đường dẫn có nhiều chứng thư trung gian hơn mức cho phép' },
+  'chain-too-long': {
+    en: 'the path has more intermediate certificates than allowed',
+    vi: 'đường dẫn có nhiều chứng thư trung gian hơn mức cho phép',
+  },
   'name-constraint-violation': {
     en: "a name in a certificate lies outside its issuers' name constraints",
     vi: 'một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép',

@@ -55,7 +55,13 @@ const MUST_NOT_BE_CRITICAL: Readonly<Record<string, TrustProblem>> = {
 
 /** Named curves the Baseline Requirements allow (§6.1.5): P-256, P-384, P-521. */
 const ALLOWED_CURVES = new Set(['1.2.840.10045.3.1.7', '1.3.132.0.34', '1.3.132.0.35']);
-const KEY = { RSA: '1.2.840.113549.1.1.1', RSA_PSS: '1.2.840.113549.1.1.10', EC: '1.2.840.10045.2.1', ED25519: '1.3.101.112', ED448: '1.3.101.113' };
+const KEY = {
+  RSA: '1.2.840.113549.1.1.1',
+  RSA_PSS: '1.2.840.113549.1.1.10',
+  EC: '1.2.840.10045.2.1',
+  ED25519: '1.3.101.112',
+  ED448: '1.3.101.113',
+};
 const MIN_RSA_BITS = 2048;
 
 /** Hashes with practical collisions: a signature over them proves nothing (BR §7.1.3.2). */
@@ -94,7 +100,14 @@ export function profileProblems(cert: ParsedCert, role: Role, usage: Usage): rea
 function content(cert: ParsedCert, out: Set<TrustProblem>): void {
   const f = cert.fields;
   if (f.duplicateExtensions) out.add('malformed-certificate');
-  for (const oid of f.malformedExtensions) out.add(oid === EXT.SAN ? 'malformed-san' : oid === EXT.AUTHORITY_KEY_ID || oid === EXT.SUBJECT_KEY_ID ? 'key-identifier-invalid' : 'malformed-certificate');
+  for (const oid of f.malformedExtensions)
+    out.add(
+      oid === EXT.SAN
+        ? 'malformed-san'
+        : oid === EXT.AUTHORITY_KEY_ID || oid === EXT.SUBJECT_KEY_ID
+          ? 'key-identifier-invalid'
+          : 'malformed-certificate',
+    );
   for (const ext of f.extensions) {
     if (ext.critical && !UNDERSTOOD.has(ext.oid)) out.add('unknown-critical-extension');
     if (ext.critical && MUST_NOT_BE_CRITICAL[ext.oid]) out.add(MUST_NOT_BE_CRITICAL[ext.oid] as TrustProblem);

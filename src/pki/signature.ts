@@ -37,7 +37,12 @@ export function verifySignature(data: Buffer, algorithm: AlgorithmId, signature:
         const hash = HASH_NAMES[pssHashOid(algorithm.params)];
         if (!hash) return 'unsupported';
         // Any salt length: the signer chose it, and a wrong one fails the check anyway.
-        const ok = verify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
+        const ok = verify(
+          hash,
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+          signature,
+        );
         return ok ? 'valid' : 'invalid';
       }
       default:

@@ -60,7 +60,8 @@ export function parseSignedData(der: Buffer, trailing: 'none' | 'zeros'): Signed
   let i = 0;
   universal(parts[i++], TAG.INTEGER, 'SignedData version');
   // Not used to verify (RFC 5652 §5.1 allows any list, even none), but it must be well formed.
-  for (const alg of children(der, universal(parts[i++], TAG.SET, 'digestAlgorithms'))) algorithm(der, universal(alg, TAG.SEQUENCE, 'digestAlgorithm'));
+  for (const alg of children(der, universal(parts[i++], TAG.SET, 'digestAlgorithms')))
+    algorithm(der, universal(alg, TAG.SEQUENCE, 'digestAlgorithm'));
   const encap = encapsulated(der, universal(parts[i++], TAG.SEQUENCE, 'encapContentInfo'));
   let certificates: Buffer[] = [];
   if (isContext(parts[i], 0)) {

@@ -32,7 +32,7 @@ export interface CertificateFacts {
 }
 
 /** Problem ids of a path, in priority order (src/pki/problems.ts describes each in both languages). */
-export { TRUST_PROBLEMS as TRUST_FAILURES,  } from './problems.js';
+export { TRUST_PROBLEMS as TRUST_FAILURES } from './problems.js';
 import type { TrustProblem } from './problems.js';
 
 export interface TrustFacts {

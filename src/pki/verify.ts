@@ -106,14 +106,31 @@ function entry(cert: ParsedCert): PathEntry[] {
   } catch {
     return [];
   }
-  return [{ subject: formatName(f.subject), issuer: formatName(f.issuer), sha256: cert.sha256, notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(), key }];
+  return [
+    {
+      subject: formatName(f.subject),
+      issuer: formatName(f.issuer),
+      sha256: cert.sha256,
+      notBefore: f.notBefore.toISOString(),
+      notAfter: f.notAfter.toISOString(),
+      key,
+    },
+  ];
 }
 
 /** verifyCertificate without the promise, for callers that verify many chains in a loop. */
 export function verifyCertificateSync(input: VerifyInput): VerifyResult {
-  const inputs = typeof input.chain === 'string' || input.chain instanceof Uint8Array ? [input.chain] : (input.chain as readonly CertificateInput[]);
+  const inputs =
+    typeof input.chain === 'string' || input.chain instanceof Uint8Array ? [input.chain] : (input.chain as readonly CertificateInput[]);
   const given = input.name ?? null;
-  const unreadable: VerifyResult = { valid: false, trusted: false, hostnameMatches: given === null ? null : false, problems: ['malformed-certificate'], path: [], anchor: null };
+  const unreadable: VerifyResult = {
+    valid: false,
+    trusted: false,
+    hostnameMatches: given === null ? null : false,
+    problems: ['malformed-certificate'],
+    path: [],
+    anchor: null,
+  };
   let built: BuiltPath;
   try {
     const chain = derOf(inputs);

@@ -88,7 +88,10 @@ export async function loadPolicies(idsOrFiles: readonly string[], opts: BuiltinO
  * What a scan judges against: the named packs, or when none is named every built-in pack of its scope
  * (agent-scoped packs only for agent runs).
  */
-export async function loadPolicySelection(idsOrFiles: readonly string[], opts: BuiltinOptions & { agentRun?: boolean }): Promise<LoadedPolicy[]> {
+export async function loadPolicySelection(
+  idsOrFiles: readonly string[],
+  opts: BuiltinOptions & { agentRun?: boolean },
+): Promise<LoadedPolicy[]> {
   if (idsOrFiles.length) return loadPolicies(idsOrFiles, opts);
   return (await loadBuiltinPolicies(opts)).filter((p) => p.scope === 'scan' || opts.agentRun === true);
 }

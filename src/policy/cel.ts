@@ -6,7 +6,16 @@
 import { CelScalar, celEnv, celList, celMap, isCelError, isCelList, isCelMap, parse, plan } from '@bufbuild/cel';
 import type { CelInput, CelResult, CelValue } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { CEL_LIMITS, CelBudgetExceeded, meterComprehensions, metered, meteredFunctions, sourceLimitProblem, treeLimitProblem, type CelNode } from './cel-budget.js';
+import {
+  CEL_LIMITS,
+  CelBudgetExceeded,
+  meterComprehensions,
+  metered,
+  meteredFunctions,
+  sourceLimitProblem,
+  treeLimitProblem,
+  type CelNode,
+} from './cel-budget.js';
 
 /** Variables every rule expression sees. */
 const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
@@ -67,7 +76,12 @@ export function compile(source: string, declaredParams: ReadonlySet<string>): Co
   if (problem) return { ok: false, message: problem };
   try {
     const planned = plan(env, meterComprehensions(ast) as typeof parsed.expr);
-    return { ok: true, expr: { source, program: (ctx) => metered(() => planned(ctx), CEL_LIMITS.evaluationBudget) }, ast, macros: macroCalls(parsed) };
+    return {
+      ok: true,
+      expr: { source, program: (ctx) => metered(() => planned(ctx), CEL_LIMITS.evaluationBudget) },
+      ast,
+      macros: macroCalls(parsed),
+    };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

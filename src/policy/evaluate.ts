@@ -197,7 +197,8 @@ function decide(j: JudgeInput): Judgement {
   const { rule, attempt, activation } = j;
   const vars = { check: rule.check };
   if (j.inEffect) return { outcome: 'not-applicable', reason: j.inEffect };
-  if (attempt.status === 'error') return { outcome: 'not-tested', reason: attempt.reasonText ?? verbatim(attempt.reason) ?? loc(M.probeFailed, vars) };
+  if (attempt.status === 'error')
+    return { outcome: 'not-tested', reason: attempt.reasonText ?? verbatim(attempt.reason) ?? loc(M.probeFailed, vars) };
   if (attempt.status === 'not-applicable') {
     return { outcome: 'not-applicable', reason: verbatim(attempt.reason) ?? loc(M.checkNotApplicable, vars) };
   }
@@ -207,7 +208,9 @@ function decide(j: JudgeInput): Judgement {
     if (!expr) return true;
     const r = runBool(expr, activation.cel);
     if (r.ok) return r.value;
-    return r.overBudget ? loc(M.celOverBudget, { field, limit: r.overBudget.toLocaleString('en') }) : loc(M.celError, { field, error: r.error });
+    return r.overBudget
+      ? loc(M.celOverBudget, { field, limit: r.overBudget.toLocaleString('en') })
+      : loc(M.celError, { field, error: r.error });
   };
   const when = step(rule.when, 'when');
   if (typeof when !== 'boolean') return { outcome: 'not-tested', reason: when };

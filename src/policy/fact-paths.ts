@@ -70,7 +70,8 @@ export function celFactProblems(ast: CelAst, macros: MacroCalls, check: string, 
         const iterVar = v.iterVar as string;
         const iterVar2 = v.iterVar2 as string;
         // One variable: each item of a list (or each key of a map). Two: index and item (key and value).
-        const item = (name: string): Known | null => (items && range ? { schema: items, path: name, about: `${name} is each of ${range.path}` } : null);
+        const item = (name: string): Known | null =>
+          items && range ? { schema: items, path: name, about: `${name} is each of ${range.path}` } : null;
         if (iterVar2) {
           inner.set(iterVar, null);
           inner.set(iterVar2, item(iterVar2));
@@ -124,7 +125,15 @@ export function dottedFactProblem(path: string, check: string, schema: Schema, s
     if (!found || found.kind === 'unknown') return null;
     if (found.kind === 'missing') {
       const name = segments[i] ?? '';
-      return notAFact(shown(join(reached, segments.slice(i).join('.'))), check, found, (n) => shown(join(reached, n)), undefined, shown(reached), name);
+      return notAFact(
+        shown(join(reached, segments.slice(i).join('.'))),
+        check,
+        found,
+        (n) => shown(join(reached, n)),
+        undefined,
+        shown(reached),
+        name,
+      );
     }
     current = found.schema;
   }
@@ -165,7 +174,8 @@ function typesOf(schema: Schema): Set<string> | null {
   if (schema.properties || schema.additionalProperties !== undefined) return new Set(['object']);
   if (schema.items) return new Set(['array']);
   const values = (schema.enum as unknown[] | undefined) ?? ('const' in schema ? [schema.const] : undefined);
-  if (values) return new Set(values.map((x) => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x === 'number' ? 'number' : typeof x)));
+  if (values)
+    return new Set(values.map((x) => (x === null ? 'null' : Array.isArray(x) ? 'array' : typeof x === 'number' ? 'number' : typeof x)));
   return null;
 }
 

@@ -47,7 +47,10 @@ function regimePacks(policies: readonly LoadedPolicy[]): LoadedPolicy[] {
 }
 
 /** Whether `policy` judges `target`: every pack does, except a regime pack on a system judged by another regime. */
-export function judgesTarget(policy: Pick<LoadedPolicy, 'id' | 'regime'>, target: { system?: { legalBasis?: { policy: string } } }): boolean {
+export function judgesTarget(
+  policy: Pick<LoadedPolicy, 'id' | 'regime'>,
+  target: { system?: { legalBasis?: { policy: string } } },
+): boolean {
   const chosen = target.system?.legalBasis?.policy;
   return !policy.regime || chosen === undefined || chosen === policy.id;
 }
@@ -66,7 +69,10 @@ export function packState(pack: LoadedPolicy, all: readonly LoadedPolicy[], toda
  * The regime choice of a run: its packs (parameters applied, so dates follow --param), --legal-basis,
  * whether packs were named with --policy, and its date. Checks the flag (exit 2 when its pack is not loaded).
  */
-export function regimeRun(policies: readonly LoadedPolicy[], req: { legalBasis?: string; policies: readonly string[]; now?: Date }): RegimeRun {
+export function regimeRun(
+  policies: readonly LoadedPolicy[],
+  req: { legalBasis?: string; policies: readonly string[]; now?: Date },
+): RegimeRun {
   const run: RegimeRun = {
     policies,
     ...(req.legalBasis !== undefined ? { flag: req.legalBasis } : {}),
@@ -125,13 +131,15 @@ function byDates(regimes: readonly LoadedPolicy[], today: string, approved: stri
   const old = regimes.find((p) => p.regime?.id !== undefined && p.regime.id === newest.regime?.replaces);
   const next = regimes.filter((p) => from(p) > today).sort((a, b) => (from(a) < from(b) ? -1 : 1))[0];
   const end = old?.effective.to;
-  if (old && end && today > end) return { pack: newest, reason: dated(M.transitionEnded, { old: old.regime?.name, to: end, name: newest.regime?.name }) };
+  if (old && end && today > end)
+    return { pack: newest, reason: dated(M.transitionEnded, { old: old.regime?.name, to: end, name: newest.regime?.name }) };
   if (old && (!end || today <= end)) {
     const vars = { name: newest.regime?.name, old: old.regime?.name, from: from(newest), to: end ?? '', approved: approved ?? '' };
     if (approved && approved < from(newest)) return { pack: old, reason: dated(end ? M.approvedBefore : M.approvedBeforeNoEnd, vars) };
     return { pack: newest, reason: dated(approved ? M.approvedAfter : M.notApproved, vars) };
   }
-  if (next) return { pack: newest, reason: dated(M.inEffectUntilNext, { name: newest.regime?.name, next: next.regime?.name, from: from(next) }) };
+  if (next)
+    return { pack: newest, reason: dated(M.inEffectUntilNext, { name: newest.regime?.name, next: next.regime?.name, from: from(next) }) };
   return { pack: newest, reason: dated(M.inEffect, { name: newest.regime?.name, from: from(newest) }) };
 }
 
@@ -159,7 +167,11 @@ export function defaultRegimeForNewSystem(policies: readonly LoadedPolicy[], tod
  * the system, which every target of that system shares: evaluation then lets only that regime's pack
  * judge it (judgesTarget).
  */
-export function assignLegalBases(targets: readonly Target[], run: RegimeRun, inputOf: (systemId: string) => SystemBasisInput): { system: string; choice: LegalBasisChoice }[] {
+export function assignLegalBases(
+  targets: readonly Target[],
+  run: RegimeRun,
+  inputOf: (systemId: string) => SystemBasisInput,
+): { system: string; choice: LegalBasisChoice }[] {
   if (!regimePacks(run.policies).length) return [];
   const chosen = new Map<string, LegalBasisChoice>();
   for (const t of targets) {
@@ -195,10 +207,13 @@ export function legalBasisNotices(
   policies: readonly LoadedPolicy[],
   lang: Lang,
 ): { info: string[]; warnings: string[] } {
-  const info = legalBases.slice(0, MAX_NOTICE_LINES).map(({ system, choice }) =>
-    format(EVIDENCE_MESSAGES.legalBasis[lang], { system, id: choice.id, policy: choice.policy, reason: choice.reason[lang] }),
-  );
-  if (legalBases.length > MAX_NOTICE_LINES) info.push(format(EVIDENCE_MESSAGES.legalBasisMore[lang], { count: legalBases.length - MAX_NOTICE_LINES }));
+  const info = legalBases
+    .slice(0, MAX_NOTICE_LINES)
+    .map(({ system, choice }) =>
+      format(EVIDENCE_MESSAGES.legalBasis[lang], { system, id: choice.id, policy: choice.policy, reason: choice.reason[lang] }),
+    );
+  if (legalBases.length > MAX_NOTICE_LINES)
+    info.push(format(EVIDENCE_MESSAGES.legalBasisMore[lang], { count: legalBases.length - MAX_NOTICE_LINES }));
   const groups = new Map<string, { choice: LegalBasisChoice; systems: string[] }>();
   for (const { system, choice } of legalBases) {
     if (choice.chosenBy === 'dates' || (choice.state !== 'ended' && choice.state !== 'not-yet')) continue;

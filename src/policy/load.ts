@@ -38,11 +38,19 @@ export function checkPolicyText(text: string, file: string, opts: LoadOptions, b
  * fails here (say, a check the registry no longer knows): the caller then loads the YAML itself, which
  * reports the problem at its exact position.
  */
-export function policyFromCache(doc: PolicyDocument, ruleIds: readonly { line: number; col: number }[], file: string, opts: LoadOptions): LoadedPolicy | null {
+export function policyFromCache(
+  doc: PolicyDocument,
+  ruleIds: readonly { line: number; col: number }[],
+  file: string,
+  opts: LoadOptions,
+): LoadedPolicy | null {
   if (ruleIds.length !== doc.spec.rules.length) return null;
   const locator: PackLocator = {
     file,
-    position: (path) => (path.length === 4 && path[2] !== undefined && typeof path[2] === 'number' ? (ruleIds[path[2]] ?? { line: 1, col: 1 }) : { line: 1, col: 1 }),
+    position: (path) =>
+      path.length === 4 && path[2] !== undefined && typeof path[2] === 'number'
+        ? (ruleIds[path[2]] ?? { line: 1, col: 1 })
+        : { line: 1, col: 1 },
     errorAt: (_path, detail) => InputError.inFile(file, detail),
   };
   const result = buildPolicy(doc, locator, opts, true, true);
@@ -146,10 +154,19 @@ export function assertNoCrossPackDuplicates(policies: readonly LoadedPolicy[]): 
 function regimeAwareCrossPackErrors(policies: readonly LoadedPolicy[]): InputError[] {
   const regimes = policies.filter((p) => p.regime);
   const runs = regimes.length > 1 ? regimes.map((r) => policies.filter((p) => !p.regime || p === r)) : [policies];
-  const cross = [...runs.flatMap((set) => crossPackErrors(set)), ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message))];
+  const cross = [
+    ...runs.flatMap((set) => crossPackErrors(set)),
+    ...crossPackErrors(regimes).filter((e) => !/duplicate rule id/.test(e.message)),
+  ];
   regimes.forEach((r, i) => {
     const earlier = regimes.slice(0, i).find((x) => x.regime?.id === r.regime?.id);
-    if (earlier) cross.push(InputError.inFile(r.source, `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`));
+    if (earlier)
+      cross.push(
+        InputError.inFile(
+          r.source,
+          `metadata.regime.id: "${r.regime?.id}" is also the regime of policy "${earlier.id}" (${earlier.source})`,
+        ),
+      );
   });
   return cross.filter((e, i) => cross.findIndex((x) => x.message === e.message) === i);
 }
@@ -215,7 +232,11 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
     const valueNames = new Set(Object.keys(raw.values ?? {}));
     if (raw.requiresReason && raw.requires === undefined) fail(['requiresReason'], 'requiresReason: the rule has no requires to explain');
     // Without it a reader is shown the CEL expression, which is code (and never Vietnamese).
-    if (raw.requires !== undefined && !raw.requiresReason) fail(['requires'], 'requires: a rule whose requires can be false needs a requiresReason saying why it is then not tested, in English and Vietnamese');
+    if (raw.requires !== undefined && !raw.requiresReason)
+      fail(
+        ['requires'],
+        'requires: a rule whose requires can be false needs a requiresReason saying why it is then not tested, in English and Vietnamese',
+      );
     for (const field of ['message', 'remediation', 'requiresReason'] as const) {
       const text = raw[field];
       if (!text) continue;
@@ -223,7 +244,9 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
         for (const name of placeholders(text[lang])) {
           const problem =
             placeholderProblem(name, declared, valueNames) ??
-            (factsSchema && !lazyCel && name.startsWith('facts.') ? dottedFactProblem(name.slice('facts.'.length), raw.check, factsSchema, (p) => `{facts.${p}}`) : null);
+            (factsSchema && !lazyCel && name.startsWith('facts.')
+              ? dottedFactProblem(name.slice('facts.'.length), raw.check, factsSchema, (p) => `{facts.${p}}`)
+              : null);
           if (problem) fail([field, lang], `${field}.${lang}: ${problem}`);
         }
       }
@@ -274,7 +297,9 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       effectiveParams: dates.effectiveParams,
       params: { ...params },
       paramSpecs: declaredParams.specs,
-      ...(m.regime ? { regime: { id: m.regime.id, name: localized(m.regime.name), ...(m.regime.replaces ? { replaces: m.regime.replaces } : {}) } } : {}),
+      ...(m.regime
+        ? { regime: { id: m.regime.id, name: localized(m.regime.name), ...(m.regime.replaces ? { replaces: m.regime.replaces } : {}) } }
+        : {}),
       rules,
       source: source.file,
       builtin,

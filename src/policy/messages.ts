@@ -15,7 +15,10 @@ export const POLICY_MESSAGES = defineMessages({
   // {condition} is the CEL expression in English (for pack authors) and the title of the rule in
   // Vietnamese: a Vietnamese reader gets words, never code.
   whenFalse: { en: 'condition not met: {condition}', vi: 'điều kiện áp dụng của quy tắc “{condition}” không thỏa với đối tượng quét này' },
-  requiresFalse: { en: 'the facts this rule needs were not gathered: {condition}', vi: 'chưa thu thập được dữ liệu mà quy tắc “{condition}” cần' },
+  requiresFalse: {
+    en: 'the facts this rule needs were not gathered: {condition}',
+    vi: 'chưa thu thập được dữ liệu mà quy tắc “{condition}” cần',
+  },
   celError: { en: 'cannot evaluate {field}: {error}', vi: 'không tính được {field}: {error}' },
   celOverBudget: {
     en: 'cannot evaluate {field}: the expression exceeded its cost limit of {limit} steps and was stopped',

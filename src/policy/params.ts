@@ -100,11 +100,17 @@ export function readParams(written: Record<string, ParamValue | ParamDocument>):
         }
       : { type: typeOf(raw), default: raw, secondary: false, description: null };
     if (spec.pattern !== undefined && !validPattern(spec.pattern)) {
-      problems.push({ path: [name, 'pattern'], detail: `param ${name}: pattern ${JSON.stringify(spec.pattern)} is not a regular expression` });
+      problems.push({
+        path: [name, 'pattern'],
+        detail: `param ${name}: pattern ${JSON.stringify(spec.pattern)} is not a regular expression`,
+      });
     } else if ((spec.min !== undefined || spec.max !== undefined) && spec.type !== 'integer' && spec.type !== 'number') {
       problems.push({ path: [name], detail: `param ${name}: min and max apply to integer and number parameters, not ${spec.type}` });
     } else if (coerceParamValue(spec, spec.default) === undefined) {
-      problems.push({ path: [name, ...(isDeclaration(raw) ? ['default'] : [])], detail: `param ${name}: default ${JSON.stringify(spec.default)} is not ${expectedText(spec).en}` });
+      problems.push({
+        path: [name, ...(isDeclaration(raw) ? ['default'] : [])],
+        detail: `param ${name}: default ${JSON.stringify(spec.default)} is not ${expectedText(spec).en}`,
+      });
     }
     values[name] = spec.default;
     specs[name] = spec;
@@ -130,7 +136,11 @@ export function resolveEffective(
   written: { from?: DateOrParam; to?: DateOrParam },
   values: Record<string, ParamValue>,
   specs: Record<string, ParamSpec>,
-): { effective: { from?: string; to?: string }; effectiveParams: { from?: string; to?: string }; problems: { field: 'from' | 'to'; detail: string }[] } {
+): {
+  effective: { from?: string; to?: string };
+  effectiveParams: { from?: string; to?: string };
+  problems: { field: 'from' | 'to'; detail: string }[];
+} {
   const effective: { from?: string; to?: string } = {};
   const effectiveParams: { from?: string; to?: string } = {};
   const problems: { field: 'from' | 'to'; detail: string }[] = [];
@@ -143,7 +153,8 @@ export function resolveEffective(
     }
     const spec = specs[v.param];
     if (!spec) problems.push({ field, detail: `metadata.effective.${field}: no parameter "${v.param}" under spec.params` });
-    else if (spec.type !== 'date') problems.push({ field, detail: `metadata.effective.${field}: parameter "${v.param}" is a ${spec.type}, not a date` });
+    else if (spec.type !== 'date')
+      problems.push({ field, detail: `metadata.effective.${field}: parameter "${v.param}" is a ${spec.type}, not a date` });
     else {
       effectiveParams[field] = v.param;
       effective[field] = String(values[v.param]);
@@ -200,7 +211,12 @@ export function coerceParamValue(spec: ParamSpec, value: unknown): ParamValue | 
       out = typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : undefined;
       break;
     case 'date': {
-      const text = value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 10) : typeof value === 'string' ? value.trim() : '';
+      const text =
+        value instanceof Date && !Number.isNaN(value.getTime())
+          ? value.toISOString().slice(0, 10)
+          : typeof value === 'string'
+            ? value.trim()
+            : '';
       out = isCalendarDate(text) ? text : undefined;
       break;
     }
@@ -233,14 +249,20 @@ export function applyParams(policies: readonly LoadedPolicy[], overrides: readon
   const chosen = new Map<LoadedPolicy, Map<string, { value: ParamValue; source: 'flag' | 'inventory' }>>();
   const seenOnFlag = new Set<string>();
   for (const o of overrides) {
-    const declaring = o.pack !== undefined ? policies.filter((p) => p.id === o.pack) : policies.filter((p) => Object.hasOwn(p.paramSpecs, o.name));
+    const declaring =
+      o.pack !== undefined ? policies.filter((p) => p.id === o.pack) : policies.filter((p) => Object.hasOwn(p.paramSpecs, o.name));
     if (o.pack !== undefined && !declaring.length) {
       say(PARAM_MESSAGES.unknownPack, { where: o.where, pack: o.pack, packs: policies.map((p) => p.id).join(', ') });
       continue;
     }
     const policy = declaring.length === 1 ? declaring[0] : undefined;
     if (declaring.length > 1) {
-      say(PARAM_MESSAGES.ambiguous, { where: o.where, name: o.name, packs: declaring.map((p) => p.id).join(', '), example: `${declaring[0]?.id}:${o.name}=${String(o.value)}` });
+      say(PARAM_MESSAGES.ambiguous, {
+        where: o.where,
+        name: o.name,
+        packs: declaring.map((p) => p.id).join(', '),
+        example: `${declaring[0]?.id}:${o.name}=${String(o.value)}`,
+      });
       continue;
     }
     const spec = policy?.paramSpecs[o.name];
@@ -257,8 +279,20 @@ export function applyParams(policies: readonly LoadedPolicy[], overrides: readon
     if (value === undefined) {
       const expected = expectedText(spec);
       problems.push({
-        en: format(PARAM_MESSAGES.badValue.en, { where: o.where, pack: policy.id, name: o.name, value: JSON.stringify(o.value), expected: expected.en }),
-        vi: format(PARAM_MESSAGES.badValue.vi, { where: o.where, pack: policy.id, name: o.name, value: JSON.stringify(o.value), expected: expected.vi }),
+        en: format(PARAM_MESSAGES.badValue.en, {
+          where: o.where,
+          pack: policy.id,
+          name: o.name,
+          value: JSON.stringify(o.value),
+          expected: expected.en,
+        }),
+        vi: format(PARAM_MESSAGES.badValue.vi, {
+          where: o.where,
+          pack: policy.id,
+          name: o.name,
+          value: JSON.stringify(o.value),
+          expected: expected.vi,
+        }),
       });
       continue;
     }

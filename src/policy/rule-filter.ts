@@ -35,12 +35,20 @@ export function selectRules(policies: readonly LoadedPolicy[], selection: RuleSe
   const skip = selection.skipRules ?? [];
   if (!include.length && !skip.length) return [...policies];
   const ids = policies.flatMap((p) => p.rules.map((r) => r.id));
-  for (const [flag, globs] of [['--rule', include], ['--skip-rule', skip]] as const) {
+  for (const [flag, globs] of [
+    ['--rule', include],
+    ['--skip-rule', skip],
+  ] as const) {
     for (const glob of globs) {
-      if (!ids.some((id) => globRegExp(glob).test(id))) throw new InputError(null, null, null, { en: format(MESSAGES.matchesNothing.en, { flag, glob }), vi: format(MESSAGES.matchesNothing.vi, { flag, glob }) });
+      if (!ids.some((id) => globRegExp(glob).test(id)))
+        throw new InputError(null, null, null, {
+          en: format(MESSAGES.matchesNothing.en, { flag, glob }),
+          vi: format(MESSAGES.matchesNothing.vi, { flag, glob }),
+        });
     }
   }
-  const kept = (id: string): boolean => (!include.length || include.some((g) => globRegExp(g).test(id))) && !skip.some((g) => globRegExp(g).test(id));
+  const kept = (id: string): boolean =>
+    (!include.length || include.some((g) => globRegExp(g).test(id))) && !skip.some((g) => globRegExp(g).test(id));
   return policies.map((p) => ({ ...p, rules: p.rules.filter((r) => kept(r.id)) }));
 }
 
@@ -50,4 +58,3 @@ export function severityFilter(severities: readonly Severity[] | undefined): ((f
   const wanted = new Set(severities);
   return (f) => wanted.has(f.severity);
 }
-

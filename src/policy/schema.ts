@@ -32,7 +32,10 @@ export type SchemaResult = { ok: true; doc: PolicyDocument } | { ok: false; erro
 export function validateSchema(value: unknown, source: YamlSource): SchemaResult {
   const validate = getValidator();
   if (validate(value)) return { ok: true, doc: value };
-  return { ok: false, errors: schemaErrors(chosenBranches(validate.errors ?? []), value, source, { describePath, refine: localizedWording }) };
+  return {
+    ok: false,
+    errors: schemaErrors(chosenBranches(validate.errors ?? []), value, source, { describePath, refine: localizedWording }),
+  };
 }
 
 /**

@@ -68,7 +68,14 @@ function fromJsonReport(report: { findings: Finding[] }, file: string): Recorded
   for (const f of report.findings) {
     if (f.outcome === 'not-tested') notTested.add(findingKey(f));
     if (f.outcome !== 'fail' && f.outcome !== 'waived') continue;
-    findings.push({ ruleId: f.ruleId, fingerprint: f.fingerprint, target: f.target, outcome: f.outcome, severity: f.severity, message: f.message });
+    findings.push({
+      ruleId: f.ruleId,
+      fingerprint: f.fingerprint,
+      target: f.target,
+      outcome: f.outcome,
+      severity: f.severity,
+      message: f.message,
+    });
   }
   return { file, format: 'json', findings, notTested };
 }
@@ -79,18 +86,27 @@ interface SarifLike {
 }
 
 function isSarifLike(v: unknown): v is SarifLike {
-  return typeof v === 'object' && v !== null && Array.isArray((v as { runs?: unknown }).runs) && typeof (v as { version?: unknown }).version === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Array.isArray((v as { runs?: unknown }).runs) &&
+    typeof (v as { version?: unknown }).version === 'string'
+  );
 }
 
 function fromSarif(log: SarifLike, file: string): RecordedReport {
-  if (log.version !== '2.1.0') throw InputError.inFile(file, `SARIF version ${JSON.stringify(log.version)} is not supported (expected 2.1.0)`);
+  if (log.version !== '2.1.0')
+    throw InputError.inFile(file, `SARIF version ${JSON.stringify(log.version)} is not supported (expected 2.1.0)`);
   const findings: RecordedFinding[] = [];
   log.runs.forEach((run, i) => {
     const r = record(run);
     const driver = record(record(r['tool'])['driver']);
     if (driver['name'] !== 'govscan') {
       // Another tool's fingerprints can never match ours: a silent empty baseline would hide that.
-      throw InputError.inFile(file, `runs[${i}] was not written by govscan (tool.driver.name ${JSON.stringify(driver['name'] ?? null)}): a baseline must be a govscan report`);
+      throw InputError.inFile(
+        file,
+        `runs[${i}] was not written by govscan (tool.driver.name ${JSON.stringify(driver['name'] ?? null)}): a baseline must be a govscan report`,
+      );
     }
     const results = Array.isArray(r['results']) ? (r['results'] as unknown[]) : [];
     results.forEach((raw, j) => {
@@ -98,10 +114,16 @@ function fromSarif(log: SarifLike, file: string): RecordedReport {
       const ruleId = res['ruleId'];
       const fp = record(res['partialFingerprints'])['primaryLocationLineHash'];
       if (typeof ruleId !== 'string' || typeof fp !== 'string' || !fp) {
-        throw InputError.inFile(file, `runs[${i}].results[${j}] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by`);
+        throw InputError.inFile(
+          file,
+          `runs[${i}].results[${j}] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by`,
+        );
       }
       const props = record(res['properties']);
-      const severity = typeof props['severity'] === 'string' && (SEVERITIES as readonly string[]).includes(props['severity']) ? (props['severity'] as Severity) : null;
+      const severity =
+        typeof props['severity'] === 'string' && (SEVERITIES as readonly string[]).includes(props['severity'])
+          ? (props['severity'] as Severity)
+          : null;
       const text = typeof record(res['message'])['text'] === 'string' ? String(record(res['message'])['text']) : '';
       const suppressed = Array.isArray(res['suppressions']) && res['suppressions'].length > 0;
       findings.push({

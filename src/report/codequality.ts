@@ -45,7 +45,8 @@ export function toCodeQuality(report: Report, opts: { lang: Lang; cwd?: string }
       description: describe(f, target, opts.lang),
       check_name: f.ruleId,
       // One issue per rule × target and outcome: a failure that turns into "not tested" is another issue.
-      fingerprint: f.outcome === 'fail' ? f.fingerprint : createHash('sha256').update(`${f.fingerprint}:not-tested`).digest('hex').slice(0, 32),
+      fingerprint:
+        f.outcome === 'fail' ? f.fingerprint : createHash('sha256').update(`${f.fingerprint}:not-tested`).digest('hex').slice(0, 32),
       severity: f.outcome === 'fail' ? CODE_QUALITY_SEVERITY[f.severity] : 'info',
       location: place(f, target, cwd),
       categories: ['Security'],
@@ -56,7 +57,8 @@ export function toCodeQuality(report: Report, opts: { lang: Lang; cwd?: string }
 
 function describe(f: Finding, target: Target | undefined, lang: Lang): string {
   const title = pick(f.title, lang);
-  if (f.outcome === 'not-tested') return format(CQ.notTested[lang], { title, target: target ? targetLabel(target) : f.target, reason: reasonText(f, lang) });
+  if (f.outcome === 'not-tested')
+    return format(CQ.notTested[lang], { title, target: target ? targetLabel(target) : f.target, reason: reasonText(f, lang) });
   return format(CQ.failed[lang], { title, message: findingText(f, target, lang) });
 }
 

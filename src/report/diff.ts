@@ -94,7 +94,10 @@ const messages = defineMessages({
   new: { en: 'New ({n}):', vi: 'Mới ({n}):' },
   fixed: { en: 'Fixed ({n}):', vi: 'Đã khắc phục ({n}):' },
   unchanged: { en: 'Unchanged ({n}):', vi: 'Không đổi ({n}):' },
-  notRetested: { en: 'Not re-tested ({n}): in OLD, but NEW could not test them', vi: 'Chưa kiểm tra lại ({n}): có trong báo cáo cũ, báo cáo mới không kiểm tra được' },
+  notRetested: {
+    en: 'Not re-tested ({n}): in OLD, but NEW could not test them',
+    vi: 'Chưa kiểm tra lại ({n}): có trong báo cáo cũ, báo cáo mới không kiểm tra được',
+  },
   none: { en: '(none)', vi: '(không có)' },
   waived: { en: '[waived]', vi: '[miễn trừ]' },
   wasWaived: { en: '[was waived]', vi: '[trước đây được miễn trừ]' },
@@ -127,7 +130,9 @@ export function diffToTable(diff: ReportDiff, lang: Lang): string {
         .filter(Boolean)
         .join(' ');
       const text = oneLine(pick(e.message, lang)) || e.target;
-      lines.push(`  ${tag(e, lang).padEnd(tagWidth)}  ${terminalText(e.ruleId).padEnd(ruleWidth)}  ${e.target}  ${text}${marks ? ` ${marks}` : ''}`.trimEnd());
+      lines.push(
+        `  ${tag(e, lang).padEnd(tagWidth)}  ${terminalText(e.ruleId).padEnd(ruleWidth)}  ${e.target}  ${text}${marks ? ` ${marks}` : ''}`.trimEnd(),
+      );
     }
     lines.push('');
   }

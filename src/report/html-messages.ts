@@ -4,10 +4,16 @@ import { defineMessages } from '../core/i18n/index.js';
 
 export const htmlMessages = defineMessages({
   // Said instead of the engine reasons that name a CEL expression: this page is read by managers.
-  conditionNotMet: { en: 'the rule’s conditions of application do not hold for this target', vi: 'điều kiện áp dụng của quy tắc không thỏa với đối tượng quét này' },
+  conditionNotMet: {
+    en: 'the rule’s conditions of application do not hold for this target',
+    vi: 'điều kiện áp dụng của quy tắc không thỏa với đối tượng quét này',
+  },
   factsNotGathered: { en: 'the facts this rule needs were not gathered', vi: 'chưa thu thập được dữ liệu mà quy tắc cần' },
   title: { en: 'Security compliance report', vi: 'Báo cáo kiểm tra tuân thủ an toàn thông tin' },
-  generated: { en: 'Scanned {start} – {end} by govscan {version} on {host}', vi: 'Quét từ {start} đến {end} bằng govscan {version} trên máy {host}' },
+  generated: {
+    en: 'Scanned {start} – {end} by govscan {version} on {host}',
+    vi: 'Quét từ {start} đến {end} bằng govscan {version} trên máy {host}',
+  },
   agency: { en: 'Agency', vi: 'Cơ quan' },
   inventory: { en: 'Inventory', vi: 'Danh mục hệ thống' },
   policiesApplied: { en: 'Policies', vi: 'Bộ quy tắc áp dụng' },

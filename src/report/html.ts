@@ -102,7 +102,8 @@ function summarySection(report: Report, lang: Lang): string {
   ];
   if (s.baselined) tiles.push(tile(m.baselined[lang], s.baselined, ''));
   const bySeverity = SEVERITIES.map(
-    (sev) => `<li class="sev-${sev}"><span class="badge sev-${sev}">${esc(severityLabels[sev][lang])}</span> ${s.failedBySeverity[sev]}</li>`,
+    (sev) =>
+      `<li class="sev-${sev}"><span class="badge sev-${sev}">${esc(severityLabels[sev][lang])}</span> ${s.failedBySeverity[sev]}</li>`,
   ).join('');
   return `<section id="summary">
 <h2>${esc(m.summary[lang])}</h2>
@@ -203,10 +204,14 @@ function waivedSection(report: Report, targets: Map<string, Target>, lang: Lang)
   return `<section id="waived">
 <h2>${esc(m.waivedFindings[lang])} (${waived.length})</h2>
 ${waiverTable}
-${waived.length ? `<table>
+${
+  waived.length
+    ? `<table>
 <thead><tr><th>${esc(m.colSeverity[lang])}</th><th>${esc(m.colRule[lang])}</th><th>${esc(m.colTarget[lang])}</th><th>${esc(m.colWaiver[lang])}</th></tr></thead>
 <tbody>${rows.join('')}</tbody>
-</table>` : ''}
+</table>`
+    : ''
+}
 </section>`;
 }
 
@@ -223,7 +228,8 @@ function notTestedSection(report: Report, targets: Map<string, Target>, lang: La
     groups.set(reason, g);
   }
   const rows = [...groups.entries()].map(
-    ([reason, g]) => `<tr><td>${esc(reason)}</td><td>${esc([...g.targets].join(', '))}</td><td>${[...g.rules].map((id) => ruleId(id, lang)).join(', ')}</td></tr>`,
+    ([reason, g]) =>
+      `<tr><td>${esc(reason)}</td><td>${esc([...g.targets].join(', '))}</td><td>${[...g.rules].map((id) => ruleId(id, lang)).join(', ')}</td></tr>`,
   );
   return `<section id="not-tested">
 <h2>${esc(m.notTestedFindings[lang])} (${notTested.length})</h2>
@@ -267,7 +273,8 @@ function legalBasisTables(report: Report, lang: Lang): string {
 <tbody>${rows.join('')}</tbody>
 </table>`);
   }
-  if (params.length) out.push(`<h3>${esc(lb.paramsHeading[lang])}</h3>
+  if (params.length)
+    out.push(`<h3>${esc(lb.paramsHeading[lang])}</h3>
 <ul>${params.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`);
   return out.join('\n');
 }
@@ -318,7 +325,11 @@ function outcomeRank(f: Finding): number {
 }
 
 function bySeverity(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
 }
 
 /** Dates as the reader's language writes them, in UTC+7 (Vietnam) with the zone named, so it is unambiguous. */

@@ -52,13 +52,6 @@ export function isFormat(value: string): value is Format {
   return (FORMATS as readonly string[]).includes(value);
 }
 
-export {  parseJsonReport,  } from './json.js';
-;
-;
-;
-;
-;
-;
+export { parseJsonReport } from './json.js';
 export { mergeReports } from './merge.js';
-export {  writeGithubSarif,  } from './github.js';
-;
+export { writeGithubSarif } from './github.js';

@@ -39,7 +39,10 @@ function domainOf(target: Pick<Target, 'host'>): string {
 export class Ipv6ScoreCollector {
   constructor(private readonly categoryOf: ReadonlyMap<string, Ipv6Category>) {}
 
-  private readonly byDomain = new Map<string, { targets: Set<string>; counts: Map<Ipv6Category, { passed: number; failed: number; failedRules: Set<string> }> }>();
+  private readonly byDomain = new Map<
+    string,
+    { targets: Set<string>; counts: Map<Ipv6Category, { passed: number; failed: number; failedRules: Set<string> }> }
+  >();
 
   add(target: Pick<Target, 'host' | 'key'>, findings: readonly Finding[]): void {
     for (const f of findings) {
@@ -92,7 +95,11 @@ export class Ipv6ScoreCollector {
 }
 
 /** Scores of a report written without them (a merged report), from its findings and its rules' categories. */
-export function scoreIpv6(report: { targets: readonly Target[]; findings: readonly Finding[]; rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[] }): Ipv6DomainScore[] {
+export function scoreIpv6(report: {
+  targets: readonly Target[];
+  findings: readonly Finding[];
+  rules: readonly Pick<RuleDescriptor, 'id' | 'category'>[];
+}): Ipv6DomainScore[] {
   const { targets, findings } = report;
   const byKey = new Map(targets.map((t) => [t.key, t] as const));
   const collector = new Ipv6ScoreCollector(ipv6Categories(report.rules));

@@ -18,9 +18,15 @@ export interface JobSummaryOptions {
 }
 
 const S = defineMessages({
-  failing: { en: 'govscan: {count} failed {count:finding|findings} at or above {failOn}', vi: 'govscan: {count} phát hiện không đạt từ mức {failOn} trở lên' },
+  failing: {
+    en: 'govscan: {count} failed {count:finding|findings} at or above {failOn}',
+    vi: 'govscan: {count} phát hiện không đạt từ mức {failOn} trở lên',
+  },
   passing: { en: 'govscan: nothing failed at or above {failOn}', vi: 'govscan: không có phát hiện không đạt nào từ mức {failOn} trở lên' },
-  noGate: { en: 'govscan: {count} failed {count:finding|findings} (no --fail-on threshold)', vi: 'govscan: {count} phát hiện không đạt (không đặt ngưỡng --fail-on)' },
+  noGate: {
+    en: 'govscan: {count} failed {count:finding|findings} (no --fail-on threshold)',
+    vi: 'govscan: {count} phát hiện không đạt (không đặt ngưỡng --fail-on)',
+  },
   counts: {
     en: '{targets} {targets:target|targets} · {pass} passed · {fail} failed · {notTested} not tested · {waived} waived · {na} not applicable',
     vi: '{targets} đối tượng quét · {pass} đạt · {fail} không đạt · {notTested} chưa kiểm tra · {waived} được miễn trừ · {na} không áp dụng',
@@ -36,7 +42,10 @@ const S = defineMessages({
   target: { en: 'Target', vi: 'Đối tượng quét' },
   finding: { en: 'Finding', vi: 'Phát hiện' },
   baselined: { en: '(in the baseline)', vi: '(đã có trong báo cáo mốc (baseline))' },
-  more: { en: '… and {count} more failed {count:finding|findings} in the report.', vi: '… và {count} phát hiện không đạt khác trong báo cáo.' },
+  more: {
+    en: '… and {count} more failed {count:finding|findings} in the report.',
+    vi: '… và {count} phát hiện không đạt khác trong báo cáo.',
+  },
   codeScanning: { en: 'All findings in code scanning', vi: 'Mọi phát hiện trong mục code scanning' },
 });
 
@@ -52,7 +61,18 @@ export function toJobSummary(report: Report, opts: JobSummaryOptions): string {
       : format((blocking.length ? S.failing : S.passing)[lang], { count: blocking.length, failOn: severityLabels[failOn][lang] }, lang);
   const out: string[] = [`### ${blocking.length ? '❌' : '✅'} ${escapeText(heading)}`, ''];
   out.push(
-    format(S.counts[lang], { targets: s.targets, pass: s.findings.pass, fail: failedCount, notTested: s.findings['not-tested'], waived: s.findings.waived, na: s.findings['not-applicable'] }, lang),
+    format(
+      S.counts[lang],
+      {
+        targets: s.targets,
+        pass: s.findings.pass,
+        fail: failedCount,
+        notTested: s.findings['not-tested'],
+        waived: s.findings.waived,
+        na: s.findings['not-applicable'],
+      },
+      lang,
+    ),
     '',
   );
   if (s.findings['not-tested'] > 0) out.push(`⚠️ ${format(S.notTestedNote[lang], { count: s.findings['not-tested'] }, lang)}`, '');
@@ -65,20 +85,36 @@ export function toJobSummary(report: Report, opts: JobSummaryOptions): string {
   // The most severe first; among equals, those that count toward --fail-on before baselined ones.
   const failed = report.findings
     .filter((f) => f.outcome === 'fail')
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || Number(Boolean(a.baselined)) - Number(Boolean(b.baselined)) || a.ruleId.localeCompare(b.ruleId));
+    .sort(
+      (a, b) =>
+        severityRank(b.severity) - severityRank(a.severity) ||
+        Number(Boolean(a.baselined)) - Number(Boolean(b.baselined)) ||
+        a.ruleId.localeCompare(b.ruleId),
+    );
   const top = failed.slice(0, opts.top ?? 10);
   if (top.length) {
-    out.push(`#### ${S.top[lang]}`, '', `| ${S.severity[lang]} | ${S.rule[lang]} | ${S.target[lang]} | ${S.finding[lang]} |`, '|---|---|---|---|');
+    out.push(
+      `#### ${S.top[lang]}`,
+      '',
+      `| ${S.severity[lang]} | ${S.rule[lang]} | ${S.target[lang]} | ${S.finding[lang]} |`,
+      '|---|---|---|---|',
+    );
     for (const f of top) {
       const target = targets.get(f.target);
       const text = `${pick(f.title, lang)}: ${findingText(f, target, lang)}${f.baselined ? ` ${S.baselined[lang]}` : ''}`;
-      out.push(`| ${label(f.severity, lang)} | \`${escapeCode(f.ruleId)}\` | ${escapeText(target ? targetLabel(target) : f.target)} | ${escapeText(text)} |`);
+      out.push(
+        `| ${label(f.severity, lang)} | \`${escapeCode(f.ruleId)}\` | ${escapeText(target ? targetLabel(target) : f.target)} | ${escapeText(text)} |`,
+      );
     }
     out.push('');
     // Counted from the summary: a lean report keeps only what it must, the summary counts everything.
     if (failedCount > top.length) out.push(format(S.more[lang], { count: failedCount - top.length }, lang), '');
   }
-  if (opts.codeScanningUrl) out.push(`[${S.codeScanning[lang]}](${encodeURI(opts.codeScanningUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`, '');
+  if (opts.codeScanningUrl)
+    out.push(
+      `[${S.codeScanning[lang]}](${encodeURI(opts.codeScanningUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`,
+      '',
+    );
   return out.join('\n');
 }
 

@@ -72,8 +72,13 @@ function suite(report: Report, policy: PolicyRef, targets: Map<string, Target>, 
   if (report.run.agency) props.push(['agency', report.run.agency]);
   if (report.run.inventory) props.push(['inventory', report.run.inventory]);
   // A regime pack's suite says which systems it judged, and why that regime.
-  for (const s of systemLegalBases(report)) if (s.basis.policy === policy.id) props.push([`legalBasis.${s.system}`, legalBasisLine(s.basis, lang)]);
-  for (const line of paramLines(report.run.params?.filter((p) => p.policy === policy.id), lang)) props.push(['param', line]);
+  for (const s of systemLegalBases(report))
+    if (s.basis.policy === policy.id) props.push([`legalBasis.${s.system}`, legalBasisLine(s.basis, lang)]);
+  for (const line of paramLines(
+    report.run.params?.filter((p) => p.policy === policy.id),
+    lang,
+  ))
+    props.push(['param', line]);
   const lines = [
     `  <testsuite name="${attr(name)}" tests="${findings.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(report.run.startedAt, report.run.finishedAt)}" timestamp="${attr(stamp(report.run.startedAt))}" hostname="${attr(report.run.scannerHost || 'localhost')}">`,
     '    <properties>',
@@ -105,7 +110,9 @@ function testcase(f: Finding, target: Target | undefined, lang: Lang): string {
     }
     default: {
       const tag = outcomeTags[f.outcome][lang];
-      const reason = f.waiver ? format(m.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang);
+      const reason = f.waiver
+        ? format(m.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) })
+        : reasonText(f, lang);
       const message = reason ? `${tag}: ${reason}` : `${tag}: ${text}`;
       return [`${open}>`, `      <skipped message="${attr(message)}"/>`, '    </testcase>'].join('\n');
     }
@@ -138,7 +145,14 @@ function policiesOf(report: Report): PolicyRef[] {
   for (const p of report.policies) if (!seen.has(p.id)) seen.set(p.id, p);
   for (const f of report.findings) {
     if (!seen.has(f.policyId)) {
-      seen.set(f.policyId, { id: f.policyId, version: f.policyVersion, title: { en: f.policyId, vi: f.policyId }, legalBasis: [], effective: {}, source: '' });
+      seen.set(f.policyId, {
+        id: f.policyId,
+        version: f.policyVersion,
+        title: { en: f.policyId, vi: f.policyId },
+        legalBasis: [],
+        effective: {},
+        source: '',
+      });
     }
   }
   return [...seen.values()];
@@ -173,7 +187,10 @@ function stamp(iso: string): string {
  */
 function xmlSafe(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
 }
 
 function attr(text: string): string {

@@ -12,7 +12,10 @@ export const legalBasisMessages = defineMessages({
   colRegime: { en: 'Legal basis', vi: 'Căn cứ pháp lý' },
   colReason: { en: 'Why', vi: 'Lý do' },
   paramsHeading: { en: 'Parameters changed for this run', vi: 'Tham số được điều chỉnh trong lần quét này' },
-  param: { en: '{policy}:{name} = {value} (default {default}; {source}{secondary})', vi: '{policy}:{name} = {value} (mặc định {default}; {source}{secondary})' },
+  param: {
+    en: '{policy}:{name} = {value} (default {default}; {source}{secondary})',
+    vi: '{policy}:{name} = {value} (mặc định {default}; {source}{secondary})',
+  },
   fromFlag: { en: 'set with --param', vi: 'đặt bằng --param' },
   fromInventory: { en: 'set in the inventory', vi: 'đặt trong danh mục hệ thống' },
   secondary: { en: '; the default is known only from secondary sources', vi: '; giá trị mặc định chỉ có từ nguồn thứ cấp' },
@@ -27,7 +30,11 @@ export const regimeStateLabels = defineMessages<SystemLegalBasis['state']>({
 
 /** `legal basis: nd85-2016 (vn-nd85-2016) — why`, with the regime's state when it is not simply in effect. */
 export function legalBasisLine(basis: SystemLegalBasis, lang: Lang): string {
-  const line = format(legalBasisMessages.legalBasis[lang], { id: basis.id, policy: basis.policy, reason: basis.reason[lang] || basis.reason.en });
+  const line = format(legalBasisMessages.legalBasis[lang], {
+    id: basis.id,
+    policy: basis.policy,
+    reason: basis.reason[lang] || basis.reason.en,
+  });
   return basis.state === 'in-effect' ? line : `${line} [${regimeStateLabels[basis.state][lang]}]`;
 }
 

@@ -7,13 +7,18 @@ import type { Finding, Target } from '../core/types.js';
 import { hostPort, targetLabel } from './text.js';
 
 export type FindingPlace =
-  | { kind: 'declared'; /** relative to cwd, `/` separators, not URI-encoded */ path: string; line: number; column?: number }
-  | { kind: 'endpoint'; /** `targets/HOST/PORT`, HOST URI-encoded */ path: string };
+  | { kind: 'declared' /** relative to cwd, `/` separators, not URI-encoded */; path: string; line: number; column?: number }
+  | { kind: 'endpoint' /** `targets/HOST/PORT`, HOST URI-encoded */; path: string };
 
 export function findingPlace(finding: Finding, target: Target | undefined, cwd: string): FindingPlace {
   const file = target?.source ? repositoryPath(target.source.file, cwd) : null;
   if (target?.source && file) {
-    return { kind: 'declared', path: file, line: Math.max(1, target.source.line), ...(target.source.column >= 1 ? { column: target.source.column } : {}) };
+    return {
+      kind: 'declared',
+      path: file,
+      line: Math.max(1, target.source.line),
+      ...(target.source.column >= 1 ? { column: target.source.column } : {}),
+    };
   }
   const endpoint = endpointOf(finding, target);
   return { kind: 'endpoint', path: `targets/${encodeURIComponent(endpoint.host)}/${endpoint.port}` };

@@ -45,7 +45,10 @@ export function mergeReports(reports: readonly Report[]): Report {
     // Listed once, as each report lists them; findings refer to them by id (file:line).
     for (const w of r.waivers ?? []) waivers.set(w.id, w);
     for (const t of r.targets) if (owner.get(t.key) === r) targets.set(t.key, t);
-    pushAll(attempts, r.attempts.filter((a) => owner.get(a.target) === r));
+    pushAll(
+      attempts,
+      r.attempts.filter((a) => owner.get(a.target) === r),
+    );
     const kept = r.findings.filter((f) => owner.get(f.target) === r);
     pushAll(findings, kept);
     summary = countFindings(summary, kept);
@@ -66,7 +69,11 @@ export function mergeReports(reports: readonly Report[]): Report {
   const agencies = new Set(reports.map((r) => r.run.agency));
   const run: Report['run'] = {
     startedAt: reports.map((r) => r.run.startedAt).sort()[0] ?? first.run.startedAt,
-    finishedAt: reports.map((r) => r.run.finishedAt).sort().at(-1) ?? first.run.finishedAt,
+    finishedAt:
+      reports
+        .map((r) => r.run.finishedAt)
+        .sort()
+        .at(-1) ?? first.run.finishedAt,
     scannerHost: hosts.join(', '),
     failOn: strictest(reports.map((r) => r.run.failOn)),
   };

@@ -2,15 +2,7 @@
 // scanning, which reads a stricter subset — relative locations, fingerprints, security-severity on
 // every rule, bounded runs and results.
 
-import type {
-  Invocation,
-  Location,
-  Log,
-  Notification,
-  ReportingDescriptor,
-  Result,
-  Run,
-} from 'sarif';
+import type { Invocation, Location, Log, Notification, ReportingDescriptor, Result, Run } from 'sarif';
 import type { Finding, Lang, PolicyRef, Report, ReportWaiver, RuleDescriptor, Severity, Target } from '../core/types.js';
 import { format } from '../core/i18n/index.js';
 import { citationText } from '../core/i18n/citations.js';
@@ -136,12 +128,8 @@ function buildRun(report: Report, policy: PolicyRef, ctx: RunContext): Run {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i] as const));
   const descriptors = rules.map((r) => descriptor(r, policy, ctx.lang));
 
-  const emitted = findings
-    .filter((f) => f.outcome === 'fail' || (ctx.includeWaived && f.outcome === 'waived'))
-    .sort(resultOrder);
-  const results = emitted
-    .slice(0, GITHUB_LIMITS.resultsPerRun)
-    .map((f) => result(f, ruleIndex.get(f.ruleId) ?? 0, ctx));
+  const emitted = findings.filter((f) => f.outcome === 'fail' || (ctx.includeWaived && f.outcome === 'waived')).sort(resultOrder);
+  const results = emitted.slice(0, GITHUB_LIMITS.resultsPerRun).map((f) => result(f, ruleIndex.get(f.ruleId) ?? 0, ctx));
 
   const invocation: Invocation = {
     executionSuccessful: true,
@@ -253,16 +241,15 @@ function helpText(rule: RuleDescriptor, policy: PolicyRef, lang: Lang): { text: 
   const sections: Array<{ heading: string; body: string[]; list: boolean }> = [];
   const remediation = pick(rule.remediation, lang).trim();
   if (remediation) sections.push({ heading: m.remediation[lang], body: [remediation], list: false });
-  if (rule.references.length > 0) sections.push({ heading: m.references[lang], body: rule.references.map((r) => citationText(r, lang)), list: true });
+  if (rule.references.length > 0)
+    sections.push({ heading: m.references[lang], body: rule.references.map((r) => citationText(r, lang)), list: true });
   const basis = policy.legalBasis.map((b) => citationText(b, lang));
   if (basis.length > 0) {
     const policyTitle = pick(policy.title, lang);
     const lines = policyTitle && policyTitle !== policy.id ? [`${policyTitle} (${policy.id})`, ...basis] : basis;
     sections.push({ heading: m.legalBasis[lang], body: lines, list: true });
   }
-  const text = sections
-    .map((s) => `${s.heading}:\n${s.list ? s.body.map((b) => `- ${b}`).join('\n') : s.body.join('\n')}`)
-    .join('\n\n');
+  const text = sections.map((s) => `${s.heading}:\n${s.list ? s.body.map((b) => `- ${b}`).join('\n') : s.body.join('\n')}`).join('\n\n');
   const markdown = sections
     .map((s) => `**${s.heading}**\n\n${s.list ? s.body.map((b) => `- ${escapeMarkdown(b)}`).join('\n') : s.body.join('\n')}`)
     .join('\n\n');
@@ -316,8 +303,16 @@ function result(finding: Finding, ruleIndex: number, ctx: RunContext): Result {
 function runLegalBasis(report: Report, policy: PolicyRef, lang: Lang): Record<string, unknown> {
   const systems = systemLegalBases(report)
     .filter((s) => s.basis.policy === policy.id)
-    .map((s) => ({ system: s.system, id: s.basis.id, chosenBy: s.basis.chosenBy, state: s.basis.state, reason: pick(s.basis.reason, lang) }));
-  const params = (report.run.params ?? []).filter((p) => p.policy === policy.id).map(({ name, value, default: d, source, secondary }) => ({ name, value, default: d, source, secondary }));
+    .map((s) => ({
+      system: s.system,
+      id: s.basis.id,
+      chosenBy: s.basis.chosenBy,
+      state: s.basis.state,
+      reason: pick(s.basis.reason, lang),
+    }));
+  const params = (report.run.params ?? [])
+    .filter((p) => p.policy === policy.id)
+    .map(({ name, value, default: d, source, secondary }) => ({ name, value, default: d, source, secondary }));
   return { ...(systems.length ? { legalBasis: systems } : {}), ...(params.length ? { params } : {}) };
 }
 

@@ -7,7 +7,7 @@ import { SEVERITIES, type Finding, type Lang, type Outcome, type Report, type Se
 import { format } from '../core/i18n/index.js';
 import { displayDate } from '../core/i18n/dates.js';
 import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from './messages.js';
-import { severityRank, } from './summary.js';
+import { severityRank } from './summary.js';
 import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
 import { paramLines, targetLegalBasis } from './legal-basis.js';
@@ -39,7 +39,6 @@ const SEVERITY_COLOR: Record<Severity, string> = {
   low: ANSI.cyan,
   info: ANSI.dim,
 };
-
 
 interface Row {
   tag: string;
@@ -118,7 +117,9 @@ export function summaryLine(
 /** Each waiver once, with what it did in this run: the justification is read here, not per finding. */
 function waiverLines(report: Report, lang: Lang, paint: (code: string, text: string) => string): string[] {
   const waivers = report.waivers ?? [];
-  const lines = [paint(ANSI.bold, format(gatingMessages.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' }))];
+  const lines = [
+    paint(ANSI.bold, format(gatingMessages.waiversHeading[lang], { file: report.run.waivers ?? waivers[0]?.source.file ?? '' })),
+  ];
   for (const w of waivers) {
     const status = w.expired
       ? paint(ANSI.red, format(gatingMessages.waiverExpired[lang], { expires: displayDate(w.expires, lang) }))
@@ -169,9 +170,16 @@ function buildBlock(key: string, target: Target | undefined, findings: Finding[]
   }));
   for (const f of byOutcome('waived').sort((a, b) => cmp(a.ruleId, b.ruleId))) {
     // The waiver's justification is printed once in the waivers section; the row only names it.
-    const note = f.waiver ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) }) : reasonText(f, lang);
+    const note = f.waiver
+      ? format(gatingMessages.waivedBy[lang], { id: f.waiver.id, expires: displayDate(f.waiver.expires, lang) })
+      : reasonText(f, lang);
     const reason = note ? ` — ${oneLine(note)}` : '';
-    rows.push({ tag: outcomeTags.waived[lang], tagColor: ANSI.magenta, ruleId: safe(f.ruleId), text: safe(findingText(f, target, lang) + reason) });
+    rows.push({
+      tag: outcomeTags.waived[lang],
+      tagColor: ANSI.magenta,
+      ruleId: safe(f.ruleId),
+      text: safe(findingText(f, target, lang) + reason),
+    });
   }
   if (opts.showPassed) {
     for (const f of byOutcome('pass').sort((a, b) => cmp(a.ruleId, b.ruleId))) {

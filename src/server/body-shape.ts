@@ -63,11 +63,13 @@ export function shapeViolation(body: Uint8Array, limits: ShapeLimits): HttpError
   let depth = 0;
   let values = 1;
   let prev = 0; // the last byte outside strings that was not whitespace
-  const tooLarge = (what: string): HttpError => new HttpError(413, 'payload-too-large', `The request body is too large in shape: ${what}; see the server's documented limits.`);
+  const tooLarge = (what: string): HttpError =>
+    new HttpError(413, 'payload-too-large', `The request body is too large in shape: ${what}; see the server's documented limits.`);
   const member = (at: number): HttpError | null => {
     const count = ++(members[depth - 1] as number);
     if (++values > limits.maxValues) return tooLarge(`more than ${limits.maxValues} values`);
-    if (isObject[depth - 1]) return count > limits.maxKeys ? tooLarge(`an object with more than ${limits.maxKeys} keys at byte ${at}`) : null;
+    if (isObject[depth - 1])
+      return count > limits.maxKeys ? tooLarge(`an object with more than ${limits.maxKeys} keys at byte ${at}`) : null;
     return count > limits.maxItems ? tooLarge(`an array with more than ${limits.maxItems} items at byte ${at}`) : null;
   };
   for (let i = 0, n = buf.length; i < n; i++) {
@@ -87,13 +89,19 @@ export function shapeViolation(body: Uint8Array, limits: ShapeLimits): HttpError
         if (slashes % 2 === 0) break;
         j++;
       }
-      if (j - i - 1 > limits.maxStringBytes) return tooLarge(`a string of ${j - i - 1} bytes at byte ${i} (at most ${limits.maxStringBytes})`);
+      if (j - i - 1 > limits.maxStringBytes)
+        return tooLarge(`a string of ${j - i - 1} bytes at byte ${i} (at most ${limits.maxStringBytes})`);
       prev = QUOTE;
       i = j;
       continue;
     }
     if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      if (++depth > limits.maxDepth) return new HttpError(400, 'bad-request', `The request body nests arrays and objects more than ${limits.maxDepth} levels deep (at byte ${i}).`);
+      if (++depth > limits.maxDepth)
+        return new HttpError(
+          400,
+          'bad-request',
+          `The request body nests arrays and objects more than ${limits.maxDepth} levels deep (at byte ${i}).`,
+        );
       isObject[depth - 1] = c === OPEN_OBJECT;
       members[depth - 1] = 0;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
@@ -113,12 +121,17 @@ const MAX_EVIDENCE_BYTES = 64 * 1024;
 const MAX_FACTS_BYTES = 1024 * 1024;
 
 /** Free-form parts of a (schema-valid) batch: each finding's evidence and each attempt's facts, bounded as JSON text. */
-export function freeFormViolation(report: { findings?: readonly { evidence?: unknown }[]; attempts?: readonly { facts?: unknown }[] }): HttpError | null {
+export function freeFormViolation(report: {
+  findings?: readonly { evidence?: unknown }[];
+  attempts?: readonly { facts?: unknown }[];
+}): HttpError | null {
   const check = (value: unknown, max: number, where: string): HttpError | null => {
     if (value === undefined) return null;
     // Nesting is bounded already (shapeViolation ran on the bytes), so stringify cannot overflow.
     const size = JSON.stringify(value)?.length ?? 0;
-    return size > max ? new HttpError(413, 'payload-too-large', `body/report/${where} is ${size} bytes as JSON; at most ${max} are accepted.`) : null;
+    return size > max
+      ? new HttpError(413, 'payload-too-large', `body/report/${where} is ${size} bytes as JSON; at most ${max} are accepted.`)
+      : null;
   };
   const findings = report.findings ?? [];
   for (let i = 0; i < findings.length; i++) {

@@ -28,7 +28,13 @@ export interface AgencyExport {
 export const AGENT_CWD = resolve('/', 'govscan-agent');
 
 /** The export, or null when the agency is unknown. An agency with no batch yet exports an empty report. */
-export async function exportAgency(store: Store, agency: string, format: ExportFormat, lang: Lang, now: Date): Promise<AgencyExport | null> {
+export async function exportAgency(
+  store: Store,
+  agency: string,
+  format: ExportFormat,
+  lang: Lang,
+  now: Date,
+): Promise<AgencyExport | null> {
   const known = await store.getAgency(agency);
   if (!known) return null;
   const reports = await store.latestReports(agency);

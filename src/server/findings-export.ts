@@ -39,7 +39,13 @@ async function selected(store: Store, q: FindingQuery): Promise<{ rows: FindingR
   return { rows, total };
 }
 
-export async function exportFindings(store: Store, q: FindingQuery, format: FindingsExportFormat, lang: Lang, now: Date): Promise<FindingsExport> {
+export async function exportFindings(
+  store: Store,
+  q: FindingQuery,
+  format: FindingsExportFormat,
+  lang: Lang,
+  now: Date,
+): Promise<FindingsExport> {
   const { rows, total } = await selected(store, { ...q, sort: q.sort ?? 'severity' });
   const truncated = Math.max(0, total - rows.length);
   const stamp = now.toISOString().slice(0, 10);
@@ -47,7 +53,8 @@ export async function exportFindings(store: Store, q: FindingQuery, format: Find
   if (format === 'csv') return { body: toCsv(rows, lang), contentType: 'text/csv; charset=utf-8', filename: `${name}.csv`, truncated };
   const report = await filteredReport(store, rows, now);
   if (q.agency) report.run.agency ??= q.agency;
-  if (format === 'json') return { body: toJson(report), contentType: 'application/json; charset=utf-8', filename: `${name}.json`, truncated };
+  if (format === 'json')
+    return { body: toJson(report), contentType: 'application/json; charset=utf-8', filename: `${name}.json`, truncated };
   return {
     body: writeSarif(report, { lang, cwd: AGENT_CWD, includeWaived: true }),
     contentType: 'application/sarif+json; charset=utf-8',
@@ -77,7 +84,21 @@ async function filteredReport(store: Store, rows: FindingRow[], now: Date): Prom
   return report;
 }
 
-const CSV_COLUMNS = ['severity', 'outcome', 'ruleId', 'policyId', 'check', 'title', 'agency', 'system', 'target', 'firstFailedAt', 'scannedAt', 'message', 'remediation'] as const;
+const CSV_COLUMNS = [
+  'severity',
+  'outcome',
+  'ruleId',
+  'policyId',
+  'check',
+  'title',
+  'agency',
+  'system',
+  'target',
+  'firstFailedAt',
+  'scannedAt',
+  'message',
+  'remediation',
+] as const;
 
 /** RFC 4180 CSV with a header row; cells a spreadsheet would run as a formula are prefixed with '. */
 function toCsv(rows: readonly FindingRow[], lang: Lang): string {

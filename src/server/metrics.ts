@@ -55,7 +55,9 @@ export class Metrics {
     metric('govscan_http_requests_total', 'counter', 'HTTP requests answered, by method, route pattern and status.');
     const rows = [...this.requests.values()].sort((a, b) => (a.route < b.route ? -1 : a.route > b.route ? 1 : a.status - b.status));
     for (const r of rows) {
-      out.push(`govscan_http_requests_total{method="${escapeLabel(r.method)}",route="${escapeLabel(r.route)}",status="${r.status}"} ${r.count}`);
+      out.push(
+        `govscan_http_requests_total{method="${escapeLabel(r.method)}",route="${escapeLabel(r.route)}",status="${r.status}"} ${r.count}`,
+      );
     }
 
     metric('govscan_ingest_duration_seconds', 'histogram', 'Time to take in one batch (POST /api/v1/batches), from request to answer.');

@@ -25,18 +25,20 @@ export class RateLimits {
   private enroll: Limiter | null = null;
   private authFailures: Limiter | null = null;
 
-  constructor(
-    app: FastifyInstance,
-    settings: RateLimitSettings,
-  ) {
+  constructor(app: FastifyInstance, settings: RateLimitSettings) {
     // Only the limiters made below count anything: no route is limited by the plugin itself.
     app.register(rateLimit, { global: false, timeWindow: MINUTE });
     app.after(() => {
       if (settings.ingestPerMinute > 0) {
-        this.ingest = app.createRateLimit({ max: settings.ingestPerMinute, timeWindow: MINUTE, keyGenerator: (r) => `token:${r.principal?.tokenId ?? ''}` });
+        this.ingest = app.createRateLimit({
+          max: settings.ingestPerMinute,
+          timeWindow: MINUTE,
+          keyGenerator: (r) => `token:${r.principal?.tokenId ?? ''}`,
+        });
       }
       if (settings.enrollPerMinute > 0) this.enroll = app.createRateLimit({ max: settings.enrollPerMinute, timeWindow: MINUTE });
-      if (settings.authFailuresPerMinute > 0) this.authFailures = app.createRateLimit({ max: settings.authFailuresPerMinute, timeWindow: MINUTE });
+      if (settings.authFailuresPerMinute > 0)
+        this.authFailures = app.createRateLimit({ max: settings.authFailuresPerMinute, timeWindow: MINUTE });
     });
   }
 
@@ -53,11 +55,16 @@ export class RateLimits {
   async failed(request: FastifyRequest, failure: AuthFailure): Promise<void> {
     const route = request.routeOptions.url ?? request.url.split('?')[0];
     if (failure.kind === 'enrolment-secret') {
-      request.log.warn({ event: 'enrolment-failed', address: request.ip, method: request.method, route }, 'enrolment refused: the secret is unknown, used or expired');
+      request.log.warn(
+        { event: 'enrolment-failed', address: request.ip, method: request.method, route },
+        'enrolment refused: the secret is unknown, used or expired',
+      );
     } else {
       request.log.warn(
         { event: 'authentication-failed', token: failure.tokenName, address: request.ip, method: request.method, route },
-        failure.tokenName === null ? 'authentication failed: the token names no stored token' : `authentication failed for token "${failure.tokenName}"`,
+        failure.tokenName === null
+          ? 'authentication failed: the token names no stored token'
+          : `authentication failed for token "${failure.tokenName}"`,
       );
     }
     if (this.authFailures) await this.authFailures(request);

@@ -64,7 +64,9 @@ async function startServer(opts: ServeOptions): Promise<RunningServer> {
   await app.listen({ host: opts.host, port: opts.port });
   const address = app.server.address() as AddressInfo;
   const url = formatUrl(Boolean(opts.tls), address.address, address.port);
-  const retention = opts.retention ? new RetentionSchedule(opts.store, { ...(opts.now ? { now: opts.now } : {}), ...opts.retention }) : null;
+  const retention = opts.retention
+    ? new RetentionSchedule(opts.store, { ...(opts.now ? { now: opts.now } : {}), ...opts.retention })
+    : null;
   retention?.start();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -83,7 +85,10 @@ async function startServer(opts: ServeOptions): Promise<RunningServer> {
  * Serves until SIGTERM or SIGINT, then closes gracefully; a second signal while closing exits at
  * once. Resolves when the server has closed.
  */
-export async function serveUntilSignalled(opts: ServeOptions, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<void> {
+export async function serveUntilSignalled(
+  opts: ServeOptions,
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Promise<void> {
   const server = await startServer(opts);
   write(`govscan server listening on ${server.url} (db ${opts.store.dialect})`);
   await new Promise<void>((resolve, reject) => {

@@ -104,14 +104,18 @@ async function forward(req: IncomingMessage, body: string): Promise<{ status: nu
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-const page = (status: number, html: string): Answer => (res) => {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(`<!doctype html><html><body>${html}</body></html>`);
-};
-const json = (status: number, value: unknown): Answer => (res) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(value));
-};
+const page =
+  (status: number, html: string): Answer =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><body>${html}</body></html>`);
+  };
+const json =
+  (status: number, value: unknown): Answer =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(value));
+  };
 
 // ── Helpers ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -141,7 +145,8 @@ describe('an answer that is not an acknowledgement of this batch keeps it in the
     {
       name: 'a 200 maintenance page (HTML)',
       answer: page(200, '<h1>Hệ thống đang bảo trì</h1>'),
-      reason: "HTTP 200 (text/html) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
+      reason:
+        "HTTP 200 (text/html) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
     },
     {
       name: 'a 404 from a proxy not routing /api/v1 yet',
@@ -157,12 +162,14 @@ describe('an answer that is not an acknowledgement of this batch keeps it in the
     {
       name: 'a 201 JSON that names no batch',
       answer: json(201, { ok: true }),
-      reason: "HTTP 201 (application/json) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
+      reason:
+        "HTTP 201 (application/json) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
     },
     {
       name: 'a 200 with no body and no content type',
       answer: (res) => res.writeHead(200).end(),
-      reason: "HTTP 200 (no content type) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
+      reason:
+        "HTTP 200 (no content type) without an acknowledgement naming this batch: not the govscan server's answer (a maintenance or sign-in page in front of it?)",
     },
     {
       name: "a firewall's HTML 403",
@@ -180,8 +187,12 @@ describe('an answer that is not an acknowledgement of this batch keeps it in the
     expect(result).toEqual({ stored: 1, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
     expect(seen).toEqual([ids[0], ids[0], ids[0]]);
     expect(log.lines).toEqual([
-      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 1 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`)),
-      expect.stringMatching(new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 2 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`)),
+      expect.stringMatching(
+        new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 1 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^govscan-agent: batch ${ids[0]}: attempt 2 of 5 failed \\(${escapeText(reason)}\\); retrying in 0\\.\\d s$`),
+      ),
       `govscan-agent: batch ${ids[0]} delivered`,
     ]);
     expect(await readdir(spool.rejectedDir)).toEqual([]);
@@ -212,7 +223,9 @@ describe('an answer that is not an acknowledgement of this batch keeps it in the
     const url = await startProxy((n) =>
       n === 1
         ? (res, body, req) => {
-            first = forward(req, body).then(({ status, text }) => setTimeout(() => res.destroyed || json(status, JSON.parse(text))(res, body, req), 1500));
+            first = forward(req, body).then(({ status, text }) =>
+              setTimeout(() => res.destroyed || json(status, JSON.parse(text))(res, body, req), 1500),
+            );
           }
         : (res, body, req) => void first.then(() => route(res, body, req)),
     );
@@ -315,7 +328,9 @@ describe("the server's own refusal sets the batch aside, says why and what to do
   });
 
   it('a message from the server cannot forge log lines or reach the terminal as escape sequences', async () => {
-    const url = await startProxy(() => json(400, { error: 'bad-request', message: 'bad\n\u001b]52;c;cm0gLXJmIH4=\u0007govscan-agent: batch x delivered' }));
+    const url = await startProxy(() =>
+      json(400, { error: 'bad-request', message: 'bad\n\u001b]52;c;cm0gLXJmIH4=\u0007govscan-agent: batch x delivered' }),
+    );
     const { spool, log } = await spoolWith(1);
     const up = uploader(url);
     await drain(spool, up, log, fast);
@@ -386,7 +401,9 @@ describe('spool entries that are not batch files the agent may read', () => {
     up.close();
     expect(result).toMatchObject({ stored: 1, unreadable: 1, remaining: 1, stopped: null });
     expect(log.lines[0]).toMatch(
-      new RegExp(`^govscan-agent \\[warn\\]: mục ${escapeText(join(dir, name))} trong hàng đợi: một thư mục; cũng không chuyển được sang ${escapeText(spool.rejectedDir)} \\((ENOTEMPTY|EEXIST)\\): bỏ qua, các lô khác vẫn được gửi$`),
+      new RegExp(
+        `^govscan-agent \\[warn\\]: mục ${escapeText(join(dir, name))} trong hàng đợi: một thư mục; cũng không chuyển được sang ${escapeText(spool.rejectedDir)} \\((ENOTEMPTY|EEXIST)\\): bỏ qua, các lô khác vẫn được gửi$`,
+      ),
     );
     expect(log.lines[1]).toBe(`govscan-agent: đã gửi lô ${ids[0]}`);
   });

@@ -31,13 +31,25 @@ describe('agent configuration', () => {
   it.each([
     ['server:\n  url: http://127.0.0.1:8080\n  tiemout: 5\n', 'agent.yaml:3:3: server: unknown field "tiemout"'],
     ['schedule:\n  interval: 30s\n', 'agent.yaml:2:13: schedule.interval: must be at least 60s (got 30s)'],
-    ['schedule:\n  interval: 5x\n', 'agent.yaml:2:13: schedule.interval: "5x" is not valid: use seconds as a number, or a number followed by s, m, h or d (e.g. 15m, 6h)'],
-    ['server:\n  url: soc.example.gov.vn\n', 'agent.yaml:2:8: server.url: "soc.example.gov.vn" is not valid: use the server\'s base URL, http(s)://HOST[:PORT], e.g. https://soc.example.gov.vn:8443'],
+    [
+      'schedule:\n  interval: 5x\n',
+      'agent.yaml:2:13: schedule.interval: "5x" is not valid: use seconds as a number, or a number followed by s, m, h or d (e.g. 15m, 6h)',
+    ],
+    [
+      'server:\n  url: soc.example.gov.vn\n',
+      'agent.yaml:2:8: server.url: "soc.example.gov.vn" is not valid: use the server\'s base URL, http(s)://HOST[:PORT], e.g. https://soc.example.gov.vn:8443',
+    ],
     ['spool:\n  maxBytes: 10\n', 'agent.yaml:2:13: spool.maxBytes: must be >= 1024 (got 10)'],
     ['scan:\n  policies: vn-ct02-2022-tls\n', 'agent.yaml:2:13: scan.policies: must be a list (got string "vn-ct02-2022-tls")'],
     ['scan:\n  legalBasis: nd2020\n', 'agent.yaml:2:15: scan.legalBasis: must be one of nd85-2016, nd331-2026 (got "nd2020")'],
-    ['host:\n  forwarders:\n    - name: soc\n      collector: soc.example:70000\n      configFiles: [/etc/rsyslog.d]\n', 'agent.yaml:4:18: host.forwarders[0].collector: port must be 1–65535 (got 70000)'],
-    ['host:\n  forwarders:\n    - name: soc\n      configFiles: [/etc/rsyslog.d]\n', 'agent.yaml:3:7: host.forwarders[0]: missing required field "collector"'],
+    [
+      'host:\n  forwarders:\n    - name: soc\n      collector: soc.example:70000\n      configFiles: [/etc/rsyslog.d]\n',
+      'agent.yaml:4:18: host.forwarders[0].collector: port must be 1–65535 (got 70000)',
+    ],
+    [
+      'host:\n  forwarders:\n    - name: soc\n      configFiles: [/etc/rsyslog.d]\n',
+      'agent.yaml:3:7: host.forwarders[0]: missing required field "collector"',
+    ],
     ['upload:\n  backoff: 10m\n  maxBackoff: 1m\n', 'agent.yaml:3:15: upload.maxBackoff: must not be shorter than upload.backoff (600s)'],
     ['server: [\n', 'agent.yaml:2:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ])('%j → %s', (text, message) => {
@@ -47,8 +59,12 @@ describe('agent configuration', () => {
   it('refuses server anchors it cannot use, pointing at the entry', async () => {
     await writeFile(join(dir, 'empty.pem'), 'nothing here\n');
     const file = join(dir, 'agent.yaml');
-    expect(() => parseAgentConfig('server:\n  caFiles:\n    - absent.pem\n', file, {})).toThrow(`${file}:3:7: server.caFiles[0]: cannot read ${join(dir, 'absent.pem')}: ENOENT`);
-    expect(() => parseAgentConfig('server:\n  caFiles: [empty.pem]\n', file, {})).toThrow(`${file}:2:13: server.caFiles[0]: ${join(dir, 'empty.pem')} holds no PEM certificate`);
+    expect(() => parseAgentConfig('server:\n  caFiles:\n    - absent.pem\n', file, {})).toThrow(
+      `${file}:3:7: server.caFiles[0]: cannot read ${join(dir, 'absent.pem')}: ENOENT`,
+    );
+    expect(() => parseAgentConfig('server:\n  caFiles: [empty.pem]\n', file, {})).toThrow(
+      `${file}:2:13: server.caFiles[0]: ${join(dir, 'empty.pem')} holds no PEM certificate`,
+    );
   });
 
   it('resolves relative paths against the file and takes the state directory from systemd', async () => {
@@ -75,7 +91,10 @@ describe('agent configuration', () => {
   it('stops `govscan-agent run` with one line and exit 2, in either language', async () => {
     const file = join(dir, 'bad.yaml');
     await writeFile(file, 'schedule:\n  interval: 10\n');
-    for (const [lang, prefix] of [['en', 'error'], ['vi', 'lỗi']] as const) {
+    for (const [lang, prefix] of [
+      ['en', 'error'],
+      ['vi', 'lỗi'],
+    ] as const) {
       for (const args of [['run', '--once'], ['run']]) {
         const r = await runAgent([...args, '--config', file, '--lang', lang]);
         expect(r.code).toBe(2);

@@ -50,7 +50,11 @@ async function agentSetup(name: string, extra = ''): Promise<{ config: string; s
     join(home, 'inventory.yaml'),
     `agency: So TT&TT (e2e)\nsystems:\n  - id: cong-dvc\n    name: Cổng dịch vụ công\n    level: 3\n    endpoints:\n      - https://${good.host}:${good.port}\n      - https://${expiring.host}:${expiring.port}\n`,
   );
-  const cert = await issueCertificate({ subjectCN: `mail.${name}.example`, key: { type: 'ec' }, notAfter: new Date(Date.now() + 10 * 86_400_000 + 3_600_000) });
+  const cert = await issueCertificate({
+    subjectCN: `mail.${name}.example`,
+    key: { type: 'ec' },
+    notAfter: new Date(Date.now() + 10 * 86_400_000 + 3_600_000),
+  });
   await writeFile(join(home, 'mail.pem'), cert.certPem);
   const config = join(home, 'agent.yaml');
   await writeFile(
@@ -97,12 +101,16 @@ describe('govscan-agent with a govscan server', () => {
     const fresh = await enrollmentSecret(db, AGENCY);
     const again = await runAgent(['enroll', '--config', config, '--secret', fresh]);
     expect(again).toMatchObject({ code: 2, stdout: '' });
-    expect(again.stderr).toBe(`error: ${join(state, 'token.json')}: a token is already there: this agent is enrolled (pass --force to enrol again)\n`);
+    expect(again.stderr).toBe(
+      `error: ${join(state, 'token.json')}: a token is already there: this agent is enrolled (pass --force to enrol again)\n`,
+    );
 
     // The spent secret is refused; the unspent one still works (--force replaces the token).
     const reused = await runAgent(['enroll', '--config', config, '--secret', secret, '--force']);
     expect(reused.code).toBe(2);
-    expect(reused.stderr).toBe('error: the server refused the enrolment (401 unauthorized): the secret is unknown, already used or expired\n');
+    expect(reused.stderr).toBe(
+      'error: the server refused the enrolment (401 unauthorized): the secret is unknown, already used or expired\n',
+    );
     const replaced = await runAgent(['enroll', '--config', config, '--secret', fresh, '--force', '--lang', 'vi']);
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(replaced.stdout).toMatch(/^đã đăng ký: tác tử .+ thuộc cơ quan so-tttt-e2e/);
@@ -111,7 +119,9 @@ describe('govscan-agent with a govscan server', () => {
     expect((await stat(join(state, 'token.json'))).mode & 0o777).toBe(0o600);
   });
 
-  it('`run --once` scans the inventory and the host, and the server stores the batch; the spool ends empty', { timeout: 60_000 }, async () => {
+  it('`run --once` scans the inventory and the host, and the server stores the batch; the spool ends empty', {
+    timeout: 60_000,
+  }, async () => {
     const { config, state } = await agentSetup('once');
     expect((await runAgent(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)])).code).toBe(0);
     const r = await runAgent(['run', '--once', '--config', config], env);
@@ -127,7 +137,10 @@ describe('govscan-agent with a govscan server', () => {
     // The engine's TLS rules on both endpoints, every finding kept (passes included), with evidence.
     const goodKey = `https://${good.host}:${good.port}`;
     const expiringKey = `https://${expiring.host}:${expiring.port}`;
-    expect(mine.find((f) => f.target === goodKey && f.ruleId === 'TLS-CERT-EXPIRED')).toMatchObject({ outcome: 'pass', system: 'cong-dvc' });
+    expect(mine.find((f) => f.target === goodKey && f.ruleId === 'TLS-CERT-EXPIRED')).toMatchObject({
+      outcome: 'pass',
+      system: 'cong-dvc',
+    });
     expect(mine.find((f) => f.target === expiringKey && f.ruleId === 'TLS-CERT-EXPIRING')).toMatchObject({ outcome: 'fail' });
     // And the host check on local://<hostname>, judged by vn-agent-host.
     const host = mine.filter((f) => f.target === 'local://once.agency.example');
@@ -142,16 +155,25 @@ describe('govscan-agent with a govscan server', () => {
     expect(host.find((f) => f.ruleId === 'HOST-CERT-FILE-EXPIRING')).toMatchObject({ outcome: 'fail', system: 'cong-dvc' });
 
     // The certificate view reads the host's certificate files from the host check's facts.
-    const certs = await getJson<Page<CertificateRow> | CertificateRow[]>(`${server.url}/api/v1/certificates?days=30&agency=${AGENCY}`, viewer);
+    const certs = await getJson<Page<CertificateRow> | CertificateRow[]>(
+      `${server.url}/api/v1/certificates?days=30&agency=${AGENCY}`,
+      viewer,
+    );
     const rows = Array.isArray(certs) ? certs : certs.items;
-    expect(rows.find((c) => c.source === 'file' && c.where.includes('mail.pem'))).toMatchObject({ subject: 'CN=mail.once.example', daysLeft: 10 });
+    expect(rows.find((c) => c.source === 'file' && c.where.includes('mail.pem'))).toMatchObject({
+      subject: 'CN=mail.once.example',
+      daysLeft: 10,
+    });
     expect(rows.find((c) => c.source === 'endpoint' && c.where.includes(String(expiring.port)))).toBeDefined();
   });
 
   it('`run` loops: first run delivered, the loop stays up between runs, SIGTERM stops it cleanly', { timeout: 60_000 }, async () => {
     const { config, state } = await agentSetup('loop');
     expect((await runAgent(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)])).code).toBe(0);
-    const child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', config], { env: { ...process.env, ...env, GOVSCAN_LANG: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', config], {
+      env: { ...process.env, ...env, GOVSCAN_LANG: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
@@ -195,9 +217,21 @@ describe('govscan-agent with a govscan server', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const port = (silent.address() as { port: number }).port;
     const hanging = join(dir, 'sigterm', 'hanging.yaml');
-    await writeFile(join(dir, 'sigterm', 'hanging-inventory.yaml'), `systems:\n  - id: slow\n    endpoints: ["https://127.0.0.1:${port}"]\n`);
-    await writeFile(hanging, text.replace(server.url, 'http://127.0.0.1:1').replace('inventory: inventory.yaml', 'inventory: hanging-inventory.yaml').replace('timeoutMs: 3000', 'timeoutMs: 50000'));
-    const child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', hanging], { env: { ...process.env, ...env, GOVSCAN_LANG: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    await writeFile(
+      join(dir, 'sigterm', 'hanging-inventory.yaml'),
+      `systems:\n  - id: slow\n    endpoints: ["https://127.0.0.1:${port}"]\n`,
+    );
+    await writeFile(
+      hanging,
+      text
+        .replace(server.url, 'http://127.0.0.1:1')
+        .replace('inventory: inventory.yaml', 'inventory: hanging-inventory.yaml')
+        .replace('timeoutMs: 3000', 'timeoutMs: 50000'),
+    );
+    const child = spawn(process.execPath, [AGENT_BIN, 'run', '--config', hanging], {
+      env: { ...process.env, ...env, GOVSCAN_LANG: '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
@@ -226,8 +260,21 @@ describe('govscan-agent with a govscan server', () => {
     expect(await spooled(state)).toEqual(before);
   });
 
-  it('`govscan scan` gets nothing from the agent\'s host pack', { timeout: 60_000 }, async () => {
-    const r = await runCli(['scan', `https://${good.host}:${good.port}`, '--resolve', `${good.host}:${good.port}:127.0.0.1`, '--ca-file', farm.nationalRootPemFile, '--format', 'json', '--quiet'], { env });
+  it("`govscan scan` gets nothing from the agent's host pack", { timeout: 60_000 }, async () => {
+    const r = await runCli(
+      [
+        'scan',
+        `https://${good.host}:${good.port}`,
+        '--resolve',
+        `${good.host}:${good.port}:127.0.0.1`,
+        '--ca-file',
+        farm.nationalRootPemFile,
+        '--format',
+        'json',
+        '--quiet',
+      ],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.findings.filter((f) => f.policyId === 'vn-agent-host' || f.check === 'host.local')).toEqual([]);

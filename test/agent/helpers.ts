@@ -17,10 +17,21 @@ export function smallReport(host = 'agent-host', outcome: 'pass' | 'fail' = 'pas
     schemaVersion: 1,
     tool: { name: 'govscan', version: '0.1.0' },
     run: { startedAt: now, finishedAt: now, scannerHost: host, failOn: 'none' },
-    policies: [{ id: 'vn-agent-host', version: '1.0.0', title: { en: 'Agency hosts', vi: 'Máy chủ của cơ quan' }, legalBasis: ['02/CT-TTg 26/04/2022 §1.n'], effective: { from: '2022-04-26' }, source: 'policies/vn-agent-host.yaml' }],
+    policies: [
+      {
+        id: 'vn-agent-host',
+        version: '1.0.0',
+        title: { en: 'Agency hosts', vi: 'Máy chủ của cơ quan' },
+        legalBasis: ['02/CT-TTg 26/04/2022 §1.n'],
+        effective: { from: '2022-04-26' },
+        source: 'policies/vn-agent-host.yaml',
+      },
+    ],
     rules: [],
     targets: [{ key: target, kind: 'local', scheme: 'local', host, port: 0, path: '/' }],
-    attempts: [{ check: 'host.local', target, status: 'ok', facts: { hostname: host, certificateFiles: [] }, startedAt: now, durationMs: 1 }],
+    attempts: [
+      { check: 'host.local', target, status: 'ok', facts: { hostname: host, certificateFiles: [] }, startedAt: now, durationMs: 1 },
+    ],
     findings: [
       {
         ruleId: 'HOST-IPV6-NO-GLOBAL-ADDRESS',
@@ -68,6 +79,9 @@ export function runAgent(args: string[], env: Record<string, string> = {}, timeo
  * agent batch carries (smallReport's, and the host check's on a real run).
  */
 export async function storedBatchIds(server: string, viewer: string, agency: string, get: typeof getJson = getJson): Promise<string[]> {
-  const h = await get<Page<HistoryPoint> | HistoryPoint[]>(`${server}/api/v1/history?agency=${agency}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`, viewer);
+  const h = await get<Page<HistoryPoint> | HistoryPoint[]>(
+    `${server}/api/v1/history?agency=${agency}&rule=HOST-IPV6-NO-GLOBAL-ADDRESS&limit=10000`,
+    viewer,
+  );
   return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
 }

@@ -71,14 +71,24 @@ describe('listening sockets from /proc/net/tcp and tcp6', () => {
     expect(by.get(5432)).toMatchObject({ v4: ['127.0.0.1'], v6: [], v4Scope: 'loopback', ipv4Only: true, loopbackOnly: true });
     // Open to the network over IPv4, to the host itself only over IPv6: IPv6 clients cannot use it.
     // 10.0.0.5 is text in the recorded fixtures/host/proc/net/tcp, parsed only: nothing here connects to it.
-    expect(by.get(8080)).toMatchObject({ v4: ['10.0.0.5'], v6: ['::1'], v4Scope: 'network', v6Scope: 'loopback', ipv4Only: true, loopbackOnly: false });
+    expect(by.get(8080)).toMatchObject({
+      v4: ['10.0.0.5'],
+      v6: ['::1'],
+      v4Scope: 'network',
+      v6Scope: 'loopback',
+      ipv4Only: true,
+      loopbackOnly: false,
+    });
     // A v6 socket on a v4-mapped address serves IPv4 only.
     expect(by.get(9000)).toMatchObject({ v4: ['127.0.0.1'], v6: [], ipv4Only: true });
   });
 
   it('with net.ipv6.bindv6only = 1, a socket on :: serves IPv6 only', async () => {
     const listeners = parseProcNetTcp(await readFile(join(PROC, 'net', 'tcp6'), 'utf8'), 6);
-    const [https] = servicesOf(listeners.filter((l) => l.port === 443), true);
+    const [https] = servicesOf(
+      listeners.filter((l) => l.port === 443),
+      true,
+    );
     expect(https).toMatchObject({ port: 443, v4: [], v6: ['::'], dualStack: false, ipv4Only: false });
   });
 
@@ -118,7 +128,7 @@ describe('listening sockets from /proc/net/tcp and tcp6', () => {
 });
 
 describe('host.local', () => {
-  it('applies only to the agent\'s local:// target', () => {
+  it("applies only to the agent's local:// target", () => {
     expect(hostLocalCheck.appliesTo(target)).toBe(true);
     const web: Target = { key: 'https://portal.example:443', kind: 'web', scheme: 'https', host: 'portal.example', port: 443, path: '/' };
     expect(hostLocalCheck.appliesTo(web)).toBe(false);
@@ -137,7 +147,13 @@ describe('host.local', () => {
     expect(facts.interfaces.find((i) => i.name === 'eth0')?.addresses.map((a) => a.class)).toEqual(['documentation', 'ula', 'link-local']);
 
     const cert = (name: string) => facts.certificateFiles.find((c) => c.path.endsWith(name));
-    expect(cert('valid.pem')).toMatchObject({ status: 'ok', subject: 'CN=valid.agency.example', daysToExpiry: 200, expired: false, count: 2 });
+    expect(cert('valid.pem')).toMatchObject({
+      status: 'ok',
+      subject: 'CN=valid.agency.example',
+      daysToExpiry: 200,
+      expired: false,
+      count: 2,
+    });
     expect(cert('valid.pem')?.issuer).toBe('CN=Agency Test Root');
     expect(cert('expired.der')).toMatchObject({ status: 'ok', expired: true, daysToExpiry: -10 });
     expect(cert('expiring.pem')).toMatchObject({ status: 'ok', expired: false, daysToExpiry: 5 });
@@ -184,13 +200,17 @@ describe('policies/vn-agent-host.yaml', () => {
     });
     const byRule = new Map(findings.map((f) => [f.ruleId, f]));
     // Loopback-only services are left out by default: 80 and 8080 are reachable over IPv4 only; 5432 and 9000 are local.
-    expect(byRule.get('HOST-SERVICE-IPV4-ONLY')?.message.en).toBe('web01.agency.example: TCP port(s) 80 (0.0.0.0) and 8080 (10.0.0.5) listen on IPv4 only.');
+    expect(byRule.get('HOST-SERVICE-IPV4-ONLY')?.message.en).toBe(
+      'web01.agency.example: TCP port(s) 80 (0.0.0.0) and 8080 (10.0.0.5) listen on IPv4 only.',
+    );
     expect(byRule.get('HOST-CERT-FILE-EXPIRED')?.message.en).toContain('expired.der');
     expect(byRule.get('HOST-CERT-FILE-EXPIRED')?.message.en).not.toContain('valid.pem');
     // Five days left is under the critical bar of seven.
     expect(byRule.get('HOST-CERT-FILE-EXPIRING')).toMatchObject({ severity: 'critical' });
     expect(byRule.get('HOST-CERT-FILE-EXPIRING')?.message.en).toMatch(/expiring\.pem \(5\)/);
-    expect(byRule.get('HOST-FORWARDER-CONFIG-MISSING')?.message.vi).toBe('web01.agency.example: không có cấu hình gửi nhật ký tới ncsc → [2001:db8::10]:6514.');
+    expect(byRule.get('HOST-FORWARDER-CONFIG-MISSING')?.message.vi).toBe(
+      'web01.agency.example: không có cấu hình gửi nhật ký tới ncsc → [2001:db8::10]:6514.',
+    );
     for (const f of findings.filter((x) => x.outcome === 'fail')) {
       for (const text of [f.message.en, f.message.vi]) expect(text, f.ruleId).not.toMatch(/\{[A-Za-z_][\w.]*\}/);
     }
@@ -198,7 +218,10 @@ describe('policies/vn-agent-host.yaml', () => {
 
   it('passes a compliant host, and does not judge what the agent was not told to look at', async () => {
     const files = await hostFiles();
-    const compliant = await probe({ ...files, certificateFiles: [files.certificateFiles[0] as string], forwarders: [files.forwarders[0]!] }, join(dir, 'proc-good'));
+    const compliant = await probe(
+      { ...files, certificateFiles: [files.certificateFiles[0] as string], forwarders: [files.forwarders[0]!] },
+      join(dir, 'proc-good'),
+    );
     expect(outcomes(judge(compliant))).toEqual({
       'HOST-IPV6-NO-GLOBAL-ADDRESS': 'pass',
       'HOST-SERVICE-IPV4-ONLY': 'pass',
@@ -207,7 +230,10 @@ describe('policies/vn-agent-host.yaml', () => {
       'HOST-CERT-FILE-EXPIRING': 'pass',
       'HOST-FORWARDER-CONFIG-MISSING': 'pass',
     });
-    const bare = await probe({ certificateFiles: [], forwarders: [] }, join(dir, 'no-proc'), { lo: interfaces['lo'] ?? [], eth0: interfaces['eth0'] ?? [] });
+    const bare = await probe({ certificateFiles: [], forwarders: [] }, join(dir, 'no-proc'), {
+      lo: interfaces['lo'] ?? [],
+      eth0: interfaces['eth0'] ?? [],
+    });
     expect(outcomes(judge(bare))).toEqual({
       'HOST-IPV6-NO-GLOBAL-ADDRESS': 'fail',
       // No /proc/net/tcp: not judged, never a silent pass.
@@ -222,7 +248,14 @@ describe('policies/vn-agent-host.yaml', () => {
 
   it('judges no other kind of target: govscan scan gets nothing from this pack', () => {
     const web: Target = { key: 'https://portal.example:443', kind: 'web', scheme: 'https', host: 'portal.example', port: 443, path: '/' };
-    const tlsAttempt: Attempt = { check: 'tls.endpoint', target: web.key, status: 'ok', facts: {}, startedAt: NOW.toISOString(), durationMs: 1 };
+    const tlsAttempt: Attempt = {
+      check: 'tls.endpoint',
+      target: web.key,
+      status: 'ok',
+      facts: {},
+      startedAt: NOW.toISOString(),
+      durationMs: 1,
+    };
     expect(evaluate({ targets: [web], attempts: [tlsAttempt], policies: [pack], now: NOW })).toEqual([]);
   });
 });
@@ -236,10 +269,26 @@ let files: Promise<Files> | undefined;
 /** Certificate files (valid bundle, expired DER, expiring, absent, garbage) and forwarder configs, made once. */
 function hostFiles(): Promise<Files> {
   files ??= (async () => {
-    const root = await issueCertificate({ subjectCN: 'Agency Test Root', isCA: true, key: { type: 'ec' }, notBefore: new Date(NOW.getTime() - 400 * DAY), notAfter: new Date(NOW.getTime() + 4000 * DAY) });
+    const root = await issueCertificate({
+      subjectCN: 'Agency Test Root',
+      isCA: true,
+      key: { type: 'ec' },
+      notBefore: new Date(NOW.getTime() - 400 * DAY),
+      notAfter: new Date(NOW.getTime() + 4000 * DAY),
+    });
     const leaf = (cn: string, days: number) =>
-      issueCertificate({ subjectCN: cn, issuer: root, key: { type: 'ec' }, notBefore: new Date(NOW.getTime() - 100 * DAY), notAfter: new Date(NOW.getTime() + days * DAY + 3_600_000) });
-    const [valid, expired, expiring] = await Promise.all([leaf('valid.agency.example', 200), leaf('expired.agency.example', -11), leaf('expiring.agency.example', 5)]);
+      issueCertificate({
+        subjectCN: cn,
+        issuer: root,
+        key: { type: 'ec' },
+        notBefore: new Date(NOW.getTime() - 100 * DAY),
+        notAfter: new Date(NOW.getTime() + days * DAY + 3_600_000),
+      });
+    const [valid, expired, expiring] = await Promise.all([
+      leaf('valid.agency.example', 200),
+      leaf('expired.agency.example', -11),
+      leaf('expiring.agency.example', 5),
+    ]);
     const certs = join(dir, 'certs');
     await mkdir(certs, { recursive: true });
     await writeFile(join(certs, 'valid.pem'), valid!.certPem + root.certPem);
@@ -253,8 +302,14 @@ function hostFiles(): Promise<Files> {
     await writeFile(join(dir, 'ncsc.conf'), '[OUTPUT]\n  Host 2001:db8::10\n  Port 16514\n');
     // A /proc where every service listens on both families.
     await mkdir(join(dir, 'proc-good', 'net'), { recursive: true });
-    await writeFile(join(dir, 'proc-good', 'net', 'tcp'), (await readFile(join(PROC, 'net', 'tcp'), 'utf8')).split('\n').slice(0, 2).join('\n') + '\n');
-    await writeFile(join(dir, 'proc-good', 'net', 'tcp6'), (await readFile(join(PROC, 'net', 'tcp6'), 'utf8')).split('\n').slice(0, 3).join('\n') + '\n');
+    await writeFile(
+      join(dir, 'proc-good', 'net', 'tcp'),
+      (await readFile(join(PROC, 'net', 'tcp'), 'utf8')).split('\n').slice(0, 2).join('\n') + '\n',
+    );
+    await writeFile(
+      join(dir, 'proc-good', 'net', 'tcp6'),
+      (await readFile(join(PROC, 'net', 'tcp6'), 'utf8')).split('\n').slice(0, 3).join('\n') + '\n',
+    );
     return {
       certificateFiles: ['valid.pem', 'expired.der', 'expiring.pem', 'absent.pem', 'garbage.pem'].map((n) => join(certs, n)),
       forwarders: [

@@ -59,7 +59,9 @@ const storedIds = (): Promise<string[]> => storedBatchIds(server.url, viewer, AG
 const delivered = (stderr: string): string[] => [...stderr.matchAll(/batch ([0-9a-f-]{36}) delivered/g)].map((m) => m[1] ?? '');
 
 describe('the token file', () => {
-  it('open to other users (0644): the run warns, says how to fix it, and still delivers; at 0600 it says nothing', { timeout: 60_000 }, async () => {
+  it('open to other users (0644): the run warns, says how to fix it, and still delivers; at 0600 it says nothing', {
+    timeout: 60_000,
+  }, async () => {
     const { config, state } = await agentHome('token-mode', server.url);
     expect((await runAgentCli(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)])).code).toBe(0);
     const tokenFile = join(state, 'token.json');
@@ -73,7 +75,9 @@ describe('the token file', () => {
 
     await chmod(tokenFile, 0o640);
     const vi = await runAgentCli(['run', '--once', '--config', config, '--lang', 'vi']);
-    expect(vi.stderr).toContain(`govscan-agent [warn]: ${tokenFile} để ngỏ cho người dùng khác trên máy này (quyền 0640): ai đọc được tệp này có thể gửi lô dưới danh nghĩa tác tử này; hãy chạy \`chmod 600 ${tokenFile}\`\n`);
+    expect(vi.stderr).toContain(
+      `govscan-agent [warn]: ${tokenFile} để ngỏ cho người dùng khác trên máy này (quyền 0640): ai đọc được tệp này có thể gửi lô dưới danh nghĩa tác tử này; hãy chạy \`chmod 600 ${tokenFile}\`\n`,
+    );
 
     await chmod(tokenFile, 0o600);
     const closed = await runAgentCli(['run', '--once', '--config', config]);
@@ -119,22 +123,30 @@ describe('a server URL in plain http://', () => {
     for (const args of [['run', '--once'], ['run']]) {
       const r = await runAgentCli([...args, '--config', config], { env: viaTrap });
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toBe(`govscan-agent [warn]: ${join(state, 'token.json')}: no agent token: run \`govscan-agent enroll --server URL --secret SECRET\` first\n${warning(origin)}`);
+      expect(r.stderr).toBe(
+        `govscan-agent [warn]: ${join(state, 'token.json')}: no agent token: run \`govscan-agent enroll --server URL --secret SECRET\` first\n${warning(origin)}`,
+      );
     }
   });
 
-  it.each(['http://127.8.9.10:9', 'http://localhost:9', 'http://[::1]:9', 'https://soc.example.gov.vn:8443'])('%s: no warning (loopback http is a lab; https is what to use)', async (url) => {
-    const { config } = await agentHome(`quiet-${url.replace(/\W+/g, '-')}`, url);
-    const r = await runAgentCli(['run', '--once', '--config', config]);
-    expect(r.code).toBe(3);
-    expect(r.stderr).not.toContain('plain http');
-  });
+  it.each(['http://127.8.9.10:9', 'http://localhost:9', 'http://[::1]:9', 'https://soc.example.gov.vn:8443'])(
+    '%s: no warning (loopback http is a lab; https is what to use)',
+    async (url) => {
+      const { config } = await agentHome(`quiet-${url.replace(/\W+/g, '-')}`, url);
+      const r = await runAgentCli(['run', '--once', '--config', config]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).not.toContain('plain http');
+    },
+  );
 
   it('`enroll --server http://…` to another machine warns before the secret would be sent (here refused first: already enrolled)', async () => {
     const { config, state } = await agentHome('plain-enroll', 'https://soc.example.gov.vn:8443');
     await mkdir(state, { recursive: true });
     await writeFile(join(state, 'token.json'), '{}\n', { mode: 0o600 });
-    const r = await runAgentCli(['enroll', '--config', config, '--server', 'http://10.20.30.40:8080', '--secret', 'gse_x', '--lang', 'vi'], { env: viaTrap });
+    const r = await runAgentCli(
+      ['enroll', '--config', config, '--server', 'http://10.20.30.40:8080', '--secret', 'gse_x', '--lang', 'vi'],
+      { env: viaTrap },
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'govscan-agent [warn]: máy chủ http://10.20.30.40:8080 được kết nối qua http:// không mã hóa: mã đăng ký, token của tác tử và kết quả của cơ quan đi qua mạng ở dạng rõ; hãy dùng https:// (http:// chỉ chấp nhận được khi kết nối tới chính máy này, 127.0.0.1 hoặc ::1, ví dụ trong môi trường thử nghiệm)\n' +
@@ -144,7 +156,9 @@ describe('a server URL in plain http://', () => {
 });
 
 describe('a batch the agent may not read', () => {
-  it('left root-owned by `sudo govscan-agent run --once`: set aside with how to fix it, the other batches delivered; once fixed, it goes too', { timeout: 90_000 }, async () => {
+  it('left root-owned by `sudo govscan-agent run --once`: set aside with how to fix it, the other batches delivered; once fixed, it goes too', {
+    timeout: 90_000,
+  }, async () => {
     // As root (this suite's user) the agent runs as `nobody`, and the batch written by root is really
     // unreadable to it (EACCES), as on a host where `sudo` left it. Run by another user, the suite makes
     // its own batch unreadable to itself (chmod 000), which stops anyone but root.
@@ -160,7 +174,9 @@ describe('a batch the agent may not read', () => {
     const token = await readToken(join(state, 'token.json'));
 
     // What `sudo govscan-agent run --once` leaves (with the server down): a batch owned by root, mode 0600.
-    const left = await (await new Spool(spoolDir, { maxBytes: 1 << 24, log: memoryLog() }).open()).add(smallBatch({ agentId: token.agentId, agency: token.agency }));
+    const left = await (await new Spool(spoolDir, { maxBytes: 1 << 24, log: memoryLog() }).open()).add(
+      smallBatch({ agentId: token.agentId, agency: token.agency }),
+    );
     if (!asRoot) await chmod(left.file, 0o000);
 
     const r = await runAgentCli(['run', '--once', '--config', config], user);

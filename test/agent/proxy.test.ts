@@ -82,10 +82,26 @@ let refusing: Proxy;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'govscan-agent-proxy-'));
   db = `sqlite:${join(dir, 'server.db')}`;
-  const ca = await issueCertificate({ subjectCN: 'Proxy test CA', isCA: true, key: { type: 'ec' }, keyUsage: ['keyCertSign', 'cRLSign'], extKeyUsage: [] });
-  const leaf = await issueCertificate({ subjectCN: '127.0.0.1', sans: { ip: ['127.0.0.1'] }, key: { type: 'ec' }, issuer: ca, extKeyUsage: ['serverAuth'] });
+  const ca = await issueCertificate({
+    subjectCN: 'Proxy test CA',
+    isCA: true,
+    key: { type: 'ec' },
+    keyUsage: ['keyCertSign', 'cRLSign'],
+    extKeyUsage: [],
+  });
+  const leaf = await issueCertificate({
+    subjectCN: '127.0.0.1',
+    sans: { ip: ['127.0.0.1'] },
+    key: { type: 'ec' },
+    issuer: ca,
+    extKeyUsage: ['serverAuth'],
+  });
   caFile = join(dir, 'ca.pem');
-  await Promise.all([writeFile(caFile, ca.certPem), writeFile(join(dir, 'server.pem'), leaf.certPem), writeFile(join(dir, 'server.key'), leaf.keyPem)]);
+  await Promise.all([
+    writeFile(caFile, ca.certPem),
+    writeFile(join(dir, 'server.pem'), leaf.certPem),
+    writeFile(join(dir, 'server.key'), leaf.keyPem),
+  ]);
   [server, proxy, refusing] = await Promise.all([
     startServer(db, 0, 30_000, ['--tls-cert', join(dir, 'server.pem'), '--tls-key', join(dir, 'server.key')]),
     startProxy(),
@@ -132,7 +148,9 @@ function storedIds(): Promise<string[]> {
       httpsGet(url, { ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d: string) => (text += d));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as T) : reject(new Error(`GET ${url}: ${res.statusCode} ${text}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(text) as T) : reject(new Error(`GET ${url}: ${res.statusCode} ${text}`)),
+        );
       }).on('error', reject);
     });
   return storedBatchIds(server.url, viewer, AGENCY, get);
@@ -147,14 +165,18 @@ function runIds(stderr: string): string[] {
 }
 
 describe('govscan-agent behind an HTTP proxy', () => {
-  it('enrols and uploads through HTTPS_PROXY (CONNECT to the server), names the proxy once without its password', { timeout: 60_000 }, async () => {
+  it('enrols and uploads through HTTPS_PROXY (CONNECT to the server), names the proxy once without its password', {
+    timeout: 60_000,
+  }, async () => {
     const { config, spool } = await agentSetup('via-proxy');
     const before = proxy.connects.length;
     const env = proxyEnv({ https: `http://agent:s3cret-pw@${new URL(proxy.url).host}` });
     const enrolled = await runAgent(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)], env);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     expect(enrolled.stderr).toContain(`connecting to ${server.url} through the proxy ${proxy.url} (HTTPS_PROXY`);
-    expect(proxy.connects.slice(before)).toEqual([{ authority: serverAuthority, auth: `Basic ${Buffer.from('agent:s3cret-pw').toString('base64')}` }]);
+    expect(proxy.connects.slice(before)).toEqual([
+      { authority: serverAuthority, auth: `Basic ${Buffer.from('agent:s3cret-pw').toString('base64')}` },
+    ]);
 
     const r = await runAgent(['run', '--once', '--config', config], env);
     expect(r.code, r.stderr).toBe(0);
@@ -183,7 +205,9 @@ describe('govscan-agent behind an HTTP proxy', () => {
     expect(await storedIds()).toContain(batchId);
   });
 
-  it('a proxy that refuses the CONNECT leaves the batch in the spool; it is delivered once the proxy lets it through', { timeout: 90_000 }, async () => {
+  it('a proxy that refuses the CONNECT leaves the batch in the spool; it is delivered once the proxy lets it through', {
+    timeout: 90_000,
+  }, async () => {
     const { config, spool } = await agentSetup('refused');
     expect((await runAgent(['enroll', '--config', config, '--secret', await enrollmentSecret(db, AGENCY)], proxyEnv({}))).code).toBe(0);
     const refusedBefore = refusing.connects.length;

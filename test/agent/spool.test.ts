@@ -88,7 +88,9 @@ describe('spool', () => {
     for (const b of batches) await spool.add(b);
     expect((await spool.list()).map((e) => e.batchId)).toEqual(batches.slice(2).map((b) => b.batchId));
     expect(log.lines).toHaveLength(2);
-    expect(log.lines[0]).toBe(`govscan-agent [warn]: spool over its cap of ${one * 3 + 10} bytes: dropped the 1 oldest batch(es) (${one} bytes): ${batches[0]?.batchId}`);
+    expect(log.lines[0]).toBe(
+      `govscan-agent [warn]: spool over its cap of ${one * 3 + 10} bytes: dropped the 1 oldest batch(es) (${one} bytes): ${batches[0]?.batchId}`,
+    );
     expect(log.lines[1]).toContain(`dropped the 1 oldest batch(es) (${one} bytes): ${batches[1]?.batchId}`);
 
     // A batch larger than the whole cap is still kept (it is the newest); everything older goes.

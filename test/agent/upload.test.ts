@@ -39,7 +39,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function serve(handler: Handler, make: (h: (req: IncomingMessage, res: ServerResponse) => void) => Server = (h) => createServer(h)): Promise<string> {
+async function serve(
+  handler: Handler,
+  make: (h: (req: IncomingMessage, res: ServerResponse) => void) => Server = (h) => createServer(h),
+): Promise<string> {
   server = make((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -62,7 +65,10 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-const ack = (body: string, status: 'stored' | 'duplicate' = 'stored') => ({ batchId: (JSON.parse(body) as { batchId: string }).batchId, status });
+const ack = (body: string, status: 'stored' | 'duplicate' = 'stored') => ({
+  batchId: (JSON.parse(body) as { batchId: string }).batchId,
+  status,
+});
 
 async function spoolWith(n: number, log = memoryLog()) {
   const spool = await new Spool(dir, { maxBytes: 1 << 24, log }).open();
@@ -75,7 +81,9 @@ const fast: DrainOptions = { maxAttempts: 5, backoffMs: 20, maxBackoffMs: 200 };
 
 describe('drain', () => {
   it('retries a failing server with growing, jittered pauses until it takes the batch, then empties the spool', async () => {
-    const url = await serve((_req, res, body, n) => (n <= 3 ? json(res, 503, { error: 'internal', message: 'starting' }) : json(res, 201, ack(body))));
+    const url = await serve((_req, res, body, n) =>
+      n <= 3 ? json(res, 503, { error: 'internal', message: 'starting' }) : json(res, 201, ack(body)),
+    );
     const { spool, batches, log } = await spoolWith(1);
     const uploader = new Uploader({ server: url, token: 'gsa_1.secret', timeoutMs: 2000 });
     const pauses: number[] = [];
@@ -127,7 +135,9 @@ describe('drain', () => {
   });
 
   it('waits as long as Retry-After asks (up to the longest backoff)', async () => {
-    const url = await serve((_req, res, body, n) => (n === 1 ? json(res, 429, { error: 'conflict', message: 'slow down' }, { 'retry-after': '1' }) : json(res, 201, ack(body))));
+    const url = await serve((_req, res, body, n) =>
+      n === 1 ? json(res, 429, { error: 'conflict', message: 'slow down' }, { 'retry-after': '1' }) : json(res, 201, ack(body)),
+    );
     const { spool, log } = await spoolWith(1);
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     const pauses: number[] = [];
@@ -150,7 +160,9 @@ describe('drain', () => {
   });
 
   it('moves a batch the server will never accept to spool/rejected/ and goes on with the next', async () => {
-    const url = await serve((_req, res, body, n) => (n === 1 ? json(res, 400, { error: 'bad-request', message: 'report.findings[0]: bad' }) : json(res, 201, ack(body))));
+    const url = await serve((_req, res, body, n) =>
+      n === 1 ? json(res, 400, { error: 'bad-request', message: 'report.findings[0]: bad' }) : json(res, 201, ack(body)),
+    );
     const { spool, batches, log } = await spoolWith(2);
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     const result = await drain(spool, uploader, log, fast);
@@ -170,7 +182,11 @@ describe('drain', () => {
 
   it('on 413 sets the batch aside saying how to send it after all; on 401 stops and keeps every batch (the token is wrong, not the batch)', async () => {
     let status = 413;
-    const url = await serve((_req, res, body) => (status === 201 ? json(res, 201, ack(body)) : json(res, status, { error: status === 413 ? 'payload-too-large' : 'unauthorized', message: 'no' })));
+    const url = await serve((_req, res, body) =>
+      status === 201
+        ? json(res, 201, ack(body))
+        : json(res, status, { error: status === 413 ? 'payload-too-large' : 'unauthorized', message: 'no' }),
+    );
     const { spool, log, batches } = await spoolWith(3);
     const uploader = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     status = 413;
@@ -186,7 +202,14 @@ describe('drain', () => {
     // Doing what the message says works: once the server takes it, the batch moved back is delivered.
     await rename(join(spool.rejectedDir, first), join(spool.dir, first));
     status = 201;
-    expect(await drain(spool, uploader, log, fast)).toEqual({ stored: 1, duplicates: 0, rejected: 0, unreadable: 0, remaining: 0, stopped: null });
+    expect(await drain(spool, uploader, log, fast)).toEqual({
+      stored: 1,
+      duplicates: 0,
+      rejected: 0,
+      unreadable: 0,
+      remaining: 0,
+      stopped: null,
+    });
 
     const again = await spoolWith(2, log);
     status = 401;
@@ -195,7 +218,9 @@ describe('drain', () => {
     uploader.close();
     expect(result).toEqual({ stored: 0, duplicates: 0, rejected: 0, unreadable: 0, remaining: 2, stopped: 'unauthorized' });
     expect(seen).toHaveLength(1);
-    expect(log.lines.at(-1)).toBe("govscan-agent [warn]: the server refused this agent's token (401): enrol again; 2 batch(es) stay in the spool");
+    expect(log.lines.at(-1)).toBe(
+      "govscan-agent [warn]: the server refused this agent's token (401): enrol again; 2 batch(es) stay in the spool",
+    );
   });
 
   it('stops at once when cancelled (SIGTERM), leaving the batch in the spool', async () => {
@@ -213,7 +238,10 @@ describe('drain', () => {
   it('trusts a server certificate from an extra CA anchor, and only with it', async () => {
     const ca = await issueCertificate({ subjectCN: 'SOC Test CA', isCA: true, key: { type: 'ec' } });
     const leaf = await issueCertificate({ subjectCN: '127.0.0.1', sans: { ip: ['127.0.0.1'] }, issuer: ca, key: { type: 'ec' } });
-    const url = await serve((_req, res, body) => json(res, 201, ack(body)), (h) => createHttpsServer({ cert: leaf.certPem, key: leaf.keyPem }, h));
+    const url = await serve(
+      (_req, res, body) => json(res, 201, ack(body)),
+      (h) => createHttpsServer({ cert: leaf.certPem, key: leaf.keyPem }, h),
+    );
     const { spool, log } = await spoolWith(1);
     const without = new Uploader({ server: url, token: 't', timeoutMs: 2000 });
     expect(await drain(spool, without, log, { ...fast, maxAttempts: 1 })).toMatchObject({ stopped: 'unavailable', remaining: 1 });

@@ -21,7 +21,9 @@ const FACTS = join(ROOT, 'test/fixtures/facts');
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 const localizedProblems = (where: string, text: { en?: unknown; vi?: unknown } | undefined): string[] =>
-  (['en', 'vi'] as const).flatMap((lang) => (typeof text?.[lang] === 'string' && (text[lang] as string).trim() ? [] : [`${where}: no ${lang} text`]));
+  (['en', 'vi'] as const).flatMap((lang) =>
+    typeof text?.[lang] === 'string' && (text[lang] as string).trim() ? [] : [`${where}: no ${lang} text`],
+  );
 
 /** What is wrong with a family's shape (empty: nothing). */
 function shapeProblems(family: CheckFamily): string[] {
@@ -30,10 +32,15 @@ function shapeProblems(family: CheckFamily): string[] {
   if (!family.checks.length) problems.push(`${family.id}: no check`);
   for (const check of family.checks) {
     const prefix = check.id.split('.')[0] ?? '';
-    if (!family.idPrefixes.includes(prefix) || !/^[a-z0-9]+\.[a-z0-9-]+$/.test(check.id)) problems.push(`${check.id}: not named <${family.idPrefixes.join('|')}>.<name>`);
+    if (!family.idPrefixes.includes(prefix) || !/^[a-z0-9]+\.[a-z0-9-]+$/.test(check.id))
+      problems.push(`${check.id}: not named <${family.idPrefixes.join('|')}>.<name>`);
     if (check.family !== family.id) problems.push(`${check.id}: family "${check.family}", registered under "${family.id}"`);
-    problems.push(...localizedProblems(`${check.id}: title`, check.title), ...localizedProblems(`${check.id}: description`, check.description));
-    if (typeof check.appliesTo !== 'function' || typeof check.run !== 'function') problems.push(`${check.id}: appliesTo and run must be functions`);
+    problems.push(
+      ...localizedProblems(`${check.id}: title`, check.title),
+      ...localizedProblems(`${check.id}: description`, check.description),
+    );
+    if (typeof check.appliesTo !== 'function' || typeof check.run !== 'function')
+      problems.push(`${check.id}: appliesTo and run must be functions`);
     if (typeof check.factsSchema !== 'object' || check.factsSchema === null) problems.push(`${check.id}: no facts schema`);
   }
   for (const option of family.options) problems.push(...optionProblems(family.id, option));
@@ -45,14 +52,16 @@ function optionProblems(family: string, o: FamilyOption): string[] {
   const problems = localizedProblems(`${family}: --${o.name}`, o.help);
   if (!/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(o.name)) problems.push(`${family}: --${o.name} is not a kebab-case flag name`);
   if (o.help.en === o.help.vi) problems.push(`${family}: --${o.name} has the same text in English and Vietnamese`);
-  if (o.kind === 'choice' && !o.choices.includes(o.default)) problems.push(`${family}: --${o.name} default "${o.default}" is not one of its choices`);
+  if (o.kind === 'choice' && !o.choices.includes(o.default))
+    problems.push(`${family}: --${o.name} default "${o.default}" is not one of its choices`);
   return problems;
 }
 
 /** Every ok attempt recorded under test/fixtures/facts: `{ target, attempts }` files in its folders; the top-level files are tls.endpoint facts. */
 function recordedFacts(): Map<string, { file: string; facts: unknown }[]> {
   const byCheck = new Map<string, { file: string; facts: unknown }[]>();
-  const add = (check: string, file: string, facts: unknown): void => void byCheck.set(check, [...(byCheck.get(check) ?? []), { file, facts }]);
+  const add = (check: string, file: string, facts: unknown): void =>
+    void byCheck.set(check, [...(byCheck.get(check) ?? []), { file, facts }]);
   for (const name of readdirSync(FACTS)) {
     const path = join(FACTS, name);
     if (statSync(path).isDirectory()) {
@@ -139,7 +148,8 @@ describe('check families', () => {
     for (const family of FAMILIES) {
       for (const id of family.packs) expect(byId.has(id), `${family.id}: pack ${id} is not built in`).toBe(true);
       const judged = new Set(family.packs.flatMap((id) => byId.get(id)?.rules.map((r) => r.check) ?? []));
-      for (const check of family.checks) expect(judged.has(check.id), `${check.id}: no rule of ${family.packs.join(', ')} judges it`).toBe(true);
+      for (const check of family.checks)
+        expect(judged.has(check.id), `${check.id}: no rule of ${family.packs.join(', ')} judges it`).toBe(true);
     }
     const listed = new Set(FAMILIES.flatMap((f) => f.packs));
     expect(packs.map((p) => p.id).filter((id) => !listed.has(id))).toEqual([]);

@@ -21,7 +21,14 @@ beforeAll(async () => {
   const now = Date.now();
   const caDates = { notBefore: new Date(now - 365 * DAY), notAfter: new Date(now + 5 * 365 * DAY) };
   root = await issueCertificate({ subject: 'CN=Test Agency Root CA, O=Test Agency, C=VN', key: { type: 'ec' }, isCA: true, ...caDates });
-  const int = await issueCertificate({ subject: 'CN=Test Agency Issuing CA, O=Test Agency, C=VN', key: { type: 'ec' }, isCA: true, pathLength: 0, issuer: root, ...caDates });
+  const int = await issueCertificate({
+    subject: 'CN=Test Agency Issuing CA, O=Test Agency, C=VN',
+    key: { type: 'ec' },
+    isCA: true,
+    pathLength: 0,
+    issuer: root,
+    ...caDates,
+  });
   const leaf = await issueCertificate({
     subjectCN: HOST,
     sans: { dns: [HOST] },
@@ -54,7 +61,9 @@ describe('govscan cert verify', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Certificate path (server certificate first):');
-    expect(r.stdout).toMatch(new RegExp(`1\\. CN=${HOST.replace(/\./g, '\\.')}\\n\\s+issuer: C=VN,O=Test Agency,CN=Test Agency Issuing CA`));
+    expect(r.stdout).toMatch(
+      new RegExp(`1\\. CN=${HOST.replace(/\./g, '\\.')}\\n\\s+issuer: C=VN,O=Test Agency,CN=Test Agency Issuing CA`),
+    );
     expect(r.stdout).toContain('key: RSA 2048 bits');
     expect(r.stdout).toContain('key: ECDSA P-256');
     expect(r.stdout).toMatch(/3\. C=VN,O=Test Agency,CN=Test Agency Root CA \(trust anchor\)/);
@@ -69,7 +78,11 @@ describe('govscan cert verify', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as VerifyResult & { name: string };
     expect(out).toMatchObject({ valid: true, trusted: true, hostnameMatches: true, problems: [], name: HOST });
-    expect(out.path.map((p) => p.subject)).toEqual([`CN=${HOST}`, 'C=VN,O=Test Agency,CN=Test Agency Issuing CA', 'C=VN,O=Test Agency,CN=Test Agency Root CA']);
+    expect(out.path.map((p) => p.subject)).toEqual([
+      `CN=${HOST}`,
+      'C=VN,O=Test Agency,CN=Test Agency Issuing CA',
+      'C=VN,O=Test Agency,CN=Test Agency Root CA',
+    ]);
     expect(out.path[0]?.key).toEqual({ type: 'rsa', bits: 2048, curve: null });
   });
 

@@ -28,7 +28,9 @@ afterAll(async () => {
 });
 
 describe('shell completion', () => {
-  it('`autocomplete --refresh-cache` writes bash, zsh and PowerShell completion with every command and flag', { timeout: 30_000 }, async () => {
+  it('`autocomplete --refresh-cache` writes bash, zsh and PowerShell completion with every command and flag', {
+    timeout: 30_000,
+  }, async () => {
     const env = { HOME: dir, XDG_CACHE_HOME: join(dir, 'cache') };
     const r = await runCli(['autocomplete', '--refresh-cache'], { env });
     expect(r.code, r.stderr).toBe(0);
@@ -64,7 +66,11 @@ describe('a mistyped command', () => {
 
 describe('-h', () => {
   it('is --help for every command, in both languages', { timeout: 30_000 }, async () => {
-    const [scan, vi, fleet] = await Promise.all([runCli(['scan', '-h']), runCli(['scan', '-h', '--lang', 'vi']), runCli(['fleet', 'status', '-h'])]);
+    const [scan, vi, fleet] = await Promise.all([
+      runCli(['scan', '-h']),
+      runCli(['scan', '-h', '--lang', 'vi']),
+      runCli(['fleet', 'status', '-h']),
+    ]);
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stdout).toMatch(/^USAGE\n {2}\$ govscan scan /m);
     expect(scan.stdout).toContain('--targets-file=FILE');
@@ -75,7 +81,9 @@ describe('-h', () => {
 });
 
 describe('help text', () => {
-  it('names every target form, lists each environment variable once, describes the evidence topic, tells --json from --format', { timeout: 30_000 }, async () => {
+  it('names every target form, lists each environment variable once, describes the evidence topic, tells --json from --format', {
+    timeout: 30_000,
+  }, async () => {
     const [scan, fleet, evidence, exported, vi] = await Promise.all([
       runCli(['scan', '-h']),
       runCli(['fleet', 'status', '-h']),
@@ -83,21 +91,38 @@ describe('help text', () => {
       runCli(['fleet', 'export', '-h']),
       runCli(['fleet', 'status', '-h', '--lang', 'vi']),
     ]);
-    expect(scan.stdout.replace(/\s+/g, ' ')).toContain('[TARGETS...] https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)');
+    expect(scan.stdout.replace(/\s+/g, ' ')).toContain(
+      '[TARGETS...] https:// URL, smtp:// or smtps:// URL, host:port, or a bare domain (repeatable)',
+    );
     // Once per flag: oclif's own [env: …] note, not again in the text.
     const flagsOf = (help: string, from: string, to: string): string => help.slice(help.indexOf(`\n${from}\n`), help.indexOf(`\n${to}\n`));
     expect(flagsOf(fleet.stdout, 'FLAGS', 'DESCRIPTION').match(/GOVSCAN_SERVER/g)).toHaveLength(1);
     expect(flagsOf(fleet.stdout, 'FLAGS', 'DESCRIPTION').match(/GOVSCAN_TOKEN/g)).toHaveLength(1);
     expect(flagsOf(vi.stdout, 'THAM SỐ', 'MÔ TẢ').match(/GOVSCAN_SERVER/g)).toHaveLength(1);
     expect(evidence.stdout.split('\n')[0]).toBe('Security-level evidence manifests: write one, check one');
-    expect(exported.stdout.replace(/\s+/g, " ")).toContain("--json With --output: print {agency, format, file, bytes} as JSON instead of a sentence (--format chooses what is exported)");
+    expect(exported.stdout.replace(/\s+/g, ' ')).toContain(
+      '--json With --output: print {agency, format, file, bytes} as JSON instead of a sentence (--format chooses what is exported)',
+    );
   });
 });
 
 describe('colour', () => {
   function table(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return runCli(
-      ['scan', `https://${expired.host}:${expired.port}`, '--resolve', `${expired.host}:${expired.port}:127.0.0.1`, '--ca-file', farm.nationalRootPemFile, '--policy', 'vn-ct02-2022-tls', '--quiet', '--fail-on', 'none', ...args],
+      [
+        'scan',
+        `https://${expired.host}:${expired.port}`,
+        '--resolve',
+        `${expired.host}:${expired.port}:127.0.0.1`,
+        '--ca-file',
+        farm.nationalRootPemFile,
+        '--policy',
+        'vn-ct02-2022-tls',
+        '--quiet',
+        '--fail-on',
+        'none',
+        ...args,
+      ],
       { env: { NODE_EXTRA_CA_CERTS: farm.publicRootPemFile, NO_COLOR: '', FORCE_COLOR: '', ...env } },
     );
   }
@@ -154,12 +179,29 @@ describe('plurals', () => {
     expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'en', { count: 1, failOn: 'high' })).toBe('1 finding at or above "high": exit 1');
     expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'en', { count: 2, failOn: 'high' })).toBe('2 findings at or above "high": exit 1');
     expect(localize(M.progressAggregate, 'en', { done: 1, total: 1, failed: 1 })).toBe('1/1 target scanned, 1 failed finding');
-    expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'vi', { count: 1, failOn: 'high' })).toBe('1 phát hiện có mức độ từ "high" trở lên: mã thoát 1');
+    expect(localize(OUTCOME_MESSAGES.thresholdExceeded, 'vi', { count: 1, failOn: 'high' })).toBe(
+      '1 phát hiện có mức độ từ "high" trở lên: mã thoát 1',
+    );
   });
 
   it('the scan says "1 finding" when one finding is over the threshold', { timeout: 30_000 }, async () => {
     const r = await runCli(
-      ['scan', `https://${expired.host}:${expired.port}`, '--resolve', `${expired.host}:${expired.port}:127.0.0.1`, '--ca-file', farm.nationalRootPemFile, '--policy', 'vn-ct02-2022-tls', '--fail-on', 'critical', '--format', 'json', '--output', join(dir, 'one.json')],
+      [
+        'scan',
+        `https://${expired.host}:${expired.port}`,
+        '--resolve',
+        `${expired.host}:${expired.port}:127.0.0.1`,
+        '--ca-file',
+        farm.nationalRootPemFile,
+        '--policy',
+        'vn-ct02-2022-tls',
+        '--fail-on',
+        'critical',
+        '--format',
+        'json',
+        '--output',
+        join(dir, 'one.json'),
+      ],
       { env: { NODE_EXTRA_CA_CERTS: farm.publicRootPemFile } },
     );
     const report = JSON.parse(await readFile(join(dir, 'one.json'), 'utf8')) as { summary: { failedBySeverity: Record<string, number> } };

@@ -58,16 +58,40 @@ async function folder(lines?: string[]): Promise<string> {
 
 /** The scan of the wrong-host endpoint (a high TLS-CERT-HOSTNAME failure), TLS pack only. */
 function scanArgs(...extra: string[]): string[] {
-  return ['scan', target(), '--resolve', `${wrongHost.host}:${wrongHost.port}:${wrongHost.address}`, '--policy', 'vn-ct02-2022-tls', '--ca-file', farm.nationalRootPemFile, '--quiet', ...extra];
+  return [
+    'scan',
+    target(),
+    '--resolve',
+    `${wrongHost.host}:${wrongHost.port}:${wrongHost.address}`,
+    '--policy',
+    'vn-ct02-2022-tls',
+    '--ca-file',
+    farm.nationalRootPemFile,
+    '--quiet',
+    ...extra,
+  ];
 }
 
 /** A scan of the trap (which must never see a connection). */
 function trapArgs(...extra: string[]): string[] {
   const port = (trap.address() as net.AddressInfo).port;
-  return ['scan', `https://trap.test:${port}`, '--resolve', `trap.test:${port}:127.0.0.1`, '--policy', 'vn-ct02-2022-tls', '--quiet', ...extra];
+  return [
+    'scan',
+    `https://trap.test:${port}`,
+    '--resolve',
+    `trap.test:${port}:127.0.0.1`,
+    '--policy',
+    'vn-ct02-2022-tls',
+    '--quiet',
+    ...extra,
+  ];
 }
 
-const failed = (report: Report): string[] => report.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.ruleId} ${f.target}`).sort();
+const failed = (report: Report): string[] =>
+  report.findings
+    .filter((f) => f.outcome === 'fail')
+    .map((f) => `${f.ruleId} ${f.target}`)
+    .sort();
 
 describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
   it('a scan takes settings from the file, the environment over the file, a flag over both', async () => {
@@ -91,8 +115,18 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
   }, 60_000);
 
   it('config show names the source of every setting, in English, Vietnamese and JSON', async () => {
-    const cwd = await folder(['# settings of the agency CI job', 'fail-on: medium', 'timeout: 2000', 'policy: [vn-ct02-2022-tls]', 'lab: true']);
-    const run = (...extra: string[]) => runCli(['config', 'show', '--concurrency', '8', ...extra], { cwd, env: { GOVSCAN_TIMEOUT: '4000', GOVSCAN_SEVERITY: 'high,critical' } });
+    const cwd = await folder([
+      '# settings of the agency CI job',
+      'fail-on: medium',
+      'timeout: 2000',
+      'policy: [vn-ct02-2022-tls]',
+      'lab: true',
+    ]);
+    const run = (...extra: string[]) =>
+      runCli(['config', 'show', '--concurrency', '8', ...extra], {
+        cwd,
+        env: { GOVSCAN_TIMEOUT: '4000', GOVSCAN_SEVERITY: 'high,critical' },
+      });
     const [json, en, vi] = await Promise.all([run('--json'), run(), run('--lang', 'vi')]);
     expect(json.code).toBe(0);
     const shown = JSON.parse(json.stdout) as { file: string; settings: Record<string, { value: unknown; source: string; where?: string }> };
@@ -125,8 +159,14 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
   it('a bad settings file, named or found, stops the run at its line with exit 2 before any connection', async () => {
     const cases: { lines: string[]; error: RegExp; named?: boolean }[] = [
       { lines: ['fail-on: high', 'timeout: fast'], error: /^error: govscan\.yaml:2:\d+: timeout: must be a integer/m },
-      { lines: ['policy: [vn-ct02-2022-tls]', 'fail_on: high'], error: /^error: govscan\.yaml:2:1: unknown field "fail_on" \(the key is the flag.s name: "fail-on"\)$/m },
-      { lines: ['severity: [urgent]'], error: /^error: govscan\.yaml:1:\d+: severity\.?\[?0?\]?: must be one of critical, high, medium, low, info/m },
+      {
+        lines: ['policy: [vn-ct02-2022-tls]', 'fail_on: high'],
+        error: /^error: govscan\.yaml:2:1: unknown field "fail_on" \(the key is the flag.s name: "fail-on"\)$/m,
+      },
+      {
+        lines: ['severity: [urgent]'],
+        error: /^error: govscan\.yaml:1:\d+: severity\.?\[?0?\]?: must be one of critical, high, medium, low, info/m,
+      },
       { lines: ['concurrency: 0'], error: /^error: govscan\.yaml:1:\d+: concurrency: must be >= 1/m },
       { lines: ['fail-on: [high'], error: /^error: ci\.yaml:1:\d+: YAML syntax error/m, named: true },
     ];
@@ -160,7 +200,10 @@ describe('settings: flag > GOVSCAN_<FLAG> > govscan.yaml > default', () => {
     await writeFile(config, ['server:', '  url: http://127.0.0.1:1', `stateDirectory: ${join(cwd, 'state')}`].join('\n'));
     const [fromEnv, fromFlag, fromFile] = await Promise.all([
       runAgentCli(['enroll', '--config', config], { cwd, env: { GOVSCAN_SECRET: 's3cret', GOVSCAN_SERVER: 'not a url' } }),
-      runAgentCli(['enroll', '--config', config, '--server', 'also://bad'], { cwd, env: { GOVSCAN_SECRET: 's3cret', GOVSCAN_SERVER: 'not a url' } }),
+      runAgentCli(['enroll', '--config', config, '--server', 'also://bad'], {
+        cwd,
+        env: { GOVSCAN_SECRET: 's3cret', GOVSCAN_SERVER: 'not a url' },
+      }),
       runAgentCli(['enroll', '--config', config], { cwd, env: { GOVSCAN_SECRET: 's3cret' } }),
     ]);
     // The variable wins over the file's server.url; a flag over the variable.
@@ -204,7 +247,10 @@ describe('filters', () => {
 describe('several reports from one run', () => {
   it('SARIF and JSON files plus the table on stdout, the same findings in each', async () => {
     const cwd = await folder(['timeout: 3000']);
-    const r = await runCli(scanArgs('--report', 'sarif=out/govscan.sarif', '--report', 'json=govscan.json', '--report', 'table'), { cwd: await mkdirIn(cwd, 'out'), env });
+    const r = await runCli(scanArgs('--report', 'sarif=out/govscan.sarif', '--report', 'json=govscan.json', '--report', 'table'), {
+      cwd: await mkdirIn(cwd, 'out'),
+      env,
+    });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/TLS-CERT-HOSTNAME/);
     const report = JSON.parse(await readFile(join(cwd, 'govscan.json'), 'utf8')) as Report;

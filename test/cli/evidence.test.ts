@@ -46,7 +46,10 @@ interface Finding {
   message: { en: string; vi: string };
 }
 
-async function verify(manifest: string, extra: string[] = []): Promise<{ code: number | null; byRule: Map<string, Finding>; stderr: string }> {
+async function verify(
+  manifest: string,
+  extra: string[] = [],
+): Promise<{ code: number | null; byRule: Map<string, Finding>; stderr: string }> {
   const r = await runCli(['evidence', 'verify', manifest, '--format', 'json', '--fail-on', 'high', ...extra], { env: ENV });
   const byRule = new Map<string, Finding>();
   if (r.stdout.trim()) for (const f of (JSON.parse(r.stdout) as { findings: Finding[] }).findings) byRule.set(f.ruleId, f);
@@ -73,7 +76,10 @@ describe('evidence init then verify', () => {
     expect((await runCli(['evidence', 'init', '--system', 'cong-dvc', '--level', '3'], { cwd: dir })).code).toBe(2);
     const v = await verify(join(dir, 'cong-dvc.evidence.yaml'));
     expect(v.code).toBe(1);
-    const failed = [...v.byRule.values()].filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
+    const failed = [...v.byRule.values()]
+      .filter((f) => f.outcome === 'fail')
+      .map((f) => f.ruleId)
+      .sort();
     expect(failed).toEqual([
       'FOURLAYER-ASSESSMENT',
       'FOURLAYER-MONITORING',
@@ -118,23 +124,40 @@ describe('evidence verify: every rule', () => {
     ['SECLEVEL-PLAN-MISSING', (y) => (y.plan.status = 'none')],
     ['SECLEVEL-PLAN-PARTIAL', (y) => (y.plan.status = 'partial')],
     ['SECLEVEL-REGULATION-MISSING', (y) => delete y.regulation.number],
-    ['SECLEVEL-ASSESSMENT-OVERDUE', (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'security-assessment'))],
+    [
+      'SECLEVEL-ASSESSMENT-OVERDUE',
+      (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'security-assessment')),
+    ],
     // Frequencies are new with Decree 331: nothing is overdue until a period after it took effect, so these
     // two move its effective date back a year (a --param, as an agency would when the date is corrected).
-    ['SECLEVEL-VULNSCAN-OVERDUE', (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'vulnerability-scan')), [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19']],
-    ['SECLEVEL-LOGREVIEW-OVERDUE', (y) => (y.assessments.find((a: { kind: string }) => a.kind === 'log-review').date = '2026-01-01'), [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19']],
+    [
+      'SECLEVEL-VULNSCAN-OVERDUE',
+      (y) => (y.assessments = y.assessments.filter((a: { kind: string }) => a.kind !== 'vulnerability-scan')),
+      [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19'],
+    ],
+    [
+      'SECLEVEL-LOGREVIEW-OVERDUE',
+      (y) => (y.assessments.find((a: { kind: string }) => a.kind === 'log-review').date = '2026-01-01'),
+      [...ND331, '--param', 'vn-nd331-2026:effectiveFrom=2025-08-19'],
+    ],
     ['SECLEVEL-PENTEST-OVERDUE', (y) => delete y.penetrationTestProgramme, ND331],
     ['SECLEVEL-LOG-RETENTION', (y) => (y.logging.retentionDays = 60), ND331],
     // As of 2026-11-20 the latest deadline passed is 2025-11-30: a report after 2024-11-30 is due.
-    ['SECLEVEL-ANNUAL-REPORT', (y) => {
-      y.annualReport.date = '2024-10-01';
-      y.approval.date = '2024-06-01';
-    }],
-    ['SECLEVEL-APPRAISER', (y) => {
-      y.level.approved = 4;
-      y.level.proposed = 4;
-      y.appraisal.authority = 'specialised-unit';
-    }],
+    [
+      'SECLEVEL-ANNUAL-REPORT',
+      (y) => {
+        y.annualReport.date = '2024-10-01';
+        y.approval.date = '2024-06-01';
+      },
+    ],
+    [
+      'SECLEVEL-APPRAISER',
+      (y) => {
+        y.level.approved = 4;
+        y.level.proposed = 4;
+        y.appraisal.authority = 'specialised-unit';
+      },
+    ],
     ['FOURLAYER-MONITORING-DATA', (y) => (y.layers.monitoring.dataRetentionDays = 7)],
     ['FOURLAYER-MONITORING-REPORTS', (y) => delete y.layers.monitoring.reports.weekly],
     ['FOURLAYER-GOLIVE-ASSESSMENT', (y) => (y.goLive.date = '2026-09-01')],
@@ -298,7 +321,9 @@ describe('signatures judged document by document', () => {
     const v = await verify(f.manifest, ['--ca-file', f.caFile]);
     const tampered = v.byRule.get('EVIDENCE-DOC-TAMPERED');
     expect(tampered?.outcome).toBe('not-tested');
-    expect(tampered?.message.en).toMatch(/could not check the integrity of docs\/assessment\.txt \(digest algorithm 2\.16\.840\.1\.101\.3\.4\.2\.8 is not supported\)/);
+    expect(tampered?.message.en).toMatch(
+      /could not check the integrity of docs\/assessment\.txt \(digest algorithm 2\.16\.840\.1\.101\.3\.4\.2\.8 is not supported\)/,
+    );
     expect(tampered?.message.vi).toMatch(/không kiểm tra được tính toàn vẹn của docs\/assessment\.txt/);
     expect(v.byRule.get('EVIDENCE-DOC-UNSIGNED')?.outcome).toBe('not-tested');
     expect(v.byRule.get('EVIDENCE-DOC-MISSING')?.outcome).toBe('pass');
@@ -345,13 +370,22 @@ describe('legal basis', () => {
     });
     const nd85 = await verify(f.manifest, ['--ca-file', f.caFile, '--legal-basis', 'nd85-2016']);
     // Decree 331 moved back to 2026-01-01, so its 6-monthly scan is already due (see the no-retroactivity tests).
-    const nd331 = await verify(f.manifest, ['--ca-file', f.caFile, '--legal-basis', 'nd331-2026', '--param', 'vn-nd331-2026:effectiveFrom=2026-01-01']);
+    const nd331 = await verify(f.manifest, [
+      '--ca-file',
+      f.caFile,
+      '--legal-basis',
+      'nd331-2026',
+      '--param',
+      'vn-nd331-2026:effectiveFrom=2026-01-01',
+    ]);
     expect(nd85.byRule.get('SECLEVEL-ASSESSMENT-OVERDUE')?.outcome).toBe('pass');
     expect(nd85.byRule.has('SECLEVEL-VULNSCAN-OVERDUE')).toBe(false);
     expect(nd331.byRule.get('SECLEVEL-VULNSCAN-OVERDUE')?.outcome).toBe('fail');
     expect(nd85.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('pass');
     expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('fail');
-    expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.message.vi).toMatch(/quy chế 5\/QĐ ban hành ngày 01\/11\/2026, sau ngày phê duyệt cấp độ 01\/09\/2026/);
+    expect(nd331.byRule.get('SECLEVEL-REGULATION-MISSING')?.message.vi).toMatch(
+      /quy chế 5\/QĐ ban hành ngày 01\/11\/2026, sau ngày phê duyệt cấp độ 01\/09\/2026/,
+    );
     expect(nd85.stderr).toMatch(/legal basis of cong-dvc: nd85-2016 .*--legal-basis/);
   });
 
@@ -359,9 +393,15 @@ describe('legal basis', () => {
     const f = await compliantFolder({ now: NOW, collectorPort, ncscPort, pki });
     const inv = join(f.dir, 'inventory.yaml');
     await writeFile(inv, `systems:\n  - id: cong-dvc\n    evidence: cong-dvc.yaml\n`);
-    const scan = (now: string) => runCli(['scan', '--inventory', inv, '--format', 'json', '--fail-on', 'none'], { env: { GOVSCAN_NOW: now } });
+    const scan = (now: string) =>
+      runCli(['scan', '--inventory', inv, '--format', 'json', '--fail-on', 'none'], { env: { GOVSCAN_NOW: now } });
     const [before, during, after] = await Promise.all([scan('2025-01-01'), scan('2026-11-20'), scan('2027-07-15')]);
-    const basis = (r: { stdout: string }) => (JSON.parse(r.stdout) as { targets: { kind: string; system?: { legalBasis?: { id: string; chosenBy: string; reason: { en: string } } } }[] }).targets.find((t) => t.kind === 'system')?.system?.legalBasis;
+    const basis = (r: { stdout: string }) =>
+      (
+        JSON.parse(r.stdout) as {
+          targets: { kind: string; system?: { legalBasis?: { id: string; chosenBy: string; reason: { en: string } } } }[];
+        }
+      ).targets.find((t) => t.kind === 'system')?.system?.legalBasis;
     expect(basis(before)).toMatchObject({ id: 'nd85-2016', chosenBy: 'dates' });
     expect(basis(before)?.reason.en).toMatch(/Decree 331\/2026\/NĐ-CP takes effect on 2026-08-19/);
     // The fixture's approval is 120 days before 2026-11-20: 2026-07-23, before 2026-08-19.
@@ -376,11 +416,27 @@ describe('legal basis', () => {
 describe('malformed manifests: exit 2 with file:line, nothing read outside the folder', () => {
   const bad: [string, string, RegExp][] = [
     ['bad YAML', 'apiVersion: govscan/v1\nkind: [Evidence\n', /bad\.yaml:\d+:\d+: YAML syntax error/],
-    ['wrong type', 'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nlevel: { approved: "three" }\n', /bad\.yaml:4:\d+: level\.approved/],
+    [
+      'wrong type',
+      'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nlevel: { approved: "three" }\n',
+      /bad\.yaml:4:\d+: level\.approved/,
+    ],
     ['unknown field', 'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nsurprise: 1\n', /bad\.yaml:4:1: .*surprise/],
-    ['path escaping the folder', 'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nplan:\n  document: { path: ../../etc/passwd }\n', /bad\.yaml:5:\d+: plan\.document: "\.\.\/\.\.\/etc\/passwd" leaves the manifest's folder/],
-    ['absolute path', 'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nplan:\n  document: { path: /etc/passwd }\n', /bad\.yaml:5:\d+: .*absolute path/],
-    ['impossible date', 'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\napproval: { date: 2026-02-30 }\n', /bad\.yaml:4:\d+: approval\.date/],
+    [
+      'path escaping the folder',
+      'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nplan:\n  document: { path: ../../etc/passwd }\n',
+      /bad\.yaml:5:\d+: plan\.document: "\.\.\/\.\.\/etc\/passwd" leaves the manifest's folder/,
+    ],
+    [
+      'absolute path',
+      'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\nplan:\n  document: { path: /etc/passwd }\n',
+      /bad\.yaml:5:\d+: .*absolute path/,
+    ],
+    [
+      'impossible date',
+      'apiVersion: govscan/v1\nkind: Evidence\nsystem: { id: a }\napproval: { date: 2026-02-30 }\n',
+      /bad\.yaml:4:\d+: approval\.date/,
+    ],
   ];
   for (const [name, text, expected] of bad) {
     it(name, async () => {
@@ -410,7 +466,12 @@ describe('malformed manifests: exit 2 with file:line, nothing read outside the f
     await rm(join(f.dir, 'docs/plan.pdf'));
     await symlink('/etc/hostname', join(f.dir, 'docs/plan.pdf'));
     const r = await runCli(['evidence', 'verify', f.manifest, '--format', 'json', '--fail-on', 'none'], { env: ENV });
-    const report = JSON.parse(r.stdout) as { attempts: { check: string; facts?: { documents?: { path: string; present: boolean; readable: boolean; reason: string; sha256: string | null }[] } }[] };
+    const report = JSON.parse(r.stdout) as {
+      attempts: {
+        check: string;
+        facts?: { documents?: { path: string; present: boolean; readable: boolean; reason: string; sha256: string | null }[] };
+      }[];
+    };
     const doc = report.attempts.find((a) => a.check === 'evidence.documents')?.facts?.documents?.find((d) => d.path === 'docs/plan.pdf');
     expect(doc).toMatchObject({ present: true, readable: false, sha256: null });
     expect(doc?.reason).toMatch(/outside the evidence folder/);

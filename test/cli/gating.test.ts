@@ -51,7 +51,19 @@ function scan(endpoints: FarmEndpoint[], ...extra: string[]): string[] {
   for (const e of endpoints) args.push('--resolve', `${e.host}:${e.port}:${e.address}`);
   // The TLS pack only: its rules are what the farm's defects exercise, and no other check family
   // (e.g. DNS lookups of the IPv6 checks) gets a chance to send traffic beyond loopback.
-  return [...args, '--policy', 'vn-ct02-2022-tls', '--ca-file', farm.nationalRootPemFile, '--quiet', '--timeout', '3000', '--fail-on', 'high', ...extra];
+  return [
+    ...args,
+    '--policy',
+    'vn-ct02-2022-tls',
+    '--ca-file',
+    farm.nationalRootPemFile,
+    '--quiet',
+    '--timeout',
+    '3000',
+    '--fail-on',
+    'high',
+    ...extra,
+  ];
 }
 
 async function waiverFile(name: string, expires: string, target = 'wrong-host.farm.test'): Promise<string> {
@@ -74,7 +86,11 @@ async function waiverFile(name: string, expires: string, target = 'wrong-host.fa
 }
 
 const hostname = (report: Report, e: FarmEndpoint) => report.findings.find((f) => f.ruleId === 'TLS-CERT-HOSTNAME' && f.target === key(e));
-const failed = (report: Report): string[] => report.findings.filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
+const failed = (report: Report): string[] =>
+  report.findings
+    .filter((f) => f.outcome === 'fail')
+    .map((f) => f.ruleId)
+    .sort();
 
 describe('CI gating: waivers', () => {
   it('fails the job on a new high finding', async () => {
@@ -131,8 +147,12 @@ describe('CI gating: waivers', () => {
 
     const table = await runCli(scan([wrongHost], '--format', 'table', '--waivers', file), { env });
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`^ {2}WAIVED +TLS-CERT-HOSTNAME +.* — waiver ${escapeRegExp(file)}:4, until ${utcDay(1)}$`, 'm'));
-    expect(table.stdout).toContain(`Waivers (${file}):\n  ${file}:4  TLS-CERT-HOSTNAME  wrong-host.farm.test · until ${utcDay(1)} · approved by Nguyễn Văn An, CISO · 1 waived, 0 no longer waived\n    Certificate for the new name is on order (ticket SEC-1234).\n`);
+    expect(table.stdout).toMatch(
+      new RegExp(`^ {2}WAIVED +TLS-CERT-HOSTNAME +.* — waiver ${escapeRegExp(file)}:4, until ${utcDay(1)}$`, 'm'),
+    );
+    expect(table.stdout).toContain(
+      `Waivers (${file}):\n  ${file}:4  TLS-CERT-HOSTNAME  wrong-host.farm.test · until ${utcDay(1)} · approved by Nguyễn Văn An, CISO · 1 waived, 0 no longer waived\n    Certificate for the new name is on order (ticket SEC-1234).\n`,
+    );
     expect(table.stdout.split('Certificate for the new name is on order').length - 1).toBe(1);
     expect(table.stdout.trimEnd().split('\n').at(-1)).toMatch(/ · 1 waived$/);
   });
@@ -145,8 +165,12 @@ describe('CI gating: waivers', () => {
     const report = JSON.parse(r.stdout) as Report;
     const f = hostname(report, wrongHost);
     expect(f).toMatchObject({ outcome: 'fail', waiver: { id: `${file}:4`, expires: utcDay(1), expired: true } });
-    expect(f?.message.en).toContain(`waiver ${file}:4 expired on ${utcDay(1)} (approved by Nguyễn Văn An, CISO): this finding counts again`);
-    expect(f?.message.vi).toContain(`miễn trừ ${file}:4 đã hết hạn ngày ${utcDay(1).split("-").reverse().join("/")} (người phê duyệt: Nguyễn Văn An, CISO): phát hiện này được tính lại`);
+    expect(f?.message.en).toContain(
+      `waiver ${file}:4 expired on ${utcDay(1)} (approved by Nguyễn Văn An, CISO): this finding counts again`,
+    );
+    expect(f?.message.vi).toContain(
+      `miễn trừ ${file}:4 đã hết hạn ngày ${utcDay(1).split('-').reverse().join('/')} (người phê duyệt: Nguyễn Văn An, CISO): phát hiện này được tính lại`,
+    );
     expect(report.waivers?.[0]).toMatchObject({ expired: true, waived: 0, expiredMatches: 1 });
     // Nothing else moved with the clock: the expired waiver alone is why the job fails.
     expect(failed(report)).toEqual(['TLS-CERT-HOSTNAME']);
@@ -155,7 +179,7 @@ describe('CI gating: waivers', () => {
     const vi = await runCli(scan([wrongHost], '--format', 'table', '--lang', 'vi', '--waivers', file), { env: later });
     expect(vi.code).toBe(1);
     expect(vi.stdout).toMatch(/^ {2}CAO +TLS-CERT-HOSTNAME +.*đã hết hạn ngày \d{2}\/\d{2}\/\d{4} .*phát hiện này được tính lại$/m);
-    expect(vi.stdout).toContain(`ĐÃ HẾT HẠN ngày ${utcDay(1).split("-").reverse().join("/")}`);
+    expect(vi.stdout).toContain(`ĐÃ HẾT HẠN ngày ${utcDay(1).split('-').reverse().join('/')}`);
   });
 
   it('fails when the waiver was written with a past expiry', async () => {
@@ -176,10 +200,15 @@ describe('CI gating: waivers', () => {
 
   it('warns about a waiver naming a rule no policy has, and runs on', async () => {
     const file = join(dir, 'typo.yaml');
-    await writeFile(file, 'waivers:\n  - rule: TLS-CERT-HOSTNAM\n    target: "*"\n    justification: typo\n    approver: me\n    expires: 2999-01-01\n');
+    await writeFile(
+      file,
+      'waivers:\n  - rule: TLS-CERT-HOSTNAM\n    target: "*"\n    justification: typo\n    approver: me\n    expires: 2999-01-01\n',
+    );
     const r = await runCli(scan([wrongHost], '--format', 'json', '--waivers', file), { env });
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')[0]).toBe(`warning: ${file}:2:5: waiver names rule "TLS-CERT-HOSTNAM", which none of the loaded policies has: it cannot apply`);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `warning: ${file}:2:5: waiver names rule "TLS-CERT-HOSTNAM", which none of the loaded policies has: it cannot apply`,
+    );
   });
 });
 
@@ -214,7 +243,10 @@ describe('CI gating: baselines', () => {
 
     const sarif = await runCli(scan([wrongHost, selfSigned], '--format', 'sarif', '--baseline', baseSarif), { env });
     expect(sarif.code).toBe(1);
-    const states = (JSON.parse(sarif.stdout) as Log).runs.flatMap((run) => run.results ?? []).map((x) => `${x.ruleId}:${x.baselineState}`).sort();
+    const states = (JSON.parse(sarif.stdout) as Log).runs
+      .flatMap((run) => run.results ?? [])
+      .map((x) => `${x.ruleId}:${x.baselineState}`)
+      .sort();
     expect(states).toEqual(['TLS-CERT-HOSTNAME:unchanged', 'TLS-CERT-SELF-SIGNED:new']);
   });
 
@@ -313,8 +345,16 @@ describe('CI gating: bad waiver and baseline files stop the run before any conne
 
   it.each([
     ['test/fixtures/waivers/missing.yaml', '--waivers', 'test/fixtures/waivers/missing.yaml: cannot read waiver file: ENOENT'],
-    ['test/fixtures/baselines/other-tool.sarif', '--baseline', 'test/fixtures/baselines/other-tool.sarif: runs[0] was not written by govscan (tool.driver.name "CodeQL"): a baseline must be a govscan report'],
-    ['test/fixtures/baselines/not-a-report.json', '--baseline', "test/fixtures/baselines/not-a-report.json: not a govscan JSON report: / must have required property 'schemaVersion'"],
+    [
+      'test/fixtures/baselines/other-tool.sarif',
+      '--baseline',
+      'test/fixtures/baselines/other-tool.sarif: runs[0] was not written by govscan (tool.driver.name "CodeQL"): a baseline must be a govscan report',
+    ],
+    [
+      'test/fixtures/baselines/not-a-report.json',
+      '--baseline',
+      "test/fixtures/baselines/not-a-report.json: not a govscan JSON report: / must have required property 'schemaVersion'",
+    ],
     ['test/fixtures/baselines/missing.json', '--baseline', 'test/fixtures/baselines/missing.json: cannot read baseline report: ENOENT'],
   ])('%s → exit 2', async (file, flag, message) => {
     const r = await runCli(args(flag, file));
@@ -326,7 +366,9 @@ describe('CI gating: bad waiver and baseline files stop the run before any conne
   it('rejects a GOVSCAN_NOW that is not a date', async () => {
     const r = await runCli(args(), { env: { GOVSCAN_NOW: 'next tuesday' } });
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('error: GOVSCAN_NOW "next tuesday" is not a date: use YYYY-MM-DD or an ISO 8601 time with Z or an offset');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'error: GOVSCAN_NOW "next tuesday" is not a date: use YYYY-MM-DD or an ISO 8601 time with Z or an offset',
+    );
     expect(connections).toBe(0);
   });
 

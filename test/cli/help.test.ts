@@ -31,7 +31,8 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(headings(r.stdout)).toEqual(['PHIÊN BẢN', 'CÁCH DÙNG', 'NHÓM LỆNH', 'LỆNH']);
     const text = flat(r.stdout);
     expect(text.startsWith(ROOT_VI)).toBe(true);
-    for (const t of [TOPICS_VI.checks, TOPICS_VI.server, vi('scan').summary, vi('demo').summary, TOPICS_VI.evidence]) expect(text).toContain(flat(t ?? '?'));
+    for (const t of [TOPICS_VI.checks, TOPICS_VI.server, vi('scan').summary, vi('demo').summary, TOPICS_VI.evidence])
+      expect(text).toContain(flat(t ?? '?'));
     expect(text).toContain('help Hiển thị trợ giúp cho govscan.');
     expect(text).not.toContain(SCAN_SUMMARY_EN);
   });
@@ -45,7 +46,8 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     expect(r.stdout.split('\n')[0]).toBe(scan.summary);
     expect(text).toContain(flat(scan.description ?? '?'));
     expect(text).toContain(flat(scan.args?.targets ?? '?'));
-    for (const [name, t] of Object.entries(scan.flags)) expect(text, `--${name}`).toContain(flat(typeof t === 'string' ? t : (t.description ?? '?')));
+    for (const [name, t] of Object.entries(scan.flags))
+      expect(text, `--${name}`).toContain(flat(typeof t === 'string' ? t : (t.description ?? '?')));
     expect(text).toContain('[mặc định: table, biến môi trường: GOVSCAN_FORMAT] Định dạng báo cáo <lựa chọn: table|json|sarif|junit|html>');
     // The environment that asked for Vietnamese is also --lang's real default.
     expect(text).toMatch(/--lang=<lựa chọn> \[mặc định: vi\] Ngôn ngữ/);
@@ -141,10 +143,18 @@ describe('every command and topic, rendered by the help class against the built 
     for (const { argv, command } of await subjects()) {
       const out = await render(GovscanHelp, argv);
       const where = argv.join(' ') || '(root)';
-      expect(headings(out).filter((h) => /^(USAGE|ARGUMENTS|FLAGS|DESCRIPTION|EXAMPLES|COMMANDS|TOPICS|VERSION)$/.test(h)), where).toEqual([]);
+      expect(
+        headings(out).filter((h) => /^(USAGE|ARGUMENTS|FLAGS|DESCRIPTION|EXAMPLES|COMMANDS|TOPICS|VERSION)$/.test(h)),
+        where,
+      ).toEqual([]);
       if (!command) continue;
       const text = flat(out);
-      const english = [command.summary, command.description, ...Object.values(command.flags).flatMap((f) => [f.summary, f.description]), ...Object.values(command.args).map((a) => a.description)];
+      const english = [
+        command.summary,
+        command.description,
+        ...Object.values(command.flags).flatMap((f) => [f.summary, f.description]),
+        ...Object.values(command.args).map((a) => a.description),
+      ];
       for (const en of english) if (en) expect(text, `${where}: ${en}`).not.toContain(flat(en.replace('<%= config.bin %>', 'govscan')));
     }
   });

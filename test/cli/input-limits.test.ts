@@ -73,16 +73,56 @@ beforeAll(async () => {
 
 describe('input files above their limit → exit 2 before they are read', () => {
   const cases: Array<[string, () => string[], () => RegExp]> = [
-    ['scan --inventory', () => ['scan', '--inventory', files.inventory!], () => /^error: \S+inventory\.yaml: larger than 10 MB \(the limit for an inventory; this one is 10\.0 MB\)$/],
-    ['scan --policy', () => ['scan', TARGET, '--policy', files.policy!], () => /^error: \S+policy\.yaml: larger than 2 MB \(the limit for a policy pack; this one is 2\.0 MB\)$/],
-    ['policy validate', () => ['policy', 'validate', files.policy!], () => /^error: \S+policy\.yaml: larger than 2 MB \(the limit for a policy pack; this one is 2\.0 MB\)$/],
-    ['scan --waivers', () => ['scan', TARGET, '--waivers', files.waivers!], () => /^error: \S+waivers\.yaml: larger than 10 MB \(the limit for a waiver file; this one is 10\.0 MB\)$/],
-    ['scan --ca-file', () => ['scan', TARGET, '--ca-file', files.ca!], () => /^error: \S+ca\.pem: larger than 10 MB \(the limit for a CA file; this one is 10\.0 MB\)$/],
-    ['scan --baseline', () => ['scan', TARGET, '--baseline', files.report!], () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/],
-    ['report convert', () => ['report', 'convert', files.report!, '--to', 'table'], () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/],
-    ['report merge', () => ['report', 'merge', files.report!, files.report!], () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/],
-    ['report diff', () => ['report', 'diff', files.report!, files.report!], () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/],
-    ['evidence verify', () => ['evidence', 'verify', files.manifest!], () => /^error: \S+big\.evidence\.yaml: larger than 1 MB \(the limit for an evidence manifest; this one is 1\.0 MB\)$/],
+    [
+      'scan --inventory',
+      () => ['scan', '--inventory', files.inventory!],
+      () => /^error: \S+inventory\.yaml: larger than 10 MB \(the limit for an inventory; this one is 10\.0 MB\)$/,
+    ],
+    [
+      'scan --policy',
+      () => ['scan', TARGET, '--policy', files.policy!],
+      () => /^error: \S+policy\.yaml: larger than 2 MB \(the limit for a policy pack; this one is 2\.0 MB\)$/,
+    ],
+    [
+      'policy validate',
+      () => ['policy', 'validate', files.policy!],
+      () => /^error: \S+policy\.yaml: larger than 2 MB \(the limit for a policy pack; this one is 2\.0 MB\)$/,
+    ],
+    [
+      'scan --waivers',
+      () => ['scan', TARGET, '--waivers', files.waivers!],
+      () => /^error: \S+waivers\.yaml: larger than 10 MB \(the limit for a waiver file; this one is 10\.0 MB\)$/,
+    ],
+    [
+      'scan --ca-file',
+      () => ['scan', TARGET, '--ca-file', files.ca!],
+      () => /^error: \S+ca\.pem: larger than 10 MB \(the limit for a CA file; this one is 10\.0 MB\)$/,
+    ],
+    [
+      'scan --baseline',
+      () => ['scan', TARGET, '--baseline', files.report!],
+      () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/,
+    ],
+    [
+      'report convert',
+      () => ['report', 'convert', files.report!, '--to', 'table'],
+      () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/,
+    ],
+    [
+      'report merge',
+      () => ['report', 'merge', files.report!, files.report!],
+      () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/,
+    ],
+    [
+      'report diff',
+      () => ['report', 'diff', files.report!, files.report!],
+      () => /^error: \S+report\.json: larger than 256 MB \(the limit for a report; this one is 256\.0 MB\)$/,
+    ],
+    [
+      'evidence verify',
+      () => ['evidence', 'verify', files.manifest!],
+      () => /^error: \S+big\.evidence\.yaml: larger than 1 MB \(the limit for an evidence manifest; this one is 1\.0 MB\)$/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, args, message) => {
@@ -107,7 +147,8 @@ describe('input files above their limit → exit 2 before they are read', () => 
     const chunk = Buffer.from(`# ${'x'.repeat(1022)}\n`.repeat(1024));
     const feed = (async (): Promise<void> => {
       writer.write(INVENTORY);
-      for (let i = 0; i < 12 && !writer.destroyed; i++) if (!writer.write(chunk)) await new Promise<void>((r) => writer.once('drain', () => r()).once('close', () => r()));
+      for (let i = 0; i < 12 && !writer.destroyed; i++)
+        if (!writer.write(chunk)) await new Promise<void>((r) => writer.once('drain', () => r()).once('close', () => r()));
       writer.end();
     })();
     const r = await runCli(['scan', '--inventory', fifo]);

@@ -63,7 +63,9 @@ async function inventory(name: string, systems: SystemEntry[], extra = ''): Prom
 const SECLEVEL = ['--policy', 'vn-nd331-2026', '--policy', 'vn-nd85-2016', '--policy', 'vn-ct14-2019'];
 
 function scan(inv: string, now: string, extra: string[] = []): Promise<CliResult> {
-  return runCli(['scan', '--inventory', inv, ...SECLEVEL, ...(extra.includes('--fail-on') ? [] : ['--fail-on', 'high']), ...extra], { env: { GOVSCAN_NOW: now } });
+  return runCli(['scan', '--inventory', inv, ...SECLEVEL, ...(extra.includes('--fail-on') ? [] : ['--fail-on', 'high']), ...extra], {
+    env: { GOVSCAN_NOW: now },
+  });
 }
 
 function report(r: CliResult): Report {
@@ -93,7 +95,13 @@ describe('each system under its own regime, in one run', () => {
     { id: 'new-approved', manifest: manifest('new-approved', '2026-09-10') },
     // The manifest names its regime: scan reads it. Approved 2025-01-10 with its regulation issued
     // 2025-06-01: Decree 331's order rule is not applied to an approval made before it.
-    { id: 'manifest-says', manifest: { ...manifest('manifest-says', '2025-01-10', { legalBasis: 'nd331-2026' }), regulation: { number: 'R', date: '2025-06-01' } } },
+    {
+      id: 'manifest-says',
+      manifest: {
+        ...manifest('manifest-says', '2025-01-10', { legalBasis: 'nd331-2026' }),
+        regulation: { number: 'R', date: '2025-06-01' },
+      },
+    },
     // The inventory's legalBasis wins over the manifest's.
     { id: 'inventory-says', legalBasis: 'nd85-2016', manifest: manifest('inventory-says', '2026-10-01', { legalBasis: 'nd331-2026' }) },
     // No manifest: not approved, so Decree 331.
@@ -120,9 +128,18 @@ describe('each system under its own regime, in one run', () => {
   });
 
   it('chooses each regime by the inventory, the manifest or the approval date, and records why', () => {
-    expect(basisOf(json, 'old-approved')).toMatchObject({ id: 'nd85-2016', policy: 'vn-nd85-2016', chosenBy: 'dates', state: 'in-transition' });
-    expect(basisOf(json, 'old-approved')?.reason.en).toMatch(/approved on 2025-03-01, before Decree 331\/2026\/NĐ-CP took effect on 2026-08-19/);
-    expect(basisOf(json, 'old-approved')?.reason.vi).toMatch(/được phê duyệt ngày 01\/03\/2025, trước khi Nghị định 331\/2026\/NĐ-CP có hiệu lực ngày 19\/08\/2026/);
+    expect(basisOf(json, 'old-approved')).toMatchObject({
+      id: 'nd85-2016',
+      policy: 'vn-nd85-2016',
+      chosenBy: 'dates',
+      state: 'in-transition',
+    });
+    expect(basisOf(json, 'old-approved')?.reason.en).toMatch(
+      /approved on 2025-03-01, before Decree 331\/2026\/NĐ-CP took effect on 2026-08-19/,
+    );
+    expect(basisOf(json, 'old-approved')?.reason.vi).toMatch(
+      /được phê duyệt ngày 01\/03\/2025, trước khi Nghị định 331\/2026\/NĐ-CP có hiệu lực ngày 19\/08\/2026/,
+    );
     expect(basisOf(json, 'new-approved')).toMatchObject({ id: 'nd331-2026', chosenBy: 'dates', state: 'in-effect' });
     expect(basisOf(json, 'manifest-says')).toMatchObject({ id: 'nd331-2026', chosenBy: 'manifest' });
     expect(basisOf(json, 'inventory-says')).toMatchObject({ id: 'nd85-2016', chosenBy: 'inventory' });
@@ -148,24 +165,44 @@ describe('each system under its own regime, in one run', () => {
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
   });
 
-  it('does not apply Decree 331\'s order rule to an approval made before it (SECLEVEL-REGULATION-MISSING)', () => {
+  it("does not apply Decree 331's order rule to an approval made before it (SECLEVEL-REGULATION-MISSING)", () => {
     expect(outcomes(json, 'manifest-says').get('SECLEVEL-REGULATION-MISSING')?.outcome).toBe('pass');
   });
 
   it('says which regime judges each system and why, on stderr and in the table, in Vietnamese', () => {
     expect(vi.stderr).toMatch(/căn cứ pháp lý của old-approved: nd85-2016 \(bộ quy tắc vn-nd85-2016\) — được phê duyệt ngày 01\/03\/2025/);
-    expect(vi.stderr).toMatch(/căn cứ pháp lý của inventory-says: nd85-2016 \(bộ quy tắc vn-nd85-2016\) — legalBasis trong danh mục hệ thống/);
-    expect(vi.stdout).toMatch(/system:\/\/manifest-says\n.*\n {2}căn cứ pháp lý: nd331-2026 \(vn-nd331-2026\) — legalBasis trong tệp khai báo bằng chứng/);
+    expect(vi.stderr).toMatch(
+      /căn cứ pháp lý của inventory-says: nd85-2016 \(bộ quy tắc vn-nd85-2016\) — legalBasis trong danh mục hệ thống/,
+    );
+    expect(vi.stdout).toMatch(
+      /system:\/\/manifest-says\n.*\n {2}căn cứ pháp lý: nd331-2026 \(vn-nd331-2026\) — legalBasis trong tệp khai báo bằng chứng/,
+    );
     expect(vi.stdout).toMatch(/căn cứ pháp lý: nd85-2016 \(vn-nd85-2016\) — .* \[trong thời gian chuyển tiếp\]/);
   });
 
-  it('keeps SARIF valid with both packs\' shared rule ids, one run each, naming the systems each judged', () => {
-    const log = JSON.parse(sarif.stdout) as { runs: { automationDetails: { id: string }; properties: { legalBasis?: { system: string; id: string; reason: string }[] }; results: { ruleId: string; properties: { legalBasis?: string } }[] }[] };
+  it("keeps SARIF valid with both packs' shared rule ids, one run each, naming the systems each judged", () => {
+    const log = JSON.parse(sarif.stdout) as {
+      runs: {
+        automationDetails: { id: string };
+        properties: { legalBasis?: { system: string; id: string; reason: string }[] };
+        results: { ruleId: string; properties: { legalBasis?: string } }[];
+      }[];
+    };
     expect(validateSarif(log)).toEqual([]);
     const run = (pack: string) => log.runs.find((r) => r.automationDetails.id.startsWith(`govscan/${pack}/`));
-    expect(run('vn-nd85-2016')?.properties.legalBasis?.map((s) => s.system).sort()).toEqual(['inventory-says', 'old-approved']);
-    expect(run('vn-nd331-2026')?.properties.legalBasis?.map((s) => s.system).sort()).toEqual(['manifest-says', 'new-approved', 'no-manifest']);
-    expect(run('vn-nd85-2016')?.properties.legalBasis?.find((s) => s.system === 'old-approved')?.reason).toMatch(/được phê duyệt ngày 01\/03\/2025/);
+    expect(
+      run('vn-nd85-2016')
+        ?.properties.legalBasis?.map((s) => s.system)
+        .sort(),
+    ).toEqual(['inventory-says', 'old-approved']);
+    expect(
+      run('vn-nd331-2026')
+        ?.properties.legalBasis?.map((s) => s.system)
+        .sort(),
+    ).toEqual(['manifest-says', 'new-approved', 'no-manifest']);
+    expect(run('vn-nd85-2016')?.properties.legalBasis?.find((s) => s.system === 'old-approved')?.reason).toMatch(
+      /được phê duyệt ngày 01\/03\/2025/,
+    );
     const result = run('vn-nd331-2026')?.results.find((r) => r.ruleId === 'SECLEVEL-NOT-DECLARED');
     expect(result?.properties.legalBasis).toBe('nd331-2026');
   });
@@ -175,7 +212,9 @@ describe('each system under its own regime, in one run', () => {
     expect(html).toMatch(/Căn cứ pháp lý theo hệ thống/);
     expect(html).toMatch(/<code>old-approved<\/code>.*<code>nd85-2016<\/code>.*được phê duyệt ngày 01\/03\/2025/s);
     const junit = render(json, 'junit', { lang: 'en', color: false });
-    expect(junit).toMatch(/<property name="legalBasis\.old-approved" value="legal basis: nd85-2016 \(vn-nd85-2016\) — approved on 2025-03-01/);
+    expect(junit).toMatch(
+      /<property name="legalBasis\.old-approved" value="legal basis: nd85-2016 \(vn-nd85-2016\) — approved on 2025-03-01/,
+    );
     expect(junit).toMatch(/<property name="legalBasis\.new-approved" value="legal basis: nd331-2026/);
   });
 });
@@ -188,18 +227,28 @@ describe('a regime whose transition has ended', () => {
   });
 
   it('fails SECLEVEL-REGIME-ENDED and warns when named after its end; every other rule still judges', async () => {
-    const [en, vi] = await mapLimit([[], ['--lang', 'vi']], 2, (extra) => scan(inv, '2027-08-01', ['--legal-basis', 'nd85-2016', '--format', 'json', ...extra]));
+    const [en, vi] = await mapLimit([[], ['--lang', 'vi']], 2, (extra) =>
+      scan(inv, '2027-08-01', ['--legal-basis', 'nd85-2016', '--format', 'json', ...extra]),
+    );
     // Not a silent pass: exit 1 on the high finding, and a warning.
     expect(en?.code).toBe(1);
     const rules = outcomes(report(en as CliResult), 'old-approved');
     expect(rules.get('SECLEVEL-REGIME-ENDED')?.outcome).toBe('fail');
-    expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.en).toMatch(/transition ended on 2027-06-30: its security level must be re-approved under Decree 331\/2026/);
-    expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.vi).toMatch(/hết thời gian chuyển tiếp ngày 30\/06\/2027: cần phê duyệt lại cấp độ an toàn theo Nghị định 331\/2026/);
+    expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.en).toMatch(
+      /transition ended on 2027-06-30: its security level must be re-approved under Decree 331\/2026/,
+    );
+    expect(rules.get('SECLEVEL-REGIME-ENDED')?.message.vi).toMatch(
+      /hết thời gian chuyển tiếp ngày 30\/06\/2027: cần phê duyệt lại cấp độ an toàn theo Nghị định 331\/2026/,
+    );
     expect(rules.get('SECLEVEL-PLAN-MISSING')?.outcome).toBe('fail');
     expect(rules.get('SECLEVEL-PLAN-PARTIAL')?.outcome).toBe('pass');
-    expect(en?.stderr).toMatch(/warning: legal basis nd85-2016 \(named with --legal-basis\) ended on 2027-06-30; 1 system\(s\) \(old-approved\) are still judged under it and fail SECLEVEL-REGIME-ENDED: re-approve them under Decree 331\/2026/);
+    expect(en?.stderr).toMatch(
+      /warning: legal basis nd85-2016 \(named with --legal-basis\) ended on 2027-06-30; 1 system\(s\) \(old-approved\) are still judged under it and fail SECLEVEL-REGIME-ENDED: re-approve them under Decree 331\/2026/,
+    );
     expect(vi?.code).toBe(1);
-    expect(vi?.stderr).toMatch(/cảnh báo: căn cứ pháp lý nd85-2016 \(chỉ định bằng --legal-basis\) đã hết hiệu lực từ sau ngày 30\/06\/2027/);
+    expect(vi?.stderr).toMatch(
+      /cảnh báo: căn cứ pháp lý nd85-2016 \(chỉ định bằng --legal-basis\) đã hết hiệu lực từ sau ngày 30\/06\/2027/,
+    );
   });
 
   it('has not ended while the transition end (a secondary-source parameter) is later; left to the dates, the system moves to Decree 331', async () => {
@@ -235,7 +284,13 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
       }),
     },
     // Put into operation and changed before Directive 02 (26/04/2022), never assessed.
-    { id: 'golive-old', manifest: manifest('golive-old', '2021-03-01', { goLive: { date: '2021-05-01' }, changes: [{ date: '2021-06-01', description: 'v1.1' }] }) },
+    {
+      id: 'golive-old',
+      manifest: manifest('golive-old', '2021-03-01', {
+        goLive: { date: '2021-05-01' },
+        changes: [{ date: '2021-06-01', description: 'v1.1' }],
+      }),
+    },
     // Assessed before go-live in 2023; a change in 2026 never assessed.
     {
       id: 'golive-new',
@@ -251,7 +306,9 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
 
   beforeAll(async () => {
     const inv = await inventory('retro', systems);
-    const [a, b] = await mapLimit(['2026-09-01', '2027-03-01'], 2, (now) => scan(inv, now, ['--legal-basis', 'nd331-2026', '--format', 'json', '--fail-on', 'none']));
+    const [a, b] = await mapLimit(['2026-09-01', '2027-03-01'], 2, (now) =>
+      scan(inv, now, ['--legal-basis', 'nd331-2026', '--format', 'json', '--fail-on', 'none']),
+    );
     early = report(a as CliResult);
     late = report(b as CliResult);
   });
@@ -267,13 +324,17 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
   it('SECLEVEL-ANNUAL-REPORT: a deadline that fell before Decree 331 is not judged under it', () => {
     expect(outcomes(early, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.outcome).toBe('not-applicable');
     expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.outcome).toBe('fail');
-    expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.message.vi).toMatch(/chưa có báo cáo hằng năm .* sau ngày 30\/11\/2025 cho hạn 30\/11\/2026 \(báo cáo gần nhất: chưa có\).* trước ngày 30\/11/);
+    expect(outcomes(late, 'l5').get('SECLEVEL-ANNUAL-REPORT')?.message.vi).toMatch(
+      /chưa có báo cáo hằng năm .* sau ngày 30\/11\/2025 cho hạn 30\/11\/2026 \(báo cáo gần nhất: chưa có\).* trước ngày 30\/11/,
+    );
   });
 
   it('SECLEVEL-APPRAISER: an appraisal made before Decree 331 is not judged by it; one made after must be by the Ministry of Public Security', () => {
     expect(outcomes(late, 'l5').get('SECLEVEL-APPRAISER')?.outcome).toBe('not-applicable');
     expect(outcomes(late, 'l4-new').get('SECLEVEL-APPRAISER')?.outcome).toBe('fail');
-    expect(outcomes(late, 'l4-new').get('SECLEVEL-APPRAISER')?.message.vi).toMatch(/do Bộ Thông tin và Truyền thông thực hiện; theo Nghị định 331\/2026, hồ sơ cấp độ 4–5 do Bộ Công an thẩm định/);
+    expect(outcomes(late, 'l4-new').get('SECLEVEL-APPRAISER')?.message.vi).toMatch(
+      /do Bộ Thông tin và Truyền thông thực hiện; theo Nghị định 331\/2026, hồ sơ cấp độ 4–5 do Bộ Công an thẩm định/,
+    );
   });
 
   it('FOURLAYER-GOLIVE-ASSESSMENT and FOURLAYER-CHANGE-ASSESSMENT judge only what happened after Directive 02/CT-TTg', () => {
@@ -281,7 +342,9 @@ describe('no retroactive findings: Decree 331 and Directive 02 timing rules appl
     expect(outcomes(early, 'golive-old').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('not-applicable');
     expect(outcomes(early, 'golive-new').get('FOURLAYER-GOLIVE-ASSESSMENT')?.outcome).toBe('pass');
     expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.outcome).toBe('fail');
-    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.message.vi).toMatch(/chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 15\/01\/2026 payment module/);
+    expect(outcomes(early, 'golive-new').get('FOURLAYER-CHANGE-ASSESSMENT')?.message.vi).toMatch(
+      /chưa kiểm tra, đánh giá an toàn thông tin vào hoặc sau các thay đổi: 15\/01\/2026 payment module/,
+    );
   });
 });
 
@@ -289,7 +352,10 @@ describe('layer 3 and the periodic assessment agree at levels 1–2', () => {
   it('FOURLAYER-ASSESSMENT and SECLEVEL-ASSESSMENT-OVERDUE pass and fail together on the same facts', async () => {
     const level2 = (id: string, assessed: string): SystemEntry => ({
       id,
-      manifest: manifest(id, '2024-01-10', { level: { proposed: 2, approved: 2 }, assessments: [{ kind: 'security-assessment', date: assessed, independent: false }] }),
+      manifest: manifest(id, '2024-01-10', {
+        level: { proposed: 2, approved: 2 },
+        assessments: [{ kind: 'security-assessment', date: assessed, independent: false }],
+      }),
     });
     // 2026-12-02: 500 and 800 days after these dates; the period at levels 1–2 is 2 years.
     const inv = await inventory('aligned', [level2('recent', '2025-07-20'), level2('stale', '2024-09-23')]);
@@ -318,20 +384,30 @@ describe('govscan policy list', () => {
       2,
       ([now, extra]) => list(now, [...extra]),
     );
-    const state = (r: CliResult | undefined) => new Map((JSON.parse(r?.stdout ?? '[]') as { id: string; state: string; effective: { from?: string; to?: string } }[]).map((p) => [p.id, p]));
+    const state = (r: CliResult | undefined) =>
+      new Map(
+        (JSON.parse(r?.stdout ?? '[]') as { id: string; state: string; effective: { from?: string; to?: string } }[]).map((p) => [p.id, p]),
+      );
     expect(state(before).get('vn-nd85-2016')?.state).toBe('in-effect');
     expect(state(before).get('vn-nd331-2026')?.state).toBe('not-yet');
-    expect(state(during).get('vn-nd85-2016')).toMatchObject({ state: 'in-transition', effective: { from: '2016-07-01', to: '2027-06-30' } });
+    expect(state(during).get('vn-nd85-2016')).toMatchObject({
+      state: 'in-transition',
+      effective: { from: '2016-07-01', to: '2027-06-30' },
+    });
     expect(state(during).get('vn-nd331-2026')).toMatchObject({ state: 'in-effect', effective: { from: '2026-08-19' } });
     expect(state(after).get('vn-nd85-2016')?.state).toBe('ended');
-    expect(vi?.stdout).toMatch(/vn-nd85-2016 1\.\d+\.\d+ {2}Nghị định 85\/2016\/NĐ-CP.*\n {4}11 quy tắc · hiệu lực 01\/07\/2016 – 30\/06\/2027 · trong thời gian chuyển tiếp/);
+    expect(vi?.stdout).toMatch(
+      /vn-nd85-2016 1\.\d+\.\d+ {2}Nghị định 85\/2016\/NĐ-CP.*\n {4}11 quy tắc · hiệu lực 01\/07\/2016 – 30\/06\/2027 · trong thời gian chuyển tiếp/,
+    );
     expect(vi?.stdout).toMatch(/vn-nd331-2026 .*\n {4}\d+ quy tắc · hiệu lực từ 19\/08\/2026 · đang có hiệu lực/);
   });
 
   it('names every built-in pack, in the chosen language, when a pack is unknown', async () => {
     const r = await runCli(['scan', 'https://portal.example.gov.vn', '--policy', 'vn-nd85-2015', '--lang', 'vi']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^lỗi: không có bộ quy tắc "vn-nd85-2015": đây không phải bộ quy tắc có sẵn \(vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026, vn-nd85-2016\)/);
+    expect(r.stderr).toMatch(
+      /^lỗi: không có bộ quy tắc "vn-nd85-2015": đây không phải bộ quy tắc có sẵn \(vn-agent-host, vn-ct02-2022-ipv6, vn-ct02-2022-tls, vn-ct14-2019, vn-nd331-2026, vn-nd85-2016\)/,
+    );
   });
 });
 
@@ -343,11 +419,15 @@ describe('--param and params:', () => {
       [{ id: 'new-approved', manifest: manifest('new-approved', '2026-09-10', { logging: { retentionDays: 60 } }) }],
       'params:\n  "vn-nd331-2026:logRetentionDaysL3": 75\n  periodicAssessmentDaysL1to2: 700',
     );
-    const [plain, flagged] = await mapLimit([[], ['--param', 'vn-nd331-2026:logRetentionDaysL3=30']], 2, (extra) => scan(inv, '2026-12-02', ['--format', 'json', '--fail-on', 'none', ...extra]));
+    const [plain, flagged] = await mapLimit([[], ['--param', 'vn-nd331-2026:logRetentionDaysL3=30']], 2, (extra) =>
+      scan(inv, '2026-12-02', ['--format', 'json', '--fail-on', 'none', ...extra]),
+    );
     const a = report(plain as CliResult);
     const b = report(flagged as CliResult);
     expect(outcomes(a, 'new-approved').get('SECLEVEL-LOG-RETENTION')?.outcome).toBe('fail');
-    expect(outcomes(a, 'new-approved').get('SECLEVEL-LOG-RETENTION')?.message.en).toMatch(/log retention: 60 days; TCVN 14423:2026 asks for at least 75 days/);
+    expect(outcomes(a, 'new-approved').get('SECLEVEL-LOG-RETENTION')?.message.en).toMatch(
+      /log retention: 60 days; TCVN 14423:2026 asks for at least 75 days/,
+    );
     expect(outcomes(b, 'new-approved').get('SECLEVEL-LOG-RETENTION')?.outcome).toBe('pass');
     // In the order of the packs; a parameter set in both places is echoed once, from the flag.
     expect(b.run.params).toEqual([
@@ -355,19 +435,38 @@ describe('--param and params:', () => {
       { policy: 'vn-ct14-2019', name: 'periodicAssessmentDaysL1to2', value: 700, default: 730, source: 'inventory', secondary: false },
     ]);
     const table = render(b, 'table', { lang: 'vi', color: false });
-    expect(table).toMatch(/vn-nd331-2026:logRetentionDaysL3 = 30 \(mặc định 90; đặt bằng --param; giá trị mặc định chỉ có từ nguồn thứ cấp\)/);
+    expect(table).toMatch(
+      /vn-nd331-2026:logRetentionDaysL3 = 30 \(mặc định 90; đặt bằng --param; giá trị mặc định chỉ có từ nguồn thứ cấp\)/,
+    );
   });
 
   it('rejects unknown, ambiguous and badly typed parameters with exit 2 and the list, in both languages', async () => {
     const inv = await inventory('bad-params', [{ id: 'x', manifest: manifest('x', '2026-09-10') }]);
-    const bad = ['--param', 'nope=1', '--param', 'appraisalFromLevel=4', '--param', 'vn-nd331-2026:scanDaysL3=abc', '--param', 'vn-zz:x=1', '--param', 'garbage'];
+    const bad = [
+      '--param',
+      'nope=1',
+      '--param',
+      'appraisalFromLevel=4',
+      '--param',
+      'vn-nd331-2026:scanDaysL3=abc',
+      '--param',
+      'vn-zz:x=1',
+      '--param',
+      'garbage',
+    ];
     const [en, vi] = await mapLimit([[], ['--lang', 'vi']], 2, (extra) => scan(inv, '2026-12-02', [...bad, ...extra]));
     expect(en?.code).toBe(2);
     expect(en?.stderr).toMatch(/error: invalid parameter\(s\):/);
     expect(en?.stderr).toMatch(/--param: "garbage" is not NAME=VALUE or PACK:NAME=VALUE/);
-    expect(en?.stderr).toMatch(/--param nope=1: no loaded policy pack declares a parameter "nope"; parameters: vn-nd331-2026:\{effectiveFrom, .*scanDaysL3.*\}; vn-nd85-2016:\{transitionEnd, .*\}; vn-ct14-2019:\{/);
-    expect(en?.stderr).toMatch(/--param appraisalFromLevel=4: "appraisalFromLevel" is a parameter of vn-nd331-2026, vn-nd85-2016: write PACK:appraisalFromLevel=VALUE, e\.g\. vn-nd331-2026:appraisalFromLevel=4/);
-    expect(en?.stderr).toMatch(/--param vn-nd331-2026:scanDaysL3=abc: vn-nd331-2026:scanDaysL3 = "abc": expected a whole number from 1 to 3650/);
+    expect(en?.stderr).toMatch(
+      /--param nope=1: no loaded policy pack declares a parameter "nope"; parameters: vn-nd331-2026:\{effectiveFrom, .*scanDaysL3.*\}; vn-nd85-2016:\{transitionEnd, .*\}; vn-ct14-2019:\{/,
+    );
+    expect(en?.stderr).toMatch(
+      /--param appraisalFromLevel=4: "appraisalFromLevel" is a parameter of vn-nd331-2026, vn-nd85-2016: write PACK:appraisalFromLevel=VALUE, e\.g\. vn-nd331-2026:appraisalFromLevel=4/,
+    );
+    expect(en?.stderr).toMatch(
+      /--param vn-nd331-2026:scanDaysL3=abc: vn-nd331-2026:scanDaysL3 = "abc": expected a whole number from 1 to 3650/,
+    );
     expect(en?.stderr).toMatch(/--param vn-zz:x=1: no loaded policy pack "vn-zz"/);
     expect(vi?.code).toBe(2);
     expect(vi?.stderr).toMatch(/lỗi: tham số không hợp lệ:/);
@@ -386,7 +485,18 @@ describe('--param and params:', () => {
 describe('the example agency (examples/agency)', () => {
   it('judges its three systems under their own regimes, and its level-4 system misses each new obligation once', async () => {
     const r = await runCli(
-      ['scan', '--inventory', 'examples/agency/inventory.yaml', '--ca-file', 'examples/agency/ca/example-root.pem', ...SECLEVEL, '--format', 'json', '--fail-on', 'none'],
+      [
+        'scan',
+        '--inventory',
+        'examples/agency/inventory.yaml',
+        '--ca-file',
+        'examples/agency/ca/example-root.pem',
+        ...SECLEVEL,
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
       { env: { GOVSCAN_NOW: '2026-12-02' } },
     );
     const rep = report(r);

@@ -38,7 +38,16 @@ afterAll(() => {
   listener?.close();
 });
 
-const scan = (...rest: string[]): string[] => ['scan', `https://portal.example.test:${port}`, '--resolve', `portal.example.test:${port}:127.0.0.1`, '--quiet', '--timeout', '500', ...rest];
+const scan = (...rest: string[]): string[] => [
+  'scan',
+  `https://portal.example.test:${port}`,
+  '--resolve',
+  `portal.example.test:${port}:127.0.0.1`,
+  '--quiet',
+  '--timeout',
+  '500',
+  ...rest,
+];
 
 describe('an output folder that cannot be written is refused before any work', () => {
   const missing = (): string => join(dir, 'no-such-folder', 'report.out');
@@ -48,15 +57,47 @@ describe('an output folder that cannot be written is refused before any work', (
       () => scan('--format', format, '--output', missing()),
       /^error: --output: cannot write in \S+\/no-such-folder: no such directory$/,
     ]),
-    ['scan --sarif-dir under a file', () => scan('--sarif-dir', join(REPORT, 'sarif')), /^error: --sarif-dir: cannot write in test\/fixtures\/server\/report-agency\.json: not a directory$/],
-    ['report convert --output', () => ['report', 'convert', REPORT, '--to', 'html', '--output', missing()], /^error: --output: cannot write in \S+: no such directory$/],
-    ['report convert --sarif-dir', () => ['report', 'convert', REPORT, '--to', 'sarif', '--sarif-dir', join(REPORT, 'x')], /^error: --sarif-dir: cannot write in \S+: not a directory$/],
-    ['report merge --output', () => ['report', 'merge', REPORT, REPORT, '--output', missing()], /^error: --output: cannot write in \S+: no such directory$/],
+    [
+      'scan --sarif-dir under a file',
+      () => scan('--sarif-dir', join(REPORT, 'sarif')),
+      /^error: --sarif-dir: cannot write in test\/fixtures\/server\/report-agency\.json: not a directory$/,
+    ],
+    [
+      'report convert --output',
+      () => ['report', 'convert', REPORT, '--to', 'html', '--output', missing()],
+      /^error: --output: cannot write in \S+: no such directory$/,
+    ],
+    [
+      'report convert --sarif-dir',
+      () => ['report', 'convert', REPORT, '--to', 'sarif', '--sarif-dir', join(REPORT, 'x')],
+      /^error: --sarif-dir: cannot write in \S+: not a directory$/,
+    ],
+    [
+      'report merge --output',
+      () => ['report', 'merge', REPORT, REPORT, '--output', missing()],
+      /^error: --output: cannot write in \S+: no such directory$/,
+    ],
     // Checked before the server is contacted: nothing listens on the URL given.
-    ['fleet export --output', () => ['fleet', 'export', '--server', 'http://127.0.0.1:9', '--token', 'gsv_x', '--agency', 'a', '--output', missing()], /^error: --output: cannot write in \S+: no such directory$/],
-    ['evidence verify --output', () => ['evidence', 'verify', manifest, '--output', missing()], /^error: --output: cannot write in \S+: no such directory$/],
-    ['evidence init --output', () => ['evidence', 'init', '--system', 'x', '--level', '1', '--output', missing()], /^error: --output: cannot write in \S+: no such directory$/],
-    ['an output that is a folder', () => ['report', 'convert', REPORT, '--to', 'json', '--output', dir], /^error: --output: cannot write to \S+: it is a directory$/],
+    [
+      'fleet export --output',
+      () => ['fleet', 'export', '--server', 'http://127.0.0.1:9', '--token', 'gsv_x', '--agency', 'a', '--output', missing()],
+      /^error: --output: cannot write in \S+: no such directory$/,
+    ],
+    [
+      'evidence verify --output',
+      () => ['evidence', 'verify', manifest, '--output', missing()],
+      /^error: --output: cannot write in \S+: no such directory$/,
+    ],
+    [
+      'evidence init --output',
+      () => ['evidence', 'init', '--system', 'x', '--level', '1', '--output', missing()],
+      /^error: --output: cannot write in \S+: no such directory$/,
+    ],
+    [
+      'an output that is a folder',
+      () => ['report', 'convert', REPORT, '--to', 'json', '--output', dir],
+      /^error: --output: cannot write to \S+: it is a directory$/,
+    ],
   ];
 
   it.each(cases)('%s → exit 2', async (_name, args, message) => {
@@ -69,7 +110,9 @@ describe('an output folder that cannot be written is refused before any work', (
   });
 
   it('says so in Vietnamese', async () => {
-    const r = await runCli(['report', 'convert', REPORT, '--to', 'html', '--output', 'no-such-folder/bao-cao.html', '--lang', 'vi'], { cwd: dir });
+    const r = await runCli(['report', 'convert', REPORT, '--to', 'html', '--output', 'no-such-folder/bao-cao.html', '--lang', 'vi'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('lỗi: --output: không ghi được vào thư mục no-such-folder: thư mục không tồn tại\n');
   });

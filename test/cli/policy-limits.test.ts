@@ -77,7 +77,7 @@ describe('facts a rule reads must be facts of its check', () => {
   it('follows comprehension variables, filter chains, map keys, placeholders and evidence paths', async () => {
     const file = await pack('paths', [
       { id: 'P-VAR', assert: 'facts.chain.certificates.all(c, !c.expird)' },
-      { id: 'P-FILTER', assert: "facts.chain.certificates.filter(c, c.isCA).map(c, c.subjet).size() >= 0" },
+      { id: 'P-FILTER', assert: 'facts.chain.certificates.filter(c, c.isCA).map(c, c.subjet).size() >= 0' },
       { id: 'P-KEY', assert: "facts.protocols['TLSv1.1'].acepted" },
       { id: 'P-SCALAR', assert: "facts.leaf.subject.cn == ''" },
       { id: 'P-MESSAGE', assert: 'true', message: 'expires {facts.leaf.notAftr}' },
@@ -94,7 +94,10 @@ describe('facts a rule reads must be facts of its check', () => {
     ]);
     const r = await runCli(['policy', 'validate', file]);
     expect(r.code, r.stderr).toBe(2);
-    const lines = r.stderr.trim().split('\n').map((l) => l.replace(/^error: .*?:\d+:\d+: /, ''));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^error: .*?:\d+:\d+: /, ''));
     expect(lines).toEqual([
       'rule P-VAR: c.expird is not a fact of check tls.endpoint (c is each of facts.chain.certificates; did you mean c.expired?)',
       'rule P-FILTER: c.subjet is not a fact of check tls.endpoint (c is each of facts.chain.certificates; did you mean c.subject?)',
@@ -109,9 +112,19 @@ describe('facts a rule reads must be facts of its check', () => {
   it('scan refuses such a pack before probing anything', async () => {
     const file = await pack('typo-scan', [{ id: 'TYPO-SCAN', assert: '!facts.leaf.expird' }]);
     // Pinned to a closed loopback port: even a scan that went ahead would reach nothing else.
-    const r = await runCli(['scan', 'https://portal.example.test:9', '--resolve', 'portal.example.test:9:127.0.0.1', '--policy', file, '--quiet']);
+    const r = await runCli([
+      'scan',
+      'https://portal.example.test:9',
+      '--resolve',
+      'portal.example.test:9:127.0.0.1',
+      '--policy',
+      file,
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/^error: .*typo-scan\.yaml:15:15: rule TYPO-SCAN: facts\.leaf\.expird is not a fact of check tls\.endpoint \(did you mean facts\.leaf\.expired\?\)$/m);
+    expect(r.stderr).toMatch(
+      /^error: .*typo-scan\.yaml:15:15: rule TYPO-SCAN: facts\.leaf\.expird is not a fact of check tls\.endpoint \(did you mean facts\.leaf\.expired\?\)$/m,
+    );
     expect(r.stdout).toBe('');
   });
 });
@@ -125,7 +138,10 @@ describe('the cost of an expression', () => {
     ]);
     const r = await runCli(['policy', 'validate', file]);
     expect(r.code, r.stderr).toBe(2);
-    const lines = r.stderr.trim().split('\n').map((l) => l.replace(/^error: .*?:\d+:\d+: /, ''));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^error: .*?:\d+:\d+: /, ''));
     expect(lines).toEqual([
       'rule COST-NESTED: invalid CEL in assert: too costly: comprehensions (all, exists, exists_one, map, filter) nested 5 deep (at most 4)',
       'rule COST-TERMS: invalid CEL in assert: too costly: 200001 characters (at most 8192)',
@@ -145,7 +161,9 @@ describe('the cost of an expression', () => {
     ]);
     const r = await runCli(['evidence', 'verify', manifest, '--policy', file, '--format', 'json', '--fail-on', 'critical']);
     expect(r.code, r.stderr).toBe(1);
-    const report = JSON.parse(r.stdout) as { findings: { ruleId: string; outcome: string; reason?: string; reasonText?: { vi: string } }[] };
+    const report = JSON.parse(r.stdout) as {
+      findings: { ruleId: string; outcome: string; reason?: string; reasonText?: { vi: string } }[];
+    };
     const byRule = new Map(report.findings.map((f) => [f.ruleId, f]));
     for (const id of ['HEAVY-LOOPS', 'HEAVY-MAPS']) {
       const f = byRule.get(id);

@@ -57,7 +57,8 @@ function runScript(cwd: string, vars: Record<string, string>): Promise<{ code: n
   });
 }
 
-const resolveArgs = (e: FarmEndpoint): string => `--resolve ${e.host}:${e.port}:${e.address} --ca-file ${farm.nationalRootPemFile} --timeout 3000 --quiet`;
+const resolveArgs = (e: FarmEndpoint): string =>
+  `--resolve ${e.host}:${e.port}:${e.address} --ca-file ${farm.nationalRootPemFile} --timeout 3000 --quiet`;
 
 describe('ci/scan.sh (GitHub Action and GitLab template)', () => {
   it('fails on a high finding and leaves JSON, per-category SARIF, JUnit and HTML', async () => {
@@ -117,7 +118,7 @@ describe('ci/scan.sh (GitHub Action and GitLab template)', () => {
 });
 
 describe('job summary and GitLab Code Quality (ci/scan.sh, report convert)', () => {
-  it('the same scan leaves a Markdown job summary (appended) and a Code Quality report in GitLab\'s documented shape', async () => {
+  it("the same scan leaves a Markdown job summary (appended) and a Code Quality report in GitLab's documented shape", async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'govscan-summary-'));
     const e = endpoint('expired');
     const closed = await new Promise<number>((resolve) => {
@@ -147,10 +148,18 @@ describe('job summary and GitLab Code Quality (ci/scan.sh, report convert)', () 
     const md = await readFile(join(cwd, 'step-summary.md'), 'utf8');
     expect(md.startsWith('written by an earlier step\n### ❌ govscan: 1 failed finding at or above high\n')).toBe(true);
     const s = report.summary;
-    expect(md).toContain(`${s.targets} targets · ${s.findings.pass} passed · 1 failed · ${s.findings['not-tested']} not tested · 0 waived · ${s.findings['not-applicable']} not applicable`);
+    expect(md).toContain(
+      `${s.targets} targets · ${s.findings.pass} passed · 1 failed · ${s.findings['not-tested']} not tested · 0 waived · ${s.findings['not-applicable']} not applicable`,
+    );
     expect(md).toContain(`⚠️ ${s.findings['not-tested']} applicable rules could not be evaluated (not tested)`);
-    for (const sev of ['critical', 'high', 'medium', 'low', 'info'] as const) expect(md).toContain(`| ${sev} | ${s.failedBySeverity[sev]} |`);
-    expect(md).toMatch(new RegExp(`^\\| \\*\\*${failed[0]!.severity}\\*\\* \\| \`TLS-CERT-EXPIRED\` \\| ${e.host.replace(/[.]/g, '\\.')}:${e.port} \\| .+ \\|$`, 'm'));
+    for (const sev of ['critical', 'high', 'medium', 'low', 'info'] as const)
+      expect(md).toContain(`| ${sev} | ${s.failedBySeverity[sev]} |`);
+    expect(md).toMatch(
+      new RegExp(
+        `^\\| \\*\\*${failed[0]!.severity}\\*\\* \\| \`TLS-CERT-EXPIRED\` \\| ${e.host.replace(/[.]/g, '\\.')}:${e.port} \\| .+ \\|$`,
+        'm',
+      ),
+    );
     expect(md).toContain('[All findings in code scanning](https://github.com/so-tttt/cong-dvc/security/code-scanning)');
 
     const issues = JSON.parse(await readFile(join(cwd, 'gl-code-quality-report.json'), 'utf8')) as unknown[];
@@ -168,9 +177,16 @@ describe('job summary and GitLab Code Quality (ci/scan.sh, report convert)', () 
     }
     const fingerprints = (issues as { fingerprint: string }[]).map((i) => i.fingerprint);
     expect(new Set(fingerprints).size).toBe(fingerprints.length);
-    const expired = (issues as { check_name: string; severity: string; location: unknown; description: string }[]).find((i) => i.check_name === 'TLS-CERT-EXPIRED');
-    expect(expired).toMatchObject({ severity: { critical: 'blocker', high: 'critical', medium: 'major', low: 'minor', info: 'info' }[failed[0]!.severity], location: { path: 'targets.txt', lines: { begin: 2 } } });
-    const down = (issues as { severity: string; location: { path: string; lines: { begin: number } }; description: string }[]).filter((i) => i.location.lines.begin === 3);
+    const expired = (issues as { check_name: string; severity: string; location: unknown; description: string }[]).find(
+      (i) => i.check_name === 'TLS-CERT-EXPIRED',
+    );
+    expect(expired).toMatchObject({
+      severity: { critical: 'blocker', high: 'critical', medium: 'major', low: 'minor', info: 'info' }[failed[0]!.severity],
+      location: { path: 'targets.txt', lines: { begin: 2 } },
+    });
+    const down = (issues as { severity: string; location: { path: string; lines: { begin: number } }; description: string }[]).filter(
+      (i) => i.location.lines.begin === 3,
+    );
     expect(down.length).toBe(untested.length);
     for (const i of down) {
       expect(i.severity).toBe('info');
@@ -181,15 +197,20 @@ describe('job summary and GitLab Code Quality (ci/scan.sh, report convert)', () 
   it('the summary in Vietnamese, and text from a scanned server cannot break the table or bring HTML', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'govscan-summary-'));
     const e = endpoint('expired');
-    expect((await runScript(cwd, { GOVSCAN_TARGETS: `https://${e.host}:${e.port}`, GOVSCAN_ARGS: resolveArgs(e), GOVSCAN_SARIF_DIR: '' })).code).toBe(1);
+    expect(
+      (await runScript(cwd, { GOVSCAN_TARGETS: `https://${e.host}:${e.port}`, GOVSCAN_ARGS: resolveArgs(e), GOVSCAN_SARIF_DIR: '' })).code,
+    ).toBe(1);
     const report = JSON.parse(await readFile(join(cwd, 'govscan.json'), 'utf8')) as Report;
     const finding = report.findings.find((f) => f.outcome === 'fail')!;
     finding.message = { en: 'CN <img src=x onerror=alert(1)> | [click](https://evil.example)\nnext', vi: 'CN <b>x</b> | y' };
     await writeFile(join(cwd, 'hostile.json'), JSON.stringify(report));
     const convert = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
       new Promise((resolve) =>
-        execFile(process.execPath, [BIN, 'report', 'convert', join(cwd, 'hostile.json'), '--to', 'markdown', ...args], { env: { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '' } }, (err, stdout, stderr) =>
-          resolve({ code: err ? 1 : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [BIN, 'report', 'convert', join(cwd, 'hostile.json'), '--to', 'markdown', ...args],
+          { env: { ...process.env, GITHUB_SERVER_URL: '', GITHUB_REPOSITORY: '' } },
+          (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }),
         ),
       );
     const [en, vi] = await Promise.all([convert([]), convert(['--lang', 'vi'])]);
@@ -224,7 +245,12 @@ describe('the integration files', () => {
   it('the GitLab template runs the packaged script, pins the version, caches npm, publishes JUnit and Code Quality', async () => {
     const tpl = parse(await readFile(join(ROOT, 'ci/gitlab/govscan.gitlab-ci.yml'), 'utf8')) as Record<
       string,
-      { script: string[]; variables: Record<string, string>; cache: { key: string; paths: string[] }; artifacts: { reports: { junit: string; codequality: string }; paths: string[] } }
+      {
+        script: string[];
+        variables: Record<string, string>;
+        cache: { key: string; paths: string[] };
+        artifacts: { reports: { junit: string; codequality: string }; paths: string[] };
+      }
     >;
     const job = tpl['.govscan'];
     expect(job?.script.join('\n')).toContain('govscan/ci/scan.sh');

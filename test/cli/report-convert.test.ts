@@ -27,7 +27,18 @@ function endpoint(name: string): FarmEndpoint {
 }
 
 function scanArgs(e: FarmEndpoint, ...rest: string[]): string[] {
-  return ['scan', `https://${e.host}:${e.port}`, '--resolve', `${e.host}:${e.port}:${e.address}`, '--ca-file', farm.nationalRootPemFile, '--quiet', '--timeout', '3000', ...rest];
+  return [
+    'scan',
+    `https://${e.host}:${e.port}`,
+    '--resolve',
+    `${e.host}:${e.port}:${e.address}`,
+    '--ca-file',
+    farm.nationalRootPemFile,
+    '--quiet',
+    '--timeout',
+    '3000',
+    ...rest,
+  ];
 }
 
 beforeAll(async () => {
@@ -129,7 +140,10 @@ describe('govscan report merge', () => {
     expect(m.targets.map((t) => t.key)).toEqual([...a.targets, ...b.targets].map((t) => t.key));
     expect(m.findings).toHaveLength(a.findings.length + b.findings.length);
     expect(m.summary.findings.fail).toBe(a.summary.findings.fail + b.summary.findings.fail);
-    const failed = m.findings.filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
+    const failed = m.findings
+      .filter((f) => f.outcome === 'fail')
+      .map((f) => f.ruleId)
+      .sort();
     expect(failed).toEqual(['TLS-CERT-EXPIRED', 'TLS-HSTS-MISSING']);
 
     const junit = await runCli(['report', 'convert', merged, '--to', 'junit']);

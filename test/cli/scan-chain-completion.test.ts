@@ -34,8 +34,22 @@ let deadPort: number;
 /** A loopback HTTPS server sending exactly `chain`, with a fresh staple and HSTS (nothing else to report). */
 async function serve(host: string, chain: IssuedCert[], issuer: IssuedCert): Promise<Site> {
   const now = Date.now();
-  const staple = await createOcspResponse({ cert: chain[0]!, issuer, status: 'good', thisUpdate: new Date(now - 3_600_000), nextUpdate: new Date(now + 7 * DAY) });
-  const server = createHttpsEndpoint({ chain, staple, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS, hsts: true, banner: host });
+  const staple = await createOcspResponse({
+    cert: chain[0]!,
+    issuer,
+    status: 'good',
+    thisUpdate: new Date(now - 3_600_000),
+    nextUpdate: new Date(now + 7 * DAY),
+  });
+  const server = createHttpsEndpoint({
+    chain,
+    staple,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ciphers: BASELINE_CIPHERS,
+    hsts: true,
+    banner: host,
+  });
   tracker.track(server);
   servers.push(server);
   return { host, port: await listen(server, '127.0.0.1') };
@@ -53,13 +67,33 @@ beforeAll(async () => {
 
   const now = Date.now();
   const caDates = { notBefore: new Date(now - 365 * DAY), notAfter: new Date(now + 5 * 365 * DAY) };
-  root = await issueCertificate({ subject: 'CN=Agency Private Root CA, O=Nobody Else Knows Me, C=VN', key: { type: 'ec' }, isCA: true, ...caDates });
-  const intermediate = await issueCertificate({ subject: 'CN=Agency Private Issuing CA, O=Nobody Else Knows Me, C=VN', key: { type: 'ec' }, isCA: true, pathLength: 0, issuer: root, ...caDates });
+  root = await issueCertificate({
+    subject: 'CN=Agency Private Root CA, O=Nobody Else Knows Me, C=VN',
+    key: { type: 'ec' },
+    isCA: true,
+    ...caDates,
+  });
+  const intermediate = await issueCertificate({
+    subject: 'CN=Agency Private Issuing CA, O=Nobody Else Knows Me, C=VN',
+    key: { type: 'ec' },
+    isCA: true,
+    pathLength: 0,
+    issuer: root,
+    ...caDates,
+  });
   repo.addCa(intermediate);
   const aiaUrl = repo.caIssuersUrl(intermediate).replace('127.0.0.1', CA_HOST);
   expect(aiaUrl).toContain(`http://${CA_HOST}:${repoPort}/`);
   const leaf = (host: string, change: Partial<CertSpec>): Promise<IssuedCert> =>
-    issueCertificate({ subjectCN: host, sans: { dns: [host] }, key: { type: 'ec' }, issuer: intermediate, notBefore: new Date(now - 10 * DAY), notAfter: new Date(now + 80 * DAY), ...change });
+    issueCertificate({
+      subjectCN: host,
+      sans: { dns: [host] },
+      key: { type: 'ec' },
+      issuer: intermediate,
+      notBefore: new Date(now - 10 * DAY),
+      notAfter: new Date(now + 80 * DAY),
+      ...change,
+    });
   const [leafOnly, viaAia, aiaDown] = await Promise.all([
     leaf('leaf-only.lab.test', {}),
     leaf('via-aia.lab.test', { caIssuersUrl: aiaUrl }),
@@ -101,11 +135,17 @@ async function scan(site: Site, extra: string[], env: Record<string, string> = {
   return { code: r.code, report: JSON.parse(r.stdout) as Report };
 }
 
-const failed = (report: Report): string[] => report.findings.filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
+const failed = (report: Report): string[] =>
+  report.findings
+    .filter((f) => f.outcome === 'fail')
+    .map((f) => f.ruleId)
+    .sort();
 const finding = (report: Report, id: string): Finding => report.findings.find((f) => f.ruleId === id)!;
 
 describe('chain completion through AIA caIssuers', () => {
-  it('fails TLS-CERT-UNTRUSTED (high, exit 1) for a private-CA leaf sent alone with no issuer to download', { timeout: 60_000 }, async () => {
+  it('fails TLS-CERT-UNTRUSTED (high, exit 1) for a private-CA leaf sent alone with no issuer to download', {
+    timeout: 60_000,
+  }, async () => {
     const { code, report } = await scan(sites.leafOnly, []);
     expect(failed(report)).toEqual(['TLS-CERT-UNTRUSTED']);
     expect(code).toBe(1);
@@ -115,24 +155,32 @@ describe('chain completion through AIA caIssuers', () => {
     expect(untrusted.evidence['aia.status']).toBe('ok');
   });
 
-  it('fails TLS-CERT-UNTRUSTED too when the private root is given with --ca-file but the intermediate is nowhere', { timeout: 60_000 }, async () => {
+  it('fails TLS-CERT-UNTRUSTED too when the private root is given with --ca-file but the intermediate is nowhere', {
+    timeout: 60_000,
+  }, async () => {
     const { code, report } = await scan(sites.leafOnly, ['--ca-file', rootFile]);
     expect(failed(report)).toEqual(['TLS-CERT-UNTRUSTED']);
     expect(code).toBe(1);
     expect(finding(report, 'TLS-CERT-UNTRUSTED').message.en).toContain('custom anchors incomplete-chain');
   });
 
-  it('fails only TLS-CHAIN-INCOMPLETE when the intermediate downloads from the AIA URL and reaches a trusted root', { timeout: 60_000 }, async () => {
+  it('fails only TLS-CHAIN-INCOMPLETE when the intermediate downloads from the AIA URL and reaches a trusted root', {
+    timeout: 60_000,
+  }, async () => {
     // The private root plays a root of the public store, as NODE_EXTRA_CA_CERTS adds one.
     const { code, report } = await scan(sites.viaAia, [], { NODE_EXTRA_CA_CERTS: rootFile });
     expect(failed(report)).toEqual(['TLS-CHAIN-INCOMPLETE']);
     expect(code).toBe(0);
     const incomplete = finding(report, 'TLS-CHAIN-INCOMPLETE');
     expect(incomplete.evidence['aia.trust.public.anchor']).toContain('CN=Agency Private Root CA');
-    expect(incomplete.evidence['aia.fetches']).toEqual([expect.objectContaining({ url: expect.stringContaining(`http://${CA_HOST}:`), status: 'ok', certificates: 1 })]);
+    expect(incomplete.evidence['aia.fetches']).toEqual([
+      expect.objectContaining({ url: expect.stringContaining(`http://${CA_HOST}:`), status: 'ok', certificates: 1 }),
+    ]);
   });
 
-  it('with the root as --ca-file, the downloaded path also shows the certificate is not publicly trusted', { timeout: 60_000 }, async () => {
+  it('with the root as --ca-file, the downloaded path also shows the certificate is not publicly trusted', {
+    timeout: 60_000,
+  }, async () => {
     const { code, report } = await scan(sites.viaAia, ['--ca-file', rootFile]);
     expect(failed(report)).toEqual(['TLS-CERT-NOT-PUBLICLY-TRUSTED', 'TLS-CHAIN-INCOMPLETE']);
     expect(code).toBe(0);

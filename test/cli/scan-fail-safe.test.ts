@@ -57,12 +57,29 @@ describe('a target that cannot be resolved', () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toMatch(/chưa kiểm tra: 11 — tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\) \(11\)/);
     expect(r.stdout).not.toMatch(/100 %/);
-    expect(r.stderr).toMatch(/^không thể thực hiện quét: không thăm dò được đối tượng quét nào \(tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\)\)$/m);
+    expect(r.stderr).toMatch(
+      /^không thể thực hiện quét: không thăm dò được đối tượng quét nào \(tên nosuch\.test không tồn tại trên DNS \(NXDOMAIN\)\)$/m,
+    );
   });
 
   it('a dead --dns-server: not tested with the reason, exit 3', async () => {
     const port = await deadUdpPort();
-    const r = await runCli(['scan', 'https://portal.test', 'portal.test', '--dns-server', `127.0.0.1:${port}`, '--lab', '--timeout', '2000', '--quiet', '--format', 'json'], { timeoutMs: 60_000 });
+    const r = await runCli(
+      [
+        'scan',
+        'https://portal.test',
+        'portal.test',
+        '--dns-server',
+        `127.0.0.1:${port}`,
+        '--lab',
+        '--timeout',
+        '2000',
+        '--quiet',
+        '--format',
+        'json',
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(r.code, r.stderr).toBe(3);
     const report = json(r);
     expect(report.findings.filter((f) => f.outcome !== 'not-tested')).toEqual([]);
@@ -99,7 +116,11 @@ describe('a target that cannot be resolved', () => {
 
 describe('bad input', () => {
   it('port 0 or past 65535: one line, exit 2', async () => {
-    for (const [target, shown] of [['https://portal.test:0', 'https://portal.test:0'], ['https://portal.test:70000/x', 'https://portal.test:70000/x'], ['portal.test:0', 'portal.test:0']]) {
+    for (const [target, shown] of [
+      ['https://portal.test:0', 'https://portal.test:0'],
+      ['https://portal.test:70000/x', 'https://portal.test:70000/x'],
+      ['portal.test:0', 'portal.test:0'],
+    ]) {
       const r = await runCli(['scan', target ?? '', '--quiet'], { timeoutMs: 30_000 });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`error: target 1: "${shown}": port must be 1–65535\n`);
@@ -107,7 +128,9 @@ describe('bad input', () => {
   });
 
   it('a pattern host in --resolve is refused, never ignored', async () => {
-    const r = await runCli(['scan', 'https://portal.example.gov.vn', '--resolve', '*.example.gov.vn:443:127.0.0.1', '--quiet'], { timeoutMs: 30_000 });
+    const r = await runCli(['scan', 'https://portal.example.gov.vn', '--resolve', '*.example.gov.vn:443:127.0.0.1', '--quiet'], {
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'error: --resolve "*.example.gov.vn:443:127.0.0.1": "*.example.gov.vn" is a pattern: only a bare * stands for every name (list each name with its own --resolve)\n',
@@ -124,14 +147,20 @@ describe('--resolve', () => {
       expect(report.findings.length).toBe(11);
       expect(report.findings.every((f) => f.outcome === 'not-tested')).toBe(true);
       expect(new Set(report.findings.map((f) => f.reason))).toEqual(
-        new Set(['--resolve pins the addresses of dual.test: what DNS publishes for it (IPv6 readiness) is not judged; leave it out of --resolve to test it']),
+        new Set([
+          '--resolve pins the addresses of dual.test: what DNS publishes for it (IPv6 readiness) is not judged; leave it out of --resolve to test it',
+        ]),
       );
-      expect(report.findings[0]?.reasonText?.vi).toBe('--resolve cố định địa chỉ của dual.test: dữ liệu DNS công bố cho tên này (mức sẵn sàng IPv6) không được đánh giá; bỏ tên này khỏi --resolve để kiểm tra');
+      expect(report.findings[0]?.reasonText?.vi).toBe(
+        '--resolve cố định địa chỉ của dual.test: dữ liệu DNS công bố cho tên này (mức sẵn sàng IPv6) không được đánh giá; bỏ tên này khỏi --resolve để kiểm tra',
+      );
     }
   });
 
   it('leaving no check that applies (a pinned web host judged on IPv6 alone) is no pass: exit 3, said in words', async () => {
-    const r = await runCli(['scan', 'https://portal.test', '--resolve', 'portal.test:443:127.0.0.1', ...ipv6, '--quiet'], { timeoutMs: 30_000 });
+    const r = await runCli(['scan', 'https://portal.test', '--resolve', 'portal.test:443:127.0.0.1', ...ipv6, '--quiet'], {
+      timeoutMs: 30_000,
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('the scan could not run: no check of the chosen policies applies to these targets, so nothing was judged\n');
   });
@@ -142,7 +171,9 @@ describe('--resolve', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('warning: --resolve dual.tset:443:127.0.0.1 matches no target and is not used\n');
     expect(r.stderr).toContain('warning: --resolve www.dual.test:443:127.0.0.1 matches no target and is not used\n');
-    const vi = await runCli(['scan', ...args, ...lab.args([]), '--timeout', '2000', '--format', 'json', '--lang', 'vi'], { timeoutMs: 60_000 });
+    const vi = await runCli(['scan', ...args, ...lab.args([]), '--timeout', '2000', '--format', 'json', '--lang', 'vi'], {
+      timeoutMs: 60_000,
+    });
     expect(vi.stderr).toContain('cảnh báo: --resolve dual.tset:443:127.0.0.1 không khớp với đối tượng quét nào nên không được dùng\n');
   });
 });
@@ -152,13 +183,47 @@ describe('repeatable flags', () => {
     const ca = 'examples/agency/ca/example-root.pem';
     const [dnsFlag, dnsValue, ...rest] = lab.args([]);
     const r = await runCli(
-      ['scan', '--ca-file', ca, '--policy', 'vn-ct02-2022-ipv6', dnsFlag ?? '', dnsValue ?? '', 'dual.test', '--resolve', 'a.test:443:127.0.0.1', '--resolve', 'b.test:443:127.0.0.1', 'mxv4.test', ...rest, '--format', 'json', '--quiet', '--timeout', '2000'],
+      [
+        'scan',
+        '--ca-file',
+        ca,
+        '--policy',
+        'vn-ct02-2022-ipv6',
+        dnsFlag ?? '',
+        dnsValue ?? '',
+        'dual.test',
+        '--resolve',
+        'a.test:443:127.0.0.1',
+        '--resolve',
+        'b.test:443:127.0.0.1',
+        'mxv4.test',
+        ...rest,
+        '--format',
+        'json',
+        '--quiet',
+        '--timeout',
+        '2000',
+      ],
       { timeoutMs: 60_000 },
     );
     expect(r.stderr).not.toMatch(/no target given/);
     expect(r.code, r.stderr).toBe(0);
     expect(json(r).targets.map((t) => t.key)).toEqual(['dns://dual.test', 'dns://mxv4.test']);
-    const ev = await runCli(['evidence', 'verify', '--ca-file', ca, 'examples/agency/evidence/cong-dvc/evidence.yaml', '--format', 'json', '--fail-on', 'none', '--quiet'], { timeoutMs: 60_000 });
+    const ev = await runCli(
+      [
+        'evidence',
+        'verify',
+        '--ca-file',
+        ca,
+        'examples/agency/evidence/cong-dvc/evidence.yaml',
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+        '--quiet',
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(ev.code, ev.stderr).toBe(0);
     expect(json(ev).targets.length).toBe(1);
   });

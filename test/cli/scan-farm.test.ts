@@ -47,7 +47,8 @@ function failedByTarget(format: (typeof FORMATS)[number], out: string): Map<stri
   } else if (format === 'sarif') {
     const log = JSON.parse(out) as Log;
     expect(validateSarif(log)).toEqual([]);
-    for (const run of log.runs) for (const res of run.results ?? []) add(res.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName ?? '?', res.ruleId ?? '?');
+    for (const run of log.runs)
+      for (const res of run.results ?? []) add(res.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName ?? '?', res.ruleId ?? '?');
   } else {
     // The table prints a block per target: its key on a line of its own, then its findings.
     let current = '';
@@ -62,15 +63,21 @@ function failedByTarget(format: (typeof FORMATS)[number], out: string): Map<stri
 const sorted = (ids: string[]): string[] => [...new Set(ids)].sort();
 
 describe('govscan scan against the TLS farm', () => {
-  it('reports exactly the expected rule ids for every endpoint scanned on its own (json), with the right exit code', { timeout: 240_000 }, async () => {
+  it('reports exactly the expected rule ids for every endpoint scanned on its own (json), with the right exit code', {
+    timeout: 240_000,
+  }, async () => {
     const endpoints = farm.endpoints.filter((e) => !e.scenario.hostile);
     expect(endpoints.length).toBeGreaterThanOrEqual(20);
     const results = await mapLimit(endpoints, 3, async (e) => ({ e, r: await runCli(scanArgs([e], 'json'), { env }) }));
     const problems: string[] = [];
     for (const { e, r } of results) {
       const expected = sorted(e.scenario.expectedRules);
-      const got = r.code === 0 || r.code === 1 ? sorted([...failedByTarget('json', r.stdout).values()].flat()) : [`exit ${String(r.code)}: ${r.stderr}`];
-      if (JSON.stringify(got) !== JSON.stringify(expected)) problems.push(`${e.scenario.name}: expected ${expected.join(',') || 'nothing'}, got ${got.join(',') || 'nothing'}`);
+      const got =
+        r.code === 0 || r.code === 1
+          ? sorted([...failedByTarget('json', r.stdout).values()].flat())
+          : [`exit ${String(r.code)}: ${r.stderr}`];
+      if (JSON.stringify(got) !== JSON.stringify(expected))
+        problems.push(`${e.scenario.name}: expected ${expected.join(',') || 'nothing'}, got ${got.join(',') || 'nothing'}`);
       const blocking = expected.some((id) => ['critical', 'high'].includes(severities.get(id) ?? ''));
       if (r.code !== (blocking ? 1 : 0)) problems.push(`${e.scenario.name}: exit ${String(r.code)}, expected ${blocking ? 1 : 0}`);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -78,15 +85,19 @@ describe('govscan scan against the TLS farm', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(FORMATS)('reports exactly the expected rule ids per endpoint in one %s report of the whole farm', { timeout: 120_000 }, async (format) => {
-    const endpoints = farm.endpoints.filter((e) => !e.scenario.hostile);
-    const r = await runCli(scanArgs(endpoints, format), { env });
-    expect(r.code, r.stderr).toBe(1);
-    const by = failedByTarget(format, r.stdout);
-    const got = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(by.get(`https://${e.host}:${e.port}`) ?? [])]));
-    const expected = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(e.scenario.expectedRules)]));
-    expect(got).toEqual(expected);
-  });
+  it.each(FORMATS)(
+    'reports exactly the expected rule ids per endpoint in one %s report of the whole farm',
+    { timeout: 120_000 },
+    async (format) => {
+      const endpoints = farm.endpoints.filter((e) => !e.scenario.hostile);
+      const r = await runCli(scanArgs(endpoints, format), { env });
+      expect(r.code, r.stderr).toBe(1);
+      const by = failedByTarget(format, r.stdout);
+      const got = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(by.get(`https://${e.host}:${e.port}`) ?? [])]));
+      const expected = Object.fromEntries(endpoints.map((e) => [e.scenario.name, sorted(e.scenario.expectedRules)]));
+      expect(got).toEqual(expected);
+    },
+  );
 
   it('passes every rule on the good endpoints, with nothing left untested', async () => {
     // A staple from a delegated responder is as good as the issuer's own: believed, not just unjudged.
@@ -98,7 +109,9 @@ describe('govscan scan against the TLS farm', () => {
       const report = JSON.parse(r.stdout) as Report;
       // --resolve pins the host, so the DNS-judging IPv6 rules do not apply to it; evidence rules judge systems, not
       // endpoints; host rules (vn-agent-host) judge an agent's own machine and are not loaded by a plain scan.
-      expect(report.findings.length).toBe([...severities.keys()].filter((id) => !/^(IPV6|SECLEVEL|EVIDENCE|FOURLAYER|HOST)-/.test(id)).length);
+      expect(report.findings.length).toBe(
+        [...severities.keys()].filter((id) => !/^(IPV6|SECLEVEL|EVIDENCE|FOURLAYER|HOST)-/.test(id)).length,
+      );
       expect(report.findings.filter((f) => f.outcome !== 'pass').map((f) => `${f.ruleId}:${f.outcome}:${f.reason ?? ''}`)).toEqual([]);
     }
   });
@@ -119,7 +132,9 @@ describe('govscan scan against the TLS farm', () => {
     // The only finding that may fail: a judged 100-certificate chain is too deep for any client.
     const failing = report.findings.filter((f) => f.outcome === 'fail');
     const huge = hostile.find((e) => e.scenario.hostile === 'huge-chain');
-    expect(failing.map((f) => `${f.ruleId} ${f.target}`)).toEqual(failing.length ? [`TLS-CERT-UNTRUSTED https://${huge?.host}:${huge?.port}`] : []);
+    expect(failing.map((f) => `${f.ruleId} ${f.target}`)).toEqual(
+      failing.length ? [`TLS-CERT-UNTRUSTED https://${huge?.host}:${huge?.port}`] : [],
+    );
     expect(r.code, r.stderr).toBe(failing.length ? 1 : 0);
     for (const e of hostile) {
       const key = `https://${e.host}:${e.port}`;
@@ -127,7 +142,8 @@ describe('govscan scan against the TLS farm', () => {
       if (e.scenario.hostile === 'huge-chain') {
         // A 100-certificate chain is legal TLS: it may be judged, as long as it costs no more than the deadline.
         expect(attempt?.status === 'ok' ? (attempt.facts as { chain: { count: number } }).chain.count : 100).toBe(100);
-        if (attempt?.status === 'ok') expect((attempt.facts as { trust: { public: { problems: string[] } } }).trust.public.problems).toEqual(['chain-too-long']);
+        if (attempt?.status === 'ok')
+          expect((attempt.facts as { trust: { public: { problems: string[] } } }).trust.public.problems).toEqual(['chain-too-long']);
         continue;
       }
       expect(attempt?.status, e.scenario.name).toBe('error');

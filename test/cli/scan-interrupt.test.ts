@@ -75,19 +75,42 @@ afterAll(async () => {
 
 function slowScanArgs(output: string): string[] {
   const port = (silent.address() as net.AddressInfo).port;
-  return ['scan', `https://slow.test:${port}`, '--resolve', `slow.test:${port}:127.0.0.1`, '--policy', 'vn-ct02-2022-tls', '--timeout', '120000', '--format', 'json', '--output', output];
+  return [
+    'scan',
+    `https://slow.test:${port}`,
+    '--resolve',
+    `slow.test:${port}:127.0.0.1`,
+    '--policy',
+    'vn-ct02-2022-tls',
+    '--timeout',
+    '120000',
+    '--format',
+    'json',
+    '--output',
+    output,
+  ];
 }
 
 /**
  * Run govscan with `args`: on a pseudo-terminal (`pty`; `shell` wraps it as `sh -c SHELL govscan args…`),
  * or with pipes (`signal`). `onStart` gets a function that presses Ctrl-C (or sends SIGINT) once.
  */
-function govscan(args: string[], how: 'pty' | 'signal', opts: { shell?: string; onStart?: (interrupt: () => void) => void } = {}): Promise<Run> {
+function govscan(
+  args: string[],
+  how: 'pty' | 'signal',
+  opts: { shell?: string; onStart?: (interrupt: () => void) => void } = {},
+): Promise<Run> {
   const command = opts.shell ? ['sh', '-c', opts.shell, process.execPath, BIN, ...args] : [process.execPath, BIN, ...args];
   const child =
     how === 'pty'
-      ? spawn('python3', ['-c', PTY, ...command], { env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' }, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(command[0] ?? '', command.slice(1), { env: { ...process.env, GOVSCAN_LANG: '', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      ? spawn('python3', ['-c', PTY, ...command], {
+          env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
+      : spawn(command[0] ?? '', command.slice(1), {
+          env: { ...process.env, GOVSCAN_LANG: '', NO_COLOR: '1' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -144,9 +167,13 @@ describe('the live list', () => {
   it('is not drawn into a report sent to stdout: with stdout redirected, progress is plain lines on the terminal', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'stdout.json');
     // The shell only redirects stdout (exec: govscan itself gets the terminal's Ctrl-C and size).
-    const r = await govscan(['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--format', 'json'], 'pty', {
-      shell: `exec "$0" "$@" > '${out}'`,
-    });
+    const r = await govscan(
+      ['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--format', 'json'],
+      'pty',
+      {
+        shell: `exec "$0" "$@" > '${out}'`,
+      },
+    );
     const terminal = r.output;
     expect(terminal).toMatch(/\nEXIT=0\n$/);
     expect(terminal).toMatch(/\[\d\/2\] dns:\/\/nosuch\.test — not tested: nosuch\.test does not exist in DNS \(NXDOMAIN\)/);
@@ -156,12 +183,21 @@ describe('the live list', () => {
 
   it('marks a target that could not be tested with a yellow ↓ and the reason, a judged one with ✔', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'govscan-int-')), 'report.txt');
-    const { output } = await govscan(['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--output', out], 'pty');
+    const { output } = await govscan(
+      ['scan', 'dual.test', 'nosuch.test', ...lab.args([]), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '2000', '--output', out],
+      'pty',
+    );
     expect(output).toMatch(/\nEXIT=0\n$/);
     // The final frame: the last line drawn for each target.
-    const last = (key: string): string => output.split(/\r?\n/).filter((l) => l.includes(key)).at(-1) ?? '';
+    const last = (key: string): string =>
+      output
+        .split(/\r?\n/)
+        .filter((l) => l.includes(key))
+        .at(-1) ?? '';
     expect(last('dns://dual.test')).toMatch(/\u001b\[32m✔\u001b\[39m dns:\/\/dual\.test — 0 failed, 11 passed/);
-    expect(last('dns://nosuch.test')).toMatch(/\u001b\[33m↓\u001b\[39m dns:\/\/nosuch\.test — not tested: nosuch\.test does not exist in DNS \(NXDOMAIN\)/);
+    expect(last('dns://nosuch.test')).toMatch(
+      /\u001b\[33m↓\u001b\[39m dns:\/\/nosuch\.test — not tested: nosuch\.test does not exist in DNS \(NXDOMAIN\)/,
+    );
     expect(last('dns://nosuch.test')).not.toContain('✔');
   });
 });

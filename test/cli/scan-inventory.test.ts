@@ -73,7 +73,10 @@ describe('scan --inventory', () => {
     expect(validateSarif(log)).toEqual([]);
     const results = log.runs.flatMap((run) => run.results ?? []);
     const where = results
-      .map((res) => `${res.ruleId} ${res.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${res.locations?.[0]?.physicalLocation?.region?.startLine}`)
+      .map(
+        (res) =>
+          `${res.ruleId} ${res.locations?.[0]?.physicalLocation?.artifactLocation?.uri}:${res.locations?.[0]?.physicalLocation?.region?.startLine}`,
+      )
       .sort();
     expect(where).toEqual([
       // Neither system names an evidence manifest: each is a finding at its own `id:` line.
@@ -82,7 +85,9 @@ describe('scan --inventory', () => {
       'TLS-CERT-EXPIRED test-artifacts/inventory-e2e/inventory.yaml:13',
       'TLS-PROTO-LEGACY test-artifacts/inventory-e2e/inventory.yaml:8',
     ]);
-    expect(log.runs.find((run) => run.automationDetails?.id?.includes('-tls/'))?.automationDetails?.id).toMatch(/^govscan\/vn-ct02-2022-tls\/[a-z0-9-]+\/$/);
+    expect(log.runs.find((run) => run.automationDetails?.id?.includes('-tls/'))?.automationDetails?.id).toMatch(
+      /^govscan\/vn-ct02-2022-tls\/[a-z0-9-]+\/$/,
+    );
   });
 
   it('raises legacy TLS to high for a level-3 system, so --fail-on high blocks it', async () => {
@@ -107,10 +112,12 @@ describe('scan --inventory', () => {
     expect(report.attempts.every((a) => a.status === 'ok' && a.facts !== undefined)).toBe(true);
     // Three endpoints and the two systems themselves (security-level checks).
     expect(report.summary.targets).toBe(5);
-    expect(report.findings.filter((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.outcome === 'fail').map((f) => f.target).sort()).toEqual([
-      'system://cong-dvc',
-      'system://noi-bo',
-    ]);
+    expect(
+      report.findings
+        .filter((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.outcome === 'fail')
+        .map((f) => f.target)
+        .sort(),
+    ).toEqual(['system://cong-dvc', 'system://noi-bo']);
   });
 
   it('speaks Vietnamese with --lang vi', async () => {
@@ -127,11 +134,13 @@ describe('scan --inventory', () => {
     expect(r.stdout).not.toMatch(/noi-bo:0|cong-dvc:0/);
   });
 
-  it('names the missing manifest and its fix, and keeps each untested rule\'s reason in both languages', async () => {
+  it("names the missing manifest and its fix, and keeps each untested rule's reason in both languages", async () => {
     const r = await runCli(args('json'), { env: env() });
     const report = JSON.parse(r.stdout) as Report;
     const missing = report.findings.find((f) => f.ruleId === 'SECLEVEL-NOT-DECLARED' && f.target === 'system://cong-dvc');
-    expect(missing?.message.en).toBe('System cong-dvc: no security level declared (the inventory names no evidence manifest); expected level.proposed or level.approved 1–5.');
+    expect(missing?.message.en).toBe(
+      'System cong-dvc: no security level declared (the inventory names no evidence manifest); expected level.proposed or level.approved 1–5.',
+    );
     expect(missing?.remediation?.en).toContain("name it under the system's `evidence:` in the inventory");
     const untested = report.findings.filter((f) => f.target === 'system://cong-dvc' && f.outcome === 'not-tested');
     expect(untested.length).toBeGreaterThan(0);

@@ -23,7 +23,24 @@ afterAll(async () => {
 const domains = IPV6_SCENARIOS.map((s) => s.domain);
 const scan = (format: string, extra: string[] = [], only = domains): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   // A generous target deadline: nmap runs two at a time, and the last domains of a full scan wait their turn.
-  runCli(['scan', ...only, ...lab.args(), '--policy', 'vn-ct02-2022-ipv6', '--format', format, '--quiet', '--timeout', '3000', '--target-timeout', '60000', ...extra], { timeoutMs: 120_000 });
+  runCli(
+    [
+      'scan',
+      ...only,
+      ...lab.args(),
+      '--policy',
+      'vn-ct02-2022-ipv6',
+      '--format',
+      format,
+      '--quiet',
+      '--timeout',
+      '3000',
+      '--target-timeout',
+      '60000',
+      ...extra,
+    ],
+    { timeoutMs: 120_000 },
+  );
 
 function failedBy(format: 'json' | 'sarif' | 'table', out: string): Map<string, string[]> {
   const by = new Map<string, string[]>();
@@ -33,7 +50,8 @@ function failedBy(format: 'json' | 'sarif' | 'table', out: string): Map<string, 
   } else if (format === 'sarif') {
     const log = JSON.parse(out) as Log;
     expect(validateSarif(log)).toEqual([]);
-    for (const run of log.runs) for (const r of run.results ?? []) add(r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName ?? '?', r.ruleId ?? '?');
+    for (const run of log.runs)
+      for (const r of run.results ?? []) add(r.locations?.[0]?.logicalLocations?.[0]?.fullyQualifiedName ?? '?', r.ruleId ?? '?');
   } else {
     let current = '';
     for (const line of out.split('\n')) {
@@ -55,7 +73,9 @@ describe('govscan scan against the IPv6 lab', () => {
       const got = failedBy(format, r.stdout);
       const problems = IPV6_SCENARIOS.flatMap((s) => {
         const ids = got.get(`dns://${s.domain}`) ?? [];
-        return JSON.stringify(ids) === JSON.stringify(s.expected) ? [] : [`${s.domain}: expected ${s.expected.join(',') || 'nothing'}, got ${ids.join(',') || 'nothing'}`];
+        return JSON.stringify(ids) === JSON.stringify(s.expected)
+          ? []
+          : [`${s.domain}: expected ${s.expected.join(',') || 'nothing'}, got ${ids.join(',') || 'nothing'}`];
       });
       expect(problems).toEqual([]);
       if (format !== 'json') return;
@@ -69,7 +89,9 @@ describe('govscan scan against the IPv6 lab', () => {
       const gaps = IPV6_SCENARIOS.flatMap((s) => {
         const ids = untested.get(`dns://${s.domain}`) ?? [];
         const want = s.notTested ?? [];
-        return JSON.stringify(ids) === JSON.stringify(want) ? [] : [`${s.domain}: expected not tested ${want.join(',') || 'nothing'}, got ${ids.join(',') || 'nothing'}`];
+        return JSON.stringify(ids) === JSON.stringify(want)
+          ? []
+          : [`${s.domain}: expected not tested ${want.join(',') || 'nothing'}, got ${ids.join(',') || 'nothing'}`];
       });
       expect(gaps).toEqual([]);
     });
@@ -81,7 +103,9 @@ describe('govscan scan against the IPv6 lab', () => {
     const report = JSON.parse(r.stdout) as Report;
     const same = report.findings.find((f) => f.ruleId === 'IPV6-WEB-SAME-SITE');
     expect(same?.outcome).toBe('not-tested');
-    expect(same?.reason).toBe('no HTTP response over IPv4 from nohttp.test:80 (none over IPv6 either), nohttp.test:443 (none over IPv6 either): nothing to compare the IPv6 site with');
+    expect(same?.reason).toBe(
+      'no HTTP response over IPv4 from nohttp.test:80 (none over IPv6 either), nohttp.test:443 (none over IPv6 either): nothing to compare the IPv6 site with',
+    );
     expect(same?.reasonText?.vi).toMatch(/^không nhận được phản hồi HTTP qua IPv4 từ nohttp\.test:80 \(qua IPv6 cũng không\)/);
     // The ports themselves are open over both families: reachability passes.
     expect(report.findings.find((f) => f.ruleId === 'IPV6-WEB-REACH')?.outcome).toBe('pass');
@@ -91,9 +115,13 @@ describe('govscan scan against the IPv6 lab', () => {
 
   it('reports a non-global AAAA of a name server and of an MX host (table, JSON, SARIF)', async () => {
     const r = await scan('table', [], ['ngmail.test']);
-    expect(r.stdout).toMatch(/IPV6-NS-NON-GLOBAL +Zone ngmail\.test: name server\(s\) with a non-global AAAA: nsmapped\.lab\.test ::ffff:127\.0\.0\.1 \(ipv4-mapped\)/);
+    expect(r.stdout).toMatch(
+      /IPV6-NS-NON-GLOBAL +Zone ngmail\.test: name server\(s\) with a non-global AAAA: nsmapped\.lab\.test ::ffff:127\.0\.0\.1 \(ipv4-mapped\)/,
+    );
     expect(r.stdout).toMatch(/IPV6-MX-NON-GLOBAL +MX host\(s\) of ngmail\.test with a non-global AAAA: mxula\.lab\.test fd00::25 \(ula\)/);
-    expect(r.stdout).toMatch(/ngmail\.test +web 100 % · name servers 33 % \(IPV6-NS-AAAA, IPV6-NS-NON-GLOBAL\) · mail 0 % \(IPV6-MX-AAAA, IPV6-MX-NON-GLOBAL\)/);
+    expect(r.stdout).toMatch(
+      /ngmail\.test +web 100 % · name servers 33 % \(IPV6-NS-AAAA, IPV6-NS-NON-GLOBAL\) · mail 0 % \(IPV6-MX-AAAA, IPV6-MX-NON-GLOBAL\)/,
+    );
     const sarif = JSON.parse((await scan('sarif', [], ['ngmail.test'])).stdout) as Log;
     const ids = sarif.runs.flatMap((run) => (run.results ?? []).map((x) => x.ruleId)).sort();
     expect(ids).toEqual(['IPV6-MX-AAAA', 'IPV6-MX-NON-GLOBAL', 'IPV6-NS-AAAA', 'IPV6-NS-NON-GLOBAL']);
@@ -118,7 +146,9 @@ describe('govscan scan against the IPv6 lab', () => {
       'IPV6-MX-NON-GLOBAL': 'pass',
     });
     // JSON carries the facts as evidence: addresses, ports, similarity.
-    const web = report.attempts.find((a) => a.check === 'ipv6.web')?.facts as { hosts: { aaaa: { address: string }[]; v4Open: number[]; sameSite: { similarity: number }[] }[] };
+    const web = report.attempts.find((a) => a.check === 'ipv6.web')?.facts as {
+      hosts: { aaaa: { address: string }[]; v4Open: number[]; sameSite: { similarity: number }[] }[];
+    };
     expect(web.hosts[0]?.aaaa[0]?.address).toBe('::1');
     expect(web.hosts[0]?.v4Open).toEqual([80, 443]);
     expect(web.hosts[0]?.sameSite.every((c) => c.similarity >= 0.9)).toBe(true);
@@ -144,7 +174,9 @@ describe('govscan scan against the IPv6 lab', () => {
   it('without IPv6 on the scanning host, reachability is not tested, never failed', async () => {
     const r = await scan('json', ['--ipv6-connectivity', 'no'], ['closed.test', 'nsdown.test', 'mxdown.test', 'parity.test']);
     const report = JSON.parse(r.stdout) as Report;
-    const reach = report.findings.filter((f) => ['IPV6-WEB-REACH', 'IPV6-NS-REACH', 'IPV6-MX-REACH', 'IPV6-PORT-PARITY'].includes(f.ruleId));
+    const reach = report.findings.filter((f) =>
+      ['IPV6-WEB-REACH', 'IPV6-NS-REACH', 'IPV6-MX-REACH', 'IPV6-PORT-PARITY'].includes(f.ruleId),
+    );
     expect(reach.length).toBeGreaterThan(0);
     expect(reach.every((f) => f.outcome === 'not-tested' || f.outcome === 'not-applicable')).toBe(true);
     // Said in words, with the scanner's own reason, in both languages.
@@ -167,9 +199,35 @@ describe('govscan scan against the IPv6 lab', () => {
 
   it('by default a loopback answer is itself a finding, and nothing is contacted', async () => {
     const args = lab.args().filter((a) => a !== '--lab');
-    const r = await runCli(['scan', 'dual.test', ...args, '--policy', 'vn-ct02-2022-ipv6', '--format', 'json', '--quiet', '--timeout', '2000', '--ipv6-connectivity', 'yes'], { timeoutMs: 60_000 });
+    const r = await runCli(
+      [
+        'scan',
+        'dual.test',
+        ...args,
+        '--policy',
+        'vn-ct02-2022-ipv6',
+        '--format',
+        'json',
+        '--quiet',
+        '--timeout',
+        '2000',
+        '--ipv6-connectivity',
+        'yes',
+      ],
+      { timeoutMs: 60_000 },
+    );
     const report = JSON.parse(r.stdout) as Report;
-    const failed = report.findings.filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
-    expect(failed).toEqual(['IPV6-AAAA-NON-GLOBAL', 'IPV6-MX-AAAA', 'IPV6-MX-NON-GLOBAL', 'IPV6-NS-AAAA', 'IPV6-NS-NON-GLOBAL', 'IPV6-WEB-AAAA']);
+    const failed = report.findings
+      .filter((f) => f.outcome === 'fail')
+      .map((f) => f.ruleId)
+      .sort();
+    expect(failed).toEqual([
+      'IPV6-AAAA-NON-GLOBAL',
+      'IPV6-MX-AAAA',
+      'IPV6-MX-NON-GLOBAL',
+      'IPV6-NS-AAAA',
+      'IPV6-NS-NON-GLOBAL',
+      'IPV6-WEB-AAAA',
+    ]);
   });
 });

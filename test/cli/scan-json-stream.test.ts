@@ -139,7 +139,10 @@ describe('govscan scan --format json, streamed', () => {
     expect(b.code, b.stderr).toBe(0);
     const baselined = expectFullReport(b.stdout, plain);
     const expired = keyOf(endpoint('expired'));
-    expect(baselined.findings.find((f) => f.ruleId === 'TLS-CERT-EXPIRED' && f.target === expired)).toMatchObject({ outcome: 'fail', baselined: true });
+    expect(baselined.findings.find((f) => f.ruleId === 'TLS-CERT-EXPIRED' && f.target === expired)).toMatchObject({
+      outcome: 'fail',
+      baselined: true,
+    });
   }, 60_000);
 
   it.each(['file', 'stdout'] as const)(
@@ -149,8 +152,20 @@ describe('govscan scan --format json, streamed', () => {
       const silent = endpoint('silent');
       const out = join(dir, `interrupted-${to}.json`);
       // Long deadlines: only the Ctrl-C can end the silent target's attempt.
-      const args = scanArgs([good, silent], '--format', 'json', '--timeout', '60000', '--target-timeout', '120000', ...(to === 'file' ? ['--output', out] : []));
-      const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = scanArgs(
+        [good, silent],
+        '--format',
+        'json',
+        '--timeout',
+        '60000',
+        '--target-timeout',
+        '120000',
+        ...(to === 'file' ? ['--output', out] : []),
+      );
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       let interrupted = false;
@@ -179,8 +194,12 @@ describe('govscan scan --format json, streamed', () => {
       const report = expectFullReport(to === 'file' ? await readFile(out, 'utf8') : stdout, [good, silent]);
       expect(report.attempts.find((a) => a.target === keyOf(silent))).toMatchObject({ status: 'error', reason: 'scan cancelled' });
       expect(report.findings.filter((f) => f.target === keyOf(silent)).every((f) => f.outcome === 'not-tested')).toBe(true);
-      expect(report.findings.filter((f) => f.target === keyOf(good)).every((f) => f.outcome === 'pass' || f.outcome === 'not-applicable')).toBe(true);
-      expect(await leftovers(dir, ['report.json', 'second.json', 'convert.sarif', 'convert.json', 'merged.json', 'interrupted-file.json'])).toEqual([]);
+      expect(
+        report.findings.filter((f) => f.target === keyOf(good)).every((f) => f.outcome === 'pass' || f.outcome === 'not-applicable'),
+      ).toBe(true);
+      expect(
+        await leftovers(dir, ['report.json', 'second.json', 'convert.sarif', 'convert.json', 'merged.json', 'interrupted-file.json']),
+      ).toEqual([]);
       expect(await leftovers(childTmp)).toEqual([]);
     },
     60_000,

@@ -38,7 +38,20 @@ afterAll(async () => {
 
 async function scan(server: SmtpServer, extra: string[] = []): Promise<{ code: number | null; report: Report; stderr: string }> {
   const r = await runCli(
-    ['scan', `smtp://${HOST}:${server.port}`, '--resolve', `${HOST}:${server.port}:${server.address}`, '--policy', 'vn-ct02-2022-tls', '--format', 'json', '--quiet', '--timeout', '3000', ...extra],
+    [
+      'scan',
+      `smtp://${HOST}:${server.port}`,
+      '--resolve',
+      `${HOST}:${server.port}:${server.address}`,
+      '--policy',
+      'vn-ct02-2022-tls',
+      '--format',
+      'json',
+      '--quiet',
+      '--timeout',
+      '3000',
+      ...extra,
+    ],
     { env: { NODE_EXTRA_CA_CERTS: rootFile } },
   );
   return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
@@ -75,7 +88,11 @@ describe('scan smtp:// (STARTTLS)', () => {
     const { code, report } = await scan(plain);
     // Nothing could be gathered at all: the scan did not run (exit 3), and the report says why.
     expect(code).toBe(3);
-    expect(report.attempts[0]).toMatchObject({ status: 'error', errorKind: 'protocol', reason: 'the SMTP server does not offer STARTTLS (EHLO lists: PIPELINING, 8BITMIME)' });
+    expect(report.attempts[0]).toMatchObject({
+      status: 'error',
+      errorKind: 'protocol',
+      reason: 'the SMTP server does not offer STARTTLS (EHLO lists: PIPELINING, 8BITMIME)',
+    });
     expect(report.findings.every((f) => f.outcome === 'not-tested')).toBe(true);
     // EHLO, and at most a parting QUIT: the client never started TLS on a server that did not offer it.
     // The version probes start beside the main handshake and are cut short when it fails, so some

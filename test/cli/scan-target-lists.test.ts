@@ -26,7 +26,9 @@ beforeAll(async () => {
   env = { NODE_EXTRA_CA_CERTS: farm.publicRootPemFile };
   // One port, no ping, no DNS (-n), light version detection: what an operator runs before a scan.
   const out = join(dir, 'nmap.xml');
-  await promisify(execFile)('nmap', ['-sV', '-Pn', '-n', '--version-light', '-p', String(good.port), '-oX', out, '127.0.0.1'], { timeout: 120_000 });
+  await promisify(execFile)('nmap', ['-sV', '-Pn', '-n', '--version-light', '-p', String(good.port), '-oX', out, '127.0.0.1'], {
+    timeout: 120_000,
+  });
   nmapXml = await readFile(out, 'utf8');
 }, 150_000);
 afterAll(async () => {
@@ -36,7 +38,24 @@ afterAll(async () => {
 
 async function scanJson(args: string[]): Promise<{ code: number | null; stderr: string; report: Report | null }> {
   const out = join(dir, `report-${Math.random().toString(36).slice(2)}.json`);
-  const r = await runCli(['scan', ...args, '--policy', 'vn-ct02-2022-tls', '--ca-file', farm.nationalRootPemFile, '--format', 'json', '--output', out, '--quiet', '--timeout', '3000'], { env });
+  const r = await runCli(
+    [
+      'scan',
+      ...args,
+      '--policy',
+      'vn-ct02-2022-tls',
+      '--ca-file',
+      farm.nationalRootPemFile,
+      '--format',
+      'json',
+      '--output',
+      out,
+      '--quiet',
+      '--timeout',
+      '3000',
+    ],
+    { env },
+  );
   const report = await readFile(out, 'utf8').then(
     (t) => JSON.parse(t) as Report,
     () => null,
@@ -51,7 +70,10 @@ function tlsOk(report: Report, key: string): boolean {
 describe('--targets-file', () => {
   it('scans every listed target; comments, blank lines and CRLF are fine', { timeout: 60_000 }, async () => {
     const file = join(dir, 'targets.txt');
-    await writeFile(file, `# portals of the agency\r\n\r\nhttps://${good.host}:${good.port}   # the web portal\r\n  ${good.host}:${good.port}\r\n# end\r\n`);
+    await writeFile(
+      file,
+      `# portals of the agency\r\n\r\nhttps://${good.host}:${good.port}   # the web portal\r\n  ${good.host}:${good.port}\r\n# end\r\n`,
+    );
     const { code, stderr, report } = await scanJson(['--targets-file', file, '--resolve', `${good.host}:${good.port}:127.0.0.1`]);
     expect(code, stderr).toBe(0);
     expect(report!.targets.map((t) => t.key)).toEqual([`https://${good.host}:${good.port}`, `tls://${good.host}:${good.port}`]);
@@ -65,11 +87,15 @@ describe('--targets-file', () => {
     await writeFile(file, `# list\nhttps://${good.host}:${good.port}\nftp://files.example.gov.vn\n`);
     const r = await runCli(['scan', '--targets-file', file]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toBe(`error: ${file}:3: "ftp://files.example.gov.vn": ftp:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)\n`);
+    expect(r.stderr).toBe(
+      `error: ${file}:3: "ftp://files.example.gov.vn": ftp:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)\n`,
+    );
     await writeFile(file, `portal.example.gov.vn:443 mail.example.gov.vn:465\n`);
     const two = await runCli(['scan', '--targets-file', file, '--lang', 'vi']);
     expect(two.code).toBe(2);
-    expect(two.stderr).toBe(`lỗi: ${file}:1: mỗi dòng một đối tượng quét: "portal.example.gov.vn:443 mail.example.gov.vn:465" có nhiều đối tượng quét\n`);
+    expect(two.stderr).toBe(
+      `lỗi: ${file}:1: mỗi dòng một đối tượng quét: "portal.example.gov.vn:443 mail.example.gov.vn:465" có nhiều đối tượng quét\n`,
+    );
   });
 
   it('a missing, empty or oversized list is exit 2 before anything is read or sent', { timeout: 30_000 }, async () => {
@@ -106,7 +132,10 @@ describe('--from-nmap', () => {
   it('uses the host name nmap recorded, IPv6 hosts bracketed; closed and plain ports are left out', { timeout: 60_000 }, async () => {
     // The same real report, as nmap writes it when given a name (type="user") and more ports.
     const named = nmapXml
-      .replace(/<hostnames\s*\/>|<hostnames>[\s\S]*?<\/hostnames>/, `<hostnames><hostname name="${good.host}" type="user"/><hostname name="ptr.example" type="PTR"/></hostnames>`)
+      .replace(
+        /<hostnames\s*\/>|<hostnames>[\s\S]*?<\/hostnames>/,
+        `<hostnames><hostname name="${good.host}" type="user"/><hostname name="ptr.example" type="PTR"/></hostnames>`,
+      )
       .replace(
         '</ports>',
         '<port protocol="tcp" portid="80"><state state="open" reason="syn-ack"/><service name="http" method="probed"/></port>' +
@@ -123,13 +152,17 @@ describe('--from-nmap', () => {
     expect(report!.targets.map((t) => t.key)).toEqual([`https://${good.host}:${good.port}`, `tls://${good.host}:465`]);
     expect(tlsOk(report!, `https://${good.host}:${good.port}`)).toBe(true);
     // The farm's certificate is valid for that name: the hostname rule passes.
-    expect(report!.findings.find((f) => f.target === `https://${good.host}:${good.port}` && f.ruleId === 'TLS-CERT-HOSTNAME')?.outcome).toBe('pass');
+    expect(
+      report!.findings.find((f) => f.target === `https://${good.host}:${good.port}` && f.ruleId === 'TLS-CERT-HOSTNAME')?.outcome,
+    ).toBe('pass');
 
     const six = await scanJson(['--from-nmap', v6File]);
     expect(six.report!.targets.map((t) => t.key)).toEqual([`tls://[::1]:${good.port}`]);
   });
 
-  it('malformed XML is FILE:LINE:COL (exit 2); entities are never expanded; no TLS port or no nmap report is exit 2', { timeout: 60_000 }, async () => {
+  it('malformed XML is FILE:LINE:COL (exit 2); entities are never expanded; no TLS port or no nmap report is exit 2', {
+    timeout: 60_000,
+  }, async () => {
     const broken = join(dir, 'broken.xml');
     await writeFile(broken, nmapXml.replace('</ports>', '</port>'));
     const r = await runCli(['scan', '--from-nmap', broken]);
@@ -152,7 +185,10 @@ describe('--from-nmap', () => {
     expect(ent.report!.targets.map((t) => t.key)).toEqual([`https://127.0.0.1:${good.port}`]);
 
     const plain = join(dir, 'plain.xml');
-    await writeFile(plain, `<?xml version="1.0"?>\n<nmaprun><host><status state="up"/><address addr="127.0.0.1" addrtype="ipv4"/><ports><port protocol="tcp" portid="22"><state state="open"/><service name="ssh"/></port></ports></host></nmaprun>\n`);
+    await writeFile(
+      plain,
+      `<?xml version="1.0"?>\n<nmaprun><host><status state="up"/><address addr="127.0.0.1" addrtype="ipv4"/><ports><port protocol="tcp" portid="22"><state state="open"/><service name="ssh"/></port></ports></host></nmaprun>\n`,
+    );
     const none = await runCli(['scan', '--from-nmap', plain]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^error: .*plain\.xml: the nmap report shows no open port with a TLS service \(scan with -sV/);
@@ -161,6 +197,8 @@ describe('--from-nmap', () => {
     await writeFile(other, '<?xml version="1.0"?>\n<testsuites><testsuite name="x"/></testsuites>\n');
     const wrong = await runCli(['scan', '--from-nmap', other, '--lang', 'vi']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toBe(`lỗi: ${other}: không phải báo cáo XML của nmap (phần tử gốc là <testsuites>, không phải <nmaprun>): hãy tạo bằng nmap -oX FILE\n`);
+    expect(wrong.stderr).toBe(
+      `lỗi: ${other}: không phải báo cáo XML của nmap (phần tử gốc là <testsuites>, không phải <nmaprun>): hãy tạo bằng nmap -oX FILE\n`,
+    );
   });
 });

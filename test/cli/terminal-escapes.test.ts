@@ -34,7 +34,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'govscan-escapes-'));
   // The lab's DN parser (@peculiar/x509) drops a CN containing \r: the CN carries everything else.
   const cert = await issueCertificate({ subjectCN: HOSTILE.replace('\r', ' '), sans: { dns: [`evil.test${HOSTILE}`] } });
-  tls = createHttpsEndpoint({ chain: [cert], staple: null, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS, hsts: true, banner: 'hostile' });
+  tls = createHttpsEndpoint({
+    chain: [cert],
+    staple: null,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ciphers: BASELINE_CIPHERS,
+    hsts: true,
+    banner: 'hostile',
+  });
   tlsPort = await listen(tls, '127.0.0.1');
 
   // A govscan server whose store holds one agent batch with hostile text in a failed finding.
@@ -60,23 +68,46 @@ afterAll(async () => {
 describe('outside text on the terminal', () => {
   it('scan table: the certificate names are shown escaped, with nothing raw', async () => {
     const host = 'portal.example.test';
-    const r = await runCli(['scan', `https://${host}:${tlsPort}`, '--resolve', `${host}:${tlsPort}:127.0.0.1`, '--timeout', '3000', '--fail-on', 'none']);
+    const r = await runCli([
+      'scan',
+      `https://${host}:${tlsPort}`,
+      '--resolve',
+      `${host}:${tlsPort}:127.0.0.1`,
+      '--timeout',
+      '3000',
+      '--fail-on',
+      'none',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     // A dNSName is IA5 (ASCII): the certificate library wrote U+202E as '.', and U+009B arrives as a byte.
-    expect(r.stdout).toContain('its subjectAltName DNS names are evil.testx\\x1b]52;c;cm0gLXJmIH4\\x07\\x1b[2J [ OK ] ALL CHECKS PASSED.gnirts\\x9b31m and');
+    expect(r.stdout).toContain(
+      'its subjectAltName DNS names are evil.testx\\x1b]52;c;cm0gLXJmIH4\\x07\\x1b[2J [ OK ] ALL CHECKS PASSED.gnirts\\x9b31m and',
+    );
     expect(r.stdout).toContain(`the subject CN ${SHOWN} is not used`);
     expect(r.stdout).not.toMatch(RAW_CONTROL);
     expect(r.stderr).not.toMatch(RAW_CONTROL);
 
     // JSON escapes C0 itself; C1 and bidi controls are escaped too, and the data reads back the same.
-    const json = await runCli(['scan', `https://${host}:${tlsPort}`, '--resolve', `${host}:${tlsPort}:127.0.0.1`, '--timeout', '3000', '--fail-on', 'none', '--format', 'json', '--quiet']);
+    const json = await runCli([
+      'scan',
+      `https://${host}:${tlsPort}`,
+      '--resolve',
+      `${host}:${tlsPort}:127.0.0.1`,
+      '--timeout',
+      '3000',
+      '--fail-on',
+      'none',
+      '--format',
+      'json',
+      '--quiet',
+    ]);
     expect(json.code, json.stderr).toBe(0);
     expect(json.stdout).not.toMatch(RAW_CONTROL);
     const report = JSON.parse(json.stdout) as Report;
     expect(report.findings.find((f) => f.ruleId === 'TLS-CERT-HOSTNAME')?.evidence['leaf.subjectCN']).toBe(HOSTILE.replace('\r', ' '));
   });
 
-  it('fleet findings, fleet status: an agent\'s text is shown escaped; --json gives the same data back', async () => {
+  it("fleet findings, fleet status: an agent's text is shown escaped; --json gives the same data back", async () => {
     const flags = ['--server', fleet.url, '--token', token];
     const text = await runCli(['fleet', 'findings', ...flags]);
     expect(text.code, text.stderr).toBe(0);

@@ -11,7 +11,13 @@ function ok(text: string) {
 
 describe('target arguments', () => {
   it('parses https URLs with default and explicit ports and paths', () => {
-    expect(ok('https://Portal.Gov.VN')).toMatchObject({ key: 'https://portal.gov.vn:443', kind: 'web', host: 'portal.gov.vn', port: 443, path: '/' });
+    expect(ok('https://Portal.Gov.VN')).toMatchObject({
+      key: 'https://portal.gov.vn:443',
+      kind: 'web',
+      host: 'portal.gov.vn',
+      port: 443,
+      path: '/',
+    });
     expect(ok('https://portal.gov.vn:8443/dvc?x=1')).toMatchObject({ key: 'https://portal.gov.vn:8443', port: 8443, path: '/dvc?x=1' });
     expect(ok('https://[::1]:9443/')).toMatchObject({ key: 'https://[::1]:9443', host: '::1' });
   });
@@ -23,24 +29,50 @@ describe('target arguments', () => {
   });
 
   it('parses mail endpoints: smtp:// starts TLS with STARTTLS, smtps:// is TLS from the first byte', () => {
-    expect(ok('smtp://Mail.Gov.VN')).toMatchObject({ key: 'smtp://mail.gov.vn:25', kind: 'host', scheme: 'smtp', host: 'mail.gov.vn', port: 25, path: '/' });
+    expect(ok('smtp://Mail.Gov.VN')).toMatchObject({
+      key: 'smtp://mail.gov.vn:25',
+      kind: 'host',
+      scheme: 'smtp',
+      host: 'mail.gov.vn',
+      port: 25,
+      path: '/',
+    });
     expect(ok('smtp://mail.gov.vn:587')).toMatchObject({ key: 'smtp://mail.gov.vn:587', scheme: 'smtp', port: 587 });
     expect(ok('smtp://[::1]:2525')).toMatchObject({ key: 'smtp://[::1]:2525', host: '::1', port: 2525 });
     expect(ok('smtps://mail.gov.vn')).toMatchObject({ key: 'tls://mail.gov.vn:465', kind: 'host', scheme: 'tls', port: 465 });
-    expect(parseTarget('smtp://mail.gov.vn/inbox')).toEqual({ ok: false, error: '"smtp://mail.gov.vn/inbox": a smtp:// endpoint has no path' });
+    expect(parseTarget('smtp://mail.gov.vn/inbox')).toEqual({
+      ok: false,
+      error: '"smtp://mail.gov.vn/inbox": a smtp:// endpoint has no path',
+    });
   });
 
   it('explains what is wrong with bad targets', () => {
-    expect(parseTarget('http://portal.gov.vn')).toEqual({ ok: false, error: '"http://portal.gov.vn": http:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)' });
-    expect(parseTarget('portal.gov.vn')).toMatchObject({ ok: true, target: { key: 'dns://portal.gov.vn', kind: 'domain', host: 'portal.gov.vn' } });
-    expect(parseTarget('portal_gov!vn')).toEqual({ ok: false, error: '"portal_gov!vn" is neither an https:// URL, host:port nor a domain name' });
+    expect(parseTarget('http://portal.gov.vn')).toEqual({
+      ok: false,
+      error: '"http://portal.gov.vn": http:// endpoints are not supported yet (use https://, smtp://, smtps:// or host:port)',
+    });
+    expect(parseTarget('portal.gov.vn')).toMatchObject({
+      ok: true,
+      target: { key: 'dns://portal.gov.vn', kind: 'domain', host: 'portal.gov.vn' },
+    });
+    expect(parseTarget('portal_gov!vn')).toEqual({
+      ok: false,
+      error: '"portal_gov!vn" is neither an https:// URL, host:port nor a domain name',
+    });
     expect(parseTarget('portal.gov.vn:70000')).toEqual({ ok: false, error: '"portal.gov.vn:70000": port must be 1–65535' });
     expect(parseTarget('bad_host!:443').ok).toBe(false);
     expect(parseTarget('https://user:pw@portal.gov.vn').ok).toBe(false);
   });
 
   it('refuses port 0 and ports past 65535 in every form, with the same words', () => {
-    for (const text of ['https://portal.gov.vn:0', 'https://portal.gov.vn:0/x', 'https://portal.gov.vn:65536', 'smtp://mail.gov.vn:0', 'smtps://[::1]:99999', 'portal.gov.vn:0']) {
+    for (const text of [
+      'https://portal.gov.vn:0',
+      'https://portal.gov.vn:0/x',
+      'https://portal.gov.vn:65536',
+      'smtp://mail.gov.vn:0',
+      'smtps://[::1]:99999',
+      'portal.gov.vn:0',
+    ]) {
       expect(parseTarget(text)).toEqual({ ok: false, error: `"${text}": port must be 1–65535` });
     }
     expect(ok('https://portal.gov.vn:65535')).toMatchObject({ port: 65535 });
@@ -75,7 +107,12 @@ describe('--resolve', () => {
     const web = ok('https://portal.gov.vn');
     const other = ok('https://other.gov.vn:8443');
     const domain = ok('tayninh.gov.vn');
-    const entries = ['portal.gov.vn:443:127.0.0.1', 'other.gov.vn:443:127.0.0.1', 'tayninh.gov.vn:443:127.0.0.1', 'typo.gov.vn:443:127.0.0.1'].map(parseResolveOverride);
+    const entries = [
+      'portal.gov.vn:443:127.0.0.1',
+      'other.gov.vn:443:127.0.0.1',
+      'tayninh.gov.vn:443:127.0.0.1',
+      'typo.gov.vn:443:127.0.0.1',
+    ].map(parseResolveOverride);
     const unused = pinTargets([web, other, domain], entries);
     expect([web.addressPinned, other.addressPinned, domain.addressPinned]).toEqual([true, undefined, true]);
     // other.gov.vn:443 does not pin other.gov.vn:8443 (that one goes to DNS), and typo.gov.vn pins nothing.

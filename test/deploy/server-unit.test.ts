@@ -41,7 +41,9 @@ describe('deploy/govscan-server.service', () => {
   const agent = service(AGENT_UNIT);
 
   it('carries every hardening setting of the agent unit, with the same value', () => {
-    expect(agent.hardening).toEqual(expect.arrayContaining(['NoNewPrivileges', 'ProtectSystem', 'SystemCallFilter', 'CapabilityBoundingSet']));
+    expect(agent.hardening).toEqual(
+      expect.arrayContaining(['NoNewPrivileges', 'ProtectSystem', 'SystemCallFilter', 'CapabilityBoundingSet']),
+    );
     for (const key of [...agent.hardening, 'UMask', 'StateDirectoryMode']) {
       expect(server.values.get(key), key).toEqual(agent.values.get(key));
     }

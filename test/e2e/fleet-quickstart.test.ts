@@ -51,7 +51,11 @@ describe('README fleet walkthrough', () => {
 
     // 3. The example configuration, with its state (token, spool) in a temporary folder and its
     // relative paths made absolute, since the copy lives elsewhere.
-    const example = parse(await readFile(EXAMPLE_CONFIG, 'utf8')) as { stateDirectory: string; scan: { inventory: string; caFiles: string[] }; host: { certificateFiles: string[] } };
+    const example = parse(await readFile(EXAMPLE_CONFIG, 'utf8')) as {
+      stateDirectory: string;
+      scan: { inventory: string; caFiles: string[] };
+      host: { certificateFiles: string[] };
+    };
     const fromExample = (p: string): string => resolve(dirname(EXAMPLE_CONFIG), p);
     const config = join(dir, 'agent.yaml');
     await writeFile(

@@ -28,7 +28,15 @@ const context: Omit<CheckContext, 'signal'> = {
 };
 
 function check(run: (t: Target, ctx: CheckContext) => Promise<unknown>): Check {
-  return { id: 'test.check', family: 'test', title: { en: 't', vi: 't' }, description: { en: 'd', vi: 'd' }, appliesTo: () => true, run, factsSchema: {} };
+  return {
+    id: 'test.check',
+    family: 'test',
+    title: { en: 't', vi: 't' },
+    description: { en: 'd', vi: 'd' },
+    appliesTo: () => true,
+    run,
+    factsSchema: {},
+  };
 }
 
 async function collect(targets: Target[], c: Check, extra: { concurrency?: number; targetTimeoutMs?: number } = {}) {
@@ -163,7 +171,16 @@ describe('NetDialer', () => {
 // target, judged "not tested" with a reason; the scan finishes and every other result stands.
 
 function checkWith(id: string, parts: Partial<Pick<Check, 'appliesTo' | 'run'>>): Check {
-  return { id, family: 'test', title: { en: id, vi: id }, description: { en: id, vi: id }, appliesTo: () => true, run: async () => ({ ok: true }), factsSchema: {}, ...parts };
+  return {
+    id,
+    family: 'test',
+    title: { en: id, vi: id },
+    description: { en: id, vi: id },
+    appliesTo: () => true,
+    run: async () => ({ ok: true }),
+    factsSchema: {},
+    ...parts,
+  };
 }
 
 async function attemptsOf(checks: Check[], t: Target): Promise<Attempt[]> {
@@ -175,7 +192,17 @@ async function attemptsOf(checks: Check[], t: Target): Promise<Attempt[]> {
 describe('a check that throws', () => {
   it('from appliesTo: an error attempt of its own, the other checks still run', async () => {
     const t = target('a.test:443');
-    const got = await attemptsOf([checkWith('bad.applies', { appliesTo: () => { throw new TypeError('appliesTo bug'); } }), checkWith('good', {})], t);
+    const got = await attemptsOf(
+      [
+        checkWith('bad.applies', {
+          appliesTo: () => {
+            throw new TypeError('appliesTo bug');
+          },
+        }),
+        checkWith('good', {}),
+      ],
+      t,
+    );
     expect(got.map((a) => [a.check, a.status, a.errorKind, a.reason])).toEqual([
       ['bad.applies', 'error', 'internal', 'appliesTo bug'],
       ['good', 'ok', undefined, undefined],
@@ -184,7 +211,11 @@ describe('a check that throws', () => {
 
   it('synchronously from run, or with something that is not an Error: an error attempt with a reason', async () => {
     const t = target('b.test:443');
-    const sync = checkWith('sync.throw', { run: (() => { throw new RangeError('thrown before any promise'); }) as Check['run'] });
+    const sync = checkWith('sync.throw', {
+      run: (() => {
+        throw new RangeError('thrown before any promise');
+      }) as Check['run'],
+    });
     const plain = checkWith('plain.throw', { run: () => Promise.reject({ code: 42 }) });
     const nothing = checkWith('undefined.throw', { run: () => Promise.reject(undefined) });
     const got = await attemptsOf([sync, plain, nothing, checkWith('good', {})], t);
@@ -198,8 +229,16 @@ describe('a check that throws', () => {
 
   it('keeps the reason in both languages when the probe gave it so', async () => {
     const t = target('c.test:443');
-    const got = await attemptsOf([checkWith('both', { run: () => Promise.reject(new ProbeError('dns', { en: 'no such name', vi: 'không có tên này' })) })], t);
-    expect(got[0]).toMatchObject({ status: 'error', errorKind: 'dns', reason: 'no such name', reasonText: { en: 'no such name', vi: 'không có tên này' } });
+    const got = await attemptsOf(
+      [checkWith('both', { run: () => Promise.reject(new ProbeError('dns', { en: 'no such name', vi: 'không có tên này' })) })],
+      t,
+    );
+    expect(got[0]).toMatchObject({
+      status: 'error',
+      errorKind: 'dns',
+      reason: 'no such name',
+      reasonText: { en: 'no such name', vi: 'không có tên này' },
+    });
   });
 });
 
@@ -211,7 +250,10 @@ describe('facts the evaluator cannot take', () => {
     const rule = (id: string, c: string): string =>
       `    - id: ${id}\n      check: ${c}\n      severity: high\n      title: { en: ${id}, vi: ${id} }\n      description: { en: ${id}., vi: ${id}. }\n` +
       `      assert: "false"\n      message: { en: Failed., vi: Không đạt. }\n      remediation: { en: Fix it., vi: Khắc phục. }\n`;
-    await writeFile(file, `apiVersion: govscan/v1\nkind: Policy\nmetadata:\n  id: test-contain\n  version: "0.1.0"\n  title: { en: Contain, vi: Cô lập }\n  legalBasis: ["test"]\nspec:\n  rules:\n${rule('TEST-TLS', 'tls.endpoint')}${rule('TEST-WEB', 'ipv6.web')}`);
+    await writeFile(
+      file,
+      `apiVersion: govscan/v1\nkind: Policy\nmetadata:\n  id: test-contain\n  version: "0.1.0"\n  title: { en: Contain, vi: Cô lập }\n  legalBasis: ["test"]\nspec:\n  rules:\n${rule('TEST-TLS', 'tls.endpoint')}${rule('TEST-WEB', 'ipv6.web')}`,
+    );
     const policies = await loadPolicySelection([file], { knownChecks: KNOWN_CHECKS });
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
@@ -229,7 +271,14 @@ describe('facts the evaluator cannot take', () => {
       legalBases: [],
       params: [],
     };
-    const report = await executeScan(prepared, { concurrency: 1, perHostLimit: 1, timeoutMs: 200, targetTimeoutMs: 1000, keepFacts: true, dialer: context.dialer });
+    const report = await executeScan(prepared, {
+      concurrency: 1,
+      perHostLimit: 1,
+      timeoutMs: 200,
+      targetTimeoutMs: 1000,
+      keepFacts: true,
+      dialer: context.dialer,
+    });
     const outcome = Object.fromEntries(report.findings.map((f) => [f.ruleId, [f.outcome, f.reason]]));
     expect(outcome['TEST-WEB']).toEqual(['fail', undefined]);
     expect(outcome['TEST-TLS']?.[0]).toBe('not-tested');

@@ -21,10 +21,36 @@ export interface SigningPki {
 }
 
 export async function signingPki(): Promise<SigningPki> {
-  const root = await issueCertificate({ subject: 'CN=Test RootCA chuyen dung Chinh phu, O=govscan test', isCA: true, keyUsage: ['keyCertSign', 'cRLSign'], keyId: 'ev-root', notBefore: new Date('2019-01-01'), notAfter: new Date(Date.now() + 3650 * 86_400_000) });
-  const signer = await issueCertificate({ subjectCN: 'Nguyen Van A', issuer: root, keyUsage: ['digitalSignature', 'nonRepudiation'], keyId: 'ev-signer', notBefore: new Date('2020-01-01'), notAfter: new Date(Date.now() + 3650 * 86_400_000) });
-  const otherRoot = await issueCertificate({ subject: 'CN=Unrelated Root, O=elsewhere', isCA: true, keyUsage: ['keyCertSign'], keyId: 'ev-other-root', notBefore: new Date('2019-01-01') });
-  const otherSigner = await issueCertificate({ subjectCN: 'Mallory', issuer: otherRoot, keyUsage: ['digitalSignature'], keyId: 'ev-other-signer', notBefore: new Date('2020-01-01') });
+  const root = await issueCertificate({
+    subject: 'CN=Test RootCA chuyen dung Chinh phu, O=govscan test',
+    isCA: true,
+    keyUsage: ['keyCertSign', 'cRLSign'],
+    keyId: 'ev-root',
+    notBefore: new Date('2019-01-01'),
+    notAfter: new Date(Date.now() + 3650 * 86_400_000),
+  });
+  const signer = await issueCertificate({
+    subjectCN: 'Nguyen Van A',
+    issuer: root,
+    keyUsage: ['digitalSignature', 'nonRepudiation'],
+    keyId: 'ev-signer',
+    notBefore: new Date('2020-01-01'),
+    notAfter: new Date(Date.now() + 3650 * 86_400_000),
+  });
+  const otherRoot = await issueCertificate({
+    subject: 'CN=Unrelated Root, O=elsewhere',
+    isCA: true,
+    keyUsage: ['keyCertSign'],
+    keyId: 'ev-other-root',
+    notBefore: new Date('2019-01-01'),
+  });
+  const otherSigner = await issueCertificate({
+    subjectCN: 'Mallory',
+    issuer: otherRoot,
+    keyUsage: ['digitalSignature'],
+    keyId: 'ev-other-signer',
+    notBefore: new Date('2020-01-01'),
+  });
   return { root, signer, otherRoot, otherSigner };
 }
 
@@ -64,7 +90,13 @@ export interface EvidenceFolder {
  * assessed before go-live and after its one recorded change, with a pen-test programme, log retention,
  * a yearly report and layer-2 monitoring data and reports.
  */
-export async function compliantFolder(opts: { now: Date; collectorPort: number; ncscPort: number; pki?: SigningPki; level?: number }): Promise<EvidenceFolder & { yaml: Record<string, unknown> }> {
+export async function compliantFolder(opts: {
+  now: Date;
+  collectorPort: number;
+  ncscPort: number;
+  pki?: SigningPki;
+  level?: number;
+}): Promise<EvidenceFolder & { yaml: Record<string, unknown> }> {
   const pki = opts.pki ?? (await signingPki());
   const dir = await mkdtemp(join(tmpdir(), 'govscan-evidence-'));
   const now = opts.now;
@@ -91,9 +123,19 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
     kind: 'Evidence',
     system: { id: 'cong-dvc', name: 'Cổng dịch vụ công', owner: 'UBND tỉnh', operator: 'Sở KH&CN', specialisedUnit: 'Trung tâm CNTT' },
     level: { proposed: level, approved: level, criterion: 'Art. 9' },
-    appraisal: { number: '12/TĐ', date: daysAgo(now, 130), authority: 'ministry-of-public-security', document: { path: 'docs/appraisal.pdf', type: 'signed-pdf' } },
+    appraisal: {
+      number: '12/TĐ',
+      date: daysAgo(now, 130),
+      authority: 'ministry-of-public-security',
+      document: { path: 'docs/appraisal.pdf', type: 'signed-pdf' },
+    },
     regulation: { number: '5/QĐ', date: daysAgo(now, 125), document: { path: 'docs/regulation.pdf', type: 'signed-pdf' } },
-    approval: { number: '34/QĐ', date: daysAgo(now, 120), signer: 'Chủ tịch', document: { path: 'docs/approval.pdf', type: 'signed-pdf', sha256: sha256(approval) } },
+    approval: {
+      number: '34/QĐ',
+      date: daysAgo(now, 120),
+      signer: 'Chủ tịch',
+      document: { path: 'docs/approval.pdf', type: 'signed-pdf', sha256: sha256(approval) },
+    },
     plan: { version: '2.0', status: 'full', document: { path: 'docs/plan.pdf', type: 'pdf', sha256: sha256(plan) } },
     goLive: { date: daysAgo(now, 60) },
     changes: [{ date: daysAgo(now, 45), description: 'upgrade to v2' }],
@@ -101,14 +143,24 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
     logging: { retentionDays: 400 },
     annualReport: { date: daysAgo(now, 5) },
     assessments: [
-      { kind: 'security-assessment', date: daysAgo(now, 30), assessor: 'Công ty ATTT', licence: '99/GP-BCA', report: { path: 'docs/assessment.txt', type: 'p7s' } },
+      {
+        kind: 'security-assessment',
+        date: daysAgo(now, 30),
+        assessor: 'Công ty ATTT',
+        licence: '99/GP-BCA',
+        report: { path: 'docs/assessment.txt', type: 'p7s' },
+      },
       { kind: 'security-assessment', date: daysAgo(now, 65), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
       { kind: 'vulnerability-scan', date: daysAgo(now, 20), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
       { kind: 'log-review', date: daysAgo(now, 10) },
       { kind: 'penetration-test', date: daysAgo(now, 40), assessor: 'Công ty ATTT', licence: '99/GP-BCA' },
     ],
     layers: {
-      onsite: { decision: { number: '7/QĐ', date: daysAgo(now, 200), document: { path: 'docs/onsite.pdf', type: 'signed-pdf' } }, staff: [{ name: 'Trần B', role: 'lead' }], onCall: '+84 1' },
+      onsite: {
+        decision: { number: '7/QĐ', date: daysAgo(now, 200), document: { path: 'docs/onsite.pdf', type: 'signed-pdf' } },
+        staff: [{ name: 'Trần B', role: 'lead' }],
+        onCall: '+84 1',
+      },
       monitoring: {
         provider: 'SOC Co.',
         contract: { number: 'HD-1', validFrom: daysAgo(now, 100), validTo: daysAgo(now, -200) },
@@ -116,7 +168,10 @@ export async function compliantFolder(opts: { now: Date; collectorPort: number; 
         dataRetentionDays: 90,
         reports: { daily: { date: daysAgo(now, 1) }, weekly: { date: daysAgo(now, 4) }, sixMonthly: { date: daysAgo(now, 90) } },
       },
-      ncsc: { confirmation: { number: '88/NCSC', date: daysAgo(now, 300), document: { path: 'docs/ncsc.pdf', type: 'signed-pdf' } }, forwarder: { endpoint: `127.0.0.1:${opts.ncscPort}` } },
+      ncsc: {
+        confirmation: { number: '88/NCSC', date: daysAgo(now, 300), document: { path: 'docs/ncsc.pdf', type: 'signed-pdf' } },
+        forwarder: { endpoint: `127.0.0.1:${opts.ncscPort}` },
+      },
     },
   };
   const manifest = join(dir, 'cong-dvc.yaml');

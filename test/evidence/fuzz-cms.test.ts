@@ -5,7 +5,18 @@
 
 import { describe, expect, it } from 'vitest';
 import { verifyDetachedCms, type CmsSignatureFacts } from '../../src/pki/cms.js';
-import { allTlvs, editBytes, editLength, EXAMPLE, harmlessOffsets, outcomeOf, prng, read, signerCertificate, type Outcome } from './mutate.js';
+import {
+  allTlvs,
+  editBytes,
+  editLength,
+  EXAMPLE,
+  harmlessOffsets,
+  outcomeOf,
+  prng,
+  read,
+  signerCertificate,
+  type Outcome,
+} from './mutate.js';
 
 const SEED = 0x10_2026;
 const SIGNATURES = 10_000;
@@ -50,7 +61,9 @@ describe('detached CMS under fuzzing', () => {
       // Two edits of one byte can cancel out: only bytes that really differ count.
       const changed = input.length === sig.length ? [...input.keys()].filter((k) => input[k] !== sig[k]) : null;
       if (changed === null || changed.some((k) => !harmless.has(k))) {
-        wrong.push(`#${i}: reported valid after ${changed ? `changing offsets ${changed.join(', ')}` : `truncation to ${input.length} bytes`}`);
+        wrong.push(
+          `#${i}: reported valid after ${changed ? `changing offsets ${changed.join(', ')}` : `truncation to ${input.length} bytes`}`,
+        );
       }
     }
     expect(wrong).toEqual([]);
@@ -70,7 +83,8 @@ describe('detached CMS under fuzzing', () => {
         input[at] = (input[at] as number) ^ (1 << bit);
         const facts = await verifyDetachedCms(input, doc, anchors, EXAMPLE.now);
         if (outcomeOf(facts) === 'valid' && !harmless.has(at)) wrong.push(`offset ${at} bit ${bit}: valid`);
-        if (at >= cert.start && at < cert.end && facts.chain?.trusted) wrong.push(`offset ${at} bit ${bit}: altered signer certificate still chains`);
+        if (at >= cert.start && at < cert.end && facts.chain?.trusted)
+          wrong.push(`offset ${at} bit ${bit}: altered signer certificate still chains`);
       }
     }
     expect(wrong).toEqual([]);

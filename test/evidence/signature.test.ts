@@ -43,7 +43,13 @@ describe('detached CMS', () => {
 
   it('judges the chain at signing time: a certificate expired since still verifies', async () => {
     const { issueCertificate } = await import('../../src/lab/pki.js');
-    const old = await issueCertificate({ subjectCN: 'Old signer', issuer: pki.root, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01'), keyId: 'ev-old' });
+    const old = await issueCertificate({
+      subjectCN: 'Old signer',
+      issuer: pki.root,
+      notBefore: new Date('2020-01-01'),
+      notAfter: new Date('2021-01-01'),
+      keyId: 'ev-old',
+    });
     const doc = Buffer.from('2020 decision');
     const facts = await verifyDetachedCms(await signDetachedCms(doc, signerOf(old), new Date('2020-06-01')), doc, anchors, new Date());
     expect(facts.chain?.trusted).toBe(true);

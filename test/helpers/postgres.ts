@@ -12,7 +12,8 @@ import pg from 'pg';
 /** The PostgreSQL server URL (its maintenance database), e.g. `postgres://postgres@127.0.0.1:5433/postgres`. */
 function pgUrl(): string {
   const url = process.env.GOVSCAN_TEST_PG || inject('govscanTestPg');
-  if (!url) throw new Error('GOVSCAN_TEST_PG is not set and no PostgreSQL was started: is test/setup/postgres.ts in vitest.config.ts globalSetup?');
+  if (!url)
+    throw new Error('GOVSCAN_TEST_PG is not set and no PostgreSQL was started: is test/setup/postgres.ts in vitest.config.ts globalSetup?');
   return url;
 }
 

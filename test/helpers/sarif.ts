@@ -21,9 +21,10 @@ let schemaValidator: ValidateFunction | undefined;
 
 function oasisValidator(): ValidateFunction {
   if (!schemaValidator) {
-    const schema = JSON.parse(
-      readFileSync(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8'),
-    ) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(new URL('../fixtures/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     // The schema's patterns use escapes that the `u` flag rejects; draft-04 needs its own Ajv.
     const ajv = new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false });
     addFormats(ajv);
@@ -85,7 +86,8 @@ export function validateSarif(log: unknown): string[] {
 
 function checkRun(run: unknown, at: string, problems: string[]): void {
   const rules = arr(get(run, 'tool', 'driver', 'rules'));
-  if (rules.length > GITHUB_MAX_RULES_PER_RUN) problems.push(`github: ${at} has ${rules.length} rules (at most ${GITHUB_MAX_RULES_PER_RUN})`);
+  if (rules.length > GITHUB_MAX_RULES_PER_RUN)
+    problems.push(`github: ${at} has ${rules.length} rules (at most ${GITHUB_MAX_RULES_PER_RUN})`);
   const ruleIds = new Map<string, number>();
   rules.forEach((rule, i) => {
     const where = `${at}.tool.driver.rules[${i}]`;
@@ -103,7 +105,8 @@ function checkRun(run: unknown, at: string, problems: string[]): void {
       problems.push(`github: ${where} properties["security-severity"] must be a number string in 0.0–10.0, found ${JSON.stringify(score)}`);
     }
     const tags = arr(get(rule, 'properties', 'tags'));
-    if (tags.length > GITHUB_MAX_TAGS_PER_RULE) problems.push(`github: ${where} has ${tags.length} tags (at most ${GITHUB_MAX_TAGS_PER_RULE})`);
+    if (tags.length > GITHUB_MAX_TAGS_PER_RULE)
+      problems.push(`github: ${where} has ${tags.length} tags (at most ${GITHUB_MAX_TAGS_PER_RULE})`);
   });
 
   const results = arr(get(run, 'results'));

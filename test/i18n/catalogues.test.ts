@@ -81,7 +81,14 @@ describe('every user-facing text exists in Vietnamese and English', () => {
     const all = catalogues();
     expect(all.length).toBeGreaterThanOrEqual(10);
     const where = all.map((c) => c.where).join('\n');
-    for (const f of ['src/cli/messages.ts', 'src/report/messages.ts', 'src/report/html-messages.ts', 'src/report/junit.ts', 'src/policy/messages.ts']) expect(where).toContain(f);
+    for (const f of [
+      'src/cli/messages.ts',
+      'src/report/messages.ts',
+      'src/report/html-messages.ts',
+      'src/report/junit.ts',
+      'src/policy/messages.ts',
+    ])
+      expect(where).toContain(f);
   });
 
   it('has no catalogue key missing, empty or with different placeholders in either language', () => {
@@ -108,7 +115,8 @@ describe('every user-facing text exists in Vietnamese and English', () => {
       for (const r of p.rules) {
         for (const field of ['title', 'description', 'remediation'] as const) check(`${p.id} ${r.id}`, field, r[field], problems);
         // Messages may name values only one language needs (e.g. a plural form): only presence is required.
-        for (const lang of ['en', 'vi'] as const) if (!r.message[lang]?.trim()) problems.push(`${p.id} ${r.id} message: ${lang} is missing or empty`);
+        for (const lang of ['en', 'vi'] as const)
+          if (!r.message[lang]?.trim()) problems.push(`${p.id} ${r.id} message: ${lang} is missing or empty`);
       }
     }
     expect(problems).toEqual([]);

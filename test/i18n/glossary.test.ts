@@ -34,7 +34,8 @@ function strings(node: unknown, out: string[] = []): string[] {
 
 function viValues(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const v of node) viValues(v, out);
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (k === 'vi' && typeof v === 'string' ? out.push(v) : viValues(v, out));
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) k === 'vi' && typeof v === 'string' ? out.push(v) : viValues(v, out);
   return out;
 }
 
@@ -54,7 +55,9 @@ function vietnameseTexts(): Text[] {
     for (const text of viValues(parse(readFileSync(file, 'utf8')))) texts.push({ where: relative(ROOT, file), text });
   }
   for (const text of strings(helpVi)) texts.push({ where: 'src/cli/help-vi.ts', text });
-  const dashboard = JSON.parse(readFileSync(join(ROOT, 'src/server/dashboard/public/assets/i18n.json'), 'utf8')) as { vi: Record<string, string> };
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'src/server/dashboard/public/assets/i18n.json'), 'utf8')) as {
+    vi: Record<string, string>;
+  };
   for (const [key, text] of Object.entries(dashboard.vi)) texts.push({ where: `dashboard i18n.json ${key}`, text });
   return texts;
 }
@@ -63,7 +66,10 @@ describe('the Vietnamese glossary', () => {
   it('finds Vietnamese texts everywhere it looks (the scan itself works)', () => {
     const texts = vietnameseTexts();
     for (const where of ['src/policy/messages.ts', 'policies/vn-ct14-2019.yaml', 'src/cli/help-vi.ts', 'dashboard i18n.json', 'agent/']) {
-      expect(texts.some((t) => t.where.startsWith(where)), where).toBe(true);
+      expect(
+        texts.some((t) => t.where.startsWith(where)),
+        where,
+      ).toBe(true);
     }
     expect(bannedTerms('Chính sách vn-ct02 · 3 mục tiêu · đường cơ sở · neo tin cậy · Agent · mô hình 4 lớp')).toHaveLength(6);
     expect(bannedTerms('govscan-agent trên máy chủ; tác tử; `agent.yaml`; --agent-id; bộ quy tắc; mô hình bảo vệ 4 lớp')).toEqual([]);
@@ -75,7 +81,9 @@ describe('the Vietnamese glossary', () => {
   });
 
   it('no Vietnamese string uses a banned wording', () => {
-    const problems = vietnameseTexts().flatMap(({ where, text }) => bannedTerms(text).map((why) => `${where}: ${why}: ${text.slice(0, 120)}`));
+    const problems = vietnameseTexts().flatMap(({ where, text }) =>
+      bannedTerms(text).map((why) => `${where}: ${why}: ${text.slice(0, 120)}`),
+    );
     expect(problems).toEqual([]);
   });
 });

@@ -38,11 +38,21 @@ type CommandClass = Pick<CommandInfo, 'summary' | 'description' | 'hidden' | 'ex
 };
 
 function info(id: string, c: CommandClass): CommandInfo {
-  return { id, summary: c.summary, description: c.description, hidden: c.hidden, examples: c.examples, args: c.args ?? {}, flags: { ...c.baseFlags, ...c.flags } };
+  return {
+    id,
+    summary: c.summary,
+    description: c.description,
+    hidden: c.hidden,
+    examples: c.examples,
+    args: c.args ?? {},
+    flags: { ...c.baseFlags, ...c.flags },
+  };
 }
 
 /** @oclif/plugin-autocomplete's commands, as its manifest describes them (the package exports none). */
-const AUTOCOMPLETE = JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/@oclif/plugin-autocomplete/oclif.manifest.json', import.meta.url)), 'utf8')) as {
+const AUTOCOMPLETE = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../node_modules/@oclif/plugin-autocomplete/oclif.manifest.json', import.meta.url)), 'utf8'),
+) as {
   commands: Record<string, CommandClass>;
 };
 
@@ -93,15 +103,18 @@ function problemsOf(commands: readonly CommandInfo[], catalogue: Record<string, 
     }
     pair(`${c.id} summary`, c.summary, vi.summary, problems);
     pair(`${c.id} description`, c.description, vi.description, problems);
-    for (const [name, arg] of Object.entries(c.args)) if (!arg.hidden) pair(`${c.id} argument ${name}`, arg.description, vi.args?.[name], problems);
-    for (const name of Object.keys(vi.args ?? {})) if (!(name in c.args)) problems.push(`${c.id} argument ${name}: in the catalogue but no such argument`);
+    for (const [name, arg] of Object.entries(c.args))
+      if (!arg.hidden) pair(`${c.id} argument ${name}`, arg.description, vi.args?.[name], problems);
+    for (const name of Object.keys(vi.args ?? {}))
+      if (!(name in c.args)) problems.push(`${c.id} argument ${name}: in the catalogue but no such argument`);
     for (const [name, flag] of Object.entries(c.flags)) {
       if (flag.hidden) continue;
       const t = flagTexts(flag, vi.flags[name]);
       if (!flag.summary && !flag.description) problems.push(`${c.id} --${name}: no English text either`);
       pair(`${c.id} --${name} summary`, flag.summary, t.summary, problems);
       pair(`${c.id} --${name}`, flag.description, t.description, problems);
-      if (flag.helpGroup && !FLAG_GROUPS_VI[flag.helpGroup.toUpperCase()]) problems.push(`${c.id} --${name}: flag group ${flag.helpGroup} has no Vietnamese name`);
+      if (flag.helpGroup && !FLAG_GROUPS_VI[flag.helpGroup.toUpperCase()])
+        problems.push(`${c.id} --${name}: flag group ${flag.helpGroup} has no Vietnamese name`);
     }
     for (const name of Object.keys(vi.flags)) if (!(name in c.flags)) problems.push(`${c.id} --${name}: in the catalogue but no such flag`);
     // Examples are shown as written: command lines need no translation, prose would.
@@ -128,14 +141,19 @@ describe('every text of `govscan --help` exists in Vietnamese', () => {
 
   it('has every topic in Vietnamese: those package.json declares, and those named after their first command', () => {
     const problems: string[] = [];
-    for (const name of Object.keys(TOPICS_VI)) if (!PKG.oclif.topics[name]) problems.push(`topic ${name}: in the catalogue but not in package.json`);
+    for (const name of Object.keys(TOPICS_VI))
+      if (!PKG.oclif.topics[name]) problems.push(`topic ${name}: in the catalogue but not in package.json`);
     const listed = topics(ALL);
-    expect(listed.map((t) => t.name)).toEqual(expect.arrayContaining(['checks', 'evidence', 'server', 'server:token', 'server:enrollment']));
+    expect(listed.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['checks', 'evidence', 'server', 'server:token', 'server:enrollment']),
+    );
     const commands = ALL as unknown as Command.Loadable[];
     for (const topic of listed) pair(`topic ${topic.name}`, topic.description, topicDescriptionVi(topic, commands), problems);
     expect(problems).toEqual([]);
     // An undeclared topic speaks with its first command's Vietnamese summary, as it does in English.
-    expect(topicDescriptionVi({ name: 'server:token', description: COMMANDS['server:token:create'].summary }, commands)).toBe(COMMANDS_VI['server:token:create']?.summary);
+    expect(topicDescriptionVi({ name: 'server:token', description: COMMANDS['server:token:create'].summary }, commands)).toBe(
+      COMMANDS_VI['server:token:create']?.summary,
+    );
   });
 
   it('has the root description in Vietnamese', () => {
@@ -146,7 +164,11 @@ describe('every text of `govscan --help` exists in Vietnamese', () => {
   it('catches a new flag, argument or command without a translation (the check is not a rubber stamp)', () => {
     const scan = ALL.find((c) => c.id === 'scan') as CommandInfo;
     const grown: CommandInfo[] = [
-      { ...scan, flags: { ...scan.flags, 'new-flag': { description: 'A flag added later' } }, args: { ...scan.args, extra: { description: 'An argument added later' } } },
+      {
+        ...scan,
+        flags: { ...scan.flags, 'new-flag': { description: 'A flag added later' } },
+        args: { ...scan.args, extra: { description: 'An argument added later' } },
+      },
       { id: 'report:new', summary: 'A command added later', args: {}, flags: {} },
       { id: 'help', description: 'Display help', args: {}, flags: { verbose: { summary: 'Short', description: 'Long' } } },
     ];

@@ -46,17 +46,22 @@ function viStrings(node: unknown, out: string[] = []): string[] {
 
 /** What a reader sees of an HTML page: text and titles, not markup, styles or scripts. */
 function visibleText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    // Evidence rows name a fact path and its value: the path and the value's field names are identifiers.
-    .replace(/<li><code>[^<]*<\/code> = <code>([^<]*)<\/code>/g, (_, value: string) => `<li>${value.replace(/(^|; )[A-Za-z0-9.]+: /g, '$1')}`)
-    .replace(/\btitle="([^"]*)"/gi, '>$1<')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
+  return (
+    html
+      .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+      // Evidence rows name a fact path and its value: the path and the value's field names are identifiers.
+      .replace(
+        /<li><code>[^<]*<\/code> = <code>([^<]*)<\/code>/g,
+        (_, value: string) => `<li>${value.replace(/(^|; )[A-Za-z0-9.]+: /g, '$1')}`,
+      )
+      .replace(/\btitle="([^"]*)"/gi, '>$1<')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+  );
 }
 
 /** JUnit as a CI page shows it: suite and case names, failure messages and bodies. */
@@ -70,7 +75,8 @@ function junitText(xml: string): string {
 function sarifText(log: Log): string {
   const out: string[] = [];
   for (const run of log.runs) {
-    for (const r of run.tool.driver.rules ?? []) out.push(r.shortDescription?.text ?? '', r.fullDescription?.text ?? '', r.help?.text ?? '', r.help?.markdown ?? '');
+    for (const r of run.tool.driver.rules ?? [])
+      out.push(r.shortDescription?.text ?? '', r.fullDescription?.text ?? '', r.help?.text ?? '', r.help?.markdown ?? '');
     for (const res of run.results ?? []) out.push(res.message.text ?? '');
   }
   return out.join('\n');
@@ -79,15 +85,29 @@ function sarifText(log: Log): string {
 /** Scan once into JSON, convert to every format, and review all of it. */
 async function reviewScenario(name: string, scanArgs: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<string[]> {
   const json = join(dir, `${name}.json`);
-  const scan = await runCli([...scanArgs, '--lang', 'vi', '--format', 'json', '--output', json, '--quiet', '--fail-on', 'none'], { env, cwd, timeoutMs: 180_000 });
+  const scan = await runCli([...scanArgs, '--lang', 'vi', '--format', 'json', '--output', json, '--quiet', '--fail-on', 'none'], {
+    env,
+    cwd,
+    timeoutMs: 180_000,
+  });
   expect(scan.code, `${name}: ${scan.stderr}`).toBe(0);
   const problems = reviewVietnamese(scan.stderr, `${name} scan stderr`);
   const report = JSON.parse(await readFile(json, 'utf8')) as unknown;
   problems.push(...viStrings(report).flatMap((t, i) => reviewVietnamese(t, `${name} json vi #${i}`)));
-  const outputs = await mapLimit(FORMATS, 2, async (to) => ({ to, r: await runCli(['report', 'convert', json, '--to', to, '--lang', 'vi'], { timeoutMs: 60_000 }) }));
+  const outputs = await mapLimit(FORMATS, 2, async (to) => ({
+    to,
+    r: await runCli(['report', 'convert', json, '--to', to, '--lang', 'vi'], { timeoutMs: 60_000 }),
+  }));
   for (const { to, r } of outputs) {
     expect(r.code, `${name} ${to}: ${r.stderr}`).toBe(0);
-    const text = to === 'sarif' ? sarifText(JSON.parse(r.stdout) as Log) : to === 'html' ? visibleText(r.stdout) : to === 'junit' ? junitText(r.stdout) : r.stdout;
+    const text =
+      to === 'sarif'
+        ? sarifText(JSON.parse(r.stdout) as Log)
+        : to === 'html'
+          ? visibleText(r.stdout)
+          : to === 'junit'
+            ? junitText(r.stdout)
+            : r.stdout;
     expect(text.length, `${name} ${to}`).toBeGreaterThan(200);
     problems.push(...reviewVietnamese(text, `${name} ${to}`));
   }
@@ -99,7 +119,12 @@ describe('Vietnamese output, read as a reviewer would', () => {
     expect(reviewVietnamese("kết nối được: false; quy chế '' ngày 2026-11-30T03:27:09.000Z", 'sample')).toHaveLength(3);
     expect(reviewVietnamese('(TCP connect to 127.0.0.1:6514 failed: ECONNREFUSED)', 'sample').join('\n')).toMatch(/English word "connect"/);
     expect(reviewVietnamese('không đạt: facts.manifest.found && undefined', 'sample')).toHaveLength(2);
-    expect(reviewVietnamese('Chứng thư số của portal.example.gov.vn:443 (TLS, OCSP, IPv6) đã hết hạn vào 30/11/2026 03:27 UTC; TLS-CERT-EXPIRED', 'sample')).toEqual([]);
+    expect(
+      reviewVietnamese(
+        'Chứng thư số của portal.example.gov.vn:443 (TLS, OCSP, IPv6) đã hết hạn vào 30/11/2026 03:27 UTC; TLS-CERT-EXPIRED',
+        'sample',
+      ),
+    ).toEqual([]);
   });
 
   it('the TLS farm, in every format', { timeout: 240_000 }, async () => {
@@ -111,15 +136,43 @@ describe('Vietnamese output, read as a reviewer would', () => {
   });
 
   it('the IPv6 lab, in every format', { timeout: 240_000 }, async () => {
-    const args = ['scan', ...IPV6_SCENARIOS.map((s) => s.domain), ...lab.args(), '--policy', 'vn-ct02-2022-ipv6', '--timeout', '3000', '--target-timeout', '60000'];
+    const args = [
+      'scan',
+      ...IPV6_SCENARIOS.map((s) => s.domain),
+      ...lab.args(),
+      '--policy',
+      'vn-ct02-2022-ipv6',
+      '--timeout',
+      '3000',
+      '--target-timeout',
+      '60000',
+    ];
     expect(await reviewScenario('ipv6-lab', args)).toEqual([]);
   });
 
   it('the example agency with its evidence, in every format, and evidence verify', { timeout: 240_000 }, async () => {
     const env = { GOVSCAN_NOW: '2026-12-02T03:00:00Z' };
-    const problems = await reviewScenario('agency', ['scan', '--inventory', 'examples/agency/inventory.yaml', '--ca-file', 'examples/agency/ca/example-root.pem'], env);
+    const problems = await reviewScenario(
+      'agency',
+      ['scan', '--inventory', 'examples/agency/inventory.yaml', '--ca-file', 'examples/agency/ca/example-root.pem'],
+      env,
+    );
     for (const system of ['cong-dvc', 'cong-ttdt', 'mot-cua']) {
-      const r = await runCli(['evidence', 'verify', `examples/agency/evidence/${system}/evidence.yaml`, '--ca-file', 'examples/agency/ca/example-root.pem', '--lang', 'vi', '--fail-on', 'none', '--quiet'], { env, timeoutMs: 60_000 });
+      const r = await runCli(
+        [
+          'evidence',
+          'verify',
+          `examples/agency/evidence/${system}/evidence.yaml`,
+          '--ca-file',
+          'examples/agency/ca/example-root.pem',
+          '--lang',
+          'vi',
+          '--fail-on',
+          'none',
+          '--quiet',
+        ],
+        { env, timeoutMs: 60_000 },
+      );
       expect(r.code, r.stderr).toBe(0);
       problems.push(...reviewVietnamese(r.stdout + r.stderr, `evidence verify ${system}`));
     }
@@ -141,7 +194,9 @@ describe('Vietnamese output, read as a reviewer would', () => {
   });
 
   it('the dashboard words', async () => {
-    const catalogue = JSON.parse(await readFile(join(ROOT, 'src/server/dashboard/public/assets/i18n.json'), 'utf8')) as { vi: Record<string, string> };
+    const catalogue = JSON.parse(await readFile(join(ROOT, 'src/server/dashboard/public/assets/i18n.json'), 'utf8')) as {
+      vi: Record<string, string>;
+    };
     const problems = Object.entries(catalogue.vi).flatMap(([key, text]) => reviewVietnamese(text, `dashboard ${key}`));
     expect(problems).toEqual([]);
   });

@@ -53,7 +53,10 @@ describe('scenario catalogue', () => {
       if (s.hostile) expect(s.expectedRules).toEqual([]);
       for (const rule of s.expectedRules) expect(rule).toMatch(/^TLS-[A-Z0-9-]+$/);
     }
-    expect(SCENARIOS.find((s) => s.name === 'no-forward-secrecy')?.expectedRules.sort()).toEqual(['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13']);
+    expect(SCENARIOS.find((s) => s.name === 'no-forward-secrecy')?.expectedRules.sort()).toEqual([
+      'TLS-NO-FORWARD-SECRECY',
+      'TLS-PROTO-NO-TLS13',
+    ]);
   });
 
   it('starts one loopback endpoint per scenario on distinct ports', () => {
@@ -86,7 +89,9 @@ describe('baseline endpoints', () => {
         const hs = await mustHandshake(asPeer(e), { ...publicOnly(), minVersion: version, maxVersion: version });
         expect(hs.protocol).toBe(version);
         expect(hs.authorized).toBe(true);
-        expect(tls.checkServerIdentity(e.host, { subject: { CN: '' }, subjectaltname: hs.leaf.subjectAltName } as tls.PeerCertificate)).toBeUndefined();
+        expect(
+          tls.checkServerIdentity(e.host, { subject: { CN: '' }, subjectaltname: hs.leaf.subjectAltName } as tls.PeerCertificate),
+        ).toBeUndefined();
         if (version === 'TLSv1.2') expect(hs.cipher).toMatch(/^ECDHE-/);
         expectEphemeralEcdh(version, hs.ephemeral);
         expect(hs.ocsp).not.toBeNull();
@@ -162,7 +167,9 @@ describe('one defect per scenario', () => {
     const privateRoot = untrusted.chain[2]!;
     expect(privateRoot.checkIssued(privateRoot)).toBe(true);
     expect(privateRoot.fingerprint256).not.toBe(farm.publicRoot.cert.fingerprint256);
-    expect((await mustHandshake(asPeer(ep('untrusted-root')), { ca: [farm.publicRoot.certPem, farm.nationalRoot.certPem] })).authorized).toBe(false);
+    expect(
+      (await mustHandshake(asPeer(ep('untrusted-root')), { ca: [farm.publicRoot.certPem, farm.nationalRoot.certPem] })).authorized,
+    ).toBe(false);
 
     const national = ep('national-root-only');
     expect((await mustHandshake(asPeer(national), publicOnly())).authorizationError).toBe('UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
@@ -192,7 +199,11 @@ describe('one defect per scenario', () => {
 
   it('legacy-protocols completes TLS 1.0 and 1.1 handshakes, still with ECDHE', async () => {
     for (const version of ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
-      const hs = await mustHandshake(asPeer(ep('legacy-protocols')), { ciphers: 'DEFAULT@SECLEVEL=0', minVersion: version, maxVersion: version });
+      const hs = await mustHandshake(asPeer(ep('legacy-protocols')), {
+        ciphers: 'DEFAULT@SECLEVEL=0',
+        minVersion: version,
+        maxVersion: version,
+      });
       expect(hs.protocol).toBe(version);
       expectEphemeralEcdh(version, hs.ephemeral);
     }
@@ -210,7 +221,9 @@ describe('one defect per scenario', () => {
     expect(hs.protocol).toBe('TLSv1.2');
     expect(hs.cipher).toBe('AES128-GCM-SHA256');
     expect(hs.ephemeral).toEqual({});
-    expect((await handshake(e, { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA' })).ok).toBe(false);
+    expect((await handshake(e, { ciphers: 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-SHA' })).ok).toBe(
+      false,
+    );
     expect((await handshake(e, { minVersion: 'TLSv1.3' })).ok).toBe(false);
   });
 
@@ -294,11 +307,15 @@ describe('hostile endpoints', () => {
 describe('CA repository', () => {
   function get(url: string, body?: Buffer): Promise<{ status: number; type: string | undefined; body: Buffer }> {
     return new Promise((resolve, reject) => {
-      const req = http.request(url, { method: body ? 'POST' : 'GET', headers: body ? { 'content-type': 'application/ocsp-request' } : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
-      });
+      const req = http.request(
+        url,
+        { method: body ? 'POST' : 'GET', headers: body ? { 'content-type': 'application/ocsp-request' } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

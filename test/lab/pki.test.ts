@@ -87,7 +87,12 @@ describe('issueCertificate', () => {
   });
 
   it('serves a SHA-1 signed leaf once the server drops to security level 0', async () => {
-    const leaf = await issueCertificate({ subjectCN: 'leaf.pki.test', sans: { dns: ['leaf.pki.test'] }, issuer: intermediate, signatureHash: 'SHA-1' });
+    const leaf = await issueCertificate({
+      subjectCN: 'leaf.pki.test',
+      sans: { dns: ['leaf.pki.test'] },
+      issuer: intermediate,
+      signatureHash: 'SHA-1',
+    });
     // Node 20's OpenSSL refuses to load it at the default level (newer ones may not): the farm lowers it.
     const peer = await serve([leaf, intermediate], { ciphers: 'DEFAULT@SECLEVEL=0' });
     const hs = await mustHandshake(peer, { ca: [root.certPem] });
@@ -112,7 +117,9 @@ describe('issueCertificate', () => {
     expect(leaf.cert.serialNumber.toLowerCase()).toBe('0a1b2c3d');
     expect(new Date(leaf.cert.validFrom).getTime()).toBe(notBefore.getTime());
     expect(new Date(leaf.cert.validTo).getTime()).toBe(notAfter.getTime());
-    expect(leaf.cert.subjectAltName).toBe('DNS:portal.example.gov.vn, DNS:www.example.gov.vn, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    expect(leaf.cert.subjectAltName).toBe(
+      'DNS:portal.example.gov.vn, DNS:www.example.gov.vn, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1',
+    );
     expect(leaf.cert.infoAccess).toContain('OCSP - URI:http://127.0.0.1:1/ocsp');
     expect(leaf.cert.infoAccess).toContain('CA Issuers - URI:http://127.0.0.1:1/ca.crt');
     expect(leaf.cert.ca).toBe(false);
@@ -157,7 +164,12 @@ describe('issueCertificate', () => {
   });
 
   it('honours explicit key usage lists, and [] leaves an extension out', async () => {
-    const leaf = await issueCertificate({ subjectCN: 'c.test', issuer: intermediate, keyUsage: [], extKeyUsage: ['clientAuth', '1.2.3.4'] });
+    const leaf = await issueCertificate({
+      subjectCN: 'c.test',
+      issuer: intermediate,
+      keyUsage: [],
+      extKeyUsage: ['clientAuth', '1.2.3.4'],
+    });
     const parsed = new x509.X509Certificate(leaf.der);
     expect(parsed.getExtension(x509.KeyUsagesExtension)).toBeNull();
     expect(parsed.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual(['1.3.6.1.5.5.7.3.2', '1.2.3.4']);
@@ -178,7 +190,12 @@ describe('issueCertificate', () => {
 
 describe('issueChain', () => {
   it('issues a deep chain whose links verify top to bottom and which a TLS client accepts', async () => {
-    const specs = Array.from({ length: 12 }, (_, i) => ({ subject: `CN=Rung ${i}`, isCA: true, key: { type: 'ec' as const }, keyId: `test-rung-${i}` }));
+    const specs = Array.from({ length: 12 }, (_, i) => ({
+      subject: `CN=Rung ${i}`,
+      isCA: true,
+      key: { type: 'ec' as const },
+      keyId: `test-rung-${i}`,
+    }));
     const rungs = await issueChain(root, specs);
     expect(rungs).toHaveLength(12);
     expect(rungs[0]!.cert.checkIssued(root.cert)).toBe(true);

@@ -80,7 +80,10 @@ export function handshake(peer: Peer, opts: tls.ConnectionOptions & { timeoutMs?
   });
 }
 
-export async function mustHandshake(peer: Peer, opts: tls.ConnectionOptions & { timeoutMs?: number } = {}): Promise<Extract<Handshake, { ok: true }>> {
+export async function mustHandshake(
+  peer: Peer,
+  opts: tls.ConnectionOptions & { timeoutMs?: number } = {},
+): Promise<Extract<Handshake, { ok: true }>> {
   const result = await handshake(peer, opts);
   if (!result.ok) throw new Error(`handshake with ${peer.host}:${peer.port} failed: ${result.error}`);
   return result;
@@ -125,7 +128,12 @@ export interface OcspStatus {
  * Parses a DER OCSPResponse with pkijs and checks it answers for `leaf` of `issuer`, signed by
  * `signer` (the issuer unless a delegated responder is expected).
  */
-export async function readOcsp(der: Buffer, leaf: X509Certificate, issuer: X509Certificate, signer: X509Certificate = issuer): Promise<OcspStatus> {
+export async function readOcsp(
+  der: Buffer,
+  leaf: X509Certificate,
+  issuer: X509Certificate,
+  signer: X509Certificate = issuer,
+): Promise<OcspStatus> {
   const response = pkijs.OCSPResponse.fromBER(new Uint8Array(der));
   const responseStatus = response.responseStatus.valueBlock.valueDec;
   if (!response.responseBytes) throw new Error(`OCSP response status ${responseStatus} carries no response`);

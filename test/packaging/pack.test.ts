@@ -32,7 +32,12 @@ function run(cmd: string, args: string[], opts: { cwd: string; env?: Record<stri
       args,
       // npm and npx resolve `node` through PATH: the directory of the node running the tests comes
       // first, so the package installs and runs under the suite's Node, not the machine's.
-      { cwd: opts.cwd, env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`, NO_COLOR: '1', ...opts.env }, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 },
+      {
+        cwd: opts.cwd,
+        env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}`, NO_COLOR: '1', ...opts.env },
+        timeout: opts.timeoutMs ?? 180_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -72,7 +77,15 @@ describe('npm pack → install into an empty folder → run', () => {
     expect(files).toContain('dist/src/api.d.ts');
     expect(files).toContain('dist/src/pki/verify.d.ts');
     expect(files.some((f) => f.startsWith('policies/'))).toBe(true);
-    expect(files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || f.startsWith('dist/test/') || (f.endsWith('.ts') && !(f.startsWith('dist/src/') && f.endsWith('.d.ts'))))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          f.startsWith('test/') ||
+          f.startsWith('src/') ||
+          f.startsWith('dist/test/') ||
+          (f.endsWith('.ts') && !(f.startsWith('dist/src/') && f.endsWith('.d.ts'))),
+      ),
+    ).toEqual([]);
   });
 
   it('installs into an empty folder and answers `npx govscan --version`, then scans a local endpoint', { timeout: 600_000 }, async () => {
@@ -81,7 +94,10 @@ describe('npm pack → install into an empty folder → run', () => {
     expect(await readdir(app)).toEqual([]);
     // --prefer-offline: the dependencies `npm ci` just fetched are in the cache; the registry is asked only for what is not.
     // better-sqlite3 (the server's embedded store) builds from source here, as on a user's machine without prebuilt binaries.
-    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: app, timeoutMs: 480_000 });
+    const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], {
+      cwd: app,
+      timeoutMs: 480_000,
+    });
     expect(install.code, install.stderr).toBe(0);
 
     const version = await run('npx', ['--no-install', 'govscan', '--version'], { cwd: app });
@@ -94,7 +110,21 @@ describe('npm pack → install into an empty folder → run', () => {
     if (!e) throw new Error('no farm endpoint');
     const scan = await run(
       'npx',
-      ['--no-install', 'govscan', 'scan', `https://${e.host}:${e.port}`, '--resolve', `${e.host}:${e.port}:${e.address}`, '--ca-file', farm.nationalRootPemFile, '--format', 'json', '--quiet', '--timeout', '3000'],
+      [
+        '--no-install',
+        'govscan',
+        'scan',
+        `https://${e.host}:${e.port}`,
+        '--resolve',
+        `${e.host}:${e.port}:${e.address}`,
+        '--ca-file',
+        farm.nationalRootPemFile,
+        '--format',
+        'json',
+        '--quiet',
+        '--timeout',
+        '3000',
+      ],
       { cwd: app, env: { NODE_EXTRA_CA_CERTS: farm.publicRootPemFile } },
     );
     expect(scan.code, scan.stderr).toBe(0);
@@ -106,12 +136,25 @@ describe('npm pack → install into an empty folder → run', () => {
 
     // Certificates offline from the same install: the command, and the library as an ESM import.
     const root = await issueCertificate({ subject: 'CN=Pack Test Root CA, C=VN', key: { type: 'ec' }, isCA: true });
-    const leaf = await issueCertificate({ subjectCN: 'pack.example.gov.vn', sans: { dns: ['pack.example.gov.vn'] }, key: { type: 'ec' }, issuer: root });
+    const leaf = await issueCertificate({
+      subjectCN: 'pack.example.gov.vn',
+      sans: { dns: ['pack.example.gov.vn'] },
+      key: { type: 'ec' },
+      issuer: root,
+    });
     await Promise.all([writeFile(join(app, 'root.pem'), root.certPem), writeFile(join(app, 'leaf.pem'), leaf.certPem)]);
-    const certVerify = await run('npx', ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'pack.example.gov.vn'], { cwd: app });
+    const certVerify = await run(
+      'npx',
+      ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'pack.example.gov.vn'],
+      { cwd: app },
+    );
     expect(certVerify.code, certVerify.stderr).toBe(0);
     expect(certVerify.stdout).toContain('Verdict: VALID');
-    const wrongName = await run('npx', ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'other.example.gov.vn'], { cwd: app });
+    const wrongName = await run(
+      'npx',
+      ['--no-install', 'govscan', 'cert', 'verify', 'leaf.pem', '--ca-file', 'root.pem', '--name', 'other.example.gov.vn'],
+      { cwd: app },
+    );
     expect(wrongName.code).toBe(1);
     await writeFile(
       join(app, 'verify.mjs'),
@@ -127,7 +170,11 @@ describe('npm pack → install into an empty folder → run', () => {
     );
     const api = await run(process.execPath, ['verify.mjs'], { cwd: app });
     expect(api.code, api.stderr).toBe(0);
-    const answers = JSON.parse(api.stdout) as { version: string; ok: { valid: boolean; path: unknown[] }; other: { valid: boolean; problems: string[] } };
+    const answers = JSON.parse(api.stdout) as {
+      version: string;
+      ok: { valid: boolean; path: unknown[] };
+      other: { valid: boolean; problems: string[] };
+    };
     expect(answers.version).toBe(PKG.version);
     expect(answers.ok).toMatchObject({ valid: true, trusted: true, hostnameMatches: true, problems: [] });
     expect(answers.ok.path).toHaveLength(2);
@@ -142,11 +189,15 @@ describe('npm pack → install into an empty folder → run', () => {
     const agentVersion = await run('npx', ['--no-install', 'govscan-agent', '--version'], { cwd: app });
     expect(agentVersion.code, agentVersion.stderr).toBe(0);
     expect(agentVersion.stdout).toContain(PKG.version);
-    const server = spawn(join(app, 'node_modules', '.bin', 'govscan'), ['server', '--db', `sqlite:${join(app, 'govscan.db')}`, '--listen', '127.0.0.1:0'], {
-      cwd: app,
-      env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const server = spawn(
+      join(app, 'node_modules', '.bin', 'govscan'),
+      ['server', '--db', `sqlite:${join(app, 'govscan.db')}`, '--listen', '127.0.0.1:0'],
+      {
+        cwd: app,
+        env: { ...process.env, PATH: `${join(process.execPath, '..')}:${process.env.PATH ?? ''}` },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let err = '';

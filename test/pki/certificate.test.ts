@@ -86,7 +86,11 @@ describe('certificateFacts', () => {
     expect(certificateFacts(ed.der, now).signatureAlgorithm).toEqual({ oid: '1.3.101.112', name: 'Ed25519', hash: null });
     expect(certificateFacts(ed.der, now).selfSigned).toBe(true);
     expect(certificateFacts(rsa4096.der, now).key.bits).toBe(4096);
-    expect(certificateFacts(sha1.der, now).signatureAlgorithm).toEqual({ oid: '1.2.840.113549.1.1.5', name: 'sha1WithRSAEncryption', hash: 'sha1' });
+    expect(certificateFacts(sha1.der, now).signatureAlgorithm).toEqual({
+      oid: '1.2.840.113549.1.1.5',
+      name: 'sha1WithRSAEncryption',
+      hash: 'sha1',
+    });
   });
 
   it('reads an RSASSA-PSS signature and its hash', async () => {
@@ -98,8 +102,16 @@ describe('certificateFacts', () => {
 
   it('flags expired and not-yet-valid certificates with signed day counts', async () => {
     const now = new Date('2030-06-15T12:00:00Z');
-    const old = await issueCertificate({ subjectCN: 'old', notBefore: new Date('2029-01-01T00:00:00Z'), notAfter: new Date('2030-06-10T12:00:00Z') });
-    const future = await issueCertificate({ subjectCN: 'future', notBefore: new Date('2030-07-01T00:00:00Z'), notAfter: new Date('2031-07-01T00:00:00Z') });
+    const old = await issueCertificate({
+      subjectCN: 'old',
+      notBefore: new Date('2029-01-01T00:00:00Z'),
+      notAfter: new Date('2030-06-10T12:00:00Z'),
+    });
+    const future = await issueCertificate({
+      subjectCN: 'future',
+      notBefore: new Date('2030-07-01T00:00:00Z'),
+      notAfter: new Date('2031-07-01T00:00:00Z'),
+    });
     const o = certificateFacts(old.der, now);
     expect(o).toMatchObject({ expired: true, notYetValid: false, daysToExpiry: -5 });
     const f = certificateFacts(future.der, now);
@@ -120,7 +132,13 @@ describe('certificateFacts', () => {
 
 describe('keyOfFields (path entries of verifyCertificate)', () => {
   it('describes the key as OpenSSL does, from our own DER reading', async () => {
-    const specs = [{ type: 'rsa', bits: 2048 }, { type: 'rsa', bits: 3072 }, { type: 'ec', curve: 'P-256' }, { type: 'ec', curve: 'P-384' }, { type: 'ed25519' }] as const;
+    const specs = [
+      { type: 'rsa', bits: 2048 },
+      { type: 'rsa', bits: 3072 },
+      { type: 'ec', curve: 'P-256' },
+      { type: 'ec', curve: 'P-384' },
+      { type: 'ed25519' },
+    ] as const;
     for (const key of specs) {
       const cert = await issueCertificate({ subjectCN: 'k.test', key, freshKey: true });
       const parsed = ParsedCert.fromDer(cert.der);

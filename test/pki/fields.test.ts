@@ -17,7 +17,7 @@ function hexOf(v: ArrayBuffer | Uint8Array): string {
 
 function viaPkijs(der: Buffer) {
   const c = pkijs.Certificate.fromBER(der);
-  const ext = <T,>(oid: string): T | undefined => c.extensions?.find((e) => e.extnID === oid)?.parsedValue as T | undefined;
+  const ext = <T>(oid: string): T | undefined => c.extensions?.find((e) => e.extnID === oid)?.parsedValue as T | undefined;
   const san = ext<pkijs.AltName>('2.5.29.17');
   return {
     serial: hexOf(c.serialNumber.valueBlock.valueHexView).replace(/^(00)+(?=..)/, ''),
@@ -31,7 +31,9 @@ function viaPkijs(der: Buffer) {
     }),
     cA: ext<pkijs.BasicConstraints>('2.5.29.19')?.cA ?? null,
     skid: ext<asn1js.OctetString>('2.5.29.14') ? hexOf(ext<asn1js.OctetString>('2.5.29.14')!.valueBlock.valueHexView) : null,
-    akid: ext<pkijs.AuthorityKeyIdentifier>('2.5.29.35')?.keyIdentifier ? hexOf(ext<pkijs.AuthorityKeyIdentifier>('2.5.29.35')!.keyIdentifier!.valueBlock.valueHexView) : null,
+    akid: ext<pkijs.AuthorityKeyIdentifier>('2.5.29.35')?.keyIdentifier
+      ? hexOf(ext<pkijs.AuthorityKeyIdentifier>('2.5.29.35')!.keyIdentifier!.valueBlock.valueHexView)
+      : null,
     eku: ext<pkijs.ExtKeyUsage>('2.5.29.37')?.keyPurposes ?? null,
     dns: (san?.altNames ?? []).filter((n) => n.type === 2).map((n) => n.value as string),
   };
@@ -72,9 +74,19 @@ describe('parseCertificateFields', () => {
   });
 
   it('agrees with pkijs on lab certificates of every key type', async () => {
-    const ca = await issueCertificate({ subject: 'C=VN, ST=Tây Ninh, O=Sở TT&TT, CN=Fields CA', isCA: true, key: { type: 'ec', curve: 'P-384' } });
+    const ca = await issueCertificate({
+      subject: 'C=VN, ST=Tây Ninh, O=Sở TT&TT, CN=Fields CA',
+      isCA: true,
+      key: { type: 'ec', curve: 'P-384' },
+    });
     const certs = await Promise.all([
-      issueCertificate({ subjectCN: 'a.test', sans: { dns: ['a.test', '*.a.test'], ip: ['127.1.2.3', 'fe80::1'] }, issuer: ca, ocspUrl: 'http://o/', caIssuersUrl: 'http://c/' }),
+      issueCertificate({
+        subjectCN: 'a.test',
+        sans: { dns: ['a.test', '*.a.test'], ip: ['127.1.2.3', 'fe80::1'] },
+        issuer: ca,
+        ocspUrl: 'http://o/',
+        caIssuersUrl: 'http://c/',
+      }),
       issueCertificate({ subjectCN: 'b.test', key: { type: 'ed25519' }, issuer: ca, extKeyUsage: ['serverAuth', 'clientAuth', '1.2.3.4'] }),
       issueCertificate({ subjectCN: 'c.test', key: { type: 'ec' }, signatureHash: 'SHA-1', serial: '00ff' }),
     ]);

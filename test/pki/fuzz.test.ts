@@ -138,7 +138,10 @@ describe('fuzzing the certificate reader and validator', () => {
         anchors = anchors.map((c, j) => (j === k ? mutated : c));
       }
       // Chains are also sent out of order, with repeats and with certificates missing.
-      if (rnd() < 0.2) intermediates = [...intermediates, ...intermediates].sort(() => rnd() - 0.5).slice(0, Math.floor(rnd() * (intermediates.length * 2 + 1)));
+      if (rnd() < 0.2)
+        intermediates = [...intermediates, ...intermediates]
+          .sort(() => rnd() - 0.5)
+          .slice(0, Math.floor(rnd() * (intermediates.length * 2 + 1)));
 
       try {
         parseCertificateFields(mutated);
@@ -156,7 +159,9 @@ describe('fuzzing the certificate reader and validator', () => {
       }
       if (unexpected.length >= 10) break;
     }
-    console.log(`fuzz: ${ITERATIONS} mutations, ${tally.parsed} still readable, ${tally.refused} refused by the reader, ${tally.valid} chains still valid`);
+    console.log(
+      `fuzz: ${ITERATIONS} mutations, ${tally.parsed} still readable, ${tally.refused} refused by the reader, ${tally.valid} chains still valid`,
+    );
     expect(unexpected).toEqual([]);
     // The mutations reach past the outer structure: many still parse, and some still validate.
     expect(tally.parsed).toBeGreaterThan(ITERATIONS / 10);

@@ -29,7 +29,9 @@ describe('x509-limbo server cases', () => {
 
   it('disagrees only where the allowlist says why', () => {
     const listed = new Set(allowlist.map((a) => a.id));
-    const unexplained = outcomes.filter((o) => o.expected !== o.actual && !listed.has(o.id)).map((o) => `${o.id}: expected ${o.expected ? 'valid' : 'invalid'}, got ${o.result.problems.join(', ') || 'valid'}`);
+    const unexplained = outcomes
+      .filter((o) => o.expected !== o.actual && !listed.has(o.id))
+      .map((o) => `${o.id}: expected ${o.expected ? 'valid' : 'invalid'}, got ${o.result.problems.join(', ') || 'valid'}`);
     expect(unexplained).toEqual([]);
   });
 
@@ -46,7 +48,9 @@ describe('x509-limbo server cases', () => {
   it('never calls valid a chain the suite rejects for name constraints, path length, EKU or critical extensions', () => {
     // Only a case the suite itself contradicts (an identical chain expected to pass) may be excused.
     const contradicted = new Set(allowlist.filter((a) => a.contradicts).map((a) => a.id));
-    const falseTrust = outcomes.filter((o) => !o.expected && o.actual && NO_FALSE_TRUST.some((re) => re.test(o.id)) && !contradicted.has(o.id)).map((o) => o.id);
+    const falseTrust = outcomes
+      .filter((o) => !o.expected && o.actual && NO_FALSE_TRUST.some((re) => re.test(o.id)) && !contradicted.has(o.id))
+      .map((o) => o.id);
     expect(falseTrust).toEqual([]);
   });
 

@@ -26,7 +26,10 @@ let responder: IssuedCert;
 
 const parsed = (c: IssuedCert): ParsedCert => ParsedCert.fromDer(c.der);
 
-async function check(opts: Partial<Parameters<typeof createOcspResponse>[0]> = {}, against: { leaf?: IssuedCert; issuer?: IssuedCert | null; now?: Date } = {}): Promise<OcspVerification> {
+async function check(
+  opts: Partial<Parameters<typeof createOcspResponse>[0]> = {},
+  against: { leaf?: IssuedCert; issuer?: IssuedCert | null; now?: Date } = {},
+): Promise<OcspVerification> {
   const der = await createOcspResponse({ cert: leaf, issuer: ca, status: 'good', thisUpdate: HOUR_AGO, ...opts });
   const issuer = against.issuer === undefined ? ca : against.issuer;
   return verifyOcspResponse(parseOcspResponse(der), parsed(against.leaf ?? leaf), issuer ? parsed(issuer) : null, against.now ?? NOW);
@@ -35,7 +38,13 @@ async function check(opts: Partial<Parameters<typeof createOcspResponse>[0]> = {
 beforeAll(async () => {
   root = await issueCertificate({ subject: 'CN=OCSP Verify Root', isCA: true, ...dates });
   ca = await issueCertificate({ subject: 'CN=OCSP Verify Issuing CA, O=govscan lab', isCA: true, issuer: root, ...dates });
-  otherCa = await issueCertificate({ subject: 'CN=OCSP Verify Other CA, O=govscan lab', isCA: true, key: { type: 'ec' }, issuer: root, ...dates });
+  otherCa = await issueCertificate({
+    subject: 'CN=OCSP Verify Other CA, O=govscan lab',
+    isCA: true,
+    key: { type: 'ec' },
+    issuer: root,
+    ...dates,
+  });
   leaf = await issueCertificate({ subjectCN: 'ocsp-verify.lab.test', issuer: ca, serial: '4a11ce', ...dates });
   responder = await issueCertificate({
     subject: 'CN=OCSP Verify Responder, O=govscan lab',
@@ -74,20 +83,40 @@ describe('verifyOcspResponse: who signed', () => {
   }
 
   it('accepts a delegated responder certified by the issuer for OCSPSigning, named by name or by key', async () => {
-    expect(await check({ responder })).toMatchObject({ signature: 'valid', responder: 'delegated', matchesLeaf: true, fresh: true, problem: null });
+    expect(await check({ responder })).toMatchObject({
+      signature: 'valid',
+      responder: 'delegated',
+      matchesLeaf: true,
+      fresh: true,
+      problem: null,
+    });
     expect(await check({ responder, responderIdByKey: true })).toMatchObject({ signature: 'valid', responder: 'delegated' });
     expect(await check({ responderIdByKey: true })).toMatchObject({ signature: 'valid', responder: 'issuer' });
   });
 
   it('rejects a delegated responder without the OCSPSigning extended key usage', async () => {
-    const plain = await issueCertificate({ subject: 'CN=Not A Responder', issuer: ca, key: { type: 'ec' }, keyId: 'ocsp-responder', extKeyUsage: ['serverAuth'], ...dates });
+    const plain = await issueCertificate({
+      subject: 'CN=Not A Responder',
+      issuer: ca,
+      key: { type: 'ec' },
+      keyId: 'ocsp-responder',
+      extKeyUsage: ['serverAuth'],
+      ...dates,
+    });
     const v = await check({ responder: plain });
     expect(v).toMatchObject({ signature: 'invalid', responder: 'delegated', matchesLeaf: true });
     expect(v.problem).toMatch(/OCSPSigning/);
   });
 
   it('rejects a delegated responder certified by another CA, or outside its validity', async () => {
-    const foreign = await issueCertificate({ subject: 'CN=Foreign Responder', issuer: otherCa, key: { type: 'ec' }, keyId: 'ocsp-responder', extKeyUsage: ['OCSPSigning'], ...dates });
+    const foreign = await issueCertificate({
+      subject: 'CN=Foreign Responder',
+      issuer: otherCa,
+      key: { type: 'ec' },
+      keyId: 'ocsp-responder',
+      extKeyUsage: ['OCSPSigning'],
+      ...dates,
+    });
     const a = await check({ responder: foreign });
     expect(a).toMatchObject({ signature: 'invalid', responder: 'delegated' });
     expect(a.problem).toMatch(/not certified by the certificate's issuer/);
@@ -197,7 +226,9 @@ describe('leafIssuer', () => {
   it('takes the second certificate of a validated path, from what was sent or from the anchors', () => {
     const sent = [parsed(leaf), parsed(ca)];
     const viaSent = anchors(root);
-    expect(leafIssuer(sent[0]!, sent, [{ trust: validatePath([leaf.der, ca.der], viaSent, NOW), anchors: viaSent }])?.sha256).toBe(sent[1]!.sha256);
+    expect(leafIssuer(sent[0]!, sent, [{ trust: validatePath([leaf.der, ca.der], viaSent, NOW), anchors: viaSent }])?.sha256).toBe(
+      sent[1]!.sha256,
+    );
     // The issuer was not sent but is an anchor of the second store.
     const none = anchors(root);
     const withCa = anchors(ca);
@@ -215,7 +246,11 @@ describe('leafIssuer', () => {
     const set = anchors(root);
     expect(leafIssuer(p, [p], [{ trust: validatePath([self.der], set, NOW), anchors: set }])).toBe(p);
     const der = await createOcspResponse({ cert: self, issuer: self, status: 'good', thisUpdate: HOUR_AGO });
-    expect(verifyOcspResponse(parseOcspResponse(der), p, p, NOW)).toMatchObject({ signature: 'valid', responder: 'issuer', matchesLeaf: true });
+    expect(verifyOcspResponse(parseOcspResponse(der), p, p, NOW)).toMatchObject({
+      signature: 'valid',
+      responder: 'issuer',
+      matchesLeaf: true,
+    });
   });
 });
 

@@ -23,13 +23,24 @@ describe('parseOcspResponse', () => {
     it(`reads a ${status} response`, async () => {
       const thisUpdate = new Date('2030-01-01T00:00:00Z');
       const nextUpdate = new Date('2030-01-08T00:00:00Z');
-      const der = await createOcspResponse({ cert: leaf, issuer: ca, status, thisUpdate, nextUpdate, revokedAt: new Date('2029-12-25T00:00:00Z') });
+      const der = await createOcspResponse({
+        cert: leaf,
+        issuer: ca,
+        status,
+        thisUpdate,
+        nextUpdate,
+        revokedAt: new Date('2029-12-25T00:00:00Z'),
+      });
       const r = parseOcspResponse(der);
       expect(r.responseStatus).toBe('successful');
       expect(r.responses).toEqual([
         {
           serial: '0123abcd',
-          certId: { hashAlgorithm: '1.3.14.3.2.26', issuerNameHash: sha1(caPk().subject.toSchema().toBER(false)), issuerKeyHash: sha1(caKeyBits()) },
+          certId: {
+            hashAlgorithm: '1.3.14.3.2.26',
+            issuerNameHash: sha1(caPk().subject.toSchema().toBER(false)),
+            issuerKeyHash: sha1(caKeyBits()),
+          },
           certStatus: status,
           thisUpdate: '2030-01-01T00:00:00.000Z',
           nextUpdate: '2030-01-08T00:00:00.000Z',
@@ -54,9 +65,17 @@ describe('parseOcspResponse', () => {
     expect(signed.certs).toEqual([]);
     expect(verify('sha256', signed.tbs, ca.cert.publicKey, signed.signature)).toBe(true);
 
-    const responder = await issueCertificate({ subject: 'CN=OCSP Test Responder', issuer: ca, key: { type: 'ec' }, extKeyUsage: ['OCSPSigning'] });
-    const delegated = parseOcspResponse(await createOcspResponse({ cert: leaf, issuer: ca, status: 'good', responder, responderIdByKey: true })).signed!;
-    const responderKeyBits = pkijs.Certificate.fromBER(new Uint8Array(responder.der)).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+    const responder = await issueCertificate({
+      subject: 'CN=OCSP Test Responder',
+      issuer: ca,
+      key: { type: 'ec' },
+      extKeyUsage: ['OCSPSigning'],
+    });
+    const delegated = parseOcspResponse(
+      await createOcspResponse({ cert: leaf, issuer: ca, status: 'good', responder, responderIdByKey: true }),
+    ).signed!;
+    const responderKeyBits = pkijs.Certificate.fromBER(new Uint8Array(responder.der)).subjectPublicKeyInfo.subjectPublicKey.valueBlock
+      .valueHexView;
     expect(delegated.responderId).toEqual({ byKey: sha1(responderKeyBits) });
     expect(delegated.certs).toEqual([responder.der]);
     expect(delegated.signatureAlgorithm.oid).toBe('1.2.840.10045.4.3.2');

@@ -50,7 +50,12 @@ describe('validatePath', () => {
 
   it('trusts a self-signed leaf only when it is itself an anchor', async () => {
     const self = await issueCertificate({ subjectCN: 'self.path.test', keyId: 'path-self' });
-    expect(validatePath([self.der], anchors(root), now())).toMatchObject({ trusted: false, reason: 'self-signed', problems: ['self-signed'], path: [fp(self)] });
+    expect(validatePath([self.der], anchors(root), now())).toMatchObject({
+      trusted: false,
+      reason: 'self-signed',
+      problems: ['self-signed'],
+      path: [fp(self)],
+    });
     expect(validatePath([self.der], anchors(root, self), now())).toMatchObject({ trusted: true, path: [fp(self)] });
   });
 
@@ -96,7 +101,12 @@ describe('validatePath', () => {
     const t = validatePath([leaf2.der, oldInter.der], anchors(root), now());
     expect(t).toMatchObject({ trusted: false, reason: 'expired', problems: ['expired'], anchor: 'CN=Path Root,O=Lab,C=VN' });
 
-    const future = await issueCertificate({ subjectCN: 'f.path.test', issuer: inter, notBefore: new Date(Date.now() + 2 * DAY), notAfter: new Date(Date.now() + 90 * DAY) });
+    const future = await issueCertificate({
+      subjectCN: 'f.path.test',
+      issuer: inter,
+      notBefore: new Date(Date.now() + 2 * DAY),
+      notAfter: new Date(Date.now() + 90 * DAY),
+    });
     expect(validatePath([future.der, inter.der], anchors(root), now())).toMatchObject({ reason: 'not-yet-valid' });
     // Judged at a chosen instant, not the wall clock.
     expect(validatePath([future.der, inter.der], anchors(root), new Date(Date.now() + 3 * DAY))).toMatchObject({ trusted: true });
@@ -104,7 +114,12 @@ describe('validatePath', () => {
 
   it('orders several problems by priority', async () => {
     const other = await issueCertificate({ subject: 'CN=Other Root 2', isCA: true });
-    const oldLeaf = await issueCertificate({ subjectCN: 'o.path.test', issuer: inter, notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) });
+    const oldLeaf = await issueCertificate({
+      subjectCN: 'o.path.test',
+      issuer: inter,
+      notBefore: new Date(Date.now() - 100 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
     const t = validatePath([oldLeaf.der, inter.der, root.der], anchors(other), now());
     expect(t.problems).toEqual(['expired', 'unknown-root']);
     expect(t.reason).toBe('expired');
@@ -119,8 +134,19 @@ describe('validatePath', () => {
   });
 
   it('builds EC and Ed25519 paths', async () => {
-    const ecRoot = await issueCertificate({ subject: 'CN=EC Root', isCA: true, key: { type: 'ec', curve: 'P-384' }, signatureHash: 'SHA-384' });
-    const edInter = await issueCertificate({ subject: 'CN=Ed Issuing', isCA: true, key: { type: 'ed25519' }, issuer: ecRoot, signatureHash: 'SHA-384' });
+    const ecRoot = await issueCertificate({
+      subject: 'CN=EC Root',
+      isCA: true,
+      key: { type: 'ec', curve: 'P-384' },
+      signatureHash: 'SHA-384',
+    });
+    const edInter = await issueCertificate({
+      subject: 'CN=Ed Issuing',
+      isCA: true,
+      key: { type: 'ed25519' },
+      issuer: ecRoot,
+      signatureHash: 'SHA-384',
+    });
     const ecLeaf = await issueCertificate({ subjectCN: 'ec.path.test', key: { type: 'ec' }, issuer: edInter });
     expect(validatePath([ecLeaf.der, edInter.der], anchors(ecRoot), now())).toMatchObject({ trusted: true });
   });
@@ -139,9 +165,16 @@ describe('validatePath', () => {
     // The depth limit (8 intermediates) is where building stopped: leaf and nine CAs.
     expect(t.path).toHaveLength(10);
     // Eight intermediates are allowed: the leaf under Deep 7 validates.
-    const ok = await issueCertificate({ subjectCN: 'ok.path.test', sans: { dns: ['ok.path.test'] }, issuer: chain[7]!, key: { type: 'ec' } });
+    const ok = await issueCertificate({
+      subjectCN: 'ok.path.test',
+      sans: { dns: ['ok.path.test'] },
+      issuer: chain[7]!,
+      key: { type: 'ec' },
+    });
     expect(validatePath([ok.der, ...chain.slice(0, 8).map((c) => c.der)], anchors(root), now())).toMatchObject({ trusted: true });
-    expect(validatePath([ok.der, ...chain.slice(0, 8).map((c) => c.der)], anchors(root), now(), { maxDepth: 7 })).toMatchObject({ reason: 'chain-too-long' });
+    expect(validatePath([ok.der, ...chain.slice(0, 8).map((c) => c.der)], anchors(root), now(), { maxDepth: 7 })).toMatchObject({
+      reason: 'chain-too-long',
+    });
   });
 
   it('reuses the anchor index and notices a grown anchor set', async () => {

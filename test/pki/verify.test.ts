@@ -24,7 +24,12 @@ beforeAll(async () => {
 });
 
 const verify = (chain: IssuedCert[], options: { name?: string; anchors?: IssuedCert[]; at?: Date } = {}) =>
-  verifyCertificateSync({ chain: chain.map((c) => c.der), anchors: (options.anchors ?? [root]).map((c) => c.certPem), name: options.name ?? NAME, ...(options.at ? { at: options.at } : {}) });
+  verifyCertificateSync({
+    chain: chain.map((c) => c.der),
+    anchors: (options.anchors ?? [root]).map((c) => c.certPem),
+    name: options.name ?? NAME,
+    ...(options.at ? { at: options.at } : {}),
+  });
 
 describe('verifyCertificate', () => {
   it('accepts a valid chain as PEM or DER and describes the path it took', async () => {
@@ -36,8 +41,16 @@ describe('verifyCertificate', () => {
   });
 
   it('separates trust from the name: a trusted chain for another name is not valid', () => {
-    expect(verify([leaf, inter], { name: 'other.verify.test' })).toMatchObject({ valid: false, trusted: true, hostnameMatches: false, problems: ['hostname-mismatch'] });
-    expect(verifyCertificateSync({ chain: [leaf.der, inter.der], anchors: [root.certPem] })).toMatchObject({ valid: true, hostnameMatches: null });
+    expect(verify([leaf, inter], { name: 'other.verify.test' })).toMatchObject({
+      valid: false,
+      trusted: true,
+      hostnameMatches: false,
+      problems: ['hostname-mismatch'],
+    });
+    expect(verifyCertificateSync({ chain: [leaf.der, inter.der], anchors: [root.certPem] })).toMatchObject({
+      valid: true,
+      hostnameMatches: null,
+    });
   });
 
   it('refuses a certificate that names its host only in the CN', async () => {
@@ -46,19 +59,29 @@ describe('verifyCertificate', () => {
   });
 
   it('judges every certificate of the path at the given time', () => {
-    expect(verify([leaf, inter], { at: new Date(Date.now() + 365 * DAY) })).toMatchObject({ valid: false, trusted: false, problems: ['expired'] });
+    expect(verify([leaf, inter], { at: new Date(Date.now() + 365 * DAY) })).toMatchObject({
+      valid: false,
+      trusted: false,
+      problems: ['expired'],
+    });
     expect(verify([leaf, inter], { at: new Date(Date.now() - 2 * DAY) })).toMatchObject({ valid: false, problems: ['not-yet-valid'] });
   });
 
   it('never throws on input it cannot read', () => {
-    expect(verifyCertificateSync({ chain: 'no certificate here', anchors: [] })).toMatchObject({ valid: false, problems: ['malformed-certificate'], path: [] });
+    expect(verifyCertificateSync({ chain: 'no certificate here', anchors: [] })).toMatchObject({
+      valid: false,
+      problems: ['malformed-certificate'],
+      path: [],
+    });
     expect(verifyCertificateSync({ chain: [Buffer.from('3003020100', 'hex')], anchors: [root.der], name: NAME })).toMatchObject({
       valid: false,
       hostnameMatches: false,
       problems: ['malformed-certificate'],
     });
     // An unreadable anchor anchors nothing; an unreadable extra certificate is no issuer.
-    expect(verifyCertificateSync({ chain: [leaf.der, Buffer.from('junk'), inter.der], anchors: ['junk', root.certPem], name: NAME }).valid).toBe(true);
+    expect(
+      verifyCertificateSync({ chain: [leaf.der, Buffer.from('junk'), inter.der], anchors: ['junk', root.certPem], name: NAME }).valid,
+    ).toBe(true);
   });
 });
 
@@ -104,7 +127,12 @@ describe('path validation families', () => {
   it('refuses a CA certificate as the leaf and a non-CA as an issuer', async () => {
     const caLeaf = await issueCertificate({ subject: `CN=${NAME}`, sans: { dns: [NAME] }, isCA: true, issuer: inter });
     expect(verify([caLeaf, inter])).toMatchObject({ valid: false, problems: expect.arrayContaining(['ca-as-leaf']) });
-    const notCa = await issueCertificate({ subjectCN: 'not-a-ca.verify.test', sans: { dns: ['not-a-ca.verify.test'] }, issuer: inter, keyId: 'verify-not-ca' });
+    const notCa = await issueCertificate({
+      subjectCN: 'not-a-ca.verify.test',
+      sans: { dns: ['not-a-ca.verify.test'] },
+      issuer: inter,
+      keyId: 'verify-not-ca',
+    });
     const l = await issueCertificate({ subjectCN: NAME, sans: { dns: [NAME] }, issuer: notCa });
     expect(verify([l, notCa, inter]).problems).toContain('invalid-ca');
   });
@@ -123,7 +151,12 @@ describe('path building', () => {
     const oldRoot = await issueCertificate({ subject: 'CN=Verify Old Root', isCA: true });
     const newRoot = await issueCertificate({ subject: 'CN=Verify New Root', isCA: true });
     const spec = { subject: 'CN=Verify Cross CA', isCA: true, keyId: 'verify-cross' };
-    const viaOld = await issueCertificate({ ...spec, issuer: oldRoot, notBefore: new Date(Date.now() - 400 * DAY), notAfter: new Date(Date.now() - DAY) });
+    const viaOld = await issueCertificate({
+      ...spec,
+      issuer: oldRoot,
+      notBefore: new Date(Date.now() - 400 * DAY),
+      notAfter: new Date(Date.now() - DAY),
+    });
     const viaNew = await issueCertificate({ ...spec, issuer: newRoot });
     const l = await issueCertificate({ subjectCN: NAME, sans: { dns: [NAME] }, issuer: viaNew });
     for (const order of [
@@ -134,7 +167,11 @@ describe('path building', () => {
       expect(r).toMatchObject({ valid: true, anchor: 'CN=Verify New Root' });
     }
     // With only the old root trusted, the best path is reported with its problem.
-    expect(verify([l, viaOld, viaNew], { anchors: [oldRoot] })).toMatchObject({ valid: false, problems: ['expired'], anchor: 'CN=Verify Old Root' });
+    expect(verify([l, viaOld, viaNew], { anchors: [oldRoot] })).toMatchObject({
+      valid: false,
+      problems: ['expired'],
+      anchor: 'CN=Verify Old Root',
+    });
   });
 
   it('gives up within its budget on a chain built to multiply paths, and says so', async () => {

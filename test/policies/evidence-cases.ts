@@ -12,9 +12,12 @@ export const RECORDED_AT = new Date('2026-11-20T00:00:00Z');
 export const compliant = (): Recorded => readRecorded('evidence', 'compliant-level-3');
 export const noManifest = (): Recorded => readRecorded('evidence', 'no-manifest');
 
-export const dossier = (change: (f: SeclevelFacts) => void, from: Recorded = compliant()): Recorded => changed(from, 'seclevel.dossier', change);
-export const layers = (change: (f: FourLayerFacts) => void, from: Recorded = compliant()): Recorded => changed(from, 'fourlayer.evidence', change);
-export const documents = (change: (f: DocumentsFacts) => void, from: Recorded = compliant()): Recorded => changed(from, 'evidence.documents', change);
+export const dossier = (change: (f: SeclevelFacts) => void, from: Recorded = compliant()): Recorded =>
+  changed(from, 'seclevel.dossier', change);
+export const layers = (change: (f: FourLayerFacts) => void, from: Recorded = compliant()): Recorded =>
+  changed(from, 'fourlayer.evidence', change);
+export const documents = (change: (f: DocumentsFacts) => void, from: Recorded = compliant()): Recorded =>
+  changed(from, 'evidence.documents', change);
 
 /** The system judged under one security-level regime, as the run chose it (policy/legal-basis.ts). */
 export function underRegime(recorded: Recorded, id: 'nd85-2016' | 'nd331-2026'): Recorded {
@@ -31,6 +34,8 @@ export function underRegime(recorded: Recorded, id: 'nd85-2016' | 'nd331-2026'):
 }
 
 /** Level 4 on every side (inventory, proposal, approval). */
-export const level = (n: number) => (f: SeclevelFacts): void => {
-  f.level = { ...f.level, inventory: n, proposed: n, approved: n, effective: n };
-};
+export const level =
+  (n: number) =>
+  (f: SeclevelFacts): void => {
+    f.level = { ...f.level, inventory: n, proposed: n, approved: n, effective: n };
+  };

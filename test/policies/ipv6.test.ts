@@ -33,7 +33,10 @@ const CASES: [string, Outcomes][] = [
   ['ngmail', { fail: ['IPV6-MX-AAAA', 'IPV6-MX-NON-GLOBAL', 'IPV6-NS-AAAA', 'IPV6-NS-NON-GLOBAL'], 'not-applicable': ['IPV6-MX-REACH'] }],
   ['parity', { fail: ['IPV6-PORT-PARITY'], 'not-applicable': NO_MX }],
   // The same dual-stack domain scanned with --ipv6-connectivity no: reachability is not tested, never failed.
-  ['dual-scanner-without-ipv6', { 'not-tested': ['IPV6-MX-REACH', 'IPV6-NS-REACH', 'IPV6-PORT-PARITY', 'IPV6-WEB-REACH'], 'not-applicable': ['IPV6-WEB-SAME-SITE'] }],
+  [
+    'dual-scanner-without-ipv6',
+    { 'not-tested': ['IPV6-MX-REACH', 'IPV6-NS-REACH', 'IPV6-PORT-PARITY', 'IPV6-WEB-REACH'], 'not-applicable': ['IPV6-WEB-SAME-SITE'] },
+  ],
 ];
 
 // The message of each rule on the first scenario above that fails it.
@@ -129,17 +132,28 @@ describe('vn-ct02-2022-ipv6 on recorded facts', () => {
 
   it('scores come from the categories the rules declare: every rule has one', () => {
     expect(pack.rules.filter((r) => r.category === null).map((r) => r.id)).toEqual([]);
-    expect(Object.fromEntries(pack.rules.map((r) => [r.id, r.category]))).toMatchObject({ 'IPV6-PORT-PARITY': 'web', 'IPV6-NS-REACH': 'nameServers', 'IPV6-MX-NON-GLOBAL': 'mail' });
+    expect(Object.fromEntries(pack.rules.map((r) => [r.id, r.category]))).toMatchObject({
+      'IPV6-PORT-PARITY': 'web',
+      'IPV6-NS-REACH': 'nameServers',
+      'IPV6-MX-NON-GLOBAL': 'mail',
+    });
   });
 
   it('a rule scores in the category its YAML names: one added to the pack is not left out', () => {
     const recorded = readRecorded('ipv6', 'dual');
     const findings = judge(pack, recorded, NOW);
     const rules = describeRules([pack]);
-    const mail = (rs: typeof rules, fs: typeof findings) => scoreIpv6({ targets: [recorded.target], findings: fs, rules: rs })[0]?.categories.find((c) => c.category === 'mail');
+    const mail = (rs: typeof rules, fs: typeof findings) =>
+      scoreIpv6({ targets: [recorded.target], findings: fs, rules: rs })[0]?.categories.find((c) => c.category === 'mail');
     expect(mail(rules, findings)).toEqual({ category: 'mail', score: 100, passed: 3, failed: 0, failedRules: [] });
     const added = { ...rules[0]!, id: 'IPV6-MX-DANE', category: 'mail' as const };
     const failed = { ...findings[0]!, ruleId: 'IPV6-MX-DANE', outcome: 'fail' as const };
-    expect(mail([...rules, added], [...findings, failed])).toEqual({ category: 'mail', score: 75, passed: 3, failed: 1, failedRules: ['IPV6-MX-DANE'] });
+    expect(mail([...rules, added], [...findings, failed])).toEqual({
+      category: 'mail',
+      score: 75,
+      passed: 3,
+      failed: 1,
+      failedRules: ['IPV6-MX-DANE'],
+    });
   });
 });

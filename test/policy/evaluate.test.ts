@@ -65,7 +65,14 @@ describe('attempt outcomes', () => {
 
   it('makes every rule not-applicable when the check judged the target out of scope', () => {
     const t = target();
-    const attempt: Attempt = { check: 'tls.endpoint', target: t.key, status: 'not-applicable', reason: 'plain HTTP only', startedAt: NOW.toISOString(), durationMs: 3 };
+    const attempt: Attempt = {
+      check: 'tls.endpoint',
+      target: t.key,
+      status: 'not-applicable',
+      reason: 'plain HTTP only',
+      startedAt: NOW.toISOString(),
+      durationMs: 3,
+    };
     const findings = evaluate({ targets: [t], attempts: [attempt], policies: builtin, now: NOW });
     expect(new Set(findings.map((f) => f.outcome))).toEqual(new Set(['not-applicable']));
     expect(findings[0]!.reason).toBe('plain HTTP only');
@@ -121,7 +128,9 @@ describe('containment: one rule on one target that cannot be judged', () => {
       ['DAYS-SHOWN', 'fail'],
     ]);
     expect(findings[0]!.reason).toMatch(/^the rule could not be judged on this target: .*BigInt/);
-    expect(findings[0]!.reasonText?.vi).toMatch(/^không đánh giá được quy tắc trên đối tượng quét này do lỗi nội bộ của chương trình \(chi tiết kỹ thuật: .*BigInt.*\)$/);
+    expect(findings[0]!.reasonText?.vi).toMatch(
+      /^không đánh giá được quy tắc trên đối tượng quét này do lỗi nội bộ của chương trình \(chi tiết kỹ thuật: .*BigInt.*\)$/,
+    );
   });
 
   it('makes the rules of facts it cannot read not tested, and still judges the other targets', () => {
@@ -133,7 +142,12 @@ describe('containment: one rule on one target that cannot be judged', () => {
         throw new Error('facts unreadable');
       },
     });
-    const findings = evaluate({ targets: [broken, target()], attempts: [okAttempt(unreadable, broken), okAttempt(facts)], policies: builtin, now: NOW });
+    const findings = evaluate({
+      targets: [broken, target()],
+      attempts: [okAttempt(unreadable, broken), okAttempt(facts)],
+      policies: builtin,
+      now: NOW,
+    });
     const onBroken = findings.filter((f) => f.target === broken.key);
     expect(onBroken).toHaveLength(builtin[0]!.rules.length);
     for (const f of onBroken) {
@@ -162,11 +176,21 @@ describe('when / requires / runtime errors', () => {
 
   it('says why in words when the rule gives a requiresReason, filled from the facts in both languages', () => {
     const facts = mutate('good', (f) => {
-      f.ocsp = { ...f.ocsp, stapled: true, status: 'ok', responseStatus: 'successful', certStatus: 'revoked', signature: 'unknown-issuer', problem: "the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked" };
+      f.ocsp = {
+        ...f.ocsp,
+        stapled: true,
+        status: 'ok',
+        responseStatus: 'successful',
+        certStatus: 'revoked',
+        signature: 'unknown-issuer',
+        problem: "the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked",
+      };
     });
     const revoked = rule(run(facts), 'TLS-CERT-REVOKED');
     expect(revoked.outcome).toBe('not-tested');
-    expect(revoked.reason).toBe("the stapled OCSP response cannot be verified (signature: unknown-issuer; the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked)");
+    expect(revoked.reason).toBe(
+      "the stapled OCSP response cannot be verified (signature: unknown-issuer; the certificate's issuer was neither sent nor an anchor, so the signature cannot be checked)",
+    );
     // Codes and the verifier's English problem are said in Vietnamese.
     expect(revoked.reasonText?.vi).toBe(
       'không xác minh được phản hồi OCSP được đính kèm (chữ ký: không rõ tổ chức cấp; máy chủ không gửi chứng thư của tổ chức cấp và đó cũng không phải chứng thư gốc tin cậy, nên không kiểm tra được chữ ký)',
@@ -181,7 +205,7 @@ describe('when / requires / runtime errors', () => {
     expect(hsts.reason).toBe("condition not met: target.scheme == 'https' && facts.hsts.status != 'not-applicable'");
   });
 
-  it('is not-tested, with CEL\'s message, when a fact the rule reads is absent', () => {
+  it("is not-tested, with CEL's message, when a fact the rule reads is absent", () => {
     const facts = readFacts('good') as unknown as Record<string, unknown>;
     delete facts['hsts'];
     const findings = run(facts);
@@ -225,7 +249,7 @@ describe('when / requires / runtime errors', () => {
     expect(hsts.reasonText?.vi).toBe('chưa thu thập được dữ liệu mà quy tắc “Thiếu HSTS hoặc thời hạn HSTS quá ngắn” cần');
   });
 
-  it('does not judge trust when the public store has no anchors (a scanner problem, not the server\'s)', () => {
+  it("does not judge trust when the public store has no anchors (a scanner problem, not the server's)", () => {
     const facts = mutate('untrusted-root', (f) => {
       f.trust.public = { ...f.trust.public, reason: 'no-anchors', problems: ['no-anchors'] };
     });
@@ -260,7 +284,14 @@ describe('trust rules report one defect each', () => {
 
   it('fires only NOT-PUBLICLY-TRUSTED when custom anchors complete a chain the public store cannot', () => {
     const facts = mutate('chain-incomplete', (f) => {
-      f.trust.custom = { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Vietnam National Root CA', store: 'ca-file:vnrca.pem' };
+      f.trust.custom = {
+        trusted: true,
+        reason: null,
+        problems: [],
+        path: [],
+        anchor: 'CN=Vietnam National Root CA',
+        store: 'ca-file:vnrca.pem',
+      };
     });
     expect(outcomeOf(facts, TRUST)).toEqual({
       'TLS-CERT-UNTRUSTED': 'pass',
@@ -278,7 +309,11 @@ describe('trust rules report one defect each', () => {
 
   it('fires only CHAIN-INCOMPLETE when the downloaded intermediate completes the path', () => {
     const facts = mutate('chain-incomplete', (f) =>
-      completed(f, { status: 'ok', fetches: fetched, trust: { public: { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Root', store: 'public' }, custom: null } }),
+      completed(f, {
+        status: 'ok',
+        fetches: fetched,
+        trust: { public: { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Root', store: 'public' }, custom: null },
+      }),
     );
     expect(outcomeOf(facts, TRUST)).toEqual({
       'TLS-CERT-UNTRUSTED': 'pass',
@@ -289,7 +324,9 @@ describe('trust rules report one defect each', () => {
   });
 
   it('fires only UNTRUSTED (high) when no path exists even with what AIA serves, naming the problems in both languages', () => {
-    const facts = mutate('chain-incomplete', (f) => completed(f, { status: 'ok', fetches: [], trust: { public: f.trust.public, custom: null } }));
+    const facts = mutate('chain-incomplete', (f) =>
+      completed(f, { status: 'ok', fetches: [], trust: { public: f.trust.public, custom: null } }),
+    );
     expect(outcomeOf(facts, TRUST)).toEqual({
       'TLS-CERT-UNTRUSTED': 'fail',
       'TLS-CHAIN-INCOMPLETE': 'pass',
@@ -306,7 +343,14 @@ describe('trust rules report one defect each', () => {
 
   it('reports the problems of the completed path when the downloaded intermediate does not make it valid', () => {
     const facts = mutate('chain-incomplete', (f) =>
-      completed(f, { status: 'ok', fetches: fetched, trust: { public: { trusted: false, reason: 'expired', problems: ['expired'], path: [], anchor: 'CN=Root', store: 'public' }, custom: null } }),
+      completed(f, {
+        status: 'ok',
+        fetches: fetched,
+        trust: {
+          public: { trusted: false, reason: 'expired', problems: ['expired'], path: [], anchor: 'CN=Root', store: 'public' },
+          custom: null,
+        },
+      }),
     );
     const untrusted = rule(run(facts), 'TLS-CERT-UNTRUSTED');
     expect(untrusted.outcome).toBe('fail');
@@ -319,7 +363,9 @@ describe('trust rules report one defect each', () => {
       completed(f, {
         status: 'error',
         reason: 'http://ca.example.vn/int.crt: connect ECONNREFUSED',
-        fetches: [{ url: 'http://ca.example.vn/int.crt', status: 'error', reason: 'connect ECONNREFUSED', answered: false, certificates: 0 }],
+        fetches: [
+          { url: 'http://ca.example.vn/int.crt', status: 'error', reason: 'connect ECONNREFUSED', answered: false, certificates: 0 },
+        ],
         trust: { public: f.trust.public, custom: null },
       }),
     );
@@ -328,7 +374,9 @@ describe('trust rules report one defect each', () => {
       expect(f.outcome).toBe('not-tested');
       expect(f.reason).toContain('http://ca.example.vn/int.crt: connect ECONNREFUSED');
       // Vietnamese names the address, not the network's English words.
-      expect(f.message.vi).toContain('không tải được chứng thư của tổ chức cấp còn thiếu từ trang của tổ chức chứng thực (http://ca.example.vn/int.crt)');
+      expect(f.message.vi).toContain(
+        'không tải được chứng thư của tổ chức cấp còn thiếu từ trang của tổ chức chứng thực (http://ca.example.vn/int.crt)',
+      );
       expect(f.message.vi).not.toContain('ECONNREFUSED');
     }
   });
@@ -339,7 +387,17 @@ describe('trust rules report one defect each', () => {
       completed(f, {
         status: 'ok',
         fetches: fetched,
-        trust: { public: f.trust.public, custom: { trusted: true, reason: null, problems: [], path: [], anchor: 'CN=Vietnam National Root CA', store: 'ca-file:vnrca.pem' } },
+        trust: {
+          public: f.trust.public,
+          custom: {
+            trusted: true,
+            reason: null,
+            problems: [],
+            path: [],
+            anchor: 'CN=Vietnam National Root CA',
+            store: 'ca-file:vnrca.pem',
+          },
+        },
       });
     });
     expect(outcomeOf(facts, TRUST)).toEqual({
@@ -348,7 +406,9 @@ describe('trust rules report one defect each', () => {
       'TLS-CERT-NOT-PUBLICLY-TRUSTED': 'fail',
       'TLS-CERT-SELF-SIGNED': 'pass',
     });
-    expect(rule(run(facts), 'TLS-CERT-NOT-PUBLICLY-TRUSTED').message.en).toContain('chains to CN=Vietnam National Root CA from ca-file:vnrca.pem');
+    expect(rule(run(facts), 'TLS-CERT-NOT-PUBLICLY-TRUSTED').message.en).toContain(
+      'chains to CN=Vietnam National Root CA from ca-file:vnrca.pem',
+    );
   });
 
   it('fires UNTRUSTED, not EXPIRED, for an expired intermediate', () => {

@@ -55,7 +55,9 @@ describe('built-in pack on recorded facts', () => {
     expect(ids(findings, 'fail')).toEqual([...fails].sort());
     expect(ids(findings, 'not-applicable')).toEqual([...notApplicable].sort());
     expect(ids(findings, 'not-tested')).toEqual([...notTested].sort());
-    expect(findings.filter((f) => f.outcome === 'pass')).toHaveLength(ruleIds.length - fails.length - notApplicable.length - notTested.length);
+    expect(findings.filter((f) => f.outcome === 'pass')).toHaveLength(
+      ruleIds.length - fails.length - notApplicable.length - notTested.length,
+    );
   });
 
   it('has a defect fixture for every rule', () => {

@@ -29,9 +29,18 @@ async function loadError(name: string): Promise<InputError> {
 describe('loading a malformed pack', () => {
   it.each([
     ['yaml-syntax.yaml', 'yaml-syntax.yaml:12:1: YAML syntax error: Sequence item without - indicator'],
-    ['bad-severity.yaml', 'bad-severity.yaml:12:17: rule TEST-SEVERITY: severity: must be one of critical, high, medium, low, info (got "urgent")'],
-    ['bad-cel.yaml', 'bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)'],
-    ['unknown-check.yaml', 'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, host.local, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)'],
+    [
+      'bad-severity.yaml',
+      'bad-severity.yaml:12:17: rule TEST-SEVERITY: severity: must be one of critical, high, medium, low, info (got "urgent")',
+    ],
+    [
+      'bad-cel.yaml',
+      'bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)',
+    ],
+    [
+      'unknown-check.yaml',
+      'unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, host.local, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)',
+    ],
     ['duplicate-id.yaml', 'duplicate-id.yaml:18:11: rule TEST-TWICE: duplicate rule id (first defined at line 10)'],
     ['missing-vi.yaml', 'missing-vi.yaml:13:14: rule TEST-NO-VI: title: missing Vietnamese (vi) text'],
   ])('%s', async (file, expected) => {
@@ -73,17 +82,26 @@ describe('loading a malformed pack', () => {
         '      remediation: { en: Fix it., vi: Khắc phục. }',
         '',
       ].join('\n');
-    const good = loadPolicyText(pack('      requires: "facts.hsts.status == \'ok\'"\n      requiresReason: { en: "no HTTP answer ({facts.hsts.reason})", vi: "không có trả lời HTTP ({facts.hsts.reason})" }'), 'ok.yaml', KNOWN);
-    expect(good.rules[0]?.requiresReason).toEqual({ en: 'no HTTP answer ({facts.hsts.reason})', vi: 'không có trả lời HTTP ({facts.hsts.reason})' });
+    const good = loadPolicyText(
+      pack(
+        '      requires: "facts.hsts.status == \'ok\'"\n      requiresReason: { en: "no HTTP answer ({facts.hsts.reason})", vi: "không có trả lời HTTP ({facts.hsts.reason})" }',
+      ),
+      'ok.yaml',
+      KNOWN,
+    );
+    expect(good.rules[0]?.requiresReason).toEqual({
+      en: 'no HTTP answer ({facts.hsts.reason})',
+      vi: 'không có trả lời HTTP ({facts.hsts.reason})',
+    });
     expect(() => loadPolicyText(pack('      requiresReason: { en: "why", vi: "vì sao" }'), 'alone.yaml', KNOWN)).toThrow(
       'alone.yaml:11:23: rule TEST-REASON: requiresReason: the rule has no requires to explain',
     );
     expect(() => loadPolicyText(pack('      requires: "facts.hsts.status == \'ok\'"'), 'silent.yaml', KNOWN)).toThrow(
       /^silent\.yaml:\d+:\d+: rule TEST-REASON: requires: a rule whose requires can be false needs a requiresReason/,
     );
-    expect(() => loadPolicyText(pack('      requires: "true"\n      requiresReason: { en: "{host}", vi: "{host}" }'), 'unknown.yaml', KNOWN)).toThrow(
-      'unknown placeholder {host}',
-    );
+    expect(() =>
+      loadPolicyText(pack('      requires: "true"\n      requiresReason: { en: "{host}", vi: "{host}" }'), 'unknown.yaml', KNOWN),
+    ).toThrow('unknown placeholder {host}');
   });
 
   it('rejects an empty document and non-mapping text', () => {
@@ -126,7 +144,10 @@ describe('validatePolicyFiles reports every problem', () => {
   });
 
   it('goes on past a broken file and checks ids across the files', async () => {
-    const errors = await validatePolicyFiles([`${dir}/bad-cel.yaml`, `${dir}/minimal.yaml`, `${dir}/unknown-check.yaml`, `${dir}/minimal.yaml`], KNOWN);
+    const errors = await validatePolicyFiles(
+      [`${dir}/bad-cel.yaml`, `${dir}/minimal.yaml`, `${dir}/unknown-check.yaml`, `${dir}/minimal.yaml`],
+      KNOWN,
+    );
     expect(errors.map((e) => e.message)).toEqual([
       `${dir}/bad-cel.yaml:15:15: rule TEST-CEL: invalid CEL in assert: found > but expecting end of input (at column 25 of the expression)`,
       `${dir}/unknown-check.yaml:11:14: rule TLS-X: unknown check "tls.nope" (known: evidence.documents, fourlayer.evidence, host.local, ipv6.mx, ipv6.ns, ipv6.parity, ipv6.web, seclevel.dossier, tls.endpoint)`,
@@ -197,7 +218,10 @@ describe('built-in packs and policy arguments', () => {
     expect((await loadPolicySelection([], { ...KNOWN, agentRun: true })).map((p) => p.id)).toEqual(['vn-agent-host', ...all]);
     expect((await loadPolicySelection(['vn-agent-host'], KNOWN)).map((p) => p.id)).toEqual(['vn-agent-host']);
     // The two regimes share rule ids yet may be named together.
-    expect((await loadPolicySelection(['vn-nd331-2026', 'vn-nd85-2016'], KNOWN)).map((p) => p.id)).toEqual(['vn-nd331-2026', 'vn-nd85-2016']);
+    expect((await loadPolicySelection(['vn-nd331-2026', 'vn-nd85-2016'], KNOWN)).map((p) => p.id)).toEqual([
+      'vn-nd331-2026',
+      'vn-nd85-2016',
+    ]);
     expect((await loadPolicySelection([`${dir}/minimal.yaml`], KNOWN)).map((p) => p.id)).toEqual(['test-minimal']);
   });
 

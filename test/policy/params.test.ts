@@ -37,7 +37,12 @@ describe('declared parameters', () => {
   });
 
   it('keeps bare values of other packs as parameters typed by their value', () => {
-    expect(pack('vn-ct02-2022-tls').paramSpecs.minDaysToExpiry).toEqual({ type: 'number', default: 30, secondary: false, description: null });
+    expect(pack('vn-ct02-2022-tls').paramSpecs.minDaysToExpiry).toEqual({
+      type: 'number',
+      default: 30,
+      secondary: false,
+      description: null,
+    });
   });
 
   it('backs the regime dates with parameters', () => {
@@ -75,11 +80,21 @@ describe('values a run gives', () => {
     expect(out.policies.find((p) => p.id === 'vn-nd331-2026')?.params.scanDaysL3).toBe(120);
     // The packs given are left as they were.
     expect(pack('vn-nd85-2016').effective.to).toBe('2027-06-30');
-    expect(out.applied.map((a) => `${a.policy}:${a.name}=${String(a.value)}`)).toEqual(['vn-nd331-2026:scanDaysL3=120', 'vn-nd85-2016:transitionEnd=2027-12-31']);
+    expect(out.applied.map((a) => `${a.policy}:${a.name}=${String(a.value)}`)).toEqual([
+      'vn-nd331-2026:scanDaysL3=120',
+      'vn-nd85-2016:transitionEnd=2027-12-31',
+    ]);
   });
 
   it('lists every problem: ambiguous, unknown, badly typed, unknown pack, set twice', () => {
-    const out = applyParams(packs, [flag('appraisalFromLevel=4'), flag('nope=1'), flag('vn-nd331-2026:scanDaysL3=x'), flag('vn-zz:a=1'), flag('scanDaysL3=1'), flag('scanDaysL3=2')]);
+    const out = applyParams(packs, [
+      flag('appraisalFromLevel=4'),
+      flag('nope=1'),
+      flag('vn-nd331-2026:scanDaysL3=x'),
+      flag('vn-zz:a=1'),
+      flag('scanDaysL3=1'),
+      flag('scanDaysL3=2'),
+    ]);
     expect(out.problems.map((p) => p.en)).toEqual([
       expect.stringMatching(/"appraisalFromLevel" is a parameter of vn-nd331-2026, vn-nd85-2016/),
       expect.stringMatching(/no loaded policy pack declares a parameter "nope"/),

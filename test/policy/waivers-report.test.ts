@@ -55,7 +55,10 @@ describe('reports with waivers', () => {
       ['ci/waivers.yaml:7', true, 0, 1],
       ['ci/waivers.yaml:12', false, 0, 0],
     ]);
-    expect(back.findings.find((f) => f.ruleId === 'VN-TLS-PROTOCOL-MIN')?.waiver).toEqual({ id: 'ci/waivers.yaml:2', expires: '2026-06-30' });
+    expect(back.findings.find((f) => f.ruleId === 'VN-TLS-PROTOCOL-MIN')?.waiver).toEqual({
+      id: 'ci/waivers.yaml:2',
+      expires: '2026-06-30',
+    });
     const recorded = parseRecordedReport(text, 'scan.json');
     expect(recorded.findings.find((f) => f.ruleId === 'VN-TLS-PROTOCOL-MIN')?.outcome).toBe('waived');
   });
@@ -74,7 +77,9 @@ describe('reports with waivers', () => {
     ]);
     const hsts = results.find((r) => r.ruleId === 'VN-TLS-HSTS');
     expect(hsts?.suppressions).toBeUndefined();
-    expect(hsts?.message.text).toMatch(/ — waiver ci\/waivers\.yaml:7 expired on 2026-02-28 \(approved by Lê Văn Cường, Giám đốc\): this finding counts again$/);
+    expect(hsts?.message.text).toMatch(
+      / — waiver ci\/waivers\.yaml:7 expired on 2026-02-28 \(approved by Lê Văn Cường, Giám đốc\): this finding counts again$/,
+    );
     expect(hsts?.properties?.waiverExpired).toBe('ci/waivers.yaml:7');
     // GitHub uploads leave waived results out altogether.
     const github = toSarif(waivedReport(), { lang: 'en', cwd: CWD, includeWaived: false });
@@ -97,7 +102,9 @@ describe('reports with waivers', () => {
     } else {
       expect(out).toMatch(/^ {2}MIỄN TRỪ +VN-TLS-PROTOCOL-MIN +.* — miễn trừ ci\/waivers\.yaml:2, đến hết 30\/06\/2026$/m);
       expect(out).toContain('Miễn trừ (ci/waivers.yaml):');
-      expect(out).toContain('ĐÃ HẾT HẠN ngày 28/02/2026 · người phê duyệt: Lê Văn Cường, Giám đốc · 0 được miễn trừ, 1 không còn được miễn trừ');
+      expect(out).toContain(
+        'ĐÃ HẾT HẠN ngày 28/02/2026 · người phê duyệt: Lê Văn Cường, Giám đốc · 0 được miễn trừ, 1 không còn được miễn trừ',
+      );
       expect(out).toMatch(/đã hết hạn ngày 28\/02\/2026 \(người phê duyệt: Lê Văn Cường, Giám đốc\): phát hiện này được tính lại$/m);
     }
   });

@@ -76,7 +76,10 @@ describe('parseWaivers', () => {
     ['bad-expiry.yaml', '6:14: waiver TLS-CERT-HOSTNAME: expires: must be a date YYYY-MM-DD (got "2026-02-30")'],
     ['empty-justification.yaml', '4:20: waiver TLS-HSTS-MISSING: justification: must not be empty'],
     ['unknown-field.yaml', '6:5: waiver TLS-HSTS-MISSING: unknown field "expiry" (did you mean "expires"?)'],
-    ['bad-rule.yaml', '2:11: waiver tls-hsts-missing: rule: "tls-hsts-missing" is not valid: use a rule id such as TLS-CERT-EXPIRED (upper case, digits and dashes)'],
+    [
+      'bad-rule.yaml',
+      '2:11: waiver tls-hsts-missing: rule: "tls-hsts-missing" is not valid: use a rule id such as TLS-CERT-EXPIRED (upper case, digits and dashes)',
+    ],
     ['duplicate.yaml', '7:5: waiver TLS-HSTS-MISSING: duplicate waiver for target "PORTAL.example.gov.vn" (first on line 2)'],
     ['not-a-list.yaml', '2:3: waivers: must be a list (got a mapping)'],
     ['empty.yaml', '1:1: waiver file is empty: expected a mapping with "waivers"'],
@@ -85,7 +88,9 @@ describe('parseWaivers', () => {
   });
 
   it('rejects apiVersion and kind it does not know', () => {
-    expect(() => parseWaivers('apiVersion: govscan/v2\nwaivers: []\n', 'w.yaml')).toThrow(/^w\.yaml:1:13: apiVersion: must be "govscan\/v1"/);
+    expect(() => parseWaivers('apiVersion: govscan/v2\nwaivers: []\n', 'w.yaml')).toThrow(
+      /^w\.yaml:1:13: apiVersion: must be "govscan\/v1"/,
+    );
     expect(() => parseWaivers('kind: Policy\nwaivers: []\n', 'w.yaml')).toThrow(/^w\.yaml:1:7: kind: must be "Waivers"/);
   });
 });
@@ -143,8 +148,12 @@ describe('applyWaivers', () => {
     const out = applyWaivers({ findings, waivers: load('good.yaml').waivers, now: NOW });
     const f = out.find((x) => x.ruleId === 'TLS-HSTS-MISSING');
     expect(f).toMatchObject({ outcome: 'fail', waiver: { id: `${DIR}/good.yaml:10`, expires: '2026-01-31', expired: true } });
-    expect(f?.message.en).toMatch(/ — waiver test\/fixtures\/waivers\/good\.yaml:10 expired on 2026-01-31 \(approved by Trần Thị Bình\): this finding counts again$/);
-    expect(f?.message.vi).toMatch(/ — miễn trừ test\/fixtures\/waivers\/good\.yaml:10 đã hết hạn ngày 31\/01\/2026 \(người phê duyệt: Trần Thị Bình\): phát hiện này được tính lại$/);
+    expect(f?.message.en).toMatch(
+      / — waiver test\/fixtures\/waivers\/good\.yaml:10 expired on 2026-01-31 \(approved by Trần Thị Bình\): this finding counts again$/,
+    );
+    expect(f?.message.vi).toMatch(
+      / — miễn trừ test\/fixtures\/waivers\/good\.yaml:10 đã hết hạn ngày 31\/01\/2026 \(người phê duyệt: Trần Thị Bình\): phát hiện này được tính lại$/,
+    );
     expect(f?.message.en.startsWith(findings.find((x) => x.ruleId === 'TLS-HSTS-MISSING')?.message.en ?? '?')).toBe(true);
   });
 
@@ -164,7 +173,8 @@ describe('applyWaivers', () => {
     const old = waiver({ id: 'a:1', expires: '2026-01-01' });
     const later = waiver({ id: 'a:2', target: '*.gov.vn', expires: '2026-03-01' });
     const active = waiver({ id: 'a:3', target: '*', expires: '2027-01-01' });
-    const pick = (ws: Waiver[]): Finding | undefined => applyWaivers({ findings, waivers: ws, now: NOW }).find((x) => x.ruleId === 'TLS-CERT-HOSTNAME');
+    const pick = (ws: Waiver[]): Finding | undefined =>
+      applyWaivers({ findings, waivers: ws, now: NOW }).find((x) => x.ruleId === 'TLS-CERT-HOSTNAME');
     expect(pick([old, later, active])?.waiver).toEqual({ id: 'a:3', expires: '2027-01-01' });
     expect(pick([later, old])?.waiver).toEqual({ id: 'a:2', expires: '2026-03-01', expired: true });
   });
@@ -183,7 +193,9 @@ describe('applyWaivers', () => {
     const t = target({ key: 'https://portal.example.gov.vn:8443', port: 8443 });
     const findings = judge('hostname-mismatch', t);
     const by = (pattern: string): string | undefined =>
-      applyWaivers({ findings, waivers: [waiver({ target: pattern })], now: NOW, targets: new Map([[t.key, t]]) }).find((x) => x.ruleId === 'TLS-CERT-HOSTNAME')?.outcome;
+      applyWaivers({ findings, waivers: [waiver({ target: pattern })], now: NOW, targets: new Map([[t.key, t]]) }).find(
+        (x) => x.ruleId === 'TLS-CERT-HOSTNAME',
+      )?.outcome;
     expect(by('portal.example.gov.vn:8443')).toBe('waived');
     expect(by('portal.example.gov.vn:443')).toBe('fail');
     expect(by('portal.example.gov.vn')).toBe('waived');
@@ -197,7 +209,13 @@ describe('WaiverTally', () => {
     for (const fixture of ['hostname-mismatch', 'hsts-missing']) {
       tally.add(applyWaivers({ findings: judge(fixture), waivers, now: NOW }));
     }
-    tally.add(applyWaivers({ findings: judge('hostname-mismatch', target({ key: 'https://b.example.gov.vn:443', host: 'b.example.gov.vn' })), waivers, now: NOW }));
+    tally.add(
+      applyWaivers({
+        findings: judge('hostname-mismatch', target({ key: 'https://b.example.gov.vn:443', host: 'b.example.gov.vn' })),
+        waivers,
+        now: NOW,
+      }),
+    );
     expect(tally.list().map((w) => [w.id, w.expired, w.waived, w.expiredMatches])).toEqual([
       [`${DIR}/good.yaml:5`, false, 2, 0],
       [`${DIR}/good.yaml:10`, true, 0, 1],

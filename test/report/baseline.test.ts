@@ -14,7 +14,11 @@ import { toTable } from '../../src/report/table.js';
 import { CWD, clone, makeReport } from './fixture.js';
 
 const DIR = 'test/fixtures/baselines';
-const failedKeys = (r: Report): string[] => r.findings.filter((f) => f.outcome === 'fail').map(findingKey).sort();
+const failedKeys = (r: Report): string[] =>
+  r.findings
+    .filter((f) => f.outcome === 'fail')
+    .map(findingKey)
+    .sort();
 
 function rejection(text: string, file: string): InputError {
   try {
@@ -32,7 +36,12 @@ describe('parseRecordedReport', () => {
     const recorded = parseRecordedReport(toJson(report), 'main.json');
     expect(recorded.format).toBe('json');
     expect(recorded.findings.map(findingKey).sort()).toEqual(failedKeys(report));
-    expect(recorded.findings[0]).toMatchObject({ ruleId: 'VN-TLS-CERT-EXPIRY', target: 'https://dichvucong.tayninh.gov.vn:443', outcome: 'fail', severity: 'critical' });
+    expect(recorded.findings[0]).toMatchObject({
+      ruleId: 'VN-TLS-CERT-EXPIRY',
+      target: 'https://dichvucong.tayninh.gov.vn:443',
+      outcome: 'fail',
+      severity: 'critical',
+    });
     expect(recorded.notTested.size).toBe(4);
   });
 
@@ -41,7 +50,10 @@ describe('parseRecordedReport', () => {
     const recorded = parseRecordedReport(writeSarif(report, { lang: 'vi', cwd: CWD }), 'main.sarif');
     expect(recorded.format).toBe('sarif');
     expect(recorded.findings.map(findingKey).sort()).toEqual(failedKeys(report));
-    expect(recorded.findings.find((f) => f.ruleId === 'VN-IPV6-WEB-AAAA')).toMatchObject({ target: 'https://portal.example.gov.vn:8443', severity: 'high' });
+    expect(recorded.findings.find((f) => f.ruleId === 'VN-IPV6-WEB-AAAA')).toMatchObject({
+      target: 'https://portal.example.gov.vn:8443',
+      severity: 'high',
+    });
   });
 
   it('reads waived SARIF results (suppressions) as waived', () => {
@@ -53,9 +65,18 @@ describe('parseRecordedReport', () => {
   });
 
   it.each([
-    ['other-tool.sarif', 'test/fixtures/baselines/other-tool.sarif: runs[0] was not written by govscan (tool.driver.name "CodeQL"): a baseline must be a govscan report'],
-    ['no-fingerprint.sarif', 'test/fixtures/baselines/no-fingerprint.sarif: runs[0].results[0] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by'],
-    ['not-a-report.json', 'test/fixtures/baselines/not-a-report.json: not a govscan JSON report: / must have required property \'schemaVersion\'; / must have required property \'tool\'; / must have required property \'run\' (and 5 more)'],
+    [
+      'other-tool.sarif',
+      'test/fixtures/baselines/other-tool.sarif: runs[0] was not written by govscan (tool.driver.name "CodeQL"): a baseline must be a govscan report',
+    ],
+    [
+      'no-fingerprint.sarif',
+      'test/fixtures/baselines/no-fingerprint.sarif: runs[0].results[0] has no ruleId or partialFingerprints.primaryLocationLineHash to match findings by',
+    ],
+    [
+      'not-a-report.json',
+      "test/fixtures/baselines/not-a-report.json: not a govscan JSON report: / must have required property 'schemaVersion'; / must have required property 'tool'; / must have required property 'run' (and 5 more)",
+    ],
   ])('rejects %s with a message naming the file', (name, message) => {
     const file = `${DIR}/${name}`;
     expect(rejection(readFileSync(file, 'utf8'), file).message).toBe(message);
@@ -64,12 +85,16 @@ describe('parseRecordedReport', () => {
   it('rejects text that is not JSON, with its position when the parser gives one', () => {
     const file = `${DIR}/truncated.json`;
     // Node 20 says "Unexpected end of JSON input" without a position; later versions add one.
-    expect(rejection(readFileSync(file, 'utf8'), file).message).toMatch(/^test\/fixtures\/baselines\/truncated\.json(?::\d+:\d+)?: not a JSON document: /);
+    expect(rejection(readFileSync(file, 'utf8'), file).message).toMatch(
+      /^test\/fixtures\/baselines\/truncated\.json(?::\d+:\d+)?: not a JSON document: /,
+    );
     expect(rejection('{"a": 1,, "b": 2}', 'x.json').message).toMatch(/^x\.json:1:\d+: not a JSON document: /);
   });
 
   it('rejects SARIF of another version', () => {
-    expect(rejection('{"version":"2.0.0","runs":[]}', 'x.sarif').message).toBe('x.sarif: SARIF version "2.0.0" is not supported (expected 2.1.0)');
+    expect(rejection('{"version":"2.0.0","runs":[]}', 'x.sarif').message).toBe(
+      'x.sarif: SARIF version "2.0.0" is not supported (expected 2.1.0)',
+    );
   });
 });
 
@@ -82,9 +107,19 @@ describe('applyBaseline', () => {
     const now = makeReport();
     const marked = applyBaseline(now.findings, baseline);
     expect(marked).toHaveLength(now.findings.length);
-    expect(marked.filter((f) => f.baselined).map((f) => f.ruleId).sort()).toEqual(['VN-TLS-CERT-EXPIRY', 'VN-TLS-HSTS', 'VN-TLS-PROTOCOL-MIN']);
+    expect(
+      marked
+        .filter((f) => f.baselined)
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(['VN-TLS-CERT-EXPIRY', 'VN-TLS-HSTS', 'VN-TLS-PROTOCOL-MIN']);
     expect(exceedsThreshold(marked, 'high')).toBe(true);
-    expect(exceedsThreshold(marked.filter((f) => f.ruleId !== 'VN-IPV6-WEB-AAAA'), 'critical')).toBe(false);
+    expect(
+      exceedsThreshold(
+        marked.filter((f) => f.ruleId !== 'VN-IPV6-WEB-AAAA'),
+        'critical',
+      ),
+    ).toBe(false);
     const summary = summarize(now.targets, marked);
     expect(summary.baselined).toBe(3);
     // Baselined findings are still failures: the summary and the report show them as such.
@@ -139,7 +174,9 @@ describe('applyBaseline', () => {
     const report = makeReport();
     report.run.baseline = 'main.sarif';
     report.findings = applyBaseline(report.findings, { file: 'main.sarif', keys: new Set([findingKey(report.findings[0]!)]) });
-    const log = JSON.parse(writeSarif(report, { lang: 'en', cwd: CWD })) as { runs: Array<{ results: Array<{ ruleId: string; baselineState?: string }> }> };
+    const log = JSON.parse(writeSarif(report, { lang: 'en', cwd: CWD })) as {
+      runs: Array<{ results: Array<{ ruleId: string; baselineState?: string }> }>;
+    };
     const states = log.runs.flatMap((r) => r.results.map((x) => `${x.ruleId}:${x.baselineState ?? '-'}`)).sort();
     expect(states).toEqual(['VN-IPV6-WEB-AAAA:new', 'VN-TLS-CERT-EXPIRY:unchanged', 'VN-TLS-HSTS:new', 'VN-TLS-PROTOCOL-MIN:new']);
     const plain = JSON.parse(writeSarif(makeReport(), { lang: 'en', cwd: CWD })) as typeof log;
@@ -175,8 +212,12 @@ describe('diffReports', () => {
   it('gives the same answer from SARIF, and from a mix of SARIF and JSON', () => {
     const { old, now } = pair();
     const fromJson = diffReports(parseRecordedReport(toJson(old), 'old'), parseRecordedReport(toJson(now), 'new'));
-    const fromSarif = diffReports(parseRecordedReport(writeSarif(old, { lang: 'en', cwd: CWD }), 'old'), parseRecordedReport(writeSarif(now, { lang: 'vi', cwd: CWD }), 'new'));
-    const keys = (d: typeof fromJson): Record<string, string[]> => Object.fromEntries(Object.entries(d.findings).map(([k, v]) => [k, v.map((e) => e.fingerprint)]));
+    const fromSarif = diffReports(
+      parseRecordedReport(writeSarif(old, { lang: 'en', cwd: CWD }), 'old'),
+      parseRecordedReport(writeSarif(now, { lang: 'vi', cwd: CWD }), 'new'),
+    );
+    const keys = (d: typeof fromJson): Record<string, string[]> =>
+      Object.fromEntries(Object.entries(d.findings).map(([k, v]) => [k, v.map((e) => e.fingerprint)]));
     expect(keys(fromSarif)).toEqual(keys(fromJson));
   });
 
@@ -195,7 +236,9 @@ describe('diffReports', () => {
     const diff = diffReports(parseRecordedReport(toJson(old), 'old.json'), parseRecordedReport(toJson(now), 'new.json'));
     const en = diffToTable(diff, 'en');
     expect(en.split('\n')[0]).toBe('govscan report diff: old.json → new.json');
-    expect(en).toMatch(/^New \(1\):\n {2}HIGH +VN-IPV6-WEB-AAAA +https:\/\/portal\.example\.gov\.vn:8443 +portal\.example\.gov\.vn:8443: no AAAA record/m);
+    expect(en).toMatch(
+      /^New \(1\):\n {2}HIGH +VN-IPV6-WEB-AAAA +https:\/\/portal\.example\.gov\.vn:8443 +portal\.example\.gov\.vn:8443: no AAAA record/m,
+    );
     expect(en).toMatch(/^Fixed \(1\):\n {2}MEDIUM +VN-TLS-HSTS /m);
     expect(en).toMatch(/VN-TLS-PROTOCOL-MIN .* \[waived\]$/m);
     expect(en.trimEnd().split('\n').at(-1)).toBe('1 new · 1 fixed · 2 unchanged');

@@ -44,7 +44,10 @@ describe('SARIF for GitHub: one file per category', () => {
   it('keeps categories distinct when two policy ids collapse to the same slug', () => {
     const report = clone(makeReport());
     report.policies.push({ ...report.policies[1]!, id: 'vn/tls/2024' });
-    report.findings.push({ ...report.findings.find((f) => f.policyId === 'vn-tls-2024' && f.outcome === 'fail')!, policyId: 'vn/tls/2024' });
+    report.findings.push({
+      ...report.findings.find((f) => f.policyId === 'vn-tls-2024' && f.outcome === 'fail')!,
+      policyId: 'vn/tls/2024',
+    });
     // vn/tls/2024 → vn-tls-2024 in the id: same as the real vn-tls-2024.
     const files = githubSarifFiles(report, { lang: 'en', cwd: CWD });
     expect(new Set(files.map((f) => f.category)).size).toBe(files.length);

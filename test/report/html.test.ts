@@ -34,7 +34,15 @@ describe('HTML reporter', () => {
   it('writes every heading in Vietnamese with lang vi, and declares the language', () => {
     const html = render(makeReport(), 'html', { lang: 'vi' });
     expect(html).toContain('<html lang="vi">');
-    for (const text of ['Báo cáo kiểm tra tuân thủ an toàn thông tin', 'Tóm tắt', 'Các kiểm tra không đạt', 'Kết quả theo đối tượng quét', 'Bộ quy tắc và căn cứ pháp lý', 'nghiêm trọng', 'chứng thư số đã hết hạn']) {
+    for (const text of [
+      'Báo cáo kiểm tra tuân thủ an toàn thông tin',
+      'Tóm tắt',
+      'Các kiểm tra không đạt',
+      'Kết quả theo đối tượng quét',
+      'Bộ quy tắc và căn cứ pháp lý',
+      'nghiêm trọng',
+      'chứng thư số đã hết hạn',
+    ]) {
       expect(html).toContain(text);
     }
     expect(html).not.toMatch(/>(Summary|Failed checks|Results by target)</);
@@ -54,7 +62,8 @@ describe('HTML reporter', () => {
     const report = clone(makeReport());
     report.findings = report.findings.filter((f) => f.outcome !== 'fail');
     report.summary.findings.fail = 0;
-    for (const k of Object.keys(report.summary.failedBySeverity) as Array<keyof typeof report.summary.failedBySeverity>) report.summary.failedBySeverity[k] = 0;
+    for (const k of Object.keys(report.summary.failedBySeverity) as Array<keyof typeof report.summary.failedBySeverity>)
+      report.summary.failedBySeverity[k] = 0;
     const html = toHtml(report, { lang: 'en' });
     expect(html).toContain('No failed finding at or above “high”.');
     expect(html).toContain('No check failed.');

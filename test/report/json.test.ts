@@ -42,7 +42,15 @@ describe('toJson', () => {
     shuffled.findings = shuffled.findings.map((f) => Object.fromEntries(Object.entries(f).reverse()) as typeof f);
     expect(toJson(shuffled)).toBe(toJson(report));
     expect(Object.keys(JSON.parse(toJson(report)))).toEqual([
-      'schemaVersion', 'tool', 'run', 'summary', 'policies', 'rules', 'targets', 'attempts', 'findings',
+      'schemaVersion',
+      'tool',
+      'run',
+      'summary',
+      'policies',
+      'rules',
+      'targets',
+      'attempts',
+      'findings',
     ]);
     expect(toJson(report)).toMatch(/^\{\n {2}"schemaVersion": 1,\n/);
     expect(toJson(report).endsWith('}\n')).toBe(true);

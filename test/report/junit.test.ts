@@ -15,7 +15,10 @@ describe('JUnit reporter', () => {
     const report = makeReport();
     const parsed = await parseJunit(render(report, 'junit', { lang: 'en' }));
     const suites = parsed.testsuite ?? [];
-    expect(suites.map((s) => s.name)).toEqual(['vn-ct02-2022 — Directive 02/CT-TTg (2022) baseline', 'vn-tls-2024 — TLS and digital certificates']);
+    expect(suites.map((s) => s.name)).toEqual([
+      'vn-ct02-2022 — Directive 02/CT-TTg (2022) baseline',
+      'vn-tls-2024 — TLS and digital certificates',
+    ]);
     const cases = suites.flatMap((s) => s.testcase ?? []);
     expect(cases).toHaveLength(report.findings.length);
     const ids = cases.map((c) => `${c.name?.split(':')[0]}@${c.classname}`);
@@ -34,7 +37,9 @@ describe('JUnit reporter', () => {
     const cases = (parsed.testsuite ?? []).flatMap((s) => s.testcase ?? []);
     const expiry = cases.find((c) => c.name?.startsWith('VN-TLS-CERT-EXPIRY') && c.classname === 'dichvucong.tayninh.gov.vn:443');
     const failure = expiry?.failure?.[0];
-    expect(failure?.message).toBe('dichvucong.tayninh.gov.vn:443: certificate expired 3 days ago (expected at least 30 days left, found -3)');
+    expect(failure?.message).toBe(
+      'dichvucong.tayninh.gov.vn:443: certificate expired 3 days ago (expected at least 30 days left, found -3)',
+    );
     expect(failure?.type).toBe('critical');
     expect(failure?.inner).toContain('leaf.daysToExpiry = -3');
     expect(failure?.inner).toContain('leaf.notAfter = "2026-03-01T00:00:00.000Z"');

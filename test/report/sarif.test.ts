@@ -193,7 +193,8 @@ describe('toSarif', () => {
     b.targets = b.targets.map((t) => (t.source ? { ...t, source: { ...t.source, line: t.source.line + 5 } } : t));
     const la = toSarif(a, { lang: 'en', cwd: CWD });
     const lb = toSarif(b, { lang: 'en', cwd: CWD });
-    const prints = (log: Log): string[] => log.runs.flatMap((r) => (r.results ?? []).map((x) => x.partialFingerprints?.primaryLocationLineHash ?? ''));
+    const prints = (log: Log): string[] =>
+      log.runs.flatMap((r) => (r.results ?? []).map((x) => x.partialFingerprints?.primaryLocationLineHash ?? ''));
     const texts = (log: Log): string[] => log.runs.flatMap((r) => (r.results ?? []).map((x) => x.message.text ?? ''));
     expect(prints(lb)).toEqual(prints(la));
     expect(texts(lb)).not.toEqual(texts(la));

@@ -38,7 +38,11 @@ function bigReport(count: number, opts: { bare?: (i: number) => boolean; padding
     if (opts.bare?.(i)) continue;
     for (const at of base.attempts.filter((x) => x.target === from.key)) attempts.push({ ...clone(at), target: key });
     for (const f of base.findings.filter((x) => x.target === from.key)) {
-      findings.push({ ...clone(f), target: key, evidence: { ...f.evidence, ...(opts.padding ? { note: `é"\n\\`.repeat(opts.padding) } : {}) } });
+      findings.push({
+        ...clone(f),
+        target: key,
+        evidence: { ...f.evidence, ...(opts.padding ? { note: `é"\n\\`.repeat(opts.padding) } : {}) },
+      });
     }
   }
   return { ...base, targets, attempts, findings, summary: summarize(targets, findings) };
@@ -49,7 +53,11 @@ function spillOf(report: Report, completion: number[]): ReportSpill {
   const spill = ReportSpill.open(dir, 'report.json');
   for (const i of completion) {
     const key = report.targets[i]!.key;
-    spill.add(i, report.attempts.filter((a) => a.target === key), report.findings.filter((f) => f.target === key));
+    spill.add(
+      i,
+      report.attempts.filter((a) => a.target === key),
+      report.findings.filter((f) => f.target === key),
+    );
   }
   return spill;
 }
@@ -84,7 +92,11 @@ describe('ReportSpill + jsonChunks', () => {
     const partial = bigReport(4);
     const spill = spillOf(partial, [2, 0]);
     const done = new Set([partial.targets[0]!.key, partial.targets[2]!.key]);
-    const expected = { ...partial, attempts: partial.attempts.filter((a) => done.has(a.target)), findings: partial.findings.filter((f) => done.has(f.target)) };
+    const expected = {
+      ...partial,
+      attempts: partial.attempts.filter((a) => done.has(a.target)),
+      findings: partial.findings.filter((f) => done.has(f.target)),
+    };
     expect(await streamed(partial, spill)).toBe(toJson(expected));
     spill.close();
   });

@@ -35,7 +35,14 @@ describe('toTable', () => {
     expect(b).toBeGreaterThan(a);
     expect(text[a + 1]).toBe(`  system: cong-dvc — Cổng dịch vụ công tỉnh (level 3) · declared at: ${inventoryTarget.source!.file}:12`);
     const rows = text.slice(a + 2, a + 5);
-    expect(rows.map((r) => r.trim().split(/\s{2,}/).slice(0, 2))).toEqual([
+    expect(
+      rows.map((r) =>
+        r
+          .trim()
+          .split(/\s{2,}/)
+          .slice(0, 2),
+      ),
+    ).toEqual([
       ['CRITICAL', 'VN-TLS-CERT-EXPIRY'],
       ['HIGH', 'VN-TLS-PROTOCOL-MIN'],
       ['MEDIUM', 'VN-TLS-HSTS'],
@@ -43,9 +50,7 @@ describe('toTable', () => {
     expect(rows[0]).toContain('certificate expired 3 days ago (expected at least 30 days left, found -3)');
     // A bare URL has no system or source: straight to its findings.
     expect(text[b + 1]).toMatch(/^ {2}HIGH +VN-IPV6-WEB-AAAA +portal\.example\.gov\.vn:8443: no AAAA record/);
-    expect(text[b + 2]).toBe(
-      '  not tested: 4 — connect ECONNREFUSED 192.0.2.20:8443 (3), tls.endpoint timed out after 10000 ms (1)',
-    );
+    expect(text[b + 2]).toBe('  not tested: 4 — connect ECONNREFUSED 192.0.2.20:8443 (3), tls.endpoint timed out after 10000 ms (1)');
   });
 
   it('aligns the rule and message columns across all targets', () => {
@@ -97,9 +102,7 @@ describe('toTable', () => {
     report.findings = report.findings.filter((f) => f.target !== bareTarget.key || f.outcome !== 'fail');
     expect(toTable(report, { lang: 'en', color: false })).toContain(`${bareTarget.key}\n  no failed checks\n  not tested: 4`);
     const empty = { ...makeReport(), targets: [], findings: [], summary: summarize([], []) };
-    expect(lines(toTable(empty, { lang: 'en', color: false })).at(-2)).toBe(
-      '0 targets · 0 failed · 0 passed · 0 not tested · 0 n/a',
-    );
+    expect(lines(toTable(empty, { lang: 'en', color: false })).at(-2)).toBe('0 targets · 0 failed · 0 passed · 0 not tested · 0 n/a');
   });
 
   it('summaryLine agrees with the table', () => {

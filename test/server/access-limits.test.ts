@@ -51,7 +51,12 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
   /** A server on a free loopback port over the shared store, with its warn-level log captured. */
   const live = async (opts: Partial<AppOptions> = {}): Promise<Live> => {
     const logs: Record<string, unknown>[] = [];
-    const app = buildApp({ store, dashboard: false, logger: { level: 'warn', stream: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } }, ...opts });
+    const app = buildApp({
+      store,
+      dashboard: false,
+      logger: { level: 'warn', stream: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } },
+      ...opts,
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const l = { app, base: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`, logs };
     started.push(l);
@@ -114,7 +119,19 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
   });
 
   it("shows a viewer scoped to one agency that agency alone on every read route, and another agency's resources as 404", async () => {
-    const reads = ['/api/v1/overview', '/api/v1/agencies', '/api/v1/agents', '/api/v1/systems', '/api/v1/findings?outcome=all&limit=1000', '/api/v1/history', '/api/v1/trend', '/api/v1/certificates?days=3650', '/api/v1/ipv6', `/api/v1/export/${A}.json`, `/api/v1/export/${A}.sarif`];
+    const reads = [
+      '/api/v1/overview',
+      '/api/v1/agencies',
+      '/api/v1/agents',
+      '/api/v1/systems',
+      '/api/v1/findings?outcome=all&limit=1000',
+      '/api/v1/history',
+      '/api/v1/trend',
+      '/api/v1/certificates?days=3650',
+      '/api/v1/ipv6',
+      `/api/v1/export/${A}.json`,
+      `/api/v1/export/${A}.sarif`,
+    ];
     for (const path of reads) {
       const fleetWide = await call(main, 'GET', path, viewerAll);
       const scoped = await call(main, 'GET', path, scopedA);
@@ -126,11 +143,25 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
         expect(fleetWide.text, path).toContain(B);
       }
     }
-    const overview = (await call(main, 'GET', '/api/v1/overview', scopedA)).body as { totals: { agencies: number; agents: number }; agencies: { id: string }[] };
+    const overview = (await call(main, 'GET', '/api/v1/overview', scopedA)).body as {
+      totals: { agencies: number; agents: number };
+      agencies: { id: string }[];
+    };
     expect(overview.totals).toMatchObject({ agencies: 1, agents: 1 });
     expect(overview.agencies.map((a) => a.id)).toEqual([A]);
 
-    for (const path of [`/api/v1/agents?agency=${B}`, `/api/v1/systems?agency=${B}`, `/api/v1/findings?agency=${B}`, `/api/v1/history?agency=${B}`, `/api/v1/trend?agency=${B}`, `/api/v1/certificates?agency=${B}`, `/api/v1/ipv6?agency=${B}`, `/api/v1/export/${B}.json`, `/api/v1/export/${B}.sarif`, '/api/v1/export/so-no-such.json']) {
+    for (const path of [
+      `/api/v1/agents?agency=${B}`,
+      `/api/v1/systems?agency=${B}`,
+      `/api/v1/findings?agency=${B}`,
+      `/api/v1/history?agency=${B}`,
+      `/api/v1/trend?agency=${B}`,
+      `/api/v1/certificates?agency=${B}`,
+      `/api/v1/ipv6?agency=${B}`,
+      `/api/v1/export/${B}.json`,
+      `/api/v1/export/${B}.sarif`,
+      '/api/v1/export/so-no-such.json',
+    ]) {
       const res = await call(main, 'GET', path, scopedA);
       expect(res.status, path).toBe(404);
       expect(res.body, path).toEqual(NOT_FOUND);
@@ -160,7 +191,20 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
     expect(cliVi.stderr).toContain('máy chủ không có cơ quan "so-khong-co"');
     expect((await runCli(['server', 'token', 'create', '--role', 'admin', '--agency', B, '--db', dbUrl])).code).toBe(2);
 
-    const cli = await runCli(['server', 'token', 'create', '--role', 'viewer', '--agency', B, '--name', 'IT Da Nang', '--json', '--db', dbUrl]);
+    const cli = await runCli([
+      'server',
+      'token',
+      'create',
+      '--role',
+      'viewer',
+      '--agency',
+      B,
+      '--name',
+      'IT Da Nang',
+      '--json',
+      '--db',
+      dbUrl,
+    ]);
     expect(cli.code, cli.stderr).toBe(0);
     const token = JSON.parse(cli.stdout) as { token: string; agency: string };
     expect(token.agency).toBe(B);
@@ -207,8 +251,12 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
       statuses.push(res.status);
       if (res.status === 429) expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
-    expect(statuses.slice(0, DEFAULT_RATE_LIMITS.authFailuresPerMinute)).toEqual(new Array(DEFAULT_RATE_LIMITS.authFailuresPerMinute).fill(401));
-    expect(statuses.slice(DEFAULT_RATE_LIMITS.authFailuresPerMinute)).toEqual(new Array(40 - DEFAULT_RATE_LIMITS.authFailuresPerMinute).fill(429));
+    expect(statuses.slice(0, DEFAULT_RATE_LIMITS.authFailuresPerMinute)).toEqual(
+      new Array(DEFAULT_RATE_LIMITS.authFailuresPerMinute).fill(401),
+    );
+    expect(statuses.slice(DEFAULT_RATE_LIMITS.authFailuresPerMinute)).toEqual(
+      new Array(40 - DEFAULT_RATE_LIMITS.authFailuresPerMinute).fill(429),
+    );
     // A good secret from that address waits too: the address, not the secret, is limited.
     const { secret } = await createEnrollment(store, { agency: A }, new Date());
     expect((await call(limited, 'POST', '/api/v1/enroll', null, { secret, hostname: 'h', agentVersion: '1' })).status).toBe(429);
@@ -227,12 +275,18 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
     expect(res.body).toEqual({ error: 'too-many-requests', message: 'Too many enrolment attempts from this address; retry later.' });
   });
 
-  it("limits batches per agent token with 429 and Retry-After, without touching other agents", async () => {
+  it('limits batches per agent token with 429 and Retry-After, without touching other agents', async () => {
     const limited = await live({ rateLimits: { ...NO_RATE_LIMITS, ingestPerMinute: 3 } });
     const one = await enrol(limited, A, 'agent-limited-1');
     const two = await enrol(limited, A, 'agent-limited-2');
     const post = (agent: EnrollResponse): Promise<Answer> =>
-      call(limited, 'POST', '/api/v1/batches', agent.token, batchOfFindings(5, { agency: agent.agency, agentId: agent.agentId, createdAt: new Date() }));
+      call(
+        limited,
+        'POST',
+        '/api/v1/batches',
+        agent.token,
+        batchOfFindings(5, { agency: agent.agency, agentId: agent.agentId, createdAt: new Date() }),
+      );
     for (let i = 0; i < 3; i++) expect((await post(one)).status).toBe(201);
     const over = await post(one);
     expect(over.status).toBe(429);
@@ -262,13 +316,21 @@ describe.each(['sqlite', 'postgres'] as const)('access scopes, limits and header
     const tls = await live({ https: { cert: leaf.certPem, key: leaf.keyPem } });
     const port = new URL(tls.base).port;
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port, path: '/api/v1/overview', ca: ca.certPem, headers: { authorization: `Bearer ${viewerAll}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ...res.headers }));
-      });
+      const req = httpsRequest(
+        { host: '127.0.0.1', port, path: '/api/v1/overview', ca: ca.certPem, headers: { authorization: `Bearer ${viewerAll}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode, ...res.headers }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
-    expect(headers).toMatchObject({ status: 200, 'strict-transport-security': 'max-age=31536000', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    expect(headers).toMatchObject({
+      status: 200,
+      'strict-transport-security': 'max-age=31536000',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
   });
 });

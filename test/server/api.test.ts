@@ -11,7 +11,18 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { createApiToken } from '../../src/server/admin.js';
-import type { AgencyRow, AgentRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Ipv6AgencyRow, Page, SystemRow, TrendPoint } from '../../src/contract/read-api.js';
+import type {
+  AgencyRow,
+  AgentRow,
+  CertificateRow,
+  FindingRow,
+  FleetOverview,
+  HistoryPoint,
+  Ipv6AgencyRow,
+  Page,
+  SystemRow,
+  TrendPoint,
+} from '../../src/contract/read-api.js';
 import type { Batch, BatchAck, EnrollResponse } from '../../src/contract/agent-api.js';
 import type { Store } from '../../src/server/store/store-types.js';
 import { openStore } from '../../src/server/store/index.js';
@@ -95,21 +106,34 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
         expect(created.statusCode).toBe(201);
         const { secret, expiresAt } = created.json<{ secret: string; expiresAt: string; agency: string }>();
         expect(expiresAt).toBe(new Date(NOW.getTime() + 2 * 3_600_000).toISOString());
-        const res = await app.inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret, hostname: agent.hostname, agentVersion: agent.version } });
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/enroll',
+          payload: { secret, hostname: agent.hostname, agentVersion: agent.version },
+        });
         expect(res.statusCode).toBe(201);
         const body = res.json<EnrollResponse>();
         expect(body.agency).toBe(agency.id);
         expect(body.token).toMatch(/^gsa_[A-Za-z0-9-]+\.[A-Za-z0-9_-]{43}$/);
         enrolled.set(agent.id, { agentId: body.agentId, token: body.token });
         // The secret is spent.
-        const again = await app.inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret, hostname: 'other', agentVersion: '1' } });
+        const again = await app.inject({
+          method: 'POST',
+          url: '/api/v1/enroll',
+          payload: { secret, hostname: 'other', agentVersion: '1' },
+        });
         expect(again.statusCode).toBe(401);
       }
     }
     expect(new Set([...enrolled.values()].map((e) => e.agentId)).size).toBe(6);
     expect(await store.getAgency('so-tttt-tay-ninh')).toEqual({ id: 'so-tttt-tay-ninh', name: 'Sở TT&TT Tây Ninh' });
 
-    const tok = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: { authorization: `Bearer ${admin}` }, payload: { role: 'viewer', name: 'wall screen' } });
+    const tok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { role: 'viewer', name: 'wall screen' },
+    });
     expect(tok.statusCode).toBe(201);
     viewer = tok.json<{ token: string; role: string }>().token;
     expect(viewer).toMatch(/^gsv_/);
@@ -120,12 +144,22 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
     const tokenOf = new Map([...enrolled.values()].map((e) => [e.agentId, e.token]));
     for (const batch of uploaded) {
       clock = new Date(Date.parse(batch.createdAt) + 2_000);
-      const res = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: { authorization: `Bearer ${tokenOf.get(batch.agentId)}` }, payload: batch });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/batches',
+        headers: { authorization: `Bearer ${tokenOf.get(batch.agentId)}` },
+        payload: batch,
+      });
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json<BatchAck>()).toEqual({ batchId: batch.batchId, status: 'stored' });
     }
     const first = uploaded[0] as Batch;
-    const repeat = await app.inject({ method: 'POST', url: '/api/v1/batches', headers: { authorization: `Bearer ${tokenOf.get(first.agentId)}` }, payload: first });
+    const repeat = await app.inject({
+      method: 'POST',
+      url: '/api/v1/batches',
+      headers: { authorization: `Bearer ${tokenOf.get(first.agentId)}` },
+      payload: first,
+    });
     expect(repeat.statusCode).toBe(200);
     expect(repeat.json<BatchAck>()).toEqual({ batchId: first.batchId, status: 'duplicate' });
     expect((await store.stats()).batches).toBe(fleet.batches.length);
@@ -171,7 +205,12 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
     const systems = await get<Page<SystemRow>>('/api/v1/systems?agency=so-tttt-tay-ninh');
     const expected = fleet.agencies[0]?.agents.flatMap((a) => a.systems.map((s) => s.id)) ?? [];
     expect(systems.items.every((s) => s.agency === 'so-tttt-tay-ninh')).toBe(true);
-    expect(systems.items.map((s) => s.id).filter((id) => id !== '').sort()).toEqual([...expected].sort());
+    expect(
+      systems.items
+        .map((s) => s.id)
+        .filter((id) => id !== '')
+        .sort(),
+    ).toEqual([...expected].sort());
     const cong = systems.items.find((s) => s.id === 'cong-dvc');
     expect(cong).toMatchObject({ name: 'Cổng dịch vụ công', level: 3 });
   });
@@ -190,7 +229,10 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
     }
 
     const one = await get<Page<FindingRow>>('/api/v1/findings?agency=so-tttt-ha-giang&severity=high&outcome=all&limit=1000');
-    const expectedHigh = latestOf('so-tttt-ha-giang').reduce((n, b) => n + b.report.findings.filter((f) => f.severity === 'high').length, 0);
+    const expectedHigh = latestOf('so-tttt-ha-giang').reduce(
+      (n, b) => n + b.report.findings.filter((f) => f.severity === 'high').length,
+      0,
+    );
     expect(one.total).toBe(expectedHigh);
     expect(one.items.every((f) => f.agency === 'so-tttt-ha-giang' && f.severity === 'high')).toBe(true);
 
@@ -204,7 +246,9 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
 
   it('GET /history: one point per batch for a rule on a target, oldest first', async () => {
     const agency = fleet.agencies[0]?.id ?? '';
-    const firstBatch = uploaded.find((b) => b.agency === agency && b.report.findings.some((f) => f.ruleId === 'TLS-HSTS-MISSING' && f.outcome === 'fail'));
+    const firstBatch = uploaded.find(
+      (b) => b.agency === agency && b.report.findings.some((f) => f.ruleId === 'TLS-HSTS-MISSING' && f.outcome === 'fail'),
+    );
     const finding = firstBatch?.report.findings.find((f) => f.ruleId === 'TLS-HSTS-MISSING' && f.outcome === 'fail');
     expect(finding).toBeDefined();
     const target = finding?.target ?? '';
@@ -254,11 +298,17 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
 
   it('exports an agency as SARIF that validates and as govscan JSON that validates', async () => {
     const agency = 'so-tttt-da-nang';
-    const sarif = await app.inject({ method: 'GET', url: `/api/v1/export/${agency}.sarif`, headers: { authorization: `Bearer ${viewer}` } });
+    const sarif = await app.inject({
+      method: 'GET',
+      url: `/api/v1/export/${agency}.sarif`,
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     expect(sarif.statusCode).toBe(200);
     expect(sarif.headers['content-type']).toMatch(/^application\/sarif\+json/);
     expect(sarif.headers['content-disposition']).toBe(`attachment; filename="${agency}.sarif"`);
-    const log = sarif.json<{ runs: { results: { ruleId: string; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[] }>();
+    const log = sarif.json<{
+      runs: { results: { ruleId: string; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[] }[];
+    }>();
     expect(validateSarif(log)).toEqual([]);
     const results = log.runs.flatMap((r) => r.results);
     expect(results.some((r) => r.ruleId === 'TLS-CERT-EXPIRED')).toBe(true);
@@ -273,12 +323,25 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
     expect(reportValidator()(report)).toEqual([]);
     const latest = latestOf(agency);
     expect(report.findings.length).toBe(latest.reduce((n, b) => n + b.report.findings.length, 0));
-    expect(report.run.finishedAt).toBe(latest.map((b) => b.report.run.finishedAt).sort().at(-1));
+    expect(report.run.finishedAt).toBe(
+      latest
+        .map((b) => b.report.run.finishedAt)
+        .sort()
+        .at(-1),
+    );
 
-    const vi = await app.inject({ method: 'GET', url: `/api/v1/export/${agency}.sarif?lang=vi`, headers: { authorization: `Bearer ${viewer}` } });
+    const vi = await app.inject({
+      method: 'GET',
+      url: `/api/v1/export/${agency}.sarif?lang=vi`,
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     expect(vi.body).toContain('đã hết hạn');
 
-    const unknown = await app.inject({ method: 'GET', url: '/api/v1/export/no-such-agency.sarif', headers: { authorization: `Bearer ${viewer}` } });
+    const unknown = await app.inject({
+      method: 'GET',
+      url: '/api/v1/export/no-such-agency.sarif',
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: 'not-found', message: 'No such agency.' });
     const badExt = await app.inject({ method: 'GET', url: `/api/v1/export/${agency}.xml`, headers: { authorization: `Bearer ${viewer}` } });
@@ -286,7 +349,12 @@ describe.each(['sqlite', 'postgres'] as const)('API on %s', (dialect) => {
   });
 
   it('exports an agency with no batch yet as an empty but valid report', async () => {
-    const created = await app.inject({ method: 'POST', url: '/api/v1/enrollments', headers: { authorization: `Bearer ${admin}` }, payload: { agency: 'so-moi' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enrollments',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { agency: 'so-moi' },
+    });
     expect(created.statusCode).toBe(201);
     const sarif = await app.inject({ method: 'GET', url: '/api/v1/export/so-moi.sarif', headers: { authorization: `Bearer ${viewer}` } });
     expect(sarif.statusCode).toBe(200);

@@ -43,7 +43,11 @@ describe('govscan server backup', () => {
     const viewer = await viewerToken(db);
     try {
       const agency = 'so-tttt-tay-ninh';
-      const enrolled = await post(live.url, '/api/v1/enroll', null, { secret: await enrollmentSecret(db, agency), hostname: 'agent1.tayninh.gov.vn', agentVersion: '0.1.0' });
+      const enrolled = await post(live.url, '/api/v1/enroll', null, {
+        secret: await enrollmentSecret(db, agency),
+        hostname: 'agent1.tayninh.gov.vn',
+        agentVersion: '0.1.0',
+      });
       expect(enrolled.status).toBe(201);
       const agent = (await enrolled.json()) as EnrollResponse;
       for (const daysAgo of [3, 2, 1]) {
@@ -59,7 +63,6 @@ describe('govscan server backup', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
       // The server went on serving during and after the backup.
       expect((await fetch(`${live.url}/healthz`)).status).toBe(200);
-
     } finally {
       await live.kill();
     }
@@ -122,7 +125,9 @@ describe('govscan server backup', () => {
     );
     const vi = await runCli(['server', 'backup', join(dir, 'soc.dump'), '--db', url, '--lang', 'vi']);
     expect(vi.code).toBe(2);
-    expect(vi.stderr).toMatch(/^lỗi: --db: cơ sở dữ liệu PostgreSQL được sao lưu bằng công cụ của chính PostgreSQL.*: pg_dump --format=custom /);
+    expect(vi.stderr).toMatch(
+      /^lỗi: --db: cơ sở dữ liệu PostgreSQL được sao lưu bằng công cụ của chính PostgreSQL.*: pg_dump --format=custom /,
+    );
     expect(vi.stderr).not.toContain('s3cret');
   });
 });

@@ -53,7 +53,17 @@ class Fuzzer {
       case 3:
         return this.text();
       case 4:
-        return this.pick(['', 'pass', 'fail', 'high', '2026-01-01T00:00:00Z', '../../etc/passwd', '<script>alert(1)</script>', '\u0000\u001b[2J', '__proto__']);
+        return this.pick([
+          '',
+          'pass',
+          'fail',
+          'high',
+          '2026-01-01T00:00:00Z',
+          '../../etc/passwd',
+          '<script>alert(1)</script>',
+          '\u0000\u001b[2J',
+          '__proto__',
+        ]);
       case 5:
       case 6: {
         const n = this.int(Math.min(budget, 12));
@@ -178,7 +188,14 @@ describe('ingest fuzzing against a live server', () => {
     new Promise((resolve, reject) => {
       const url = new URL(path, server.url);
       const req = request(
-        { host: url.hostname, port: url.port, path: url.pathname + url.search, method, agent: http, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method,
+          agent: http,
+          headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -195,7 +212,11 @@ describe('ingest fuzzing against a live server', () => {
     const db = `sqlite:${join(tmp, 'govscan.db')}`;
     server = await startServer(db, 0, 30_000, ['--ingest-limit', '0', '--auth-failure-limit', '0', '--enroll-limit', '0']);
     const secret = await enrollmentSecret(db, AGENCY);
-    const enrolled = await fetch(`${server.url}/api/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret, hostname: 'fuzz-agent', agentVersion: '0.1.0' }) });
+    const enrolled = await fetch(`${server.url}/api/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret, hostname: 'fuzz-agent', agentVersion: '0.1.0' }),
+    });
     expect(enrolled.status).toBe(201);
     agent = (await enrolled.json()) as EnrollResponse;
     viewer = await viewerToken(db);
@@ -208,15 +229,27 @@ describe('ingest fuzzing against a live server', () => {
   });
 
   // Generous for a loaded CI machine: about 20 s on a calm one.
-  it(`answers ${BODIES} random and mutated batch bodies with the server's own refusals or acknowledgements, and stays alive within bounded memory`, { timeout: 180_000 }, async () => {
-    const base = JSON.stringify(batchOfFindings(2, { agency: AGENCY, agentId: agent.agentId, createdAt: new Date('2026-11-20T08:00:00Z'), batchId: stableUuid('fuzz-base', SEED) }));
+  it(`answers ${BODIES} random and mutated batch bodies with the server's own refusals or acknowledgements, and stays alive within bounded memory`, {
+    timeout: 180_000,
+  }, async () => {
+    const base = JSON.stringify(
+      batchOfFindings(2, {
+        agency: AGENCY,
+        agentId: agent.agentId,
+        createdAt: new Date('2026-11-20T08:00:00Z'),
+        batchId: stableUuid('fuzz-base', SEED),
+      }),
+    );
     expect((await send('POST', '/api/v1/batches', agent.token, base)).status).toBe(201);
     const fuzzer = new Fuzzer(SEED, base);
     const pid = server.child.pid as number;
     const baseline = await rssOf(pid);
     let peak = baseline;
     const sampler = setInterval(() => {
-      rssOf(pid).then((rss) => (peak = Math.max(peak, rss)), () => undefined);
+      rssOf(pid).then(
+        (rss) => (peak = Math.max(peak, rss)),
+        () => undefined,
+      );
     }, 100);
 
     const counts = new Map<number, number>();
@@ -231,11 +264,13 @@ describe('ingest fuzzing against a live server', () => {
         let shaped = false;
         try {
           const parsed = JSON.parse(res.text) as Record<string, unknown>;
-          shaped = res.status < 300 ? typeof parsed.batchId === 'string' : typeof parsed.error === 'string' && typeof parsed.message === 'string';
+          shaped =
+            res.status < 300 ? typeof parsed.batchId === 'string' : typeof parsed.error === 'string' && typeof parsed.message === 'string';
         } catch {
           shaped = false;
         }
-        if (!ALLOWED.has(res.status) || !shaped) unexpected.push(`#${i}: ${res.status} ${res.text.slice(0, 120)} for ${body.slice(0, 120)}`);
+        if (!ALLOWED.has(res.status) || !shaped)
+          unexpected.push(`#${i}: ${res.status} ${res.text.slice(0, 120)} for ${body.slice(0, 120)}`);
         // A viewer refreshing the dashboard meanwhile.
         if (i % 250 === 0) {
           const read = await send('GET', `/api/v1/findings?agency=${AGENCY}&outcome=all&limit=1000`, viewer);
@@ -257,12 +292,16 @@ describe('ingest fuzzing against a live server', () => {
     for (const status of [201, 400, 413]) expect(counts.get(status) ?? 0, `answers ${status}`).toBeGreaterThan(0);
     // Alive and still serving: health, a fresh valid batch, and the findings page.
     expect((await send('GET', '/healthz', '')).status).toBe(200);
-    const fresh = JSON.stringify(batchOfFindings(5, { agency: AGENCY, agentId: agent.agentId, createdAt: new Date(), batchId: stableUuid('fuzz-after', SEED) }));
+    const fresh = JSON.stringify(
+      batchOfFindings(5, { agency: AGENCY, agentId: agent.agentId, createdAt: new Date(), batchId: stableUuid('fuzz-after', SEED) }),
+    );
     expect((await send('POST', '/api/v1/batches', agent.token, fresh)).status).toBe(201);
     expect((await send('GET', `/api/v1/findings?agency=${AGENCY}`, viewer)).status).toBe(200);
     expect(server.child.exitCode).toBeNull();
     // eslint-disable-next-line no-console -- the figures go to the test log for the report
-    console.log(`fuzz: ${JSON.stringify(Object.fromEntries([...counts].sort(([a], [b]) => a - b)))}; server RSS ${Math.round(baseline / 2 ** 20)} MB before, ${Math.round(peak / 2 ** 20)} MB peak`);
+    console.log(
+      `fuzz: ${JSON.stringify(Object.fromEntries([...counts].sort(([a], [b]) => a - b)))}; server RSS ${Math.round(baseline / 2 ** 20)} MB before, ${Math.round(peak / 2 ** 20)} MB peak`,
+    );
     expect(peak).toBeLessThan(RSS_BOUND);
   });
 });

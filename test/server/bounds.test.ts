@@ -58,7 +58,12 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
   };
   const upload = (agent: EnrollResponse, body: string | object): Promise<Answer> => call('POST', '/api/v1/batches', agent.token, body);
   const batchFor = (agent: EnrollResponse, opts: { createdAt?: Date; batchId?: string } = {}): Batch =>
-    batchOfFindings(20, { agency: agent.agency, agentId: agent.agentId, createdAt: opts.createdAt ?? now(), ...(opts.batchId ? { batchId: opts.batchId } : {}) });
+    batchOfFindings(20, {
+      agency: agent.agency,
+      agentId: agent.agentId,
+      createdAt: opts.createdAt ?? now(),
+      ...(opts.batchId ? { batchId: opts.batchId } : {}),
+    });
   const storedBatches = async (): Promise<number> => (await store.stats()).batches;
   const enrol = async (agency: string, hostname: string): Promise<EnrollResponse> => {
     const { secret } = await createEnrollment(store, { agency }, now());
@@ -101,12 +106,27 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
     const cases: [string, string, number, RegExp][] = [
       // The attack of the issue: evidence holding empty objects by the hundred thousand (~1.8 MB here).
       ['600,000 empty objects', withEvidence(`[${new Array(600_000).fill('{}').join(',')}]`), 413, /more than 100000 items/],
-      ['600,000 empty objects spread over arrays', withEvidence(`[${new Array(6_000).fill(`[${new Array(100).fill('{}').join(',')}]`).join(',')}]`), 413, /more than \d+ values/],
+      [
+        '600,000 empty objects spread over arrays',
+        withEvidence(`[${new Array(6_000).fill(`[${new Array(100).fill('{}').join(',')}]`).join(',')}]`),
+        413,
+        /more than \d+ values/,
+      ],
       ['nesting 40 levels deep', withEvidence('{"k":'.repeat(40) + '1' + '}'.repeat(40)), 400, /more than 32 levels deep/],
       ['nesting 20,000 levels deep', withEvidence('['.repeat(20_000) + ']'.repeat(20_000)), 400, /more than 32 levels deep/],
-      ['an object of 2,000 keys', withEvidence(`{${Array.from({ length: 2_000 }, (_, i) => `"k${i}":0`).join(',')}}`), 413, /more than 1000 keys/],
+      [
+        'an object of 2,000 keys',
+        withEvidence(`{${Array.from({ length: 2_000 }, (_, i) => `"k${i}":0`).join(',')}}`),
+        413,
+        /more than 1000 keys/,
+      ],
       ['a 300 KB string', withEvidence(JSON.stringify('x'.repeat(300 * 1024))), 413, /a string of \d+ bytes/],
-      ['evidence of 100 KB in small strings', withEvidence(JSON.stringify(Array.from({ length: 400 }, () => 'y'.repeat(250)))), 413, /findings\/0\/evidence is \d+ bytes as JSON; at most 65536/],
+      [
+        'evidence of 100 KB in small strings',
+        withEvidence(JSON.stringify(Array.from({ length: 400 }, () => 'y'.repeat(250)))),
+        413,
+        /findings\/0\/evidence is \d+ bytes as JSON; at most 65536/,
+      ],
     ];
     for (const [what, body, status, message] of cases) {
       const res = await upload(agentA, body);
@@ -131,7 +151,8 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
     for (let i = 0; i < 12; i++) agents.push(await enrol(`so-cache-${i}`, `agent.cache${i}.gov.vn`));
     for (const agent of agents) {
       const batch = batchOfFindings(50, { agency: agent.agency, agentId: agent.agentId, createdAt: now() });
-      for (const f of batch.report.findings) (f as { evidence: Record<string, unknown> }).evidence = { ...f.evidence, pad: 'e'.repeat(2_000) };
+      for (const f of batch.report.findings)
+        (f as { evidence: Record<string, unknown> }).evidence = { ...f.evidence, pad: 'e'.repeat(2_000) };
       expect((await upload(agent, batch)).status).toBe(201);
     }
     let maxSeen = 0;
@@ -165,7 +186,9 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
     expect(all.status, all.text.slice(0, 200)).toBe(200);
     const items = (all.body as Page<FindingRow>).items;
     expect(items.some((f) => f.agency === B)).toBe(true);
-    const cut = items.find((f) => f.batchId === deep.batchId && f.ruleId === deep.report.findings[0]!.ruleId && f.target === deep.report.findings[0]!.target);
+    const cut = items.find(
+      (f) => f.batchId === deep.batchId && f.ruleId === deep.report.findings[0]!.ruleId && f.target === deep.report.findings[0]!.target,
+    );
     expect(cut).toBeDefined();
     // The evidence is there down to the cut, then the marker says what happened.
     expect(JSON.stringify(cut!.evidence)).toContain(CUT_MARKER);
@@ -196,7 +219,8 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
     expect(batchIds.has(later.batchId)).toBe(true);
     expect(batchIds.has(future.batchId)).toBe(false);
     // History keeps the 2099 batch, dated when the server received it.
-    const history = (await call('GET', `/api/v1/history?agency=${A}&rule=${encodeURIComponent(future.report.findings[0]!.ruleId)}`, viewer)).body as Page<{ batchId: string; scannedAt: string }>;
+    const history = (await call('GET', `/api/v1/history?agency=${A}&rule=${encodeURIComponent(future.report.findings[0]!.ruleId)}`, viewer))
+      .body as Page<{ batchId: string; scannedAt: string }>;
     const point = history.items.find((p) => p.batchId === future.batchId);
     expect(point).toBeDefined();
     expect(Date.parse(point!.scannedAt)).toBeGreaterThanOrEqual(sentAt - 1000);
@@ -213,12 +237,18 @@ describe.each(['sqlite', 'postgres'] as const)('what one token can cost the serv
     for (const other of [agentA2, agentB]) {
       const res = await upload(other, { ...batchFor(other), batchId: mine.batchId });
       expect(res.status).toBe(409);
-      expect(res.body).toEqual({ error: 'conflict', message: `Batch id ${mine.batchId} is already stored for another agent; every run needs a batch id of its own.` });
+      expect(res.body).toEqual({
+        error: 'conflict',
+        message: `Batch id ${mine.batchId} is already stored for another agent; every run needs a batch id of its own.`,
+      });
     }
     expect(await storedBatches()).toBe(before);
     // Two agents racing with one new id: exactly one stores it, the other is told of the conflict.
     const id = stableUuid('race', dialect, Date.now());
-    const answers = await Promise.all([upload(agentA, batchFor(agentA, { batchId: id })), upload(agentB, batchFor(agentB, { batchId: id }))]);
+    const answers = await Promise.all([
+      upload(agentA, batchFor(agentA, { batchId: id })),
+      upload(agentB, batchFor(agentB, { batchId: id })),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     expect(await storedBatches()).toBe(before + 1);
   });

@@ -70,7 +70,11 @@ describe('dashboard plugin', () => {
   });
 
   it('has a CSP that allows only its own origin and no inline script or style', () => {
-    const directives = Object.fromEntries(DASHBOARD_CSP.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]));
+    const directives = Object.fromEntries(
+      DASHBOARD_CSP.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v.join(' ')]),
+    );
     expect(directives['default-src']).toBe("'self'");
     expect(directives['script-src']).toBe("'self'");
     expect(directives['style-src']).toBe("'self'");
@@ -138,9 +142,13 @@ describe('dashboard plugin', () => {
     expect(all.map((f) => relative(root, f)).sort()).toContain('index.html');
     for (const file of all) {
       const text = readFileSync(file, 'utf8');
-      const urls = (text.match(/\b(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'`)]*/gi) ?? []).filter((u) => !u.startsWith('http://www.w3.org/2000/svg'));
+      const urls = (text.match(/\b(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'`)]*/gi) ?? []).filter(
+        (u) => !u.startsWith('http://www.w3.org/2000/svg'),
+      );
       expect(urls, relative(root, file)).toEqual([]);
-      expect(text, relative(root, file)).not.toMatch(/@import|@font-face|\.innerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/);
+      expect(text, relative(root, file)).not.toMatch(
+        /@import|@font-face|\.innerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function\(/,
+      );
     }
     const html = readFileSync(join(root, 'index.html'), 'utf8');
     for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\ssrc="/);
@@ -153,7 +161,10 @@ describe('dashboard plugin', () => {
   });
 
   it('has every UI string in English and Vietnamese', () => {
-    const catalogue = JSON.parse(readFileSync(join(root, 'assets', 'i18n.json'), 'utf8')) as { en: Record<string, string>; vi: Record<string, string> };
+    const catalogue = JSON.parse(readFileSync(join(root, 'assets', 'i18n.json'), 'utf8')) as {
+      en: Record<string, string>;
+      vi: Record<string, string>;
+    };
     expect(Object.keys(catalogue.vi).sort()).toEqual(Object.keys(catalogue.en).sort());
     for (const [key, en] of Object.entries(catalogue.en)) {
       const vi = catalogue.vi[key]!;

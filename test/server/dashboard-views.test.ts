@@ -28,8 +28,15 @@ declare const document: {
   querySelector(selector: string): DomEl | null;
   querySelectorAll(selector: string): DomEl[];
 };
-declare const window: { innerWidth: number; innerHeight: number; dispatchEvent(event: unknown): boolean; getComputedStyle(el: DomEl): Record<string, string> };
-declare const axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> };
+declare const window: {
+  innerWidth: number;
+  innerHeight: number;
+  dispatchEvent(event: unknown): boolean;
+  getComputedStyle(el: DomEl): Record<string, string>;
+};
+declare const axe: {
+  run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }>;
+};
 declare const Event: new (type: string) => unknown;
 interface DomEl {
   getBoundingClientRect(): { left: number; right: number; top: number; bottom: number; width: number; height: number };
@@ -74,10 +81,13 @@ function api<T>(path: string): Promise<T> {
 async function signedInPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   context.setDefaultTimeout(15_000);
-  await context.route((url) => !url.href.startsWith(base), (route) => {
-    problems.push(`off-loopback request: ${route.request().url()}`);
-    return route.abort();
-  });
+  await context.route(
+    (url) => !url.href.startsWith(base),
+    (route) => {
+      problems.push(`off-loopback request: ${route.request().url()}`);
+      return route.abort();
+    },
+  );
   const page = await context.newPage();
   watch(page);
   await page.goto(`${base}#token=${encodeURIComponent(viewer)}`);
@@ -109,7 +119,10 @@ async function axeProblems(page: Page): Promise<string[]> {
   // The WCAG 2.x A/AA rules (link-in-text-block, scrollable-region-focusable and colour contrast
   // among them); axe's best-practice extras are left out to keep the 32 runs quick.
   const result = await page.evaluate(() =>
-    axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }),
+    axe.run(document, {
+      resultTypes: ['violations'],
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    }),
   );
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -121,7 +134,8 @@ async function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     const width = window.innerWidth;
-    if (document.documentElement.scrollWidth > width) out.push(`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
+    if (document.documentElement.scrollWidth > width)
+      out.push(`page is ${document.documentElement.scrollWidth}px wide in a ${width}px viewport`);
     for (const el of document.querySelectorAll('header *, main *')) {
       // Visually hidden on purpose: screen-reader texts, and table heads on a phone (cells are labelled).
       if (el.closest('.sr-only, thead, option, datalist, select') || (el.closest('svg') && el.tagName.toLowerCase() !== 'svg')) continue;
@@ -130,7 +144,11 @@ async function layoutProblems(page: Page): Promise<string[]> {
       const label = `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
       if (r.right > width + 1 || r.left < -1) out.push(`${label} spans ${Math.round(r.left)}–${Math.round(r.right)}px`);
       const style = window.getComputedStyle(el);
-      if ((style['overflowX'] === 'hidden' || style['textOverflow'] === 'ellipsis') && el.scrollWidth > el.clientWidth + 1 && (el.textContent ?? '').trim()) {
+      if (
+        (style['overflowX'] === 'hidden' || style['textOverflow'] === 'ellipsis') &&
+        el.scrollWidth > el.clientWidth + 1 &&
+        (el.textContent ?? '').trim()
+      ) {
         out.push(`${label} is cut (${el.scrollWidth}px of text in ${el.clientWidth}px)`);
       }
     }
@@ -161,7 +179,9 @@ afterAll(async () => {
 });
 
 describe('SOC dashboard fleet views', () => {
-  it('has no serious accessibility violation, overflow or cut text on any view, desktop and phone, in both languages', { timeout: 300_000 }, async () => {
+  it('has no serious accessibility violation, overflow or cut text on any view, desktop and phone, in both languages', {
+    timeout: 300_000,
+  }, async () => {
     const agencies = (await api<ApiPage<AgencyRow>>('/agencies')).items;
     const systems = (await api<ApiPage<SystemRow>>('/systems')).items;
     const agency = agencies.find((a) => a.failedBySeverity.critical > 0)!;
@@ -177,7 +197,10 @@ describe('SOC dashboard fleet views', () => {
       [`#/agency/${agency.id}/system/${system.id}?outcome=all`, 'system'],
     ];
     const failures: string[] = [];
-    for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const { context, page } = await signedInPage(viewport);
       for (const lang of ['en', 'vi'] as const) {
         await page.click(`#lang-group button[data-lang="${lang}"]`);
@@ -202,10 +225,15 @@ describe('SOC dashboard fleet views', () => {
     const worst = (await api<ApiPage<FindingRow>>('/findings?sort=severity&limit=8')).items;
     const agencies = (await api<ApiPage<AgencyRow>>('/agencies')).items;
     expect(new Set(agencies.filter((a) => a.failedBySeverity.critical > 0).map((a) => a.id)).size).toBeGreaterThanOrEqual(2);
-    for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [label, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       const { context, page } = await signedInPage(viewport);
       const rows = page.locator('#worst tr.finding-row');
-      expect(await rows.evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule')))).toEqual(worst.map((f) => f.ruleId));
+      expect(await rows.evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule')))).toEqual(
+        worst.map((f) => f.ruleId),
+      );
       expect(await rows.first().getAttribute('data-severity')).toBe('critical');
       // On the phone too, the first of them is on the first screen.
       const box = await rows.first().boundingBox();
@@ -216,8 +244,14 @@ describe('SOC dashboard fleet views', () => {
         expect(await row.locator('.good').count(), a.id).toBe(0);
       }
       // Worst first: by highest open severity, then counts.
-      const order = await page.locator('#agencies tbody tr').evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-agency')));
-      const rank = (a: AgencyRow): number[] => [a.failedBySeverity.critical > 0 ? 0 : a.failedBySeverity.high > 0 ? 1 : 2, -a.failedBySeverity.critical, -a.failedBySeverity.high];
+      const order = await page
+        .locator('#agencies tbody tr')
+        .evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-agency')));
+      const rank = (a: AgencyRow): number[] => [
+        a.failedBySeverity.critical > 0 ? 0 : a.failedBySeverity.high > 0 ? 1 : 2,
+        -a.failedBySeverity.critical,
+        -a.failedBySeverity.high,
+      ];
       const ranks = order.map((id) => rank(agencies.find((a) => a.id === id)!));
       expect(ranks).toEqual([...ranks].sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!));
       // Stale agents are left out of the pass rate, and the page says so.
@@ -267,7 +301,11 @@ describe('SOC dashboard fleet views', () => {
     const second = await api<ApiPage<FindingRow>>('/findings?outcome=all&sort=rule&limit=50&offset=50');
     // Polled: the hash changes before the page starts loading the next page, so "ready" may still be the first page's.
     await expect
-      .poll(() => page.locator('#findings tr.finding-row').evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule'))), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.locator('#findings tr.finding-row').evaluateAll((els) => els.map((e) => (e as unknown as DomEl).getAttribute('data-rule'))),
+        { timeout: 20_000 },
+      )
       .toEqual(second.items.map((f) => f.ruleId));
     await context.close();
   });
@@ -277,10 +315,18 @@ describe('SOC dashboard fleet views', () => {
     await show(page, '#/rules', 'rules');
     const row = page.locator('#rules tr[data-rule="TLS-CERT-EXPIRED"]');
     const failing = Number(await row.getAttribute('data-agencies'));
-    expect(failing).toBe(new Set(fleet.latest.filter((b) => b.report.findings.some((f) => f.ruleId === 'TLS-CERT-EXPIRED' && f.outcome === 'fail')).map((b) => b.agency)).size);
+    expect(failing).toBe(
+      new Set(
+        fleet.latest
+          .filter((b) => b.report.findings.some((f) => f.ruleId === 'TLS-CERT-EXPIRED' && f.outcome === 'fail'))
+          .map((b) => b.agency),
+      ).size,
+    );
     await row.locator('a.rule-link').click();
     await ready(page, 'rule');
-    const rules = (await api<ApiPage<{ id: string; title: { vi: string }; description: { en: string }; remediation: { vi: string } }>>('/rules')).items;
+    const rules = (
+      await api<ApiPage<{ id: string; title: { vi: string }; description: { en: string }; remediation: { vi: string } }>>('/rules')
+    ).items;
     const expired = rules.find((r) => r.id === 'TLS-CERT-EXPIRED')!;
     expect(await page.locator('#rule-reference').innerText()).toContain(expired.description.en.trim().split('\n')[0]);
     await page.click('#lang-group button[data-lang="vi"]');
@@ -288,7 +334,11 @@ describe('SOC dashboard fleet views', () => {
     expect(await page.locator('#rule-reference').innerText()).toContain(expired.remediation.vi.trim().split('\n')[0]);
     await page.click('a.see-all');
     await ready(page, 'findings');
-    expect(await page.locator('#findings tr.finding-row').evaluateAll((els) => [...new Set(els.map((e) => (e as unknown as DomEl).getAttribute('data-rule')))])).toEqual(['TLS-CERT-EXPIRED']);
+    expect(
+      await page
+        .locator('#findings tr.finding-row')
+        .evaluateAll((els) => [...new Set(els.map((e) => (e as unknown as DomEl).getAttribute('data-rule')))]),
+    ).toEqual(['TLS-CERT-EXPIRED']);
     await context.close();
   });
 
@@ -301,13 +351,20 @@ describe('SOC dashboard fleet views', () => {
     await page.evaluate(() => window.dispatchEvent(new Event('govscan:refresh')));
     await expect.poll(() => statuses.length).toBeGreaterThanOrEqual(4);
     await page.waitForTimeout(200);
-    expect(statuses.every((s) => s === 304), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 304),
+      JSON.stringify(statuses),
+    ).toBe(true);
 
     const second = await context.newPage();
     watch(second);
     await second.goto(`${base}#/rules`);
     await ready(second, 'rules');
-    expect(await second.evaluate(() => (globalThis as unknown as { localStorage: { length: number; key(i: number): string } }).localStorage.key(0) ?? '')).not.toMatch(/token/);
+    expect(
+      await second.evaluate(
+        () => (globalThis as unknown as { localStorage: { length: number; key(i: number): string } }).localStorage.key(0) ?? '',
+      ),
+    ).not.toMatch(/token/);
     // Signing out in the new tab signs the first one out too.
     await second.click('#signout');
     await page.waitForFunction(() => document.body.dataset.state === 'signin');
@@ -317,11 +374,19 @@ describe('SOC dashboard fleet views', () => {
   it('serves API answers and dashboard files compressed, with ETags', async () => {
     const js = await app.inject({ method: 'GET', url: '/assets/app.js', headers: { 'accept-encoding': 'br, gzip' } });
     expect(js.headers['content-encoding']).toBe('br');
-    const overview = await app.inject({ method: 'GET', url: '/api/v1/overview', headers: { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' } });
+    const overview = await app.inject({
+      method: 'GET',
+      url: '/api/v1/overview',
+      headers: { authorization: `Bearer ${viewer}`, 'accept-encoding': 'gzip' },
+    });
     expect(overview.headers['content-encoding']).toBe('gzip');
     // Kept in no cache (the token decides what it shows); the page revalidates its own copy.
     expect(overview.headers['cache-control']).toBe('no-store');
-    const again = await app.inject({ method: 'GET', url: '/api/v1/overview', headers: { authorization: `Bearer ${viewer}`, 'if-none-match': String(overview.headers.etag) } });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/api/v1/overview',
+      headers: { authorization: `Bearer ${viewer}`, 'if-none-match': String(overview.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });
@@ -333,10 +398,14 @@ describe('SOC dashboard fleet views', () => {
     const bg = (selector: string): string => new RegExp(`\\.badge\\.${selector}\\{background:(#[0-9a-f]{6})`).exec(css)?.[1] ?? '';
     expect(contrast(bg('sev-critical'), bg('sev-high'))).toBeGreaterThanOrEqual(2.5);
     expect(bg('out-fail')).not.toBe(bg('sev-high'));
-    for (const sev of ['critical', 'high', 'medium', 'low', 'info']) expect(contrast(bg(`sev-${sev}`), '#ffffff'), sev).toBeGreaterThanOrEqual(4.5);
+    for (const sev of ['critical', 'high', 'medium', 'low', 'info'])
+      expect(contrast(bg(`sev-${sev}`), '#ffffff'), sev).toBeGreaterThanOrEqual(4.5);
     for (const lang of ['en', 'vi'] as const) {
       const html = toHtml(fixtureReport(), { lang });
-      for (const [label, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      for (const [label, viewport] of [
+        ['desktop', DESKTOP],
+        ['phone', PHONE],
+      ] as const) {
         const context = await browser.newContext({ viewport });
         const page = await context.newPage();
         await page.setContent(html);
@@ -345,7 +414,9 @@ describe('SOC dashboard fleet views', () => {
         });
         for (const p of await axeProblems(page)) failures.push(`report ${label} ${lang}: ${p}`);
         // Evidence values wrap where they must, not at every character.
-        expect(await page.evaluate(() => window.getComputedStyle(document.querySelector('ul.evidence code')!)['wordBreak'])).not.toBe('break-all');
+        expect(await page.evaluate(() => window.getComputedStyle(document.querySelector('ul.evidence code')!)['wordBreak'])).not.toBe(
+          'break-all',
+        );
         if (label === 'phone') {
           const width = await page.evaluate(() => document.documentElement.scrollWidth);
           if (width > viewport.width) failures.push(`report ${lang}: ${width}px wide on a ${viewport.width}px phone`);

@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { AgencyRow, CertificateRow, FindingRow, FleetOverview, HistoryPoint, Page as ApiPage, SystemRow, TrendPoint } from '../../src/contract/read-api.js';
+import type {
+  AgencyRow,
+  CertificateRow,
+  FindingRow,
+  FleetOverview,
+  HistoryPoint,
+  Page as ApiPage,
+  SystemRow,
+  TrendPoint,
+} from '../../src/contract/read-api.js';
 import type { Fleet } from '../../src/lab/fleet-seed.js';
 import { startDashboardLab, type DashboardLab } from '../helpers/dashboard-lab.js';
 
@@ -129,7 +138,10 @@ describe('SOC dashboard in headless Chromium', () => {
     expect(certificates.length).toBeGreaterThan(8);
     const soonest = page.locator('#certificates tbody tr');
     expect(await soonest.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-days'))))).toEqual(
-      certificates.map((c) => c.daysLeft).sort((x, y) => x - y).slice(0, 8),
+      certificates
+        .map((c) => c.daysLeft)
+        .sort((x, y) => x - y)
+        .slice(0, 8),
     );
     await page.click('#certificates a.see-all');
     await ready(page, 'certificates');
@@ -203,7 +215,9 @@ describe('SOC dashboard in headless Chromium', () => {
 
     // The system with the expired certificate (system B of agent 0).
     const sys = agency.agents[0]!.systems[1]!;
-    const failed = (await api<ApiPage<FindingRow>>(`/findings?agency=${agency.id}&system=${encodeURIComponent(sys.id)}&outcome=fail&limit=1000`)).items;
+    const failed = (
+      await api<ApiPage<FindingRow>>(`/findings?agency=${agency.id}&system=${encodeURIComponent(sys.id)}&outcome=fail&limit=1000`)
+    ).items;
     expect(failed.length).toBeGreaterThan(0);
     await page.click(`#systems tr[data-system="${sys.id}"] a`);
     await ready(page, 'system');
@@ -235,7 +249,11 @@ describe('SOC dashboard in headless Chromium', () => {
     expect(await facts.innerText()).toContain(String(expired!.evidence['leaf.daysToExpiry']));
 
     // History: one mark per stored scan of this rule on this target, failures as filled squares.
-    const history = (await api<ApiPage<HistoryPoint>>(`/history?agency=${agency.id}&system=${encodeURIComponent(sys.id)}&rule=TLS-CERT-EXPIRED&target=${encodeURIComponent(expired!.target)}`)).items;
+    const history = (
+      await api<ApiPage<HistoryPoint>>(
+        `/history?agency=${agency.id}&system=${encodeURIComponent(sys.id)}&rule=TLS-CERT-EXPIRED&target=${encodeURIComponent(expired!.target)}`,
+      )
+    ).items;
     expect(history).toHaveLength(DAYS);
     await card.locator('details.history summary').click();
     const timeline = card.locator('svg.timeline');
@@ -256,10 +274,13 @@ describe('SOC dashboard in headless Chromium', () => {
 
     // A finding that changed over time: TLS-HSTS-MISSING failed on the first two days, passes now.
     const sysA = agency.agents[0]!.systems[0]!;
-    const hstsRows = (await api<ApiPage<FindingRow>>(`/findings?agency=${agency.id}&system=${sysA.id}&rule=TLS-HSTS-MISSING&outcome=all`)).items;
+    const hstsRows = (await api<ApiPage<FindingRow>>(`/findings?agency=${agency.id}&system=${sysA.id}&rule=TLS-HSTS-MISSING&outcome=all`))
+      .items;
     let changed: FindingRow | undefined;
     for (const f of hstsRows) {
-      const points = (await api<ApiPage<HistoryPoint>>(`/history?agency=${agency.id}&rule=TLS-HSTS-MISSING&target=${encodeURIComponent(f.target)}`)).items;
+      const points = (
+        await api<ApiPage<HistoryPoint>>(`/history?agency=${agency.id}&rule=TLS-HSTS-MISSING&target=${encodeURIComponent(f.target)}`)
+      ).items;
       if (points.some((p) => p.outcome === 'fail')) changed = f;
     }
     expect(changed?.outcome).toBe('pass');
@@ -325,10 +346,14 @@ describe('SOC dashboard in headless Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}overview-stale-en.png` });
     // It comes back: the warning clears on the next refresh, still without a reload.
     await context.unroute(`${base}api/**`);
-    await page.waitForFunction((at) => {
-      const el = document.querySelector('#last-updated');
-      return el !== null && el.getAttribute('data-at') !== at;
-    }, lastGood, { timeout: 15_000 });
+    await page.waitForFunction(
+      (at) => {
+        const el = document.querySelector('#last-updated');
+        return el !== null && el.getAttribute('data-at') !== at;
+      },
+      lastGood,
+      { timeout: 15_000 },
+    );
     expect(await page.locator('#freshness.stale').count()).toBe(0);
     expect(await page.evaluate(() => window.marker)).toBe(42);
     await context.close();

@@ -60,7 +60,10 @@ async function newSecret(server: ServerProcess, admin: string, agency: string): 
 
 /** Batch ids stored for an agency, one history point per stored batch of RULE. */
 async function storedIds(server: ServerProcess, admin: string, agency: string): Promise<string[]> {
-  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(`${server.url}/api/v1/history?agency=${agency}&rule=${RULE}&limit=10000`, admin);
+  const h = await getJson<Page<HistoryPoint> | HistoryPoint[]>(
+    `${server.url}/api/v1/history?agency=${agency}&rule=${RULE}&limit=10000`,
+    admin,
+  );
   return (Array.isArray(h) ? h : h.items).map((p) => p.batchId);
 }
 
@@ -74,7 +77,9 @@ interface Agent {
 }
 
 describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash (%s)', (dialect) => {
-  it(`${AGENTS} agents upload while the server is SIGKILLed and restarted: every batch stored exactly once, every spool empty`, { timeout: 60_000 }, async () => {
+  it(`${AGENTS} agents upload while the server is SIGKILLed and restarted: every batch stored exactly once, every spool empty`, {
+    timeout: 60_000,
+  }, async () => {
     const db = await database(dialect, 'crash');
     let server = await startServer(db);
     const port = server.port;
@@ -88,13 +93,25 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
         const home = join(dir, dialect, name);
         await mkdir(home, { recursive: true });
         const config = { ...defaultAgentConfig({}), tokenFile: join(home, 'token.json') };
-        await enroll({ server: server.url, secret: await newSecret(server, admin, agency), config, force: false, lang: 'en', hostname: name });
+        await enroll({
+          server: server.url,
+          secret: await newSecret(server, admin, agency),
+          config,
+          force: false,
+          lang: 'en',
+          hostname: name,
+        });
         const token = await readToken(config.tokenFile);
         const log = memoryLog();
         const spool = await new Spool(join(home, 'spool'), { maxBytes: 1 << 26, log }).open();
         const ids: string[] = [];
         for (let b = 0; b < BATCHES_PER_AGENT; b++) {
-          const batch = smallBatch({ agentId: token.agentId, agency, agent: { version: '0.1.0', hostname: name, intervalSeconds: 3600 }, report: smallReport(name, b % 2 ? 'fail' : 'pass') });
+          const batch = smallBatch({
+            agentId: token.agentId,
+            agency,
+            agent: { version: '0.1.0', hostname: name, intervalSeconds: 3600 },
+            report: smallReport(name, b % 2 ? 'fail' : 'pass'),
+          });
           ids.push((await spool.add(batch)).batchId);
         }
         return { name, agency, spool, log, ids, uploader: new Uploader({ server: server.url, token: token.token, timeoutMs: 5000 }) };
@@ -105,7 +122,8 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
     // Every agent drains over and over (bounded attempts per drain, short pauses) until its spool is empty.
     const deadline = Date.now() + 40_000;
     let delivered = 0;
-    const countDelivered = (): number => agents.reduce((n, a) => n + a.log.lines.filter((l) => / delivered$| already stored/.test(l)).length, 0);
+    const countDelivered = (): number =>
+      agents.reduce((n, a) => n + a.log.lines.filter((l) => / delivered$| already stored/.test(l)).length, 0);
     const runAgentDrain = async (a: Agent): Promise<void> => {
       while ((await a.spool.list()).length && Date.now() < deadline) {
         const r = await drain(a.spool, a.uploader, a.log, { maxAttempts: 3, backoffMs: 50, maxBackoffMs: 400 });
@@ -142,7 +160,9 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
       const overview = await getJson<FleetOverview>(`${server.url}/api/v1/overview`, admin);
       expect(overview.totals.batches).toBe(total);
       expect(overview.totals.agents).toBe(AGENTS);
-      process.stderr.write(`fault (${dialect}): killed after ${atKill}/${total} acknowledged (waited for ${delivered}); all ${total} stored once\n`);
+      process.stderr.write(
+        `fault (${dialect}): killed after ${atKill}/${total} acknowledged (waited for ${delivered}); all ${total} stored once\n`,
+      );
     } finally {
       await server.kill();
     }
@@ -155,7 +175,10 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
     const home = join(dir, dialect, 'down');
     await mkdir(home, { recursive: true });
     const config = join(home, 'agent.yaml');
-    await writeFile(config, `stateDirectory: state\nserver: { url: "${server.url}", timeout: 5s }\nupload: { maxAttempts: 2, backoff: 1s, maxBackoff: 1s }\nhost: { name: down-host }\n`);
+    await writeFile(
+      config,
+      `stateDirectory: state\nserver: { url: "${server.url}", timeout: 5s }\nupload: { maxAttempts: 2, backoff: 1s, maxBackoff: 1s }\nhost: { name: down-host }\n`,
+    );
     const enrolled = await runAgent(['enroll', '--config', config, '--secret', await newSecret(server, admin, 'so-down')]);
     expect(enrolled.code, enrolled.stderr).toBe(0);
     const port = server.port;
@@ -179,7 +202,10 @@ describe.each(['sqlite', 'postgres'] as const)('delivery through a server crash 
       expect(r.code, r.stderr).toBe(0);
       ran.push(/run ([0-9a-f-]{36}): scanning/.exec(r.stderr)?.[1] ?? '');
       // Oldest first: the three runs from the outage, then this one.
-      expect([...r.stderr.matchAll(/batch ([0-9a-f-]{36}) delivered/g)].map((m) => m[1]), r.stderr).toEqual(ran);
+      expect(
+        [...r.stderr.matchAll(/batch ([0-9a-f-]{36}) delivered/g)].map((m) => m[1]),
+        r.stderr,
+      ).toEqual(ran);
       expect(await batches()).toEqual([]);
       expect((await storedIds(server, admin, 'so-down')).sort()).toEqual([...ran].sort());
     } finally {

@@ -121,7 +121,11 @@ describe.each(['sqlite', 'postgres'] as const)('fleet views API on %s', (dialect
     }
     expect(seen).toEqual(all.items.map((f) => `${f.agency}|${f.target}|${f.ruleId}`));
 
-    const bad = await app.inject({ method: 'GET', url: '/api/v1/findings?since=2026-02-31', headers: { authorization: `Bearer ${viewer}` } });
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/api/v1/findings?since=2026-02-31',
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -176,7 +180,8 @@ describe.each(['sqlite', 'postgres'] as const)('fleet views API on %s', (dialect
         for (const f of b.report.findings) {
           const k = `${f.target}|${f.ruleId}`;
           const p = prev.get(k);
-          if (f.outcome === 'fail' && (p === undefined || p === 'pass' || p === 'not-applicable')) opened.set(day, (opened.get(day) ?? 0) + 1);
+          if (f.outcome === 'fail' && (p === undefined || p === 'pass' || p === 'not-applicable'))
+            opened.set(day, (opened.get(day) ?? 0) + 1);
           if ((f.outcome === 'pass' || f.outcome === 'not-applicable') && p === 'fail') fixed.set(day, (fixed.get(day) ?? 0) + 1);
           prev.set(k, f.outcome);
         }
@@ -185,7 +190,11 @@ describe.each(['sqlite', 'postgres'] as const)('fleet views API on %s', (dialect
     expect(points.map((p) => p.day)).toEqual([...open.keys()].sort());
     for (const p of points) {
       expect(p.open, p.day).toEqual(open.get(p.day));
-      expect({ day: p.day, opened: p.opened, fixed: p.fixed }).toEqual({ day: p.day, opened: opened.get(p.day) ?? 0, fixed: fixed.get(p.day) ?? 0 });
+      expect({ day: p.day, opened: p.opened, fixed: p.fixed }).toEqual({
+        day: p.day,
+        opened: opened.get(p.day) ?? 0,
+        fixed: fixed.get(p.day) ?? 0,
+      });
     }
     expect(points.reduce((s, p) => s + p.fixed, 0)).toBeGreaterThan(0);
   });
@@ -208,7 +217,11 @@ describe.each(['sqlite', 'postgres'] as const)('fleet views API on %s', (dialect
     const agency = fleet.agencies[0]!.id;
     const selected = await get<Page<FindingRow>>(`/api/v1/findings?agency=${agency}&severity=critical&limit=1000`);
     expect(selected.total).toBeGreaterThan(0);
-    const sarifRes = await app.inject({ method: 'GET', url: `/api/v1/findings/export.sarif?agency=${agency}&severity=critical&lang=vi`, headers: { authorization: `Bearer ${viewer}` } });
+    const sarifRes = await app.inject({
+      method: 'GET',
+      url: `/api/v1/findings/export.sarif?agency=${agency}&severity=critical&lang=vi`,
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     expect(sarifRes.statusCode).toBe(200);
     expect(sarifRes.headers['content-disposition']).toMatch(/attachment; filename="govscan-findings-.*\.sarif"/);
     const sarif = sarifRes.json<{ runs: { results: { ruleId: string; level: string }[] }[] }>();
@@ -221,7 +234,11 @@ describe.each(['sqlite', 'postgres'] as const)('fleet views API on %s', (dialect
     expect(json.findings).toHaveLength(selected.total);
     expect(json.summary.failedBySeverity.critical).toBe(selected.total);
 
-    const csv = await app.inject({ method: 'GET', url: `/api/v1/findings/export.csv?check=tls&lang=vi`, headers: { authorization: `Bearer ${viewer}` } });
+    const csv = await app.inject({
+      method: 'GET',
+      url: `/api/v1/findings/export.csv?check=tls&lang=vi`,
+      headers: { authorization: `Bearer ${viewer}` },
+    });
     const tls = await get<Page<FindingRow>>('/api/v1/findings?check=tls&limit=1000');
     const lines = csv.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe('severity,outcome,ruleId,policyId,check,title,agency,system,target,firstFailedAt,scannedAt,message,remediation');

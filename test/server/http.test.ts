@@ -147,7 +147,7 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
 
     // One secret per agent of the fleet; the first few through the CLI, plain and --json.
     const agents = fleet.agencies.flatMap((a) => a.agents.map((g) => ({ agency: a, agent: g })));
-    const secrets = await mapLimit(agents, 2, async ({ agency }, ) => {
+    const secrets = await mapLimit(agents, 2, async ({ agency }) => {
       const r = await runCli(['server', 'enrollment', 'create', '--agency', agency.id, '--name', agency.name, '--ttl', '1', '--db', db]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^gse_[A-Za-z0-9_-]+\n$/);
@@ -161,7 +161,11 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     // Agents enrol over HTTP and upload their week of batches.
     const idOf = new Map<string, string>();
     for (const [i, { agent }] of agents.entries()) {
-      const res = await postJson<EnrollResponse>(`${server.url}/api/v1/enroll`, { secret: secrets[i], hostname: agent.hostname, agentVersion: agent.version });
+      const res = await postJson<EnrollResponse>(`${server.url}/api/v1/enroll`, {
+        secret: secrets[i],
+        hostname: agent.hostname,
+        agentVersion: agent.version,
+      });
       expect(res.status).toBe(201);
       idOf.set(agent.id, res.body.agentId);
       agentTokens.push(res.body.token);
@@ -189,7 +193,9 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     expect(json.code).toBe(0);
     const o = JSON.parse(json.stdout) as FleetOverview;
     expect(o.totals).toMatchObject({ agencies: 4, agents: 6, batches: fleet.batches.length });
-    expect(lines.at(-1)).toBe(`agencies: 4 · agents: 6 (${o.totals.staleAgents} stale) · batches: ${fleet.batches.length} · failed findings: ${o.totals.failed}`);
+    expect(lines.at(-1)).toBe(
+      `agencies: 4 · agents: 6 (${o.totals.staleAgents} stale) · batches: ${fleet.batches.length} · failed findings: ${o.totals.failed}`,
+    );
     const vi = await fleetCli(['status', '--lang', 'vi']);
     expect(vi.stdout).toMatch(/^CƠ QUAN\s+TÊN\s+TỶ LỆ ĐẠT/);
     expect(vi.stdout).toContain('cơ quan: 4 · tác tử: 6');
@@ -261,10 +267,16 @@ describe('govscan server over HTTP on SQLite, with the admin and fleet commands'
     const port = new URL(server.url).port;
     const cases: [string[], RegExp][] = [
       [['--listen', 'nonsense'], /^error: --listen: "nonsense" is not HOST:PORT/],
-      [['--listen', `127.0.0.1:${port}`, '--db', `sqlite:${join(tmp, 'other.db')}`], /^error: --listen: cannot listen on 127\.0\.0\.1:\d+: the address is in use$/],
+      [
+        ['--listen', `127.0.0.1:${port}`, '--db', `sqlite:${join(tmp, 'other.db')}`],
+        /^error: --listen: cannot listen on 127\.0\.0\.1:\d+: the address is in use$/,
+      ],
       [['--db', 'mysql://127.0.0.1/x'], /^error: --db: /],
       [['--db', `sqlite:${join(tmp, 'no', 'such', 'dir', 'x.db')}`], /^error: --db: /],
-      [['--tls-cert', join(tmp, 'missing.pem'), '--tls-key', join(tmp, 'missing.key')], /^error: --tls-cert: cannot read .*: no such file$/],
+      [
+        ['--tls-cert', join(tmp, 'missing.pem'), '--tls-key', join(tmp, 'missing.key')],
+        /^error: --tls-cert: cannot read .*: no such file$/,
+      ],
       [['--tls-cert', join(tmp, 'missing.pem')], /^error: --tls-key: --tls-cert and --tls-key go together/],
       [['--body-limit', '12'], /^error: .*body-limit/],
     ];
@@ -336,11 +348,19 @@ describe('govscan server on PostgreSQL', () => {
     // The password never reaches the terminal.
     expect(server.stderr()).not.toMatch(/:[^@/\s]+@127/);
     const secret = (await runCli(['server', 'enrollment', 'create', '--agency', 'so-tttt-hue', '--db', pg.url])).stdout.trim();
-    const enrolled = await postJson<EnrollResponse>(`${server.url}/api/v1/enroll`, { secret, hostname: 'agent1.hue.gov.vn', agentVersion: '0.1.0' });
+    const enrolled = await postJson<EnrollResponse>(`${server.url}/api/v1/enroll`, {
+      secret,
+      hostname: 'agent1.hue.gov.vn',
+      agentVersion: '0.1.0',
+    });
     expect(enrolled.status).toBe(201);
     const fleet = seedFleet({ agencies: 1, agentsPerAgency: 1, days: 2, now: new Date() });
     for (const b of fleet.batches) {
-      const res = await postJson(`${server.url}/api/v1/batches`, { ...b, agency: 'so-tttt-hue', agentId: enrolled.body.agentId }, enrolled.body.token);
+      const res = await postJson(
+        `${server.url}/api/v1/batches`,
+        { ...b, agency: 'so-tttt-hue', agentId: enrolled.body.agentId },
+        enrolled.body.token,
+      );
       expect(res.status).toBe(201);
     }
     const viewer = (await runCli(['server', 'token', 'create', '--role', 'viewer', '--db', pg.url])).stdout.trim();
@@ -360,7 +380,12 @@ describe('govscan server over HTTPS', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'govscan-https-'));
     const ca = await issueCertificate({ subject: 'C=VN, O=govscan test SOC, CN=SOC Test Root', isCA: true, key: { type: 'ec' } });
-    const leaf = await issueCertificate({ subjectCN: 'soc.test', sans: { dns: ['localhost'], ip: ['127.0.0.1'] }, issuer: ca, key: { type: 'ec' } });
+    const leaf = await issueCertificate({
+      subjectCN: 'soc.test',
+      sans: { dns: ['localhost'], ip: ['127.0.0.1'] },
+      issuer: ca,
+      key: { type: 'ec' },
+    });
     caFile = join(tmp, 'ca.pem');
     await writeFile(caFile, ca.certPem);
     await writeFile(join(tmp, 'server.pem'), leaf.certPem);
@@ -373,7 +398,16 @@ describe('govscan server over HTTPS', () => {
 
   it('serves HTTPS with the given certificate; fleet trusts it only with --ca-file', async () => {
     const db = `sqlite:${join(tmp, 'govscan.db')}`;
-    server = await startServer(['--listen', '127.0.0.1:0', '--db', db, '--tls-cert', join(tmp, 'server.pem'), '--tls-key', join(tmp, 'server.key')]);
+    server = await startServer([
+      '--listen',
+      '127.0.0.1:0',
+      '--db',
+      db,
+      '--tls-cert',
+      join(tmp, 'server.pem'),
+      '--tls-key',
+      join(tmp, 'server.key'),
+    ]);
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const viewer = (await runCli(['server', 'token', 'create', '--role', 'viewer', '--db', db])).stdout.trim();
     const env = { GOVSCAN_SERVER: server.url, GOVSCAN_TOKEN: viewer };
@@ -382,7 +416,9 @@ describe('govscan server over HTTPS', () => {
     expect(trusted.stdout).toContain('agencies: 0 · agents: 0 (0 stale) · batches: 0 · failed findings: 0');
     const untrusted = await runCli(['fleet', 'status'], { env });
     expect(untrusted.code).toBe(3);
-    expect(untrusted.stderr.trim()).toMatch(/^error: the server certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); pass the server CA with --ca-file$/);
+    expect(untrusted.stderr.trim()).toMatch(
+      /^error: the server certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\); pass the server CA with --ca-file$/,
+    );
     const missingCa = await runCli(['fleet', 'status', '--ca-file', join(tmp, 'nope.pem')], { env });
     expect(missingCa.code).toBe(2);
     expect(await server.stop()).toBe(0);

@@ -19,7 +19,12 @@ const CHILD_TABLES = ['findings', 'targets', 'certificates', 'ipv6_scores', 'rep
 /** A batch of `agent` in `agency`, `daysAgo` before NOW, whose report covers only the targets numbered in `targets`. */
 function batch(name: string, agency: string, agent: string, daysAgo: number, targets: number[]): Batch {
   // Every agency's report names the same targets, so only the agency tells their scans apart.
-  const b = batchOfFindings(24, { agency: 'so-a', agentId: stableUuid('retention', agent), createdAt: new Date(NOW.getTime() - daysAgo * DAY), batchId: stableUuid('retention', name) });
+  const b = batchOfFindings(24, {
+    agency: 'so-a',
+    agentId: stableUuid('retention', agent),
+    createdAt: new Date(NOW.getTime() - daysAgo * DAY),
+    batchId: stableUuid('retention', name),
+  });
   b.agency = agency;
   const keys = b.report.targets.map((t) => t.key);
   const keep = new Set(targets.map((i) => keys[i]));
@@ -50,7 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)('retention on %s', (dialect) => {
     await drop();
   });
 
-  it('prunes old reports and their findings, keeping each agent\'s latest and the newest report of each target', async () => {
+  it("prunes old reports and their findings, keeping each agent's latest and the newest report of each target", async () => {
     const plan: [string, string, string, number, number[]][] = [
       // Agency so-a, agent A: targets 0 and 1 last scanned together 100 days ago, then target 0 alone.
       ['a-100', 'so-a', 'A', 100, [0, 1]], // old, but still the newest report of target 1: kept
@@ -71,7 +76,15 @@ describe.each(['sqlite', 'postgres'] as const)('retention on %s', (dialect) => {
     const prunedNames = ['a-90', 'b-70', 'c-45'];
     const pruned = stored.filter((r) => prunedNames.includes(nameOf.get(r.batch_id) ?? '')).map((r) => Number(r.id));
     expect(pruned).toHaveLength(3);
-    const countFindings = async (): Promise<number> => Number((await store.db.selectFrom('findings').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const countFindings = async (): Promise<number> =>
+      Number(
+        (
+          await store.db
+            .selectFrom('findings')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const findingsBefore = await countFindings();
 
     let clock = new Date(NOW.getTime() - 80 * DAY);
@@ -92,7 +105,9 @@ describe.each(['sqlite', 'postgres'] as const)('retention on %s', (dialect) => {
       const rows = await store.db.selectFrom(table).select('batch_ref').where('batch_ref', 'in', pruned).execute();
       expect(rows, table).toEqual([]);
     }
-    const prunedFindings = batches.filter((b) => prunedNames.includes(nameOf.get(b.batchId) ?? '')).reduce((n, b) => n + b.report.findings.length, 0);
+    const prunedFindings = batches
+      .filter((b) => prunedNames.includes(nameOf.get(b.batchId) ?? ''))
+      .reduce((n, b) => n + b.report.findings.length, 0);
     expect(prunedFindings).toBeGreaterThan(0);
     expect(await countFindings()).toBe(findingsBefore - prunedFindings);
     // The history API no longer reaches them; the latest state is what it was.

@@ -52,11 +52,20 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
 
   const inject = (opts: InjectOptions, on = app) => on.inject(opts);
   const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
-  const batchFor = (agent: EnrollResponse, agency = agent.agency): Batch => batchOfFindings(50, { agency, agentId: agent.agentId, createdAt: now });
+  const batchFor = (agent: EnrollResponse, agency = agent.agency): Batch =>
+    batchOfFindings(50, { agency, agentId: agent.agentId, createdAt: now });
   const storedBatches = async (): Promise<number> => (await store.stats()).batches;
   /** POST a body exactly as given (agent A's token). */
-  const raw = async (payload: string, contentType = 'application/json'): Promise<{ status: number; body: { error: string; message: string } }> => {
-    const res = await inject({ method: 'POST', url: '/api/v1/batches', headers: { ...bearer(agentA.token), 'content-type': contentType }, payload });
+  const raw = async (
+    payload: string,
+    contentType = 'application/json',
+  ): Promise<{ status: number; body: { error: string; message: string } }> => {
+    const res = await inject({
+      method: 'POST',
+      url: '/api/v1/batches',
+      headers: { ...bearer(agentA.token), 'content-type': contentType },
+      payload,
+    });
     return { status: res.statusCode, body: res.json() };
   };
   const enrol = async (agency: string, hostname: string): Promise<EnrollResponse> => {
@@ -100,7 +109,12 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     expect(asB.statusCode).toBe(403);
     expect(asB.json()).toEqual(FORBIDDEN);
     // Claiming to be B's agent inside A's agency is just as wrong.
-    const otherAgent = await inject({ method: 'POST', url: '/api/v1/batches', headers: bearer(agentA.token), payload: { ...batchFor(agentA), agentId: agentB.agentId } });
+    const otherAgent = await inject({
+      method: 'POST',
+      url: '/api/v1/batches',
+      headers: bearer(agentA.token),
+      payload: { ...batchFor(agentA), agentId: agentB.agentId },
+    });
     expect(otherAgent.statusCode).toBe(403);
     // B's exact batch under B's id and agent, sent with A's token.
     const replay = await inject({ method: 'POST', url: '/api/v1/batches', headers: bearer(agentA.token), payload: batchFor(agentB) });
@@ -137,8 +151,12 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     }
     expect(await store.getAgency('so-gia')).toBeNull();
     // An admin uploads nothing either: batches come from agents only.
-    expect((await inject({ method: 'POST', url: '/api/v1/batches', headers: bearer(admin), payload: batchFor(agentA) })).statusCode).toBe(403);
-    expect((await inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { role: 'viewer' } })).statusCode).toBe(201);
+    expect((await inject({ method: 'POST', url: '/api/v1/batches', headers: bearer(admin), payload: batchFor(agentA) })).statusCode).toBe(
+      403,
+    );
+    expect((await inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { role: 'viewer' } })).statusCode).toBe(
+      201,
+    );
   });
 
   it('answers every missing, malformed, unknown or wrong token with the same 401', async () => {
@@ -183,7 +201,10 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
   it('answers wrong, spent and expired enrolment secrets alike, and enrols nobody', async () => {
     const agentsBefore = (await store.stats()).agents;
     const spent = await createEnrollment(store, { agency: A, ttlHours: 1 }, now);
-    expect((await inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret: spent.secret, hostname: 'h1', agentVersion: '1' } })).statusCode).toBe(201);
+    expect(
+      (await inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret: spent.secret, hostname: 'h1', agentVersion: '1' } }))
+        .statusCode,
+    ).toBe(201);
     const expiring = await createEnrollment(store, { agency: A, ttlHours: 1 }, now);
     const later = now;
     now = new Date(now.getTime() + 2 * 3_600_000);
@@ -229,7 +250,11 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     }
     expect((await raw('{}', 'text/plain')).status).toBe(415);
     // Keys that would change a prototype once copied, however they are spelled, are refused.
-    for (const text of ['{"__proto__":{"admin":true}}', '{"a":[{"\\u005f_proto__":{"x":1}}]}', '{"b":{"constructor":{"prototype":{"x":1}}}}']) {
+    for (const text of [
+      '{"__proto__":{"admin":true}}',
+      '{"a":[{"\\u005f_proto__":{"x":1}}]}',
+      '{"b":{"constructor":{"prototype":{"x":1}}}}',
+    ]) {
       const r = await raw(text);
       expect(r.status, text).toBe(400);
       expect(r.body.message, text).toMatch(/reserved key/);
@@ -246,12 +271,33 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
       ['agency with a slash', (b) => (b.agency = 'a/b')],
       ['interval as text', (b) => ((b.agent as Record<string, unknown>).intervalSeconds = '60')],
       ['findings not a list', (b) => ((b.report as Record<string, unknown>).findings = {})],
-      ['unknown outcome', (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[3] as Record<string, unknown>).outcome = 'maybe')],
-      ['unknown severity', (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).severity = 'urgent')],
-      ['evidence not an object', (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).evidence = 'x')],
-      ['rule id too long', (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).ruleId = 'R'.repeat(300))],
+      [
+        'unknown outcome',
+        (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[3] as Record<string, unknown>).outcome = 'maybe'),
+      ],
+      [
+        'unknown severity',
+        (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).severity = 'urgent'),
+      ],
+      [
+        'evidence not an object',
+        (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).evidence = 'x'),
+      ],
+      [
+        'rule id too long',
+        (b) => (((b.report as { findings: Record<string, unknown>[] }).findings[0] as Record<string, unknown>).ruleId = 'R'.repeat(300)),
+      ],
       ['target key empty', (b) => (((b.report as { targets: Record<string, unknown>[] }).targets[0] as Record<string, unknown>).key = '')],
-      ['security level 9', (b) => (((b.report as { targets: { system?: Record<string, unknown> }[] }).targets.find((t) => t.system)?.system as Record<string, unknown>).level = 9)],
+      [
+        'security level 9',
+        (b) =>
+          ((
+            (b.report as { targets: { system?: Record<string, unknown> }[] }).targets.find((t) => t.system)?.system as Record<
+              string,
+              unknown
+            >
+          ).level = 9),
+      ],
       ['hostname too long', (b) => ((b.agent as Record<string, unknown>).hostname = 'h'.repeat(300))],
     ];
     for (const [what, mutate] of variants) {
@@ -266,7 +312,10 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     expect((await raw(JSON.stringify(good))).status).toBe(201);
     // The words alone, in values or escaped text, are fine.
     const wordy = batchFor(agentA);
-    (wordy.report.findings[0] as { evidence: Record<string, unknown> }).evidence = { note: 'constructor __proto__ \u00e9', constructor: 'x' };
+    (wordy.report.findings[0] as { evidence: Record<string, unknown> }).evidence = {
+      note: 'constructor __proto__ \u00e9',
+      constructor: 'x',
+    };
     expect((await raw(JSON.stringify(wordy).replace('Certificate', '\\u0043ertificate'))).status).toBe(201);
   });
 
@@ -282,7 +331,12 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     expect(JSON.parse(body.toString('latin1'))).toEqual(JSON.parse(JSON.stringify(batch)));
     expect((await raw(body.toString('latin1'))).status).toBe(201);
     const stored = await inject({ method: 'GET', url: `/api/v1/findings?agency=${A}&outcome=all&limit=1000`, headers: bearer(viewer) });
-    expect(stored.json<{ items: { batchId: string; message: { vi: string } }[] }>().items.filter((f) => f.batchId === batch.batchId).map((f) => f.message.vi)).toContain(finding.message.vi);
+    expect(
+      stored
+        .json<{ items: { batchId: string; message: { vi: string } }[] }>()
+        .items.filter((f) => f.batchId === batch.batchId)
+        .map((f) => f.message.vi),
+    ).toContain(finding.message.vi);
     // Every non-ASCII character is escaped in this body, yet an escaped ASCII spelling of __proto__ is caught.
     const before = await storedBatches();
     const poisoned = batchFor(agentA);
@@ -313,7 +367,9 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
       const res = await inject({ method: 'POST', url: '/api/v1/enrollments', headers: bearer(admin), payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    expect((await inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { role: 'agent' } })).statusCode).toBe(400);
+    expect((await inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(admin), payload: { role: 'agent' } })).statusCode).toBe(
+      400,
+    );
     expect((await inject({ method: 'POST', url: '/api/v1/enroll', payload: { secret: 'x', hostname: 'h' } })).statusCode).toBe(400);
   });
 
@@ -323,7 +379,9 @@ describe.each(['sqlite', 'postgres'] as const)('API security on %s', (dialect) =
     expect(res.json()).toEqual({ error: 'not-found', message: 'No such resource.' });
     // A store that fails mid-request: 500 with a fixed message, no stack, no SQL.
     const broken = buildApp({
-      store: Object.assign(Object.create(store) as Store, { listAgencies: () => Promise.reject(new Error('SELECT * FROM secret_table failed at /srv/x.ts:1')) }),
+      store: Object.assign(Object.create(store) as Store, {
+        listAgencies: () => Promise.reject(new Error('SELECT * FROM secret_table failed at /srv/x.ts:1')),
+      }),
       dashboard: false,
     });
     const err = await broken.inject({ method: 'GET', url: '/api/v1/agencies', headers: bearer(viewer) });

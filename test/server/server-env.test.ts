@@ -15,8 +15,14 @@ const dir = mkdtempSync(join(tmpdir(), 'govscan-server-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts `govscan server ARGS` with `env`; resolves with the listening line, or the exit and stderr. */
-function serve(args: string[], env: Record<string, string>): Promise<{ line?: string; code?: number | null; stderr: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'server', ...args], { env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+function serve(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ line?: string; code?: number | null; stderr: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, 'server', ...args], {
+    env: { ...process.env, NO_COLOR: '1', GOVSCAN_LANG: '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -56,7 +62,10 @@ describe('govscan server: settings from GOVSCAN_<FLAG>', () => {
     }
 
     // The flag wins: a variable that would fail is not even read.
-    const flagWins = await serve(['--listen', '127.0.0.1:0', '--db', `sqlite:${db}`], { GOVSCAN_LISTEN: 'not-an-address', GOVSCAN_DB: 'mysql://x' });
+    const flagWins = await serve(['--listen', '127.0.0.1:0', '--db', `sqlite:${db}`], {
+      GOVSCAN_LISTEN: 'not-an-address',
+      GOVSCAN_DB: 'mysql://x',
+    });
     try {
       expect(flagWins.line, flagWins.stderr).toMatch(/\(db sqlite\)/);
       const url = /on (\S+) /.exec(flagWins.line ?? '')?.[1];
@@ -68,7 +77,9 @@ describe('govscan server: settings from GOVSCAN_<FLAG>', () => {
   });
 
   it('a bad value in a variable is a usage error naming its flag (exit 2)', async () => {
-    const r = await runCli(['server', '--db', `sqlite:${join(dir, 'bad.db')}`], { env: { GOVSCAN_LISTEN: '127.0.0.1:0', GOVSCAN_BODY_LIMIT: '12' } });
+    const r = await runCli(['server', '--db', `sqlite:${join(dir, 'bad.db')}`], {
+      env: { GOVSCAN_LISTEN: '127.0.0.1:0', GOVSCAN_BODY_LIMIT: '12' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--body-limit: .*1024/);
     const listen = await runCli(['server', '--db', `sqlite:${join(dir, 'bad.db')}`], { env: { GOVSCAN_LISTEN: 'nowhere' } });

@@ -18,7 +18,19 @@ import { createTestDatabase } from '../helpers/postgres.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
-const TABLES = ['agencies', 'agents', 'batches', 'reports', 'findings', 'targets', 'certificates', 'ipv6_scores', 'latest_batches', 'tokens', 'enrollments'] as const;
+const TABLES = [
+  'agencies',
+  'agents',
+  'batches',
+  'reports',
+  'findings',
+  'targets',
+  'certificates',
+  'ipv6_scores',
+  'latest_batches',
+  'tokens',
+  'enrollments',
+] as const;
 
 interface Place {
   url: string;
@@ -39,7 +51,10 @@ async function newPlace(dialect: Dialect): Promise<Place> {
 async function rowCounts(store: KyselyStore): Promise<Record<(typeof TABLES)[number], number>> {
   const out = {} as Record<(typeof TABLES)[number], number>;
   for (const t of TABLES) {
-    const r = await store.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await store.db
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     out[t] = Number(r.n);
   }
   return out;
@@ -96,7 +111,9 @@ describe('--db URLs', () => {
   });
 
   it('says which folder is missing for a SQLite file', async () => {
-    await expect(openStore('sqlite:/nonexistent-govscan-dir/x.db')).rejects.toThrow(/^--db: the folder of \/nonexistent-govscan-dir\/x\.db does not exist/);
+    await expect(openStore('sqlite:/nonexistent-govscan-dir/x.db')).rejects.toThrow(
+      /^--db: the folder of \/nonexistent-govscan-dir\/x\.db does not exist/,
+    );
   });
 });
 
@@ -124,7 +141,8 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const { store, place } = await fresh();
       expect(store.dialect).toBe(dialect);
       await store.createAgency('a', 'Agency A');
-      const migrations = async (): Promise<unknown[]> => (await sql`select name, timestamp from govscan_migration order by name`.execute(store.db)).rows;
+      const migrations = async (): Promise<unknown[]> =>
+        (await sql`select name, timestamp from govscan_migration order by name`.execute(store.db)).rows;
       const before = await migrations();
       await store.migrate();
       // Two more instances (replicas starting together) migrating at the same moment.
@@ -147,15 +165,42 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
 
     it('enrols with a one-time secret: the first redeem creates the agent and its token, the second gets null', async () => {
       await store.createEnrollment('so-a', 'hash-1', new Date(NOW.getTime() + DAY).toISOString());
-      const first = await store.redeemEnrollment('hash-1', { hostname: 'agent1.a.gov.vn', version: '0.1.0' }, { id: 'tok-1', secretHash: 'th-1' }, NOW.toISOString());
+      const first = await store.redeemEnrollment(
+        'hash-1',
+        { hostname: 'agent1.a.gov.vn', version: '0.1.0' },
+        { id: 'tok-1', secretHash: 'th-1' },
+        NOW.toISOString(),
+      );
       expect(first).toMatchObject({ agency: 'so-a' });
       expect(first?.agentId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await store.getToken('tok-1')).toEqual({ id: 'tok-1', role: 'agent', secretHash: 'th-1', agency: 'so-a', agentId: first?.agentId, createdAt: NOW.toISOString(), name: null });
+      expect(await store.getToken('tok-1')).toEqual({
+        id: 'tok-1',
+        role: 'agent',
+        secretHash: 'th-1',
+        agency: 'so-a',
+        agentId: first?.agentId,
+        createdAt: NOW.toISOString(),
+        name: null,
+      });
       const agents = await store.listAgents(NOW.toISOString(), 3, 'so-a');
       expect(agents).toEqual([
-        { id: first?.agentId, agency: 'so-a', hostname: 'agent1.a.gov.vn', version: '0.1.0', intervalSeconds: 0, enrolledAt: NOW.toISOString(), lastSeenAt: null, stale: false },
+        {
+          id: first?.agentId,
+          agency: 'so-a',
+          hostname: 'agent1.a.gov.vn',
+          version: '0.1.0',
+          intervalSeconds: 0,
+          enrolledAt: NOW.toISOString(),
+          lastSeenAt: null,
+          stale: false,
+        },
       ]);
-      const again = await store.redeemEnrollment('hash-1', { hostname: 'other', version: '0.1.0' }, { id: 'tok-2', secretHash: 'th-2' }, NOW.toISOString());
+      const again = await store.redeemEnrollment(
+        'hash-1',
+        { hostname: 'other', version: '0.1.0' },
+        { id: 'tok-2', secretHash: 'th-2' },
+        NOW.toISOString(),
+      );
       expect(again).toBeNull();
       expect(await store.getToken('tok-2')).toBeNull();
       expect(await store.listAgents(NOW.toISOString(), 3, 'so-a')).toHaveLength(1);
@@ -163,15 +208,31 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
 
     it('refuses an expired or unknown secret', async () => {
       await store.createEnrollment('so-a', 'hash-old', new Date(NOW.getTime() - 1000).toISOString());
-      expect(await store.redeemEnrollment('hash-old', { hostname: 'h', version: 'v' }, { id: 'tok-old', secretHash: 'x' }, NOW.toISOString())).toBeNull();
-      expect(await store.redeemEnrollment('no-such-hash', { hostname: 'h', version: 'v' }, { id: 'tok-none', secretHash: 'x' }, NOW.toISOString())).toBeNull();
+      expect(
+        await store.redeemEnrollment('hash-old', { hostname: 'h', version: 'v' }, { id: 'tok-old', secretHash: 'x' }, NOW.toISOString()),
+      ).toBeNull();
+      expect(
+        await store.redeemEnrollment(
+          'no-such-hash',
+          { hostname: 'h', version: 'v' },
+          { id: 'tok-none', secretHash: 'x' },
+          NOW.toISOString(),
+        ),
+      ).toBeNull();
       expect(await store.getToken('tok-old')).toBeNull();
     });
 
     it('gives a secret redeemed ten times at once to exactly one agent', async () => {
       await store.createEnrollment('so-a', 'hash-race', new Date(NOW.getTime() + DAY).toISOString());
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => store.redeemEnrollment('hash-race', { hostname: `h${i}`, version: 'v' }, { id: `tok-race-${i}`, secretHash: 'x' }, NOW.toISOString())),
+        Array.from({ length: 10 }, (_, i) =>
+          store.redeemEnrollment(
+            'hash-race',
+            { hostname: `h${i}`, version: 'v' },
+            { id: `tok-race-${i}`, secretHash: 'x' },
+            NOW.toISOString(),
+          ),
+        ),
       );
       expect(results.filter((r) => r !== null)).toHaveLength(1);
     });
@@ -187,10 +248,20 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     it('keeps viewer and admin tokens and refuses an unknown role', async () => {
       await store.createToken({ id: 'v1', role: 'viewer', secretHash: 'vh', agency: null, agentId: null });
       await store.createToken({ id: 'm1', role: 'admin', secretHash: 'mh', agency: null, agentId: null });
-      expect(await store.getToken('v1')).toEqual({ id: 'v1', role: 'viewer', secretHash: 'vh', agency: null, agentId: null, createdAt: NOW.toISOString(), name: null });
+      expect(await store.getToken('v1')).toEqual({
+        id: 'v1',
+        role: 'viewer',
+        secretHash: 'vh',
+        agency: null,
+        agentId: null,
+        createdAt: NOW.toISOString(),
+        name: null,
+      });
       expect((await store.getToken('m1'))?.role).toBe('admin');
       expect(await store.getToken('nope')).toBeNull();
-      await expect(store.createToken({ id: 'r1', role: 'root' as 'admin', secretHash: 'x', agency: null, agentId: null })).rejects.toThrow();
+      await expect(
+        store.createToken({ id: 'r1', role: 'root' as 'admin', secretHash: 'x', agency: null, agentId: null }),
+      ).rejects.toThrow();
       await expect(store.createToken({ id: 'v1', role: 'viewer', secretHash: 'other', agency: null, agentId: null })).rejects.toThrow();
       expect((await store.getToken('v1'))?.secretHash).toBe('vh');
     });
@@ -198,7 +269,14 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     it('names tokens, lists them without their hashes, and revokes one by id', async () => {
       await store.createToken({ id: 'wall', role: 'viewer', secretHash: 'wh', agency: null, agentId: null, name: 'Màn hình SOC' });
       const listed = await store.listTokens();
-      expect(listed.find((t) => t.id === 'wall')).toEqual({ id: 'wall', role: 'viewer', agency: null, agentId: null, createdAt: NOW.toISOString(), name: 'Màn hình SOC' });
+      expect(listed.find((t) => t.id === 'wall')).toEqual({
+        id: 'wall',
+        role: 'viewer',
+        agency: null,
+        agentId: null,
+        createdAt: NOW.toISOString(),
+        name: 'Màn hình SOC',
+      });
       expect(listed.every((t) => !('secretHash' in t))).toBe(true);
       expect(await store.revokeToken('wall')).toBe(true);
       expect(await store.getToken('wall')).toBeNull();
@@ -216,7 +294,15 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       expect(await store.ingest(b, NOW.toISOString())).toEqual({ status: 'stored' });
       expect(await store.latestReports(b.agency)).toEqual([b.report]);
       const counts = await rowCounts(store);
-      expect(counts).toMatchObject({ batches: 1, reports: 1, findings: b.report.findings.length, targets: b.report.targets.length, latest_batches: 1, agents: 1, agencies: 1 });
+      expect(counts).toMatchObject({
+        batches: 1,
+        reports: 1,
+        findings: b.report.findings.length,
+        targets: b.report.targets.length,
+        latest_batches: 1,
+        agents: 1,
+        agencies: 1,
+      });
       const page = await store.listFindings({ outcome: 'all', limit: 1000 });
       expect(page.total).toBe(b.report.findings.length);
       const byKey = new Map(b.report.findings.map((f) => [`${f.ruleId} ${f.target}`, f]));
@@ -244,7 +330,14 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
         });
       }
       const agent = (await store.listAgents(NOW.toISOString(), 3))[0];
-      expect(agent).toMatchObject({ id: b.agentId, agency: b.agency, hostname: b.agent.hostname, version: b.agent.version, intervalSeconds: b.agent.intervalSeconds, lastSeenAt: NOW.toISOString() });
+      expect(agent).toMatchObject({
+        id: b.agentId,
+        agency: b.agency,
+        hostname: b.agent.hostname,
+        version: b.agent.version,
+        intervalSeconds: b.agent.intervalSeconds,
+        lastSeenAt: NOW.toISOString(),
+      });
       expect(await store.getAgency(b.agency)).toEqual({ id: b.agency, name: b.report.run.agency });
     });
 
@@ -254,7 +347,11 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       await store.ingest(b, NOW.toISOString());
       const before = await rowCounts(store);
       expect(await store.ingest(b, new Date(NOW.getTime() + 60_000).toISOString())).toEqual({ status: 'duplicate' });
-      const changed: Batch = { ...b, createdAt: new Date(NOW.getTime() + 3_600_000).toISOString(), report: { ...b.report, findings: b.report.findings.slice(0, 3) } };
+      const changed: Batch = {
+        ...b,
+        createdAt: new Date(NOW.getTime() + 3_600_000).toISOString(),
+        report: { ...b.report, findings: b.report.findings.slice(0, 3) },
+      };
       expect(await store.ingest(changed, NOW.toISOString())).toEqual({ status: 'duplicate' });
       expect(await rowCounts(store)).toEqual(before);
       expect(await store.latestReports(b.agency)).toEqual([b.report]);
@@ -266,11 +363,22 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const { store, place } = await fresh();
       const replica = await openStore(place.url);
       stores.push(replica);
-      const batches = Array.from({ length: 20 }, (_, i) => batchOfFindings(10 + i, { agentId: stableUuid('race-agent', i % 4), batchId: stableUuid('race', dialect, i), createdAt: new Date(NOW.getTime() - i * 60_000) }));
+      const batches = Array.from({ length: 20 }, (_, i) =>
+        batchOfFindings(10 + i, {
+          agentId: stableUuid('race-agent', i % 4),
+          batchId: stableUuid('race', dialect, i),
+          createdAt: new Date(NOW.getTime() - i * 60_000),
+        }),
+      );
       const calls = shuffle(batches.flatMap((b) => [b, b, b]).map((b, i) => ({ b, via: i % 2 === 0 ? store : replica })));
-      const results = await Promise.all(calls.map(async ({ b, via }) => ({ id: b.batchId, status: (await via.ingest(b, NOW.toISOString())).status })));
+      const results = await Promise.all(
+        calls.map(async ({ b, via }) => ({ id: b.batchId, status: (await via.ingest(b, NOW.toISOString())).status })),
+      );
       for (const b of batches) {
-        const mine = results.filter((r) => r.id === b.batchId).map((r) => r.status).sort();
+        const mine = results
+          .filter((r) => r.id === b.batchId)
+          .map((r) => r.status)
+          .sort();
         expect(mine, b.batchId).toEqual(['duplicate', 'duplicate', 'stored']);
       }
       const counts = await rowCounts(store);
@@ -281,7 +389,9 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       // Each agent's latest is its newest batch, whatever order the uploads landed in.
       const latest = await store.db.selectFrom('latest_batches').select(['agent_id', 'batch_id']).execute();
       const expected = latestOf(batches);
-      expect(Object.fromEntries(latest.map((l) => [l.agent_id, l.batch_id]))).toEqual(Object.fromEntries([...expected].map(([a, b]) => [a, b.batchId])));
+      expect(Object.fromEntries(latest.map((l) => [l.agent_id, l.batch_id]))).toEqual(
+        Object.fromEntries([...expected].map(([a, b]) => [a, b.batchId])),
+      );
     });
 
     it('keeps the newest batch as the latest state when an older one arrives late', async () => {
@@ -289,12 +399,17 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const mine = fleet.batches.filter((b) => b.agentId === fleet.latest[0]?.agentId);
       const newest = mine[mine.length - 1] as Batch;
       await store.ingest(newest, NOW.toISOString());
-      for (const old of mine.slice(0, -1)) expect((await store.ingest(old, new Date(NOW.getTime() + 1000).toISOString())).status).toBe('stored');
+      for (const old of mine.slice(0, -1))
+        expect((await store.ingest(old, new Date(NOW.getTime() + 1000).toISOString())).status).toBe('stored');
       expect(await store.latestReports(newest.agency)).toEqual([newest.report]);
       const agent = (await store.listAgents(NOW.toISOString(), 3))[0];
       // Seen most recently through the late upload; described by its newest batch.
       expect(agent).toMatchObject({ lastSeenAt: new Date(NOW.getTime() + 1000).toISOString(), hostname: newest.agent.hostname });
-      const history = await store.history({ agency: newest.agency, rule: 'TLS-HSTS-MISSING', target: newest.report.findings.find((f) => f.ruleId === 'TLS-HSTS-MISSING')?.target as string });
+      const history = await store.history({
+        agency: newest.agency,
+        rule: 'TLS-HSTS-MISSING',
+        target: newest.report.findings.find((f) => f.ruleId === 'TLS-HSTS-MISSING')?.target as string,
+      });
       expect(history.map((h) => h.batchId)).toEqual(mine.map((b) => b.batchId));
     });
 
@@ -305,12 +420,25 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const before = await rowCounts(store);
       const latestBefore = await store.db.selectFrom('latest_batches').selectAll().execute();
       // A finding the schema refuses (the API would have refused it too): the last row of the batch.
-      const bad = batchOfFindings(50, { agency: 'so-bad', agencyName: 'Bad', batchId: stableUuid('bad', dialect), agentId: stableUuid('bad-agent') });
+      const bad = batchOfFindings(50, {
+        agency: 'so-bad',
+        agencyName: 'Bad',
+        batchId: stableUuid('bad', dialect),
+        agentId: stableUuid('bad-agent'),
+      });
       (bad.report.findings[49] as { outcome: string }).outcome = 'bogus';
-      const neighbours = Array.from({ length: 5 }, (_, i) => batchOfFindings(20, { agentId: stableUuid('n', i), batchId: stableUuid('neighbour', dialect, i), createdAt: NOW }));
+      const neighbours = Array.from({ length: 5 }, (_, i) =>
+        batchOfFindings(20, { agentId: stableUuid('n', i), batchId: stableUuid('neighbour', dialect, i), createdAt: NOW }),
+      );
       const results = await Promise.allSettled([bad, ...neighbours].map((b) => store.ingest(b, NOW.toISOString())));
       expect(results[0]?.status).toBe('rejected');
-      expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value.status : 'rejected'))).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+      expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value.status : 'rejected'))).toEqual([
+        'stored',
+        'stored',
+        'stored',
+        'stored',
+        'stored',
+      ]);
       const after = await rowCounts(store);
       expect(after).toEqual({
         ...before,
@@ -326,7 +454,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       expect(await store.getAgency('so-bad')).toBeNull();
       const badRows = await store.db.selectFrom('batches').select('batch_id').where('batch_id', '=', bad.batchId).execute();
       expect(badRows).toEqual([]);
-      expect((await store.db.selectFrom('latest_batches').selectAll().where('agent_id', '=', good.agentId).execute())).toEqual(latestBefore);
+      expect(await store.db.selectFrom('latest_batches').selectAll().where('agent_id', '=', good.agentId).execute()).toEqual(latestBefore);
       // Fixed and sent again, the batch is stored: the failed attempt left no trace to collide with.
       (bad.report.findings[49] as { outcome: string }).outcome = 'pass';
       expect(await store.ingest(bad, NOW.toISOString())).toEqual({ status: 'stored' });
@@ -393,7 +521,11 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
         }
         const agency = fleet.agencies.find((a) => a.id === row.id);
         const agents = agency?.agents ?? [];
-        const lastSeen = [...latest.values()].filter((b) => b.agency === row.id).map((b) => new Date(Date.parse(b.createdAt) + 2000).toISOString()).sort().pop();
+        const lastSeen = [...latest.values()]
+          .filter((b) => b.agency === row.id)
+          .map((b) => new Date(Date.parse(b.createdAt) + 2000).toISOString())
+          .sort()
+          .pop();
         expect(row).toEqual({
           id: row.id,
           name: agency?.name,
@@ -418,7 +550,9 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       // Hà Giang's webmail endpoints are declared outside any system, beside the agents' local hosts.
       const none = rows.find((r) => r.id === '');
       expect(none).toMatchObject({ name: null, level: null, targets: 4 });
-      expect(none?.counts.fail).toBe(latestFindings((f, b) => b.agency === 'so-tttt-ha-giang' && systemOf(b, f.target) === '' && f.outcome === 'fail').length);
+      expect(none?.counts.fail).toBe(
+        latestFindings((f, b) => b.agency === 'so-tttt-ha-giang' && systemOf(b, f.target) === '' && f.outcome === 'fail').length,
+      );
       expect((await store.listSystems()).length).toBe(4 * 3 + 3);
     });
 
@@ -427,11 +561,17 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
         [{}, (f) => f.outcome === 'fail'],
         [{ outcome: 'all' }, () => true],
         [{ outcome: 'pass', agency: 'so-tttt-da-nang' }, (f, b) => f.outcome === 'pass' && b.agency === 'so-tttt-da-nang'],
-        [{ agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu' }, (f, b) => f.outcome === 'fail' && b.agency === 'so-tttt-tay-ninh' && systemOf(b, f.target) === 'thu-dien-tu'],
+        [
+          { agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu' },
+          (f, b) => f.outcome === 'fail' && b.agency === 'so-tttt-tay-ninh' && systemOf(b, f.target) === 'thu-dien-tu',
+        ],
         [{ rule: 'TLS-CERT-EXPIRING', outcome: 'all' }, (f) => f.ruleId === 'TLS-CERT-EXPIRING'],
         [{ policy: 'vn-ct02-2022-ipv6', outcome: 'all' }, (f) => f.policyId === 'vn-ct02-2022-ipv6'],
         [{ severity: 'critical' }, (f) => f.outcome === 'fail' && f.severity === 'critical'],
-        [{ target: 'https://api.dichvucong.tayninh.gov.vn:443', outcome: 'all' }, (f) => f.target === 'https://api.dichvucong.tayninh.gov.vn:443'],
+        [
+          { target: 'https://api.dichvucong.tayninh.gov.vn:443', outcome: 'all' },
+          (f) => f.target === 'https://api.dichvucong.tayninh.gov.vn:443',
+        ],
         [{ outcome: 'not-applicable', system: '' }, (f, b) => f.outcome === 'not-applicable' && systemOf(b, f.target) === ''],
         [{ agency: 'no-such-agency', outcome: 'all' }, () => false],
       ];
@@ -439,7 +579,9 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
         const expected = latestFindings(pred);
         const page = await store.listFindings({ ...q, limit: 1000 });
         expect(page.total, JSON.stringify(q)).toBe(expected.length);
-        expect(page.items.map((r) => `${r.agency} ${r.target} ${r.ruleId}`).sort(), JSON.stringify(q)).toEqual(expected.map(({ b, f }) => `${b.agency} ${f.target} ${f.ruleId}`).sort());
+        expect(page.items.map((r) => `${r.agency} ${r.target} ${r.ruleId}`).sort(), JSON.stringify(q)).toEqual(
+          expected.map(({ b, f }) => `${b.agency} ${f.target} ${f.ruleId}`).sort(),
+        );
       }
     });
 
@@ -460,14 +602,24 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
     it('gives the history of a rule on a system oldest first, one point per batch, with the fix showing', async () => {
       const webmail = 'https://webmail.mail.tayninh.gov.vn:443';
       const points = await store.history({ agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu', rule: 'TLS-PROTO-LEGACY', target: webmail });
-      const batches = fleet.batches.filter((b) => b.agency === 'so-tttt-tay-ninh' && b.report.targets.some((t) => t.system?.id === 'thu-dien-tu'));
+      const batches = fleet.batches.filter(
+        (b) => b.agency === 'so-tttt-tay-ninh' && b.report.targets.some((t) => t.system?.id === 'thu-dien-tu'),
+      );
       expect(points.map((p) => p.batchId)).toEqual(batches.map((b) => b.batchId));
       expect(points.every((p) => p.target === webmail)).toBe(true);
       expect(points.map((p) => p.scannedAt)).toEqual(batches.map((b) => b.createdAt));
       // Tây Ninh (an even agency) fixed legacy TLS half way through the week.
       expect(points.map((p) => p.outcome)).toEqual(['fail', 'fail', 'fail', 'fail', 'pass', 'pass', 'pass']);
-      expect(points.every((p) => p.system === 'thu-dien-tu' && p.ruleId === 'TLS-PROTO-LEGACY' && p.agency === 'so-tttt-tay-ninh')).toBe(true);
-      const last3 = await store.history({ agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu', rule: 'TLS-PROTO-LEGACY', target: webmail, limit: 3 });
+      expect(points.every((p) => p.system === 'thu-dien-tu' && p.ruleId === 'TLS-PROTO-LEGACY' && p.agency === 'so-tttt-tay-ninh')).toBe(
+        true,
+      );
+      const last3 = await store.history({
+        agency: 'so-tttt-tay-ninh',
+        system: 'thu-dien-tu',
+        rule: 'TLS-PROTO-LEGACY',
+        target: webmail,
+        limit: 3,
+      });
       expect(last3).toEqual(points.slice(-3));
       // Without a target: a point per batch and target of the system (its main endpoint passes throughout).
       const both = await store.history({ agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu', rule: 'TLS-PROTO-LEGACY' });
@@ -482,20 +634,29 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       await loadFleet(s2, fleet);
       // A second, later run the same day: it replaces the first in that day's point.
       const last = fleet.latest[0] as Batch;
-      const rerun: Batch = { ...last, batchId: randomUUID(), createdAt: new Date(Date.parse(last.createdAt) + 60_000).toISOString(), report: { ...last.report, findings: last.report.findings.map((f) => ({ ...f, outcome: 'pass' as Outcome })) } };
+      const rerun: Batch = {
+        ...last,
+        batchId: randomUUID(),
+        createdAt: new Date(Date.parse(last.createdAt) + 60_000).toISOString(),
+        report: { ...last.report, findings: last.report.findings.map((f) => ({ ...f, outcome: 'pass' as Outcome })) },
+      };
       await s2.ingest(rerun, now);
       const points = await s2.trend({ agency: last.agency, days: 7, now });
       const days = [...new Set(fleet.batches.map((b) => b.createdAt.slice(0, 10)))].sort().slice(-7);
       expect(points.map((p) => p.day)).toEqual(days);
       for (const p of points) {
-        const dayBatches = latestOf([...fleet.batches, rerun].filter((b) => b.agency === last.agency && b.createdAt.slice(0, 10) === p.day));
+        const dayBatches = latestOf(
+          [...fleet.batches, rerun].filter((b) => b.agency === last.agency && b.createdAt.slice(0, 10) === p.day),
+        );
         const passed = [...dayBatches.values()].reduce((s, b) => s + b.report.findings.filter((f) => f.outcome === 'pass').length, 0);
         const failed = [...dayBatches.values()].reduce((s, b) => s + b.report.findings.filter((f) => f.outcome === 'fail').length, 0);
         expect(p).toEqual({ day: p.day, agency: last.agency, passed, failed, passRate: passed / (passed + failed) });
       }
       // Without an agency: one point per agency and day; the window ends today.
       const two = await s2.trend({ days: 2, now });
-      expect(two.map((p) => `${p.day} ${p.agency}`)).toEqual(days.slice(-2).flatMap((d) => fleet.agencies.map((a) => `${d} ${a.id}`).sort()));
+      expect(two.map((p) => `${p.day} ${p.agency}`)).toEqual(
+        days.slice(-2).flatMap((d) => fleet.agencies.map((a) => `${d} ${a.id}`).sort()),
+      );
       expect((await s2.trend({ days: 1, now })).map((p) => p.day)).toEqual([now.slice(0, 10), now.slice(0, 10), now.slice(0, 10)]);
     });
 
@@ -503,19 +664,75 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       const rows = await store.certificates({ days: 30, now });
       const tay = rows.filter((r) => r.agency === 'so-tttt-tay-ninh');
       expect(tay).toEqual([
-        { agency: 'so-tttt-tay-ninh', system: 'thu-dien-tu', where: 'https://mail.tayninh.gov.vn:443', subject: 'CN=mail.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() - 40 * DAY).toISOString(), daysLeft: -40, source: 'endpoint' },
-        { agency: 'so-tttt-tay-ninh', system: 'van-ban', where: 'https://qlvb.tayninh.gov.vn:443', subject: 'CN=qlvb.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() - 40 * DAY).toISOString(), daysLeft: -40, source: 'endpoint' },
-        { agency: 'so-tttt-tay-ninh', system: '', where: 'file:/etc/ssl/private/vpn-gateway.pem@agent1.tayninh.gov.vn', subject: 'CN=vpn.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() + 5 * DAY).toISOString(), daysLeft: 5, source: 'file' },
-        { agency: 'so-tttt-tay-ninh', system: '', where: 'file:/etc/ssl/private/vpn-gateway.pem@agent2.tayninh.gov.vn', subject: 'CN=vpn.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() + 5 * DAY).toISOString(), daysLeft: 5, source: 'file' },
-        { agency: 'so-tttt-tay-ninh', system: 'cong-dvc', where: 'https://api.dichvucong.tayninh.gov.vn:443', subject: 'CN=api.dichvucong.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() + 10 * DAY).toISOString(), daysLeft: 10, source: 'endpoint' },
-        { agency: 'so-tttt-tay-ninh', system: 'mot-cua', where: 'https://api.motcua.tayninh.gov.vn:443', subject: 'CN=api.motcua.tayninh.gov.vn', issuer: expect.any(String), notAfter: new Date(NOW.getTime() + 10 * DAY).toISOString(), daysLeft: 10, source: 'endpoint' },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: 'thu-dien-tu',
+          where: 'https://mail.tayninh.gov.vn:443',
+          subject: 'CN=mail.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() - 40 * DAY).toISOString(),
+          daysLeft: -40,
+          source: 'endpoint',
+        },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: 'van-ban',
+          where: 'https://qlvb.tayninh.gov.vn:443',
+          subject: 'CN=qlvb.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() - 40 * DAY).toISOString(),
+          daysLeft: -40,
+          source: 'endpoint',
+        },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: '',
+          where: 'file:/etc/ssl/private/vpn-gateway.pem@agent1.tayninh.gov.vn',
+          subject: 'CN=vpn.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() + 5 * DAY).toISOString(),
+          daysLeft: 5,
+          source: 'file',
+        },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: '',
+          where: 'file:/etc/ssl/private/vpn-gateway.pem@agent2.tayninh.gov.vn',
+          subject: 'CN=vpn.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() + 5 * DAY).toISOString(),
+          daysLeft: 5,
+          source: 'file',
+        },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: 'cong-dvc',
+          where: 'https://api.dichvucong.tayninh.gov.vn:443',
+          subject: 'CN=api.dichvucong.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() + 10 * DAY).toISOString(),
+          daysLeft: 10,
+          source: 'endpoint',
+        },
+        {
+          agency: 'so-tttt-tay-ninh',
+          system: 'mot-cua',
+          where: 'https://api.motcua.tayninh.gov.vn:443',
+          subject: 'CN=api.motcua.tayninh.gov.vn',
+          issuer: expect.any(String),
+          notAfter: new Date(NOW.getTime() + 10 * DAY).toISOString(),
+          daysLeft: 10,
+          source: 'endpoint',
+        },
       ]);
       expect(rows).toHaveLength(3 * 6);
       expect(rows.map((r) => r.notAfter)).toEqual(rows.map((r) => r.notAfter).sort());
       // Not the file good for 200 days, nor the missing one.
       expect(rows.some((r) => r.where.includes('intranet') || r.where.includes('old-portal'))).toBe(false);
       expect((await store.certificates({ days: 0, now })).every((r) => r.daysLeft < 0)).toBe(true);
-      expect(await store.certificates({ days: 30, now, agency: 'so-tttt-da-nang' })).toEqual(rows.filter((r) => r.agency === 'so-tttt-da-nang'));
+      expect(await store.certificates({ days: 30, now, agency: 'so-tttt-da-nang' })).toEqual(
+        rows.filter((r) => r.agency === 'so-tttt-da-nang'),
+      );
       expect((await store.certificates({ days: 250, now })).some((r) => r.where.includes('intranet.pem'))).toBe(true);
     });
 
@@ -540,9 +757,11 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       expect(await empty.ipv6()).toEqual([{ agency: 'so-empty', score: null, domains: [] }]);
     });
 
-    it('gives the latest report of each of an agency\'s agents', async () => {
+    it("gives the latest report of each of an agency's agents", async () => {
       const reports = await store.latestReports('so-tttt-da-nang');
-      const expected = [...latest.values()].filter((b) => b.agency === 'so-tttt-da-nang').sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+      const expected = [...latest.values()]
+        .filter((b) => b.agency === 'so-tttt-da-nang')
+        .sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
       expect(reports).toEqual(expected.map((b) => b.report));
       expect(await store.latestReports('no-such-agency')).toEqual([]);
     });
@@ -566,17 +785,30 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       expect(unaware.map((a) => a.counts)).toEqual(agencies.map((a) => a.counts));
       const staleAgency = fleet.agencies.find((a) => a.agents.some((g) => g.stale))?.id;
       expect(agencies.map((a) => a.staleAgents)).toEqual(agencies.map((a) => (a.id === staleAgency ? 1 : 0)));
-      expect(overview.totals).toEqual({ agencies: 3, agents: 6, staleAgents: 1, batches: fleet.batches.length, failed: agencies.reduce((s, a) => s + a.counts.fail, 0) });
+      expect(overview.totals).toEqual({
+        agencies: 3,
+        agents: 6,
+        staleAgents: 1,
+        batches: fleet.batches.length,
+        failed: agencies.reduce((s, a) => s + a.counts.fail, 0),
+      });
       const tls = overview.policies.find((p) => p.policyId === 'vn-ct02-2022-tls');
       const expected = latestFindings((f) => f.policyId === 'vn-ct02-2022-tls');
       expect(tls).toEqual({
         policyId: 'vn-ct02-2022-tls',
         passed: expected.filter((x) => x.f.outcome === 'pass').length,
         failed: expected.filter((x) => x.f.outcome === 'fail').length,
-        passRate: expected.filter((x) => x.f.outcome === 'pass').length / expected.filter((x) => x.f.outcome === 'pass' || x.f.outcome === 'fail').length,
+        passRate:
+          expected.filter((x) => x.f.outcome === 'pass').length /
+          expected.filter((x) => x.f.outcome === 'pass' || x.f.outcome === 'fail').length,
       });
       expect(overview.generatedAt).toBe(now);
-      expect(await store.stats()).toEqual({ agencies: 3, agents: 6, batches: fleet.batches.length, findings: fleet.batches.reduce((s, b) => s + b.report.findings.length, 0) });
+      expect(await store.stats()).toEqual({
+        agencies: 3,
+        agents: 6,
+        batches: fleet.batches.length,
+        findings: fleet.batches.reduce((s, b) => s + b.report.findings.length, 0),
+      });
     });
   });
 });

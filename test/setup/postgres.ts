@@ -37,7 +37,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     const e = err as { stderr?: string; message: string };
-    throw new Error(`could not start a PostgreSQL cluster for the tests: ${(e.stderr ?? e.message).trim()}\n` + 'Install PostgreSQL (apt-get install -y postgresql) or set GOVSCAN_TEST_PG to a server URL.');
+    throw new Error(
+      `could not start a PostgreSQL cluster for the tests: ${(e.stderr ?? e.message).trim()}\n` +
+        'Install PostgreSQL (apt-get install -y postgresql) or set GOVSCAN_TEST_PG to a server URL.',
+    );
   }
   process.env.GOVSCAN_TEST_PG = url;
   project.provide('govscanTestPg', url);

@@ -48,7 +48,9 @@ export function renderTable(report: VerifyReport, lang: Lang): string {
 
 function keyText(entry: PathEntry, lang: Lang): string {
   const type = KEY_NAMES[entry.key.type] ?? entry.key.type;
-  return entry.key.curve ? localize(C.keyCurve, lang, { type, curve: entry.key.curve }) : localize(C.keyBits, lang, { type, bits: entry.key.bits });
+  return entry.key.curve
+    ? localize(C.keyCurve, lang, { type, curve: entry.key.curve })
+    : localize(C.keyBits, lang, { type, bits: entry.key.bits });
 }
 
 /** The calendar day of an ISO time (dd/mm/yyyy in Vietnamese). */

@@ -8,7 +8,8 @@ import { C } from './messages.js';
 
 export default class CertVerify extends GovscanCommand {
   static override summary = 'Check a certificate chain file offline: path to a trusted root, validity, name, as browsers judge it';
-  static override description = `Builds and validates the path from the first certificate of the first FILE (the server's) through the other certificates given (any order) to a trust anchor — the public store govscan uses, or --ca-file — with the same code as the scan's TLS check (RFC 5280, the CA/Browser Forum profile, name constraints, RFC 9525 names). FILE: PEM (one or more CERTIFICATE blocks), DER, or a PKCS#7 bundle. Nothing is fetched from the network.
+  static override description =
+    `Builds and validates the path from the first certificate of the first FILE (the server's) through the other certificates given (any order) to a trust anchor — the public store govscan uses, or --ca-file — with the same code as the scan's TLS check (RFC 5280, the CA/Browser Forum profile, name constraints, RFC 9525 names). FILE: PEM (one or more CERTIFICATE blocks), DER, or a PKCS#7 bundle. Nothing is fetched from the network.
 
 Exit codes: 0 valid (trusted, valid for --name when given, every certificate in its validity at --at); 1 not valid; 2 bad input (file: what is wrong) or usage.`;
   static override examples = [
@@ -17,7 +18,9 @@ Exit codes: 0 valid (trusted, valid for --name when given, every certificate in 
     '<%= config.bin %> cert verify server.pem --name dichvucong.example.gov.vn --lang vi',
   ];
   static override strict = false;
-  static override args = { files: Args.string({ required: true, description: 'Certificate files (PEM, DER or PKCS#7), the server certificate first' }) };
+  static override args = {
+    files: Args.string({ required: true, description: 'Certificate files (PEM, DER or PKCS#7), the server certificate first' }),
+  };
   static override flags = {
     'ca-file': repeatable({ description: 'Trust anchors (PEM) instead of the public store' }),
     name: Flags.string({ description: 'DNS name or IP address the certificate must be valid for' }),
@@ -59,6 +62,7 @@ function checkName(name: string): string {
 function checkAt(at: string): Date {
   const iso = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/.test(at);
   const ms = iso ? Date.parse(at.length === 10 ? `${at}T00:00:00Z` : at) : Number.NaN;
-  if (!Number.isFinite(ms) || (at.length === 10 && new Date(ms).toISOString().slice(0, 10) !== at)) throw InputError.unlocated(fillBoth(C.badAt, { at }));
+  if (!Number.isFinite(ms) || (at.length === 10 && new Date(ms).toISOString().slice(0, 10) !== at))
+    throw InputError.unlocated(fillBoth(C.badAt, { at }));
   return new Date(ms);
 }

@@ -4,7 +4,7 @@ import { GovscanCommand, langFlag } from '../../cli/base.js';
 export default class ChecksList extends GovscanCommand {
   static override summary = 'List the check families, what they probe and which targets they apply to';
   static override flags = {
-    json: Flags.boolean({ default: false, description: 'Print JSON, including each check\'s facts schema' }),
+    json: Flags.boolean({ default: false, description: "Print JSON, including each check's facts schema" }),
     lang: langFlag,
   };
 
@@ -13,7 +13,13 @@ export default class ChecksList extends GovscanCommand {
     this.lang = flags.lang;
     const { CHECKS } = await import('../../engine/registry.js');
     if (flags.json) {
-      const out = CHECKS.map((c) => ({ id: c.id, family: c.family, title: c.title, description: c.description, factsSchema: c.factsSchema }));
+      const out = CHECKS.map((c) => ({
+        id: c.id,
+        family: c.family,
+        title: c.title,
+        description: c.description,
+        factsSchema: c.factsSchema,
+      }));
       this.log(JSON.stringify(out, null, 2));
       return;
     }

@@ -20,7 +20,8 @@ const MESSAGES = defineMessages({
 
 export default class ConfigShow extends GovscanCommand {
   static override summary = 'Show the effective settings of govscan scan and where each comes from';
-  static override description = `Each setting of govscan scan with its value and where it comes from, in this order of precedence: a flag on the command line, then its environment variable GOVSCAN_<FLAG> (upper case, dashes as underscores: --fail-on is GOVSCAN_FAIL_ON; repeatable flags take a comma-separated list), then the settings file, then the default. The settings file is --config FILE, else GOVSCAN_CONFIG, else ./${DEFAULT_CONFIG_FILE} when present: YAML with one key per flag (fail-on: medium, ca-file: [anchors.pem]). Give the same flags as to scan to see what a run would use.`;
+  static override description =
+    `Each setting of govscan scan with its value and where it comes from, in this order of precedence: a flag on the command line, then its environment variable GOVSCAN_<FLAG> (upper case, dashes as underscores: --fail-on is GOVSCAN_FAIL_ON; repeatable flags take a comma-separated list), then the settings file, then the default. The settings file is --config FILE, else GOVSCAN_CONFIG, else ./${DEFAULT_CONFIG_FILE} when present: YAML with one key per flag (fail-on: medium, ca-file: [anchors.pem]). Give the same flags as to scan to see what a run would use.`;
   static override examples = [
     '<%= config.bin %> config show',
     '<%= config.bin %> config show --config ci/govscan.yaml --fail-on critical',
@@ -39,24 +40,40 @@ export default class ConfigShow extends GovscanCommand {
     if (flags.json) {
       const out = {
         file: configured.settings?.file ?? null,
-        settings: Object.fromEntries(settings.map((s) => [s.name, { value: s.value ?? null, source: s.source, ...(s.where ? { where: s.where } : {}) }])),
+        settings: Object.fromEntries(
+          settings.map((s) => [s.name, { value: s.value ?? null, source: s.source, ...(s.where ? { where: s.where } : {}) }]),
+        ),
       };
       this.log(JSON.stringify(out, null, 2));
       return;
     }
     const lang = this.lang;
-    this.log(configured.settings ? localize(MESSAGES.file, lang, { file: configured.settings.file }) : localize(MESSAGES.noFile, lang, { file: DEFAULT_CONFIG_FILE }));
+    this.log(
+      configured.settings
+        ? localize(MESSAGES.file, lang, { file: configured.settings.file })
+        : localize(MESSAGES.noFile, lang, { file: DEFAULT_CONFIG_FILE }),
+    );
     this.log('');
     const rows = [
       MESSAGES.heading[lang].split('|'),
       ...settings.map((s) => [
         `--${s.name}`,
         shown(s.value, lang),
-        format(s.source === 'flag' ? MESSAGES.fromFlag[lang] : s.source === 'env' ? MESSAGES.fromEnv[lang] : s.source === 'file' ? MESSAGES.fromFile[lang] : MESSAGES.fromDefault[lang], { where: s.where }),
+        format(
+          s.source === 'flag'
+            ? MESSAGES.fromFlag[lang]
+            : s.source === 'env'
+              ? MESSAGES.fromEnv[lang]
+              : s.source === 'file'
+                ? MESSAGES.fromFile[lang]
+                : MESSAGES.fromDefault[lang],
+          { where: s.where },
+        ),
       ]),
     ];
     const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-    for (const r of rows) this.log(`${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padEnd(widths[1] ?? 0)}  ${r[2] ?? ''}`.trimEnd());
+    for (const r of rows)
+      this.log(`${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padEnd(widths[1] ?? 0)}  ${r[2] ?? ''}`.trimEnd());
   }
 }
 

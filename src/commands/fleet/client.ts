@@ -50,7 +50,9 @@ export class FleetClient {
       } catch (err) {
         if (err instanceof InputError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
-        throw InputError.unlocated(localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }));
+        throw InputError.unlocated(
+          localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }),
+        );
       }
     }
     return new FleetClient(base, flags.token, ca, lang);
@@ -111,7 +113,11 @@ export class FleetClient {
           chunks.push(chunk);
         });
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
         res.on('error', (err) => reject(connectionError(err, origin, lang)));
       });

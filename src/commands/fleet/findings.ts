@@ -5,8 +5,9 @@ import type { FindingRow, Page } from '../../contract/read-api.js';
 import { fleetFlags } from './flags.js';
 
 export default class FleetFindings extends GovscanCommand {
-  static override summary = 'Findings of the fleet\'s latest state from a govscan server, filtered like the API';
-  static override description = `Reads GET /api/v1/findings with a viewer or admin token: failed findings unless --outcome says otherwise, newest first.
+  static override summary = "Findings of the fleet's latest state from a govscan server, filtered like the API";
+  static override description =
+    `Reads GET /api/v1/findings with a viewer or admin token: failed findings unless --outcome says otherwise, newest first.
 
 Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refused the token.`;
   static override examples = [
@@ -34,7 +35,11 @@ Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refus
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetFindings);
     this.lang = flags.lang;
-    const [{ FleetClient }, { findingsText }, { terminalJson }] = await Promise.all([import('./client.js'), import('./render.js'), import('../../report/terminal-text.js')]);
+    const [{ FleetClient }, { findingsText }, { terminalJson }] = await Promise.all([
+      import('./client.js'),
+      import('./render.js'),
+      import('../../report/terminal-text.js'),
+    ]);
     const client = await FleetClient.connect(flags, this.lang);
     const page = await client.getJson<Page<FindingRow>>(
       '/api/v1/findings',

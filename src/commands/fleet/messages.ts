@@ -4,7 +4,10 @@ import { defineMessages } from '../../core/i18n/index.js';
 
 export const F = defineMessages({
   // server token list / revoke (admin commands on the database)
-  noTokens: { en: 'no tokens yet: create one with `govscan server token create --role viewer`', vi: 'chưa có token nào: tạo bằng `govscan server token create --role viewer`' },
+  noTokens: {
+    en: 'no tokens yet: create one with `govscan server token create --role viewer`',
+    vi: 'chưa có token nào: tạo bằng `govscan server token create --role viewer`',
+  },
   colId: { en: 'ID', vi: 'MÃ' },
   colRole: { en: 'ROLE', vi: 'VAI TRÒ' },
   colFor: { en: 'FOR', vi: 'DÀNH CHO' },
@@ -13,9 +16,15 @@ export const F = defineMessages({
     en: '--agency: no agency "{agency}" on this server (an agency exists once an enrolment secret was created for it: `govscan server enrollment create --agency ID`)',
     vi: '--agency: máy chủ không có cơ quan "{agency}" (cơ quan có sau khi tạo mã đăng ký cho cơ quan đó: `govscan server enrollment create --agency ID`)',
   },
-  tokenAgencyViewerOnly: { en: '--agency: only viewer tokens are scoped to an agency (--role viewer)', vi: '--agency: chỉ token viewer mới giới hạn theo một cơ quan (--role viewer)' },
+  tokenAgencyViewerOnly: {
+    en: '--agency: only viewer tokens are scoped to an agency (--role viewer)',
+    vi: '--agency: chỉ token viewer mới giới hạn theo một cơ quan (--role viewer)',
+  },
   tokenRevoked: { en: 'revoked token {id}', vi: 'đã thu hồi token {id}' },
-  tokenUnknown: { en: 'no token with id "{id}" (see `govscan server token list`)', vi: 'không có token mã "{id}" (xem `govscan server token list`)' },
+  tokenUnknown: {
+    en: 'no token with id "{id}" (see `govscan server token list`)',
+    vi: 'không có token mã "{id}" (xem `govscan server token list`)',
+  },
   // flags and connection
   serverRequired: {
     en: '--server: the govscan server URL is required (or set GOVSCAN_SERVER), e.g. https://soc.example.gov.vn:8443',
@@ -50,7 +59,10 @@ export const F = defineMessages({
   },
   notFound: { en: '{what}: not found on the server (404)', vi: '{what}: không có trên máy chủ (404)' },
   serverError: { en: 'the server answered {status}: {message}', vi: 'máy chủ trả lời {status}: {message}' },
-  notJson: { en: 'the server at {url} did not answer with JSON: is it a govscan server?', vi: 'máy chủ tại {url} không trả về JSON: có phải máy chủ govscan không?' },
+  notJson: {
+    en: 'the server at {url} did not answer with JSON: is it a govscan server?',
+    vi: 'máy chủ tại {url} không trả về JSON: có phải máy chủ govscan không?',
+  },
 
   // status
   colAgency: { en: 'AGENCY', vi: 'CƠ QUAN' },

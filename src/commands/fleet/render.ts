@@ -15,7 +15,12 @@ export function table(cells: string[][]): string[] {
   const rows = cells.map((row) => row.map(terminalText));
   const widths: number[] = [];
   for (const row of rows) for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, width(cell));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell)))).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - width(cell))))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 export function percent(rate: number | null): string {
@@ -44,7 +49,17 @@ export function statusText(o: FleetOverview, lang: Lang): string {
   } else {
     const staleBy = new Map<string, number>();
     for (const a of o.agents) if (a.stale) staleBy.set(a.agency, (staleBy.get(a.agency) ?? 0) + 1);
-    const rows: string[][] = [[t('colAgency'), t('colName'), t('colPassRate'), ...SEVERITY_COLUMNS.map(([, k]) => t(k)), t('colAgents'), t('colStale'), t('colLastSeen')]];
+    const rows: string[][] = [
+      [
+        t('colAgency'),
+        t('colName'),
+        t('colPassRate'),
+        ...SEVERITY_COLUMNS.map(([, k]) => t(k)),
+        t('colAgents'),
+        t('colStale'),
+        t('colLastSeen'),
+      ],
+    ];
     for (const a of o.agencies) {
       rows.push([
         a.id,
@@ -65,7 +80,8 @@ export function statusText(o: FleetOverview, lang: Lang): string {
     const stale = o.agents.filter((a) => a.stale);
     if (stale.length > 0) {
       lines.push(t('staleHeading'));
-      for (const a of stale) lines.push(`  ${t('staleLine', { hostname: a.hostname, agency: a.agency, lastSeen: shortTime(a.lastSeenAt, lang) })}`);
+      for (const a of stale)
+        lines.push(`  ${t('staleLine', { hostname: a.hostname, agency: a.agency, lastSeen: shortTime(a.lastSeenAt, lang) })}`);
       lines.push('');
     }
   }
@@ -111,7 +127,10 @@ export function tokensText(tokens: readonly TokenInfo[], lang: Lang): string {
   if (tokens.length === 0) return t('noTokens') + '\n';
   const rows = [[t('colId'), t('colRole'), t('colFor'), t('colCreated')]];
   for (const k of tokens) {
-    const who = k.role === 'agent' ? `${k.agency ?? ''} / ${k.agentId ?? ''}` : [k.name ?? '', k.agency ? `[${k.agency}]` : ''].filter(Boolean).join(' ');
+    const who =
+      k.role === 'agent'
+        ? `${k.agency ?? ''} / ${k.agentId ?? ''}`
+        : [k.name ?? '', k.agency ? `[${k.agency}]` : ''].filter(Boolean).join(' ');
     rows.push([k.id, k.role, who, shortTime(k.createdAt, lang)]);
   }
   return table(rows).join('\n') + '\n';

@@ -14,14 +14,23 @@ Exit codes: 0 shown; 2 invalid flags; 3 the server could not be reached or refus
   ];
   static override flags = {
     ...fleetFlags,
-    'stale-after': Flags.integer({ min: 1, max: 1000, helpValue: 'N', description: 'An agent is stale after N of its intervals without a batch (default: the server\'s)' }),
+    'stale-after': Flags.integer({
+      min: 1,
+      max: 1000,
+      helpValue: 'N',
+      description: "An agent is stale after N of its intervals without a batch (default: the server's)",
+    }),
     lang: langFlag,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(FleetStatus);
     this.lang = flags.lang;
-    const [{ FleetClient }, { statusText }, { terminalJson }] = await Promise.all([import('./client.js'), import('./render.js'), import('../../report/terminal-text.js')]);
+    const [{ FleetClient }, { statusText }, { terminalJson }] = await Promise.all([
+      import('./client.js'),
+      import('./render.js'),
+      import('../../report/terminal-text.js'),
+    ]);
     const client = await FleetClient.connect(flags, this.lang);
     const overview = await client.getJson<FleetOverview>('/api/v1/overview', { staleAfter: flags['stale-after'] }, 'overview');
     this.log(flags.json ? terminalJson(JSON.stringify(overview, null, 2)) : statusText(overview, this.lang).trimEnd());

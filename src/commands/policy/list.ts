@@ -3,14 +3,25 @@ import { GovscanCommand, langFlag } from '../../cli/base.js';
 
 export default class PolicyList extends GovscanCommand {
   static override summary = 'List the built-in policy packs with their legal basis, dates and state';
-  static override description = `Every built-in pack, both security-level regimes included (vn-nd85-2016, vn-nd331-2026), with its effective dates and its state today: in effect, in transition (replaced, but still judging the systems approved under it), ended, or not yet in effect. GOVSCAN_NOW=YYYY-MM-DD shows the state as of that day.`;
+  static override description =
+    `Every built-in pack, both security-level regimes included (vn-nd85-2016, vn-nd331-2026), with its effective dates and its state today: in effect, in transition (replaced, but still judging the systems approved under it), ended, or not yet in effect. GOVSCAN_NOW=YYYY-MM-DD shows the state as of that day.`;
   static override flags = { json: Flags.boolean({ default: false, description: 'Print JSON' }), lang: langFlag };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PolicyList);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { loadBuiltinPolicies }, { packState }, { clockFromEnv }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { regimeStateLabels }, { displayDate }, { format }, { citationText }] = await Promise.all([
+    const [
+      { KNOWN_CHECKS },
+      { loadBuiltinPolicies },
+      { packState },
+      { clockFromEnv },
+      { POLICY_COMMAND_MESSAGES: M, effectiveText },
+      { regimeStateLabels },
+      { displayDate },
+      { format },
+      { citationText },
+    ] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../policy/legal-basis.js'),
@@ -39,8 +50,16 @@ export default class PolicyList extends GovscanCommand {
       return;
     }
     for (const p of policies) {
-      const facts = [format(M.rules[lang], { count: p.rules.length }), effectiveText(p.effective, lang), regimeStateLabels[packState(p, policies, today)][lang]];
-      if (p.regime) facts.push(format(M.regime[lang], { id: p.regime.id }) + (p.regime.replaces ? `, ${format(M.replaces[lang], { id: p.regime.replaces })}` : ''));
+      const facts = [
+        format(M.rules[lang], { count: p.rules.length }),
+        effectiveText(p.effective, lang),
+        regimeStateLabels[packState(p, policies, today)][lang],
+      ];
+      if (p.regime)
+        facts.push(
+          format(M.regime[lang], { id: p.regime.id }) +
+            (p.regime.replaces ? `, ${format(M.replaces[lang], { id: p.regime.replaces })}` : ''),
+        );
       if (p.scope === 'agent') facts.push(M.agentOnly[lang]);
       this.log(`${p.id} ${p.version}  ${p.title[lang]}`);
       this.log(`    ${facts.join(' · ')}`);

@@ -3,14 +3,27 @@ import { GovscanCommand, langFlag } from '../../cli/base.js';
 
 export default class PolicyShow extends GovscanCommand {
   static override summary = 'Show the rules and parameters of a policy pack (a built-in id or a file), or the reference of one rule';
-  static override args = { policy: Args.string({ required: true, description: 'Built-in policy id, policy file, or rule id (e.g. TLS-CERT-EXPIRED)' }) };
+  static override args = {
+    policy: Args.string({ required: true, description: 'Built-in policy id, policy file, or rule id (e.g. TLS-CERT-EXPIRED)' }),
+  };
   static override flags = { json: Flags.boolean({ default: false, description: 'Print JSON' }), lang: langFlag };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PolicyShow);
     this.lang = flags.lang;
     const lang = this.lang;
-    const [{ KNOWN_CHECKS }, { describeRules, resolvePolicyArg }, { expectedText }, { POLICY_COMMAND_MESSAGES: M, effectiveText }, { severityLabels }, { paramValue }, { format }, { largest }, { terminalJson, terminalText }, { citationText }] = await Promise.all([
+    const [
+      { KNOWN_CHECKS },
+      { describeRules, resolvePolicyArg },
+      { expectedText },
+      { POLICY_COMMAND_MESSAGES: M, effectiveText },
+      { severityLabels },
+      { paramValue },
+      { format },
+      { largest },
+      { terminalJson, terminalText },
+      { citationText },
+    ] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../policy/params.js'),
@@ -33,7 +46,17 @@ export default class PolicyShow extends GovscanCommand {
       this.log(
         terminalJson(
           JSON.stringify(
-            { id: policy.id, version: policy.version, title: policy.title, legalBasis: policy.legalBasis, effective: policy.effective, ...(policy.regime ? { regime: policy.regime } : {}), params: policy.params, paramSpecs: policy.paramSpecs, rules },
+            {
+              id: policy.id,
+              version: policy.version,
+              title: policy.title,
+              legalBasis: policy.legalBasis,
+              effective: policy.effective,
+              ...(policy.regime ? { regime: policy.regime } : {}),
+              params: policy.params,
+              paramSpecs: policy.paramSpecs,
+              rules,
+            },
             null,
             2,
           ),
@@ -53,7 +76,9 @@ export default class PolicyShow extends GovscanCommand {
       log(format(M.parameters[lang], { pack: policy.id }) + ':');
       for (const [name, spec] of specs) {
         const value = paramValue(policy.params[name] ?? spec.default, lang);
-        log(`  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`);
+        log(
+          `  ${format(M.param[lang], { name, value, expected: expectedText(spec)[lang] })}${spec.secondary ? ` — ${M.secondary[lang]}` : ''}`,
+        );
         if (spec.description) log(`      ${spec.description[lang]}`);
       }
     }
@@ -69,7 +94,15 @@ export default class PolicyShow extends GovscanCommand {
 
   private async showRule(id: string, json: boolean): Promise<void> {
     const lang = this.lang;
-    const [{ CHECKS, KNOWN_CHECKS }, { loadBuiltinPolicies, describeRules }, { findRuleReference, ruleReferenceMessages, ruleTextLines }, { ruleDocUri }, { format }, { InputError }, { terminalJson, terminalText }] = await Promise.all([
+    const [
+      { CHECKS, KNOWN_CHECKS },
+      { loadBuiltinPolicies, describeRules },
+      { findRuleReference, ruleReferenceMessages, ruleTextLines },
+      { ruleDocUri },
+      { format },
+      { InputError },
+      { terminalJson, terminalText },
+    ] = await Promise.all([
       import('../../engine/registry.js'),
       import('../../policy/index.js'),
       import('../../report/rule-reference.js'),

@@ -6,8 +6,10 @@ import { localize } from '../../core/i18n/index.js';
 import { REPORT_FORMATS, readReport, reportCommandMessages, sarifDirFlag, writeAtomically, writeStdout } from './shared.js';
 
 export default class ReportConvert extends GovscanCommand {
-  static override summary = 'Convert a JSON report to SARIF, JUnit, HTML, a table, a Markdown job summary, GitLab Code Quality or (normalised) JSON, without scanning again';
-  static override description = `--to markdown writes a CI job summary (verdict against the scan's --fail-on, failed findings by severity, the most severe findings): append it to $GITHUB_STEP_SUMMARY. In GitHub Actions (GITHUB_SERVER_URL and GITHUB_REPOSITORY set) it links to the repository's code scanning alerts. --to codequality writes GitLab's Code Quality report (artifacts:reports:codequality): failed and not-tested findings, located at their line in the inventory or target list.`;
+  static override summary =
+    'Convert a JSON report to SARIF, JUnit, HTML, a table, a Markdown job summary, GitLab Code Quality or (normalised) JSON, without scanning again';
+  static override description =
+    `--to markdown writes a CI job summary (verdict against the scan's --fail-on, failed findings by severity, the most severe findings): append it to $GITHUB_STEP_SUMMARY. In GitHub Actions (GITHUB_SERVER_URL and GITHUB_REPOSITORY set) it links to the repository's code scanning alerts. --to codequality writes GitLab's Code Quality report (artifacts:reports:codequality): failed and not-tested findings, located at their line in the inventory or target list.`;
   static override examples = [
     '<%= config.bin %> report convert govscan.json --to html --lang vi -o bao-cao.html',
     '<%= config.bin %> report convert govscan.json --to junit -o govscan.junit.xml',
@@ -20,19 +22,27 @@ export default class ReportConvert extends GovscanCommand {
     to: Flags.option({ options: REPORT_FORMATS, required: true, char: 't', description: 'Output format' })(),
     output: Flags.string({ char: 'o', description: 'Write to FILE instead of stdout' }),
     'sarif-dir': sarifDirFlag,
-    'exclude-waived': Flags.boolean({ default: false, description: 'sarif: leave waived results out (as GitHub uploads do) instead of emitting them as suppressions' }),
+    'exclude-waived': Flags.boolean({
+      default: false,
+      description: 'sarif: leave waived results out (as GitHub uploads do) instead of emitting them as suppressions',
+    }),
     lang: langFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ReportConvert);
     this.lang = flags.lang;
-    await assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
+    await assertOutputsWritable([
+      ['--output', flags.output, 'file'],
+      ['--sarif-dir', flags['sarif-dir'], 'folder'],
+    ]);
     const report = await readReport(args.input);
     const { render, writeGithubSarif } = await import('../../report/index.js');
     if (flags['sarif-dir']) {
       const written = await writeGithubSarif(report, flags['sarif-dir'], { lang: this.lang });
-      process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
+      process.stderr.write(
+        localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n',
+      );
     }
     const text = render(report, flags.to, { lang: this.lang, includeWaived: !flags['exclude-waived'], ...codeScanningLink() });
     if (flags.output) {

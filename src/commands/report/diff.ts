@@ -3,7 +3,8 @@ import { GovscanCommand, langFlag } from '../../cli/base.js';
 
 export default class ReportDiff extends GovscanCommand {
   static override summary = 'Compare two reports: new, fixed and unchanged findings';
-  static override description = `OLD and NEW are govscan JSON reports or govscan SARIF files (any mix). Findings are matched by rule id and target fingerprint, as --baseline matches them, never by message text.
+  static override description =
+    `OLD and NEW are govscan JSON reports or govscan SARIF files (any mix). Findings are matched by rule id and target fingerprint, as --baseline matches them, never by message text.
 
 Always exits 0 when both reports can be read (2 when one cannot): to gate CI on new findings, use scan --baseline.`;
   static override examples = [

@@ -26,20 +26,29 @@ export default class ReportMerge extends GovscanCommand {
     this.lang = flags.lang;
     const files = argv as string[];
     if (files.length < 2) throw InputError.unlocated('report merge needs at least two JSON reports (see --help)');
-    await assertOutputsWritable([['--output', flags.output, 'file'], ['--sarif-dir', flags['sarif-dir'], 'folder']]);
+    await assertOutputsWritable([
+      ['--output', flags.output, 'file'],
+      ['--sarif-dir', flags['sarif-dir'], 'folder'],
+    ]);
     const reports = [];
     for (const file of files) reports.push(await readReport(file));
     const { mergeReports, render, writeGithubSarif } = await import('../../report/index.js');
     const merged = mergeReports(reports);
     if (flags['sarif-dir']) {
       const written = await writeGithubSarif(merged, flags['sarif-dir'], { lang: this.lang });
-      process.stderr.write(localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n');
+      process.stderr.write(
+        localize(reportCommandMessages.sarifDirWritten, this.lang, { count: written.length, dir: flags['sarif-dir'] }) + '\n',
+      );
     }
     const text = render(merged, flags.to, { lang: this.lang });
     if (flags.output) {
       await writeAtomically(flags.output, text);
       process.stderr.write(
-        localize(reportCommandMessages.merged, this.lang, { count: reports.length, targets: merged.summary.targets, findings: merged.findings.length }) +
+        localize(reportCommandMessages.merged, this.lang, {
+          count: reports.length,
+          targets: merged.summary.targets,
+          findings: merged.findings.length,
+        }) +
           '\n' +
           localize(M.reportWritten, this.lang, { file: flags.output }) +
           '\n',

@@ -15,11 +15,15 @@ export const reportCommandMessages = defineMessages({
     en: '{count} SARIF file(s) for GitHub code scanning written to {dir} (one per category, waived results left out)',
     vi: 'đã ghi {count} tệp SARIF cho GitHub code scanning vào {dir} (mỗi hạng mục một tệp, bỏ các kết quả được miễn trừ)',
   },
-  merged: { en: 'merged {count} reports: {targets} targets, {findings} findings', vi: 'đã gộp {count} báo cáo: {targets} đối tượng quét, {findings} phát hiện' },
+  merged: {
+    en: 'merged {count} reports: {targets} targets, {findings} findings',
+    vi: 'đã gộp {count} báo cáo: {targets} đối tượng quét, {findings} phát hiện',
+  },
 });
 
 export const sarifDirFlag = Flags.string({
-  description: 'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
+  description:
+    'Also write SARIF for GitHub code scanning into DIR: one file per category, waived results left out (point upload-sarif at DIR)',
   helpValue: 'DIR',
 });
 

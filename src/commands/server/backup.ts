@@ -10,8 +10,10 @@ import { dbFlag } from './shared.js';
 import { S } from './messages.js';
 
 export default class ServerBackup extends GovscanCommand {
-  static override summary = "Back up the server's SQLite database to FILE while the server runs (for PostgreSQL, prints the pg_dump command)";
-  static override description = `Copies the database with SQLite's online backup: the server keeps taking batches meanwhile and the copy is consistent. FILE appears only once complete (written beside it, then renamed), readable by its owner only (it holds the tokens' hashes); an existing FILE is replaced only with --force.
+  static override summary =
+    "Back up the server's SQLite database to FILE while the server runs (for PostgreSQL, prints the pg_dump command)";
+  static override description =
+    `Copies the database with SQLite's online backup: the server keeps taking batches meanwhile and the copy is consistent. FILE appears only once complete (written beside it, then renamed), readable by its owner only (it holds the tokens' hashes); an existing FILE is replaced only with --force.
 
 Restore: stop the server, put the backup in place of the database file (or point --db at it), start the server.
 
@@ -38,7 +40,10 @@ Exit codes: 0 backup written; 2 FILE exists (without --force) or cannot be writt
       import('../../server/store/db.js'),
       import('../../server/store/backup.js'),
     ]);
-    const both = (text: Localized, params: Record<string, unknown>): Localized => ({ en: localize(text, 'en', params), vi: localize(text, 'vi', params) });
+    const both = (text: Localized, params: Record<string, unknown>): Localized => ({
+      en: localize(text, 'en', params),
+      vi: localize(text, 'vi', params),
+    });
     /** A backup that cannot be made: why, in both languages (a driver's own words stay as they are). */
     const failed = (why: Localized | string): InputError => {
       const text = (lang: 'en' | 'vi'): string =>
@@ -46,7 +51,8 @@ Exit codes: 0 backup written; 2 FILE exists (without --force) or cannot be writt
       return InputError.unlocated({ en: text('en'), vi: text('vi') });
     };
     const target = parseDbUrl(flags.db);
-    if (target.dialect === 'postgres') throw InputError.unlocated(both(S.backupPostgres, { command: pgDumpCommand(target.url, args.file) }));
+    if (target.dialect === 'postgres')
+      throw InputError.unlocated(both(S.backupPostgres, { command: pgDumpCommand(target.url, args.file) }));
     if (target.path === ':memory:') throw InputError.unlocated(both(S.backupMemory, {}));
 
     await assertOutputsWritable([['FILE', args.file, 'file']]);

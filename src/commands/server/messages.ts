@@ -4,7 +4,7 @@ import { defineMessages } from '../../core/i18n/index.js';
 
 export const S = defineMessages({
   retentionPruned: {
-    en: 'govscan server: retention: {count} {count:report|reports} dated before {before} deleted (each agent\'s latest report and the newest of each scan target kept)',
+    en: "govscan server: retention: {count} {count:report|reports} dated before {before} deleted (each agent's latest report and the newest of each scan target kept)",
     vi: 'govscan server: lưu giữ dữ liệu: đã xóa {count} báo cáo lập trước {before} (giữ lại báo cáo mới nhất của mỗi tác tử và của mỗi đối tượng quét)',
   },
   retentionFailed: {
@@ -20,7 +20,7 @@ export const S = defineMessages({
     vi: '{file} đã tồn tại: thêm --force để ghi đè',
   },
   backupPostgres: {
-    en: '--db: a PostgreSQL database is backed up with PostgreSQL\'s own tool, while the server runs: {command}',
+    en: "--db: a PostgreSQL database is backed up with PostgreSQL's own tool, while the server runs: {command}",
     vi: '--db: cơ sở dữ liệu PostgreSQL được sao lưu bằng công cụ của chính PostgreSQL, trong khi máy chủ vẫn chạy: {command}',
   },
   backupMemory: {

@@ -11,8 +11,9 @@ import { displayInstant } from '../../core/i18n/dates.js';
 import type { RetentionEvent } from '../../server/retention-schedule.js';
 
 export default class Server extends GovscanCommand {
-  static override summary = 'Run the SOC server: collect agents\' batches, keep history, serve the API, exports, metrics and dashboard';
-  static override description = `Migrates the database, then listens until SIGTERM or SIGINT (requests in flight finish first). Prints one line to stderr when ready: "govscan server listening on URL (db DIALECT)".
+  static override summary = "Run the SOC server: collect agents' batches, keep history, serve the API, exports, metrics and dashboard";
+  static override description =
+    `Migrates the database, then listens until SIGTERM or SIGINT (requests in flight finish first). Prints one line to stderr when ready: "govscan server listening on URL (db DIALECT)".
 
 API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; admin: enrollments, tokens. Also /healthz, /metrics and the dashboard at /.
 
@@ -27,14 +28,42 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
   ];
   static override flags = withEnvFlags({
     db: dbFlag,
-    listen: Flags.string({ default: '127.0.0.1:8080', helpValue: 'HOST:PORT', description: 'Address to listen on ([::1]:8080 for IPv6; port 0 picks a free one)' }),
+    listen: Flags.string({
+      default: '127.0.0.1:8080',
+      helpValue: 'HOST:PORT',
+      description: 'Address to listen on ([::1]:8080 for IPv6; port 0 picks a free one)',
+    }),
     'tls-cert': Flags.string({ helpValue: 'FILE', description: 'Serve HTTPS with this certificate chain (PEM); needs --tls-key' }),
     'tls-key': Flags.string({ helpValue: 'FILE', description: 'Private key (PEM) of --tls-cert' }),
-    'body-limit': Flags.integer({ default: 8 * 1024 * 1024, min: 1024, max: 1024 * 1024 * 1024, helpValue: 'BYTES', description: 'Largest request body accepted (413 above it)' }),
-    'stale-after': Flags.integer({ default: 3, helpValue: 'N', min: 1, max: 1000, description: 'An agent is stale after N of its intervals without a batch' }),
+    'body-limit': Flags.integer({
+      default: 8 * 1024 * 1024,
+      min: 1024,
+      max: 1024 * 1024 * 1024,
+      helpValue: 'BYTES',
+      description: 'Largest request body accepted (413 above it)',
+    }),
+    'stale-after': Flags.integer({
+      default: 3,
+      helpValue: 'N',
+      min: 1,
+      max: 1000,
+      description: 'An agent is stale after N of its intervals without a batch',
+    }),
     'metrics-public': Flags.boolean({ default: false, description: 'Serve /metrics without a token (for a scraper on a trusted network)' }),
-    'ingest-limit': Flags.integer({ default: DEFAULT_RATE_LIMITS.ingestPerMinute, min: 0, max: 1_000_000, helpValue: 'N', description: 'Batches per minute one agent token may upload (429 with Retry-After above it; 0: no limit)' }),
-    'enroll-limit': Flags.integer({ default: DEFAULT_RATE_LIMITS.enrollPerMinute, min: 0, max: 1_000_000, helpValue: 'N', description: 'Enrolment attempts per minute from one address (0: no limit)' }),
+    'ingest-limit': Flags.integer({
+      default: DEFAULT_RATE_LIMITS.ingestPerMinute,
+      min: 0,
+      max: 1_000_000,
+      helpValue: 'N',
+      description: 'Batches per minute one agent token may upload (429 with Retry-After above it; 0: no limit)',
+    }),
+    'enroll-limit': Flags.integer({
+      default: DEFAULT_RATE_LIMITS.enrollPerMinute,
+      min: 0,
+      max: 1_000_000,
+      helpValue: 'N',
+      description: 'Enrolment attempts per minute from one address (0: no limit)',
+    }),
     'auth-failure-limit': Flags.integer({
       default: DEFAULT_RATE_LIMITS.authFailuresPerMinute,
       min: 0,
@@ -46,9 +75,14 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       min: 1,
       max: 36_500,
       helpValue: 'N',
-      description: "Delete reports older than N days, at start and every hour; each agent's latest report and the newest report of each scan target are kept whatever their age (default: keep everything)",
+      description:
+        "Delete reports older than N days, at start and every hour; each agent's latest report and the newest report of each scan target are kept whatever their age (default: keep everything)",
     }),
-    'access-log': Flags.boolean({ default: false, description: 'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)' }),
+    'access-log': Flags.boolean({
+      default: false,
+      description:
+        'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)',
+    }),
     lang: langFlag,
   });
 
@@ -58,7 +92,9 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
     const { host, port } = parseListen(flags.listen);
     let tls: { cert: string; key: string } | undefined;
     if (Boolean(flags['tls-cert']) !== Boolean(flags['tls-key'])) {
-      throw InputError.unlocated(`${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`);
+      throw InputError.unlocated(
+        `${flags['tls-cert'] ? '--tls-key' : '--tls-cert'}: --tls-cert and --tls-key go together (certificate chain and its private key, PEM)`,
+      );
     }
     if (flags['tls-cert'] && flags['tls-key']) {
       tls = { cert: await readPem('--tls-cert', flags['tls-cert']), key: await readPem('--tls-key', flags['tls-key']) };
@@ -75,14 +111,22 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
         accessLog: flags['access-log'],
-        ...(flags['retain-days'] === undefined ? {} : { retention: { days: flags['retain-days'], report: (e: RetentionEvent) => this.retentionLine(e) } }),
-        rateLimits: { ingestPerMinute: flags['ingest-limit'], enrollPerMinute: flags['enroll-limit'], authFailuresPerMinute: flags['auth-failure-limit'] },
+        ...(flags['retain-days'] === undefined
+          ? {}
+          : { retention: { days: flags['retain-days'], report: (e: RetentionEvent) => this.retentionLine(e) } }),
+        rateLimits: {
+          ingestPerMinute: flags['ingest-limit'],
+          enrollPerMinute: flags['enroll-limit'],
+          authFailuresPerMinute: flags['auth-failure-limit'],
+        },
       });
     } catch (err) {
       await store.close().catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-        const why = { EADDRINUSE: 'the address is in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'no such local address' }[code as string] ?? code;
+        const why =
+          { EADDRINUSE: 'the address is in use', EACCES: 'permission denied', EADDRNOTAVAIL: 'no such local address' }[code as string] ??
+          code;
         throw InputError.unlocated(`--listen: cannot listen on ${flags.listen}: ${why}`);
       }
       if (tls && /PEM|key|certificate|ASN1|asn1|decoder/i.test((err as Error).message)) {
@@ -95,7 +139,10 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
   /** What a retention run did, on stderr beside the listening line (nothing when it deleted nothing). */
   private retentionLine(e: RetentionEvent): void {
     if ('error' in e) process.stderr.write(localize(S.retentionFailed, this.lang, { message: e.error.message.split('\n')[0] }) + '\n');
-    else if (e.reports > 0) process.stderr.write(localize(S.retentionPruned, this.lang, { count: e.reports, before: displayInstant(e.before, this.lang) }) + '\n');
+    else if (e.reports > 0)
+      process.stderr.write(
+        localize(S.retentionPruned, this.lang, { count: e.reports, before: displayInstant(e.before, this.lang) }) + '\n',
+      );
   }
 }
 

@@ -2,7 +2,7 @@
 // ("85/2016/NĐ-CP Arts. 12–20", "12/2022/TT-BTTTT Form 06"); these are the words around the numbers,
 // in the reader's language ("Điều 12–20", "Mẫu số 06"). Document numbers themselves never change.
 
-import type { Lang, } from '../types.js';
+import type { Lang } from '../types.js';
 
 interface CitationWord {
   re: RegExp;

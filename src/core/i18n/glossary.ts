@@ -40,7 +40,12 @@ export const GLOSSARY: GlossaryTerm[] = [
     en: 'agent (govscan-agent)',
     vi: 'tác tử',
     note: 'The program keeps its name govscan-agent; in sentences the agent is "tác tử".',
-    banned: [{ re: /(?<![-\w`/.{])agents?(?![-\w`/}]|\.\w)/i, why: 'the agent is "tác tử" in Vietnamese text (the program name govscan-agent stays)' }],
+    banned: [
+      {
+        re: /(?<![-\w`/.{])agents?(?![-\w`/}]|\.\w)/i,
+        why: 'the agent is "tác tử" in Vietnamese text (the program name govscan-agent stays)',
+      },
+    ],
   },
   {
     en: 'trust anchor',

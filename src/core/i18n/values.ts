@@ -76,7 +76,13 @@ export function displayValue(value: unknown, lang: Lang, codes: CodeWords = {}):
   // Facts are JSON: anything else is a probe's bug, and the rule showing it is not judged.
   if (typeof value === 'bigint') throw new TypeError('a BigInt is not a JSON value');
   if (typeof value === 'string') return displayString(value, lang, codes);
-  if (Array.isArray(value)) return value.length ? joinList(value.map((v) => displayValue(v, lang, codes)), lang) : VALUE_WORDS.none[lang];
+  if (Array.isArray(value))
+    return value.length
+      ? joinList(
+          value.map((v) => displayValue(v, lang, codes)),
+          lang,
+        )
+      : VALUE_WORDS.none[lang];
   if (typeof value === 'object' && value !== null) {
     if (isLocalized(value)) return value[lang] || value.en;
     const parts = Object.entries(value).map(([k, v]) => `${k}: ${displayValue(v, lang, codes)}`);
@@ -89,7 +95,8 @@ function displayString(text: string, lang: Lang, codes: CodeWords): string {
   if (isInstant(text)) return displayInstant(text, lang);
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return displayDate(text, lang);
   if (lang === 'en') return text;
-  const word = (Object.hasOwn(codes, text) ? codes[text]?.vi : undefined) ?? (Object.hasOwn(CODE_WORDS_VI, text) ? CODE_WORDS_VI[text] : undefined);
+  const word =
+    (Object.hasOwn(codes, text) ? codes[text]?.vi : undefined) ?? (Object.hasOwn(CODE_WORDS_VI, text) ? CODE_WORDS_VI[text] : undefined);
   if (word) return word;
   return datesInText(technicalText(text)?.vi ?? text);
 }
@@ -98,5 +105,7 @@ function displayString(text: string, lang: Lang, codes: CodeWords): string {
 const DATE_IN_TEXT = /(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?Z)?(?![\w/-])/g;
 
 function datesInText(text: string): string {
-  return text.replace(DATE_IN_TEXT, (_, y: string, mo: string, d: string, h?: string, mi?: string) => (h ? `${d}/${mo}/${y} ${h}:${mi ?? '00'} UTC` : `${d}/${mo}/${y}`));
+  return text.replace(DATE_IN_TEXT, (_, y: string, mo: string, d: string, h?: string, mi?: string) =>
+    h ? `${d}/${mo}/${y} ${h}:${mi ?? '00'} UTC` : `${d}/${mo}/${y}`,
+  );
 }

@@ -31,8 +31,12 @@ function connectOnce(opts: DialOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new ProbeError('timeout', technicalReason('target deadline passed before connecting')));
     const socket = connect({ host: opts.address, port: opts.port, noDelay: true });
-    const timer = setTimeout(() => fail(new ProbeError('timeout', technicalReason(`TCP connect to ${describe(opts)} timed out after ${opts.timeoutMs} ms`))), opts.timeoutMs);
-    const onAbort = (): void => fail(new ProbeError('timeout', technicalReason(`target deadline passed while connecting to ${describe(opts)}`)));
+    const timer = setTimeout(
+      () => fail(new ProbeError('timeout', technicalReason(`TCP connect to ${describe(opts)} timed out after ${opts.timeoutMs} ms`))),
+      opts.timeoutMs,
+    );
+    const onAbort = (): void =>
+      fail(new ProbeError('timeout', technicalReason(`target deadline passed while connecting to ${describe(opts)}`)));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = (): void => {
       clearTimeout(timer);

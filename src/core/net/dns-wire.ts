@@ -35,11 +35,16 @@ export class UdpDatagramSender implements DatagramSender {
         else resolve(reply ?? Buffer.alloc(0));
       };
       const where = family === 6 ? `[${opts.address}]:${opts.port}` : `${opts.address}:${opts.port}`;
-      const timer = setTimeout(() => finish(new ProbeError('timeout', `no UDP reply from ${where} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      const timer = setTimeout(
+        () => finish(new ProbeError('timeout', `no UDP reply from ${where} within ${opts.timeoutMs} ms`)),
+        opts.timeoutMs,
+      );
       const onAbort = (): void => finish(new ProbeError('timeout', `target deadline passed waiting for ${where}`));
       if (opts.signal?.aborted) return onAbort();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('error', (err: NodeJS.ErrnoException) => finish(new ProbeError('connectivity', `UDP to ${where} failed: ${err.code ?? err.message}`)));
+      socket.on('error', (err: NodeJS.ErrnoException) =>
+        finish(new ProbeError('connectivity', `UDP to ${where} failed: ${err.code ?? err.message}`)),
+      );
       socket.on('message', (msg, rinfo) => {
         // Only the server we asked may answer: anything else on this port is noise.
         if (rinfo.port === opts.port) finish(null, msg);
@@ -78,7 +83,13 @@ export interface WireQuery {
 export async function queryUdp(sender: DatagramSender, q: WireQuery): Promise<WireReply> {
   const id = Math.floor(Math.random() * 0xffff);
   const payload = packet.encode(queryPacket(q.name, q.type, id));
-  const reply = await sender.exchange({ address: q.address, port: q.port, payload, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
+  const reply = await sender.exchange({
+    address: q.address,
+    port: q.port,
+    payload,
+    timeoutMs: q.timeoutMs,
+    ...(q.signal ? { signal: q.signal } : {}),
+  });
   return decodeReply(reply, id, 'udp');
 }
 
@@ -96,7 +107,12 @@ function decodeReply(reply: Buffer, id: number, transport: 'udp' | 'tcp'): WireR
 /** One query over TCP (RFC 7766: two-byte length prefix). */
 export async function queryTcp(dialer: Dialer, q: WireQuery): Promise<WireReply> {
   const id = Math.floor(Math.random() * 0xffff);
-  const socket = await dialer.connect({ address: q.address, port: q.port, timeoutMs: q.timeoutMs, ...(q.signal ? { signal: q.signal } : {}) });
+  const socket = await dialer.connect({
+    address: q.address,
+    port: q.port,
+    timeoutMs: q.timeoutMs,
+    ...(q.signal ? { signal: q.signal } : {}),
+  });
   try {
     const reply = await new Promise<Buffer>((resolve, reject) => {
       let buf = Buffer.alloc(0);

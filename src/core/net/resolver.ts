@@ -10,7 +10,15 @@ import { InputError } from '../errors.js';
 import { Semaphore } from './limiter.js';
 import { isPort, isValidHost } from '../targets.js';
 import { dnsFailure, ENGINE_MESSAGES, fillBoth } from '../messages.js';
-import { ProbeError, type DnsLookup, type MxRecord, type NameResolver, type ResolvedAddress, type Resolver, type ZoneNameServers } from '../types.js';
+import {
+  ProbeError,
+  type DnsLookup,
+  type MxRecord,
+  type NameResolver,
+  type ResolvedAddress,
+  type Resolver,
+  type ZoneNameServers,
+} from '../types.js';
 
 export interface ResolveOverride {
   host: string;
@@ -115,7 +123,9 @@ export class CachingResolver implements Resolver, NameResolver {
   }
 
   nameServers(name: string): Promise<DnsLookup<string>> {
-    return this.cached(`NS\u0000${norm(name)}`, async () => (await this.ask(() => this.dns.resolveNs(norm(name)))).map(norm)) as Promise<DnsLookup<string>>;
+    return this.cached(`NS\u0000${norm(name)}`, async () => (await this.ask(() => this.dns.resolveNs(norm(name)))).map(norm)) as Promise<
+      DnsLookup<string>
+    >;
   }
 
   mailExchangers(name: string): Promise<DnsLookup<MxRecord>> {
@@ -200,7 +210,10 @@ export class CachingResolver implements Resolver, NameResolver {
     // The IPv4 question's failure says why (NXDOMAIN, a dead server); with both NODATA there is no address.
     const code = v4.status === 'rejected' ? (v4.reason as NodeJS.ErrnoException).code : undefined;
     if (this.pinned) {
-      throw new ProbeError('dns', fillBoth(ENGINE_MESSAGES.cannotResolveWith, { name, servers: this.opts.servers?.join(', ') ?? '', why: dnsFailure(code) }));
+      throw new ProbeError(
+        'dns',
+        fillBoth(ENGINE_MESSAGES.cannotResolveWith, { name, servers: this.opts.servers?.join(', ') ?? '', why: dnsFailure(code) }),
+      );
     }
     // Names DNS does not know (localhost, /etc/hosts entries) still resolve the way the OS would.
     try {

@@ -22,7 +22,10 @@ export function registerBatchRoutes(app: FastifyInstance, ctx: RouteContext): vo
     if (tooBig) throw tooBig;
     const { status } = await ctx.store.ingest(batch, ctx.now().toISOString(), request.rawBody);
     if (status === 'conflict') {
-      return sendError(reply, 409, { error: 'conflict', message: `Batch id ${batch.batchId} is already stored for another agent; every run needs a batch id of its own.` });
+      return sendError(reply, 409, {
+        error: 'conflict',
+        message: `Batch id ${batch.batchId} is already stored for another agent; every run needs a batch id of its own.`,
+      });
     }
     ctx.metrics.batch(status, reply.elapsedTime / 1000);
     const ack: BatchAck = { batchId: batch.batchId, status };

@@ -34,7 +34,13 @@ export type ScopedQuery = { agency?: string };
  * by it and by nothing else to respect agency-scoped viewers, even when its own schema has no
  * `agency` parameter. `answer` may set headers on the reply (an ETag of its own, say).
  */
-export function readRoute<Q extends ScopedQuery>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, answer: (query: Q, reply: FastifyReply) => Promise<unknown>): void {
+export function readRoute<Q extends ScopedQuery>(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  url: string,
+  querystring: object,
+  answer: (query: Q, reply: FastifyReply) => Promise<unknown>,
+): void {
   // The schema has checked (and coerced) the query, so it is a Q by the time the handler runs.
   app.get(url, { onRequest: ctx.auth.read, schema: { querystring } }, (request, reply) => {
     const query = request.query as Q;
@@ -44,7 +50,13 @@ export function readRoute<Q extends ScopedQuery>(app: FastifyInstance, ctx: Rout
 }
 
 /** A read route answering every row the store returned as one Page. */
-export function listRoute<Q extends ScopedQuery, T>(app: FastifyInstance, ctx: RouteContext, url: string, querystring: object, list: (query: Q) => Promise<T[]>): void {
+export function listRoute<Q extends ScopedQuery, T>(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  url: string,
+  querystring: object,
+  list: (query: Q) => Promise<T[]>,
+): void {
   readRoute<Q>(app, ctx, url, querystring, async (query) => {
     const items = await list(query);
     const page: Page<T> = { items, total: items.length };

@@ -12,7 +12,8 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RouteContext): vo
     { onRequest: ctx.auth.admin, schema: { body: schema } },
     async (request, reply) => {
       const { role, name, agency } = request.body;
-      if (agency !== undefined && role !== 'viewer') throw new HttpError(400, 'bad-request', 'body/agency: only viewer tokens are scoped to an agency.');
+      if (agency !== undefined && role !== 'viewer')
+        throw new HttpError(400, 'bad-request', 'body/agency: only viewer tokens are scoped to an agency.');
       let created: Awaited<ReturnType<typeof createApiToken>>;
       try {
         created = await createApiToken(ctx.store, role, name, agency);

@@ -9,5 +9,7 @@ export function registerTrendRoutes(app: FastifyInstance, ctx: RouteContext): vo
   listRoute(app, ctx, '/api/v1/trend/severity', schema, (query: { agency?: string; days: number }) =>
     ctx.store.severityTrend({ ...query, now: ctx.now().toISOString() }),
   );
-  listRoute(app, ctx, '/api/v1/trend', schema, (query: { agency?: string; days: number }) => ctx.store.trend({ ...query, now: ctx.now().toISOString() }));
+  listRoute(app, ctx, '/api/v1/trend', schema, (query: { agency?: string; days: number }) =>
+    ctx.store.trend({ ...query, now: ctx.now().toISOString() }),
+  );
 }

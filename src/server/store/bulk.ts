@@ -9,9 +9,32 @@ import type { DB } from './schema.js';
 
 const MAX_PARAMS = 30_000;
 
-export const FINDING_COLUMNS = ['batch_ref', 'seq', 'agency', 'system', 'target', 'rule_id', 'policy_id', 'check_id', 'outcome', 'severity', 'fingerprint', 'scanned_at'] as const;
+export const FINDING_COLUMNS = [
+  'batch_ref',
+  'seq',
+  'agency',
+  'system',
+  'target',
+  'rule_id',
+  'policy_id',
+  'check_id',
+  'outcome',
+  'severity',
+  'fingerprint',
+  'scanned_at',
+] as const;
 export const TARGET_COLUMNS = ['batch_ref', 'seq', 'agency', 'system', 'system_name', 'system_level', 'target'] as const;
-export const CERTIFICATE_COLUMNS = ['batch_ref', 'seq', 'agency', 'system', 'location', 'subject', 'issuer', 'not_after', 'source'] as const;
+export const CERTIFICATE_COLUMNS = [
+  'batch_ref',
+  'seq',
+  'agency',
+  'system',
+  'location',
+  'subject',
+  'issuer',
+  'not_after',
+  'source',
+] as const;
 export const IPV6_COLUMNS = ['batch_ref', 'seq', 'agency', 'domain', 'score', 'failed_rules'] as const;
 export const REPORT_COLUMNS = ['batch_ref', 'encoding', 'body'] as const;
 
@@ -38,7 +61,13 @@ export interface RowGroup {
 }
 
 /** Inserts every group's rows into `table`, as few statements as the parameter limit allows. */
-export async function insertRows(db: Kysely<DB>, dialect: DialectName, table: keyof DB, columns: readonly string[], groups: readonly RowGroup[]): Promise<void> {
+export async function insertRows(
+  db: Kysely<DB>,
+  dialect: DialectName,
+  table: keyof DB,
+  columns: readonly string[],
+  groups: readonly RowGroup[],
+): Promise<void> {
   const params: unknown[] = [];
   for (const g of groups) {
     for (const row of g.rows) {

@@ -45,7 +45,9 @@ export function parseDbUrl(url: string, flag = '--db'): DbTarget {
     return { dialect: 'postgres', url };
   }
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  throw InputError.inFile(flag, `${scheme ? `unsupported database "${scheme}:"` : `not a database URL: ${redact(url)}`}; use sqlite:PATH or postgres://USER@HOST:PORT/DB`,
+  throw InputError.inFile(
+    flag,
+    `${scheme ? `unsupported database "${scheme}:"` : `not a database URL: ${redact(url)}`}; use sqlite:PATH or postgres://USER@HOST:PORT/DB`,
   );
 }
 
@@ -136,4 +138,3 @@ async function openPostgres(url: string, poolSize: number): Promise<OpenedDb> {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', display: redact(url), file: null };
 }
-

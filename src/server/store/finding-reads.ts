@@ -50,9 +50,12 @@ export class FindingReads {
     let base = this.db
       .selectFrom('latest_batches as lb')
       .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
-      .leftJoin(
-        streaks.as('st'),
-        (j) => j.onRef('st.agency', '=', 'f.agency').onRef('st.system', '=', 'f.system').onRef('st.target', '=', 'f.target').onRef('st.rule_id', '=', 'f.rule_id'),
+      .leftJoin(streaks.as('st'), (j) =>
+        j
+          .onRef('st.agency', '=', 'f.agency')
+          .onRef('st.system', '=', 'f.system')
+          .onRef('st.target', '=', 'f.target')
+          .onRef('st.rule_id', '=', 'f.rule_id'),
       );
     if (q.agency !== undefined) base = base.where('lb.agency', '=', q.agency);
     if (q.system !== undefined) base = base.where('f.system', '=', q.system);
@@ -63,13 +66,17 @@ export class FindingReads {
     if (q.severity !== undefined) base = base.where('f.severity', '=', q.severity);
     if (q.check !== undefined) {
       const check = q.check;
-      base = base.where((eb) => eb.or([eb('f.check_id', '=', check), eb('f.check_id', 'like', sql<string>`${likePrefix(check)} escape '\\'`)]));
+      base = base.where((eb) =>
+        eb.or([eb('f.check_id', '=', check), eb('f.check_id', 'like', sql<string>`${likePrefix(check)} escape '\\'`)]),
+      );
     }
     if (q.q !== undefined && q.q.trim() !== '') {
       const pattern = likeContains(q.q.trim().toLowerCase());
       base = base.where((eb) =>
         eb.or(
-          (['f.rule_id', 'f.target', 'f.system', 'f.agency', 'f.check_id'] as const).map((col) => eb(sql`lower(${sql.ref(col)})`, 'like', sql`${pattern} escape '\\'`)),
+          (['f.rule_id', 'f.target', 'f.system', 'f.agency', 'f.check_id'] as const).map((col) =>
+            eb(sql`lower(${sql.ref(col)})`, 'like', sql`${pattern} escape '\\'`),
+          ),
         ),
       );
     }
@@ -132,7 +139,9 @@ export class FindingReads {
       ? null
       : await firstFailedOf(
           this.db,
-          rows.filter((r) => r.outcome === 'fail').map((r) => ({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })),
+          rows
+            .filter((r) => r.outcome === 'fail')
+            .map((r) => ({ agentId: r.agent_id, system: r.system, target: r.target, ruleId: r.rule_id })),
         );
     const texts = await this.findingsOf([...new Set(rows.map((r) => r.batch_ref))].map(Number));
     return {
@@ -183,7 +192,11 @@ export class FindingReads {
       } else missing.push(ref);
     }
     for (let i = 0; i < missing.length; i += 500) {
-      const rows = await this.db.selectFrom('reports').select(['batch_ref', 'encoding', 'body']).where('batch_ref', 'in', missing.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('reports')
+        .select(['batch_ref', 'encoding', 'body'])
+        .where('batch_ref', 'in', missing.slice(i, i + 500))
+        .execute();
       await Promise.all(
         rows.map(async (r) => {
           const ref = Number(r.batch_ref);
@@ -223,7 +236,10 @@ export class FindingReads {
  * from the newest (by agency when given), each batch's findings by key: there is deliberately no
  * index by rule (see migrations.ts), so a query without an agency walks every agency's batches.
  */
-export async function history(db: Kysely<DB>, q: { agency?: string; system?: string; rule?: string; target?: string; limit?: number }): Promise<HistoryPoint[]> {
+export async function history(
+  db: Kysely<DB>,
+  q: { agency?: string; system?: string; rule?: string; target?: string; limit?: number },
+): Promise<HistoryPoint[]> {
   let base = db
     .selectFrom('batches as b')
     .innerJoin('findings as f', 'f.batch_ref', 'b.id')
@@ -261,7 +277,13 @@ export async function trend(db: Kysely<DB>, q: { agency?: string; days: number; 
     where rn = 1
     group by agency, day
     order by day, agency`.execute(db);
-  return result.rows.map((r) => ({ day: r.day, agency: r.agency, passed: num(r.passed), failed: num(r.failed), passRate: passRate(num(r.passed), num(r.failed)) }));
+  return result.rows.map((r) => ({
+    day: r.day,
+    agency: r.agency,
+    passed: num(r.passed),
+    failed: num(r.failed),
+    passRate: passRate(num(r.passed), num(r.failed)),
+  }));
 }
 
 /** `x.%` for LIKE, with the pattern characters of `x` escaped. */

@@ -37,7 +37,12 @@ export async function overview(db: Kysely<DB>, now: string, staleAfterIntervals:
     generatedAt: isoDate(now, 'now'),
     agencies,
     agents,
-    policies: policyRows.map((p) => ({ policyId: p.policy_id, passed: num(p.passed), failed: num(p.failed), passRate: passRate(num(p.passed), num(p.failed)) })),
+    policies: policyRows.map((p) => ({
+      policyId: p.policy_id,
+      passed: num(p.passed),
+      failed: num(p.failed),
+      passRate: passRate(num(p.passed), num(p.failed)),
+    })),
     totals: {
       agencies: agencies.length,
       agents: agents.length,
@@ -192,7 +197,14 @@ export async function listSystems(db: Kysely<DB>, agency?: string): Promise<Syst
   let fq = db
     .selectFrom('latest_batches as lb')
     .innerJoin('findings as f', 'f.batch_ref', 'lb.batch_ref')
-    .select((eb) => ['lb.agency', 'f.system', 'f.outcome', 'f.severity', eb.fn.countAll<number>().as('n'), eb.fn.max('lb.created_at').as('last')])
+    .select((eb) => [
+      'lb.agency',
+      'f.system',
+      'f.outcome',
+      'f.severity',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.max('lb.created_at').as('last'),
+    ])
     .groupBy(['lb.agency', 'f.system', 'f.outcome', 'f.severity']);
   if (agency !== undefined) {
     tq = tq.where('lb.agency', '=', agency);
@@ -203,7 +215,16 @@ export async function listSystems(db: Kysely<DB>, agency?: string): Promise<Syst
     const key = `${ag}\u0000${id}`;
     let r = rows.get(key);
     if (!r) {
-      r = { agency: ag, id, name: null, level: null, targets: 0, counts: zeroCounts(), failedBySeverity: zeroSeverities(), lastScannedAt: last };
+      r = {
+        agency: ag,
+        id,
+        name: null,
+        level: null,
+        targets: 0,
+        counts: zeroCounts(),
+        failedBySeverity: zeroSeverities(),
+        lastScannedAt: last,
+      };
       rows.set(key, r);
     }
     if (last > r.lastScannedAt) r.lastScannedAt = last;
@@ -224,10 +245,16 @@ export async function listSystems(db: Kysely<DB>, agency?: string): Promise<Syst
   return [...rows.values()].sort((a, b) => cmp(a.agency, b.agency) || cmp(a.id, b.id));
 }
 
-
 export async function stats(db: Kysely<DB>): Promise<{ agencies: number; agents: number; batches: number; findings: number }> {
   const count = async (table: 'agencies' | 'agents'): Promise<number> =>
-    num((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    num(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   // Findings are summed from the batches' counts: counting the biggest table would scan it.
   const b = await db
     .selectFrom('batches')

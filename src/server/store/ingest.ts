@@ -100,14 +100,28 @@ export function normaliseBatch(batch: Batch, receivedAt: string): BatchRows {
       const leaf = (a.facts as { leaf?: { subject?: unknown; issuer?: unknown; notAfter?: unknown } }).leaf;
       const notAfter = optionalIso(leaf?.notAfter);
       if (!leaf || !notAfter) continue;
-      addCert({ system: systemOf.get(a.target) ?? '', location: a.target, subject: str(leaf.subject) ?? '', issuer: str(leaf.issuer), not_after: notAfter, source: 'endpoint' });
+      addCert({
+        system: systemOf.get(a.target) ?? '',
+        location: a.target,
+        subject: str(leaf.subject) ?? '',
+        issuer: str(leaf.issuer),
+        not_after: notAfter,
+        source: 'endpoint',
+      });
     } else if (a.check === HOST_CHECK) {
       const facts = a.facts as Partial<HostFactsForServer>;
       const host = str(facts.hostname) ?? batch.agent?.hostname ?? '';
       for (const file of Array.isArray(facts.certificateFiles) ? facts.certificateFiles : []) {
         const notAfter = optionalIso(file?.notAfter);
         if (file?.status !== 'ok' || !notAfter) continue;
-        addCert({ system: systemOf.get(a.target) ?? '', location: `file:${file.path}@${host}`, subject: str(file.subject) ?? '', issuer: str(file.issuer), not_after: notAfter, source: 'file' });
+        addCert({
+          system: systemOf.get(a.target) ?? '',
+          location: `file:${file.path}@${host}`,
+          subject: str(file.subject) ?? '',
+          issuer: str(file.issuer),
+          not_after: notAfter,
+          source: 'file',
+        });
       }
     }
   }

@@ -59,7 +59,12 @@ export async function ipv6(db: Kysely<DB>, agency?: string): Promise<Ipv6AgencyR
   for (const r of await sq.execute()) {
     let domains = byAgency.get(r.agency);
     if (!domains) byAgency.set(r.agency, (domains = new Map()));
-    if (!domains.has(r.domain)) domains.set(r.domain, { domain: r.domain, score: r.score === null ? null : Number(r.score), failedRules: parseJson<string[]>(r.failed_rules, []) });
+    if (!domains.has(r.domain))
+      domains.set(r.domain, {
+        domain: r.domain,
+        score: r.score === null ? null : Number(r.score),
+        failedRules: parseJson<string[]>(r.failed_rules, []),
+      });
   }
   return [...byAgency.entries()]
     .sort(([a], [b]) => cmp(a, b))
@@ -81,4 +86,3 @@ export async function latestReports(db: Kysely<DB>, agency: string): Promise<Rep
     .execute();
   return Promise.all(rows.map((r) => readStoredReport(r.body, r.encoding)));
 }
-

@@ -30,7 +30,11 @@ export function streakStarts(db: Kysely<DB>, agency?: string) {
   let q = db
     .selectFrom('findings as s')
     .leftJoin(lastOk.as('ok'), (j) =>
-      j.onRef('ok.agency', '=', 's.agency').onRef('ok.system', '=', 's.system').onRef('ok.target', '=', 's.target').onRef('ok.rule_id', '=', 's.rule_id'),
+      j
+        .onRef('ok.agency', '=', 's.agency')
+        .onRef('ok.system', '=', 's.system')
+        .onRef('ok.target', '=', 's.target')
+        .onRef('ok.rule_id', '=', 's.rule_id'),
     )
     .where('s.outcome', '=', 'fail')
     .where((eb) => eb.or([eb('ok.last_ok', 'is', null), eb('s.scanned_at', '>', eb.ref('ok.last_ok'))]))
@@ -134,7 +138,8 @@ export interface StreakKey {
 export async function firstFailedOf(db: Kysely<DB>, keys: readonly StreakKey[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (keys.length === 0) return out;
-  const keyOf = (agent: string, system: string, target: string, rule: string): string => `${agent}\u0000${system}\u0000${target}\u0000${rule}`;
+  const keyOf = (agent: string, system: string, target: string, rule: string): string =>
+    `${agent}\u0000${system}\u0000${target}\u0000${rule}`;
   const wanted = new Set(keys.map((k) => keyOf(k.agentId, k.system, k.target, k.ruleId)));
   const agents = [...new Set(keys.map((k) => k.agentId))];
   const rules = [...new Set(keys.map((k) => k.ruleId))];

@@ -196,7 +196,9 @@ class StaticProvider implements MigrationProvider {
 }
 
 function lostRace(error: unknown): boolean {
-  return /already exists|duplicate column|database is locked|SQLITE_BUSY/i.test(error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error));
+  return /already exists|duplicate column|database is locked|SQLITE_BUSY/i.test(
+    error instanceof Error ? `${error.message} ${(error as { code?: string }).code ?? ''}` : String(error),
+  );
 }
 
 /**
@@ -225,7 +227,9 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(failed ? `database migration ${failed} failed: ${cause}` : `database migration failed: ${cause}`, { cause: result.error });
+    throw new Error(failed ? `database migration ${failed} failed: ${cause}` : `database migration failed: ${cause}`, {
+      cause: result.error,
+    });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -121,7 +121,13 @@ function writeOne(job: Extract<ToWriter, { type: 'write' }>): WriteResult {
     insertMany('certificates', CERTIFICATE_COLUMNS, r.certificates, ref);
     insertMany('ipv6_scores', IPV6_COLUMNS, r.ipv6, ref);
     const moved = stmt(S.latest.sql).get(
-      params(S.latest, { agent_id: r.batch.agent_id, agency: r.batch.agency, batch_ref: ref, batch_id: r.batch.batch_id, created_at: r.batch.created_at }),
+      params(S.latest, {
+        agent_id: r.batch.agent_id,
+        agency: r.batch.agency,
+        batch_ref: ref,
+        batch_id: r.batch.batch_id,
+        created_at: r.batch.created_at,
+      }),
     );
     const agent = {
       id: r.agent.id,

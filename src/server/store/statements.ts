@@ -28,9 +28,22 @@ function marks<K extends string>(keys: readonly K[]): Record<K, string> {
 }
 
 const BATCH_KEYS = [
-  'batch_id', 'agency', 'agent_id', 'created_at', 'received_at', 'findings',
-  'n_pass', 'n_fail', 'n_not_applicable', 'n_not_tested', 'n_waived',
-  'f_critical', 'f_high', 'f_medium', 'f_low', 'f_info',
+  'batch_id',
+  'agency',
+  'agent_id',
+  'created_at',
+  'received_at',
+  'findings',
+  'n_pass',
+  'n_fail',
+  'n_not_applicable',
+  'n_not_tested',
+  'n_waived',
+  'f_critical',
+  'f_high',
+  'f_medium',
+  'f_low',
+  'f_info',
 ] as const;
 const AGENT_KEYS = ['id', 'agency', 'hostname', 'version', 'interval_seconds', 'enrolled_at', 'last_seen_at'] as const;
 const LATEST_KEYS = ['agent_id', 'agency', 'batch_ref', 'batch_id', 'created_at'] as const;
@@ -75,7 +88,10 @@ export function upsertLatest(db: Kysely<DB>, rows: readonly Insertable<DB['lates
         .where((eb) =>
           eb.or([
             eb('excluded.created_at', '>', eb.ref('latest_batches.created_at')),
-            eb.and([eb('excluded.created_at', '=', eb.ref('latest_batches.created_at')), eb('excluded.batch_id', '>', eb.ref('latest_batches.batch_id'))]),
+            eb.and([
+              eb('excluded.created_at', '=', eb.ref('latest_batches.created_at')),
+              eb('excluded.batch_id', '>', eb.ref('latest_batches.batch_id')),
+            ]),
           ]),
         ),
     )
@@ -106,7 +122,12 @@ export function upsertAgents(db: Kysely<DB>, rows: readonly Insertable<DB['agent
 
 export function ingestStatements(db: Kysely<DB>): IngestStatements {
   return {
-    agency: describe(db.insertInto('agencies').values(marks(['id', 'name', 'created_at'] as const)).onConflict((oc) => oc.column('id').doNothing())),
+    agency: describe(
+      db
+        .insertInto('agencies')
+        .values(marks(['id', 'name', 'created_at'] as const))
+        .onConflict((oc) => oc.column('id').doNothing()),
+    ),
     batch: describe(
       db
         .insertInto('batches')

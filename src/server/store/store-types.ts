@@ -2,7 +2,20 @@
 
 import type { Report, Severity } from '../../core/types.js';
 import type { Batch } from '../../contract/agent-api.js';
-import type { AgencyRow, AgentRow, CertificateRow, FindingQuery, FindingRow, FleetOverview, HistoryPoint, Ipv6AgencyRow, Page, SeverityTrendPoint, SystemRow, TrendPoint } from '../../contract/read-api.js';
+import type {
+  AgencyRow,
+  AgentRow,
+  CertificateRow,
+  FindingQuery,
+  FindingRow,
+  FleetOverview,
+  HistoryPoint,
+  Ipv6AgencyRow,
+  Page,
+  SeverityTrendPoint,
+  SystemRow,
+  TrendPoint,
+} from '../../contract/read-api.js';
 import type { Role } from '../principal.js';
 
 export interface StoredToken {
@@ -71,7 +84,9 @@ export interface Store {
   trend(q: { agency?: string; days: number; now: string }): Promise<TrendPoint[]>;
   severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]>;
   /** Open failures of the latest state per rule (rules no agency fails are left out). */
-  ruleFailures(agency?: string): Promise<{ ruleId: string; policyId: string; severity: Severity; agencies: number; systems: number; findings: number }[]>;
+  ruleFailures(
+    agency?: string,
+  ): Promise<{ ruleId: string; policyId: string; severity: Severity; agencies: number; systems: number; findings: number }[]>;
   certificates(q: { agency?: string; days: number; now: string }): Promise<CertificateRow[]>;
   ipv6(agency?: string): Promise<Ipv6AgencyRow[]>;
   /** The latest report of each of the agency's agents (for SARIF/JSON exports, merged by src/report/merge.ts). */

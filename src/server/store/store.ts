@@ -12,7 +12,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Report } from '../../core/types.js';
-import type { AgencyRow, AgentRow, CertificateRow, FindingQuery, FindingRow, FleetOverview, HistoryPoint, Ipv6AgencyRow, Page, SeverityTrendPoint, SystemRow, TrendPoint } from '../../contract/read-api.js';
+import type {
+  AgencyRow,
+  AgentRow,
+  CertificateRow,
+  FindingQuery,
+  FindingRow,
+  FleetOverview,
+  HistoryPoint,
+  Ipv6AgencyRow,
+  Page,
+  SeverityTrendPoint,
+  SystemRow,
+  TrendPoint,
+} from '../../contract/read-api.js';
 import type { Batch } from '../../contract/agent-api.js';
 import type { IngestResult, Store, StoredToken, TokenInfo } from './store-types.js';
 import type { Role } from '../principal.js';
@@ -106,8 +119,23 @@ export class KyselyStore implements Store {
     const id = randomUUID();
     const now = this.clock().toISOString();
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('agencies').values({ id: agency, name: agency, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
-      await tx.insertInto('enrollments').values({ id, agency, secret_hash: secretHash, created_at: now, expires_at: isoDate(expiresAt, 'expiresAt'), used_at: null, agent_id: null }).execute();
+      await tx
+        .insertInto('agencies')
+        .values({ id: agency, name: agency, created_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      await tx
+        .insertInto('enrollments')
+        .values({
+          id,
+          agency,
+          secret_hash: secretHash,
+          created_at: now,
+          expires_at: isoDate(expiresAt, 'expiresAt'),
+          used_at: null,
+          agent_id: null,
+        })
+        .execute();
     });
     return id;
   }
@@ -133,9 +161,20 @@ export class KyselyStore implements Store {
       if (!spent) return null;
       await tx
         .insertInto('agents')
-        .values({ id: agentId, agency: spent.agency, hostname: agent.hostname, version: agent.version, interval_seconds: 0, enrolled_at: at, last_seen_at: null })
+        .values({
+          id: agentId,
+          agency: spent.agency,
+          hostname: agent.hostname,
+          version: agent.version,
+          interval_seconds: 0,
+          enrolled_at: at,
+          last_seen_at: null,
+        })
         .execute();
-      await tx.insertInto('tokens').values({ id: token.id, role: 'agent', secret_hash: token.secretHash, agency: spent.agency, agent_id: agentId, created_at: at }).execute();
+      await tx
+        .insertInto('tokens')
+        .values({ id: token.id, role: 'agent', secret_hash: token.secretHash, agency: spent.agency, agent_id: agentId, created_at: at })
+        .execute();
       return { agentId, agency: spent.agency };
     });
   }
@@ -143,18 +182,48 @@ export class KyselyStore implements Store {
   async createToken(token: Omit<StoredToken, 'createdAt'>): Promise<void> {
     await this.db
       .insertInto('tokens')
-      .values({ id: token.id, role: token.role, secret_hash: token.secretHash, agency: token.agency, agent_id: token.agentId, created_at: this.clock().toISOString(), name: token.name ?? null })
+      .values({
+        id: token.id,
+        role: token.role,
+        secret_hash: token.secretHash,
+        agency: token.agency,
+        agent_id: token.agentId,
+        created_at: this.clock().toISOString(),
+        name: token.name ?? null,
+      })
       .execute();
   }
 
   async getToken(id: string): Promise<StoredToken | null> {
     const r = await this.db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? { id: r.id, role: r.role as Role, secretHash: r.secret_hash, agency: r.agency, agentId: r.agent_id, createdAt: r.created_at, name: r.name } : null;
+    return r
+      ? {
+          id: r.id,
+          role: r.role as Role,
+          secretHash: r.secret_hash,
+          agency: r.agency,
+          agentId: r.agent_id,
+          createdAt: r.created_at,
+          name: r.name,
+        }
+      : null;
   }
 
   async listTokens(): Promise<TokenInfo[]> {
-    const rows = await this.db.selectFrom('tokens').select(['id', 'role', 'agency', 'agent_id', 'created_at', 'name']).orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, role: r.role as Role, agency: r.agency, agentId: r.agent_id, createdAt: r.created_at, name: r.name }));
+    const rows = await this.db
+      .selectFrom('tokens')
+      .select(['id', 'role', 'agency', 'agent_id', 'created_at', 'name'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      role: r.role as Role,
+      agency: r.agency,
+      agentId: r.agent_id,
+      createdAt: r.created_at,
+      name: r.name,
+    }));
   }
 
   async revokeToken(id: string): Promise<boolean> {
@@ -172,11 +241,16 @@ export class KyselyStore implements Store {
   async ingest(batch: Batch, receivedAt: string, raw?: Uint8Array): Promise<IngestResult> {
     const rows = normaliseBatch(batch, receivedAt);
     // Handed to another thread, a view would take its whole underlying buffer along: send just the bytes.
-    const body = raw ? (raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength ? raw : Uint8Array.prototype.slice.call(raw)) : Buffer.from(JSON.stringify(batch), 'utf8');
+    const body = raw
+      ? raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength
+        ? raw
+        : Uint8Array.prototype.slice.call(raw)
+      : Buffer.from(JSON.stringify(batch), 'utf8');
     if (this.file) {
       return { status: await this.sqliteWriter().write(rows, body) };
     }
-    if (this.dialect === 'postgres') return { status: await this.queue.submit({ rows, body: await this.compressor.compress(body), encoding: 'br' }) };
+    if (this.dialect === 'postgres')
+      return { status: await this.queue.submit({ rows, body: await this.compressor.compress(body), encoding: 'br' }) };
     return { status: await this.queue.submit({ rows, body, encoding: 'json' }) };
   }
 
@@ -214,7 +288,10 @@ export class KyselyStore implements Store {
    * the day turns, so the last few answers are kept under (query, day, newest batch).
    */
   async severityTrend(q: { agency?: string; days: number; now: string }): Promise<SeverityTrendPoint[]> {
-    const newest = await this.db.selectFrom('batches').select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll<number>().as('n')]).executeTakeFirst();
+    const newest = await this.db
+      .selectFrom('batches')
+      .select((eb) => [eb.fn.max('id').as('id'), eb.fn.countAll<number>().as('n')])
+      .executeTakeFirst();
     const key = JSON.stringify([q.agency ?? null, q.days, q.now.slice(0, 10), String(newest?.id ?? ''), String(newest?.n ?? '')]);
     const hit = this.trendMemo.get(key);
     if (hit) return hit;

@@ -101,10 +101,13 @@ async function writeInTransaction(tx: Transaction<DB>, dialect: DialectName, ite
   const stored = unique.filter((i) => refOf.has(items[i]!.rows.batch.batch_id));
   // Every other copy is a repeat when it comes from the batch id's owner (whoever stored it first,
   // now or earlier), a conflict otherwise.
-  const ownerOf = new Map<string, { agent_id: string; agency: string }>(stored.map((i) => [items[i]!.rows.batch.batch_id, items[i]!.rows.batch]));
+  const ownerOf = new Map<string, { agent_id: string; agency: string }>(
+    stored.map((i) => [items[i]!.rows.batch.batch_id, items[i]!.rows.batch]),
+  );
   const earlier = unique.filter((i) => !refOf.has(items[i]!.rows.batch.batch_id)).map((i) => items[i]!.rows.batch.batch_id);
   if (earlier.length > 0) {
-    for (const o of await tx.selectFrom('batches').select(['batch_id', 'agent_id', 'agency']).where('batch_id', 'in', earlier).execute()) ownerOf.set(o.batch_id, o);
+    for (const o of await tx.selectFrom('batches').select(['batch_id', 'agent_id', 'agency']).where('batch_id', 'in', earlier).execute())
+      ownerOf.set(o.batch_id, o);
   }
   items.forEach((it, i) => {
     const owner = ownerOf.get(it.rows.batch.batch_id);
@@ -115,11 +118,41 @@ async function writeInTransaction(tx: Transaction<DB>, dialect: DialectName, ite
 
   const groups = (pick: (r: PreparedBatch) => readonly object[]): RowGroup[] =>
     stored.map((i) => ({ ref: refOf.get(items[i]!.rows.batch.batch_id) as number, rows: pick(items[i]!) }));
-  await insertRows(tx, dialect, 'reports', REPORT_COLUMNS, groups((it) => [{ encoding: it.encoding, body: it.body }]));
-  await insertRows(tx, dialect, 'findings', FINDING_COLUMNS, groups((it) => it.rows.findings));
-  await insertRows(tx, dialect, 'targets', TARGET_COLUMNS, groups((it) => it.rows.targets));
-  await insertRows(tx, dialect, 'certificates', CERTIFICATE_COLUMNS, groups((it) => it.rows.certificates));
-  await insertRows(tx, dialect, 'ipv6_scores', IPV6_COLUMNS, groups((it) => it.rows.ipv6));
+  await insertRows(
+    tx,
+    dialect,
+    'reports',
+    REPORT_COLUMNS,
+    groups((it) => [{ encoding: it.encoding, body: it.body }]),
+  );
+  await insertRows(
+    tx,
+    dialect,
+    'findings',
+    FINDING_COLUMNS,
+    groups((it) => it.rows.findings),
+  );
+  await insertRows(
+    tx,
+    dialect,
+    'targets',
+    TARGET_COLUMNS,
+    groups((it) => it.rows.targets),
+  );
+  await insertRows(
+    tx,
+    dialect,
+    'certificates',
+    CERTIFICATE_COLUMNS,
+    groups((it) => it.rows.certificates),
+  );
+  await insertRows(
+    tx,
+    dialect,
+    'ipv6_scores',
+    IPV6_COLUMNS,
+    groups((it) => it.rows.ipv6),
+  );
 
   // Per agent: its newest batch of the group competes for "latest"; its last contact is the latest receipt.
   const perAgent = new Map<string, { newest: BatchRows; lastSeen: string }>();

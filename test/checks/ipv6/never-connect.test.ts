@@ -33,8 +33,22 @@ async function scanWith(domains: string[], lab_: boolean): Promise<{ recorder: R
   const recorder = new RefusingRecorder();
   // Connectivity forced on: the address gate, not a missing route, must be what keeps the probes away.
   const prepared = await prepareIpv6LabScan(lab, domains, { lab: lab_, timeoutMs: 1000, ipv6Connectivity: 'yes' });
-  const report = await executeScan(prepared, { concurrency: 4, perHostLimit: 4, timeoutMs: 1000, targetTimeoutMs: 8000, keepFacts: true, dialer: recorder, datagrams: recorder });
-  return { recorder, failed: report.findings.filter((f) => f.outcome === 'fail').map((f) => `${f.target} ${f.ruleId}`).sort() };
+  const report = await executeScan(prepared, {
+    concurrency: 4,
+    perHostLimit: 4,
+    timeoutMs: 1000,
+    targetTimeoutMs: 8000,
+    keepFacts: true,
+    dialer: recorder,
+    datagrams: recorder,
+  });
+  return {
+    recorder,
+    failed: report.findings
+      .filter((f) => f.outcome === 'fail')
+      .map((f) => `${f.target} ${f.ruleId}`)
+      .sort(),
+  };
 }
 
 const NON_GLOBAL = ['ula.test', 'doc.test', 'mapped.test'];
@@ -70,7 +84,12 @@ describe('non-global AAAA answers', () => {
     lab.dns.set('ns-doc.lab.test', { AAAA: ['2001:db8::53'] });
     lab.dns.set('mx-ula.lab.test', { AAAA: ['fd00::25'] });
     const { recorder, failed } = await scanWith(['bad-ns.test'], true);
-    expect(failed).toEqual(['dns://bad-ns.test IPV6-MX-AAAA', 'dns://bad-ns.test IPV6-MX-NON-GLOBAL', 'dns://bad-ns.test IPV6-NS-AAAA', 'dns://bad-ns.test IPV6-NS-NON-GLOBAL']);
+    expect(failed).toEqual([
+      'dns://bad-ns.test IPV6-MX-AAAA',
+      'dns://bad-ns.test IPV6-MX-NON-GLOBAL',
+      'dns://bad-ns.test IPV6-NS-AAAA',
+      'dns://bad-ns.test IPV6-NS-NON-GLOBAL',
+    ]);
     expect(recorder.attempts.join('\n')).not.toMatch(/fd00|2001:db8/);
   });
 

@@ -18,7 +18,12 @@ beforeAll(async () => {
   // A second domain on the same name servers and mail host as dual.test, as under one provider.
   lab = await startIpv6Lab({
     extraZones: {
-      'twin.test': { A: ['127.0.0.1'], AAAA: ['::1'], NS: ['ns1.lab.test', 'ns2.lab.test'], MX: [{ preference: 10, exchange: 'mx.lab.test' }] },
+      'twin.test': {
+        A: ['127.0.0.1'],
+        AAAA: ['::1'],
+        NS: ['ns1.lab.test', 'ns2.lab.test'],
+        MX: [{ preference: 10, exchange: 'mx.lab.test' }],
+      },
       'www.twin.test': { A: ['127.0.0.1'], AAAA: ['::1'] },
     },
     extraSites: { 'twin.test': sameSite('twin'), 'www.twin.test': sameSite('twin www') },
@@ -47,7 +52,15 @@ class Counting implements Dialer, DatagramSender {
 async function scan(domains: string[]): Promise<{ counting: Counting; attempts: Attempt[] }> {
   const counting = new Counting();
   const prepared = await prepareIpv6LabScan(lab, domains, { lab: true, timeoutMs: 2000 });
-  const report = await executeScan(prepared, { concurrency: 4, perHostLimit: 16, timeoutMs: 2000, targetTimeoutMs: 10_000, keepFacts: true, dialer: counting, datagrams: counting });
+  const report = await executeScan(prepared, {
+    concurrency: 4,
+    perHostLimit: 16,
+    timeoutMs: 2000,
+    targetTimeoutMs: 10_000,
+    keepFacts: true,
+    dialer: counting,
+    datagrams: counting,
+  });
   return { counting, attempts: report.attempts };
 }
 
@@ -107,7 +120,7 @@ describe('oncePerRun', () => {
     expect([a, b, probes]).toEqual([1, 1, 1]);
   });
 
-  it('does not share a result that settled after its target\'s deadline passed', async () => {
+  it("does not share a result that settled after its target's deadline passed", async () => {
     const first = new AbortController();
     let release!: (v: string) => void;
     const a = oncePerRun(ctxWith(first.signal), 'late', () => new Promise<string>((r) => (release = r)));

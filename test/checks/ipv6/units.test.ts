@@ -42,14 +42,21 @@ describe('address classes', () => {
   it('decides IPv6 connectivity from interfaces: ULA and link-local do not count', () => {
     const ula = { eth0: [{ address: 'fd00::2', family: 'IPv6' as const, internal: false, netmask: '', mac: '', cidr: null, scopeid: 0 }] };
     expect(detectIpv6(ula).available).toBe(false);
-    const global = { eth0: [{ address: '2a01:db9::2', family: 'IPv6' as const, internal: false, netmask: '', mac: '', cidr: null, scopeid: 0 }] };
+    const global = {
+      eth0: [{ address: '2a01:db9::2', family: 'IPv6' as const, internal: false, netmask: '', mac: '', cidr: null, scopeid: 0 }],
+    };
     expect(detectIpv6(global)).toMatchObject({ available: true });
   });
 });
 
 describe('lab aids and resolver flags', () => {
   it('maps ports, host-specific first', () => {
-    const env = { lab: true, ipv6: { available: true, reason: '' }, nmap: 'nmap', portMap: [parsePortMap('443=8443'), parsePortMap('ns2.example.test:53=5354')] };
+    const env = {
+      lab: true,
+      ipv6: { available: true, reason: '' },
+      nmap: 'nmap',
+      portMap: [parsePortMap('443=8443'), parsePortMap('ns2.example.test:53=5354')],
+    };
     expect(dialPort(env, 'a.test', 443)).toBe(8443);
     expect(dialPort(env, 'ns2.example.test', 53)).toBe(5354);
     expect(dialPort(env, 'ns1.example.test', 53)).toBe(53);
@@ -78,8 +85,10 @@ describe('nmap XML', () => {
 
 describe('same-site comparison', () => {
   it('ignores nonces, tokens and timestamps', () => {
-    const a = '<html><meta name="csrf-token" content="a81f9c0d2e7b4411aa"><p>Hello</p><script nonce="Zx81kq2">x</script> 2024-05-01T10:00:00Z</html>';
-    const b = '<html><meta name="csrf-token" content="ffe01b9a77c3d2e1b0"><p>Hello</p><script nonce="Qa19dd0">x</script> 2024-05-01T10:00:07Z</html>';
+    const a =
+      '<html><meta name="csrf-token" content="a81f9c0d2e7b4411aa"><p>Hello</p><script nonce="Zx81kq2">x</script> 2024-05-01T10:00:00Z</html>';
+    const b =
+      '<html><meta name="csrf-token" content="ffe01b9a77c3d2e1b0"><p>Hello</p><script nonce="Qa19dd0">x</script> 2024-05-01T10:00:07Z</html>';
     expect(similarity(a, b)).toBe(1);
     expect(similarity(a, '<html><body>It works!</body></html>')).toBeLessThan(0.5);
     expect(similarity('', '')).toBe(1);
@@ -89,8 +98,18 @@ describe('same-site comparison', () => {
 describe('IPv6 score on recorded findings', () => {
   const target = (host: string): Target => domainTarget(host);
   const finding = (t: Target, ruleId: string, outcome: Finding['outcome']): Finding => ({
-    ruleId, policyId: 'vn-ct02-2022-ipv6', policyVersion: '1.0.0', check: 'ipv6.web', target: t.key, outcome, severity: 'medium',
-    title: { en: '', vi: '' }, message: { en: '', vi: '' }, references: [], evidence: {}, fingerprint: '',
+    ruleId,
+    policyId: 'vn-ct02-2022-ipv6',
+    policyVersion: '1.0.0',
+    check: 'ipv6.web',
+    target: t.key,
+    outcome,
+    severity: 'medium',
+    title: { en: '', vi: '' },
+    message: { en: '', vi: '' },
+    references: [],
+    evidence: {},
+    fingerprint: '',
   });
 
   it('scores each category as passed ÷ judged and the domain as the mean of scored categories', () => {
@@ -124,6 +143,12 @@ describe('IPv6 score on recorded findings', () => {
 
   it('gives no score when no IPv6 rule was judged', () => {
     const t = target('b.test');
-    expect(scoreIpv6({ targets: [t], findings: [finding(t, 'IPV6-WEB-REACH', 'not-tested')], rules: [{ id: 'IPV6-WEB-REACH', category: 'web' }] })).toEqual([]);
+    expect(
+      scoreIpv6({
+        targets: [t],
+        findings: [finding(t, 'IPV6-WEB-REACH', 'not-tested')],
+        rules: [{ id: 'IPV6-WEB-REACH', category: 'web' }],
+      }),
+    ).toEqual([]);
   });
 });

@@ -125,7 +125,12 @@ describe('ServerHelloReader', () => {
 
   it('takes the version from supported_versions and spots a HelloRetryRequest', () => {
     const sh13 = serverHello({ version: 0x0303, cipher: 0x1301, supportedVersion: 0x0304 });
-    expect(readAll([record(22, sh13)]).answer).toMatchObject({ kind: 'server-hello', version: 0x0304, legacyVersion: 0x0303, helloRetry: false });
+    expect(readAll([record(22, sh13)]).answer).toMatchObject({
+      kind: 'server-hello',
+      version: 0x0304,
+      legacyVersion: 0x0303,
+      helloRetry: false,
+    });
     const hrr = serverHello({ version: 0x0303, cipher: 0x1302, supportedVersion: 0x0304, helloRetry: true });
     expect(readAll([record(22, hrr)]).answer).toMatchObject({ kind: 'server-hello', version: 0x0304, helloRetry: true, cipher: 0x1302 });
   });
@@ -150,15 +155,30 @@ describe('ServerHelloReader', () => {
     // SSLv2 SERVER-HELLO: 2-byte header with the top bit set, then message type 4.
     const sslv2 = readAll([Buffer.from([0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x02])]).answer;
     expect(sslv2).toEqual({ kind: 'not-tls', detail: 'an SSLv2 reply' });
-    expect(readAll([Buffer.from('220 smtp ready\r\n')]).answer).toMatchObject({ kind: 'not-tls', detail: expect.stringContaining('220 smtp') });
+    expect(readAll([Buffer.from('220 smtp ready\r\n')]).answer).toMatchObject({
+      kind: 'not-tls',
+      detail: expect.stringContaining('220 smtp'),
+    });
     expect(readAll([Buffer.from([0x16, 0x07, 0x01])]).answer).toMatchObject({ kind: 'not-tls' });
-    expect(readAll([Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff])]).answer).toMatchObject({ kind: 'not-tls', detail: expect.stringContaining('record length') });
+    expect(readAll([Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff])]).answer).toMatchObject({
+      kind: 'not-tls',
+      detail: expect.stringContaining('record length'),
+    });
   });
 
   it('rejects what is TLS-shaped but not an answer to a ClientHello', () => {
-    expect(readAll([record(20, Buffer.from([1]))]).answer).toMatchObject({ kind: 'malformed', detail: expect.stringContaining('ChangeCipherSpec') });
-    expect(readAll([record(22, Buffer.from([11, 0, 0, 0]))]).answer).toMatchObject({ kind: 'malformed', detail: expect.stringContaining('type 11') });
-    expect(readAll([record(22, Buffer.from([2, 0, 0, 4, 3, 3, 0, 0]))]).answer).toMatchObject({ kind: 'malformed', detail: expect.stringContaining('too short') });
+    expect(readAll([record(20, Buffer.from([1]))]).answer).toMatchObject({
+      kind: 'malformed',
+      detail: expect.stringContaining('ChangeCipherSpec'),
+    });
+    expect(readAll([record(22, Buffer.from([11, 0, 0, 0]))]).answer).toMatchObject({
+      kind: 'malformed',
+      detail: expect.stringContaining('type 11'),
+    });
+    expect(readAll([record(22, Buffer.from([2, 0, 0, 4, 3, 3, 0, 0]))]).answer).toMatchObject({
+      kind: 'malformed',
+      detail: expect.stringContaining('too short'),
+    });
     const badExt = Buffer.from(hello12);
     badExt.writeUInt16BE(0x0fff, 4 + 70); // extensions length beyond the message
     expect(readAll([record(22, badExt)]).answer).toMatchObject({ kind: 'malformed', detail: expect.stringContaining('overrun') });
@@ -186,13 +206,29 @@ describe('judgeAnswer', () => {
 
   it('accepts only the probed version', () => {
     expect(judgeAnswer(sh(0x0301), 'TLSv1')).toEqual({ status: 'ok', accepted: true, cipher: 'ECDHE-RSA-AES128-SHA' });
-    expect(judgeAnswer(sh(0x0301), 'TLSv1.1')).toMatchObject({ status: 'ok', accepted: false, reason: expect.stringContaining('chose TLSv1 ') });
+    expect(judgeAnswer(sh(0x0301), 'TLSv1.1')).toMatchObject({
+      status: 'ok',
+      accepted: false,
+      reason: expect.stringContaining('chose TLSv1 '),
+    });
     expect(judgeAnswer(sh(0x0300), 'TLSv1')).toMatchObject({ status: 'ok', accepted: false, reason: expect.stringContaining('SSLv3') });
     // A server that answers a 1.2 hello with 1.3 (supported_versions we never sent) does not take 1.2.
     expect(judgeAnswer(sh(0x0304, { cipher: 0x1301 }), 'TLSv1.2')).toMatchObject({ status: 'ok', accepted: false });
-    expect(judgeAnswer(sh(0x0303, { cipher: 0xc02f }), 'TLSv1.3')).toMatchObject({ status: 'ok', accepted: false, reason: expect.stringContaining('TLSv1.2') });
-    expect(judgeAnswer(sh(0x0304, { cipher: 0x1302 }), 'TLSv1.3')).toEqual({ status: 'ok', accepted: true, cipher: 'TLS_AES_256_GCM_SHA384' });
-    expect(judgeAnswer(sh(0x0304, { cipher: 0x1303, helloRetry: true }), 'TLSv1.3')).toEqual({ status: 'ok', accepted: true, cipher: 'TLS_CHACHA20_POLY1305_SHA256' });
+    expect(judgeAnswer(sh(0x0303, { cipher: 0xc02f }), 'TLSv1.3')).toMatchObject({
+      status: 'ok',
+      accepted: false,
+      reason: expect.stringContaining('TLSv1.2'),
+    });
+    expect(judgeAnswer(sh(0x0304, { cipher: 0x1302 }), 'TLSv1.3')).toEqual({
+      status: 'ok',
+      accepted: true,
+      cipher: 'TLS_AES_256_GCM_SHA384',
+    });
+    expect(judgeAnswer(sh(0x0304, { cipher: 0x1303, helloRetry: true }), 'TLSv1.3')).toEqual({
+      status: 'ok',
+      accepted: true,
+      cipher: 'TLS_CHACHA20_POLY1305_SHA256',
+    });
     // A suite we never offered is named by its code.
     expect(judgeAnswer(sh(0x0303, { cipher: 0x0041 }), 'TLSv1.2')).toMatchObject({ accepted: true, cipher: '0x0041' });
   });
@@ -207,6 +243,9 @@ describe('judgeAnswer', () => {
       status: 'error',
       reason: 'not TLS: the server answered the TLSv1.2 ClientHello with an HTTP reply',
     });
-    expect(judgeAnswer({ kind: 'malformed', detail: 'truncated alert' }, 'TLSv1.2')).toEqual({ status: 'error', reason: 'TLSv1.2 probe: truncated alert' });
+    expect(judgeAnswer({ kind: 'malformed', detail: 'truncated alert' }, 'TLSv1.2')).toEqual({
+      status: 'error',
+      reason: 'TLSv1.2 probe: truncated alert',
+    });
   });
 });

@@ -91,7 +91,13 @@ describe('tls.endpoint on a modern HTTPS server', () => {
       inter.cert.fingerprint256.replace(/:/g, '').toLowerCase(),
     ]);
     expect(facts.leaf.subjectCN).toBe(HOST);
-    expect(facts.trust.public).toMatchObject({ trusted: true, reason: null, problems: [], store: 'public', anchor: 'CN=TLS Test Root,O=govscan lab,C=VN' });
+    expect(facts.trust.public).toMatchObject({
+      trusted: true,
+      reason: null,
+      problems: [],
+      store: 'public',
+      anchor: 'CN=TLS Test Root,O=govscan lab,C=VN',
+    });
     expect(facts.trust.public.path).toHaveLength(3);
     expect(facts.trust.custom).toBeNull();
     expect(facts.platform.authorizationError).toBeNull();
@@ -167,13 +173,22 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     await once(repo, 'listening');
     try {
       const repoPort = (repo.address() as AddressInfo).port;
-      const aiaLeaf = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, issuer: inter, key: { type: 'ec' }, caIssuersUrl: `http://ca.lab.test:${repoPort}/inter.crt` });
+      const aiaLeaf = await issueCertificate({
+        subjectCN: HOST,
+        sans: { dns: [HOST] },
+        issuer: inter,
+        key: { type: 'ec' },
+        caIssuersUrl: `http://ca.lab.test:${repoPort}/inter.crt`,
+      });
       const srv = await serveHttps({ chain: [aiaLeaf] });
       const ctx = testContext({ anchors: [root], hosts: { ...hosts, 'ca.lab.test': '127.0.0.1' } });
       const facts = await tlsEndpointCheck.run(target(HOST, srv.port), ctx);
       // What was sent stays the verdict of `trust`; the completed one is beside it.
       expect(facts.trust.public).toMatchObject({ trusted: false, reason: 'incomplete-chain' });
-      expect(facts.aia).toMatchObject({ status: 'ok', fetches: [{ url: `http://ca.lab.test:${repoPort}/inter.crt`, status: 'ok', answered: true, certificates: 1 }] });
+      expect(facts.aia).toMatchObject({
+        status: 'ok',
+        fetches: [{ url: `http://ca.lab.test:${repoPort}/inter.crt`, status: 'ok', answered: true, certificates: 1 }],
+      });
       expect(facts.aia?.trust?.public).toMatchObject({ trusted: true, problems: [] });
       expect(facts.aia?.trust?.public.path).toHaveLength(3);
       expectSchemaValid(facts);
@@ -210,7 +225,12 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     const a = await serveHttps({ chain: [leaf, inter], ocsp: revoked });
     const b = await serveHttps({ chain: [leaf, inter], ocsp: Buffer.from('garbage staple') });
     const ctx = testContext({ anchors: [root], hosts });
-    expect((await tlsEndpointCheck.run(target(HOST, a.port), ctx)).ocsp).toMatchObject({ status: 'ok', stapled: true, certStatus: 'revoked', signature: 'valid' });
+    expect((await tlsEndpointCheck.run(target(HOST, a.port), ctx)).ocsp).toMatchObject({
+      status: 'ok',
+      stapled: true,
+      certStatus: 'revoked',
+      signature: 'valid',
+    });
     const bad = await tlsEndpointCheck.run(target(HOST, b.port), ctx);
     expect(bad.ocsp).toMatchObject({ status: 'error', stapled: true, certStatus: null, signature: 'not-checked' });
     expect(bad.ocsp.reason).toMatch(/unreadable/);
@@ -223,8 +243,16 @@ describe('tls.endpoint stapled OCSP verification', () => {
   let plainCert: IssuedCert;
   beforeAll(async () => {
     const spec = { issuer: inter, key: { type: 'ec' } as const, keyId: 'ocsp-responder' };
-    responder = await issueCertificate({ ...spec, subject: 'C=VN, O=govscan lab, CN=TLS Test OCSP Responder', extKeyUsage: ['OCSPSigning'] });
-    plainCert = await issueCertificate({ ...spec, subject: 'C=VN, O=govscan lab, CN=TLS Test Not A Responder', extKeyUsage: ['serverAuth'] });
+    responder = await issueCertificate({
+      ...spec,
+      subject: 'C=VN, O=govscan lab, CN=TLS Test OCSP Responder',
+      extKeyUsage: ['OCSPSigning'],
+    });
+    plainCert = await issueCertificate({
+      ...spec,
+      subject: 'C=VN, O=govscan lab, CN=TLS Test Not A Responder',
+      extKeyUsage: ['serverAuth'],
+    });
   });
 
   async function stapling(ocsp: Buffer, chain: IssuedCert[] = [leaf, inter], ctxOpts: { custom?: IssuedCert[] } = {}): Promise<TlsFacts> {
@@ -236,7 +264,14 @@ describe('tls.endpoint stapled OCSP verification', () => {
 
   it('believes a delegated responder certified for OCSPSigning, not one without it', async () => {
     const good = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', responder }));
-    expect(good.ocsp).toMatchObject({ status: 'ok', signature: 'valid', responder: 'delegated', matchesLeaf: true, fresh: true, problem: null });
+    expect(good.ocsp).toMatchObject({
+      status: 'ok',
+      signature: 'valid',
+      responder: 'delegated',
+      matchesLeaf: true,
+      fresh: true,
+      problem: null,
+    });
     const bad = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', responder: plainCert }));
     expect(bad.ocsp).toMatchObject({ status: 'ok', signature: 'invalid', responder: 'delegated', certStatus: 'good' });
     expect(bad.ocsp.problem).toMatch(/OCSPSigning/);
@@ -244,7 +279,13 @@ describe('tls.endpoint stapled OCSP verification', () => {
 
   it('sees a staple signed with the wrong key, or with flipped bits, as invalid', async () => {
     const forged = await stapling(await createOcspResponse({ cert: leaf, issuer: inter, status: 'revoked', signWith: leaf }));
-    expect(forged.ocsp).toMatchObject({ status: 'ok', signature: 'invalid', responder: 'issuer', certStatus: 'revoked', matchesLeaf: true });
+    expect(forged.ocsp).toMatchObject({
+      status: 'ok',
+      signature: 'invalid',
+      responder: 'issuer',
+      certStatus: 'revoked',
+      matchesLeaf: true,
+    });
     const flipped = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good' });
     flipped[flipped.length - 1]! ^= 0x80;
     expect((await stapling(flipped)).ocsp).toMatchObject({ signature: 'invalid', responder: 'issuer' });
@@ -253,19 +294,32 @@ describe('tls.endpoint stapled OCSP verification', () => {
   it("records a staple about another certificate as not matching the leaf, with the other's status left out", async () => {
     const other = await issueCertificate({ subjectCN: 'other.lab.test', issuer: inter, key: { type: 'ec' } });
     const facts = await stapling(await createOcspResponse({ cert: other, issuer: inter, status: 'revoked' }));
-    expect(facts.ocsp).toMatchObject({ status: 'ok', stapled: true, signature: 'valid', matchesLeaf: false, certStatus: null, fresh: false });
+    expect(facts.ocsp).toMatchObject({
+      status: 'ok',
+      stapled: true,
+      signature: 'valid',
+      matchesLeaf: false,
+      certStatus: null,
+      fresh: false,
+    });
     expect(facts.ocsp.problem).toContain(facts.leaf.serial);
   });
 
   it('records a stale staple as not fresh', async () => {
     const now = Date.now();
-    const ocsp = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good', thisUpdate: new Date(now - 10 * DAY), nextUpdate: new Date(now - 3 * DAY) });
+    const ocsp = await createOcspResponse({
+      cert: leaf,
+      issuer: inter,
+      status: 'good',
+      thisUpdate: new Date(now - 10 * DAY),
+      nextUpdate: new Date(now - 3 * DAY),
+    });
     const facts = await stapling(ocsp);
     expect(facts.ocsp).toMatchObject({ signature: 'valid', matchesLeaf: true, fresh: false, certStatus: 'good' });
     expect(facts.ocsp.problem).toMatch(/stale/);
   });
 
-  it("cannot check a staple when the issuer was not sent, unless an anchor set holds it", async () => {
+  it('cannot check a staple when the issuer was not sent, unless an anchor set holds it', async () => {
     const ocsp = await createOcspResponse({ cert: leaf, issuer: inter, status: 'good' });
     const bare = await stapling(ocsp, [leaf]);
     expect(bare.ocsp).toMatchObject({ status: 'ok', signature: 'unknown-issuer', responder: null, matchesLeaf: true, certStatus: 'good' });
@@ -447,7 +501,9 @@ describe('tls.endpoint failure modes cost at most the timeout', () => {
       (facts) => ({ facts }),
       (err: unknown) => ({ err }),
     );
-    console.log(`100-certificate chain: ${'facts' in outcome ? `count ${outcome.facts.chain.count}, trusted ${outcome.facts.trust.public.trusted}` : String((outcome as { err: unknown }).err)} in ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `100-certificate chain: ${'facts' in outcome ? `count ${outcome.facts.chain.count}, trusted ${outcome.facts.trust.public.trusted}` : String((outcome as { err: unknown }).err)} in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     if ('facts' in outcome) {
       expect(outcome.facts.chain.count).toBe(101);
       expectSchemaValid(outcome.facts);

@@ -131,13 +131,10 @@ export interface ServeOptions {
 /** An HTTPS server answering every request with 200 and the given headers. */
 export async function serveHttps(opts: ServeOptions): Promise<Running> {
   const servernames: Array<string | false> = [];
-  const server = https.createServer(
-    { cert: chainPem(opts.chain), key: (opts.key ?? opts.chain[0])!.keyPem, ...opts.tls },
-    (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain', ...opts.headers });
-      res.end('ok\n');
-    },
-  );
+  const server = https.createServer({ cert: chainPem(opts.chain), key: (opts.key ?? opts.chain[0])!.keyPem, ...opts.tls }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', ...opts.headers });
+    res.end('ok\n');
+  });
   hookServer(server, servernames, opts.ocsp);
   const close = track(server);
   return { port: await listen(server, opts.host ?? '127.0.0.1'), close, servernames };
@@ -175,7 +172,10 @@ export async function serveRaw(opts: { host?: string; reply?: Buffer }): Promise
  * A TCP server that waits for the client's first TLS record, remembers it, and lets the test answer
  * with whatever bytes it likes (split records, odd alerts, SSLv2) or close.
  */
-export async function serveScripted(opts: { host?: string; answer: (hello: Buffer, socket: net.Socket) => void }): Promise<Running & { hellos: Buffer[] }> {
+export async function serveScripted(opts: {
+  host?: string;
+  answer: (hello: Buffer, socket: net.Socket) => void;
+}): Promise<Running & { hellos: Buffer[] }> {
   const hellos: Buffer[] = [];
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);

@@ -66,7 +66,8 @@ const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e
 /** A ServerHello handshake message (with its 4-byte header). */
 export function serverHello(opts: { version: number; cipher: number; supportedVersion?: number; helloRetry?: boolean }): Buffer {
   const exts: Buffer[] = [Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00])];
-  if (opts.supportedVersion !== undefined) exts.push(Buffer.from([0x00, 0x2b, 0x00, 0x02, opts.supportedVersion >> 8, opts.supportedVersion & 0xff]));
+  if (opts.supportedVersion !== undefined)
+    exts.push(Buffer.from([0x00, 0x2b, 0x00, 0x02, opts.supportedVersion >> 8, opts.supportedVersion & 0xff]));
   const ext = Buffer.concat(exts);
   const body = Buffer.concat([
     u16(opts.version),

@@ -77,23 +77,43 @@ describe('IssuerFetcher', () => {
 
   it("stops at the size bound, and tells the CA's refusals (answered) from an unreachable site", async () => {
     const fetcher = new IssuerFetcher();
-    expect(await fetcher.fetch(`${base}/huge.crt`, ctx())).toEqual({ ok: false, settled: true, reason: 'the answer is larger than 64 KiB' });
+    expect(await fetcher.fetch(`${base}/huge.crt`, ctx())).toEqual({
+      ok: false,
+      settled: true,
+      reason: 'the answer is larger than 64 KiB',
+    });
     expect(await fetcher.fetch(`${base}/missing.crt`, ctx())).toEqual({ ok: false, settled: true, reason: 'HTTP 404' });
-    expect(await fetcher.fetch(`${base}/page.html`, ctx())).toEqual({ ok: false, settled: true, reason: 'the answer holds no certificate' });
+    expect(await fetcher.fetch(`${base}/page.html`, ctx())).toEqual({
+      ok: false,
+      settled: true,
+      reason: 'the answer holds no certificate',
+    });
     const closed = http.createServer();
     const closedPort = await listen(closed, '127.0.0.1');
     await new Promise<void>((r) => closed.close(() => r()));
     const down = await fetcher.fetch(`http://ca.fetch.test:${closedPort}/ca.crt`, ctx());
     expect(down).toMatchObject({ ok: false, settled: false });
     const unknown = await fetcher.fetch('http://elsewhere.example/ca.crt', ctx());
-    expect(unknown).toMatchObject({ ok: false, settled: false, reason: expect.stringContaining('elsewhere.example could not be resolved') });
+    expect(unknown).toMatchObject({
+      ok: false,
+      settled: false,
+      reason: expect.stringContaining('elsewhere.example could not be resolved'),
+    });
   });
 
   it('never connects for a URL that is not http (https, ldap)', async () => {
     const c = ctx();
     const fetcher = new IssuerFetcher();
-    expect(await fetcher.fetch(`https://ca.fetch.test:${port}/ca.crt`, c)).toEqual({ ok: false, settled: true, reason: 'https is not fetched (only http)' });
-    expect(await fetcher.fetch('ldap://ca.fetch.test/cn=CA', c)).toEqual({ ok: false, settled: true, reason: 'ldap is not fetched (only http)' });
+    expect(await fetcher.fetch(`https://ca.fetch.test:${port}/ca.crt`, c)).toEqual({
+      ok: false,
+      settled: true,
+      reason: 'https is not fetched (only http)',
+    });
+    expect(await fetcher.fetch('ldap://ca.fetch.test/cn=CA', c)).toEqual({
+      ok: false,
+      settled: true,
+      reason: 'ldap is not fetched (only http)',
+    });
     expect(c.dials).toBe(0);
   });
 

@@ -24,7 +24,8 @@ function judge(ocsp: Partial<OcspFacts>, drop: (keyof OcspFacts)[] = []): Record
   return Object.fromEntries(findings.filter((f) => (RULES as readonly string[]).includes(f.ruleId)).map((f) => [f.ruleId, f]));
 }
 
-const outcomes = (by: Record<string, Finding>): Record<string, string> => Object.fromEntries(Object.entries(by).map(([id, f]) => [id, f.outcome]));
+const outcomes = (by: Record<string, Finding>): Record<string, string> =>
+  Object.fromEntries(Object.entries(by).map(([id, f]) => [id, f.outcome]));
 
 describe('OCSP rules on verified and unverified staples', () => {
   it('believes a valid staple about the leaf, revoked or good', () => {
@@ -35,7 +36,9 @@ describe('OCSP rules on verified and unverified staples', () => {
   it('reports a forged staple as invalid, never as a revocation', () => {
     const by = judge({ certStatus: 'revoked', signature: 'invalid', problem: "the signature does not verify with the issuer's key" });
     expect(outcomes(by)).toEqual({ 'TLS-CERT-REVOKED': 'not-tested', 'TLS-OCSP-STAPLE-INVALID': 'fail', 'TLS-OCSP-NOT-STAPLED': 'pass' });
-    expect(by['TLS-CERT-REVOKED']?.reason).toBe("the stapled OCSP response cannot be verified (signature: invalid; the signature does not verify with the issuer's key)");
+    expect(by['TLS-CERT-REVOKED']?.reason).toBe(
+      "the stapled OCSP response cannot be verified (signature: invalid; the signature does not verify with the issuer's key)",
+    );
     const f = by['TLS-OCSP-STAPLE-INVALID']!;
     expect(f.severity).toBe('medium');
     expect(f.message.en).toContain("cannot be trusted: the signature does not verify with the issuer's key (signature invalid");
@@ -45,13 +48,24 @@ describe('OCSP rules on verified and unverified staples', () => {
   });
 
   it('fails a staple about another certificate and does not use its status', () => {
-    const by = judge({ matchesLeaf: false, certStatus: null, fresh: false, problem: 'the response is about 0badbeef, not this certificate' });
+    const by = judge({
+      matchesLeaf: false,
+      certStatus: null,
+      fresh: false,
+      problem: 'the response is about 0badbeef, not this certificate',
+    });
     expect(outcomes(by)).toMatchObject({ 'TLS-CERT-REVOKED': 'not-tested', 'TLS-OCSP-STAPLE-INVALID': 'fail' });
   });
 
   it('fails a stale staple, while a verified revocation in it still counts', () => {
-    expect(outcomes(judge({ fresh: false, problem: 'the response is stale' }))).toMatchObject({ 'TLS-CERT-REVOKED': 'pass', 'TLS-OCSP-STAPLE-INVALID': 'fail' });
-    expect(outcomes(judge({ fresh: false, certStatus: 'revoked' }))).toMatchObject({ 'TLS-CERT-REVOKED': 'fail', 'TLS-OCSP-STAPLE-INVALID': 'fail' });
+    expect(outcomes(judge({ fresh: false, problem: 'the response is stale' }))).toMatchObject({
+      'TLS-CERT-REVOKED': 'pass',
+      'TLS-OCSP-STAPLE-INVALID': 'fail',
+    });
+    expect(outcomes(judge({ fresh: false, certStatus: 'revoked' }))).toMatchObject({
+      'TLS-CERT-REVOKED': 'fail',
+      'TLS-OCSP-STAPLE-INVALID': 'fail',
+    });
   });
 
   it('judges neither way a staple whose issuer is unknown or whose algorithm is unsupported', () => {
@@ -66,7 +80,13 @@ describe('OCSP rules on verified and unverified staples', () => {
   it('does not apply to an unsuccessful answer, and does not test an unreadable one', () => {
     const tryLater = judge({ responseStatus: 'tryLater', certStatus: null, signature: 'not-checked', matchesLeaf: false, fresh: false });
     expect(outcomes(tryLater)).toMatchObject({ 'TLS-CERT-REVOKED': 'not-tested', 'TLS-OCSP-STAPLE-INVALID': 'not-applicable' });
-    const unreadable = judge({ status: 'error', reason: 'stapled OCSP response is unreadable', responseStatus: null, certStatus: null, signature: 'not-checked' });
+    const unreadable = judge({
+      status: 'error',
+      reason: 'stapled OCSP response is unreadable',
+      responseStatus: null,
+      certStatus: null,
+      signature: 'not-checked',
+    });
     expect(outcomes(unreadable)).toMatchObject({ 'TLS-CERT-REVOKED': 'not-tested', 'TLS-OCSP-STAPLE-INVALID': 'not-tested' });
   });
 

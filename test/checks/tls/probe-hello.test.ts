@@ -88,7 +88,10 @@ describe('ClientHello version probes against OpenSSL servers', () => {
   });
 
   it('a TLS 1.3 server without x25519 answers with a HelloRetryRequest, which counts', async () => {
-    const srv = await serveTls({ chain: [rsa], tls: { minVersion: 'TLSv1.3', ecdhCurve: 'P-384', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' } });
+    const srv = await serveTls({
+      chain: [rsa],
+      tls: { minVersion: 'TLSv1.3', ecdhCurve: 'P-384', ciphers: 'TLS_CHACHA20_POLY1305_SHA256' },
+    });
     const r = await probeAll(srv.port);
     expect(r['TLSv1.3']).toEqual({ status: 'ok', accepted: true, cipher: 'TLS_CHACHA20_POLY1305_SHA256' });
   });
@@ -143,21 +146,31 @@ describe('ClientHello version probes on what is not a willing TLS server', () =>
     const ctx = testContext({ anchors: [], timeoutMs: 2_000 });
     const signal = new AbortController().signal;
     const garbage = await serveRaw({ reply: Buffer.from('\xde\xad\xbe\xef garbage that is not a TLS record', 'latin1') });
-    expect(await probeVersionHello(ctx, ep(garbage.port), 'TLSv1.2', signal)).toMatchObject({ status: 'error', reason: expect.stringMatching(/^not TLS/) });
+    expect(await probeVersionHello(ctx, ep(garbage.port), 'TLSv1.2', signal)).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^not TLS/),
+    });
     const http = await serveScripted({ answer: (_h, s) => s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n') });
     expect(await probeVersionHello(ctx, ep(http.port), 'TLSv1.3', signal)).toEqual({
       status: 'error',
       reason: 'not TLS: the server answered the TLSv1.3 ClientHello with an HTTP reply',
     });
     const sslv2 = await serveScripted({ answer: (_h, s) => s.write(Buffer.from([0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00])) });
-    expect(await probeVersionHello(ctx, ep(sslv2.port), 'TLSv1', signal)).toMatchObject({ status: 'error', reason: expect.stringMatching(/^not TLS.*SSLv2/) });
+    expect(await probeVersionHello(ctx, ep(sslv2.port), 'TLSv1', signal)).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/^not TLS.*SSLv2/),
+    });
   });
 
   it('a server that hangs up or resets refuses the version', async () => {
     const ctx = testContext({ anchors: [], timeoutMs: 2_000 });
     const signal = new AbortController().signal;
     const closer = await serveScripted({ answer: (_h, s) => s.end() });
-    expect(await probeVersionHello(ctx, ep(closer.port), 'TLSv1', signal)).toMatchObject({ status: 'ok', accepted: false, reason: expect.stringMatching(/closed/) });
+    expect(await probeVersionHello(ctx, ep(closer.port), 'TLSv1', signal)).toMatchObject({
+      status: 'ok',
+      accepted: false,
+      reason: expect.stringMatching(/closed/),
+    });
     const resetter = await serveScripted({ answer: (_h, s) => s.resetAndDestroy() });
     expect(await probeVersionHello(ctx, ep(resetter.port), 'TLSv1.1', signal)).toMatchObject({ status: 'ok', accepted: false });
   });
@@ -211,6 +224,8 @@ describe('ClientHello version probes on what is not a willing TLS server', () =>
     const gone = await serveRaw({});
     const port = gone.port;
     await gone.close();
-    expect(await probeVersionHello(testContext({ anchors: [] }), ep(port), 'TLSv1', new AbortController().signal)).toMatchObject({ status: 'error' });
+    expect(await probeVersionHello(testContext({ anchors: [] }), ep(port), 'TLSv1', new AbortController().signal)).toMatchObject({
+      status: 'error',
+    });
   });
 });

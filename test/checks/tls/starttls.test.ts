@@ -76,9 +76,9 @@ describe('STARTTLS for smtp:// endpoints', () => {
   it('a refused STARTTLS and a refusing greeting are protocol errors with the server text', async () => {
     const refuses = await mail({ startTlsReply: '454 4.7.0 TLS not available due to local problem' });
     const ctx = testContext({ anchors: [root] });
-    expect((await failure(connectForTls(ctx, { address: refuses.address, port: refuses.port, starttls: 'smtp' }, ctx.signal))).message).toBe(
-      'SMTP STARTTLS: expected 220, got 454 4.7.0 TLS not available due to local problem',
-    );
+    expect(
+      (await failure(connectForTls(ctx, { address: refuses.address, port: refuses.port, starttls: 'smtp' }, ctx.signal))).message,
+    ).toBe('SMTP STARTTLS: expected 220, got 454 4.7.0 TLS not available due to local problem');
     const busy = await mail({ greeting: '554 5.3.2 mail.lab.test service busy' });
     expect((await failure(connectForTls(ctx, { address: busy.address, port: busy.port, starttls: 'smtp' }, ctx.signal))).message).toBe(
       'SMTP the greeting: expected 220, got 554 5.3.2 mail.lab.test service busy',
@@ -116,7 +116,9 @@ describe('STARTTLS for smtp:// endpoints', () => {
 
   it('the dialer decides where it connects: nothing but loopback is dialled', async () => {
     const ctx = testContext({ anchors: [root] });
-    await expect(connectForTls(ctx, { address: '2001:db8::25', port: 25, starttls: 'smtp' }, ctx.signal)).rejects.toThrow('test dialer refuses non-loopback');
+    await expect(connectForTls(ctx, { address: '2001:db8::25', port: 25, starttls: 'smtp' }, ctx.signal)).rejects.toThrow(
+      'test dialer refuses non-loopback',
+    );
     expect(ctx.dials).toBe(0);
   });
 });

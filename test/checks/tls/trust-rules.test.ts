@@ -27,7 +27,11 @@ function judge(fixture: string, change: (facts: TlsFacts) => void): Map<string, 
   return new Map(findings.map((f) => [f.ruleId, f]));
 }
 
-const failed = (by: Map<string, Finding>): string[] => [...by.values()].filter((f) => f.outcome === 'fail').map((f) => f.ruleId).sort();
+const failed = (by: Map<string, Finding>): string[] =>
+  [...by.values()]
+    .filter((f) => f.outcome === 'fail')
+    .map((f) => f.ruleId)
+    .sort();
 
 describe('TLS pack on path validation problems', () => {
   it('fails TLS-CERT-UNTRUSTED alone for a name-constraint violation, naming it in both languages', () => {
@@ -36,7 +40,9 @@ describe('TLS pack on path validation problems', () => {
     const f = by.get('TLS-CERT-UNTRUSTED')!;
     expect(f.message.en).toContain('public store name-constraint-violation; custom anchors none');
     // In Vietnamese the problem reads as its meaning, never as its English id.
-    expect(f.message.vi).toContain('với kho chứng thư gốc công khai, một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép; với chứng thư gốc tin cậy bổ sung (--ca-file), không có.');
+    expect(f.message.vi).toContain(
+      'với kho chứng thư gốc công khai, một tên trong chứng thư nằm ngoài phạm vi tên (nameConstraints) mà tổ chức cấp được phép; với chứng thư gốc tin cậy bổ sung (--ca-file), không có.',
+    );
     // The JSON report carries the ids themselves as evidence.
     expect(f.evidence['trust.public.problems']).toEqual(['name-constraint-violation']);
   });
@@ -50,12 +56,16 @@ describe('TLS pack on path validation problems', () => {
     }
   });
 
-  it.each<TrustProblem>(['eku-not-server-auth', 'path-length-exceeded', 'unknown-critical-extension', 'malformed-certificate', 'ca-as-leaf', 'expired'])(
-    'fails TLS-CERT-UNTRUSTED for %s on a path that reached its anchor',
-    (problem) => {
-      expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, [problem]))))).toEqual(['TLS-CERT-UNTRUSTED']);
-    },
-  );
+  it.each<TrustProblem>([
+    'eku-not-server-auth',
+    'path-length-exceeded',
+    'unknown-critical-extension',
+    'malformed-certificate',
+    'ca-as-leaf',
+    'expired',
+  ])('fails TLS-CERT-UNTRUSTED for %s on a path that reached its anchor', (problem) => {
+    expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, [problem]))))).toEqual(['TLS-CERT-UNTRUSTED']);
+  });
 
   it('leaves a weak leaf key and a broken hash on a sent certificate to their own rules', () => {
     expect(failed(judge('weak-key', () => undefined))).toEqual(['TLS-CERT-WEAK-KEY']);
@@ -64,14 +74,17 @@ describe('TLS pack on path validation problems', () => {
 
   it('fails TLS-CERT-UNTRUSTED when the weak key or broken hash is on a certificate no other rule judges', () => {
     // The leaf's key is strong: the weak key is an intermediate's.
-    expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-key-in-chain']))))).toEqual(['TLS-CERT-UNTRUSTED']);
-    // No sent certificate uses SHA-1: the broken hash is on one taken from the anchor store.
-    expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-signature-in-chain']))))).toEqual(['TLS-CERT-UNTRUSTED']);
-    // Explained problems do not excuse others on the same path.
-    expect(failed(judge('weak-key', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-key-in-chain', 'name-constraint-violation']))))).toEqual([
+    expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-key-in-chain']))))).toEqual([
       'TLS-CERT-UNTRUSTED',
-      'TLS-CERT-WEAK-KEY',
     ]);
+    // No sent certificate uses SHA-1: the broken hash is on one taken from the anchor store.
+    expect(failed(judge('good', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-signature-in-chain']))))).toEqual([
+      'TLS-CERT-UNTRUSTED',
+    ]);
+    // Explained problems do not excuse others on the same path.
+    expect(
+      failed(judge('weak-key', (f) => (f.trust.public = trustWith(f.trust.public, ['weak-key-in-chain', 'name-constraint-violation'])))),
+    ).toEqual(['TLS-CERT-UNTRUSTED', 'TLS-CERT-WEAK-KEY']);
   });
 
   it('passes TLS-CERT-UNTRUSTED when the custom anchors trust the chain, and names why the public store does not', () => {

@@ -34,7 +34,7 @@ describe('values in messages, per language', () => {
     expect(joinList([], 'vi')).toBe('');
   });
 
-  it("never shows empty quotes: a quoted placeholder with nothing in it reads as words", () => {
+  it('never shows empty quotes: a quoted placeholder with nothing in it reads as words', () => {
     const scope = { facts: { regulation: { number: '', date: '' }, plan: { present: false } } };
     expect(fill("quy chế '{facts.regulation.number}' ngày '{facts.regulation.date}', có mặt: {facts.plan.present}", scope, 'vi')).toBe(
       'quy chế chưa khai báo ngày chưa khai báo, có mặt: không',
@@ -51,10 +51,17 @@ describe('values in messages, per language', () => {
 
 describe('probe reasons in both languages', () => {
   it('says connect, timeout and OCSP reasons in Vietnamese, and labels an unknown one as technical detail', () => {
-    expect(technicalReason('TCP connect to 127.0.0.1:6514 failed: ECONNREFUSED').vi).toBe('kết nối TCP tới 127.0.0.1:6514 không thành công: bị từ chối kết nối (ECONNREFUSED)');
-    expect(technicalText('the response is stale: its nextUpdate 2026-11-29T09:38:28.000Z has passed')?.vi).toBe('phản hồi đã cũ: đã qua thời điểm nextUpdate 29/11/2026 09:38 UTC');
+    expect(technicalReason('TCP connect to 127.0.0.1:6514 failed: ECONNREFUSED').vi).toBe(
+      'kết nối TCP tới 127.0.0.1:6514 không thành công: bị từ chối kết nối (ECONNREFUSED)',
+    );
+    expect(technicalText('the response is stale: its nextUpdate 2026-11-29T09:38:28.000Z has passed')?.vi).toBe(
+      'phản hồi đã cũ: đã qua thời điểm nextUpdate 29/11/2026 09:38 UTC',
+    );
     expect(technicalText('no endpoint declared')?.vi).toBe('chưa khai báo điểm kết nối');
-    expect(technicalReason('something new happened')).toEqual({ en: 'something new happened', vi: 'chi tiết kỹ thuật: something new happened' });
+    expect(technicalReason('something new happened')).toEqual({
+      en: 'something new happened',
+      vi: 'chi tiết kỹ thuật: something new happened',
+    });
   });
 });
 

@@ -40,7 +40,10 @@ async function serverSays(chunks: string[], end = false): Promise<net.Socket> {
 describe('readSmtpReply', () => {
   it('reads a multi-line reply split across packets, and stops at its last line', async () => {
     const socket = await serverSays(['250-mail.lab.test hello\r\n250-PIPE', 'LINING\r\n250 STARTTLS\r\n']);
-    expect(await readSmtpReply(socket, 2000)).toEqual({ ok: true, reply: { code: 250, lines: ['mail.lab.test hello', 'PIPELINING', 'STARTTLS'] } });
+    expect(await readSmtpReply(socket, 2000)).toEqual({
+      ok: true,
+      reply: { code: 250, lines: ['mail.lab.test hello', 'PIPELINING', 'STARTTLS'] },
+    });
   });
 
   it('takes bare LF line ends and a code with no text', async () => {
@@ -50,16 +53,31 @@ describe('readSmtpReply', () => {
 
   it('says what is wrong, with the first bytes received', async () => {
     const mixed = await serverSays(['250-one\r\n251 two\r\n']);
-    expect(await readSmtpReply(mixed, 2000)).toEqual({ ok: false, kind: 'protocol', reason: 'SMTP reply lines with different codes (250, then 251)', received: '250-one\r\n251 two\r\n' });
+    expect(await readSmtpReply(mixed, 2000)).toEqual({
+      ok: false,
+      kind: 'protocol',
+      reason: 'SMTP reply lines with different codes (250, then 251)',
+      received: '250-one\r\n251 two\r\n',
+    });
     const ssh = await serverSays(['SSH-2.0-OpenSSH_9.6\r\n']);
-    expect(await readSmtpReply(ssh, 2000)).toMatchObject({ ok: false, kind: 'protocol', reason: 'not an SMTP reply: "SSH-2.0-OpenSSH_9.6"', received: 'SSH-2.0-OpenSSH_9.6\r\n' });
+    expect(await readSmtpReply(ssh, 2000)).toMatchObject({
+      ok: false,
+      kind: 'protocol',
+      reason: 'not an SMTP reply: "SSH-2.0-OpenSSH_9.6"',
+      received: 'SSH-2.0-OpenSSH_9.6\r\n',
+    });
     const cut = await serverSays(['220-still going\r\n'], true);
     expect(await readSmtpReply(cut, 2000)).toMatchObject({ ok: false, kind: 'closed', received: '220-still going\r\n' });
   });
 
   it('a silent server costs the timeout; an abort ends the wait with its reason', async () => {
     const silent = await serverSays([]);
-    expect(await readSmtpReply(silent, 200)).toEqual({ ok: false, kind: 'timeout', reason: 'no complete SMTP reply within 200 ms', received: '' });
+    expect(await readSmtpReply(silent, 200)).toEqual({
+      ok: false,
+      kind: 'timeout',
+      reason: 'no complete SMTP reply within 200 ms',
+      received: '',
+    });
     const quiet = await serverSays([]);
     const stop = new AbortController();
     setTimeout(() => stop.abort(new Error('target deadline passed')), 20);

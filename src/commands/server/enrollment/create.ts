@@ -5,7 +5,8 @@ import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerEnrollmentCreate extends GovscanCommand {
   static override summary = 'Create a one-time enrolment secret for an agency (the agency is created if missing)';
-  static override description = `Prints only the secret on stdout (or JSON {agency, secret, expiresAt} with --json). Give it to the agency's administrator: \`govscan-agent enroll --server URL --secret SECRET\` spends it and stores the agent's own token.
+  static override description =
+    `Prints only the secret on stdout (or JSON {agency, secret, expiresAt} with --json). Give it to the agency's administrator: \`govscan-agent enroll --server URL --secret SECRET\` spends it and stores the agent's own token.
 
 Works on the database directly (--db), so it can run beside a running server.`;
   static override examples = [
@@ -26,18 +27,16 @@ Works on the database directly (--db), so it can run beside a running server.`;
     this.lang = flags.lang;
     const { AGENCY_ID_RE, createEnrollment } = await import('../../../server/admin.js');
     if (!AGENCY_ID_RE.test(flags.agency)) {
-      throw InputError.unlocated(`--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -; at most 64, starting with a letter or digit)`);
+      throw InputError.unlocated(
+        `--agency: ${JSON.stringify(flags.agency)} is not an agency id (letters, digits, . _ -; at most 64, starting with a letter or digit)`,
+      );
     }
     if (flags.name !== undefined && (flags.name.trim() === '' || flags.name.length > 256)) {
       throw InputError.unlocated('--name: give 1 to 256 characters');
     }
     const store = await openDatabase(flags.db);
     try {
-      const created = await createEnrollment(
-        store,
-        { agency: flags.agency, ttlHours: flags.ttl, name: flags.name?.trim() },
-        new Date(),
-      );
+      const created = await createEnrollment(store, { agency: flags.agency, ttlHours: flags.ttl, name: flags.name?.trim() }, new Date());
       this.log(flags.json ? JSON.stringify(created) : created.secret);
     } finally {
       await store.close();

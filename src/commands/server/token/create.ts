@@ -5,14 +5,26 @@ import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenCreate extends GovscanCommand {
   static override summary = 'Create a viewer or admin token for the API, the dashboard and `govscan fleet`';
-  static override description = `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything, or with --agency only that agency (every read route answers another agency's data with 404); admins also create enrolment secrets and tokens over the API.
+  static override description =
+    `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything, or with --agency only that agency (every read route answers another agency's data with 404); admins also create enrolment secrets and tokens over the API.
 
 Works on the database directly (--db), so it can run beside a running server.`;
-  static override examples = ['<%= config.bin %> server token create --role viewer', '<%= config.bin %> server token create --role viewer --agency so-tttt-tay-ninh --name "IT So TT&TT"', 'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080'];
+  static override examples = [
+    '<%= config.bin %> server token create --role viewer',
+    '<%= config.bin %> server token create --role viewer --agency so-tttt-tay-ninh --name "IT So TT&TT"',
+    'GOVSCAN_TOKEN=$(<%= config.bin %> server token create --role viewer) <%= config.bin %> fleet status --server http://127.0.0.1:8080',
+  ];
   static override flags = {
-    role: Flags.option({ options: ['viewer', 'admin'] as const, required: true, description: 'viewer (read) or admin (read and manage)' })(),
+    role: Flags.option({
+      options: ['viewer', 'admin'] as const,
+      required: true,
+      description: 'viewer (read) or admin (read and manage)',
+    })(),
     name: Flags.string({ description: 'Who the token is for (shown by `server token list`)' }),
-    agency: Flags.string({ helpValue: 'ID', description: 'Scope a viewer token to this agency: it reads that agency only (an agency\'s own IT)' }),
+    agency: Flags.string({
+      helpValue: 'ID',
+      description: "Scope a viewer token to this agency: it reads that agency only (an agency's own IT)",
+    }),
     db: dbFlag,
     json: Flags.boolean({ default: false, description: 'Print JSON {id, role, token, name, agency}' }),
     lang: langFlag,
@@ -30,7 +42,8 @@ Works on the database directly (--db), so it can run beside a running server.`;
     const store = await openDatabase(flags.db);
     try {
       const created = await createApiToken(store, flags.role, flags.name, flags.agency).catch((err: unknown) => {
-        if (err instanceof UnknownAgencyError) throw InputError.unlocated(localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
+        if (err instanceof UnknownAgencyError)
+          throw InputError.unlocated(localize(F.tokenAgencyUnknown, this.lang, { agency: err.agency }));
         throw err;
       });
       this.log(flags.json ? JSON.stringify(created) : created.token);

@@ -4,7 +4,8 @@ import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenList extends GovscanCommand {
   static override summary = 'List the API tokens (viewers, admins and agents): ids, roles, names — never secrets';
-  static override description = `Shows what \`server token revoke ID\` needs. Works on the database directly (--db), beside a running server.`;
+  static override description =
+    `Shows what \`server token revoke ID\` needs. Works on the database directly (--db), beside a running server.`;
   static override examples = ['<%= config.bin %> server token list', '<%= config.bin %> server token list --json'];
   static override flags = {
     db: dbFlag,

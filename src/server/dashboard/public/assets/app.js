@@ -43,7 +43,10 @@ function parseRoute(hash) {
   const raw = hash.replace(/^#/, '') || '/';
   const [path, query = ''] = raw.split('?');
   const params = Object.fromEntries(new URLSearchParams(query));
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
   if (parts[0] === 'trend') return { view: trend, params };
   if (parts[0] === 'findings') return { view: findings, params };
   if (parts[0] === 'rules') return { view: rules, params };
@@ -167,7 +170,14 @@ async function refresh({ initial = false } = {}) {
     state.lastError = { at: new Date(), message: err?.message ?? String(err) };
     // A failed refresh keeps the last good picture on screen; the header says how old it is.
     if (!state.data) {
-      main.replaceChildren(h('div', { class: 'error-box', role: 'alert' }, icon('bad'), h('span', { text: t('error.load', { message: state.lastError.message }) })));
+      main.replaceChildren(
+        h(
+          'div',
+          { class: 'error-box', role: 'alert' },
+          icon('bad'),
+          h('span', { text: t('error.load', { message: state.lastError.message }) }),
+        ),
+      );
       setBody('error', route.view.name);
     }
     console.warn('govscan dashboard: refresh failed:', state.lastError.message);
@@ -182,7 +192,10 @@ function updateFreshness() {
   const parts = [];
   if (state.lastError && state.lastOk) {
     freshness.className = 'freshness stale';
-    parts.push(icon('warn'), h('span', { text: t('status.failedSince', { at: formatTime(state.lastError.at), ok: formatTime(state.lastOk) }) }));
+    parts.push(
+      icon('warn'),
+      h('span', { text: t('status.failedSince', { at: formatTime(state.lastError.at), ok: formatTime(state.lastOk) }) }),
+    );
   } else if (state.lastError) {
     freshness.className = 'freshness stale';
     parts.push(icon('bad'), h('span', { text: t('status.failed', { at: formatTime(state.lastError.at) }) }));
@@ -223,7 +236,9 @@ async function start() {
   try {
     await loadCatalogue();
   } catch (err) {
-    main.replaceChildren(h('p', { class: 'error-box', role: 'alert', text: `Cannot load the dashboard's texts / Không tải được nội dung: ${err.message}` }));
+    main.replaceChildren(
+      h('p', { class: 'error-box', role: 'alert', text: `Cannot load the dashboard's texts / Không tải được nội dung: ${err.message}` }),
+    );
     setBody('error', '');
     return;
   }

@@ -44,12 +44,21 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
   for (const rate of ticks) {
     const major = rate === ticks[0] || rate === ticks[2] || rate === ticks[4];
     svg.append(s('line', { x1: m.l, x2: W - m.r, y1: y(rate), y2: y(rate), class: major ? 'grid major' : 'grid' }));
-    if (major || (!compact && floor === 0)) svg.append(s('text', { x: m.l - 10, y: y(rate) + 6, class: 'axis', 'text-anchor': 'end', text: formatPercent(rate) }));
+    if (major || (!compact && floor === 0))
+      svg.append(s('text', { x: m.l - 10, y: y(rate) + 6, class: 'axis', 'text-anchor': 'end', text: formatPercent(rate) }));
   }
   const step = compact ? 14 : 7;
   for (let i = days - 1; i >= 0; i -= step) {
     svg.append(s('line', { x1: x(i), x2: x(i), y1: H - m.b, y2: H - m.b + 6, class: 'tick' }));
-    svg.append(s('text', { x: x(i), y: H - m.b + (compact ? 24 : 30), class: 'axis', 'text-anchor': i === 0 ? 'start' : i === days - 1 ? 'end' : 'middle', text: formatDay(isoDay(startMs + i * DAY_MS)) }));
+    svg.append(
+      s('text', {
+        x: x(i),
+        y: H - m.b + (compact ? 24 : 30),
+        class: 'axis',
+        'text-anchor': i === 0 ? 'start' : i === days - 1 ? 'end' : 'middle',
+        text: formatDay(isoDay(startMs + i * DAY_MS)),
+      }),
+    );
   }
 
   const inWindow = sorted.filter((p) => {
@@ -85,9 +94,25 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
   if (path) svg.append(s('path', { d: path, class: 'line' }));
   for (const p of inWindow) {
     const i = dayIndex(p.day, startMs);
-    const label = t('trend.pointTitle', { day: formatDay(p.day, 'long'), rate: formatPercent(p.passRate), failed: p.failed, passed: p.passed });
+    const label = t('trend.pointTitle', {
+      day: formatDay(p.day, 'long'),
+      rate: formatPercent(p.passRate),
+      failed: p.failed,
+      passed: p.passed,
+    });
     svg.append(
-      s('circle', { cx: x(i), cy: y(p.passRate), r: compact ? 5 : 7, class: `point ${rateLevel(p.passRate)}`, 'data-day': p.day, 'data-rate': p.passRate }, s('title', { text: label })),
+      s(
+        'circle',
+        {
+          cx: x(i),
+          cy: y(p.passRate),
+          r: compact ? 5 : 7,
+          class: `point ${rateLevel(p.passRate)}`,
+          'data-day': p.day,
+          'data-rate': p.passRate,
+        },
+        s('title', { text: label }),
+      ),
     );
   }
   if (inWindow.length === 0) {
@@ -98,11 +123,29 @@ export function trendChart(points, { days = 30, endDay, compact = false, title =
     'table',
     {},
     h('caption', { text: title || t('trend.title') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.day') }), h('th', { scope: 'col', text: t('col.passRate') }), h('th', { scope: 'col', text: t('col.failed') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.day') }),
+        h('th', { scope: 'col', text: t('col.passRate') }),
+        h('th', { scope: 'col', text: t('col.failed') }),
+      ),
+    ),
     h(
       'tbody',
       {},
-      inWindow.map((p) => h('tr', {}, h('td', { text: formatDay(p.day, 'long') }), h('td', { text: formatPercent(p.passRate) }), h('td', { text: String(p.failed) }))),
+      inWindow.map((p) =>
+        h(
+          'tr',
+          {},
+          h('td', { text: formatDay(p.day, 'long') }),
+          h('td', { text: formatPercent(p.passRate) }),
+          h('td', { text: String(p.failed) }),
+        ),
+      ),
     ),
   );
   // A table sizes to its content whatever its width says: the hiding box around it keeps it from
@@ -146,7 +189,14 @@ export function outcomeTimeline(points, { max = 60 } = {}) {
   const cell = 26;
   const W = Math.max(shown.length * cell, cell);
   const H = 30;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: 'chart timeline', role: 'img', 'aria-label': t('history.aria', { n: shown.length }) });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    width: W,
+    height: H,
+    class: 'chart timeline',
+    role: 'img',
+    'aria-label': t('history.aria', { n: shown.length }),
+  });
   shown.forEach((p, i) => {
     const cx = i * cell + cell / 2;
     const label = `${formatDateTime(p.scannedAt)} — ${t('outcome.' + p.outcome)}`;
@@ -169,15 +219,20 @@ export function historySummary(points) {
   while (i > 0 && points[i - 1].outcome === last.outcome) i--;
   const since = points[i];
   const lastPass = [...points].reverse().find((p) => p.outcome === 'pass');
-  const parts = [t('history.since', { outcome: t('outcome.' + last.outcome), since: formatDateTime(since.scannedAt), n: points.length - i })];
-  if (last.outcome !== 'pass') parts.push(lastPass ? t('history.lastPassed', { when: formatDateTime(lastPass.scannedAt) }) : t('history.neverPassed', { n: points.length }));
+  const parts = [
+    t('history.since', { outcome: t('outcome.' + last.outcome), since: formatDateTime(since.scannedAt), n: points.length - i }),
+  ];
+  if (last.outcome !== 'pass')
+    parts.push(
+      lastPass ? t('history.lastPassed', { when: formatDateTime(lastPass.scannedAt) }) : t('history.neverPassed', { n: points.length }),
+    );
   // When it was fixed: the last pass that followed a failure.
   let fixedAt = null;
-  for (let k = 1; k < points.length; k++) if (points[k].outcome === 'pass' && points[k - 1].outcome === 'fail') fixedAt = points[k].scannedAt;
+  for (let k = 1; k < points.length; k++)
+    if (points[k].outcome === 'pass' && points[k - 1].outcome === 'fail') fixedAt = points[k].scannedAt;
   if (fixedAt) parts.push(t('history.fixedOn', { when: formatDateTime(fixedAt) }));
   return parts.join(' · ');
 }
-
 
 const TREND_SEVERITIES = ['critical', 'high', 'medium', 'low'];
 /** Each severity's line also has its own dash pattern, so the chart reads in greyscale too. */
@@ -216,14 +271,28 @@ export function severityChart(points, { days = 30, endDay } = {}) {
         fixed,
       })
     : t('trend.noData');
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart trend severity-trend', role: 'img', 'aria-label': summary, preserveAspectRatio: 'xMidYMid meet' });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'chart trend severity-trend',
+    role: 'img',
+    'aria-label': summary,
+    preserveAspectRatio: 'xMidYMid meet',
+  });
   for (let k = 0; k <= 4; k++) {
     const n = (top * k) / 4;
     svg.append(s('line', { x1: m.l, x2: W - m.r, y1: y(n), y2: y(n), class: k % 2 === 0 ? 'grid major' : 'grid' }));
     svg.append(s('text', { x: m.l - 10, y: y(n) + 6, class: 'axis', 'text-anchor': 'end', text: String(Math.round(n)) }));
   }
   for (let i = days - 1; i >= 0; i -= 7) {
-    svg.append(s('text', { x: x(i), y: H - m.b + 30, class: 'axis', 'text-anchor': i === 0 ? 'start' : i === days - 1 ? 'end' : 'middle', text: formatDay(isoDay(startMs + i * DAY_MS)) }));
+    svg.append(
+      s('text', {
+        x: x(i),
+        y: H - m.b + 30,
+        class: 'axis',
+        'text-anchor': i === 0 ? 'start' : i === days - 1 ? 'end' : 'middle',
+        text: formatDay(isoDay(startMs + i * DAY_MS)),
+      }),
+    );
   }
   for (const sev of TREND_SEVERITIES) {
     let d = '';
@@ -236,27 +305,72 @@ export function severityChart(points, { days = 30, endDay } = {}) {
     if (d) svg.append(s('path', { d, class: `sev-line sev-${sev}`, 'stroke-dasharray': DASH[sev] || null, 'data-severity': sev }));
     for (const p of inWindow) {
       const i = dayIndex(p.day, startMs);
-      svg.append(s('circle', { cx: x(i), cy: y(p.open?.[sev] ?? 0), r: 4, class: `sev-point sev-${sev}` }, s('title', { text: `${formatDay(p.day, 'long')}: ${t('severity.' + sev)} ${p.open?.[sev] ?? 0}` })));
+      svg.append(
+        s(
+          'circle',
+          { cx: x(i), cy: y(p.open?.[sev] ?? 0), r: 4, class: `sev-point sev-${sev}` },
+          s('title', { text: `${formatDay(p.day, 'long')}: ${t('severity.' + sev)} ${p.open?.[sev] ?? 0}` }),
+        ),
+      );
     }
   }
   const legend = h(
     'ul',
     { class: 'legend-list' },
-    TREND_SEVERITIES.map((sev) => h('li', {}, s('svg', { viewBox: '0 0 36 10', width: 36, height: 10, 'aria-hidden': 'true', class: 'legend-swatch' }, s('line', { x1: 0, x2: 36, y1: 5, y2: 5, class: `sev-line sev-${sev}`, 'stroke-dasharray': DASH[sev] || null })), h('span', { text: t('severity.' + sev) }))),
+    TREND_SEVERITIES.map((sev) =>
+      h(
+        'li',
+        {},
+        s(
+          'svg',
+          { viewBox: '0 0 36 10', width: 36, height: 10, 'aria-hidden': 'true', class: 'legend-swatch' },
+          s('line', { x1: 0, x2: 36, y1: 5, y2: 5, class: `sev-line sev-${sev}`, 'stroke-dasharray': DASH[sev] || null }),
+        ),
+        h('span', { text: t('severity.' + sev) }),
+      ),
+    ),
   );
   const table = h(
     'table',
     {},
     h('caption', { text: t('sevtrend.title') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.day') }), TREND_SEVERITIES.map((sev) => h('th', { scope: 'col', text: t('severity.' + sev) })), h('th', { scope: 'col', text: t('sevtrend.opened') }), h('th', { scope: 'col', text: t('sevtrend.fixed') }))),
-    h('tbody', {}, inWindow.map((p) => h('tr', {}, h('td', { text: formatDay(p.day, 'long') }), TREND_SEVERITIES.map((sev) => h('td', { text: String(p.open?.[sev] ?? 0) })), h('td', { text: String(p.opened) }), h('td', { text: String(p.fixed) })))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.day') }),
+        TREND_SEVERITIES.map((sev) => h('th', { scope: 'col', text: t('severity.' + sev) })),
+        h('th', { scope: 'col', text: t('sevtrend.opened') }),
+        h('th', { scope: 'col', text: t('sevtrend.fixed') }),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      inWindow.map((p) =>
+        h(
+          'tr',
+          {},
+          h('td', { text: formatDay(p.day, 'long') }),
+          TREND_SEVERITIES.map((sev) => h('td', { text: String(p.open?.[sev] ?? 0) })),
+          h('td', { text: String(p.opened) }),
+          h('td', { text: String(p.fixed) }),
+        ),
+      ),
+    ),
   );
   return h(
     'figure',
     { class: 'chart-figure' },
     svg,
     legend,
-    h('figcaption', { class: 'changes', id: 'sev-changes', 'data-opened': opened, 'data-fixed': fixed }, t('sevtrend.changes', { opened, fixed, n: days })),
+    h(
+      'figcaption',
+      { class: 'changes', id: 'sev-changes', 'data-opened': opened, 'data-fixed': fixed },
+      t('sevtrend.changes', { opened, fixed, n: days }),
+    ),
     h('div', { class: 'sr-only' }, table),
   );
 }

@@ -24,7 +24,14 @@ const ICONS = {
 
 /** A status icon whose shape, not only its colour, tells good / warning / bad apart. */
 export function icon(kind, label) {
-  const svg = s('svg', { viewBox: '0 0 24 24', class: `icon ${kind}`, 'aria-hidden': label ? null : 'true', role: label ? 'img' : null, 'aria-label': label ?? null, focusable: 'false' });
+  const svg = s('svg', {
+    viewBox: '0 0 24 24',
+    class: `icon ${kind}`,
+    'aria-hidden': label ? null : 'true',
+    role: label ? 'img' : null,
+    'aria-label': label ?? null,
+    focusable: 'false',
+  });
   svg.append(s('path', { d: ICONS[kind] ?? ICONS.none }));
   return svg;
 }
@@ -55,7 +62,13 @@ export function severityCells(failedBySeverity, severities = SEVERITIES, hrefFor
     return h(
       'td',
       { class: `num sev-cell ${n > 0 ? 'sev-' + sev : 'zero'}`, 'data-severity': sev, 'data-label': t('severity.' + sev) },
-      n > 0 && hrefFor ? h('a', { href: hrefFor(sev), 'aria-label': t('severity.linkLabel', { n: formatNumber(n), severity: t('severity.' + sev) }) }, count) : count,
+      n > 0 && hrefFor
+        ? h(
+            'a',
+            { href: hrefFor(sev), 'aria-label': t('severity.linkLabel', { n: formatNumber(n), severity: t('severity.' + sev) }) },
+            count,
+          )
+        : count,
     );
   });
 }
@@ -78,7 +91,12 @@ export function tile(label, value, { level = '', note = '', id, href } = {}) {
     'section',
     { class: `tile ${level}`, 'aria-label': label, id: id ?? null },
     h('h2', { class: 'tile-label', text: label }),
-    h('p', { class: 'tile-value' }, level && level !== 'none' ? icon(level) : null, href ? h('a', { href, text: value }) : h('span', { text: value })),
+    h(
+      'p',
+      { class: 'tile-value' },
+      level && level !== 'none' ? icon(level) : null,
+      href ? h('a', { href, text: value }) : h('span', { text: value }),
+    ),
     note ? h('p', { class: 'tile-note', text: note }) : null,
   );
 }
@@ -179,10 +197,18 @@ function factValue(value, depth) {
   if (Array.isArray(value)) {
     if (value.length === 0) return h('span', { class: 'muted', text: t('evidence.emptyList') });
     if (value.every((v) => v === null || typeof v !== 'object')) {
-      return h('ul', { class: 'fact-items' }, value.slice(0, MAX_ITEMS).map((v) => h('li', {}, factValue(v, depth + 1))));
+      return h(
+        'ul',
+        { class: 'fact-items' },
+        value.slice(0, MAX_ITEMS).map((v) => h('li', {}, factValue(v, depth + 1))),
+      );
     }
     if (depth >= MAX_DEPTH) return h('code', { text: truncate(JSON.stringify(value)) });
-    return h('ol', { class: 'fact-objects' }, value.slice(0, MAX_ITEMS).map((v) => h('li', {}, factValue(v, depth + 1))));
+    return h(
+      'ol',
+      { class: 'fact-objects' },
+      value.slice(0, MAX_ITEMS).map((v) => h('li', {}, factValue(v, depth + 1))),
+    );
   }
   if (typeof value === 'object') {
     if (depth >= MAX_DEPTH) return h('code', { text: truncate(JSON.stringify(value)) });
@@ -317,7 +343,13 @@ export function exportButtons(onExport, { label } = {}) {
 export function firstFailed(iso) {
   if (!iso) return h('span', { class: 'muted', text: '—' });
   const days = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 86_400_000));
-  return h('span', { class: 'first-failed' }, h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso)), ' ', h('span', { class: 'age muted', text: t('finding.age', { n: days }) }));
+  return h(
+    'span',
+    { class: 'first-failed' },
+    h('time', { datetime: iso, title: formatDateTime(iso) }, formatDate(iso)),
+    ' ',
+    h('span', { class: 'age muted', text: t('finding.age', { n: days }) }),
+  );
 }
 
 /** Links between views (hash routes), shared by the views that point at each other. */

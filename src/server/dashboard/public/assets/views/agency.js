@@ -5,7 +5,22 @@ import { api, download, staleAfter } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { trendChart } from '../charts.js';
 import { formatNumber, formatPercent, lang, t } from '../i18n.js';
-import { agentStatus, compareWorst, ruleLink, empty, exportButtons, findingsHref, panel, severityCells, severityHeaders, statusBadge, statusRate, tile, when, systemHref } from '../widgets.js';
+import {
+  agentStatus,
+  compareWorst,
+  ruleLink,
+  empty,
+  exportButtons,
+  findingsHref,
+  panel,
+  severityCells,
+  severityHeaders,
+  statusBadge,
+  statusRate,
+  tile,
+  when,
+  systemHref,
+} from '../widgets.js';
 import { certificateTable, ipv6Score } from './overview.js';
 
 export const name = 'agency';
@@ -57,7 +72,16 @@ export function breadcrumb(items) {
 export function render(data, { agency: id }) {
   const a = data.agency;
   if (!a) {
-    return h('div', { class: 'view' }, breadcrumb([[t('nav.overview'), '#/'], [id, null]]), h('h1', { text: id }), empty(t('agency.unknown'), 'warn'));
+    return h(
+      'div',
+      { class: 'view' },
+      breadcrumb([
+        [t('nav.overview'), '#/'],
+        [id, null],
+      ]),
+      h('h1', { text: id }),
+      empty(t('agency.unknown'), 'warn'),
+    );
   }
   const stale = data.agents.filter((x) => x.stale).length;
   const failed = a.counts?.fail ?? 0;
@@ -65,33 +89,61 @@ export function render(data, { agency: id }) {
   return h(
     'div',
     { class: 'view agency', 'data-agency': a.id },
-    breadcrumb([[t('nav.overview'), '#/'], [a.name || a.id, null]]),
+    breadcrumb([
+      [t('nav.overview'), '#/'],
+      [a.name || a.id, null],
+    ]),
     h(
       'div',
       { class: 'page-head' },
       h('h1', { text: a.name || a.id }),
       statusBadge(a.failedBySeverity, a.passRate),
       h('p', { class: 'muted' }, h('code', { text: a.id }), ' · ', t('agency.lastSeen'), ' ', when(a.lastSeenAt)),
-      exportButtons((format) => (format === 'csv' ? download('/findings/export.csv', { agency: a.id, sort: 'severity', lang: lang() }) : download(`/export/${encodeURIComponent(a.id)}.${format}`, { lang: lang() })), {
-        label: t('export.agencyLabel', { agency: a.name || a.id }),
-      }),
+      exportButtons(
+        (format) =>
+          format === 'csv'
+            ? download('/findings/export.csv', { agency: a.id, sort: 'severity', lang: lang() })
+            : download(`/export/${encodeURIComponent(a.id)}.${format}`, { lang: lang() }),
+        {
+          label: t('export.agencyLabel', { agency: a.name || a.id }),
+        },
+      ),
     ),
     h(
       'div',
       { class: 'tiles' },
-      tile(t('tile.passRate'), formatPercent(a.passRate), { level, id: 'tile-rate', note: stale ? t('tile.passRateNoteStale', { n: stale }) : null }),
-      tile(t('tile.failed'), formatNumber(failed), { level: failed > 0 ? 'bad' : 'good', id: 'tile-failed', href: findingsHref({ agency: a.id, sort: 'severity' }) }),
+      tile(t('tile.passRate'), formatPercent(a.passRate), {
+        level,
+        id: 'tile-rate',
+        note: stale ? t('tile.passRateNoteStale', { n: stale }) : null,
+      }),
+      tile(t('tile.failed'), formatNumber(failed), {
+        level: failed > 0 ? 'bad' : 'good',
+        id: 'tile-failed',
+        href: findingsHref({ agency: a.id, sort: 'severity' }),
+      }),
       tile(t('tile.systems'), formatNumber(data.systems.length), { id: 'tile-systems' }),
-      tile(t('tile.staleAgents'), formatNumber(stale), { level: stale ? 'warn' : 'good', note: t('tile.staleNote', { n: data.agents.length }), id: 'tile-stale' }),
+      tile(t('tile.staleAgents'), formatNumber(stale), {
+        level: stale ? 'warn' : 'good',
+        note: t('tile.staleNote', { n: data.agents.length }),
+        id: 'tile-stale',
+      }),
     ),
     h(
       'div',
       { class: 'grid agency-grid' },
       panel(t('systems.title'), systemsTable(a.id, data.systems), { id: 'systems', cls: 'span-main' }),
-      panel(t('trend.agencyTitle'), trendChart(data.trend, { days: 30, endDay: windowEnd(data.trend), title: a.name || a.id }), { id: 'trend', cls: 'span-main' }),
+      panel(t('trend.agencyTitle'), trendChart(data.trend, { days: 30, endDay: windowEnd(data.trend), title: a.name || a.id }), {
+        id: 'trend',
+        cls: 'span-main',
+      }),
       panel(t('agents.title'), agentsTable(data.agents, a.id), { id: 'agents', cls: stale ? 'alert' : '' }),
       panel(t('ipv6.domainsTitle'), domainsTable(data.ipv6), { id: 'ipv6-domains' }),
-      panel(t('cert.title'), certificateTable(data.certificates, (x) => x, { showAgency: false }), { id: 'certificates', cls: 'span-main' }),
+      panel(
+        t('cert.title'),
+        certificateTable(data.certificates, (x) => x, { showAgency: false }),
+        { id: 'certificates', cls: 'span-main' },
+      ),
     ),
   );
 }
@@ -108,7 +160,9 @@ export function windowEnd(points) {
 function systemsTable(agency, systems) {
   if (systems.length === 0) return empty(t('systems.none'), 'none');
   const sevs = ['critical', 'high', 'medium', 'low'];
-  const sorted = [...systems].sort((x, y) => compareWorst({ ...x, rate: systemRate(x) }, { ...y, rate: systemRate(y) }) || systemLabel(x).localeCompare(systemLabel(y)));
+  const sorted = [...systems].sort(
+    (x, y) => compareWorst({ ...x, rate: systemRate(x) }, { ...y, rate: systemRate(y) }) || systemLabel(x).localeCompare(systemLabel(y)),
+  );
   return h(
     'table',
     { class: 'data systems-table' },
@@ -134,8 +188,19 @@ function systemsTable(agency, systems) {
         h(
           'tr',
           { 'data-system': sys.id, 'data-level': statusRate(systemRate(sys), sys.failedBySeverity).dataset.level },
-          h('th', { scope: 'row' }, h('a', { href: systemHref(agency, sys.id), text: systemLabel(sys) }), sys.name && sys.id ? h('div', { class: 'sub' }, h('code', { text: sys.id })) : null),
-          h('td', { class: 'num', 'data-label': t('col.level') }, sys.level ? h('span', { class: 'level', title: t('system.levelTitle', { n: sys.level }) }, t('system.level', { n: sys.level })) : '—'),
+          h(
+            'th',
+            { scope: 'row' },
+            h('a', { href: systemHref(agency, sys.id), text: systemLabel(sys) }),
+            sys.name && sys.id ? h('div', { class: 'sub' }, h('code', { text: sys.id })) : null,
+          ),
+          h(
+            'td',
+            { class: 'num', 'data-label': t('col.level') },
+            sys.level
+              ? h('span', { class: 'level', title: t('system.levelTitle', { n: sys.level }) }, t('system.level', { n: sys.level }))
+              : '—',
+          ),
           h('td', { class: 'rate-col' }, statusRate(systemRate(sys), sys.failedBySeverity)),
           severityCells(sys.failedBySeverity, sevs, (severity) => findingsHref({ agency, system: sys.id, severity })),
           h('td', { class: 'num', 'data-label': t('col.targets'), text: formatNumber(sys.targets ?? 0) }),
@@ -152,7 +217,18 @@ function agentsTable(agents, agency) {
     'table',
     { class: 'data compact' },
     h('caption', { class: 'sr-only', text: t('agents.title') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.host') }), h('th', { scope: 'col', text: t('col.version') }), h('th', { scope: 'col', text: t('col.lastSeen') }), h('th', { scope: 'col', text: t('col.status') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.host') }),
+        h('th', { scope: 'col', text: t('col.version') }),
+        h('th', { scope: 'col', text: t('col.lastSeen') }),
+        h('th', { scope: 'col', text: t('col.status') }),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -179,7 +255,17 @@ function domainsTable(row) {
     'table',
     { class: 'data compact' },
     h('caption', { class: 'sr-only', text: t('ipv6.domainsTitle') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.domain') }), h('th', { scope: 'col', class: 'rate-col', text: t('col.ipv6Score') }), h('th', { scope: 'col', text: t('col.failedRules') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.domain') }),
+        h('th', { scope: 'col', class: 'rate-col', text: t('col.ipv6Score') }),
+        h('th', { scope: 'col', text: t('col.failedRules') }),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -191,7 +277,17 @@ function domainsTable(row) {
             { 'data-domain': d.domain },
             h('th', { scope: 'row' }, h('code', { text: d.domain })),
             h('td', { class: 'rate-col' }, ipv6Score(d.score)),
-            h('td', {}, d.failedRules.length ? h('ul', { class: 'inline-list' }, d.failedRules.map((r) => h('li', {}, ruleLink(r)))) : h('span', { class: 'muted', text: t('ipv6.noFailed') })),
+            h(
+              'td',
+              {},
+              d.failedRules.length
+                ? h(
+                    'ul',
+                    { class: 'inline-list' },
+                    d.failedRules.map((r) => h('li', {}, ruleLink(r))),
+                  )
+                : h('span', { class: 'muted', text: t('ipv6.noFailed') }),
+            ),
           ),
         ),
     ),

@@ -19,7 +19,16 @@ export function render({ certificates, agencies }) {
   return h(
     'div',
     { class: 'view certificates-view' },
-    h('div', { class: 'page-head' }, h('h1', { text: t('cert.title') }), h('p', { class: 'muted', text: t('cert.count', { n: formatNumber(certificates.length) }) })),
-    panel(t('cert.allTitle'), certificateTable(certificates, (id) => names.get(id)?.name ?? id), { id: 'certificates' }),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { text: t('cert.title') }),
+      h('p', { class: 'muted', text: t('cert.count', { n: formatNumber(certificates.length) }) }),
+    ),
+    panel(
+      t('cert.allTitle'),
+      certificateTable(certificates, (id) => names.get(id)?.name ?? id),
+      { id: 'certificates' },
+    ),
   );
 }

@@ -6,7 +6,20 @@
 import { api, download } from '../api.js';
 import { h, itemsOf } from '../dom.js';
 import { formatNumber, lang, pick, t } from '../i18n.js';
-import { empty, exportButtons, findingsHref, firstFailed, panel, ruleLink, severityBadge, outcomeBadge, SEVERITIES, packLink, agencyHref, systemHref } from '../widgets.js';
+import {
+  empty,
+  exportButtons,
+  findingsHref,
+  firstFailed,
+  panel,
+  ruleLink,
+  severityBadge,
+  outcomeBadge,
+  SEVERITIES,
+  packLink,
+  agencyHref,
+  systemHref,
+} from '../widgets.js';
 
 export const name = 'findings';
 
@@ -63,17 +76,84 @@ function filterForm(params, { agencies, rules }) {
     'form',
     { class: 'filters', id: 'findings-filter', role: 'search', 'aria-label': t('filter.label') },
     field('f-q', t('filter.search'), input('f-q', 'q', { type: 'search', placeholder: t('filter.searchHint'), maxlength: '200' })),
-    field('f-severity', t('filter.severity'), select('f-severity', 'severity', SEVERITIES.map((s) => [s, t('severity.' + s)]), t('filter.any'))),
-    field('f-agency', t('filter.agency'), select('f-agency', 'agency', agencies.map((a) => [a.id, a.name || a.id]), t('filter.any'))),
+    field(
+      'f-severity',
+      t('filter.severity'),
+      select(
+        'f-severity',
+        'severity',
+        SEVERITIES.map((s) => [s, t('severity.' + s)]),
+        t('filter.any'),
+      ),
+    ),
+    field(
+      'f-agency',
+      t('filter.agency'),
+      select(
+        'f-agency',
+        'agency',
+        agencies.map((a) => [a.id, a.name || a.id]),
+        t('filter.any'),
+      ),
+    ),
     field('f-system', t('filter.system'), input('f-system', 'system', { type: 'text', maxlength: '256' })),
-    field('f-rule', t('filter.rule'), input('f-rule', 'rule', { type: 'text', list: 'rule-ids', maxlength: '256', autocapitalize: 'characters' })),
-    h('datalist', { id: 'rule-ids' }, rules.map((r) => h('option', { value: r.id }))),
-    field('f-pack', t('filter.pack'), select('f-pack', 'pack', packs.map((p) => [p, p]), t('filter.any'))),
-    field('f-check', t('filter.check'), select('f-check', 'check', families.map((f) => [f, f]), t('filter.any'))),
+    field(
+      'f-rule',
+      t('filter.rule'),
+      input('f-rule', 'rule', { type: 'text', list: 'rule-ids', maxlength: '256', autocapitalize: 'characters' }),
+    ),
+    h(
+      'datalist',
+      { id: 'rule-ids' },
+      rules.map((r) => h('option', { value: r.id })),
+    ),
+    field(
+      'f-pack',
+      t('filter.pack'),
+      select(
+        'f-pack',
+        'pack',
+        packs.map((p) => [p, p]),
+        t('filter.any'),
+      ),
+    ),
+    field(
+      'f-check',
+      t('filter.check'),
+      select(
+        'f-check',
+        'check',
+        families.map((f) => [f, f]),
+        t('filter.any'),
+      ),
+    ),
     field('f-since', t('filter.since'), input('f-since', 'since', { type: 'date' })),
-    field('f-outcome', t('filter.outcome'), select('f-outcome', 'outcome', OUTCOMES.filter((o) => o !== 'fail').map((o) => [o, o === 'all' ? t('filter.allOutcomes') : t('outcome.' + o)]), t('outcome.fail'))),
-    field('f-sort', t('filter.sort'), select('f-sort', 'sort', SORTS.filter((s) => s !== 'severity').map((s) => [s, sortLabel(s)]), sortLabel('severity'))),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary', text: t('filter.apply') }), h('a', { href: '#/findings', class: 'reset', text: t('filter.reset') })),
+    field(
+      'f-outcome',
+      t('filter.outcome'),
+      select(
+        'f-outcome',
+        'outcome',
+        OUTCOMES.filter((o) => o !== 'fail').map((o) => [o, o === 'all' ? t('filter.allOutcomes') : t('outcome.' + o)]),
+        t('outcome.fail'),
+      ),
+    ),
+    field(
+      'f-sort',
+      t('filter.sort'),
+      select(
+        'f-sort',
+        'sort',
+        SORTS.filter((s) => s !== 'severity').map((s) => [s, sortLabel(s)]),
+        sortLabel('severity'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'field actions' },
+      h('button', { type: 'submit', class: 'primary', text: t('filter.apply') }),
+      h('a', { href: '#/findings', class: 'reset', text: t('filter.reset') }),
+    ),
   );
   const apply = () => {
     const next = {};
@@ -132,12 +212,28 @@ export function render(data, params) {
   return h(
     'div',
     { class: 'view findings-view' },
-    h('div', { class: 'page-head' }, h('h1', { text: t('fleetview.title') }), h('p', { class: 'muted', id: 'findings-count', 'data-total': data.total, text: t('fleetview.count', { n: formatNumber(data.total) }) })),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { text: t('fleetview.title') }),
+      h('p', {
+        class: 'muted',
+        id: 'findings-count',
+        'data-total': data.total,
+        text: t('fleetview.count', { n: formatNumber(data.total) }),
+      }),
+    ),
     filterBox(params, data),
-    panel(t('fleetview.results'), findingsTable(data.findings, (id) => names.get(id) ?? id), {
-      id: 'findings',
-      extra: exportButtons((format) => download(`/findings/export.${format}`, { ...apiFilter(params), lang: lang() }), { label: t('export.filterLabel') }),
-    }),
+    panel(
+      t('fleetview.results'),
+      findingsTable(data.findings, (id) => names.get(id) ?? id),
+      {
+        id: 'findings',
+        extra: exportButtons((format) => download(`/findings/export.${format}`, { ...apiFilter(params), lang: lang() }), {
+          label: t('export.filterLabel'),
+        }),
+      },
+    ),
     pages > 1 ? pager(data.page, pages, first, data.findings.length, data.total, params) : null,
   );
 }
@@ -148,7 +244,15 @@ function pager(page, pages, first, shown, total, params) {
     'nav',
     { class: 'pager', 'aria-label': t('pager.label') },
     page > 1 ? link(page - 1, t('pager.prev'), 'prev') : h('span', { class: 'muted', text: t('pager.prev') }),
-    h('span', { text: t('pager.position', { from: formatNumber(first + 1), to: formatNumber(first + shown), total: formatNumber(total), page, pages }) }),
+    h('span', {
+      text: t('pager.position', {
+        from: formatNumber(first + 1),
+        to: formatNumber(first + shown),
+        total: formatNumber(total),
+        page,
+        pages,
+      }),
+    }),
     page < pages ? link(page + 1, t('pager.next'), 'next') : h('span', { class: 'muted', text: t('pager.next') }),
   );
 }
@@ -178,9 +282,20 @@ export function findingsTable(findings, agencyName, { compact = false } = {}) {
       findings.map((f) =>
         h(
           'tr',
-          { class: `finding-row sev-row-${f.severity}`, 'data-severity': f.severity, 'data-rule': f.ruleId, 'data-agency': f.agency, 'data-outcome': f.outcome },
+          {
+            class: `finding-row sev-row-${f.severity}`,
+            'data-severity': f.severity,
+            'data-rule': f.ruleId,
+            'data-agency': f.agency,
+            'data-outcome': f.outcome,
+          },
           h('td', { class: 'sev' }, severityBadge(f.severity), f.outcome !== 'fail' ? outcomeBadge(f.outcome) : null),
-          h('th', { scope: 'row', class: 'rule' }, h('span', { class: 'title', text: pick(f.title) || f.ruleId }), h('div', { class: 'sub' }, ruleLink(f.ruleId), ' · ', packLink(f.policyId))),
+          h(
+            'th',
+            { scope: 'row', class: 'rule' },
+            h('span', { class: 'title', text: pick(f.title) || f.ruleId }),
+            h('div', { class: 'sub' }, ruleLink(f.ruleId), ' · ', packLink(f.policyId)),
+          ),
           h(
             'td',
             { class: 'where' },

@@ -49,7 +49,9 @@ export async function load() {
  * failures of each severity, then pass rate; never-judged ones after the rest.
  */
 export function sortAgencies(agencies) {
-  return [...agencies].sort((a, b) => compareWorst({ ...a, rate: a.passRate }, { ...b, rate: b.passRate }) || (a.name ?? a.id).localeCompare(b.name ?? b.id));
+  return [...agencies].sort(
+    (a, b) => compareWorst({ ...a, rate: a.passRate }, { ...b, rate: b.passRate }) || (a.name ?? a.id).localeCompare(b.name ?? b.id),
+  );
 }
 
 /** The fleet's pass rate over the agents reporting on time (rateCounts), as each agency's is. */
@@ -91,19 +93,34 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
       h('p', { class: 'muted' }, t('overview.generated', { when: formatDateTime(overview.generatedAt) })),
     ),
     noAgents ? panel(t('enrol.title'), enrolFirstAgent(), { id: 'enrol-first' }) : null,
-    panel(t('worst.title'), noAgents ? empty(t('worst.noResults'), 'none') : worstList(worst ?? [], worstTotal ?? 0, agencyName), { id: 'worst', cls: (worst ?? []).length ? 'alert-bad' : '' }),
+    panel(t('worst.title'), noAgents ? empty(t('worst.noResults'), 'none') : worstList(worst ?? [], worstTotal ?? 0, agencyName), {
+      id: 'worst',
+      cls: (worst ?? []).length ? 'alert-bad' : '',
+    }),
     h(
       'div',
       { class: 'tiles', id: 'totals' },
-      tile(t('tile.passRate'), formatPercent(rate), { level: statusLevel(fleetSeverities(agencies), rate), note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'), id: 'tile-rate' }),
-      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), { level: (totals.failed ?? 0) > 0 ? 'bad' : noAgents ? 'none' : 'good', note: t('tile.failedNote'), id: 'tile-failed', href: findingsHref({ sort: 'severity' }) }),
+      tile(t('tile.passRate'), formatPercent(rate), {
+        level: statusLevel(fleetSeverities(agencies), rate),
+        note: stale.length ? t('tile.passRateNoteStale', { n: stale.length }) : t('tile.passRateNote'),
+        id: 'tile-rate',
+      }),
+      tile(t('tile.failed'), formatNumber(totals.failed ?? 0), {
+        level: (totals.failed ?? 0) > 0 ? 'bad' : noAgents ? 'none' : 'good',
+        note: t('tile.failedNote'),
+        id: 'tile-failed',
+        href: findingsHref({ sort: 'severity' }),
+      }),
       tile(t('tile.staleAgents'), formatNumber(totals.staleAgents ?? stale.length), {
         level: (totals.staleAgents ?? stale.length) > 0 ? 'warn' : noAgents ? 'none' : 'good',
         note: t('tile.staleNote', { n: formatNumber(totals.agents ?? agents.length) }),
         id: 'tile-stale',
       }),
       tile(t('tile.agencies'), formatNumber(totals.agencies ?? agencies.length), { id: 'tile-agencies' }),
-      tile(t('tile.agents'), formatNumber(totals.agents ?? agents.length), { note: t('tile.batchesNote', { n: formatNumber(totals.batches ?? 0) }), id: 'tile-agents' }),
+      tile(t('tile.agents'), formatNumber(totals.agents ?? agents.length), {
+        note: t('tile.batchesNote', { n: formatNumber(totals.batches ?? 0) }),
+        id: 'tile-agents',
+      }),
     ),
     h(
       'div',
@@ -111,7 +128,14 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
       h(
         'div',
         { class: 'col-main' },
-        panel(t('agencies.title'), [agencyTable(agencies, agents), stale.length ? h('p', { class: 'muted foot', id: 'stale-note', text: t('agencies.staleNote') }) : null], { id: 'agencies' }),
+        panel(
+          t('agencies.title'),
+          [
+            agencyTable(agencies, agents),
+            stale.length ? h('p', { class: 'muted foot', id: 'stale-note', text: t('agencies.staleNote') }) : null,
+          ],
+          { id: 'agencies' },
+        ),
         h(
           'div',
           { class: 'pair' },
@@ -122,8 +146,14 @@ export function render({ overview, certificates, ipv6, worst, worstTotal }) {
       h(
         'div',
         { class: 'col-side' },
-        panel(t('stale.title'), noAgents ? empty(t('stale.noAgents'), 'none') : staleTable(stale, agents.length, agencyName), { id: 'stale-agents', cls: stale.length ? 'alert' : '' }),
-        panel(t('cert.title'), noAgents ? empty(t('cert.noResults'), 'none') : boundedCertificates(certificates, agencyName), { id: 'certificates', cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '' }),
+        panel(t('stale.title'), noAgents ? empty(t('stale.noAgents'), 'none') : staleTable(stale, agents.length, agencyName), {
+          id: 'stale-agents',
+          cls: stale.length ? 'alert' : '',
+        }),
+        panel(t('cert.title'), noAgents ? empty(t('cert.noResults'), 'none') : boundedCertificates(certificates, agencyName), {
+          id: 'certificates',
+          cls: certificates.some((c) => c.daysLeft < 0) ? 'alert' : '',
+        }),
       ),
     ),
   );
@@ -135,7 +165,11 @@ function worstList(worst, total, agencyName) {
     'div',
     {},
     findingsTable(worst, agencyName, { compact: true }),
-    h('p', { class: 'foot' }, h('a', { class: 'see-all', href: findingsHref({ sort: 'severity' }), text: t('worst.seeAll', { n: formatNumber(total) }) })),
+    h(
+      'p',
+      { class: 'foot' },
+      h('a', { class: 'see-all', href: findingsHref({ sort: 'severity' }), text: t('worst.seeAll', { n: formatNumber(total) }) }),
+    ),
   );
 }
 
@@ -145,7 +179,13 @@ function boundedCertificates(certificates, agencyName) {
     'div',
     {},
     certificateTable(sorted.slice(0, TOP_CERTIFICATES), agencyName),
-    sorted.length > TOP_CERTIFICATES ? h('p', { class: 'foot' }, h('a', { class: 'see-all', href: '#/certificates', text: t('cert.seeAll', { n: formatNumber(sorted.length) }) })) : null,
+    sorted.length > TOP_CERTIFICATES
+      ? h(
+          'p',
+          { class: 'foot' },
+          h('a', { class: 'see-all', href: '#/certificates', text: t('cert.seeAll', { n: formatNumber(sorted.length) }) }),
+        )
+      : null,
   );
 }
 
@@ -204,7 +244,17 @@ function policyTable(policies) {
     'table',
     { class: 'data compact' },
     h('caption', { class: 'sr-only', text: t('policies.title') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.policy') }), h('th', { scope: 'col', class: 'rate-col', text: t('col.passRate') }), h('th', { scope: 'col', class: 'num', text: t('col.failed') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.policy') }),
+        h('th', { scope: 'col', class: 'rate-col', text: t('col.passRate') }),
+        h('th', { scope: 'col', class: 'num', text: t('col.failed') }),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -229,7 +279,17 @@ function ipv6Table(rows, agencyName) {
     'table',
     { class: 'data compact' },
     h('caption', { class: 'sr-only', text: t('ipv6.title') }),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.agency') }), h('th', { scope: 'col', class: 'rate-col', text: t('col.ipv6Score') }), h('th', { scope: 'col', class: 'num', text: t('col.domains') }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('col.agency') }),
+        h('th', { scope: 'col', class: 'rate-col', text: t('col.ipv6Score') }),
+        h('th', { scope: 'col', class: 'num', text: t('col.domains') }),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -276,7 +336,12 @@ function staleTable(stale, total, agencyName) {
             h(
               'tr',
               { 'data-agent': a.id, class: 'stale' },
-              h('th', { scope: 'row' }, h('code', { text: a.hostname }), h('div', { class: 'sub' }, h('a', { href: agencyHref(a.agency), text: agencyName(a.agency) }))),
+              h(
+                'th',
+                { scope: 'row' },
+                h('code', { text: a.hostname }),
+                h('div', { class: 'sub' }, h('a', { href: agencyHref(a.agency), text: agencyName(a.agency) })),
+              ),
               h('td', {}, agentStatus(a), h('div', { class: 'sub' }, t('agent.lastReport'), ' ', when(a.lastSeenAt))),
             ),
           ),
@@ -292,11 +357,7 @@ export function certificateTable(certs, agencyName, { showAgency = true } = {}) 
     'table',
     { class: 'data compact certs' },
     h('caption', { class: 'sr-only', text: t('cert.title') }),
-    h(
-      'thead',
-      {},
-      h('tr', {}, h('th', { scope: 'col', text: t('col.daysLeft') }), h('th', { scope: 'col', text: t('col.certificate') })),
-    ),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('col.daysLeft') }), h('th', { scope: 'col', text: t('col.certificate') }))),
     h(
       'tbody',
       {},
@@ -305,7 +366,12 @@ export function certificateTable(certs, agencyName, { showAgency = true } = {}) 
         .map((c) =>
           h(
             'tr',
-            { class: c.daysLeft < 0 ? 'expired' : c.daysLeft <= 7 ? 'soon' : '', 'data-days': c.daysLeft, 'data-where': c.where, 'data-agency': c.agency },
+            {
+              class: c.daysLeft < 0 ? 'expired' : c.daysLeft <= 7 ? 'soon' : '',
+              'data-days': c.daysLeft,
+              'data-where': c.where,
+              'data-agency': c.agency,
+            },
             h('td', {}, daysLeft(c.daysLeft)),
             h(
               'td',

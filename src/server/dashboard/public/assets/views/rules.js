@@ -29,13 +29,23 @@ export function render({ rules }, params) {
   const toggle = h(
     'div',
     { class: 'filter', role: 'group', 'aria-label': t('findings.filter') },
-    h('a', { href: '#/rules', class: !all && !pack ? 'active' : '', 'aria-current': !all && !pack ? 'true' : null, text: t('rules.failingOnly') }),
+    h('a', {
+      href: '#/rules',
+      class: !all && !pack ? 'active' : '',
+      'aria-current': !all && !pack ? 'true' : null,
+      text: t('rules.failingOnly'),
+    }),
     h('a', { href: '#/rules?all=1', class: all ? 'active' : '', 'aria-current': all ? 'true' : null, text: t('rules.all') }),
   );
   return h(
     'div',
     { class: 'view rules-view' },
-    h('div', { class: 'page-head' }, h('h1', { text: pack ? t('rules.packTitle', { pack }) : t('rules.title') }), h('p', { class: 'muted', text: t('rules.note') })),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { text: pack ? t('rules.packTitle', { pack }) : t('rules.title') }),
+      h('p', { class: 'muted', text: t('rules.note') }),
+    ),
     panel(all || pack ? t('rules.reference') : t('rules.failingTitle'), rulesTable(shown), { id: 'rules', extra: toggle }),
   );
 }
@@ -66,9 +76,20 @@ function rulesTable(rules) {
         h(
           'tr',
           { 'data-rule': r.id, 'data-agencies': r.failing.agencies },
-          h('th', { scope: 'row' }, h('span', { class: 'title', text: pick(r.title) }), h('div', { class: 'sub' }, ruleLink(r.id), ' · ', packLink(r.policyId))),
+          h(
+            'th',
+            { scope: 'row' },
+            h('span', { class: 'title', text: pick(r.title) }),
+            h('div', { class: 'sub' }, ruleLink(r.id), ' · ', packLink(r.policyId)),
+          ),
           h('td', {}, severityBadge(r.severity)),
-          h('td', { class: 'num', 'data-label': t('col.agenciesFailing') }, r.failing.agencies ? h('a', { href: findingsHref({ rule: r.id, sort: 'agency' }), text: formatNumber(r.failing.agencies) }) : h('span', { class: 'zero', text: '0' })),
+          h(
+            'td',
+            { class: 'num', 'data-label': t('col.agenciesFailing') },
+            r.failing.agencies
+              ? h('a', { href: findingsHref({ rule: r.id, sort: 'agency' }), text: formatNumber(r.failing.agencies) })
+              : h('span', { class: 'zero', text: '0' }),
+          ),
           h('td', { class: 'num', 'data-label': t('col.systemsFailing'), text: formatNumber(r.failing.systems) }),
           h('td', { class: 'num', 'data-label': t('col.findings'), text: formatNumber(r.failing.findings) }),
         ),

@@ -5,7 +5,21 @@ import { api } from '../api.js';
 import { h, itemsOf, prose } from '../dom.js';
 import { historySummary, outcomeTimeline } from '../charts.js';
 import { formatNumber, formatPercent, pick, t } from '../i18n.js';
-import { empty, evidenceList, firstFailed, outcomeBadge, packLink, panel, ruleLink, severityBadge, SEVERITIES, statusBadge, statusRate, tile, when } from '../widgets.js';
+import {
+  empty,
+  evidenceList,
+  firstFailed,
+  outcomeBadge,
+  packLink,
+  panel,
+  ruleLink,
+  severityBadge,
+  SEVERITIES,
+  statusBadge,
+  statusRate,
+  tile,
+  when,
+} from '../widgets.js';
 import { breadcrumb, systemLabel, systemRate } from './agency.js';
 import { agencyHref, systemHref } from '../widgets.js';
 
@@ -40,13 +54,25 @@ export function render(data, params) {
   return h(
     'div',
     { class: 'view system', 'data-system': system },
-    breadcrumb([[t('nav.overview'), '#/'], [agencyLabel, agencyHref(agency)], [label, null]]),
+    breadcrumb([
+      [t('nav.overview'), '#/'],
+      [agencyLabel, agencyHref(agency)],
+      [label, null],
+    ]),
     h(
       'div',
       { class: 'page-head' },
       h('h1', { text: label }),
       statusBadge(sys.failedBySeverity, rate),
-      h('p', { class: 'muted' }, sys.id ? [h('code', { text: sys.id }), ' · '] : null, sys.level ? t('system.levelTitle', { n: sys.level }) + ' · ' : '', t('system.lastScanned'), ' ', when(sys.lastScannedAt)),
+      h(
+        'p',
+        { class: 'muted' },
+        sys.id ? [h('code', { text: sys.id }), ' · '] : null,
+        sys.level ? t('system.levelTitle', { n: sys.level }) + ' · ' : '',
+        t('system.lastScanned'),
+        ' ',
+        when(sys.lastScannedAt),
+      ),
     ),
     h(
       'div',
@@ -61,8 +87,18 @@ export function render(data, params) {
       extra: h(
         'div',
         { class: 'filter', role: 'group', 'aria-label': t('findings.filter') },
-        h('a', { href: systemHref(agency, system), class: all ? '' : 'active', 'aria-current': all ? null : 'true', text: t('findings.onlyFailed') }),
-        h('a', { href: systemHref(agency, system) + '?outcome=all', class: all ? 'active' : '', 'aria-current': all ? 'true' : null, text: t('findings.all') }),
+        h('a', {
+          href: systemHref(agency, system),
+          class: all ? '' : 'active',
+          'aria-current': all ? null : 'true',
+          text: t('findings.onlyFailed'),
+        }),
+        h('a', {
+          href: systemHref(agency, system) + '?outcome=all',
+          class: all ? 'active' : '',
+          'aria-current': all ? 'true' : null,
+          text: t('findings.all'),
+        }),
       ),
     }),
   );
@@ -76,7 +112,8 @@ function findingsList(data, params) {
       a.ruleId.localeCompare(b.ruleId) ||
       a.target.localeCompare(b.target),
   );
-  if (findings.length === 0) return empty(params.outcome === 'all' ? t('findings.noneAll') : t('findings.none'), params.outcome === 'all' ? 'none' : 'good');
+  if (findings.length === 0)
+    return empty(params.outcome === 'all' ? t('findings.noneAll') : t('findings.none'), params.outcome === 'all' ? 'none' : 'good');
   // Passes (and rules that did not apply) are not problems: they are listed as passes, folded away,
   // never under a failure's title.
   const open = findings.filter((f) => f.outcome !== 'pass' && f.outcome !== 'not-applicable');
@@ -84,14 +121,26 @@ function findingsList(data, params) {
   return h(
     'div',
     {},
-    data.total > findings.length ? h('p', { class: 'muted', text: t('findings.partial', { shown: findings.length, total: data.total }) }) : null,
-    open.length ? h('ol', { class: 'findings' }, open.map((f) => h('li', {}, findingCard(f)))) : empty(t('findings.none'), 'good'),
+    data.total > findings.length
+      ? h('p', { class: 'muted', text: t('findings.partial', { shown: findings.length, total: data.total }) })
+      : null,
+    open.length
+      ? h(
+          'ol',
+          { class: 'findings' },
+          open.map((f) => h('li', {}, findingCard(f))),
+        )
+      : empty(t('findings.none'), 'good'),
     passed.length
       ? h(
           'details',
           { class: 'passes', 'data-key': 'passes' },
           h('summary', {}, t('findings.passedSummary', { n: passed.length })),
-          h('ol', { class: 'findings pass-list' }, passed.map((f) => h('li', {}, findingCard(f)))),
+          h(
+            'ol',
+            { class: 'findings pass-list' },
+            passed.map((f) => h('li', {}, findingCard(f))),
+          ),
         )
       : null,
   );
@@ -107,24 +156,30 @@ function findingCard(f) {
   const passed = f.outcome === 'pass' || f.outcome === 'not-applicable';
   const facts = Object.keys(f.evidence ?? {}).length;
   const historyBody = h('div', { class: 'history-body' }, h('p', { class: 'muted', text: t('history.loading') }));
-  const history = h(
-    'details',
-    { class: 'history', 'data-key': `history:${key}` },
-    h('summary', {}, t('history.title')),
-    historyBody,
-  );
+  const history = h('details', { class: 'history', 'data-key': `history:${key}` }, h('summary', {}, t('history.title')), historyBody);
   history.addEventListener('toggle', () => {
     if (history.open && !history.dataset.loaded) loadHistory(f, historyBody, history);
   });
   return h(
     'article',
-    { class: `finding ${f.outcome}`, 'data-severity': f.severity, 'data-outcome': f.outcome, 'data-rule': f.ruleId, 'data-target': f.target, 'aria-labelledby': `f-${cssId(key)}` },
+    {
+      class: `finding ${f.outcome}`,
+      'data-severity': f.severity,
+      'data-outcome': f.outcome,
+      'data-rule': f.ruleId,
+      'data-target': f.target,
+      'aria-labelledby': `f-${cssId(key)}`,
+    },
     h(
       'header',
       { class: 'finding-head' },
       passed ? null : severityBadge(f.severity),
       outcomeBadge(f.outcome),
-      h('h3', { id: `f-${cssId(key)}` }, passed ? (f.outcome === 'pass' ? t('finding.passTitle') : t('finding.naTitle')) : pick(f.title) || f.ruleId),
+      h(
+        'h3',
+        { id: `f-${cssId(key)}` },
+        passed ? (f.outcome === 'pass' ? t('finding.passTitle') : t('finding.naTitle')) : pick(f.title) || f.ruleId,
+      ),
       h('span', { class: 'rule-id' }, ruleLink(f.ruleId)),
     ),
     passed ? null : h('p', { class: 'message', text: pick(f.message) }),
@@ -138,9 +193,22 @@ function findingCard(f) {
       f.outcome === 'fail' ? [h('dt', { text: t('finding.firstFailed') }), h('dd', {}, firstFailed(f.firstFailedAt))] : null,
       h('dt', { text: t('finding.scanned') }),
       h('dd', {}, when(f.scannedAt)),
-      f.remediation && !passed ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation' }, prose(pick(f.remediation)))] : null,
+      f.remediation && !passed
+        ? [h('dt', { text: t('finding.remediation') }), h('dd', { class: 'remediation' }, prose(pick(f.remediation)))]
+        : null,
       f.references?.length
-        ? [h('dt', { text: t('finding.references') }), h('dd', {}, h('ul', { class: 'inline-list refs' }, f.references.map((r) => h('li', { text: r }))))]
+        ? [
+            h('dt', { text: t('finding.references') }),
+            h(
+              'dd',
+              {},
+              h(
+                'ul',
+                { class: 'inline-list refs' },
+                f.references.map((r) => h('li', { text: r })),
+              ),
+            ),
+          ]
         : null,
     ),
     h(

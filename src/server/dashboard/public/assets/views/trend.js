@@ -15,7 +15,11 @@ export const name = 'trend';
 const DAYS = 30;
 
 export async function load() {
-  const [agencies, trend, severity] = await Promise.all([api('/agencies'), api('/trend', { days: DAYS }), api('/trend/severity', { days: DAYS })]);
+  const [agencies, trend, severity] = await Promise.all([
+    api('/agencies'),
+    api('/trend', { days: DAYS }),
+    api('/trend/severity', { days: DAYS }),
+  ]);
   return { agencies: itemsOf(agencies), trend: itemsOf(trend), severity: itemsOf(severity) };
 }
 
@@ -54,9 +58,13 @@ export function render({ agencies, trend, severity }) {
             h(
               'div',
               { class: 'multiple', 'data-agency': a.id },
-              panel(h('a', { href: agencyHref(a.id), text: a.name || a.id }), trendChart(per.get(a.id) ?? [], { days: DAYS, endDay: end, compact: true, title: a.name || a.id }), {
-                extra: statusRate(a.passRate, a.failedBySeverity),
-              }),
+              panel(
+                h('a', { href: agencyHref(a.id), text: a.name || a.id }),
+                trendChart(per.get(a.id) ?? [], { days: DAYS, endDay: end, compact: true, title: a.name || a.id }),
+                {
+                  extra: statusRate(a.passRate, a.failedBySeverity),
+                },
+              ),
             ),
           ),
         ),
