@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { InputError } from '../core/errors.js';
-import { readInputText } from '../core/input-limits.js';
+import { readInputText, unreadableReason } from '../core/input-limits.js';
 import { compileSchema, schemaErrors } from '../core/schema-errors.js';
 import { nodeAt, parseYaml, positionOf } from '../core/yaml-source.js';
 
@@ -105,15 +105,7 @@ export async function loadSettingsFile(file: string, flags: FlagTable, cwd: stri
     text = await readInputText(resolve(cwd, file), 'settings');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? { en: 'no such file', vi: 'không có tệp này' }
-        : code === 'EACCES'
-          ? { en: 'permission denied', vi: 'không có quyền đọc' }
-          : code === 'EISDIR'
-            ? { en: 'is a folder', vi: 'là một thư mục' }
-            : { en: code ?? String(err), vi: code ?? String(err) };
+    const why = unreadableReason(err);
     throw new InputError(file, null, null, {
       en: `cannot read the settings file: ${why.en}`,
       vi: `không đọc được tệp cấu hình: ${why.vi}`,

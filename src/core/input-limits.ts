@@ -79,3 +79,12 @@ function megabytes(size: number, lang: 'en' | 'vi'): string {
   const text = (size / MB).toFixed(1);
   return `${lang === 'vi' ? text.replace('.', ',') : text} MB`;
 }
+
+/** Why a file could not be read, in words in both languages (the errno code when it has no words). */
+export function unreadableReason(err: unknown): Localized {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { en: 'no such file', vi: 'không có tệp này' };
+  if (code === 'EACCES') return { en: 'permission denied', vi: 'không có quyền đọc' };
+  if (code === 'EISDIR') return { en: 'is a folder', vi: 'là một thư mục' };
+  return { en: code ?? String(err), vi: code ?? String(err) };
+}

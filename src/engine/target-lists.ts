@@ -6,7 +6,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isIP } from 'node:net';
 import { InputError } from '../core/errors.js';
-import { readInputText } from '../core/input-limits.js';
+import { readInputText, unreadableReason } from '../core/input-limits.js';
 import { hostForUrl, isPort, isValidHost, parseTarget } from '../core/targets.js';
 import type { Target } from '../core/types.js';
 
@@ -161,15 +161,7 @@ async function readInput(file: string, kind: 'targets' | 'nmap'): Promise<string
     return await readInputText(file, kind);
   } catch (err) {
     if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? { en: 'no such file', vi: 'không có tệp này' }
-        : code === 'EACCES'
-          ? { en: 'permission denied', vi: 'không có quyền đọc' }
-          : code === 'EISDIR'
-            ? { en: 'is a folder', vi: 'là một thư mục' }
-            : { en: code ?? String(err), vi: code ?? String(err) };
+    const why = unreadableReason(err);
     throw InputError.inFile(file, { en: `cannot read: ${why.en}`, vi: `không đọc được: ${why.vi}` });
   }
 }
