@@ -1,7 +1,7 @@
 // The govscan server as a fastify instance: API under /api/v1, /healthz, /metrics and the dashboard.
 // Built without listening, so tests drive it with inject() and serve.ts puts it on a socket.
 
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TokenVerifier, requireRole } from './auth.js';
 import type { Store } from './store/store-types.js';
 import { registerDashboard } from './dashboard/index.js';
@@ -65,7 +65,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     bodyLimit,
     logger: opts.logger ?? false,
     // fastify's own two lines per request carry no token name and the raw URL; access-log.ts writes one.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A client that opens a request and never finishes it must not hold a socket forever.
     requestTimeout: 120_000,
     return503OnClosing: true,

@@ -169,9 +169,14 @@ describe('govscan scan --format json, streamed', () => {
       let stdout = '';
       let stderr = '';
       let interrupted = false;
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
+      // Decoded as a stream, so a character split across two reads stays whole.
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (d: string) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d: string) => {
+        stderr += d;
         // Progress prints `[n/total] KEY — counts` as each target completes: the good one is done.
         if (!interrupted && stderr.includes(`] ${keyOf(good)} — `)) {
           interrupted = true;

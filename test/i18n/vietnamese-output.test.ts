@@ -54,6 +54,8 @@ function visibleText(html: string): string {
         /<li><code>[^<]*<\/code> = <code>([^<]*)<\/code>/g,
         (_, value: string) => `<li>${value.replace(/(^|; )[A-Za-z0-9.]+: /g, '$1')}`,
       )
+      // Remediation code spans are what a user types (a directive, a command): code, as in the markdown.
+      .replace(/<code>([^<]*)<\/code>/g, '`$1`')
       .replace(/\btitle="([^"]*)"/gi, '>$1<')
       .replace(/<[^>]+>/g, ' ')
       .replace(/&amp;/g, '&')

@@ -45,9 +45,14 @@ function startServer(args: string[]): Promise<RunningServer> {
       child.kill('SIGKILL');
       reject(new Error(`server did not start in 30 s:\n${stderr}`));
     }, 30_000);
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
+    // Decoded as a stream, so a character split across two reads stays whole.
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr?.on('data', (d: string) => {
+      stderr += d;
       const m = LINE.exec(stderr);
       if (m) {
         clearTimeout(timer);
