@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // govscan entry point: oclif reads the command table from dist/ (built by `npm run build`).
-import { execute } from '@oclif/core';
+import { assertNodeVersion } from './node-version.js';
+
+assertNodeVersion('govscan');
+const { execute } = await import('@oclif/core');
 
 // `govscan help X --lang vi` reads as `govscan X --help --lang vi`: oclif's own `help` command knows no
 // --lang, while `--help` goes through govscan's help class, which speaks both languages.
