@@ -15,7 +15,10 @@ export function schemaDocument(schema: TSchema, draft: string = DRAFT_2020_12): 
   return { $schema: draft, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
 }
 
-/** The file's text: two-space indentation and a final newline, as the repository's JSON files have. */
+/**
+ * The file's text: two-space indentation and a final newline, as the repository's JSON files have.
+ * @public scripts/write-schemas.mjs calls it from dist/.
+ */
 export function schemaDocumentText(schema: TSchema, draft?: string): string {
   return `${JSON.stringify(schemaDocument(schema, draft), null, 2)}\n`;
 }

@@ -12,7 +12,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { packageRoot } from '../core/package-root.js';
 import type { LoadedPolicy, PolicyDocument } from './types.js';
 
-/** Bumped whenever the entry format or the meaning of "cached" changes. */
+/**
+ * Bumped whenever the entry format or the meaning of "cached" changes.
+ * @public scripts/policy-cache.mjs writes the cache at build time from dist/, with cacheFile and cacheEntry.
+ */
 export const CACHE_FORMAT = 1;
 
 export interface CachedPack {
@@ -29,6 +32,7 @@ interface PolicyCache {
   packs: Record<string, CachedPack>;
 }
 
+/** @public see CACHE_FORMAT. */
 export function cacheFile(): string {
   return join(packageRoot(), 'dist', 'policies.cache.json');
 }
@@ -69,6 +73,7 @@ export function cachedPack(name: string, text: string): CachedPack | null {
  * The cache entry of a pack that loaded with every check (schema, CEL, placeholders): `policy` is
  * the result of loading `doc` from `text`. Only JSON-exact documents are cached, so the run sees the
  * very value the build checked.
+ * @public see CACHE_FORMAT.
  */
 export function cacheEntry(text: string, doc: unknown, policy: LoadedPolicy): CachedPack | null {
   const json = JSON.stringify(doc);
