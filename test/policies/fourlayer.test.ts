@@ -123,8 +123,8 @@ const MESSAGES: Record<string, { en: string; vi: string }> = {
     vi: "cong-dvc: lực lượng tại chỗ: quyết định '7/QĐ' ngày '04/05/2026', 0 nhân sự; yêu cầu có quyết định và ít nhất một người.",
   },
   'FOURLAYER-MONITORING': {
-    en: "cong-dvc: monitoring provider 'SOC Co.', contract 'HD-1' valid 2026-08-12–2026-11-17 (-3 days left); expected a contract valid today.",
-    vi: "cong-dvc: đơn vị giám sát 'SOC Co.', hợp đồng 'HD-1' hiệu lực 12/08/2026–17/11/2026 (còn -3 ngày); yêu cầu hợp đồng còn hiệu lực.",
+    en: "cong-dvc: monitoring provider 'SOC Co.', contract 'HD-1' valid 2026-08-12–2026-11-17 (expired 3 days ago); expected a contract valid today.",
+    vi: "cong-dvc: đơn vị giám sát 'SOC Co.', hợp đồng 'HD-1' hiệu lực 12/08/2026–17/11/2026 (đã hết hạn 3 ngày); yêu cầu hợp đồng còn hiệu lực.",
   },
   'FOURLAYER-MONITORING-LIVE': {
     en: "cong-dvc: collector '127.0.0.1:40533' reachable: no (TCP connect to 127.0.0.1:40533 failed: ECONNREFUSED); forwarder config 'config/rsyslog.conf' names it.",
