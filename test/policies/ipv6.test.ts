@@ -121,6 +121,14 @@ describe('vn-ct02-2022-ipv6 on recorded facts', () => {
       en: 'the scanning host has no IPv6 connectivity (--ipv6-connectivity no: the scanning host is treated as having no IPv6): nothing was tried over IPv6',
       vi: 'máy quét không có kết nối IPv6 (--ipv6-connectivity no: coi như máy quét không có IPv6): chưa thử kết nối nào qua IPv6',
     });
+    // The rules whose reason is built in their expression say it in Vietnamese words too.
+    const findings = judge(pack, readRecorded('ipv6', 'dual-scanner-without-ipv6'), NOW);
+    for (const id of ['IPV6-WEB-REACH', 'IPV6-PORT-PARITY', 'IPV6-MX-REACH', 'IPV6-NS-REACH']) {
+      const f = findings.find((x) => x.ruleId === id);
+      expect(f?.outcome, id).toBe('not-tested');
+      expect(f?.reasonText?.vi, id).toContain('(--ipv6-connectivity no: coi như máy quét không có IPv6): chưa thử kết nối nào qua IPv6');
+      expect(reviewVietnamese(f?.reasonText?.vi ?? '', id)).toEqual([]);
+    }
   });
 
   it('a probe that could not run (nmap missing) leaves its rule not tested with the reason, the others judged', () => {
