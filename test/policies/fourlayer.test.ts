@@ -135,8 +135,8 @@ const MESSAGES: Record<string, { en: string; vi: string }> = {
     vi: 'cong-dvc: lần đánh giá độc lập gần nhất ngày 21/10/2026 (30 ngày trước) do Công ty ATTT thực hiện, giấy phép chưa ghi; yêu cầu trong vòng 365 ngày, do đơn vị có giấy phép thực hiện.',
   },
   'FOURLAYER-NCSC': {
-    en: "cong-dvc: NCSC connection confirmation not declared dated '2026-01-24'; expected a confirmation number and date.",
-    vi: "cong-dvc: xác nhận kết nối NCSC chưa khai báo ngày '24/01/2026'; yêu cầu có số và ngày xác nhận.",
+    en: "cong-dvc: NCSC connection confirmation number not declared, date '2026-01-24'; expected a confirmation number and date.",
+    vi: "cong-dvc: xác nhận kết nối NCSC số chưa khai báo, ngày '24/01/2026'; yêu cầu có số và ngày xác nhận.",
   },
   'FOURLAYER-NCSC-LIVE': {
     en: "cong-dvc: NCSC endpoint '127.0.0.1:40533' reachable: no (TCP connect to 127.0.0.1:40533 timed out after 1000 ms); no agent config declared.",
