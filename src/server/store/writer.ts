@@ -118,41 +118,15 @@ async function writeInTransaction(tx: Transaction<DB>, dialect: DialectName, ite
 
   const groups = (pick: (r: PreparedBatch) => readonly object[]): RowGroup[] =>
     stored.map((i) => ({ ref: refOf.get(items[i]!.rows.batch.batch_id) as number, rows: pick(items[i]!) }));
-  await insertRows(
-    tx,
-    dialect,
-    'reports',
-    REPORT_COLUMNS,
-    groups((it) => [{ encoding: it.encoding, body: it.body }]),
-  );
-  await insertRows(
-    tx,
-    dialect,
-    'findings',
-    FINDING_COLUMNS,
-    groups((it) => it.rows.findings),
-  );
-  await insertRows(
-    tx,
-    dialect,
-    'targets',
-    TARGET_COLUMNS,
-    groups((it) => it.rows.targets),
-  );
-  await insertRows(
-    tx,
-    dialect,
-    'certificates',
-    CERTIFICATE_COLUMNS,
-    groups((it) => it.rows.certificates),
-  );
-  await insertRows(
-    tx,
-    dialect,
-    'ipv6_scores',
-    IPV6_COLUMNS,
-    groups((it) => it.rows.ipv6),
-  );
+  // Child tables in insertion order: each row group belongs to its batch's ref.
+  const children: [keyof DB, readonly string[], (r: PreparedBatch) => readonly object[]][] = [
+    ['reports', REPORT_COLUMNS, (it) => [{ encoding: it.encoding, body: it.body }]],
+    ['findings', FINDING_COLUMNS, (it) => it.rows.findings],
+    ['targets', TARGET_COLUMNS, (it) => it.rows.targets],
+    ['certificates', CERTIFICATE_COLUMNS, (it) => it.rows.certificates],
+    ['ipv6_scores', IPV6_COLUMNS, (it) => it.rows.ipv6],
+  ];
+  for (const [table, columns, pick] of children) await insertRows(tx, dialect, table, columns, groups(pick));
 
   // Per agent: its newest batch of the group competes for "latest"; its last contact is the latest receipt.
   const perAgent = new Map<string, { newest: BatchRows; lastSeen: string }>();
