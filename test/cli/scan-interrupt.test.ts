@@ -92,6 +92,15 @@ function slowScanArgs(output: string): string[] {
 }
 
 /**
+ * A colour terminal as a user's: node's styleText (which listr2 colours with) turns colour off when
+ * CI is set — as it is where this suite runs in CI — or when NO_COLOR or FORCE_COLOR say so.
+ */
+function terminalEnv(): NodeJS.ProcessEnv {
+  const { CI: _ci, NO_COLOR: _no, FORCE_COLOR: _force, ...env } = process.env;
+  return { ...env, GOVSCAN_LANG: '', TERM: 'xterm-256color' };
+}
+
+/**
  * Run govscan with `args`: on a pseudo-terminal (`pty`; `shell` wraps it as `sh -c SHELL govscan args…`),
  * or with pipes (`signal`). `onStart` gets a function that presses Ctrl-C (or sends SIGINT) once.
  */
@@ -104,7 +113,7 @@ function govscan(
   const child =
     how === 'pty'
       ? spawn('python3', ['-c', PTY, ...command], {
-          env: { ...process.env, GOVSCAN_LANG: '', TERM: 'xterm-256color' },
+          env: terminalEnv(),
           stdio: ['pipe', 'pipe', 'pipe'],
         })
       : spawn(command[0] ?? '', command.slice(1), {
