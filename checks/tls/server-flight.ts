@@ -1,17 +1,17 @@
 // A bounded reader of a TLS <= 1.2 server's first flight, up to its ServerKeyExchange: the message
 // that names the ECDHE curve (RFC 8422 §5.4) or carries the finite-field DH prime (RFC 5246 §7.4.3)
-// the server would use. The Certificate before it can be long (a chain with several RSA-4096
+// the server would use. The ServerHello is read by client-hello.ts's reader; this one continues with
+// what followed it. The Certificate in between can be long (a chain with several RSA-4096
 // certificates), so the reader takes up to 128 KiB, and stops at the ServerKeyExchange or the
-// ServerHelloDone, whichever comes first. Pure byte work, like the ServerHello reader in
-// client-hello.ts; the socket side is in enum-groups.ts.
+// ServerHelloDone, whichever comes first. Pure byte work; the socket side is in enum-groups.ts.
+
+import { ServerHelloReader, type ServerAnswer } from './client-hello.js';
 
 const CONTENT_CCS = 20;
 const CONTENT_ALERT = 21;
 const CONTENT_HANDSHAKE = 22;
 const CONTENT_HEARTBEAT = 24;
 
-const HS_HELLO_REQUEST = 0;
-const HS_SERVER_HELLO = 2;
 const HS_SERVER_KEY_EXCHANGE = 12;
 const HS_SERVER_HELLO_DONE = 14;
 
@@ -36,19 +36,19 @@ export type FlightAnswer =
   | { kind: 'no-key-exchange'; version: number; cipher: number }
   /** The ServerHello named another version than the one offered; the rest is not read. */
   | { kind: 'other-version'; version: number }
-  | { kind: 'alert'; level: number; description: number }
-  | { kind: 'not-tls'; detail: string }
-  | { kind: 'malformed'; detail: string };
+  /** Refusals and garbage, as the ServerHello reader reports them. */
+  | Exclude<ServerAnswer, { kind: 'server-hello' }>;
 
 /**
  * Reads the server's bytes until the key exchange is known. push() returns the answer once it is and
  * null while more bytes are needed; the answer never changes after that.
  */
 export class ServerFlightReader {
+  private readonly helloReader: ServerHelloReader;
+  private hello: { version: number; cipher: number } | null = null;
   private buf: Buffer = Buffer.alloc(0);
   private handshake: Buffer = Buffer.alloc(0);
   private total = 0;
-  private hello: { version: number; cipher: number } | null = null;
   private answer: FlightAnswer | null = null;
 
   constructor(
@@ -56,7 +56,9 @@ export class ServerFlightReader {
     private readonly offeredVersion: number,
     private readonly kex: FlightKex,
     private readonly maxBytes: number = MAX_FLIGHT_BYTES,
-  ) {}
+  ) {
+    this.helloReader = new ServerHelloReader(maxBytes);
+  }
 
   get received(): number {
     return this.total;
@@ -65,26 +67,41 @@ export class ServerFlightReader {
   push(chunk: Buffer): FlightAnswer | null {
     if (this.answer) return this.answer;
     this.total += chunk.length;
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    this.answer = this.drain();
+    this.answer = this.hello ? this.more(chunk) : this.first(chunk);
     if (!this.answer && this.total >= this.maxBytes) {
       this.answer = { kind: 'malformed', detail: `no ServerKeyExchange or ServerHelloDone in the first ${this.maxBytes} bytes` };
     }
     return this.answer;
   }
 
+  /** Bytes before and with the ServerHello: the hello reader's; then what followed it is ours. */
+  private first(chunk: Buffer): FlightAnswer | null {
+    const answer = this.helloReader.push(chunk);
+    if (!answer) return null;
+    if (answer.kind !== 'server-hello') return answer;
+    if (answer.version !== this.offeredVersion) return { kind: 'other-version', version: answer.version };
+    this.hello = { version: answer.version, cipher: answer.cipher };
+    const rest = this.helloReader.remainder();
+    this.handshake = rest.handshake;
+    this.buf = rest.records;
+    return this.readMessages() ?? this.drain();
+  }
+
+  private more(chunk: Buffer): FlightAnswer | null {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    return this.drain();
+  }
+
   private drain(): FlightAnswer | null {
     for (;;) {
       const buf = this.buf;
-      if (buf.length === 0) return null;
-      const type = buf[0] as number;
-      if (type < CONTENT_CCS || type > CONTENT_HEARTBEAT)
-        return { kind: 'not-tls', detail: `bytes starting ${buf.subarray(0, 4).toString('hex')}` };
-      if (buf.length < 2) return null;
-      if (buf[1] !== 0x03) return { kind: 'not-tls', detail: `bytes starting ${buf.subarray(0, 4).toString('hex')}` };
       if (buf.length < 5) return null;
+      const type = buf[0] as number;
+      if (buf[1] !== 0x03 || type < CONTENT_CCS || type > CONTENT_HEARTBEAT) {
+        return { kind: 'malformed', detail: `bytes starting ${buf.subarray(0, 4).toString('hex')} after the ServerHello` };
+      }
       const length = buf.readUInt16BE(3);
-      if (length > MAX_RECORD) return { kind: 'not-tls', detail: `record length ${length} exceeds the TLS maximum` };
+      if (length > MAX_RECORD) return { kind: 'malformed', detail: `record length ${length} exceeds the TLS maximum` };
       if (buf.length < 5 + length) return null;
       const fragment = buf.subarray(5, 5 + length);
       this.buf = buf.subarray(5 + length);
@@ -102,7 +119,9 @@ export class ServerFlightReader {
     }
   }
 
+  /** The handshake messages after the ServerHello, as far as they are complete. */
   private readMessages(): FlightAnswer | null {
+    const hello = this.hello!;
     for (;;) {
       const hs = this.handshake;
       if (hs.length < 4) return null;
@@ -112,53 +131,18 @@ export class ServerFlightReader {
       if (hs.length < 4 + msgLen) return null;
       const body = hs.subarray(4, 4 + msgLen);
       this.handshake = hs.subarray(4 + msgLen);
-      if (msgType === HS_HELLO_REQUEST) continue;
-      if (!this.hello) {
-        if (msgType !== HS_SERVER_HELLO) return { kind: 'malformed', detail: `handshake message type ${msgType} before the ServerHello` };
-        const hello = serverHelloVersionAndCipher(body);
-        if ('detail' in hello) return { kind: 'malformed', detail: hello.detail };
-        if (hello.version !== this.offeredVersion) return { kind: 'other-version', version: hello.version };
-        this.hello = hello;
-        continue;
-      }
       if (msgType === HS_SERVER_KEY_EXCHANGE) {
         const keyExchange = this.kex === 'ecdhe' ? parseEcdheParams(body) : parseDheParams(body);
         if ('detail' in keyExchange) return { kind: 'malformed', detail: keyExchange.detail };
-        return { kind: 'key-exchange', ...this.hello, keyExchange };
+        return { kind: 'key-exchange', ...hello, keyExchange };
       }
-      if (msgType === HS_SERVER_HELLO_DONE) return { kind: 'no-key-exchange', ...this.hello };
-      // Certificate (11), CertificateStatus (22), CertificateRequest (13), session tickets: not needed.
+      if (msgType === HS_SERVER_HELLO_DONE) return { kind: 'no-key-exchange', ...hello };
+      // Certificate (11), CertificateStatus (22), CertificateRequest (13): not needed here.
     }
   }
 }
 
 type Malformed = { detail: string };
-
-/** server_version and cipher_suite of a ServerHello body; supported_versions overrides the version. */
-function serverHelloVersionAndCipher(body: Buffer): { version: number; cipher: number } | Malformed {
-  const bad = (what: string): Malformed => ({ detail: `malformed ServerHello: ${what}` });
-  if (body.length < 38) return bad('too short');
-  const sidLen = body[34] as number;
-  if (sidLen > 32) return bad('session id longer than 32 bytes');
-  let off = 35 + sidLen;
-  if (body.length < off + 3) return bad('truncated after the session id');
-  const cipher = body.readUInt16BE(off);
-  let version = body.readUInt16BE(0);
-  off += 3;
-  if (off + 2 <= body.length) {
-    const end = off + 2 + body.readUInt16BE(off);
-    if (end > body.length) return bad('extensions overrun the message');
-    for (off += 2; off + 4 <= end; ) {
-      const type = body.readUInt16BE(off);
-      const len = body.readUInt16BE(off + 2);
-      off += 4;
-      if (off + len > end) return bad('extension overruns the extensions block');
-      if (type === 0x002b && len === 2) version = body.readUInt16BE(off);
-      off += len;
-    }
-  }
-  return { version, cipher };
-}
 
 /** ServerECDHParams (RFC 8422 §5.4): curve_type, then for named_curve the group code. */
 function parseEcdheParams(body: Buffer): ServerKeyExchange | Malformed {

@@ -122,11 +122,16 @@ describe('ServerFlightReader on what a server should not send', () => {
     expect(answer).toEqual({ kind: 'malformed', detail: 'no ServerKeyExchange or ServerHelloDone in the first 65536 bytes' });
   });
 
-  it('calls an HTTP answer not TLS, and application data in the flight malformed', () => {
+  it('calls an HTTP answer not TLS, and application data or garbage in the flight malformed', () => {
     expect(readAll(new ServerFlightReader(TLS12, 'dhe'), Buffer.from('HTTP/1.1 400 Bad Request\r\n'))).toMatchObject({ kind: 'not-tls' });
-    expect(readAll(new ServerFlightReader(TLS12, 'dhe'), record(23, Buffer.alloc(10)))).toEqual({
+    const hello = record(22, serverHello({ version: TLS12, cipher: 0x009e }));
+    expect(readAll(new ServerFlightReader(TLS12, 'dhe'), Buffer.concat([hello, record(23, Buffer.alloc(10))]))).toEqual({
       kind: 'malformed',
       detail: "content type 23 in the server's first flight",
+    });
+    expect(readAll(new ServerFlightReader(TLS12, 'dhe'), Buffer.concat([hello, Buffer.from('garbage!')]), 3)).toEqual({
+      kind: 'malformed',
+      detail: 'bytes starting 67617262 after the ServerHello',
     });
   });
 });
