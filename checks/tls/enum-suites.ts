@@ -133,12 +133,12 @@ async function drain(
   offered: readonly number[],
   ask: AskHello,
   hellos: ServerHelloAnswer[],
-): Promise<{ found: number[]; error?: string; versionRefused?: boolean }> {
+): Promise<{ found: number[]; error?: string; versionRefused?: boolean; refusal?: string }> {
   const found: number[] = [];
   let remaining = [...offered];
   while (remaining.length > 0) {
     const p = await pick(version, servername, remaining, ask);
-    if (p.kind === 'end') return { found, versionRefused: p.version === true && found.length === 0 };
+    if (p.kind === 'end') return { found, versionRefused: p.version === true && found.length === 0, refusal: p.reason };
     if (p.kind === 'error') return { found, error: p.reason };
     found.push(p.code);
     hellos.push(p.hello);
@@ -152,17 +152,31 @@ async function drain(
  * through `ask`. An error (a timeout, an answer that is not TLS) ends the scan with what was found so
  * far and status 'error'.
  */
-export async function enumerateSuites(version: HelloVersion, servername: string | null, ask: AskHello): Promise<SuiteScan> {
+export async function enumerateSuites(
+  version: HelloVersion,
+  servername: string | null,
+  ask: AskHello,
+  /**
+   * False when the scan also decides whether the version is spoken at all (SSL 3.0): a server that
+   * accepts none of the first bundle — every suite but the PSK, SRP, Kerberos and GOST ones — counts as
+   * refusing the version, which saves a connection per endpoint.
+   */
+  knownAccepted = true,
+): Promise<SuiteScan> {
   const hellos: ServerHelloAnswer[] = [];
   const perBundle: number[][] = [];
+  let refusal = '';
   for (const bundle of suiteBundles(version)) {
-    const { found, error, versionRefused } = await drain(version, servername, bundle, ask, hellos);
+    const { found, error, versionRefused, refusal: why } = await drain(version, servername, bundle, ask, hellos);
     perBundle.push(found);
+    refusal = why ?? refusal;
     if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
     // Refused as a version (SSL 3.0 on a modern server): the other bundles would be refused alike.
-    if (versionRefused && perBundle.flat().length === 0) break;
+    if ((versionRefused || !knownAccepted) && perBundle.flat().length === 0) break;
   }
   let accepted = perBundle.flat();
+  // Nothing accepted: the last refusal says how the server refused.
+  if (accepted.length === 0) return { facts: versionFacts('ok', accepted, null, refusal || undefined), hellos };
   if (accepted.length < 2) return { facts: versionFacts('ok', accepted, null), hellos };
 
   const reversed = [...accepted].reverse().slice(0, BUNDLE);

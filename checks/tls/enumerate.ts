@@ -61,7 +61,7 @@ export async function enumerateEndpoint(
   signal: AbortSignal,
 ): Promise<EnumerationFacts> {
   const session = new EnumSession(ctx, ep, signal);
-  const scanVersion = (v: HelloVersion): Promise<SuiteScan> => enumerateSuites(v, ep.servername, session.askHello);
+  const scanVersion = (v: HelloVersion): Promise<SuiteScan> => enumerateSuites(v, ep.servername, session.askHello, v !== 'SSLv3');
 
   const tlsScans = TLS_VERSIONS.map(async (v): Promise<[TlsVersion, SuiteScan | VersionSuites]> => {
     const probe = protocols[v];
@@ -132,7 +132,7 @@ function ssl3Facts(scan: SuiteScan): EnumerationFacts['ssl3'] {
   const { status, reason, suites } = scan.facts;
   if (suites.length > 0) return { status: 'ok', accepted: true, suites, ...(status === 'error' && reason ? { reason } : {}) };
   if (status === 'error') return { status: 'error', ...(reason ? { reason } : {}) };
-  return { status: 'ok', accepted: false, reason: 'server accepted no suite in an SSL 3.0 ClientHello' };
+  return { status: 'ok', accepted: false, reason: reason ?? 'server accepted no suite in an SSL 3.0 ClientHello' };
 }
 
 /** The ServerHellos of the highest version below 1.3 the server accepts, or why there are none. */
