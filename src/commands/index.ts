@@ -23,6 +23,7 @@ import Server from './server/serve.js';
 import ServerTokenCreate from './server/token/create.js';
 import ServerTokenList from './server/token/list.js';
 import ServerTokenRevoke from './server/token/revoke.js';
+import Worker from './worker.js';
 
 export const COMMANDS = {
   scan: Scan,
@@ -47,4 +48,5 @@ export const COMMANDS = {
   'fleet:status': FleetStatus,
   'fleet:findings': FleetFindings,
   'fleet:export': FleetExport,
+  worker: Worker,
 };

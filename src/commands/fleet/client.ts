@@ -5,7 +5,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { InputError, ScanError } from '../../core/errors.js';
-import { readInputText } from '../../core/input-limits.js';
+import { readCaFile } from '../../cli/credential-files.js';
 import type { Lang } from '../../core/types.js';
 import { localize } from '../../core/i18n/index.js';
 import { F } from './messages.js';
@@ -43,18 +43,7 @@ export class FleetClient {
     }
     if (!base.pathname.endsWith('/')) base.pathname += '/';
     if (!flags.token) throw InputError.unlocated(localize(F.tokenRequired, lang));
-    let ca: string | undefined;
-    if (flags['ca-file']) {
-      try {
-        ca = await readInputText(flags['ca-file'], 'certificates');
-      } catch (err) {
-        if (err instanceof InputError) throw err;
-        const code = (err as NodeJS.ErrnoException).code;
-        throw InputError.unlocated(
-          localize(F.caFileBad, lang, { file: flags['ca-file'], reason: code === 'ENOENT' ? 'no such file' : (err as Error).message }),
-        );
-      }
-    }
+    const ca = flags['ca-file'] ? await readCaFile(flags['ca-file'], '--ca-file') : undefined;
     return new FleetClient(base, flags.token, ca, lang);
   }
 
