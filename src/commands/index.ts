@@ -1,6 +1,10 @@
 // The command table oclif loads (explicit strategy: no directory scan at start-up, so `govscan
 // --version` stays fast).
 
+import CampaignCancel from './campaign/cancel.js';
+import CampaignCreate from './campaign/create.js';
+import CampaignList from './campaign/list.js';
+import CampaignShow from './campaign/show.js';
 import CertVerify from './cert/verify.js';
 import ChecksList from './checks/list.js';
 import ConfigShow from './config/show.js';
@@ -49,4 +53,8 @@ export const COMMANDS = {
   'fleet:findings': FleetFindings,
   'fleet:export': FleetExport,
   worker: Worker,
+  'campaign:create': CampaignCreate,
+  'campaign:list': CampaignList,
+  'campaign:show': CampaignShow,
+  'campaign:cancel': CampaignCancel,
 };
