@@ -162,6 +162,53 @@ export const aia = object(
   },
 );
 
+// ── Enumeration (issue 14): every suite, group and protocol weakness, as /work/wt/briefs/tls-facts.md
+// specifies it. Transcribed by the rules helper so the pack's rules load; the enumeration helper's
+// version of this block supersedes it.
+
+const subStatus = enumOf(['ok', 'error', 'not-applicable']);
+const subPart = { status: subStatus, reason: Type.Optional(str) };
+
+const suiteFacts = object({
+  code: int,
+  iana: Type.String({ description: 'IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; unknown code points as 0xC0FF.' }),
+  openssl: nullableStr,
+  kex: str,
+  auth: str,
+  cipher: str,
+  bits: int,
+  mac: str,
+  export: bool,
+});
+
+const versionSuites = object({
+  ...subPart,
+  suites: list(suiteFacts),
+  serverPreference: orNull(bool),
+});
+
+const groupFacts = object({
+  code: int,
+  name: str,
+  kind: enumOf(['ecdhe', 'ffdhe', 'hybrid-pq', 'pq']),
+  bits: int,
+  versions: list(enumOf(TLS_VERSIONS)),
+});
+
+const enumeration = object({
+  ...subPart,
+  connections: int,
+  ssl2: object({ ...subPart, accepted: Type.Optional(bool) }),
+  ssl3: object({ ...subPart, accepted: Type.Optional(bool), suites: Type.Optional(list(suiteFacts)) }),
+  versions: object({ TLSv1: versionSuites, 'TLSv1.1': versionSuites, 'TLSv1.2': versionSuites, 'TLSv1.3': versionSuites }),
+  groups: object({ ...subPart, supported: list(groupFacts), serverPreference: orNull(bool) }),
+  dh: object({ ...subPart, bits: nullableInteger(), group: nullableStr }),
+  pq: object({ ...subPart, hybrid: bool, groups: list(str) }),
+  renegotiation: object({ ...subPart, secure: orNull(bool) }),
+  compression: object({ ...subPart, accepted: orNull(bool) }),
+  extendedMasterSecret: object({ ...subPart, supported: orNull(bool) }),
+});
+
 /** The facts as src/pki builds them, validated by the schemas above. */
 const certificateFacts = Type.Unsafe<CertificateFacts>(certificate);
 
@@ -202,6 +249,8 @@ export const tlsFacts = object({
   hsts,
   /** OpenSSL's own verdict against the public store, for cross-checking. */
   platform: object({ authorizationError: nullableStr }),
+  /** Absent from facts of earlier versions; not-applicable under --tls-quick. */
+  enumeration: Type.Optional(enumeration),
 });
 
 export const tlsFactsSchema = schema('tls.endpoint', tlsFacts);
