@@ -254,7 +254,7 @@ function refusalOrError(
 ): { kind: 'end'; why: string } | { kind: 'error'; reason: string } {
   if (result.kind === 'closed') return { kind: 'end', why: 'server closed the connection' };
   if (result.kind === 'reset') return { kind: 'end', why: `server reset the connection (${result.code})` };
-  return { kind: 'error', reason: result.reason.startsWith(what) ? result.reason : `${what}: ${result.reason}` };
+  return { kind: 'error', reason: result.reason.includes(what) ? result.reason : `${what}: ${result.reason}` };
 }
 
 /**

@@ -298,3 +298,75 @@ describe('post-quantum hybrid key exchange', () => {
     expect((await probe(openssl30.port, MODERN)).pq).toEqual({ status: 'ok', hybrid: false, groups: [] });
   });
 });
+
+describe('groups of servers that misbehave', () => {
+  const TLS13_ONLY: AcceptedForGroups = { versions: ['TLSv1.3'], dheSuites12: [], ecdheSuites12: [] };
+  const hrr = (group: number): Buffer =>
+    record(22, serverHello({ version: 0x0303, cipher: 0x1301, supportedVersion: 0x0304, helloRetry: true, keyShareGroup: group }));
+
+  it('a HelloRetryRequest for a group not offered ends the scan as an error, keeping what was found', async () => {
+    // Always asks for x25519, also after we stopped offering it.
+    const srv = await serveScripted({ answer: (_h, s) => void s.write(hrr(0x001d)) });
+    const facts = await probe(srv.port, TLS13_ONLY);
+    expect(facts.groups).toMatchObject({
+      status: 'error',
+      reason: 'TLSv1.3 group probe: the server asked for x25519, which was not offered',
+      supported: [{ name: 'x25519', versions: ['TLSv1.3'] }],
+      serverPreference: null,
+    });
+    expect(facts.pq).toMatchObject({ status: 'error', hybrid: false });
+    expect(facts.connections).toBe(2);
+  });
+
+  it('a reset after the first group counts as a refusal: the groups found stand', async () => {
+    let n = 0;
+    const srv = await serveScripted({ answer: (_h, s) => (n++ === 0 ? void s.write(hrr(0x0017)) : s.resetAndDestroy()) });
+    const facts = await probe(srv.port, TLS13_ONLY);
+    expect(facts.groups).toEqual({
+      status: 'ok',
+      supported: [{ code: 0x0017, name: 'secp256r1', kind: 'ecdhe', bits: 256, versions: ['TLSv1.3'] }],
+      serverPreference: null,
+    });
+  });
+
+  it('a silent server costs one timeout per scan, run side by side', async () => {
+    const srv = await serveRaw({});
+    const all: AcceptedForGroups = { versions: ['TLSv1.2', 'TLSv1.3'], dheSuites12: [0x009e], ecdheSuites12: [0xc02f] };
+    const started = performance.now();
+    const facts = await probe(srv.port, all, 300);
+    expect(facts.groups).toMatchObject({ status: 'error', supported: [], serverPreference: null });
+    expect(facts.groups.reason).toBe(
+      'no answer to the TLSv1.3 group probe within 300 ms; no answer to the TLSv1.2 ECDHE group probe within 300 ms',
+    );
+    expect(facts.dh).toEqual({ status: 'error', reason: 'no answer to the TLSv1.2 DHE probe within 300 ms', bits: null, group: null });
+    expect(facts.pq.status).toBe('error');
+    // The TLS 1.3, ECDHE and DHE hellos: one each, then no more.
+    expect(facts.connections).toBe(3);
+    // Side by side, so about one timeout, not three; the margin is wide for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('garbage after the ServerHello is an error of the DHE probe', async () => {
+    const srv = await serveScripted({
+      answer: (_h, s) =>
+        void s.write(Buffer.concat([record(22, serverHello({ version: 0x0303, cipher: 0x009e })), Buffer.from('garbage!')])),
+    });
+    const facts = await probe(srv.port, DHE_ONLY);
+    expect(facts.dh).toEqual({
+      status: 'error',
+      reason: 'TLSv1.2 DHE probe: bytes starting 67617262 after the ServerHello',
+      bits: null,
+      group: null,
+    });
+  });
+
+  it('stops when the signal aborts', async () => {
+    const srv = await serveRaw({});
+    const controller = new AbortController();
+    const ctx = testContext({ anchors: [], timeoutMs: 30_000 });
+    const pending = probeGroups(ctx, ep(srv.port), MODERN, controller.signal, () => undefined);
+    setTimeout(() => controller.abort(new Error('target deadline passed')), 50);
+    const facts = await pending;
+    expect(facts.groups).toMatchObject({ status: 'error', reason: expect.stringContaining('target deadline passed') });
+  });
+});
