@@ -318,8 +318,9 @@ describe('judgeAnswer', () => {
       accepted: true,
       cipher: 'TLS_CHACHA20_POLY1305_SHA256',
     });
-    // A suite we never offered is named by its code.
-    expect(judgeAnswer(sh(0x0303, { cipher: 0x0041 }), 'TLSv1.2')).toMatchObject({ accepted: true, cipher: '0x0041' });
+    // A suite outside the catalogue is named by its code; one OpenSSL never had by its IANA name.
+    expect(judgeAnswer(sh(0x0303, { cipher: 0x0a0a }), 'TLSv1.2')).toMatchObject({ accepted: true, cipher: '0x0a0a' });
+    expect(judgeAnswer(sh(0x0303, { cipher: 0xc07b }), 'TLSv1.2')).toMatchObject({ cipher: 'TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384' });
   });
 
   it('turns alerts into refusals and junk into errors', () => {
