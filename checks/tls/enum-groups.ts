@@ -99,12 +99,21 @@ async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
   // Bounded by the list: each round removes one group or ends.
   while (remaining.length > 0) {
     const pick = await pickTls13(ep, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    if (pick.kind === 'end') return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything('TLSv1.3 group probe', pick.why) };
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
     scan.found.push(pick.group);
     remaining.splice(remaining.indexOf(pick.group), 1);
   }
   return scan;
+}
+
+/**
+ * The first hello offers every group we know, to a server that accepted the version (or the suites)
+ * before: a refusal then says nothing about its groups — it may want one we do not know, or choke on
+ * the long list — so the scan is an error, never an empty list.
+ */
+function refusedEverything(what: string, why: string): string {
+  return `${what}: the server refused a hello offering every group govscan knows (${why}), though it accepted the version before`;
 }
 
 type GroupPick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
@@ -145,7 +154,8 @@ async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly
   const remaining = [...EC_GROUPS];
   while (remaining.length > 0) {
     const pick = await pickLegacy(ep, version, suites, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    if (pick.kind === 'end')
+      return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything(`${version} ECDHE group probe`, pick.why) };
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
     if (!remaining.includes(pick.group)) {
       // A server that ignores supported_groups (pre-RFC 8422 stacks) uses one curve whatever we offer:

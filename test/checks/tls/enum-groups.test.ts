@@ -318,6 +318,20 @@ describe('groups of servers that misbehave', () => {
     expect(facts.connections).toBe(2);
   });
 
+  it('a refusal of the first hello, which offers every group, is an error and not an empty list', async () => {
+    const srv = await serveScripted({ answer: (_h, s) => s.end(record(21, Buffer.from([2, 40]))) });
+    const facts = await probe(srv.port, { versions: ['TLSv1.2', 'TLSv1.3'], dheSuites12: [], ecdheSuites12: [0xc02f] });
+    expect(facts.groups).toEqual({
+      status: 'error',
+      reason:
+        'TLSv1.3 group probe: the server refused a hello offering every group govscan knows (handshake_failure), though it accepted the version before; ' +
+        'TLSv1.2 ECDHE group probe: the server refused a hello offering every group govscan knows (handshake_failure), though it accepted the version before',
+      supported: [],
+      serverPreference: null,
+    });
+    expect(facts.pq.status).toBe('error');
+  });
+
   it('a reset after the first group counts as a refusal: the groups found stand', async () => {
     let n = 0;
     const srv = await serveScripted({ answer: (_h, s) => (n++ === 0 ? void s.write(hrr(0x0017)) : s.resetAndDestroy()) });
