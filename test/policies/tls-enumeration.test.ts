@@ -81,7 +81,8 @@ function group(name: string, versions: Group['versions'] = ['TLSv1.2', 'TLSv1.3'
   return { ...g, versions };
 }
 
-const NOT_ACCEPTED = { status: 'not-applicable', reason: 'version not accepted', suites: [], serverPreference: null } as const;
+type VersionSuites = Enumeration['versions']['TLSv1'];
+const notAccepted = (): VersionSuites => ({ status: 'not-applicable', reason: 'version not accepted', suites: [], serverPreference: null });
 const MODERN_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const INTERMEDIATE_12 = [
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
@@ -100,9 +101,9 @@ function modern(): Enumeration {
     ssl2: { status: 'ok', accepted: false },
     ssl3: { status: 'ok', accepted: false },
     versions: {
-      TLSv1: structuredClone(NOT_ACCEPTED) as Enumeration['versions']['TLSv1'],
-      'TLSv1.1': structuredClone(NOT_ACCEPTED) as Enumeration['versions']['TLSv1'],
-      'TLSv1.2': structuredClone(NOT_ACCEPTED) as Enumeration['versions']['TLSv1'],
+      TLSv1: notAccepted(),
+      'TLSv1.1': notAccepted(),
+      'TLSv1.2': notAccepted(),
       'TLSv1.3': { status: 'ok', suites: MODERN_SUITES.map(suite), serverPreference: false },
     },
     groups: {
@@ -563,7 +564,7 @@ function DEFECT_MAKERS(): (() => Enumeration)[] {
     () => intermediateWith((e) => (e.pq = { status: 'ok', hybrid: false, groups: [] })),
     () => {
       const e = intermediate();
-      e.versions['TLSv1.3'] = { status: 'not-applicable', reason: 'version not accepted', suites: [], serverPreference: null };
+      e.versions['TLSv1.3'] = notAccepted();
       e.pq = { status: 'not-applicable', reason: 'TLS 1.3 not accepted', hybrid: false, groups: [] };
       return e;
     },
