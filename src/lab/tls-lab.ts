@@ -4,7 +4,8 @@
 // Most are `openssl s_server` processes (the Debian OpenSSL 3.0 the peers also link); some are Node
 // servers (Node's own OpenSSL 3.5). What the machine's OpenSSL 3.0 cannot serve at all: SSLv2, SSLv3
 // (not compiled in), TLS compression (built without zlib) and the RC4, DES, 3DES and export suites
-// (removed from its cipher table); endpoints for those facts need a scripted server.
+// (removed from its cipher table); the "legacy" endpoint answers those from a scripted server
+// (scripted-tls.ts) that stops after ServerHelloDone.
 
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -13,9 +14,10 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { chainPem, issueCertificate, type IssuedCert } from './pki.js';
 import { startOpensslServer } from './openssl-server.js';
+import { startScriptedTls, type ScriptedBehaviour } from './scripted-tls.js';
 import { farmLifecycle, listen } from './servers.js';
 
-export type LabVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export type LabVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** A finite-field DH parameter file the lab writes: RFC 2409 group 2 (1024 bits) or RFC 7919 ffdhe2048. */
 export type LabDhParams = 'rfc2409-1024' | 'ffdhe2048';
@@ -26,7 +28,10 @@ export interface TlsLabConfig {
   name: string;
   description: string;
   cert: 'rsa' | 'ecdsa';
-  server: { kind: 'openssl'; args: string[]; dh?: LabDhParams } | { kind: 'node'; options: NodeServerOptions };
+  server:
+    | { kind: 'openssl'; args: string[]; dh?: LabDhParams }
+    | { kind: 'node'; options: NodeServerOptions }
+    | { kind: 'scripted'; behaviour: Omit<Extract<ScriptedBehaviour, { kind: 'legacy' }>, 'certificates'> };
   /** What the configuration fixes, for tests that judge it. */
   expect: {
     versions: LabVersion[];
@@ -36,6 +41,10 @@ export interface TlsLabConfig {
     dhBits?: number;
     /** The groups the server accepts, when the configuration restricts them (OpenSSL names). */
     groups?: string[];
+    /** The ServerHello carries RFC 5746 renegotiation_info (false only for the scripted legacy server). */
+    secureRenegotiation?: boolean;
+    /** The server picks DEFLATE when offered. */
+    compression?: boolean;
   };
 }
 
@@ -214,6 +223,24 @@ export const TLS_LAB_CONFIGS: TlsLabConfig[] = [
     },
     expect: { versions: ['TLSv1', 'TLSv1.1', 'TLSv1.2'], serverPreference: false },
   },
+  {
+    name: 'legacy',
+    description:
+      'A scripted server of the 1990s: SSL 3.0 and TLS 1.0, RC4, DES, 3DES, IDEA and export suites (server order), DEFLATE compression, no renegotiation_info.',
+    cert: 'rsa',
+    server: {
+      kind: 'scripted',
+      behaviour: {
+        kind: 'legacy',
+        versions: [0x0300, 0x0301],
+        // RC4-MD5, RC4-SHA, DES-CBC3-SHA, IDEA-CBC-SHA, DES-CBC-SHA, EXP-RC4-MD5, EXP-RC2-CBC-MD5, EXP-DES-CBC-SHA, AES128-SHA
+        suites: [0x0004, 0x0005, 0x000a, 0x0007, 0x0009, 0x0003, 0x0006, 0x0008, 0x002f],
+        compression: true,
+        renegotiationInfo: false,
+      },
+    },
+    expect: { versions: ['SSLv3', 'TLSv1'], serverPreference: true, secureRenegotiation: false, compression: true },
+  },
 ];
 
 export interface TlsLabEndpoint {
@@ -313,6 +340,12 @@ export async function startTlsLab(opts: StartTlsLabOptions = {}): Promise<TlsLab
           return { config, host, address, port: proc.port };
         }
         const leaf = leaves[config.cert];
+        if (config.server.kind === 'scripted') {
+          const behaviour = { ...config.server.behaviour, certificates: [leaf.der, root.der] };
+          const { server, port } = await startScriptedTls(behaviour, address, life.tracker);
+          life.servers.push(server);
+          return { config, host, address, port };
+        }
         const server = tls.createServer({ cert: chainPem([leaf, root]), key: leaf.keyPem, ...config.server.options }, (socket) => {
           socket.on('error', () => {});
           socket.end();
