@@ -106,6 +106,8 @@ function answerLegacy(behaviour: Extract<ScriptedBehaviour, { kind: 'legacy' }>,
       cipher: suite,
       compression: behaviour.compression && hello.compression.includes(1) ? 1 : 0,
       renegotiationInfo: behaviour.renegotiationInfo,
+      // An SSL 3.0 server of the time knew no extensions at all.
+      noExtensions: version === 0x0300,
     }),
     certificateMessage(behaviour.certificates),
     handshake(14, Buffer.alloc(0)),

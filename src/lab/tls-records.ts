@@ -74,13 +74,24 @@ export interface ServerHelloOptions {
   compression?: number;
   /** The empty renegotiation_info of RFC 5746 (default true); false is a server without secure renegotiation. */
   renegotiationInfo?: boolean;
+  extendedMasterSecret?: boolean;
+  /** key_share: the selected group alone in a HelloRetryRequest, a group with a 32-byte key otherwise. */
+  keyShareGroup?: number;
+  /** No extensions block at all, as SSL 3.0 and some TLS 1.0 servers send it. */
+  noExtensions?: boolean;
 }
 
 /** A ServerHello handshake message (with its 4-byte header). */
 export function serverHello(opts: ServerHelloOptions): Buffer {
-  const exts: Buffer[] = opts.renegotiationInfo === false ? [] : [Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00])];
+  const exts: Buffer[] = [];
+  if (opts.renegotiationInfo !== false) exts.push(Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00]));
+  if (opts.extendedMasterSecret) exts.push(Buffer.from([0x00, 0x17, 0x00, 0x00]));
   if (opts.supportedVersion !== undefined)
     exts.push(Buffer.from([0x00, 0x2b, 0x00, 0x02, opts.supportedVersion >> 8, opts.supportedVersion & 0xff]));
+  if (opts.keyShareGroup !== undefined) {
+    const data = opts.helloRetry ? u16(opts.keyShareGroup) : Buffer.concat([u16(opts.keyShareGroup), u16(32), Buffer.alloc(32, 5)]);
+    exts.push(Buffer.concat([u16(0x0033), u16(data.length), data]));
+  }
   const ext = Buffer.concat(exts);
   const body = Buffer.concat([
     u16(opts.version),
@@ -89,8 +100,7 @@ export function serverHello(opts: ServerHelloOptions): Buffer {
     Buffer.alloc(32, 9),
     u16(opts.cipher),
     Buffer.from([opts.compression ?? 0]),
-    // SSL 3.0 ServerHellos end after the compression method when there is nothing to extend.
-    ...(ext.length ? [u16(ext.length), ext] : []),
+    ...(opts.noExtensions ? [] : [u16(ext.length), ext]),
   ]);
   return handshake(2, body);
 }
