@@ -8,10 +8,12 @@
 // (scripted-tls.ts) that stops after ServerHelloDone.
 
 import { execFile } from 'node:child_process';
+import { getDiffieHellman } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { dhParamsPem } from './dh-params.js';
 import { chainPem, issueCertificate, type IssuedCert } from './pki.js';
 import { startOpensslServer } from './openssl-server.js';
 import { startScriptedTls, type ScriptedBehaviour } from './scripted-tls.js';
@@ -261,24 +263,11 @@ export interface TlsLab {
 
 export const TLS_LAB_DOMAIN = 'tls-lab.test';
 
-// RFC 2409 section 6.2, the second Oakley group (1024-bit MODP, generator 2): the weak group servers
-// configured long ago still use, and the one a DH size check must flag.
-const RFC2409_GROUP2_PRIME =
-  'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
-  'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
-  'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF';
-
-/** PKCS#3 DHParameter { p, g = 2 } as PEM, DER written by hand (the prime is 128 bytes, high bit set). */
-function rfc2409Group2Pem(): string {
-  const p = Buffer.concat([Buffer.from([0x02, 0x81, 0x81, 0x00]), Buffer.from(RFC2409_GROUP2_PRIME, 'hex')]);
-  const der = Buffer.concat([Buffer.from([0x30, 0x81, 0x87]), p, Buffer.from([0x02, 0x01, 0x02])]);
-  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN DH PARAMETERS-----\n${b64}\n-----END DH PARAMETERS-----\n`;
-}
-
 async function writeDhParams(dir: string): Promise<Record<LabDhParams, string>> {
   const files = { 'rfc2409-1024': join(dir, 'dh-rfc2409-1024.pem'), ffdhe2048: join(dir, 'dh-ffdhe2048.pem') };
-  await writeFile(files['rfc2409-1024'], rfc2409Group2Pem());
+  // RFC 2409 §6.2, the second Oakley group: the 1024-bit group servers configured long ago still use.
+  // Node carries it as 'modp2'.
+  await writeFile(files['rfc2409-1024'], dhParamsPem(getDiffieHellman('modp2').getPrime()));
   // OpenSSL knows the RFC 7919 groups by name; asking it avoids copying a 2048-bit prime by hand.
   await promisify(execFile)('openssl', [
     'genpkey',
