@@ -30,7 +30,7 @@ import type { Store } from '../store/store-types.js';
 import { freeFormViolation } from '../body-shape.js';
 import { HttpError } from '../errors.js';
 import { builtinRules } from '../rule-catalogue.js';
-import { CampaignStore, type CampaignTarget, type JobRow } from './campaign-store.js';
+import type { CampaignStore, CampaignTarget, JobRow } from './campaign-store.js';
 import { CM } from './messages.js';
 import { MAX_CAMPAIGN_TARGETS as MAX_TARGETS } from '../../contract/campaign-api.js';
 import type { CampaignQueue } from './queue.js';
@@ -49,12 +49,16 @@ export class CampaignError extends HttpError {
 }
 
 type Key = typeof CM extends Catalogue<infer K> ? K : never;
-function refuse(status: CampaignError['statusCode'], code: CampaignError['code'], key: Key, params: Record<string, unknown> = {}): CampaignError {
+function refuse(
+  status: CampaignError['statusCode'],
+  code: CampaignError['code'],
+  key: Key,
+  params: Record<string, unknown> = {},
+): CampaignError {
   const m = CM[key];
   return new CampaignError(status, code, { en: format(m.en, params), vi: format(m.vi, params, 'vi') });
 }
 const badRequest = (key: Key, params: Record<string, unknown> = {}): CampaignError => refuse(400, 'bad-request', key, params);
-
 
 /** The batch id a job's result is stored under: a UUID v4 derived from the job id. */
 export function jobBatchId(jobId: string): string {
@@ -105,7 +109,10 @@ export class CampaignService {
       try {
         return parseResolveOverride(text);
       } catch (err) {
-        throw badRequest('badResolve', { index, reason: err instanceof InputError ? err.message.replace(/^--resolve "[^"]*": /, '') : String(err) });
+        throw badRequest('badResolve', {
+          index,
+          reason: err instanceof InputError ? err.message.replace(/^--resolve "[^"]*": /, '') : String(err),
+        });
       }
     });
     if (options.policies?.length) {
@@ -230,7 +237,8 @@ export class CampaignService {
   async result(jobId: string, attempt: number, report: Report): Promise<JobResultAck | null> {
     const job = await this.campaigns.getJob(jobId);
     if (!job) return null;
-    if (attempt > job.attempts) throw new CampaignError(409, 'conflict', { en: 'this attempt was not handed out', vi: 'lần thực hiện này chưa được giao' });
+    if (attempt > job.attempts)
+      throw new CampaignError(409, 'conflict', { en: 'this attempt was not handed out', vi: 'lần thực hiện này chưa được giao' });
     const tooBig = freeFormViolation(report);
     if (tooBig) throw tooBig;
     const now = this.now();
@@ -297,7 +305,10 @@ function listTargets(texts: readonly string[], pins: readonly ResolveOverride[],
  * An inventory's endpoints and domains, each with its system. Its `system://` targets are left out:
  * they judge evidence manifests kept on the agency's own machines, which a SOC's worker cannot read.
  */
-function inventoryTargets(text: string, pins: readonly ResolveOverride[]): { agency: string | undefined; targets: Omit<CampaignTarget, 'agency'>[] } {
+function inventoryTargets(
+  text: string,
+  pins: readonly ResolveOverride[],
+): { agency: string | undefined; targets: Omit<CampaignTarget, 'agency'>[] } {
   let inv: Inventory;
   try {
     inv = parseInventory(text, 'inventory');

@@ -70,11 +70,15 @@ export function registerCampaignRoutes(app: FastifyInstance, ctx: RouteContext, 
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/campaigns/:id', { onRequest: campaignRead, schema: { params: idParams } }, async (request) => {
-    const detail = await campaigns.show(request.params.id, actorOf(request).agency);
-    if (!detail) throw NOT_FOUND();
-    return detail;
-  });
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/campaigns/:id',
+    { onRequest: campaignRead, schema: { params: idParams } },
+    async (request) => {
+      const detail = await campaigns.show(request.params.id, actorOf(request).agency);
+      if (!detail) throw NOT_FOUND();
+      return detail;
+    },
+  );
 
   app.post<{ Params: { id: string } }>(
     '/api/v1/campaigns/:id/cancel',
