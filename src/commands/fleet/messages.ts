@@ -38,7 +38,6 @@ export const F = defineMessages({
     en: '--token: a viewer or admin token is required (or set GOVSCAN_TOKEN); create one with `govscan server token create --role viewer`',
     vi: '--token: cần token viewer hoặc admin (hoặc đặt GOVSCAN_TOKEN); tạo bằng `govscan server token create --role viewer`',
   },
-  caFileBad: { en: '--ca-file: cannot read {file}: {reason}', vi: '--ca-file: không đọc được {file}: {reason}' },
   unreachable: {
     en: 'cannot reach the govscan server at {url}: {reason}',
     vi: 'không kết nối được máy chủ govscan tại {url}: {reason}',
