@@ -10,6 +10,7 @@ import { CampaignStore } from './campaign-store.js';
 import { DEFAULT_QUEUE_SETTINGS, type CampaignQueue, type QueueSettings } from './queue.js';
 import { CampaignService } from './service.js';
 import { TableQueue } from './table-queue.js';
+import { InProcessPool, type JobRunner } from './pool.js';
 // pg-boss itself is imported when the queue starts: SQLite servers never load it.
 import { BossQueue } from './boss-queue.js';
 
@@ -27,11 +28,14 @@ export interface CampaignRuntimeOptions {
   timer?: boolean;
   /** Told when a scheduled tick fails (the database away): the next tick tries again. */
   onError?: (err: unknown) => void;
+  /** Scan jobs inside the server too (the embedded default): how many at once, and with what. */
+  pool?: { size: number; runner: JobRunner };
 }
 
 export class CampaignRuntime {
   readonly service: CampaignService;
   readonly queue: CampaignQueue;
+  private readonly pool: InProcessPool | null;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
 
@@ -40,6 +44,11 @@ export class CampaignRuntime {
     const campaigns = new CampaignStore(opts.store.db);
     this.queue = opts.store.dialect === 'postgres' ? new BossQueue(campaigns, settings, opts.dbUrl) : new TableQueue(campaigns, settings);
     this.service = new CampaignService({ store: opts.store, campaigns, queue: this.queue, now: opts.now ?? (() => new Date()) });
+    this.pool =
+      opts.pool && opts.pool.size > 0
+        ? new InProcessPool(this.service, opts.pool.runner, { size: opts.pool.size, ...(opts.onError ? { onError: opts.onError } : {}) })
+        : null;
+    if (this.pool) this.service.onRunQueued = () => this.pool?.poke();
   }
 
   async start(): Promise<void> {
@@ -49,6 +58,7 @@ export class CampaignRuntime {
       this.timer = setInterval(() => void this.tick(), TICK_MS);
       this.timer.unref();
     }
+    this.pool?.start();
   }
 
   /** Starts due scheduled runs and returns expired leases; one tick at a time. */
@@ -69,6 +79,7 @@ export class CampaignRuntime {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.pool?.stop();
     await this.ticking;
     await this.queue.stop();
   }

@@ -79,6 +79,8 @@ export interface CampaignServiceOptions {
   campaigns: CampaignStore;
   queue: CampaignQueue;
   now: () => Date;
+  /** Told when a run was queued (the in-process pool claims at once instead of at its next poll). */
+  onRunQueued?: () => void;
 }
 
 /** Who is asking: the token id, and the only agency it may act for (undefined: any). */
@@ -92,8 +94,10 @@ export class CampaignService {
   readonly campaigns: CampaignStore;
   readonly queue: CampaignQueue;
   private readonly now: () => Date;
+  onRunQueued: (() => void) | undefined;
 
   constructor(opts: CampaignServiceOptions) {
+    this.onRunQueued = opts.onRunQueued;
     this.store = opts.store;
     this.campaigns = opts.campaigns;
     this.queue = opts.queue;
@@ -157,6 +161,7 @@ export class CampaignService {
     const jobs = await this.campaigns.insertRun(campaignId, runId, startedAt, targets);
     if (!jobs) return null;
     await this.queue.enqueue(jobs, now);
+    this.onRunQueued?.();
     return this.campaigns.getRun(runId);
   }
 
