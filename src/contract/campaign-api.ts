@@ -13,6 +13,8 @@
 
 import type { Report } from '../core/types.js';
 import type { ApiError } from './agent-api.js';
+import { REPORT_BOUNDS } from './batch-schema.js';
+import { ReportSchema } from '../core/report-schema.js';
 import { closed, enumOf, nullableString, Type, type Static } from '../core/schema-builders.js';
 
 const AGENCY_ID = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
@@ -201,7 +203,8 @@ export interface ClaimResponse {
  */
 export const JobResultSchema = closed({
   attempt: Type.Integer({ minimum: 1 }),
-  report: Type.Unsafe<Report>({ type: 'object' }),
+  /** Checked as an agent's batch report is: the report schema within the sizes the server stores. */
+  report: Type.Unsafe<Report>({ allOf: [ReportSchema, REPORT_BOUNDS] }),
 });
 export type JobResult = Static<typeof JobResultSchema>;
 

@@ -17,8 +17,8 @@ export const F = defineMessages({
     vi: '--agency: máy chủ không có cơ quan "{agency}" (cơ quan có sau khi tạo mã đăng ký cho cơ quan đó: `govscan server enrollment create --agency ID`)',
   },
   tokenAgencyViewerOnly: {
-    en: '--agency: only viewer tokens are scoped to an agency (--role viewer)',
-    vi: '--agency: chỉ token viewer mới giới hạn theo một cơ quan (--role viewer)',
+    en: '--agency: only viewer and soc tokens are scoped to an agency (--role viewer or --role soc)',
+    vi: '--agency: chỉ token viewer và soc mới giới hạn theo một cơ quan (--role viewer hoặc --role soc)',
   },
   tokenRevoked: { en: 'revoked token {id}', vi: 'đã thu hồi token {id}' },
   tokenUnknown: {
