@@ -60,7 +60,7 @@ export const CampaignCreateSchema = closed({
   targets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), { minItems: 1, maxItems: MAX_CAMPAIGN_TARGETS })),
   inventory: Type.Optional(Type.String({ minLength: 1, maxLength: 4 * 1024 * 1024 })),
   options: Type.Optional(CampaignOptionsSchema),
-  schedule: Type.Optional(nullableString({ minLength: 9, maxLength: 120 })),
+  schedule: Type.Optional(nullableString({ maxLength: 120 })),
 });
 export type CampaignCreate = Static<typeof CampaignCreateSchema>;
 

@@ -12,6 +12,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** The message in both languages, for refusals a person acts on (campaigns). */
+    readonly localized?: { en: string; vi: string },
   ) {
     super(message);
     this.name = 'HttpError';
@@ -24,6 +26,6 @@ export const FORBIDDEN: ApiError = { error: 'forbidden', message: 'This token do
 /** Wrong, used and expired enrolment secrets all get this body. */
 export const BAD_SECRET: ApiError = { error: 'unauthorized', message: 'The enrolment secret is not valid.' };
 
-export function sendError(reply: FastifyReply, status: number, body: ApiError): FastifyReply {
+export function sendError(reply: FastifyReply, status: number, body: ApiError & { localized?: { en: string; vi: string } }): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
