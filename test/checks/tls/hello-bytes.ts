@@ -64,10 +64,30 @@ export function parseClientHello(bytes: Buffer): ParsedClientHello {
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
 /** A ServerHello handshake message (with its 4-byte header). */
-export function serverHello(opts: { version: number; cipher: number; supportedVersion?: number; helloRetry?: boolean }): Buffer {
-  const exts: Buffer[] = [Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00])];
+export function serverHello(opts: {
+  version: number;
+  cipher: number;
+  supportedVersion?: number;
+  helloRetry?: boolean;
+  /** Compression method chosen (default 0). */
+  compression?: number;
+  /** Echo renegotiation_info (default true). */
+  renegotiationInfo?: boolean;
+  extendedMasterSecret?: boolean;
+  /** key_share: the selected group alone in a HelloRetryRequest, a group with a 32-byte key otherwise. */
+  keyShareGroup?: number;
+  /** No extensions block at all, as SSL 3.0 and some TLS 1.0 servers send it. */
+  noExtensions?: boolean;
+}): Buffer {
+  const exts: Buffer[] = [];
+  if (opts.renegotiationInfo !== false) exts.push(Buffer.from([0xff, 0x01, 0x00, 0x01, 0x00]));
+  if (opts.extendedMasterSecret) exts.push(Buffer.from([0x00, 0x17, 0x00, 0x00]));
   if (opts.supportedVersion !== undefined)
     exts.push(Buffer.from([0x00, 0x2b, 0x00, 0x02, opts.supportedVersion >> 8, opts.supportedVersion & 0xff]));
+  if (opts.keyShareGroup !== undefined) {
+    const data = opts.helloRetry ? u16(opts.keyShareGroup) : Buffer.concat([u16(opts.keyShareGroup), u16(32), Buffer.alloc(32, 5)]);
+    exts.push(Buffer.concat([u16(0x0033), u16(data.length), data]));
+  }
   const ext = Buffer.concat(exts);
   const body = Buffer.concat([
     u16(opts.version),
@@ -75,9 +95,8 @@ export function serverHello(opts: { version: number; cipher: number; supportedVe
     Buffer.from([32]),
     Buffer.alloc(32, 9),
     u16(opts.cipher),
-    Buffer.from([0]),
-    u16(ext.length),
-    ext,
+    Buffer.from([opts.compression ?? 0]),
+    ...(opts.noExtensions ? [] : [u16(ext.length), ext]),
   ]);
   return Buffer.concat([Buffer.from([2, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]), body]);
 }
