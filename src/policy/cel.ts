@@ -18,12 +18,14 @@ import {
 } from './cel-budget.js';
 
 /** Variables every rule expression sees. */
-const CEL_VARIABLES = ['facts', 'target', 'params', 'now'] as const;
+const CEL_VARIABLES = ['facts', 'target', 'params', 'data', 'now'] as const;
 
 export interface Activation {
   facts: CelInput;
   target: CelInput;
   params: CelInput;
+  /** The pack's reference tables (spec.data), by name. */
+  data: CelInput;
   /** Evaluation time as an ISO-8601 string (`timestamp(now)` turns it into a CEL timestamp). */
   now: string;
 }
@@ -33,6 +35,7 @@ const env = celEnv({
     facts: CelScalar.DYN,
     target: CelScalar.DYN,
     params: CelScalar.DYN,
+    data: CelScalar.DYN,
     now: CelScalar.STRING,
   },
   funcs: meteredFunctions(strings),
@@ -61,7 +64,13 @@ interface ParseSyntaxErrorShape {
   location?: { start?: { column?: unknown } };
 }
 
-export function compile(source: string, declaredParams: ReadonlySet<string>): CompileResult {
+/** The names a pack declares: its params and its reference tables (`params.NAME`, `data.NAME`). */
+export interface Declared {
+  params: ReadonlySet<string>;
+  data: ReadonlySet<string>;
+}
+
+export function compile(source: string, declared: Declared): CompileResult {
   // Bounded before parsing: the parser recurses on nesting and would overflow the stack.
   const tooLong = sourceLimitProblem(source);
   if (tooLong) return { ok: false, message: tooLong };
@@ -72,7 +81,7 @@ export function compile(source: string, declaredParams: ReadonlySet<string>): Co
     return { ok: false, message: syntaxMessage(err) };
   }
   const ast = parsed.expr as CelAst;
-  const problem = treeLimitProblem(ast) ?? staticCheck(parsed.expr, declaredParams);
+  const problem = treeLimitProblem(ast) ?? staticCheck(parsed.expr, declared);
   if (problem) return { ok: false, message: problem };
   try {
     const planned = plan(env, meterComprehensions(ast) as typeof parsed.expr);
@@ -101,9 +110,9 @@ function macroCalls(parsed: ReturnType<typeof parse>): MacroCalls {
  * to the first evaluation, so rules whose check never runs cost nothing at start-up. Should the
  * expression fail after all, every evaluation reports why, as a run-time CEL error would.
  */
-export function compileLazily(source: string, declaredParams: ReadonlySet<string>): CompiledExpr {
+export function compileLazily(source: string, declaredNames: Declared): CompiledExpr {
   let program: Program | undefined;
-  const declared = new Set(declaredParams);
+  const declared = { params: new Set(declaredNames.params), data: new Set(declaredNames.data) };
   return {
     source,
     program: (ctx) => {
@@ -156,7 +165,7 @@ interface AstExpr {
     | { case: 'constExpr' | undefined; value?: unknown };
 }
 
-function staticCheck(root: unknown, declaredParams: ReadonlySet<string>): string | null {
+function staticCheck(root: unknown, declared: Declared): string | null {
   const known: readonly string[] = CEL_VARIABLES;
   const walk = (node: AstExpr | undefined, bound: ReadonlySet<string>): string | null => {
     if (!node) return null;
@@ -169,14 +178,11 @@ function staticCheck(root: unknown, declaredParams: ReadonlySet<string>): string
       }
       case 'selectExpr': {
         const operand = kind.value.operand;
-        if (
-          operand?.exprKind.case === 'identExpr' &&
-          operand.exprKind.value.name === 'params' &&
-          !bound.has('params') &&
-          !declaredParams.has(kind.value.field)
-        ) {
-          const list = [...declaredParams].sort().join(', ') || 'none';
-          return `unknown param "${kind.value.field}" (declared: ${list})`;
+        const root = operand?.exprKind.case === 'identExpr' && !bound.has(operand.exprKind.value.name) ? operand.exprKind.value.name : null;
+        const names = root === 'params' ? declared.params : root === 'data' ? declared.data : null;
+        if (names && !names.has(kind.value.field)) {
+          const list = [...names].sort().join(', ') || 'none';
+          return `unknown ${root === 'params' ? 'param' : 'data table'} "${kind.value.field}" (declared: ${list})`;
         }
         return walk(operand, bound);
       }

@@ -38,7 +38,8 @@ export function evaluate(input: EvaluateInput): Finding[] {
   const paramsByPolicy = new Map(
     input.policies.map((p) => {
       const merged = mergeParams(p, input.params ?? {});
-      return [p, { cel: toCelValue(merged), plain: toCelInput(merged) }] as const;
+      const data = Object.fromEntries(Object.entries(p.data).map(([name, t]) => [name, t.value]));
+      return [p, { cel: toCelValue(merged), plain: toCelInput(merged), data: toCelValue(data) }] as const;
     }),
   );
   const factsCache = new Map<Attempt, Facts | Error>();
@@ -50,7 +51,7 @@ export function evaluate(input: EvaluateInput): Finding[] {
       // A system is judged by one security-level regime: the others' rules do not apply to it at all.
       if (!judgesTarget(policy, target)) continue;
       const inEffect = effectiveness(policy, nowIso);
-      const params = paramsByPolicy.get(policy) ?? { cel: toCelValue({}), plain: {} };
+      const params = paramsByPolicy.get(policy) ?? { cel: toCelValue({}), plain: {}, data: toCelValue({}) };
       for (const rule of policy.rules) {
         const attempt = attempts.get(`${rule.check}\u0000${target.key}`);
         // The check did not apply to this target at all, so neither does the rule.
@@ -72,7 +73,7 @@ export function evaluate(input: EvaluateInput): Finding[] {
             facts === undefined
               ? null
               : {
-                  cel: { facts: facts.cel, target: scope.cel, params: params.cel, now: nowIso },
+                  cel: { facts: facts.cel, target: scope.cel, params: params.cel, data: params.data, now: nowIso },
                   plain: () => ({ facts: facts.plain, target: scope.plain, params: params.plain, now: nowIso }),
                 };
           findings.push(judge({ rule, policy, target, attempt, activation, inEffect, lean: input.lean ?? false }));
@@ -160,10 +161,12 @@ function judge(j: JudgeInput): Finding {
   const quiet = j.lean && (verdict.outcome === 'pass' || verdict.outcome === 'not-applicable');
   let message: Localized;
   let remediation: Localized | undefined;
+  let values: Record<string, unknown> | undefined;
   if (quiet) {
     message = NO_TEXT;
   } else if (verdict.outcome === 'fail' && activation) {
-    const scope = { ...activation.plain(), values: computeValues(rule, activation.cel) };
+    values = computeValues(rule, activation.cel);
+    const scope = { ...activation.plain(), values };
     message = { en: fill(rule.message.en, scope, 'en'), vi: fill(rule.message.vi, scope, 'vi') };
     remediation = { en: fill(rule.remediation.en, scope, 'en'), vi: fill(rule.remediation.vi, scope, 'vi') };
   } else {
@@ -180,7 +183,8 @@ function judge(j: JudgeInput): Finding {
     title: { ...rule.title },
     message,
     references: [...rule.references],
-    evidence: activation && !quiet ? evidenceOf(rule, activation.plain().facts) : {},
+    evidence:
+      activation && !quiet ? evidenceOf(rule, activation.plain().facts, () => (values ??= computeValues(rule, activation.cel))) : {},
     // Regime packs share rule ids with different meanings (SECLEVEL-ASSESSMENT-OVERDUE under Decree 85
     // and Decree 331): the pack is part of the identity, so a baseline of one never hides the other.
     fingerprint: fingerprint(rule.id, target.key, policy.regime ? policy.id : undefined),
@@ -272,10 +276,11 @@ function severityFor(rule: LoadedRule, target: Target, activation: Scope | null)
   return severity;
 }
 
-function evidenceOf(rule: LoadedRule, facts: unknown): Record<string, unknown> {
+/** Evidence names fact paths, or `values.NAME` for what the rule computed (the offending suites). */
+function evidenceOf(rule: LoadedRule, facts: unknown, values: () => Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const path of rule.evidence) {
-    const r = resolvePath(facts, path);
+    const r = path.startsWith('values.') ? resolvePath(values(), path.slice('values.'.length)) : resolvePath(facts, path);
     out[path] = r.found ? structuredClone(r.value) : null;
   }
   return out;

@@ -184,7 +184,7 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
   const declaredParams = readParams(doc.spec.params ?? {});
   for (const p of declaredParams.problems) errors.push(source.errorAt(['spec', 'params', ...p.path], p.detail));
   const params = declaredParams.values;
-  const declared = new Set(Object.keys(params));
+  const declared = { params: new Set(Object.keys(params)), data: new Set(Object.keys(doc.spec.data ?? {})) };
   const dates = resolveEffective(doc.metadata.effective ?? {}, params, declaredParams.specs);
   for (const p of dates.problems) errors.push(source.errorAt(['metadata', 'effective', p.field], p.detail));
   const effective = dates.effective;
@@ -243,7 +243,7 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       for (const lang of ['en', 'vi'] as const) {
         for (const name of placeholders(text[lang])) {
           const problem =
-            placeholderProblem(name, declared, valueNames) ??
+            placeholderProblem(name, declared.params, valueNames) ??
             (factsSchema && !lazyCel && name.startsWith('facts.')
               ? dottedFactProblem(name.slice('facts.'.length), raw.check, factsSchema, (p) => `{facts.${p}}`)
               : null);
@@ -251,12 +251,19 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
         }
       }
     }
-    if (factsSchema && !lazyCel) {
-      (raw.evidence ?? []).forEach((path, j) => {
-        const problem = dottedFactProblem(path, raw.check, factsSchema, (p) => p);
-        if (problem) fail(['evidence', j], `evidence: ${problem}`);
-      });
-    }
+    (raw.evidence ?? []).forEach((path, j) => {
+      // `values.NAME`: what the rule computed (the offending cipher suites), not a recorded fact.
+      const value = /^values\.(.+)$/.exec(path)?.[1];
+      const problem =
+        value !== undefined
+          ? valueNames.has(value)
+            ? null
+            : `unknown value "${value}" (define it under values:)`
+          : factsSchema && !lazyCel
+            ? dottedFactProblem(path, raw.check, factsSchema, (p) => p)
+            : null;
+      if (problem) fail(['evidence', j], `evidence: ${problem}`);
+    });
 
     // A failed compile has already recorded an error, and any error discards the whole pack.
     if (!assert) return;
@@ -297,6 +304,12 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       effectiveParams: dates.effectiveParams,
       params: { ...params },
       paramSpecs: declaredParams.specs,
+      data: Object.fromEntries(
+        Object.entries(doc.spec.data ?? {}).map(([name, t]) => [
+          name,
+          { description: localized(t.description), source: [...t.source], value: t.value },
+        ]),
+      ),
       ...(m.regime
         ? { regime: { id: m.regime.id, name: localized(m.regime.name), ...(m.regime.replaces ? { replaces: m.regime.replaces } : {}) } }
         : {}),

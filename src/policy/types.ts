@@ -32,6 +32,16 @@ export interface ParamSpec {
   description: Localized | null;
 }
 
+/**
+ * A reference table a pack cites (NCSC-NL's categories of cipher suites, Mozilla's profiles): read by
+ * rules as `data.NAME`, shown in the rule reference with its source, never changed by a run.
+ */
+export interface DataTable {
+  description: Localized;
+  source: string[];
+  value: unknown;
+}
+
 /** A date written in a pack, or the name of the date parameter that holds it. */
 export type DateOrParam = string | { param: string };
 
@@ -83,6 +93,7 @@ export interface PolicyDocument {
   };
   spec: {
     params?: Record<string, ParamValue | ParamDocument>;
+    data?: Record<string, DataTable>;
     rules: RuleDocument[];
   };
 }
@@ -134,6 +145,8 @@ export interface LoadedPolicy {
   /** The values the run uses (the defaults, unless a run changed them: see params.ts applyParams). */
   params: Record<string, ParamValue>;
   paramSpecs: Record<string, ParamSpec>;
+  /** Reference tables by name (`data.NAME` in expressions). */
+  data: Record<string, DataTable>;
   /** Set on security-level regime packs (vn-nd85-2016, vn-nd331-2026). */
   regime?: RegimeInfo;
   rules: LoadedRule[];

@@ -7,7 +7,7 @@ import type { Lang, Localized, Severity } from '../core/types.js';
 import { citationText } from '../core/i18n/citations.js';
 import { defineMessages, format } from '../core/i18n/index.js';
 import { expectedText } from '../policy/params.js';
-import type { LoadedPolicy, LoadedRule, ParamSpec, ParamValue } from '../policy/types.js';
+import type { DataTable, LoadedPolicy, LoadedRule, ParamSpec, ParamValue } from '../policy/types.js';
 import { paramValue } from './legal-basis.js';
 import { severityLabels } from './messages.js';
 
@@ -53,6 +53,8 @@ export const ruleReferenceMessages = defineMessages({
     vi: 'chỉ có từ nguồn thứ cấp: cần đối chiếu với văn bản chính thức',
   },
   noParams: { en: 'None.', vi: 'Không có.' },
+  dataHeading: { en: 'Reference tables', vi: 'Bảng tham chiếu' },
+  dataSource: { en: 'source: {source}', vi: 'nguồn: {source}' },
   factsHeading: { en: 'Facts it reads', vi: 'Dữ liệu quy tắc sử dụng' },
   factsFrom: { en: 'From the facts of {check}:', vi: 'Từ dữ liệu của nhóm kiểm tra {check}:' },
   unknownRule: {
@@ -210,6 +212,16 @@ function variantBlocks({ policy, rule }: RuleVariant, lang: Lang, checks: CheckT
     out.push({ kind: 'p', text: format(M.paramsHow[lang], { pack: policy.id }) });
   }
 
+  const tables = dataOf(rule).filter((n) => policy.data[n]);
+  if (tables.length) {
+    out.push({ kind: h, text: M.dataHeading[lang] });
+    for (const name of tables) {
+      const t = policy.data[name] as DataTable;
+      const source = format(M.dataSource[lang], { source: t.source.map((s) => citationText(s, lang)).join('; ') });
+      out.push({ kind: 'li', text: `\`${name}\` — ${oneLine(t.description[lang])}`, sub: source });
+    }
+  }
+
   out.push({ kind: h, text: M.factsHeading[lang] }, { kind: 'p', text: format(M.factsFrom[lang], { check: `\`${rule.check}\`` }) });
   for (const f of factsOf(rule)) out.push({ kind: 'li', text: `\`${f}\`` });
   return out;
@@ -240,6 +252,12 @@ function sourcesOf(rule: LoadedRule): string[] {
   ].filter((s): s is string => typeof s === 'string');
 }
 
+function dataOf(rule: LoadedRule): string[] {
+  const names = new Set<string>();
+  for (const s of sourcesOf(rule)) for (const m of s.matchAll(/\bdata\.([A-Za-z_]\w*)/g)) names.add(m[1] as string);
+  return [...names].sort();
+}
+
 function paramsOf(rule: LoadedRule): string[] {
   const names = new Set<string>();
   for (const s of sourcesOf(rule)) for (const m of s.matchAll(/\bparams\.([A-Za-z_]\w*)/g)) names.add(m[1] as string);
@@ -256,7 +274,7 @@ function factsOf(rule: LoadedRule): string[] {
       if (segments.length) paths.add(segments.join('.'));
     }
   }
-  for (const e of rule.evidence) paths.add(e);
+  for (const e of rule.evidence) if (!e.startsWith('values.')) paths.add(e);
   // A path that is only the prefix of another one says nothing more.
   const all = [...paths].sort();
   return all.filter((p) => !all.some((q) => q !== p && q.startsWith(`${p}.`)));

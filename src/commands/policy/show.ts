@@ -55,6 +55,7 @@ export default class PolicyShow extends GovscanCommand {
               ...(policy.regime ? { regime: policy.regime } : {}),
               params: policy.params,
               paramSpecs: policy.paramSpecs,
+              data: policy.data,
               rules,
             },
             null,
