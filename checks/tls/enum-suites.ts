@@ -80,13 +80,7 @@ export function suiteBundles(version: HelloVersion): number[][] {
 }
 
 /** One round: the suite the server picks from `offered`, that it refuses them all, or that the question stays open. */
-type Pick =
-  | { kind: 'suite'; code: number; hello: ServerHelloAnswer }
-  /** `version`: the refusal is of the protocol version itself (protocol_version alert, another version chosen). */
-  | { kind: 'end'; reason: string; version?: boolean }
-  | { kind: 'error'; reason: string };
-
-const ALERT_PROTOCOL_VERSION = 70;
+type Pick = { kind: 'suite'; code: number; hello: ServerHelloAnswer } | { kind: 'end'; reason: string } | { kind: 'error'; reason: string };
 
 async function pick(version: HelloVersion, servername: string | null, offered: readonly number[], ask: AskHello): Promise<Pick> {
   const what = `${version} ClientHello`;
@@ -103,19 +97,14 @@ async function pick(version: HelloVersion, servername: string | null, offered: r
   const answer = result.answer;
   switch (answer.kind) {
     case 'alert':
-      return {
-        kind: 'end',
-        reason: `server refused the ${what} with alert ${alertName(answer.description)} (${answer.description})`,
-        version: answer.description === ALERT_PROTOCOL_VERSION,
-      };
+      return { kind: 'end', reason: `server refused the ${what} with alert ${alertName(answer.description)} (${answer.description})` };
     case 'not-tls':
       return { kind: 'error', reason: `not TLS: the server answered the ${what} with ${answer.detail}` };
     case 'malformed':
       return { kind: 'error', reason: `${what}: ${answer.detail}` };
   }
   const wanted = version === 'SSLv3' ? SSL3_CODE : VERSION_CODES[version];
-  if (answer.version !== wanted)
-    return { kind: 'end', reason: `server chose ${versionName(answer.version)} in answer to the ${what}`, version: true };
+  if (answer.version !== wanted) return { kind: 'end', reason: `server chose ${versionName(answer.version)} in answer to the ${what}` };
   // A suite we did not offer is a broken server, not a finding about the ones we did.
   if (!offered.includes(answer.cipher)) {
     return { kind: 'error', reason: `server chose ${suiteFacts(answer.cipher).iana}, which the ${what} did not offer` };
@@ -133,12 +122,12 @@ async function drain(
   offered: readonly number[],
   ask: AskHello,
   hellos: ServerHelloAnswer[],
-): Promise<{ found: number[]; error?: string; versionRefused?: boolean; refusal?: string }> {
+): Promise<{ found: number[]; error?: string; refusal?: string }> {
   const found: number[] = [];
   let remaining = [...offered];
   while (remaining.length > 0) {
     const p = await pick(version, servername, remaining, ask);
-    if (p.kind === 'end') return { found, versionRefused: p.version === true && found.length === 0, refusal: p.reason };
+    if (p.kind === 'end') return { found, refusal: p.reason };
     if (p.kind === 'error') return { found, error: p.reason };
     found.push(p.code);
     hellos.push(p.hello);
@@ -164,16 +153,20 @@ export async function enumerateSuites(
   knownAccepted = true,
 ): Promise<SuiteScan> {
   const hellos: ServerHelloAnswer[] = [];
-  const perBundle: number[][] = [];
-  let refusal = '';
-  for (const bundle of suiteBundles(version)) {
-    const { found, error, versionRefused, refusal: why } = await drain(version, servername, bundle, ask, hellos);
-    perBundle.push(found);
-    refusal = why ?? refusal;
-    if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
-    // Refused as a version (SSL 3.0 on a modern server): the other bundles would be refused alike.
-    if ((versionRefused || !knownAccepted) && perBundle.flat().length === 0) break;
-  }
+  const bundles = suiteBundles(version);
+  const drainAll = (list: number[][]) => Promise.all(list.map((bundle) => drain(version, servername, bundle, ask, hellos)));
+  // Bundles are drained side by side (fewer round trips one after the other on a distant server); a
+  // detection scan asks the first bundle alone, and the others only when it found the version spoken.
+  const first = knownAccepted ? null : await drain(version, servername, bundles[0] ?? [], ask, hellos);
+  const drained = !first
+    ? await drainAll(bundles)
+    : first.found.length === 0 || first.error
+      ? [first]
+      : [first, ...(await drainAll(bundles.slice(1)))];
+  const perBundle = drained.map((d) => d.found);
+  const refusal = drained.findLast((d) => d.refusal)?.refusal ?? '';
+  const error = drained.find((d) => d.error)?.error;
+  if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
   let accepted = perBundle.flat();
   // Nothing accepted: the last refusal says how the server refused.
   if (accepted.length === 0) return { facts: versionFacts('ok', accepted, null, refusal || undefined), hellos };

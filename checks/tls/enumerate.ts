@@ -5,8 +5,9 @@
 // goes through the dialer (per-host limit) with ctx.timeoutMs and the abort signal, and is counted.
 //
 // Connections for a server accepting TLS 1.2 with k2 suites and TLS 1.3 with k3 (enum-suites.ts): 1
-// (SSLv2) + 1 (SSLv3 refused by protocol_version; 2 when refused otherwise) + k2 + 3 bundles + 1 order
-// check + k3 + 1 + 1. A Mozilla-intermediate server (6 + 3 suites): 18; sslscan opens about as many.
+// (SSLv2) + 1 (SSLv3, refused) + k2 + 3 bundles + 1 order check + k3 + 1 + 1, then the groups
+// (enum-groups.ts: one per group found and per version, one refusal each, one order check). The README
+// lists what that comes to on the lab beside sslscan (about twice as many) and nmap.
 
 import type { CheckContext } from '../../src/core/types.js';
 import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
