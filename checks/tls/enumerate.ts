@@ -9,7 +9,8 @@
 // (enum-groups.ts: one per group found and per version, one refusal each, one order check). The README
 // lists what that comes to on the lab beside sslscan (about twice as many) and nmap.
 
-import type { CheckContext } from '../../src/core/types.js';
+import { setMaxListeners } from 'node:events';
+import { ProbeError, type CheckContext } from '../../src/core/types.js';
 import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
 import { probeGroups, type GroupsFacts } from './enum-groups.js';
 import { enumerateSuites, notScanned, type ServerHelloAnswer, type SuiteScan } from './enum-suites.js';
@@ -41,6 +42,12 @@ class EnumSession {
   ) {}
 
   async ask<T>(hello: Buffer, reader: AnswerReader<T>, what: string): Promise<ExchangeResult<T>> {
+    // A hello may take a connect and an answer timeout; one started later would run into the target's
+    // deadline, which throws away every fact of the endpoint, not only this answer.
+    const deadline = this.ctx.deadlineAt;
+    if (this.stopped === null && deadline !== undefined && Date.now() + 2 * this.ctx.timeoutMs > deadline) {
+      this.stopped = `the target's deadline (--target-timeout) leaves no time for another connection`;
+    }
     if (this.stopped !== null) return { kind: 'error', reason: `${what} not sent: ${this.stopped}` };
     this.connections++;
     const result = await exchangeHello(this.ctx, this.ep, hello, reader, what, this.signal);
@@ -118,19 +125,35 @@ async function scanGroups(session: EnumSession, versions: Record<TlsVersion, Ver
   // The endpoint stopped answering during the suite scans: asking again would cost more timeouts.
   if (session.stopped !== null) return groupsNotAsked('error', `groups not asked: ${session.stopped}`);
   const tls12 = versions['TLSv1.2'].suites;
-  return probeGroups(
-    session.ctx,
-    session.ep,
-    {
-      versions: accepted,
-      dheSuites12: tls12.filter((s) => s.kex === 'DHE').map((s) => s.code),
-      ecdheSuites12: tls12.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
-    },
-    session.signal,
-    () => {
-      session.connections++;
-    },
-  );
+  // The groups probe asks on its own; it is stopped one connection timeout before the target's deadline,
+  // so its unfinished hellos end as errors in its facts instead of the deadline failing the endpoint.
+  const { ctx } = session;
+  const stop = new AbortController();
+  const left = ctx.deadlineAt === undefined ? null : ctx.deadlineAt - Date.now() - ctx.timeoutMs;
+  if (left !== null && left <= 0) return groupsNotAsked('error', `groups not asked: the target's deadline (--target-timeout) is too near`);
+  const timer =
+    left === null
+      ? undefined
+      : setTimeout(() => stop.abort(new ProbeError('timeout', `stopped before the target's deadline (--target-timeout)`)), left);
+  const signal = AbortSignal.any([session.signal, stop.signal]);
+  setMaxListeners(32, signal);
+  try {
+    return await probeGroups(
+      ctx,
+      session.ep,
+      {
+        versions: accepted,
+        dheSuites12: tls12.filter((s) => s.kex === 'DHE').map((s) => s.code),
+        ecdheSuites12: tls12.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
+      },
+      signal,
+      () => {
+        session.connections++;
+      },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function groupsNotAsked(status: 'error' | 'not-applicable', reason: string): GroupsFacts {

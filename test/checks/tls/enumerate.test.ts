@@ -264,4 +264,34 @@ describe('protocol weaknesses no node:tls server shows', () => {
     // SSLv2 1, SSLv3 1, TLS 1.2: 4 answered + one silent hello per bundle drained side by side (3), timing out together.
     expect(facts.connections).toBe(9);
   });
+
+  it('a slow server that accepts every suite: the scan stops before the target deadline with what it found', async () => {
+    const server = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.once('data', (chunk) => {
+        if (chunk[0] !== 22) return void socket.destroy();
+        const hello = parseClientHello(chunk);
+        if (hello.legacyVersion !== 0x0303) return void socket.end(alertRecord(70, 0x0301));
+        const suite = hello.suites.find((c) => c !== 0x00ff) ?? 0x002f;
+        setTimeout(() => socket.end(record(22, serverHello({ version: 0x0303, cipher: suite }))), 60);
+      });
+    });
+    tracker.track(server);
+    labServers.push(server);
+    server.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const ctx = testContext({ anchors: [], timeoutMs: 250 });
+    const ep: TlsEndpoint = { address: '127.0.0.1', port: (server.address() as net.AddressInfo).port, servername: HOST };
+    const signal = new AbortController().signal;
+    const protocols = Object.fromEntries(
+      await Promise.all(TLS_VERSIONS.map(async (v) => [v, await probeVersionHello(ctx, ep, v, signal)] as const)),
+    ) as Record<TlsVersion, ProtocolProbe>;
+    // 352 TLS 1.2 suites at 60 ms each would take far longer than this target has left.
+    ctx.deadlineAt = Date.now() + 1_500;
+    const facts = await enumerateEndpoint(ctx, ep, protocols, signal);
+    expect(facts.versions['TLSv1.2']).toMatchObject({ status: 'error', reason: expect.stringContaining('--target-timeout') });
+    expect(facts.versions['TLSv1.2'].suites.length).toBeGreaterThan(0);
+    expect(facts.connections).toBeLessThan(100);
+    expect(facts.groups.status).toBe('error');
+  });
 });
