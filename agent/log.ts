@@ -9,9 +9,10 @@ export interface AgentLog {
   warn(text: Localized, params?: Record<string, unknown>): void;
 }
 
-export function createLog(lang: Lang, write: (line: string) => void = (l) => process.stderr.write(l)): AgentLog {
+/** `program` starts every line: govscan-agent, or govscan-worker for `govscan worker` (src/worker/). */
+export function createLog(lang: Lang, write: (line: string) => void = (l) => process.stderr.write(l), program = 'govscan-agent'): AgentLog {
   const emit = (level: string, text: Localized, params?: Record<string, unknown>): void =>
-    write(`govscan-agent${level}: ${localize(text, lang, params)}\n`);
+    write(`${program}${level}: ${localize(text, lang, params)}\n`);
   return {
     lang,
     info: (text, params) => emit('', text, params),

@@ -1,8 +1,10 @@
-// The cipher suites the hand-built ClientHello probes offer, with their names. Only suites we offer
-// are listed: a ServerHello may only pick one of them, so this table names every legitimate answer.
-// Facts carry the OpenSSL name, the same naming the main node:tls handshake reports via getCipher().
+// The cipher suites the hand-built ClientHellos offer, with their names: the short preference-ordered
+// lists of the version probes, and the full catalogue (suite-catalogue.ts) the enumeration offers and
+// describes accepted suites by. Facts carry the OpenSSL name in `protocols`, the same naming the main
+// node:tls handshake reports via getCipher(), and the catalogue's attributes in `enumeration`.
 
-import type { TlsVersion } from './facts.js';
+import type { SuiteFacts, TlsVersion } from './facts.js';
+import { SUITE_ROWS } from './suite-catalogue.js';
 
 export interface CipherSuite {
   code: number;
@@ -105,10 +107,55 @@ export const OFFERED: Readonly<Record<TlsVersion, readonly CipherSuite[]>> = {
   'TLSv1.3': TLS13_OFFER,
 };
 
-const byCode = new Map<number, CipherSuite>();
-for (const s of [...TLS13, ...TLS12]) byCode.set(s.code, s);
+/** The lowest protocol a suite can be negotiated in (TLS 1.2 for AEAD and SHA-2 MACs, TLS 1.3 for its own). */
+type SuiteMin = 'SSLv3' | 'TLSv1' | 'TLSv1.2' | 'TLSv1.3';
 
-/** The OpenSSL name of a chosen suite, or its hex code when it is not one we offered. */
+/** One catalogue row: [code, iana, openssl, kex, auth, cipher, bits, mac, export, min]. */
+export type SuiteRow = readonly [number, string, string | null, string, string, string, number, string, boolean, SuiteMin];
+
+interface CatalogueEntry {
+  facts: SuiteFacts;
+  min: SuiteMin;
+}
+
+const CATALOGUE = new Map<number, CatalogueEntry>(
+  SUITE_ROWS.map(([code, iana, openssl, kex, auth, cipher, bits, mac, exported, min]) => [
+    code,
+    { facts: { code, iana, openssl, kex, auth, cipher, bits, mac, export: exported }, min },
+  ]),
+);
+
+/** The facts of a suite by code; a code outside the catalogue by its hex code and nothing else known. */
+export function suiteFacts(code: number): SuiteFacts {
+  const known = CATALOGUE.get(code)?.facts;
+  if (known) return { ...known };
+  const hex = `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return { code, iana: hex, openssl: null, kex: 'unknown', auth: 'unknown', cipher: 'unknown', bits: 0, mac: 'unknown', export: false };
+}
+
+/** Whether the catalogue knows a code (an answer naming any other code is not one we offered). */
+export function isCatalogued(code: number): boolean {
+  return CATALOGUE.has(code);
+}
+
+/** The OpenSSL name of a chosen suite (its IANA name when OpenSSL has none), or its hex code when unknown. */
 export function cipherName(code: number): string {
-  return byCode.get(code)?.openssl ?? `0x${code.toString(16).padStart(4, '0')}`;
+  const known = CATALOGUE.get(code)?.facts;
+  return known?.openssl ?? known?.iana ?? `0x${code.toString(16).padStart(4, '0')}`;
+}
+
+const RANK: Record<SuiteMin, number> = { SSLv3: 0, TLSv1: 1, 'TLSv1.2': 2, 'TLSv1.3': 3 };
+
+/**
+ * Every catalogued suite that can be negotiated in `version`, in catalogue (code) order: the TLS 1.3
+ * suites alone for 1.3; for the others every suite not newer than the version.
+ */
+export function enumerableSuites(version: TlsVersion | 'SSLv3'): number[] {
+  const rank = version === 'SSLv3' ? 0 : version === 'TLSv1' || version === 'TLSv1.1' ? 1 : version === 'TLSv1.2' ? 2 : 3;
+  const out: number[] = [];
+  for (const [code, { min }] of CATALOGUE) {
+    const r = RANK[min];
+    if (rank === 3 ? r === 3 : r <= rank) out.push(code);
+  }
+  return out;
 }

@@ -17,7 +17,7 @@ export const VERSION_CODES: Readonly<Record<TlsVersion, number>> = {
 
 /** "TLSv1.2" for 0x0303; SSL 3.0 and unknown codes by their own names. */
 export function versionName(code: number): string {
-  if (code === 0x0300) return 'SSLv3';
+  if (code === SSL3_CODE) return 'SSLv3';
   for (const [name, c] of Object.entries(VERSION_CODES)) if (c === code) return name;
   return `0x${code.toString(16).padStart(4, '0')}`;
 }
@@ -32,94 +32,161 @@ const HS_HELLO_REQUEST = 0;
 const HS_CLIENT_HELLO = 1;
 const HS_SERVER_HELLO = 2;
 
-const EXT_SERVER_NAME = 0x0000;
-const EXT_SUPPORTED_GROUPS = 0x000a;
-const EXT_EC_POINT_FORMATS = 0x000b;
-const EXT_SIGNATURE_ALGORITHMS = 0x000d;
-const EXT_PADDING = 0x0015;
-const EXT_EXTENDED_MASTER_SECRET = 0x0017;
-const EXT_SUPPORTED_VERSIONS = 0x002b;
-const EXT_PSK_KEY_EXCHANGE_MODES = 0x002d;
-const EXT_KEY_SHARE = 0x0033;
-const EXT_RENEGOTIATION_INFO = 0xff01;
+/** A version a hand-built hello can offer: the TLS versions, and SSL 3.0 for detection. */
+export type HelloVersion = TlsVersion | 'SSLv3';
+
+/** legacy_version of an SSL 3.0 hello (RFC 6101 §5.6.1.2). */
+const SSL3_CODE = 0x0300;
+
+/** One key_share entry (RFC 8446 §4.2.8): a group and the client's public key for it. */
+interface KeyShareEntry {
+  group: number;
+  key: Buffer;
+}
+
+/**
+ * What a probe may change in the hello. Every field is optional; left out, the hello is the version
+ * probe's (its default suites, groups and extensions). The enumeration offers chosen suites, the
+ * group probes chosen groups, the compression probe [1, 0].
+ */
+export interface HelloOptions {
+  /** Suite codes offered, in this order. The renegotiation SCSV is appended unless `scsv` is false. */
+  suites?: readonly number[];
+  /** Append TLS_EMPTY_RENEGOTIATION_INFO_SCSV (default true). */
+  scsv?: boolean;
+  /** supported_groups, in this order; an empty list leaves the extension out. */
+  groups?: readonly number[];
+  /** TLS 1.3 key_share entries; default none, so a 1.3 server answers with a HelloRetryRequest naming its group. */
+  keyShares?: readonly KeyShareEntry[];
+  /** Compression methods offered (default [0], null only). [1, 0] asks whether the server takes DEFLATE. */
+  compression?: readonly number[];
+  /** signature_algorithms for TLS 1.2 and 1.3 (default: the version probe's list). */
+  signatureAlgorithms?: readonly number[];
+}
+
+/** Extension types the ServerHello parser reports and callers look for. */
+const EXT = {
+  serverName: 0x0000,
+  supportedGroups: 0x000a,
+  ecPointFormats: 0x000b,
+  signatureAlgorithms: 0x000d,
+  padding: 0x0015,
+  extendedMasterSecret: 0x0017,
+  sessionTicket: 0x0023,
+  supportedVersions: 0x002b,
+  pskKeyExchangeModes: 0x002d,
+  keyShare: 0x0033,
+  renegotiationInfo: 0xff01,
+} as const;
 
 const GROUP_X25519 = 0x001d;
-// x25519, secp256r1, secp384r1, secp521r1, ffdhe2048.
-const GROUPS = [GROUP_X25519, 0x0017, 0x0018, 0x0019, 0x0100];
+/** x25519, secp256r1, secp384r1, secp521r1, ffdhe2048: the version probes' supported_groups. */
+const DEFAULT_GROUPS: readonly number[] = [GROUP_X25519, 0x0017, 0x0018, 0x0019, 0x0100];
 
 // ECDSA, EdDSA and RSA-PSS first, as current clients send them; the PKCS#1 and SHA-1 schemes keep old
 // TLS 1.2 servers (SHA-1-only HSMs, old IIS) answering.
 const SIGALGS_13 = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601];
 const SIGALGS_12 = [...SIGALGS_13, 0x0203, 0x0201];
+/**
+ * TLS 1.2 schemes for the enumeration: the above plus DSA (a DHE-DSS or DH-DSS server must be able to
+ * sign its ServerKeyExchange for the hello, or it would refuse suites it does accept).
+ */
+export const SIGALGS_12_WIDE: readonly number[] = [...SIGALGS_12, 0x0402, 0x0502, 0x0602, 0x0202];
 
 /** SHA-256("HelloRetryRequest"): the random that marks a ServerHello as a HelloRetryRequest (RFC 8446 §4.1.3). */
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
-/** The parts of each version's hello that do not change between probes, built once. */
+/** The parts of a hello that do not change between probes; the default ones are built once per version. */
 interface HelloTemplate {
   legacyVersion: number;
+  recordVersion: number;
   suites: Buffer;
+  compression: Buffer;
   /** Extensions between server_name and key_share, then after key_share. */
   before: Buffer;
   after: Buffer;
+  /** SSL 3.0 has no extensions (RFC 6101): its hello ends after the compression methods. */
+  extensions: boolean;
 }
 
-function template(version: TlsVersion): HelloTemplate {
+function template(version: HelloVersion, opts: HelloOptions): HelloTemplate {
   const tls13 = version === 'TLSv1.3';
-  const suites = [...OFFERED[version].map((s) => s.code), EMPTY_RENEGOTIATION_INFO_SCSV];
-  const before = [ext(EXT_SUPPORTED_GROUPS, vec16(u16s(GROUPS))), ext(EXT_EC_POINT_FORMATS, cat(u8(1), u8(0)))];
+  const ssl3 = version === 'SSLv3';
+  const offered = opts.suites ?? OFFERED[ssl3 ? 'TLSv1' : version].map((s) => s.code);
+  const suites = opts.scsv === false ? [...offered] : [...offered, EMPTY_RENEGOTIATION_INFO_SCSV];
+  const groups = opts.groups ?? DEFAULT_GROUPS;
+  const before: Buffer[] = [];
+  if (groups.length > 0) before.push(ext(EXT.supportedGroups, vec16(u16s(groups))));
+  before.push(ext(EXT.ecPointFormats, cat(u8(1), u8(0))));
   // RFC 5246 §7.4.1.4.1: the extension is TLS 1.2's; TLS 1.0/1.1 servers may choke on it.
-  if (version === 'TLSv1.2') before.push(ext(EXT_SIGNATURE_ALGORITHMS, vec16(u16s(SIGALGS_12))));
-  if (tls13) before.push(ext(EXT_SIGNATURE_ALGORITHMS, vec16(u16s(SIGALGS_13))));
-  before.push(ext(EXT_EXTENDED_MASTER_SECRET, Buffer.alloc(0)));
+  if (version === 'TLSv1.2') before.push(ext(EXT.signatureAlgorithms, vec16(u16s(opts.signatureAlgorithms ?? SIGALGS_12))));
+  if (tls13) before.push(ext(EXT.signatureAlgorithms, vec16(u16s(opts.signatureAlgorithms ?? SIGALGS_13))));
+  before.push(ext(EXT.extendedMasterSecret, Buffer.alloc(0)));
   // Not last-but-empty: WebSphere 7/8 refuse a hello whose last extension is empty (OpenSSL's note).
-  before.push(ext(EXT_RENEGOTIATION_INFO, u8(0)));
-  if (tls13) before.push(ext(EXT_SUPPORTED_VERSIONS, cat(u8(2), u16(0x0304))));
-  const after = tls13 ? [ext(EXT_PSK_KEY_EXCHANGE_MODES, cat(u8(1), u8(1)))] : [];
+  before.push(ext(EXT.renegotiationInfo, u8(0)));
+  if (tls13) before.push(ext(EXT.supportedVersions, cat(u8(2), u16(0x0304))));
+  const after = tls13 ? [ext(EXT.pskKeyExchangeModes, cat(u8(1), u8(1)))] : [];
+  const compression = opts.compression ?? [0];
   return {
-    legacyVersion: tls13 ? 0x0303 : VERSION_CODES[version],
+    legacyVersion: ssl3 ? SSL3_CODE : tls13 ? 0x0303 : VERSION_CODES[version],
+    // Record version 0x0301 for every TLS probe: some servers refuse a first record above TLS 1.0
+    // (RFC 8446 §5.1). An SSL 3.0-only server may refuse one above its own version, so SSL 3.0 says 0x0300.
+    recordVersion: ssl3 ? SSL3_CODE : 0x0301,
     suites: vec16(u16s(suites)),
+    compression: cat(u8(compression.length), Buffer.from(compression)),
     before: cat(...before),
     after: cat(...after),
+    extensions: !ssl3,
   };
 }
 
-const TEMPLATES = Object.fromEntries((Object.keys(VERSION_CODES) as TlsVersion[]).map((v) => [v, template(v)])) as Record<
+const TEMPLATES = Object.fromEntries((Object.keys(VERSION_CODES) as TlsVersion[]).map((v) => [v, template(v, {})])) as Record<
   TlsVersion,
   HelloTemplate
 >;
 
-/** One ClientHello record offering exactly `version`. `servername` null for IP literals (RFC 6066 §3). */
-export function buildClientHello(version: TlsVersion, servername: string | null): Buffer {
+/**
+ * One ClientHello record offering exactly `version`. `servername` null for IP literals (RFC 6066 §3).
+ * Without `opts` it is the version probe's hello; `opts` changes suites, groups, key shares or compression.
+ */
+export function buildClientHello(version: HelloVersion, servername: string | null, opts?: HelloOptions): Buffer {
   const tls13 = version === 'TLSv1.3';
-  const t = TEMPLATES[version];
+  const t = opts === undefined && version !== 'SSLv3' ? TEMPLATES[version] : template(version, opts ?? {});
+  // legacy_session_id: TLS 1.3 clients send 32 bytes for middlebox compatibility (RFC 8446 §D.4).
+  const sessionId = tls13 ? random(32) : Buffer.alloc(0);
+  const head = cat(u16(t.legacyVersion), random(32), u8(sessionId.length), sessionId, t.suites, t.compression);
+  if (!t.extensions) return wrap(t.recordVersion, head);
+
   const exts: Buffer[] = [];
   if (servername) {
     const name = Buffer.from(servername, 'ascii');
-    exts.push(ext(EXT_SERVER_NAME, cat(u16(name.length + 3), u8(0), u16(name.length), name)));
+    exts.push(ext(EXT.serverName, cat(u16(name.length + 3), u8(0), u16(name.length), name)));
   }
   exts.push(t.before);
   // An empty key_share (allowed by RFC 8446 §4.2.8) makes a TLS 1.3 server answer with a
   // HelloRetryRequest naming its group: that settles the version without the server computing a key
   // exchange or signing anything, so the probe costs an agency's server almost nothing.
-  if (tls13) exts.push(ext(EXT_KEY_SHARE, vec16(Buffer.alloc(0))));
+  if (tls13) {
+    const shares = (opts?.keyShares ?? []).map((s) => cat(u16(s.group), vec16(s.key)));
+    exts.push(ext(EXT.keyShare, vec16(cat(...shares))));
+  }
   exts.push(t.after);
 
-  // legacy_session_id: TLS 1.3 clients send 32 bytes for middlebox compatibility (RFC 8446 §D.4).
-  const sessionId = tls13 ? random(32) : Buffer.alloc(0);
-  const head = cat(u16(t.legacyVersion), random(32), u8(sessionId.length), sessionId, t.suites, u8(1), u8(0));
   let extBytes = cat(...exts);
   // F5 BIG-IP and others hang on hellos of 256–511 bytes; pad past that range as OpenSSL and browsers
   // do (RFC 7685). 4 bytes of handshake header, 2 of extensions length, 4 of padding extension header.
   const helloLen = 4 + head.length + 2 + extBytes.length;
   if (helloLen > 0xff && helloLen < 0x200) {
     const pad = Math.max(0x200 - helloLen - 4, 1);
-    extBytes = cat(extBytes, ext(EXT_PADDING, Buffer.alloc(pad)));
+    extBytes = cat(extBytes, ext(EXT.padding, Buffer.alloc(pad)));
   }
-  const body = cat(head, vec16(extBytes));
+  return wrap(t.recordVersion, cat(head, vec16(extBytes)));
+}
+
+/** A ClientHello body in its handshake header and one record. */
+function wrap(recordVersion: number, body: Buffer): Buffer {
   const handshake = cat(u8(HS_CLIENT_HELLO), u24(body.length), body);
-  // Record version 0x0301 for every probe: some servers refuse a first record above TLS 1.0 (RFC 8446 §5.1).
-  return cat(u8(CONTENT_HANDSHAKE), u16(0x0301), u16(handshake.length), handshake);
+  return cat(u8(CONTENT_HANDSHAKE), u16(recordVersion), u16(handshake.length), handshake);
 }
 
 /** What the server's first records said, as far as the version question goes. */
@@ -132,6 +199,15 @@ export type ServerAnswer =
       legacyVersion: number;
       cipher: number;
       helloRetry: boolean;
+      /** The compression method the server chose (0 null, 1 DEFLATE). */
+      compression: number;
+      /** Extension types present, in the server's order (renegotiation_info, extended_master_secret…). */
+      extensions: number[];
+      /**
+       * key_share's group: the selected_group of a HelloRetryRequest (the group the server wants), or the
+       * group of the server's share in a real TLS 1.3 ServerHello; null when there is no key_share.
+       */
+      keyShareGroup: number | null;
     }
   | { kind: 'alert'; level: number; description: number }
   | { kind: 'not-tls'; detail: string }
@@ -156,6 +232,15 @@ export class ServerHelloReader {
   /** Bytes received so far. */
   get received(): number {
     return this.total;
+  }
+
+  /**
+   * What arrived after the ServerHello, unread: the handshake bytes that followed it in its records
+   * (Certificate, ServerKeyExchange…, the last maybe partial) and the record bytes not yet opened. A
+   * reader of those later messages continues from here rather than re-reading the socket.
+   */
+  remainder(): { handshake: Buffer; records: Buffer } {
+    return { handshake: this.handshake, records: this.buf };
   }
 
   push(chunk: Buffer): ServerAnswer | null {
@@ -234,8 +319,11 @@ function parseServerHello(body: Buffer): ServerAnswer {
   let off = 35 + sidLen;
   if (body.length < off + 3) return malformed('truncated after the session id');
   const cipher = body.readUInt16BE(off);
-  off += 3; // cipher suite, compression method
+  const compression = body[off + 2] as number;
+  off += 3;
   let version = legacyVersion;
+  const extensions: number[] = [];
+  let keyShareGroup: number | null = null;
   if (off < body.length) {
     if (body.length < off + 2) return malformed('truncated extensions length');
     const extEnd = off + 2 + body.readUInt16BE(off);
@@ -247,14 +335,20 @@ function parseServerHello(body: Buffer): ServerAnswer {
       const len = body.readUInt16BE(off + 2);
       off += 4;
       if (off + len > extEnd) return malformed('extension overruns the extensions block');
-      if (type === EXT_SUPPORTED_VERSIONS) {
+      extensions.push(type);
+      if (type === EXT.supportedVersions) {
         if (len !== 2) return malformed('supported_versions is not one version');
         version = body.readUInt16BE(off);
+      }
+      if (type === EXT.keyShare) {
+        // HelloRetryRequest: selected_group alone; ServerHello: a KeyShareEntry (group, key) (RFC 8446 §4.2.8).
+        if (len < 2 || (helloRetry && len !== 2)) return malformed('key_share of the wrong length');
+        keyShareGroup = body.readUInt16BE(off);
       }
       off += len;
     }
   }
-  return { kind: 'server-hello', version, legacyVersion, cipher, helloRetry };
+  return { kind: 'server-hello', version, legacyVersion, cipher, helloRetry, compression, extensions, keyShareGroup };
 }
 
 const ALERTS: Record<number, string> = {

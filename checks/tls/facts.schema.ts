@@ -162,52 +162,101 @@ export const aia = object(
   },
 );
 
-// ── Enumeration (issue 14): every suite, group and protocol weakness, as /work/wt/briefs/tls-facts.md
-// specifies it. Transcribed by the rules helper so the pack's rules load; the enumeration helper's
-// version of this block supersedes it.
+// ── Enumeration (issue 14): every suite, group and protocol weakness the server accepts. The shape is
+// the one /work/wt/briefs/tls-facts.md specifies for the probe, the pack's rules and the reporters.
 
-const subStatus = enumOf(['ok', 'error', 'not-applicable']);
-const subPart = { status: subStatus, reason: Type.Optional(str) };
+const subPart = subAttempt;
 
-const suiteFacts = object({
-  code: int,
-  iana: Type.String({ description: 'IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; unknown code points as 0xC0FF.' }),
-  openssl: nullableStr,
-  kex: str,
-  auth: str,
-  cipher: str,
-  bits: int,
-  mac: str,
-  export: bool,
+/** One cipher suite, with the attributes rules judge it by (checks/tls/suite-catalogue.ts). */
+export const suiteFacts = object({
+  code: Type.Integer({ minimum: 0, maximum: 0xffff, description: 'IANA code point, e.g. 0xc02f = 49199.' }),
+  iana: Type.String({
+    description: 'IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256; code points outside the catalogue as 0xC0FF.',
+  }),
+  openssl: nullableString({ description: 'OpenSSL name (this or an older OpenSSL release), null when OpenSSL never had one.' }),
+  kex: Type.String({
+    description:
+      "Key exchange: ECDHE, DHE, RSA, ECDH, DH, PSK, DHE_PSK, ECDHE_PSK, RSA_PSK, SRP, KRB5, GOST, CECPQ1, NULL; TLS13 for TLS 1.3 suites (any group). Anonymous (EC)DH counts as DHE/ECDHE with auth 'anon'.",
+  }),
+  auth: Type.String({ description: 'Server authentication: RSA, ECDSA, DSS, anon, PSK, SRP, KRB5, GOST, NULL; TLS13 for TLS 1.3 suites.' }),
+  cipher: Type.String({
+    description: 'Bulk cipher as in the IANA name: AES_128_GCM, CHACHA20_POLY1305, AES_256_CBC, 3DES_EDE_CBC, RC4_128, DES40_CBC, NULL…',
+  }),
+  bits: Type.Integer({ minimum: 0, description: 'Symmetric key strength: 0 for NULL, 40 for export, 56 for DES, 112 for 3DES.' }),
+  mac: Type.String({ description: 'AEAD, SHA1, SHA256, SHA384, MD5, NULL (GOST suites: GOST28147, GOSTR3411, STREEBOG256).' }),
+  export: Type.Boolean({ description: 'An EXPORT (40- or 56-bit, 512/1024-bit key exchange) suite.' }),
 });
 
 const versionSuites = object({
   ...subPart,
-  suites: list(suiteFacts),
-  serverPreference: orNull(bool),
+  suites: Type.Array(suiteFacts, {
+    description: "Every accepted suite: in the server's order when serverPreference is true, else in the order found.",
+  }),
+  serverPreference: orNull(
+    Type.Boolean({
+      description: "true: the server enforces its own order; false: it follows the client's; null: fewer than 2 suites or not determined.",
+    }),
+  ),
 });
 
 const groupFacts = object({
-  code: int,
-  name: str,
+  code: Type.Integer({ minimum: 0, maximum: 0xffff, description: 'IANA supported_groups code point.' }),
+  name: Type.String({ description: 'IANA name: x25519, secp256r1, ffdhe2048, X25519MLKEM768…' }),
   kind: enumOf(['ecdhe', 'ffdhe', 'hybrid-pq', 'pq']),
-  bits: int,
-  versions: list(enumOf(TLS_VERSIONS)),
+  bits: Type.Integer({ description: '256 for x25519/secp256r1, 2048 for ffdhe2048, 768 for X25519MLKEM768 (the ML-KEM parameter).' }),
+  versions: Type.Array(enumOf(TLS_VERSIONS), { description: 'The versions it was found on.' }),
 });
 
-const enumeration = object({
-  ...subPart,
-  connections: int,
-  ssl2: object({ ...subPart, accepted: Type.Optional(bool) }),
-  ssl3: object({ ...subPart, accepted: Type.Optional(bool), suites: Type.Optional(list(suiteFacts)) }),
-  versions: object({ TLSv1: versionSuites, 'TLSv1.1': versionSuites, 'TLSv1.2': versionSuites, 'TLSv1.3': versionSuites }),
-  groups: object({ ...subPart, supported: list(groupFacts), serverPreference: orNull(bool) }),
-  dh: object({ ...subPart, bits: nullableInteger(), group: nullableStr }),
-  pq: object({ ...subPart, hybrid: bool, groups: list(str) }),
-  renegotiation: object({ ...subPart, secure: orNull(bool) }),
-  compression: object({ ...subPart, accepted: orNull(bool) }),
-  extendedMasterSecret: object({ ...subPart, supported: orNull(bool) }),
-});
+export const enumeration = object(
+  {
+    ...subPart,
+    connections: Type.Integer({ minimum: 0, description: 'TCP connections the enumeration opened.' }),
+    ssl2: object({
+      ...subPart,
+      accepted: Type.Optional(Type.Boolean({ description: 'An SSLv2 CLIENT-HELLO was answered with a SERVER-HELLO.' })),
+    }),
+    ssl3: object({
+      ...subPart,
+      accepted: Type.Optional(
+        Type.Boolean({ description: 'A ClientHello offering only SSL 3.0 (0x0300) was answered with an SSL 3.0 ServerHello.' }),
+      ),
+      suites: Type.Optional(list(suiteFacts)),
+    }),
+    versions: object({ TLSv1: versionSuites, 'TLSv1.1': versionSuites, 'TLSv1.2': versionSuites, 'TLSv1.3': versionSuites }),
+    groups: object({ ...subPart, supported: list(groupFacts), serverPreference: orNull(bool) }),
+    dh: object(
+      {
+        ...subPart,
+        bits: nullableInteger({ description: 'Length of p in bits; null when no DHE suite is accepted.' }),
+        group: nullableString({ description: 'ffdhe2048… for an RFC 7919 prime, rfc2409-1024 / rfc3526-… when known, else null.' }),
+      },
+      { description: 'Finite-field DH of DHE suites in TLS ≤ 1.2, read from the ServerKeyExchange.' },
+    ),
+    pq: object(
+      { ...subPart, hybrid: bool, groups: list(str) },
+      {
+        description:
+          'Post-quantum hybrid key exchange in TLS 1.3 (X25519MLKEM768 0x11EC, SecP256r1MLKEM768 0x11EB, SecP384r1MLKEM1024 0x11ED).',
+      },
+    ),
+    renegotiation: object(
+      { ...subPart, secure: orNull(bool) },
+      { description: 'RFC 5746: a TLS ≤ 1.2 ServerHello carries renegotiation_info. null when only TLS 1.3 is accepted.' },
+    ),
+    compression: object(
+      { ...subPart, accepted: orNull(bool) },
+      { description: 'The server chose DEFLATE (method 1) when the client offered [1, 0] in TLS ≤ 1.2.' },
+    ),
+    extendedMasterSecret: object(
+      { ...subPart, supported: orNull(bool) },
+      { description: 'RFC 7627: extended_master_secret echoed in a TLS ≤ 1.2 ServerHello.' },
+    ),
+  },
+  {
+    description:
+      "Accepted suites per version, groups, DH size, post-quantum key exchange, renegotiation, compression and EMS. Absent from facts of earlier versions; status 'not-applicable' with reason '--tls-quick' under --tls-quick; 'error' when nothing could be enumerated.",
+  },
+);
 
 /** The facts as src/pki builds them, validated by the schemas above. */
 const certificateFacts = Type.Unsafe<CertificateFacts>(certificate);
@@ -249,7 +298,6 @@ export const tlsFacts = object({
   hsts,
   /** OpenSSL's own verdict against the public store, for cross-checking. */
   platform: object({ authorizationError: nullableStr }),
-  /** Absent from facts of earlier versions; not-applicable under --tls-quick. */
   enumeration: Type.Optional(enumeration),
 });
 

@@ -20,3 +20,6 @@ export type HstsFacts = Static<typeof D.hsts>;
 /** Chain completion through AIA caIssuers, as browsers do it. */
 export type AiaFacts = Static<typeof D.aia>;
 export type TlsFacts = Static<typeof D.tlsFacts>;
+export type SuiteFacts = Static<typeof D.suiteFacts>;
+export type EnumerationFacts = Static<typeof D.enumeration>;
+export type VersionSuites = EnumerationFacts['versions']['TLSv1'];

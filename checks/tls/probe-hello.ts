@@ -3,19 +3,15 @@
 // the probe closes as soon as that answer is in. A full node:tls handshake costs the client ~1.5 ms of
 // CPU (key exchange, certificate parsing and verification); this costs a few microseconds.
 
-import type { Socket } from 'node:net';
 import type { CheckContext } from '../../src/core/types.js';
 import { cipherName } from './cipher-suites.js';
 import { alertName, buildClientHello, ServerHelloReader, VERSION_CODES, versionName, type ServerAnswer } from './client-hello.js';
 import type { ProtocolProbe, TlsVersion } from './facts.js';
+import { exchangeHello } from './hello-exchange.js';
 import type { TlsEndpoint } from './probe-handshake.js';
-import { connectForTls } from './starttls.js';
 
 /** Only the first handshake message matters; a server sending more than this before it is not TLS-sane. */
 const MAX_ANSWER_BYTES = 65_536;
-
-/** Codes of socket errors that mean the server dropped the connection — how some servers refuse a version. */
-const HANG_UPS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * Offers exactly `version` and reports whether the server took it. Never throws: a refusal is
@@ -28,67 +24,27 @@ export async function probeVersionHello(
   version: TlsVersion,
   signal: AbortSignal,
 ): Promise<ProtocolProbe> {
-  let socket: Socket;
-  try {
-    socket = await connectForTls(ctx, ep, signal);
-  } catch (err) {
-    return { status: 'error', reason: err instanceof Error ? err.message : String(err) };
-  }
-  return exchange(socket, buildClientHello(version, ep.servername), version, ctx.timeoutMs, signal);
-}
-
-function exchange(socket: Socket, hello: Buffer, version: TlsVersion, timeoutMs: number, signal: AbortSignal): Promise<ProtocolProbe> {
-  return new Promise((resolve) => {
-    const reader = new ServerHelloReader(MAX_ANSWER_BYTES);
-    let settled = false;
-    const finish = (result: ProtocolProbe): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('close', onEnd);
-      socket.off('error', onError);
-      // The dialer's no-op error listener stays, so a reset racing the destroy cannot go uncaught.
-      socket.destroy();
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      const answer = reader.push(chunk);
-      if (answer) finish(judgeAnswer(answer, version));
-    };
-    const onEnd = (): void => {
+  const reader = new ServerHelloReader(MAX_ANSWER_BYTES);
+  const result = await exchangeHello(ctx, ep, buildClientHello(version, ep.servername), reader, `${version} ClientHello`, signal);
+  switch (result.kind) {
+    case 'answer':
+      return judgeAnswer(result.answer, version);
+    case 'closed': {
       const reason =
-        reader.received === 0
+        result.received === 0
           ? `server closed the connection in answer to the ${version} ClientHello`
           : `server closed the connection before its answer to the ${version} ClientHello was complete`;
-      finish({ status: 'ok', accepted: false, reason });
-    };
-    const onError = (err: NodeJS.ErrnoException): void => {
-      const code = err.code ?? '';
-      if (HANG_UPS.has(code))
-        finish({ status: 'ok', accepted: false, reason: `server reset the connection in answer to the ${version} ClientHello (${code})` });
-      else finish({ status: 'error', reason: `${version} probe: ${err.message}` });
-    };
-    const onAbort = (): void => finish({ status: 'error', reason: abortMessage(signal) });
-    const timer = setTimeout(
-      () => finish({ status: 'error', reason: `no answer to the ${version} ClientHello within ${timeoutMs} ms` }),
-      timeoutMs,
-    );
-
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    socket.once('close', onEnd);
-    socket.on('error', onError);
-    // After STARTTLS the socket was left paused (so no byte is dropped); a 'data' listener alone does not resume it.
-    socket.resume();
-    if (signal.aborted) return onAbort();
-    if (socket.destroyed)
-      return finish({ status: 'error', reason: `${version} probe: the connection closed before the ClientHello was sent` });
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.write(hello);
-  });
+      return { status: 'ok', accepted: false, reason };
+    }
+    case 'reset':
+      return {
+        status: 'ok',
+        accepted: false,
+        reason: `server reset the connection in answer to the ${version} ClientHello (${result.code})`,
+      };
+    case 'error':
+      return { status: 'error', reason: result.reason };
+  }
 }
 
 /** What a server's first answer says about `version`. Pure; exported for tests on recorded bytes. */
@@ -118,10 +74,4 @@ export function judgeAnswer(answer: ServerAnswer, version: TlsVersion): Protocol
     case 'malformed':
       return { status: 'error', reason: `${version} probe: ${answer.detail}` };
   }
-}
-
-function abortMessage(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason.message;
-  return typeof reason === 'string' ? reason : 'aborted';
 }

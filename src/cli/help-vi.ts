@@ -66,6 +66,7 @@ export const TOPICS_VI: Record<string, string> = {
   server: 'Máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API và bảng điều khiển',
   fleet: 'Các cơ quan và tác tử mà máy chủ govscan thu thập: trạng thái, phát hiện, xuất dữ liệu',
   evidence: 'Hồ sơ bằng chứng bảo đảm an toàn theo cấp độ: tạo tệp khai báo, kiểm tra tệp khai báo',
+  campaign: 'Chiến dịch quét trên máy chủ govscan: tạo, liệt kê, xem, hủy (worker: govscan worker)',
 };
 
 // Flag texts several commands share word for word in English.
@@ -86,6 +87,17 @@ const SERVER_CA = 'Chứng thư số CA (PEM) đã cấp chứng thư số của
 const ON_DB = 'Làm việc trực tiếp trên cơ sở dữ liệu (--db), nên có thể chạy song song với máy chủ đang hoạt động.';
 const FLEET_EXIT = 'Mã thoát: 0 đã hiển thị; 2 tham số không hợp lệ; 3 không kết nối được máy chủ hoặc máy chủ từ chối token.';
 const FLEET_FLAGS = { server: SERVER_URL, token: TOKEN, 'ca-file': SERVER_CA, json: JSON_OUT, lang: LANG };
+const CAMPAIGN_FLAGS = {
+  ...FLEET_FLAGS,
+  'token-file': 'Tệp chứa token soc hoặc admin (token viewer chỉ liệt kê và xem được)',
+  token: 'Chính token đó (--token-file giúp token không hiện trong `ps` và lịch sử lệnh của shell)',
+};
+const FILTERS_VI = {
+  severity:
+    'Chỉ báo cáo các phát hiện có mức độ nghiêm trọng này (phân cách bằng dấu phẩy hoặc lặp lại); các phát hiện khác bị loại khỏi mọi báo cáo và không thể làm lần quét thất bại (như --severity của Trivy)',
+  rule: 'Chỉ đánh giá các quy tắc có mã khớp mẫu GLOB (* và ?; lặp lại được; như --check của Checkov)',
+  'skip-rule': 'Không đánh giá các quy tắc có mã khớp mẫu GLOB (lặp lại được; được ưu tiên hơn --rule; như --skip-check của Checkov)',
+};
 
 export const COMMANDS_VI: Record<string, CommandHelpVi> = {
   scan: {
@@ -126,10 +138,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       color: COLOR,
       lang: LANG,
       quiet: 'Không hiển thị tiến trình',
-      severity:
-        'Chỉ báo cáo các phát hiện có mức độ nghiêm trọng này (phân cách bằng dấu phẩy hoặc lặp lại); các phát hiện khác bị loại khỏi mọi báo cáo và không thể làm lần quét thất bại (như --severity của Trivy)',
-      rule: 'Chỉ đánh giá các quy tắc có mã khớp mẫu GLOB (* và ?; lặp lại được; như --check của Checkov)',
-      'skip-rule': 'Không đánh giá các quy tắc có mã khớp mẫu GLOB (lặp lại được; được ưu tiên hơn --rule; như --skip-check của Checkov)',
+      ...FILTERS_VI,
       report:
         'Ghi báo cáo theo định dạng FORMAT (table, json, sarif, junit, html, markdown, codequality) vào tệp FILE, hoặc ra stdout khi không có =FILE; lặp lại được: nhiều định dạng từ một lần quét. Khi có --report, --format/--output chỉ thêm một báo cáo khi được chỉ định',
       config:
@@ -374,6 +383,76 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       format: 'Định dạng dữ liệu xuất',
       output: WRITE_TO,
     },
+  },
+  worker: {
+    summary: 'Quét các việc của chiến dịch từ máy chủ govscan: nhận đối tượng quét, quét như `govscan scan`, gửi báo cáo về',
+    description:
+      'Nhận các việc của chiến dịch quét trên máy chủ (`govscan campaign create`) qua HTTP bằng token worker (`govscan server token create --role worker`), quét từng đối tượng quét theo các bộ quy tắc và tùy chọn của chiến dịch rồi gửi báo cáo về; máy chủ lưu báo cáo đó đúng một lần như một báo cáo của cơ quan trong chiến dịch. Đối tượng quét mà không phép thăm dò nào kết nối được sẽ được báo là lỗi kèm lý do: máy chủ thử lại sau một khoảng chờ tăng dần và, sau lần thử cuối, giữ việc đó ở trạng thái bỏ cuộc kèm lý do.\n\n' +
+      'Có thể chạy bao nhiêu worker tùy ý, trên nhiều máy: mỗi worker nhận việc riêng. Khi không kết nối được máy chủ (ví dụ máy chủ khởi động lại), worker chờ với khoảng chờ tăng dần trong --retry-for giây rồi mới dừng. SIGTERM hoặc SIGINT: không nhận việc mới, các việc đang chạy được hoàn tất và gửi về, rồi thoát với mã 0; tín hiệu thứ hai dừng các lượt quét đang chạy và trả các việc đó về hàng đợi.\n\n' +
+      'Mọi tham số cũng đặt được bằng biến môi trường GOVSCAN_<THAM_SỐ> (GOVSCAN_SERVER, GOVSCAN_TOKEN_FILE, …). HTTPS_PROXY/HTTP_PROXY/NO_PROXY áp dụng cho kết nối tới máy chủ.\n\n' +
+      'Mã thoát: 0 dừng theo tín hiệu (hoặc hết việc khi có --exit-when-idle); 2 tham số hoặc tệp token không hợp lệ; 3 token bị từ chối hoặc không kết nối được máy chủ.',
+    flags: {
+      server: SERVER_URL,
+      'token-file': 'Tệp chứa token worker (`govscan server token create --role worker`)',
+      'server-ca': SERVER_CA,
+      concurrency: 'Số việc được quét đồng thời',
+      name: 'Tên của worker này trên máy chủ (mặc định: HOSTNAME:PID)',
+      'poll-interval': 'Khoảng nghỉ giữa các lần xin việc khi hàng đợi trống',
+      'retry-for': 'Thời gian chờ máy chủ không phản hồi trước khi dừng',
+      'exit-when-idle': 'Thoát với mã 0 khi máy chủ không còn việc để giao và không có việc nào đang chạy',
+      timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms, khi chiến dịch không đặt',
+      'per-host': 'Số kết nối đồng thời tới một địa chỉ, tính trên mọi việc',
+      resolve: 'HOST:PORT:ADDRESS — các ghim địa chỉ của mạng nơi worker chạy, áp dụng sau các ghim của chiến dịch (như `scan --resolve`)',
+      'ca-file': 'Chứng thư gốc tin cậy bổ sung (PEM) cho các đối tượng quét, được đánh giá tách biệt với kho chứng thư số công cộng',
+      'ca-pin': CA_PIN,
+      'dns-server': 'Máy chủ DNS để truy vấn, IP[:PORT] (như `scan --dns-server`); lặp lại được',
+      lang: LANG,
+    },
+  },
+  'campaign:create': {
+    summary:
+      'Tạo chiến dịch quét trên máy chủ govscan: danh sách đối tượng quét hoặc danh mục hệ thống, do các tiến trình `govscan worker` quét',
+    description:
+      'Gửi POST /api/v1/campaigns bằng token soc hoặc admin. Không có --schedule thì chiến dịch chạy một lần, ngay bây giờ; có --schedule (biểu thức cron 5 trường, giờ UTC) thì máy chủ bắt đầu một lượt chạy vào mỗi thời điểm đó. Mỗi đối tượng quét là một việc trong mỗi lượt chạy; các worker (`govscan worker`) quét các việc theo bộ quy tắc và tùy chọn của chiến dịch, và mỗi kết quả được lưu đúng một lần như một báo cáo của cơ quan trong chiến dịch, giống báo cáo của tác tử.\n\n' +
+      'Đối tượng quét được kiểm tra tại đây trước (dòng sai được báo dạng FILE:LINE, mã thoát 2); bộ quy tắc được chỉ định bằng mã bộ dựng sẵn, vì worker không có các tệp trên máy này.\n\n' +
+      'Mã thoát: 0 đã tạo; 2 tham số, đối tượng quét hoặc danh mục không hợp lệ (hoặc máy chủ từ chối vì không hợp lệ); 3 không kết nối được máy chủ hoặc máy chủ từ chối token.',
+    args: { targets: 'URL https://, smtp:// hoặc smtps://, host:port, hoặc tên miền (lặp lại được)' },
+    flags: {
+      ...CAMPAIGN_FLAGS,
+      name: 'Tên chiến dịch (hiển thị trong danh sách và trên bảng điều khiển)',
+      agency:
+        'Cơ quan mà kết quả được lưu thành báo cáo của cơ quan đó (bắt buộc trừ khi danh mục có tên cơ quan; token giới hạn theo cơ quan: chính cơ quan đó)',
+      'targets-file': 'Danh sách đối tượng quét, mỗi dòng một đối tượng quét (cho phép chú thích # và dòng trống)',
+      inventory: 'Danh mục hệ thống (YAML): mỗi điểm cuối là một việc, kèm hệ thống của nó',
+      schedule: 'Chạy vào mỗi thời điểm của biểu thức cron 5 trường này, giờ UTC (mặc định: một lần, ngay bây giờ)',
+      policy: 'Mã bộ quy tắc dựng sẵn (lặp lại được; mặc định: mọi bộ dựng sẵn)',
+      'legal-basis': 'Căn cứ pháp lý về cấp độ cho mọi hệ thống (như `scan --legal-basis`)',
+      param: 'Đặt một tham số của bộ quy tắc, ghi PACK:NAME=VALUE khi nhiều bộ cùng có NAME',
+      resolve: 'HOST:PORT:ADDRESS — các ghim địa chỉ mà mọi worker áp dụng (như `scan --resolve`)',
+      timeout: 'Thời gian chờ của mỗi kết nối, tính bằng ms (mặc định: --timeout của từng worker)',
+      ...FILTERS_VI,
+    },
+  },
+  'campaign:list': {
+    summary: 'Liệt kê các chiến dịch quét trên máy chủ govscan cùng tiến độ lượt chạy gần nhất',
+    description: `Đọc GET /api/v1/campaigns bằng token viewer, soc hoặc admin (token giới hạn theo cơ quan chỉ thấy chiến dịch của cơ quan mình).\n\n${FLEET_EXIT}`,
+    flags: CAMPAIGN_FLAGS,
+  },
+  'campaign:show': {
+    summary: 'Xem một chiến dịch quét: các lượt chạy và tiến độ, các lỗi kèm lý do, các báo cáo đã lưu',
+    description:
+      'Đọc GET /api/v1/campaigns/ID bằng token viewer, soc hoặc admin. Tiến độ đếm các việc của mỗi lượt chạy theo trạng thái: xong (đã lưu báo cáo), chờ, đang quét, chờ thử lại (bị lỗi, đang chờ hết khoảng chờ), bỏ cuộc (đã thôi thử: lý do cho biết vì sao), đã hủy.\n\n' +
+      'Mã thoát: 0 đã hiển thị; 2 tham số không hợp lệ; 3 không có chiến dịch này, không kết nối được máy chủ hoặc máy chủ từ chối token.',
+    args: { id: 'Mã chiến dịch (`govscan campaign list`)' },
+    flags: CAMPAIGN_FLAGS,
+  },
+  'campaign:cancel': {
+    summary: 'Hủy một chiến dịch quét: không giao thêm việc, hủy các việc đang chờ, không còn lượt chạy theo lịch',
+    description:
+      'Gửi POST /api/v1/campaigns/ID/cancel bằng token soc hoặc admin. Các việc worker đang quét vẫn hoàn tất và báo cáo của chúng vẫn được lưu.\n\n' +
+      'Mã thoát: 0 đã hủy; 2 tham số không hợp lệ; 3 không có chiến dịch này, không kết nối được máy chủ hoặc máy chủ từ chối token.',
+    args: { id: 'Mã chiến dịch (`govscan campaign list`)' },
+    flags: CAMPAIGN_FLAGS,
   },
   // @oclif/plugin-help's own command, listed in `govscan --help`.
   help: {

@@ -1,6 +1,10 @@
 // The command table oclif loads (explicit strategy: no directory scan at start-up, so `govscan
 // --version` stays fast).
 
+import CampaignCancel from './campaign/cancel.js';
+import CampaignCreate from './campaign/create.js';
+import CampaignList from './campaign/list.js';
+import CampaignShow from './campaign/show.js';
 import CertVerify from './cert/verify.js';
 import ChecksList from './checks/list.js';
 import ConfigShow from './config/show.js';
@@ -23,6 +27,7 @@ import Server from './server/serve.js';
 import ServerTokenCreate from './server/token/create.js';
 import ServerTokenList from './server/token/list.js';
 import ServerTokenRevoke from './server/token/revoke.js';
+import Worker from './worker.js';
 
 export const COMMANDS = {
   scan: Scan,
@@ -47,4 +52,9 @@ export const COMMANDS = {
   'fleet:status': FleetStatus,
   'fleet:findings': FleetFindings,
   'fleet:export': FleetExport,
+  worker: Worker,
+  'campaign:create': CampaignCreate,
+  'campaign:list': CampaignList,
+  'campaign:show': CampaignShow,
+  'campaign:cancel': CampaignCancel,
 };

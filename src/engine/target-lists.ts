@@ -12,8 +12,16 @@ import type { Target } from '../core/types.js';
 
 /** A target list: `#` starts a comment (at the start of a line or after a space); blank lines are skipped. */
 export async function loadTargetsFile(file: string): Promise<Target[]> {
+  return (await targetLines(file)).map((t) => t.target);
+}
+
+/**
+ * The targets of a list with the text each was written as (`govscan campaign create --targets-file`
+ * sends the text to the server, which parses it again); a bad line is `FILE:LINE` (exit 2).
+ */
+export async function targetLines(file: string): Promise<{ text: string; target: Target }[]> {
   const text = await readInput(file, 'targets');
-  const targets: Target[] = [];
+  const targets: { text: string; target: Target }[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) return;
@@ -24,7 +32,7 @@ export async function loadTargetsFile(file: string): Promise<Target[]> {
       });
     const parsed = parseTarget(line, { source: { file, line: i + 1, column: raw.indexOf(line) + 1 } });
     if (!parsed.ok) throw new InputError(file, i + 1, null, parsed.error);
-    targets.push(parsed.target);
+    targets.push({ text: line, target: parsed.target });
   });
   if (!targets.length) throw InputError.inFile(file, { en: 'the file lists no target', vi: 'tệp không liệt kê đối tượng quét nào' });
   return targets;

@@ -2,7 +2,7 @@
 // `govscan server enrollment create` / `token create` commands that work on the database directly.
 // Secrets are returned once and only their hashes are stored.
 
-import type { Role } from './principal.js';
+import { SCOPABLE_ROLES, type Role } from './principal.js';
 import type { Store } from './store/store-types.js';
 import { newEnrollmentSecret, newToken } from './auth.js';
 
@@ -34,7 +34,7 @@ export interface CreatedToken {
   role: Exclude<Role, 'agent'>;
   token: string;
   name?: string;
-  /** A viewer token scoped to this agency reads nothing else (read-scope.ts). */
+  /** A viewer (or soc) token scoped to this agency reads (runs campaigns for) nothing else (read-scope.ts). */
   agency?: string;
 }
 
@@ -47,12 +47,12 @@ export class UnknownAgencyError extends Error {
 }
 
 /**
- * A viewer or admin token; `agency` (viewers only) scopes it to that agency, which must exist
+ * A viewer, admin, soc or worker token; `agency` (viewer and soc only) scopes it to that agency, which must exist
  * (UnknownAgencyError otherwise: a typo must not mint a token that reads nothing).
  */
 export async function createApiToken(store: Store, role: Exclude<Role, 'agent'>, name?: string, agency?: string): Promise<CreatedToken> {
   if (agency !== undefined) {
-    if (role !== 'viewer') throw new Error('only viewer tokens are scoped to an agency');
+    if (!SCOPABLE_ROLES.includes(role)) throw new Error('only viewer and soc tokens are scoped to an agency');
     if (!(await store.getAgency(agency))) throw new UnknownAgencyError(agency);
   }
   const t = newToken(role);

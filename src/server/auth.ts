@@ -1,4 +1,4 @@
-// Bearer tokens `gs<a|v|m>_<id>.<secret>`: the id finds the stored row, sha256(secret) is compared
+// Bearer tokens `gs<a|v|m|s|w>_<id>.<secret>`: the id finds the stored row, sha256(secret) is compared
 // with the stored hash in constant time. A verified token is remembered for a short while (keyed by a
 // hash of the whole token, never the token itself) so the ingest hot path does not ask the database
 // on every batch; revocation therefore takes effect within VERIFIED_TTL_MS. Two seconds: an agent
@@ -12,9 +12,9 @@ import type { Store, StoredToken } from './store/store-types.js';
 import { FORBIDDEN, UNAUTHORIZED, sendError } from './errors.js';
 import type { RateLimits } from './rate-limits.js';
 
-const ROLE_LETTER: Record<Role, string> = { agent: 'a', viewer: 'v', admin: 'm' };
-const LETTER_ROLE: Record<string, Role> = { a: 'agent', v: 'viewer', m: 'admin' };
-const TOKEN_RE = /^gs([avm])_([A-Za-z0-9-]{1,64})\.([A-Za-z0-9_-]{16,256})$/;
+const ROLE_LETTER: Record<Role, string> = { agent: 'a', viewer: 'v', admin: 'm', soc: 's', worker: 'w' };
+const LETTER_ROLE: Record<string, Role> = { a: 'agent', v: 'viewer', m: 'admin', s: 'soc', w: 'worker' };
+const TOKEN_RE = /^gs([avmsw])_([A-Za-z0-9-]{1,64})\.([A-Za-z0-9_-]{16,256})$/;
 /** Longest Authorization header worth looking at: anything longer is not one of our tokens. */
 const MAX_HEADER = 400;
 

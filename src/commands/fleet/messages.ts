@@ -17,8 +17,8 @@ export const F = defineMessages({
     vi: '--agency: máy chủ không có cơ quan "{agency}" (cơ quan có sau khi tạo mã đăng ký cho cơ quan đó: `govscan server enrollment create --agency ID`)',
   },
   tokenAgencyViewerOnly: {
-    en: '--agency: only viewer tokens are scoped to an agency (--role viewer)',
-    vi: '--agency: chỉ token viewer mới giới hạn theo một cơ quan (--role viewer)',
+    en: '--agency: only viewer and soc tokens are scoped to an agency (--role viewer or --role soc)',
+    vi: '--agency: chỉ token viewer và soc mới giới hạn theo một cơ quan (--role viewer hoặc --role soc)',
   },
   tokenRevoked: { en: 'revoked token {id}', vi: 'đã thu hồi token {id}' },
   tokenUnknown: {
@@ -38,7 +38,6 @@ export const F = defineMessages({
     en: '--token: a viewer or admin token is required (or set GOVSCAN_TOKEN); create one with `govscan server token create --role viewer`',
     vi: '--token: cần token viewer hoặc admin (hoặc đặt GOVSCAN_TOKEN); tạo bằng `govscan server token create --role viewer`',
   },
-  caFileBad: { en: '--ca-file: cannot read {file}: {reason}', vi: '--ca-file: không đọc được {file}: {reason}' },
   unreachable: {
     en: 'cannot reach the govscan server at {url}: {reason}',
     vi: 'không kết nối được máy chủ govscan tại {url}: {reason}',

@@ -11,6 +11,9 @@ export type DialectName = 'sqlite' | 'postgres';
 const OUTCOMES = "('pass','fail','not-applicable','not-tested','waived')";
 const SEVERITIES = "('critical','high','medium','low','info')";
 const ROLES = "('agent','viewer','admin')";
+/** 0003: campaign roles (src/server/principal.ts). */
+const ROLES_3 = "('agent','viewer','admin','soc','worker')";
+const JOB_STATES = "('queued','running','done','failed','dead','cancelled')";
 
 function initial(dialect: DialectName): Migration {
   // Child rows are small and keyed by (batch_ref, seq), which only grows: on SQLite the table IS that
@@ -184,6 +187,97 @@ function migrations(dialect: DialectName): Record<string, Migration> {
       async up(db: Kysely<any>): Promise<void> {
         await db.schema.alterTable('tokens').addColumn('name', 'text').execute();
       },
+    },
+    '0003_campaigns': campaigns(dialect),
+  };
+}
+
+/**
+ * Campaigns (issue 15): the campaign, each run of it, one job per target per run. The jobs table is
+ * the record of every job's state on both stores; on SQLite it is also the queue (table-queue.ts),
+ * on PostgreSQL pg-boss delivers the jobs and this table mirrors what became of them (boss-queue.ts).
+ * Token roles gain soc and worker.
+ */
+function campaigns(dialect: DialectName): Migration {
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run against every past schema (kysely's documented pattern)
+    async up(db: Kysely<any>): Promise<void> {
+      if (dialect === 'postgres') {
+        await sql`alter table tokens drop constraint tokens_role`.execute(db);
+        await sql.raw(`alter table tokens add constraint tokens_role check (role in ${ROLES_3})`).execute(db);
+      } else {
+        // SQLite cannot change a CHECK constraint in place: the table is rebuilt (nothing refers to it).
+        await db.schema
+          .createTable('tokens_new')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('agency', 'text', (c) => c.references('agencies.id'))
+          .addColumn('agent_id', 'text', (c) => c.references('agents.id'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('name', 'text')
+          .addCheckConstraint('tokens_role', sql.raw(`role in ${ROLES_3}`))
+          .execute();
+        await sql`insert into tokens_new (id, role, secret_hash, agency, agent_id, created_at, name)
+          select id, role, secret_hash, agency, agent_id, created_at, name from tokens`.execute(db);
+        await db.schema.dropTable('tokens').execute();
+        await db.schema.alterTable('tokens_new').renameTo('tokens').execute();
+      }
+
+      await db.schema
+        .createTable('campaigns')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('agency', 'text', (c) => c.references('agencies.id'))
+        .addColumn('source', 'text', (c) => c.notNull())
+        /** JSON array of the targets (CampaignTarget) every run queues. */
+        .addColumn('targets', 'text', (c) => c.notNull())
+        .addColumn('target_count', 'integer', (c) => c.notNull())
+        .addColumn('options', 'text', (c) => c.notNull())
+        .addColumn('schedule', 'text')
+        .addColumn('next_run_at', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('cancelled_at', 'text')
+        .addCheckConstraint('campaigns_status', sql.raw("status in ('active','cancelled')"))
+        .execute();
+      await db.schema.createIndex('campaigns_agency').on('campaigns').columns(['agency', 'created_at']).execute();
+
+      await db.schema
+        .createTable('campaign_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id'))
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        // One run per campaign and start time: two server replicas reaching the same cron tick queue it once.
+        .addUniqueConstraint('campaign_runs_tick', ['campaign_id', 'started_at'])
+        .execute();
+
+      await db.schema
+        .createTable('campaign_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('target', 'text', (c) => c.notNull())
+        /** Host or address the per-address limit counts by. */
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('system', 'text')
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('available_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('worker', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('batch_id', 'text')
+        .addColumn('queue_ref', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addCheckConstraint('campaign_jobs_state', sql.raw(`state in ${JOB_STATES}`))
+        .execute();
+      await db.schema.createIndex('campaign_jobs_run').on('campaign_jobs').columns(['run_id', 'state']).execute();
+      await db.schema.createIndex('campaign_jobs_due').on('campaign_jobs').columns(['state', 'available_at']).execute();
     },
   };
 }

@@ -141,6 +141,57 @@ export interface Ipv6ScoresTable {
   failed_rules: string;
 }
 
+/** 0003_campaigns: see migrations.ts. */
+export interface CampaignsTable {
+  id: string;
+  name: string;
+  agency: string | null;
+  source: string;
+  /** JSON CampaignTarget[]. */
+  targets: string;
+  target_count: number;
+  /** JSON CampaignOptions. */
+  options: string;
+  schedule: string | null;
+  next_run_at: string | null;
+  status: string;
+  created_by: string;
+  created_at: string;
+  cancelled_at: string | null;
+}
+
+interface CampaignRunsTable {
+  id: string;
+  campaign_id: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface CampaignJobsTable {
+  /** `${run_id}:${seq}`. */
+  id: string;
+  run_id: string;
+  campaign_id: string;
+  seq: number;
+  target: string;
+  address: string;
+  agency: string;
+  /** JSON JobSystem or null. */
+  system: string | null;
+  state: string;
+  attempts: number;
+  /** When a queued or failed job may be claimed (backoff). */
+  available_at: string;
+  /** When a running job's lease ends (it returns to the queue). */
+  lease_until: string | null;
+  worker: string | null;
+  last_error: string | null;
+  batch_id: string | null;
+  /** pg-boss: the job's id in its queue. */
+  queue_ref: string | null;
+  updated_at: string;
+}
+
 export interface DB {
   agencies: AgenciesTable;
   enrollments: EnrollmentsTable;
@@ -153,4 +204,7 @@ export interface DB {
   targets: TargetsTable;
   certificates: CertificatesTable;
   ipv6_scores: Ipv6ScoresTable;
+  campaigns: CampaignsTable;
+  campaign_runs: CampaignRunsTable;
+  campaign_jobs: CampaignJobsTable;
 }

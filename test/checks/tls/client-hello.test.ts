@@ -84,6 +84,48 @@ describe('buildClientHello', () => {
     }
   });
 
+  it('offers the suites, groups, key shares and compression a probe asks for', () => {
+    const h = parseClientHello(
+      buildClientHello('TLSv1.2', 'a.lab.test', { suites: [0x0005, 0x000a], groups: [0x0017], compression: [1, 0] }),
+    );
+    expect(h.suites).toEqual([0x0005, 0x000a, 0x00ff]);
+    expect(h.extensions.get(0x000a)?.toString('hex')).toBe('00020017');
+    expect(h.compression).toEqual([1, 0]);
+    expect(h.serverName).toBe('a.lab.test');
+    const bare = parseClientHello(buildClientHello('TLSv1.2', null, { suites: [0xc02f], scsv: false, groups: [] }));
+    expect(bare.suites).toEqual([0xc02f]);
+    expect(bare.extensions.has(0x000a)).toBe(false);
+    // TLS 1.3: one group, its key share entry, nothing else changes.
+    const key = Buffer.alloc(32, 0xab);
+    const h13 = parseClientHello(
+      buildClientHello('TLSv1.3', null, { suites: [0x1303], groups: [0x001d], keyShares: [{ group: 0x001d, key }] }),
+    );
+    expect(h13.suites).toEqual([0x1303, 0x00ff]);
+    expect(h13.extensions.get(0x0033)?.toString('hex')).toBe(`0024001d0020${key.toString('hex')}`);
+    expect(h13.extensions.get(0x002b)?.toString('hex')).toBe('020304');
+    // Without options a 1.3 hello still carries an empty key_share.
+    expect(
+      parseClientHello(buildClientHello('TLSv1.3', null, {}))
+        .extensions.get(0x0033)
+        ?.toString('hex'),
+    ).toBe('0000');
+  });
+
+  it('builds an SSL 3.0 hello: version 0x0300 in record and body, no extensions', () => {
+    const bytes = buildClientHello('SSLv3', 'a.lab.test', { suites: [0x000a, 0x0005] });
+    expect(bytes.readUInt16BE(1)).toBe(0x0300);
+    const hs = bytes.subarray(5);
+    expect(hs[0]).toBe(1);
+    expect(hs.readUIntBE(1, 3)).toBe(hs.length - 4);
+    const body = hs.subarray(4);
+    expect(body.readUInt16BE(0)).toBe(0x0300);
+    expect(body[34]).toBe(0); // empty session id
+    expect(body.readUInt16BE(35)).toBe(6);
+    expect(body.subarray(37, 43).toString('hex')).toBe('000a000500ff');
+    // Compression methods end the message: SSL 3.0 has no extensions block.
+    expect(body.subarray(43).toString('hex')).toBe('0100');
+  });
+
   it('uses fresh randoms', () => {
     const a = parseClientHello(buildClientHello('TLSv1.3', null));
     const b = parseClientHello(buildClientHello('TLSv1.3', null));
@@ -111,7 +153,16 @@ describe('ServerHelloReader', () => {
     const certificate = Buffer.concat([Buffer.from([11, 0, 0, 3]), Buffer.from([0, 0, 0])]);
     const done = Buffer.from([14, 0, 0, 0]);
     const { answer } = readAll([record(22, Buffer.concat([hello12, certificate, done]))]);
-    expect(answer).toEqual({ kind: 'server-hello', version: 0x0303, legacyVersion: 0x0303, cipher: 0xc02f, helloRetry: false });
+    expect(answer).toEqual({
+      kind: 'server-hello',
+      version: 0x0303,
+      legacyVersion: 0x0303,
+      cipher: 0xc02f,
+      helloRetry: false,
+      compression: 0,
+      extensions: [0xff01],
+      keyShareGroup: null,
+    });
   });
 
   it('reads a ServerHello split across records and across reads', () => {
@@ -142,6 +193,41 @@ describe('ServerHelloReader', () => {
     expect(readAll([record(21, Buffer.from([2, 70]))]).answer).toEqual({ kind: 'alert', level: 2, description: 70 });
     expect(readAll([record(21, Buffer.from([1, 0]))]).answer).toEqual({ kind: 'alert', level: 1, description: 0 });
     expect(alertName(70)).toBe('protocol_version');
+  });
+
+  it('reports compression, the extensions present and the key_share group', () => {
+    const deflate = serverHello({ version: 0x0301, cipher: 0x0005, compression: 1, renegotiationInfo: false, extendedMasterSecret: true });
+    expect(readAll([record(22, deflate)]).answer).toMatchObject({ compression: 1, extensions: [0x0017], keyShareGroup: null });
+    const bare = serverHello({ version: 0x0300, cipher: 0x000a, noExtensions: true });
+    expect(readAll([record(22, bare, 0x0300)]).answer).toMatchObject({
+      kind: 'server-hello',
+      version: 0x0300,
+      compression: 0,
+      extensions: [],
+    });
+    // HelloRetryRequest: key_share holds the selected group alone.
+    const hrr = serverHello({ version: 0x0303, cipher: 0x1301, supportedVersion: 0x0304, helloRetry: true, keyShareGroup: 0x11ec });
+    expect(readAll([record(22, hrr)]).answer).toMatchObject({
+      helloRetry: true,
+      keyShareGroup: 0x11ec,
+      extensions: [0xff01, 0x002b, 0x0033],
+    });
+    const sh13 = serverHello({ version: 0x0303, cipher: 0x1301, supportedVersion: 0x0304, keyShareGroup: 0x001d });
+    expect(readAll([record(22, sh13)]).answer).toMatchObject({ helloRetry: false, keyShareGroup: 0x001d });
+    // A HelloRetryRequest whose key_share is a whole entry is malformed.
+    const badHrr = Buffer.from(sh13);
+    hrr.copy(badHrr, 6, 6, 38); // the HelloRetryRequest random on a ServerHello carrying a full key share
+    expect(readAll([record(22, badHrr)]).answer).toMatchObject({ kind: 'malformed', detail: expect.stringContaining('key_share') });
+  });
+
+  it('keeps what followed the ServerHello for a reader of later messages', () => {
+    const certificate = Buffer.from([11, 0, 0, 3, 0, 0, 0]);
+    const keyExchangeHead = Buffer.from([12, 0, 0, 9, 3]);
+    const next = record(22, Buffer.from([14, 0, 0, 0]));
+    const { reader } = readAll([Buffer.concat([record(22, Buffer.concat([hello12, certificate, keyExchangeHead])), next])]);
+    const rest = reader.remainder();
+    expect(rest.handshake.equals(Buffer.concat([certificate, keyExchangeHead]))).toBe(true);
+    expect(rest.records.equals(next)).toBe(true);
   });
 
   it('waits for a whole record', () => {
@@ -201,6 +287,9 @@ describe('judgeAnswer', () => {
     legacyVersion: Math.min(version, 0x0303),
     cipher: 0xc013,
     helloRetry: false,
+    compression: 0,
+    extensions: [],
+    keyShareGroup: null,
     ...extra,
   });
 
@@ -229,8 +318,9 @@ describe('judgeAnswer', () => {
       accepted: true,
       cipher: 'TLS_CHACHA20_POLY1305_SHA256',
     });
-    // A suite we never offered is named by its code.
-    expect(judgeAnswer(sh(0x0303, { cipher: 0x0041 }), 'TLSv1.2')).toMatchObject({ accepted: true, cipher: '0x0041' });
+    // A suite outside the catalogue is named by its code; one OpenSSL never had by its IANA name.
+    expect(judgeAnswer(sh(0x0303, { cipher: 0x0a0a }), 'TLSv1.2')).toMatchObject({ accepted: true, cipher: '0x0a0a' });
+    expect(judgeAnswer(sh(0x0303, { cipher: 0xc07b }), 'TLSv1.2')).toMatchObject({ cipher: 'TLS_RSA_WITH_CAMELLIA_256_GCM_SHA384' });
   });
 
   it('turns alerts into refusals and junk into errors', () => {

@@ -18,6 +18,8 @@ import * as findings from './views/findings.js';
 import * as rules from './views/rules.js';
 import * as rule from './views/rule.js';
 import * as certificates from './views/certificates.js';
+import * as campaigns from './views/campaigns.js';
+import * as campaign from './views/campaign.js';
 
 /** Refresh period: 60 s, or `?refresh=N` seconds (at least 2) for a screen that wants it faster. */
 const REFRESH_MS = (() => {
@@ -52,6 +54,8 @@ function parseRoute(hash) {
   if (parts[0] === 'rules') return { view: rules, params };
   if (parts[0] === 'rule' && parts[1] !== undefined) return { view: rule, params: { ...params, rule: parts[1] } };
   if (parts[0] === 'certificates') return { view: certificates, params };
+  if (parts[0] === 'campaigns') return { view: campaigns, params };
+  if (parts[0] === 'campaign' && parts[1] !== undefined) return { view: campaign, params: { ...params, campaign: parts[1] } };
   if (parts[0] === 'agency' && parts[1] !== undefined) {
     if (parts[2] === 'system' && parts[3] !== undefined) {
       return { view: system, params: { ...params, agency: parts[1], system: parts[3] === '~' ? '' : parts[3] } };
@@ -71,7 +75,8 @@ function markTabs(viewName) {
     const on =
       a.dataset.tab === viewName ||
       (a.dataset.tab === 'overview' && (viewName === 'agency' || viewName === 'system' || viewName === 'certificates')) ||
-      (a.dataset.tab === 'rules' && viewName === 'rule');
+      (a.dataset.tab === 'rules' && viewName === 'rule') ||
+      (a.dataset.tab === 'campaigns' && viewName === 'campaign');
     if (on) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }

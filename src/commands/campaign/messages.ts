@@ -1,0 +1,92 @@
+// What `govscan campaign …` prints, in both languages.
+
+import { defineMessages } from '../../core/i18n/index.js';
+
+export const C = defineMessages({
+  tokenRequired: {
+    en: '--token-file (or --token, GOVSCAN_TOKEN): a token is required: soc or admin to create and cancel campaigns (`govscan server token create --role soc`), viewer to read them',
+    vi: '--token-file (hoặc --token, GOVSCAN_TOKEN): cần token: soc hoặc admin để tạo và hủy chiến dịch (`govscan server token create --role soc`), viewer để xem',
+  },
+  forbidden: {
+    en: 'the token may not do this (403 forbidden): creating and cancelling campaigns needs a soc or admin token, and an agency-scoped token acts for its own agency only',
+    vi: 'token không có quyền thực hiện việc này (403 forbidden): tạo và hủy chiến dịch cần token soc hoặc admin, token giới hạn theo cơ quan chỉ thao tác được với cơ quan của mình',
+  },
+  sourceNone: {
+    en: 'no target given: pass targets (https:// URLs, host:port, domains), --targets-file FILE or --inventory FILE',
+    vi: 'chưa có đối tượng quét: truyền các đối tượng quét (địa chỉ https://, host:port, tên miền), --targets-file FILE hoặc --inventory FILE',
+  },
+  sourceBoth: {
+    en: '--inventory cannot be combined with targets or --targets-file: a campaign scans a list or an inventory',
+    vi: '--inventory không dùng cùng danh sách đối tượng quét hay --targets-file: chiến dịch quét hoặc một danh sách hoặc một danh mục hệ thống',
+  },
+  policyNotBuiltin: {
+    en: '--policy {value}: a campaign names built-in packs only (`govscan policy list`): workers have none of your files',
+    vi: '--policy {value}: chiến dịch chỉ dùng các bộ quy tắc dựng sẵn (`govscan policy list`): worker không có các tệp của bạn',
+  },
+  created: {
+    en: 'campaign {id} "{name}" created: {targets} {targets:target|targets}; {when}',
+    vi: 'đã tạo chiến dịch {id} "{name}": {targets} đối tượng quét; {when}',
+  },
+  createdRun: {
+    en: 'run {run} queued now (workers take its jobs: `govscan worker`)',
+    vi: 'lượt chạy {run} đã vào hàng đợi (worker nhận việc: `govscan worker`)',
+  },
+  createdScheduled: { en: 'first run at {at}', vi: 'lượt chạy đầu tiên lúc {at}' },
+  cancelled: {
+    en: 'campaign {id} cancelled: {jobs} queued {jobs:job|jobs} will not be scanned; jobs already running finish',
+    vi: 'đã hủy chiến dịch {id}: {jobs} việc trong hàng đợi sẽ không được quét; các việc đang chạy vẫn hoàn tất',
+  },
+  noCampaigns: {
+    en: 'No campaign yet: create one with `govscan campaign create --name NAME --agency ID TARGET…`.',
+    vi: 'Chưa có chiến dịch nào: tạo bằng `govscan campaign create --name TÊN --agency MÃ ĐỐI_TƯỢNG…`.',
+  },
+  colId: { en: 'ID', vi: 'MÃ' },
+  colName: { en: 'NAME', vi: 'TÊN' },
+  colAgency: { en: 'AGENCY', vi: 'CƠ QUAN' },
+  colTargets: { en: 'TARGETS', vi: 'ĐỐI TƯỢNG' },
+  colSchedule: { en: 'SCHEDULE', vi: 'LỊCH' },
+  colStatus: { en: 'STATUS', vi: 'TRẠNG THÁI' },
+  colProgress: { en: 'LATEST RUN', vi: 'LƯỢT GẦN NHẤT' },
+  colRun: { en: 'RUN', vi: 'LƯỢT CHẠY' },
+  colStarted: { en: 'STARTED', vi: 'BẮT ĐẦU' },
+  colFinished: { en: 'FINISHED', vi: 'KẾT THÚC' },
+  colTarget: { en: 'TARGET', vi: 'ĐỐI TƯỢNG QUÉT' },
+  colState: { en: 'STATE', vi: 'TRẠNG THÁI' },
+  colAttempts: { en: 'ATTEMPTS', vi: 'SỐ LẦN' },
+  colReason: { en: 'REASON', vi: 'LÝ DO' },
+  statusActive: { en: 'active', vi: 'đang hoạt động' },
+  statusCancelled: { en: 'cancelled', vi: 'đã hủy' },
+  once: { en: 'once', vi: 'một lần' },
+  noRun: { en: 'no run yet', vi: 'chưa chạy' },
+  running: { en: 'running', vi: 'đang chạy' },
+  allAgencies: { en: "each target's own", vi: 'theo từng đối tượng' },
+  progress: {
+    en: '{done}/{total} done · {queued} queued · {running} running · {failed} to retry · {dead} dead · {cancelled} cancelled · {retried} retried',
+    vi: '{done}/{total} xong · {queued} chờ · {running} đang quét · {failed} chờ thử lại · {dead} bỏ cuộc · {cancelled} đã hủy · {retried} phải thử lại',
+  },
+  progressShort: { en: '{done}/{total} done, {dead} dead', vi: '{done}/{total} xong, {dead} bỏ cuộc' },
+  showCampaign: { en: 'Campaign {id}: {name}', vi: 'Chiến dịch {id}: {name}' },
+  showAgency: { en: 'Agency: {agency}', vi: 'Cơ quan: {agency}' },
+  showStatus: { en: 'Status: {status}', vi: 'Trạng thái: {status}' },
+  showTargets: { en: 'Targets: {count} (from {source})', vi: 'Đối tượng quét: {count} (từ {source})' },
+  sourceTargets: { en: 'a list', vi: 'danh sách' },
+  sourceInventory: { en: 'an inventory', vi: 'danh mục hệ thống' },
+  showSchedule: { en: 'Schedule: {schedule} (UTC), next run {next}', vi: 'Lịch: {schedule} (UTC), lượt tiếp theo {next}' },
+  showOnce: { en: 'Schedule: none (one run)', vi: 'Lịch: không (chạy một lần)' },
+  showCreated: { en: 'Created: {at} by token {by}', vi: 'Tạo lúc: {at} bởi token {by}' },
+  showPolicies: { en: 'Policy packs: {packs}', vi: 'Bộ quy tắc: {packs}' },
+  allPacks: { en: 'every built-in pack', vi: 'mọi bộ quy tắc dựng sẵn' },
+  runsHeading: { en: 'Runs:', vi: 'Các lượt chạy:' },
+  failuresHeading: { en: 'Failures (last reason of each job):', vi: 'Lỗi (lý do gần nhất của mỗi việc):' },
+  noFailures: { en: 'No failure.', vi: 'Không có lỗi.' },
+  reportsLine: {
+    en: '{count} {count:report|reports} stored by the latest run (see `govscan fleet findings --agency {agency}`)',
+    vi: 'lượt chạy gần nhất đã lưu {count} báo cáo (xem `govscan fleet findings --agency {agency}`)',
+  },
+  stateQueued: { en: 'queued', vi: 'chờ' },
+  stateRunning: { en: 'running', vi: 'đang quét' },
+  stateDone: { en: 'done', vi: 'xong' },
+  stateFailed: { en: 'to retry', vi: 'chờ thử lại' },
+  stateDead: { en: 'dead', vi: 'bỏ cuộc' },
+  stateCancelled: { en: 'cancelled', vi: 'đã hủy' },
+});
