@@ -17,7 +17,7 @@ import { NAMED_GROUPS } from '../../../checks/tls/named-groups.js';
 import type { TlsEndpoint } from '../../../checks/tls/probe-handshake.js';
 import { startOpensslServer, type OpensslServer } from '../../../src/lab/openssl-server.js';
 import { issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
-import { dhParamsPem } from './dh-params.js';
+import { dhParamsPem } from '../../../src/lab/dh-params.js';
 import { closeAll, serveRaw, serveScripted, serveTls, testContext } from './farm.js';
 import { record, serverHello } from './hello-bytes.js';
 
