@@ -7,7 +7,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from './pki.js';
-import { BASELINE_CIPHERS, ECDHE_AEAD, ECDHE_CBC, RSA_KX, TLS13_SUITES, createHttpsEndpoint, farmLifecycle, listen, type EndpointPlan } from './servers.js';
+import {
+  BASELINE_CIPHERS,
+  ECDHE_AEAD,
+  ECDHE_CBC,
+  RSA_KX,
+  TLS13_SUITES,
+  createHttpsEndpoint,
+  farmLifecycle,
+  listen,
+  type EndpointPlan,
+} from './servers.js';
 import type { FarmEndpoint, FarmScenario } from './farm.js';
 
 const BENCH_DOMAIN = 'bench.farm.test';
@@ -36,7 +46,11 @@ const BASELINE: Profile = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', cipher
 const MIXED_PROFILES: Profile[] = [
   BASELINE,
   // An older server: TLS 1.0 to 1.3, CBC and static-RSA suites beside the AEAD ones.
-  { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: `${TLS13_SUITES}:${ECDHE_AEAD}:${ECDHE_CBC}:${RSA_KX}:AES128-SHA:AES256-SHA:@SECLEVEL=0` },
+  {
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.3',
+    ciphers: `${TLS13_SUITES}:${ECDHE_AEAD}:${ECDHE_CBC}:${RSA_KX}:AES128-SHA:AES256-SHA:@SECLEVEL=0`,
+  },
   // TLS 1.2 only, forward-secret and static-RSA AEAD suites.
   { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${ECDHE_AEAD}:${RSA_KX}` },
 ];
