@@ -12,29 +12,16 @@
 
 import { buildClientHello, ServerHelloReader, VERSION_CODES, alertName } from './client-hello.js';
 import { bitLength, knownDhGroup } from './dh-groups.js';
-import type { TlsVersion } from './facts.js';
+import type { EnumerationFacts, TlsVersion } from './facts.js';
 import { exchangeHello, type ExchangeResult } from './hello-exchange.js';
-import { groupName, NAMED_GROUPS, namedGroup, type GroupKind } from './named-groups.js';
+import { groupName, NAMED_GROUPS, namedGroup } from './named-groups.js';
 import type { TlsEndpoint } from './probe-handshake.js';
 import { ServerFlightReader, type FlightAnswer, type FlightKex } from './server-flight.js';
 import type { CheckContext } from '../../src/core/types.js';
 
-type SubStatus = 'ok' | 'error' | 'not-applicable';
-
-/** One supported group as the facts record it (tls-facts.md GroupFacts). */
-interface GroupFacts {
-  code: number;
-  name: string;
-  kind: GroupKind;
-  bits: number;
-  versions: TlsVersion[];
-}
-
-export interface GroupsFacts {
-  groups: { status: SubStatus; reason?: string; supported: GroupFacts[]; serverPreference: boolean | null };
-  dh: { status: SubStatus; reason?: string; bits: number | null; group: string | null };
-  pq: { status: SubStatus; reason?: string; hybrid: boolean; groups: string[] };
-}
+/** The parts of the enumeration facts this probe fills (tls-facts.md). */
+export type GroupsFacts = Pick<EnumerationFacts, 'groups' | 'dh' | 'pq'>;
+type GroupFacts = GroupsFacts['groups']['supported'][number];
 
 /** What the version probes and the suite enumeration found, which decides the hellos worth sending. */
 export interface AcceptedForGroups {
@@ -112,7 +99,7 @@ async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
   // Bounded by the list: each round removes one group or ends.
   while (remaining.length > 0) {
     const pick = await pickTls13(ep, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    if (pick.kind === 'end') return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything('TLSv1.3 group probe', pick.why) };
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
     scan.found.push(pick.group);
     remaining.splice(remaining.indexOf(pick.group), 1);
@@ -120,10 +107,19 @@ async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
   return scan;
 }
 
-type Pick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
+/**
+ * The first hello offers every group we know, to a server that accepted the version (or the suites)
+ * before: a refusal then says nothing about its groups — it may want one we do not know, or choke on
+ * the long list — so the scan is an error, never an empty list.
+ */
+function refusedEverything(what: string, why: string): string {
+  return `${what}: the server refused a hello offering every group govscan knows (${why}), though it accepted the version before`;
+}
+
+type GroupPick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
 
 /** One TLS 1.3 hello offering `groups` (no key share): the group the server's HelloRetryRequest names. */
-async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): Promise<Pick> {
+async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): Promise<GroupPick> {
   const what = 'TLSv1.3 group probe';
   const result = await ask(buildClientHello('TLSv1.3', ep.servername, { groups }), new ServerHelloReader(), what);
   if (result.kind !== 'answer') return refusalOrError(result, what);
@@ -158,7 +154,8 @@ async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly
   const remaining = [...EC_GROUPS];
   while (remaining.length > 0) {
     const pick = await pickLegacy(ep, version, suites, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    if (pick.kind === 'end')
+      return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything(`${version} ECDHE group probe`, pick.why) };
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
     if (!remaining.includes(pick.group)) {
       // A server that ignores supported_groups (pre-RFC 8422 stacks) uses one curve whatever we offer:
@@ -178,7 +175,7 @@ async function pickLegacy(
   suites: readonly number[],
   groups: readonly number[],
   ask: Ask,
-): Promise<Pick> {
+): Promise<GroupPick> {
   const what = `${version} ECDHE group probe`;
   const answer = await flight(ep, version, 'ecdhe', suites, groups, ask, what);
   if (answer.kind === 'end' || answer.kind === 'error') return answer;
@@ -254,7 +251,7 @@ function refusalOrError(
 ): { kind: 'end'; why: string } | { kind: 'error'; reason: string } {
   if (result.kind === 'closed') return { kind: 'end', why: 'server closed the connection' };
   if (result.kind === 'reset') return { kind: 'end', why: `server reset the connection (${result.code})` };
-  return { kind: 'error', reason: result.reason.startsWith(what) ? result.reason : `${what}: ${result.reason}` };
+  return { kind: 'error', reason: result.reason.includes(what) ? result.reason : `${what}: ${result.reason}` };
 }
 
 /**
@@ -269,7 +266,7 @@ async function preference(
   suites12: readonly number[],
   ask: Ask,
 ): Promise<boolean | null> {
-  let pick: Pick;
+  let pick: GroupPick;
   let found: number[];
   if (scan13 && !scan13.error && scan13.found.length >= 2) {
     found = scan13.found;

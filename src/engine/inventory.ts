@@ -82,7 +82,8 @@ async function checkEvidenceManifests(inventory: Inventory): Promise<void> {
   }
 }
 
-function parseInventory(text: string, file: string): Inventory {
+/** An inventory from its YAML text (`file` names it in errors); evidence manifests are not read. */
+export function parseInventory(text: string, file: string): Inventory {
   const { source, value } = parseYamlOrThrow(text, file);
   if (value === null || value === undefined) {
     throw new InputError(file, 1, 1, 'inventory is empty: expected a mapping with "systems"');

@@ -28,6 +28,8 @@ import { registerOverviewRoutes } from './routes/overview.js';
 import { registerRuleRoutes } from './routes/rules.js';
 import { registerSystemRoutes } from './routes/systems.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerCampaignRoutes } from './routes/campaigns.js';
+import type { CampaignService } from './campaigns/service.js';
 import { registerTrendRoutes } from './routes/trend.js';
 import { NO_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
 import { RateLimits } from './rate-limits.js';
@@ -57,6 +59,8 @@ export interface AppOptions {
   rateLimits?: RateLimitSettings;
   /** One `request` line per answered request on the logger at info level (access-log.ts). */
   accessLog?: boolean;
+  /** Scan campaigns and their workers' routes (routes/campaigns.ts); absent: no campaign routes. */
+  campaigns?: CampaignService;
 }
 
 export function buildApp(opts: AppOptions): FastifyInstance {
@@ -98,6 +102,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       read: requireRole(verifier, ['viewer', 'admin'], limits),
       agent: requireRole(verifier, ['agent'], limits),
       admin: requireRole(verifier, ['admin'], limits),
+      campaignRead: requireRole(verifier, ['viewer', 'admin', 'soc'], limits),
+      campaignWrite: requireRole(verifier, ['admin', 'soc'], limits),
+      worker: requireRole(verifier, ['worker'], limits),
     },
   };
 
@@ -108,7 +115,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   if (opts.accessLog) registerAccessLog(app);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof HttpError) return sendError(reply, err.statusCode, { error: err.code, message: err.message });
+    if (err instanceof HttpError)
+      return sendError(reply, err.statusCode, {
+        error: err.code,
+        message: err.message,
+        ...(err.localized ? { localized: err.localized } : {}),
+      });
     if (err.validation) {
       const first = err.validation[0];
       const where = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`;
@@ -148,6 +160,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   registerExportRoutes(app, ctx);
   registerEnrollmentRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
+  if (opts.campaigns) registerCampaignRoutes(app, ctx, opts.campaigns);
   if (opts.dashboard ?? true) app.register(async (scope) => registerDashboard(scope));
   return app;
 }

@@ -3,6 +3,7 @@
 
 import type { FastifyReply } from 'fastify';
 import type { ApiError } from '../contract/agent-api.js';
+import type { CampaignApiError } from '../contract/campaign-api.js';
 
 export type ApiErrorCode = ApiError['error'];
 
@@ -12,6 +13,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: ApiErrorCode,
     message: string,
+    /** The message in both languages, for refusals a person acts on (campaigns). */
+    readonly localized?: { en: string; vi: string },
   ) {
     super(message);
     this.name = 'HttpError';
@@ -24,6 +27,7 @@ export const FORBIDDEN: ApiError = { error: 'forbidden', message: 'This token do
 /** Wrong, used and expired enrolment secrets all get this body. */
 export const BAD_SECRET: ApiError = { error: 'unauthorized', message: 'The enrolment secret is not valid.' };
 
-export function sendError(reply: FastifyReply, status: number, body: ApiError): FastifyReply {
+/** `body`: an ApiError; the campaign routes' refusals also carry `localized` (CampaignApiError). */
+export function sendError(reply: FastifyReply, status: number, body: CampaignApiError): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -8,6 +8,7 @@ import { buildApp, type AppOptions } from './app.js';
 import type { Store } from './store/store-types.js';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './rate-limit-settings.js';
 import { RetentionSchedule, type RetentionOptions } from './retention-schedule.js';
+import type { CampaignRuntime } from './campaigns/runtime.js';
 
 export interface ServeOptions {
   store: Store;
@@ -27,6 +28,8 @@ export interface ServeOptions {
   retention?: RetentionOptions;
   /** The server's clock (tests move it). */
   now?: () => Date;
+  /** Scan campaigns (routes, queue, scheduler, in-process pool): started before listening, stopped after. */
+  campaigns?: CampaignRuntime;
 }
 
 interface RunningServer {
@@ -60,8 +63,16 @@ async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
     accessLog: opts.accessLog ?? false,
     https: opts.tls,
+    ...(opts.campaigns ? { campaigns: opts.campaigns.service } : {}),
   });
-  await app.listen({ host: opts.host, port: opts.port });
+  // Resumes what the database holds (queued jobs, schedules) before the first request.
+  await opts.campaigns?.start();
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await opts.campaigns?.stop();
+    throw err;
+  }
   const address = app.server.address() as AddressInfo;
   const url = formatUrl(Boolean(opts.tls), address.address, address.port);
   const retention = opts.retention
@@ -74,6 +85,7 @@ async function startServer(opts: ServeOptions): Promise<RunningServer> {
       try {
         await retention?.stop();
         await app.close();
+        await opts.campaigns?.stop();
       } finally {
         await opts.store.close();
       }

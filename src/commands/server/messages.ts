@@ -7,6 +7,10 @@ export const S = defineMessages({
     en: "govscan server: retention: {count} {count:report|reports} dated before {before} deleted (each agent's latest report and the newest of each scan target kept)",
     vi: 'govscan server: lưu giữ dữ liệu: đã xóa {count} báo cáo lập trước {before} (giữ lại báo cáo mới nhất của mỗi tác tử và của mỗi đối tượng quét)',
   },
+  campaignTickFailed: {
+    en: 'govscan server: campaigns: scheduled runs and expired jobs could not be handled: {message} (tried again within 15 s)',
+    vi: 'govscan server: chiến dịch quét: chưa xử lý được các lượt quét theo lịch và các việc quá hạn: {message} (sẽ thử lại trong vòng 15 giây)',
+  },
   retentionFailed: {
     en: 'govscan server: retention: old reports could not be deleted: {message} (tried again within the hour)',
     vi: 'govscan server: lưu giữ dữ liệu: không xóa được các báo cáo cũ: {message} (sẽ thử lại trong vòng một giờ)',

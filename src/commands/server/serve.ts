@@ -9,13 +9,16 @@ import { S } from './messages.js';
 import { localize } from '../../core/i18n/index.js';
 import { displayInstant } from '../../core/i18n/dates.js';
 import type { RetentionEvent } from '../../server/retention-schedule.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../../server/campaigns/queue.js';
 
 export default class Server extends GovscanCommand {
   static override summary = "Run the SOC server: collect agents' batches, keep history, serve the API, exports, metrics and dashboard";
   static override description =
     `Migrates the database, then listens until SIGTERM or SIGINT (requests in flight finish first). Prints one line to stderr when ready: "govscan server listening on URL (db DIALECT)".
 
-API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; admin: enrollments, tokens. Also /healthz, /metrics and the dashboard at /.
+API under /api/v1 (bearer tokens): enroll, batches, overview, agencies, agents, systems, findings, history, trend, certificates, ipv6, export/{agency}.sarif|.json; admin: enrollments, tokens; campaigns (admin and soc tokens create and cancel, viewers read) and worker/jobs (worker tokens, for \`govscan worker\`). Also /healthz, /metrics and the dashboard at /.
+
+Scan campaigns: one job per target per run, handed to workers under a lease (--campaign-lease), retried with backoff (--campaign-retry-delay) until --campaign-attempts, then kept dead with the reason; at most --campaign-per-address jobs of one address at once. With PostgreSQL the queue is pg-boss in the same database (schema pgboss) and any number of \`govscan worker\` processes scan; with SQLite the server scans itself (--campaign-pool). Jobs, progress and schedules are rows in the database: a restarted server resumes them.
 
 Bounds per client: batches per agent token, enrolments per address and failed authentications per address, per minute (--ingest-limit, --enroll-limit, --auth-failure-limit; 429 with Retry-After above them); request bodies up to --body-limit bytes, nested at most 32 levels, objects of at most 1,000 keys, arrays of at most 100,000 items, strings of at most 256 KiB, a finding's evidence at most 64 KiB and an attempt's facts at most 1 MiB (400/413 above them).
 
@@ -83,6 +86,42 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       description:
         'Log every request as one JSON line on stderr: method, route, status, duration and the name of the token shown (never the token)',
     }),
+    'campaign-lease': Flags.integer({
+      default: DEFAULT_QUEUE_SETTINGS.leaseSeconds,
+      min: 1,
+      max: 86_400,
+      helpValue: 'SECONDS',
+      description:
+        'A campaign job held this long without a result, a failure or a heartbeat returns to the queue (its worker died); PostgreSQL: heartbeats extend it from 10 s up',
+    }),
+    'campaign-attempts': Flags.integer({
+      default: DEFAULT_QUEUE_SETTINGS.maxAttempts,
+      min: 1,
+      max: 100,
+      helpValue: 'N',
+      description: 'Attempts a campaign job gets before it is dead (kept with the reason of its last failure)',
+    }),
+    'campaign-retry-delay': Flags.integer({
+      default: DEFAULT_QUEUE_SETTINGS.retryDelaySeconds,
+      min: 1,
+      max: 86_400,
+      helpValue: 'SECONDS',
+      description: 'Wait before retrying a failed campaign job, doubled at each further attempt (at most 30 minutes)',
+    }),
+    'campaign-per-address': Flags.integer({
+      default: DEFAULT_QUEUE_SETTINGS.perAddress,
+      min: 1,
+      max: 1024,
+      helpValue: 'N',
+      description: 'Campaign jobs of one target address scanned at once, over all workers together',
+    }),
+    'campaign-pool': Flags.integer({
+      min: 0,
+      max: 256,
+      helpValue: 'N',
+      description:
+        'Campaign jobs the server scans itself at once (default: 4 with SQLite, so one machine needs no `govscan worker`; 0 with PostgreSQL, where workers scan)',
+    }),
     lang: langFlag,
   });
 
@@ -100,7 +139,22 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       tls = { cert: await readPem('--tls-cert', flags['tls-cert']), key: await readPem('--tls-key', flags['tls-key']) };
     }
     const store = await openDatabase(flags.db);
-    const { serveUntilSignalled } = await import('../../server/serve.js');
+    const [{ serveUntilSignalled }, { CampaignRuntime }] = await Promise.all([
+      import('../../server/serve.js'),
+      import('../../server/campaigns/runtime.js'),
+    ]);
+    const campaigns = new CampaignRuntime({
+      store,
+      dbUrl: flags.db,
+      settings: {
+        leaseSeconds: flags['campaign-lease'],
+        maxAttempts: flags['campaign-attempts'],
+        retryDelaySeconds: flags['campaign-retry-delay'],
+        retryDelayMaxSeconds: Math.max(flags['campaign-retry-delay'], DEFAULT_QUEUE_SETTINGS.retryDelayMaxSeconds),
+        perAddress: flags['campaign-per-address'],
+      },
+      onError: (err) => process.stderr.write(localize(S.campaignTickFailed, this.lang, { message: oneLineOf(err) }) + '\n'),
+    });
     try {
       await serveUntilSignalled({
         store,
@@ -111,6 +165,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         staleAfterIntervals: flags['stale-after'],
         metricsPublic: flags['metrics-public'],
         accessLog: flags['access-log'],
+        campaigns,
         ...(flags['retain-days'] === undefined
           ? {}
           : { retention: { days: flags['retain-days'], report: (e: RetentionEvent) => this.retentionLine(e) } }),
@@ -165,4 +220,8 @@ async function readPem(flag: string, file: string): Promise<string> {
   }
   if (!text.includes('-----BEGIN ')) throw InputError.unlocated(`${flag}: ${file} is not a PEM file`);
   return text;
+}
+
+function oneLineOf(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }

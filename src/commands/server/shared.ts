@@ -3,7 +3,7 @@
 
 import { Flags } from '@oclif/core';
 import { InputError } from '../../core/errors.js';
-import type { Store } from '../../server/store/store-types.js';
+import type { KyselyStore } from '../../server/store/index.js';
 
 export const DEFAULT_DB = 'sqlite:./govscan.db';
 
@@ -15,9 +15,9 @@ export const dbFlag = Flags.string({
 });
 
 /** Opens and migrates the database, or throws an InputError naming --db (exit 2). */
-export async function openDatabase(url: string): Promise<Store> {
+export async function openDatabase(url: string): Promise<KyselyStore> {
   const { openStore, redact } = await import('../../server/store/index.js');
-  let store: Store;
+  let store: KyselyStore;
   try {
     store = await openStore(url);
   } catch (err) {

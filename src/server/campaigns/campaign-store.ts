@@ -62,7 +62,7 @@ const MAX_RUNS_SHOWN = 50;
 const MAX_FAILURES_SHOWN = 500;
 const MAX_BATCHES_SHOWN = 1000;
 /** States in which a job still needs a worker: a run with any of them is not finished. */
-export const OPEN_STATES: readonly JobState[] = ['queued', 'running', 'failed'];
+const OPEN_STATES: readonly JobState[] = ['queued', 'running', 'failed'];
 
 function toCampaign(r: CampaignsTable): Campaign {
   return {
@@ -168,8 +168,17 @@ export class CampaignStore {
     return campaigns.map((c) => ({ ...c, latestRun: latest.get(c.id) ?? null }));
   }
 
-  private toRun(r: { id: string; campaign_id: string; started_at: string; finished_at: string | null }, counts: Map<string, RunCounts>): CampaignRun {
-    return { id: r.id, campaignId: r.campaign_id, startedAt: r.started_at, finishedAt: r.finished_at, counts: counts.get(r.id) ?? emptyCounts() };
+  private toRun(
+    r: { id: string; campaign_id: string; started_at: string; finished_at: string | null },
+    counts: Map<string, RunCounts>,
+  ): CampaignRun {
+    return {
+      id: r.id,
+      campaignId: r.campaign_id,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      counts: counts.get(r.id) ?? emptyCounts(),
+    };
   }
 
   async runs(campaignId: string): Promise<CampaignRun[]> {
@@ -279,7 +288,11 @@ export class CampaignStore {
         queue_ref: null,
         updated_at: startedAt,
       }));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await tx.insertInto('campaign_jobs').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+        await tx
+          .insertInto('campaign_jobs')
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .execute();
       return rows.map(toJob);
     });
   }

@@ -22,6 +22,12 @@ export interface RouteContext {
     /** agent tokens only */
     agent: AuthHook;
     admin: AuthHook;
+    /** viewer, admin or soc: campaign reads */
+    campaignRead: AuthHook;
+    /** admin or soc: create and cancel campaigns */
+    campaignWrite: AuthHook;
+    /** worker tokens only: campaign jobs */
+    worker: AuthHook;
   };
 }
 

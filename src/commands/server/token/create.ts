@@ -4,7 +4,8 @@ import { InputError } from '../../../core/errors.js';
 import { dbFlag, openDatabase } from '../shared.js';
 
 export default class ServerTokenCreate extends GovscanCommand {
-  static override summary = 'Create a viewer, admin, soc or worker token for the API, the dashboard, `govscan fleet`, `campaign` and `worker`';
+  static override summary =
+    'Create a viewer, admin, soc or worker token for the API, the dashboard, `govscan fleet`, `campaign` and `worker`';
   static override description =
     `Prints only the token on stdout (or JSON {id, role, token, name} with --json); the server keeps only its hash, so it cannot be shown again. Viewers read everything, or with --agency only that agency (every read route answers another agency's data with 404); admins also create enrolment secrets and tokens over the API. soc tokens create, read and cancel scan campaigns (with --agency: for that agency only); worker tokens are for \`govscan worker\` processes: they take campaign jobs and hand back results, and read nothing.
 
@@ -40,7 +41,8 @@ Works on the database directly (--db), so it can run beside a running server.`;
       import('../../../core/i18n/index.js'),
       import('../../fleet/messages.js'),
     ]);
-    if (flags.agency !== undefined && flags.role !== 'viewer' && flags.role !== 'soc') throw InputError.unlocated(localize(F.tokenAgencyViewerOnly, this.lang));
+    if (flags.agency !== undefined && flags.role !== 'viewer' && flags.role !== 'soc')
+      throw InputError.unlocated(localize(F.tokenAgencyViewerOnly, this.lang));
     const store = await openDatabase(flags.db);
     try {
       const created = await createApiToken(store, flags.role, flags.name, flags.agency).catch((err: unknown) => {
