@@ -10,6 +10,7 @@
 
 import type { CheckContext } from '../../src/core/types.js';
 import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
+import { probeGroups, type GroupsFacts } from './enum-groups.js';
 import { enumerateSuites, notScanned, type ServerHelloAnswer, type SuiteScan } from './enum-suites.js';
 import { TLS_VERSIONS, type EnumerationFacts, type ProtocolProbe, type TlsVersion, type VersionSuites } from './facts.js';
 import { exchangeHello, type AnswerReader, type ExchangeResult } from './hello-exchange.js';
@@ -30,12 +31,12 @@ const COMPRESSION_DEFLATE = 1;
  */
 class EnumSession {
   connections = 0;
-  private stopped: string | null = null;
+  stopped: string | null = null;
 
   constructor(
-    private readonly ctx: CheckContext,
-    private readonly ep: TlsEndpoint,
-    private readonly signal: AbortSignal,
+    readonly ctx: CheckContext,
+    readonly ep: TlsEndpoint,
+    readonly signal: AbortSignal,
   ) {}
 
   async ask<T>(hello: Buffer, reader: AnswerReader<T>, what: string): Promise<ExchangeResult<T>> {
@@ -79,6 +80,7 @@ export async function enumerateEndpoint(
   }
   const ssl3 = ssl3Facts(ssl3Scan);
   const legacy = legacyHellos(versions, hellos);
+  const groups = await scanGroups(session, versions);
 
   const tried = [ssl2, ssl3, ...Object.values(versions)].filter((p) => p.status !== 'not-applicable');
   const nothing = tried.length > 0 && tried.every((p) => p.status === 'error');
@@ -89,7 +91,7 @@ export async function enumerateEndpoint(
     ssl2,
     ssl3,
     versions,
-    ...GROUPS_NOT_ENUMERATED,
+    ...groups,
     renegotiation: {
       ...fromLegacy(legacy),
       secure: legacy.kind === 'hellos' ? legacy.hellos.some((h) => h.extensions.includes(EXT_RENEGOTIATION_INFO)) : null,
@@ -105,11 +107,39 @@ export async function enumerateEndpoint(
   };
 }
 
-const GROUPS_NOT_ENUMERATED: Pick<EnumerationFacts, 'groups' | 'dh' | 'pq'> = {
-  groups: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', supported: [], serverPreference: null },
-  dh: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', bits: null, group: null },
-  pq: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', hybrid: false, groups: [] },
-};
+/**
+ * Groups, DH size and PQ key exchange (enum-groups.ts), asked with the suites the scans found: after
+ * them, since the TLS 1.2 hellos offer exactly the accepted ECDHE and DHE suites.
+ */
+async function scanGroups(session: EnumSession, versions: Record<TlsVersion, VersionSuites>): Promise<GroupsFacts> {
+  const accepted = TLS_VERSIONS.filter((v) => versions[v].suites.length > 0);
+  if (accepted.length === 0) return groupsNotAsked('error', 'no suite of any version was found');
+  // The endpoint stopped answering during the suite scans: asking again would cost more timeouts.
+  if (session.stopped !== null) return groupsNotAsked('error', `groups not asked: ${session.stopped}`);
+  const tls12 = versions['TLSv1.2'].suites;
+  return probeGroups(
+    session.ctx,
+    session.ep,
+    {
+      versions: accepted,
+      dheSuites12: tls12.filter((s) => s.kex === 'DHE').map((s) => s.code),
+      ecdheSuites12: tls12.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
+    },
+    session.signal,
+    () => {
+      session.connections++;
+    },
+  );
+}
+
+function groupsNotAsked(status: 'error' | 'not-applicable', reason: string): GroupsFacts {
+  const why = { status, reason };
+  return {
+    groups: { ...why, supported: [], serverPreference: null },
+    dh: { ...why, bits: null, group: null },
+    pq: { ...why, hybrid: false, groups: [] },
+  };
+}
 
 /** SSL 2.0: one v2 CLIENT-HELLO. */
 async function probeSsl2(session: EnumSession): Promise<EnumerationFacts['ssl2']> {
@@ -162,9 +192,7 @@ export async function quickEnumeration(): Promise<EnumerationFacts> {
     ssl2: { ...skipped },
     ssl3: { ...skipped },
     versions: { TLSv1: { ...version }, 'TLSv1.1': { ...version }, 'TLSv1.2': { ...version }, 'TLSv1.3': { ...version } },
-    groups: { ...skipped, supported: [], serverPreference: null },
-    dh: { ...skipped, bits: null, group: null },
-    pq: { ...skipped, hybrid: false, groups: [] },
+    ...groupsNotAsked('not-applicable', '--tls-quick'),
     renegotiation: { ...skipped, secure: null },
     compression: { ...skipped, accepted: null },
     extendedMasterSecret: { ...skipped, supported: null },
