@@ -11,6 +11,7 @@
 // The probe gathers facts only; the TLS pack judges them.
 
 import { buildClientHello, ServerHelloReader, VERSION_CODES, alertName } from './client-hello.js';
+import { suiteFacts } from './cipher-suites.js';
 import { bitLength, knownDhGroup } from './dh-groups.js';
 import type { EnumerationFacts, TlsVersion } from './facts.js';
 import { exchangeHello, type ExchangeResult } from './hello-exchange.js';
@@ -72,7 +73,7 @@ export async function probeGroups(
     legacy && ecdheSuites.length > 0 ? scanLegacy(ep, legacy, ecdheSuites, ask) : null,
     legacy && dheSuites.length > 0 ? probeDh(ep, legacy, dheSuites, ask) : null,
   ]);
-  const serverPreference = await preference(ep, scan13, scan12, legacy === 'TLSv1.2' ? accepted.ecdheSuites12 : ECDHE_PRE12, ask);
+  const serverPreference = await preference(ep, scan13, scan12, ecdheSuites, ask);
   return {
     groups: groupsFacts(scan13, scan12, serverPreference),
     dh: dh ?? { status: 'not-applicable', reason: 'the server accepts no DHE suite', bits: null, group: null },
@@ -148,15 +149,40 @@ async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): 
   }
 }
 
-/** TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one. */
+/**
+ * TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one.
+ *
+ * In TLS <= 1.2 the client's curve list also says which curves it can verify ECDSA signatures on (RFC
+ * 8422 §5.1), so a server with only an ECDSA certificate refuses the first hello that no longer lists
+ * its certificate's curve — the curve found last. Its other curves are then asked for with that one
+ * offered again, last: a server following the client's order takes it only when none of the others
+ * is left; a server enforcing its own order that ranks it above the rest hides them, and the scan says so.
+ */
 async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: Ask): Promise<GroupScan> {
+  const what = `${version} ECDHE group probe`;
   const scan: GroupScan = { version, found: [] };
   const remaining = [...EC_GROUPS];
+  const ecdsaOnly = suites.every((c) => suiteFacts(c).auth === 'ECDSA');
+  let certCurve: number | null = null;
   while (remaining.length > 0) {
-    const pick = await pickLegacy(ep, version, suites, remaining, ask);
-    if (pick.kind === 'end')
-      return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything(`${version} ECDHE group probe`, pick.why) };
+    const pick = await pickLegacy(ep, version, suites, certCurve === null ? remaining : [...remaining, certCurve], ask);
+    if (pick.kind === 'end') {
+      const last = scan.found.at(-1);
+      if (last === undefined) return { ...scan, error: refusedEverything(what, pick.why) };
+      if (ecdsaOnly && certCurve === null) {
+        certCurve = last;
+        continue;
+      }
+      return scan;
+    }
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
+    if (pick.group === certCurve) {
+      if ((await legacyOrder(ep, scan, suites, ask)) === false) return scan;
+      return {
+        ...scan,
+        error: `${what}: the server has only an ECDSA certificate, on ${groupName(certCurve)}, which a hello must list; it enforces its own order and ranks that curve above any other left, so those could not be listed`,
+      };
+    }
     if (!remaining.includes(pick.group)) {
       // A server that ignores supported_groups (pre-RFC 8422 stacks) uses one curve whatever we offer:
       // that curve is what it supports, and asking again would only repeat it.
@@ -167,6 +193,20 @@ async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly
     remaining.splice(remaining.indexOf(pick.group), 1);
   }
   return scan;
+}
+
+/** Whose order a TLS <= 1.2 server follows, from one hello offering the found curves reversed (null: undetermined). */
+async function legacyOrder(ep: TlsEndpoint, scan: GroupScan, suites: readonly number[], ask: Ask): Promise<boolean | null> {
+  if (scan.found.length < 2) return null;
+  return orderFrom(scan.found, await pickLegacy(ep, scan.version, suites, [...scan.found].reverse(), ask));
+}
+
+/** The server's pick from the found groups offered reversed: its own first choice back means it enforces its order. */
+function orderFrom(found: readonly number[], pick: GroupPick): boolean | null {
+  if (pick.kind !== 'group') return null;
+  if (pick.group === found[0]) return true;
+  if (pick.group === found.at(-1)) return false;
+  return null;
 }
 
 async function pickLegacy(
@@ -266,20 +306,10 @@ async function preference(
   suites12: readonly number[],
   ask: Ask,
 ): Promise<boolean | null> {
-  let pick: GroupPick;
-  let found: number[];
   if (scan13 && !scan13.error && scan13.found.length >= 2) {
-    found = scan13.found;
-    pick = await pickTls13(ep, [...found].reverse(), ask);
-  } else if (scan12 && !scan12.error && scan12.found.length >= 2) {
-    found = scan12.found;
-    pick = await pickLegacy(ep, scan12.version, suites12, [...found].reverse(), ask);
-  } else {
-    return null;
+    return orderFrom(scan13.found, await pickTls13(ep, [...scan13.found].reverse(), ask));
   }
-  if (pick.kind !== 'group') return null;
-  if (pick.group === found[0]) return true;
-  if (pick.group === found.at(-1)) return false;
+  if (scan12 && !scan12.error) return legacyOrder(ep, scan12, suites12, ask);
   return null;
 }
 

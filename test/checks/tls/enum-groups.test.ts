@@ -110,6 +110,26 @@ describe('groups of node:tls servers', () => {
     }
   });
 
+  it('lists the curves of an ECDSA-only TLS 1.2 server past its certificate curve', async () => {
+    // The certificate is on P-256: a TLS 1.2 hello without secp256r1 is refused whatever else it lists.
+    const ecdsa = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, key: { type: 'ec', curve: 'P-256' } });
+    const accepted = { versions: ['TLSv1.2'], dheSuites12: [], ecdheSuites12: [0xc02b, 0xc02c] } satisfies AcceptedForGroups;
+    const curves = { maxVersion: 'TLSv1.2', ecdhCurve: 'X25519:P-384:P-256' } as const;
+    const client = await serveTls({ chain: [ecdsa], tls: { ...curves, honorCipherOrder: false } });
+    const byClient = await probe(client.port, accepted);
+    expect(byClient.groups).toMatchObject({ status: 'ok', serverPreference: false });
+    expect(byClient.groups.supported.map((g) => g.name)).toEqual(['x25519', 'secp256r1', 'secp384r1']);
+    // Ranked below the certificate's curve by a server enforcing its order, secp384r1 cannot be seen:
+    // an error, so no rule passes on a list that may be short.
+    const server = await serveTls({ chain: [ecdsa], tls: { ...curves, ecdhCurve: 'X25519:P-256:P-384' } });
+    const byServer = await probe(server.port, accepted);
+    expect(byServer.groups).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('only an ECDSA certificate, on secp256r1'),
+      supported: [{ name: 'x25519' }, { name: 'secp256r1' }],
+    });
+  });
+
   it('reads the DH prime of a DHE-only server: its size, and its RFC name when it has one', async () => {
     const fixture = (name: string) => readFile(new URL(`../../fixtures/tls/${name}`, import.meta.url));
     const ffdhe2048 = (await run('openssl', ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048'])).stdout;
