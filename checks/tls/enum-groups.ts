@@ -11,30 +11,18 @@
 // The probe gathers facts only; the TLS pack judges them.
 
 import { buildClientHello, ServerHelloReader, VERSION_CODES, alertName } from './client-hello.js';
+import { suiteFacts } from './cipher-suites.js';
 import { bitLength, knownDhGroup } from './dh-groups.js';
-import type { TlsVersion } from './facts.js';
+import type { EnumerationFacts, TlsVersion } from './facts.js';
 import { exchangeHello, type ExchangeResult } from './hello-exchange.js';
-import { groupName, NAMED_GROUPS, namedGroup, type GroupKind } from './named-groups.js';
+import { groupName, NAMED_GROUPS, namedGroup } from './named-groups.js';
 import type { TlsEndpoint } from './probe-handshake.js';
 import { ServerFlightReader, type FlightAnswer, type FlightKex } from './server-flight.js';
 import type { CheckContext } from '../../src/core/types.js';
 
-type SubStatus = 'ok' | 'error' | 'not-applicable';
-
-/** One supported group as the facts record it (tls-facts.md GroupFacts). */
-interface GroupFacts {
-  code: number;
-  name: string;
-  kind: GroupKind;
-  bits: number;
-  versions: TlsVersion[];
-}
-
-export interface GroupsFacts {
-  groups: { status: SubStatus; reason?: string; supported: GroupFacts[]; serverPreference: boolean | null };
-  dh: { status: SubStatus; reason?: string; bits: number | null; group: string | null };
-  pq: { status: SubStatus; reason?: string; hybrid: boolean; groups: string[] };
-}
+/** The parts of the enumeration facts this probe fills (tls-facts.md). */
+export type GroupsFacts = Pick<EnumerationFacts, 'groups' | 'dh' | 'pq'>;
+type GroupFacts = GroupsFacts['groups']['supported'][number];
 
 /** What the version probes and the suite enumeration found, which decides the hellos worth sending. */
 export interface AcceptedForGroups {
@@ -85,7 +73,7 @@ export async function probeGroups(
     legacy && ecdheSuites.length > 0 ? scanLegacy(ep, legacy, ecdheSuites, ask) : null,
     legacy && dheSuites.length > 0 ? probeDh(ep, legacy, dheSuites, ask) : null,
   ]);
-  const serverPreference = await preference(ep, scan13, scan12, legacy === 'TLSv1.2' ? accepted.ecdheSuites12 : ECDHE_PRE12, ask);
+  const serverPreference = await preference(ep, scan13, scan12, ecdheSuites, ask);
   return {
     groups: groupsFacts(scan13, scan12, serverPreference),
     dh: dh ?? { status: 'not-applicable', reason: 'the server accepts no DHE suite', bits: null, group: null },
@@ -112,7 +100,7 @@ async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
   // Bounded by the list: each round removes one group or ends.
   while (remaining.length > 0) {
     const pick = await pickTls13(ep, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    if (pick.kind === 'end') return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything('TLSv1.3 group probe', pick.why) };
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
     scan.found.push(pick.group);
     remaining.splice(remaining.indexOf(pick.group), 1);
@@ -120,10 +108,19 @@ async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
   return scan;
 }
 
-type Pick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
+/**
+ * The first hello offers every group we know, to a server that accepted the version (or the suites)
+ * before: a refusal then says nothing about its groups — it may want one we do not know, or choke on
+ * the long list — so the scan is an error, never an empty list.
+ */
+function refusedEverything(what: string, why: string): string {
+  return `${what}: the server refused a hello offering every group govscan knows (${why}), though it accepted the version before`;
+}
+
+type GroupPick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
 
 /** One TLS 1.3 hello offering `groups` (no key share): the group the server's HelloRetryRequest names. */
-async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): Promise<Pick> {
+async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): Promise<GroupPick> {
   const what = 'TLSv1.3 group probe';
   const result = await ask(buildClientHello('TLSv1.3', ep.servername, { groups }), new ServerHelloReader(), what);
   if (result.kind !== 'answer') return refusalOrError(result, what);
@@ -152,14 +149,40 @@ async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): 
   }
 }
 
-/** TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one. */
+/**
+ * TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one.
+ *
+ * In TLS <= 1.2 the client's curve list also says which curves it can verify ECDSA signatures on (RFC
+ * 8422 §5.1), so a server with only an ECDSA certificate refuses the first hello that no longer lists
+ * its certificate's curve — the curve found last. Its other curves are then asked for with that one
+ * offered again, last: a server following the client's order takes it only when none of the others
+ * is left; a server enforcing its own order that ranks it above the rest hides them, and the scan says so.
+ */
 async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: Ask): Promise<GroupScan> {
+  const what = `${version} ECDHE group probe`;
   const scan: GroupScan = { version, found: [] };
   const remaining = [...EC_GROUPS];
+  const ecdsaOnly = suites.every((c) => suiteFacts(c).auth === 'ECDSA');
+  let certCurve: number | null = null;
   while (remaining.length > 0) {
-    const pick = await pickLegacy(ep, version, suites, remaining, ask);
-    if (pick.kind === 'end') return scan;
+    const pick = await pickLegacy(ep, version, suites, certCurve === null ? remaining : [...remaining, certCurve], ask);
+    if (pick.kind === 'end') {
+      const last = scan.found.at(-1);
+      if (last === undefined) return { ...scan, error: refusedEverything(what, pick.why) };
+      if (ecdsaOnly && certCurve === null) {
+        certCurve = last;
+        continue;
+      }
+      return scan;
+    }
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
+    if (pick.group === certCurve) {
+      if ((await legacyOrder(ep, scan, suites, ask)) === false) return scan;
+      return {
+        ...scan,
+        error: `${what}: the server has only an ECDSA certificate, on ${groupName(certCurve)}, which a hello must list; it enforces its own order and ranks that curve above any other left, so those could not be listed`,
+      };
+    }
     if (!remaining.includes(pick.group)) {
       // A server that ignores supported_groups (pre-RFC 8422 stacks) uses one curve whatever we offer:
       // that curve is what it supports, and asking again would only repeat it.
@@ -172,13 +195,27 @@ async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly
   return scan;
 }
 
+/** Whose order a TLS <= 1.2 server follows, from one hello offering the found curves reversed (null: undetermined). */
+async function legacyOrder(ep: TlsEndpoint, scan: GroupScan, suites: readonly number[], ask: Ask): Promise<boolean | null> {
+  if (scan.found.length < 2) return null;
+  return orderFrom(scan.found, await pickLegacy(ep, scan.version, suites, [...scan.found].reverse(), ask));
+}
+
+/** The server's pick from the found groups offered reversed: its own first choice back means it enforces its order. */
+function orderFrom(found: readonly number[], pick: GroupPick): boolean | null {
+  if (pick.kind !== 'group') return null;
+  if (pick.group === found[0]) return true;
+  if (pick.group === found.at(-1)) return false;
+  return null;
+}
+
 async function pickLegacy(
   ep: TlsEndpoint,
   version: TlsVersion,
   suites: readonly number[],
   groups: readonly number[],
   ask: Ask,
-): Promise<Pick> {
+): Promise<GroupPick> {
   const what = `${version} ECDHE group probe`;
   const answer = await flight(ep, version, 'ecdhe', suites, groups, ask, what);
   if (answer.kind === 'end' || answer.kind === 'error') return answer;
@@ -254,7 +291,7 @@ function refusalOrError(
 ): { kind: 'end'; why: string } | { kind: 'error'; reason: string } {
   if (result.kind === 'closed') return { kind: 'end', why: 'server closed the connection' };
   if (result.kind === 'reset') return { kind: 'end', why: `server reset the connection (${result.code})` };
-  return { kind: 'error', reason: result.reason.startsWith(what) ? result.reason : `${what}: ${result.reason}` };
+  return { kind: 'error', reason: result.reason.includes(what) ? result.reason : `${what}: ${result.reason}` };
 }
 
 /**
@@ -269,20 +306,10 @@ async function preference(
   suites12: readonly number[],
   ask: Ask,
 ): Promise<boolean | null> {
-  let pick: Pick;
-  let found: number[];
   if (scan13 && !scan13.error && scan13.found.length >= 2) {
-    found = scan13.found;
-    pick = await pickTls13(ep, [...found].reverse(), ask);
-  } else if (scan12 && !scan12.error && scan12.found.length >= 2) {
-    found = scan12.found;
-    pick = await pickLegacy(ep, scan12.version, suites12, [...found].reverse(), ask);
-  } else {
-    return null;
+    return orderFrom(scan13.found, await pickTls13(ep, [...scan13.found].reverse(), ask));
   }
-  if (pick.kind !== 'group') return null;
-  if (pick.group === found[0]) return true;
-  if (pick.group === found.at(-1)) return false;
+  if (scan12 && !scan12.error) return legacyOrder(ep, scan12, suites12, ask);
   return null;
 }
 

@@ -30,7 +30,7 @@ export const MAX_CLAIM = 64;
  * text travels: built-in pack ids (a worker has none of the SOC's files), rule globs, parameters.
  * Network settings of the worker's own machine (CA files, DNS servers) are the worker's flags.
  */
-export const CampaignOptionsSchema = closed({
+const CampaignOptionsSchema = closed({
   /** Built-in policy pack ids (`govscan policy list`); empty or absent: every built-in pack. */
   policies: Type.Optional(shortList(128, 50)),
   legalBasis: Type.Optional(enumOf(['nd85-2016', 'nd331-2026'] as const)),
@@ -64,7 +64,7 @@ export const CampaignCreateSchema = closed({
 });
 export type CampaignCreate = Static<typeof CampaignCreateSchema>;
 
-export type CampaignStatus = 'active' | 'cancelled';
+type CampaignStatus = 'active' | 'cancelled';
 /**
  * queued: waiting (first attempt or a retry after its backoff); running: held by a worker under a
  * lease; done: its result is stored; failed: the last attempt failed and a retry waits for its

@@ -3,6 +3,7 @@
 
 import type { FastifyReply } from 'fastify';
 import type { ApiError } from '../contract/agent-api.js';
+import type { CampaignApiError } from '../contract/campaign-api.js';
 
 export type ApiErrorCode = ApiError['error'];
 
@@ -26,6 +27,7 @@ export const FORBIDDEN: ApiError = { error: 'forbidden', message: 'This token do
 /** Wrong, used and expired enrolment secrets all get this body. */
 export const BAD_SECRET: ApiError = { error: 'unauthorized', message: 'The enrolment secret is not valid.' };
 
-export function sendError(reply: FastifyReply, status: number, body: ApiError & { localized?: { en: string; vi: string } }): FastifyReply {
+/** `body`: an ApiError; the campaign routes' refusals also carry `localized` (CampaignApiError). */
+export function sendError(reply: FastifyReply, status: number, body: CampaignApiError): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

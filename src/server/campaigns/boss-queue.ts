@@ -18,9 +18,9 @@ import type { CampaignStore, JobRow } from './campaign-store.js';
 import { leaseExpiredReason } from './table-queue.js';
 import { backoffSeconds, type CampaignQueue, type Claimed, type QueueSettings } from './queue.js';
 
-export const BOSS_SCHEMA = 'pgboss';
-export const JOB_QUEUE = 'govscan-campaign-jobs';
-export const DEAD_QUEUE = 'govscan-campaign-dead';
+const BOSS_SCHEMA = 'pgboss';
+const JOB_QUEUE = 'govscan-campaign-jobs';
+const DEAD_QUEUE = 'govscan-campaign-dead';
 const CHUNK = 500;
 /** pg-boss refuses a shorter heartbeat window. */
 const MIN_BOSS_HEARTBEAT_SECONDS = 10;
@@ -34,7 +34,7 @@ interface JobData {
 }
 
 /** pg-boss's id of our job: a UUID derived from the job id (same job, same id, in every replica). */
-export function bossId(jobId: string): string {
+function bossId(jobId: string): string {
   const h = createHash('sha256').update(`govscan-campaign-job\u0000${jobId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] as string, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

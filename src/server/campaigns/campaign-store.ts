@@ -62,7 +62,7 @@ const MAX_RUNS_SHOWN = 50;
 const MAX_FAILURES_SHOWN = 500;
 const MAX_BATCHES_SHOWN = 1000;
 /** States in which a job still needs a worker: a run with any of them is not finished. */
-export const OPEN_STATES: readonly JobState[] = ['queued', 'running', 'failed'];
+const OPEN_STATES: readonly JobState[] = ['queued', 'running', 'failed'];
 
 function toCampaign(r: CampaignsTable): Campaign {
   return {

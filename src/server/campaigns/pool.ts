@@ -9,7 +9,7 @@ import type { Report } from '../../core/types.js';
 import type { CampaignService } from './service.js';
 
 /** What scanning one job gave: its report, or why there is none (`retryable`: a later attempt may do better). */
-export type JobOutcome = { kind: 'report'; report: Report } | { kind: 'failed'; reason: string; retryable: boolean };
+type JobOutcome = { kind: 'report'; report: Report } | { kind: 'failed'; reason: string; retryable: boolean };
 export type JobRunner = (job: ClaimedJob, signal: AbortSignal) => Promise<JobOutcome>;
 
 export interface PoolOptions {

@@ -37,7 +37,7 @@ import type { CampaignQueue } from './queue.js';
 import { nextRun, scheduleInterval, scheduleProblem } from './schedule.js';
 
 /** A refusal a person acts on: status, the API code, and the message in both languages. */
-export class CampaignError extends HttpError {
+class CampaignError extends HttpError {
   constructor(
     override readonly statusCode: 400 | 403 | 404 | 409,
     override readonly code: 'bad-request' | 'forbidden' | 'not-found' | 'conflict',
@@ -61,7 +61,7 @@ function refuse(
 const badRequest = (key: Key, params: Record<string, unknown> = {}): CampaignError => refuse(400, 'bad-request', key, params);
 
 /** The batch id a job's result is stored under: a UUID v4 derived from the job id. */
-export function jobBatchId(jobId: string): string {
+function jobBatchId(jobId: string): string {
   const h = createHash('sha256').update(`govscan-campaign-result\u0000${jobId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h[16] as string, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -70,7 +70,7 @@ export function jobBatchId(jobId: string): string {
  * The "agent" a campaign's results of one target are stored for: the latest state per agent is the
  * latest result per (campaign, target), as the fleet views expect of agents.
  */
-export function campaignAgentId(campaignId: string, target: string): string {
+function campaignAgentId(campaignId: string, target: string): string {
   return `campaign:${campaignId}:${createHash('sha256').update(target).digest('hex').slice(0, 16)}`;
 }
 

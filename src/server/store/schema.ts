@@ -160,7 +160,7 @@ export interface CampaignsTable {
   cancelled_at: string | null;
 }
 
-export interface CampaignRunsTable {
+interface CampaignRunsTable {
   id: string;
   campaign_id: string;
   started_at: string;

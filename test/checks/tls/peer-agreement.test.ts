@@ -15,6 +15,12 @@ const PEER_QUIRKS: Record<string, string> = {
     'sslscan 2.0.7 prints TLS_CHACHA20_POLY1305_SHA256 twice when the server enforces an order that puts it between CCM and GCM suites; its list is compared as a set',
 };
 
+/** Configurations sslscan is not run on, with the reason; they are checked against their configuration instead. */
+const SSLSCAN_NOT_RUN: Record<string, string> = {
+  legacy:
+    'sslscan 2.0.7 links OpenSSL 3.0, which can offer neither SSL 3.0 nor RC4, DES, 3DES, IDEA or export suites, and it stalls for over a minute on a server that never finishes a handshake; nmap and the configured list (the truth for a scripted server) are compared instead',
+};
+
 let lab: TlsLab;
 const sslscan = new Map<string, PeerEnumeration>();
 const nmap = new Map<string, PeerEnumeration>();
@@ -30,12 +36,14 @@ async function eachLimited<T>(items: T[], inFlight: number, fn: (item: T) => Pro
 
 beforeAll(async () => {
   lab = await startTlsLab();
+  const started = performance.now();
   const byPort = new Map(lab.endpoints.map((e) => [e.port, e.config.name]));
   const nmapRun = nmapEndpoints(
     '127.0.0.1',
     lab.endpoints.map((e) => e.port),
   ).then((found) => {
     for (const [port, result] of found) nmap.set(byPort.get(port) ?? String(port), result);
+    console.log(`nmap ssl-enum-ciphers: ${lab.endpoints.length} endpoints in ${(performance.now() - started) / 1000} s`);
   });
   // sslscan takes one endpoint per run; three at a time keeps the two CI cores busy without starving nmap.
   await Promise.all([
@@ -68,7 +76,10 @@ describe('TLS lab', () => {
   });
 });
 
-describe.each(TLS_LAB_CONFIGS.map((c) => [c.name, c] as const))('%s', (name, config) => {
+const peerChecked = TLS_LAB_CONFIGS.filter((c) => !SSLSCAN_NOT_RUN[c.name]);
+const scripted = TLS_LAB_CONFIGS.filter((c) => c.server.kind === 'scripted');
+
+describe.each(peerChecked.map((c) => [c.name, c] as const))('%s', (name, config) => {
   it('sslscan and nmap accept the same cipher suites per version', () => {
     const a = sslscan.get(name);
     const b = nmap.get(name);
@@ -105,5 +116,20 @@ describe.each(TLS_LAB_CONFIGS.map((c) => [c.name, c] as const))('%s', (name, con
       expect(a.groups).toEqual(groups);
       expect(b.groups).toEqual(groups);
     }
+  });
+});
+
+describe.each(scripted.map((c) => [c.name, c] as const))('%s (scripted)', (name, config) => {
+  it('nmap finds exactly the configured suites per version, in the server order, and DEFLATE', () => {
+    if (config.server.kind !== 'scripted') throw new Error('not scripted');
+    const b = nmap.get(name)!;
+    expect(b.unknown).toEqual([]);
+    expect(b.versions).toEqual(acceptedVersions(config));
+    for (const v of acceptedVersions(config)) {
+      // nmap lists suites by name; the order it found them in is the server's (it removes each choice and asks again).
+      expect({ v, suites: hex(b.suites[v] ?? []) }).toEqual({ v, suites: hex(config.server.behaviour.suites) });
+      expect(b.serverPreference[v]).toBe(true);
+    }
+    expect(b.compression).toBe(config.expect.compression);
   });
 });
