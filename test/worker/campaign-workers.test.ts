@@ -165,6 +165,21 @@ describe('govscan worker with a PostgreSQL server', () => {
     const good = lab.targets('d', 8);
     const created = await create('Có một đích im lặng', AGENCY, ['--timeout', '1000', lab.silentTarget, ...good]);
     const id = created.campaign.id;
+    // SIGTERM once the server handed out a job: no new claim; what was handed out is finished and handed in, exit 0
+    // (the count in the stop line may be 0 when the claim's answer is still on its way: its jobs are run all the same).
+    const first = startWorker(server.url, workerTokenFile, 'w-term', lab);
+    workers.push(first);
+    await waitForCampaign(
+      () => server.url,
+      socToken,
+      id,
+      (d) => (d.runs[0]?.counts.running ?? 0) > 0,
+    );
+    expect(await stopWorker(first)).toBe(0);
+    expect(first.stderr()).toMatch(/received SIGTERM: no new jobs; finishing the \d+ running jobs?\n(.*\n)*.*worker w-term stopped: /);
+    const handedIn = /stopped: (\d+) results? delivered, (\d+) failures? reported/.exec(first.stderr());
+    expect(Number(handedIn?.[1]) + Number(handedIn?.[2])).toBeGreaterThan(0);
+
     const worker = startWorker(server.url, workerTokenFile, 'w-dead', lab);
     workers.push(worker);
     const detail = await waitForCampaign(() => server.url, socToken, id, finished);
