@@ -15,7 +15,7 @@
 // Everything listens on and dials loopback only: names are pinned with --resolve, nothing resolves.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { CampaignCreated, CampaignDetail } from '../../src/contract/campaign-api.js';
+import type { Report } from '../../src/core/types.js';
 import { startFarmProcess } from '../tls/farm-client.js';
 
 const run = promisify(execFile);
@@ -304,6 +305,8 @@ async function main(): Promise<void> {
       join(dir, 'direct.json'),
     ]);
     const direct = (performance.now() - scanStarted) / 1000;
+    // What the scans found, so a lab that only timed out cannot pass for a fast one.
+    const findings = (JSON.parse(await readFile(join(dir, 'direct.json'), 'utf8')) as Report).summary.findings;
 
     const rows = await withPostgres(pgDir, async (db) => {
       const admin = await cli(['server', 'token', 'create', '--role', 'admin', '--db', db]);
@@ -347,7 +350,9 @@ async function main(): Promise<void> {
         `  ${String(r.workers).padStart(7)}  ${f2(r.seconds).padStart(6)}  ${f2(rate).padStart(9)}  ${one ? `${f2(one.seconds / r.seconds)}×`.padStart(11) : '-'.padStart(11)}  ${String(r.done).padStart(4)}  ${String(r.dead).padStart(4)}  ${String(r.retried).padStart(7)}  ${String(r.reports).padStart(14)}`,
       );
     }
-    console.log(`  govscan scan, same targets, --concurrency ${CONCURRENCY}: ${f2(direct)} s, ${f2(TARGETS / direct)} targets/s`);
+    console.log(
+      `  govscan scan, same targets, --concurrency ${CONCURRENCY}: ${f2(direct)} s, ${f2(TARGETS / direct)} targets/s (findings: ${findings.pass} pass, ${findings.fail} fail, ${findings['not-tested']} not tested)`,
+    );
     console.log('');
     console.log('  against the targets:');
     const four = rows.find((r) => r.workers === 4);

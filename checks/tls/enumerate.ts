@@ -166,3 +166,22 @@ function legacyHellos(versions: Record<TlsVersion, VersionSuites>, hellos: Recor
 function fromLegacy(legacy: LegacyHellos): { status: 'ok' | 'error' | 'not-applicable'; reason?: string } {
   return legacy.kind === 'hellos' ? { status: 'ok' } : { status: legacy.status, reason: legacy.reason };
 }
+
+/** The enumeration under --tls-quick: every part not applicable, no connection. */
+export async function quickEnumeration(): Promise<EnumerationFacts> {
+  const skipped = { status: 'not-applicable', reason: '--tls-quick' } as const;
+  const version: VersionSuites = { ...skipped, suites: [], serverPreference: null };
+  return {
+    ...skipped,
+    connections: 0,
+    ssl2: { ...skipped },
+    ssl3: { ...skipped },
+    versions: { TLSv1: { ...version }, 'TLSv1.1': { ...version }, 'TLSv1.2': { ...version }, 'TLSv1.3': { ...version } },
+    groups: { ...skipped, supported: [], serverPreference: null },
+    dh: { ...skipped, bits: null, group: null },
+    pq: { ...skipped, hybrid: false, groups: [] },
+    renegotiation: { ...skipped, secure: null },
+    compression: { ...skipped, accepted: null },
+    extendedMasterSecret: { ...skipped, supported: null },
+  };
+}

@@ -12,7 +12,7 @@ export type HostileKind = 'garbage-after-hello' | 'endless-records' | 'reset-aft
 
 export const HOSTILE_KINDS: readonly HostileKind[] = ['garbage-after-hello', 'endless-records', 'reset-after', 'silent'];
 
-export interface HostileEndpoint {
+interface HostileEndpoint {
   kind: HostileKind;
   address: '127.0.0.1' | '::1';
   port: number;

@@ -125,7 +125,7 @@ export async function waitForCampaign(
   token: string,
   id: string,
   done: (d: CampaignDetail) => boolean,
-  ms = 120_000,
+  ms = 480_000,
 ): Promise<CampaignDetail> {
   const until = Date.now() + ms;
   let last: CampaignDetail | string = 'no answer yet';
