@@ -7,7 +7,8 @@
 //   checks/*      probes: never policy, report, engine, CLI, server, agent
 //   src/policy    pure evaluation; src/report: writers — neither imports checks or the CLI
 //   src/engine    the orchestrator (registry, scan pipeline)
-//   src/server, agent/, src/cli, src/commands   the programs on top; the agent and the server never import each other
+//   src/server, agent/, src/worker, src/cli, src/commands   the programs on top; the agent and the campaign
+//                 worker never import the server, nor the server them (they talk over HTTP through src/contract)
 // src/lab (lab servers for the demo, tests and benchmarks) and test/ are never imported by production code.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -74,6 +75,20 @@ module.exports = {
       comment: 'The agent and the server talk over HTTP through src/contract only.',
       from: { path: '^src/server/' },
       to: { path: '^agent/' },
+    },
+    {
+      name: 'worker-and-server-apart',
+      severity: 'error',
+      comment: 'The campaign worker takes jobs from the server over HTTP through src/contract only, like the agent.',
+      from: { path: '^src/worker/' },
+      to: { path: '^src/server/' },
+    },
+    {
+      name: 'server-and-worker-apart',
+      severity: 'error',
+      comment: 'The server hands jobs to workers over HTTP; it never runs the worker code itself.',
+      from: { path: '^src/server/' },
+      to: { path: '^src/worker/' },
     },
     {
       name: 'no-lab-in-production',

@@ -29,6 +29,8 @@ export interface PeerEnumeration {
   groups: string[];
   /** Finite-field DH sizes seen in DHE suites (sslscan dhebits; nmap "dh N"). */
   dhBits: number[];
+  /** nmap: the server chose DEFLATE in some version; sslscan: its compression test. */
+  compression?: boolean;
   /** sslscan's renegotiation test (client-initiated renegotiation in the best version it speaks). */
   renegotiation?: { supported: boolean; secure: boolean };
   /** Seconds of wall time the tool took for this endpoint (nmap: its whole run divided by ports). */
@@ -44,6 +46,17 @@ const xml = new XMLParser({
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
 });
 
+// OpenSSL 3.0 dropped these from its table; the lab's scripted legacy server still answers with them.
+const LEGACY_SUITES: [string, number][] = [
+  ['TLS_RSA_EXPORT_WITH_RC4_40_MD5', 0x0003],
+  ['TLS_RSA_WITH_RC4_128_MD5', 0x0004],
+  ['TLS_RSA_WITH_RC4_128_SHA', 0x0005],
+  ['TLS_RSA_EXPORT_WITH_RC2_CBC_40_MD5', 0x0006],
+  ['TLS_RSA_WITH_IDEA_CBC_SHA', 0x0007],
+  ['TLS_RSA_EXPORT_WITH_DES40_CBC_SHA', 0x0008],
+  ['TLS_RSA_WITH_DES_CBC_SHA', 0x0009],
+  ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 0x000a],
+];
 const TLS13_SUITES: [string, number][] = [
   ['TLS_AES_128_GCM_SHA256', 0x1301],
   ['TLS_AES_256_GCM_SHA384', 0x1302],
@@ -54,12 +67,12 @@ const TLS13_SUITES: [string, number][] = [
 
 /** IANA names to code points, from OpenSSL's own table (the same library both peers link here). */
 let ianaTable: Promise<Map<string, number>> | undefined;
-export function ianaCodes(): Promise<Map<string, number>> {
+function ianaCodes(): Promise<Map<string, number>> {
   ianaTable ??= promisify(execFile)('openssl', ['ciphers', '-V', '-stdname', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], {
     maxBuffer: 1_000_000,
   }).then(({ stdout }) => {
     // OpenSSL's table lists only the TLS 1.3 suites it enables by default; RFC 8446 has five.
-    const map = new Map<string, number>(TLS13_SUITES);
+    const map = new Map<string, number>([...LEGACY_SUITES, ...TLS13_SUITES]);
     for (const m of stdout.matchAll(/0x([0-9A-F]{2}),0x([0-9A-F]{2}) - (\S+)/g)) map.set(m[3]!, Number.parseInt(m[1]! + m[2]!, 16));
     return map;
   });
@@ -104,11 +117,13 @@ export function parseSslscanXml(out: string, seconds = 0): PeerEnumeration {
   for (const g of list(test.group)) pushUnique(result.groups, String(g.name).replace(/ \(.*\)$/, ''));
   const reneg = list(test.renegotiation)[0];
   if (reneg) result.renegotiation = { supported: reneg.supported === '1', secure: reneg.secure === '1' };
+  const compression = list(test.compression)[0];
+  if (compression) result.compression = compression.supported === '1';
   return result;
 }
 
 /** Parses `nmap --script ssl-enum-ciphers -oX -` output: one enumeration per open port. */
-export function parseNmapXml(out: string, codes: Map<string, number>, seconds = 0): Map<number, PeerEnumeration> {
+function parseNmapXml(out: string, codes: Map<string, number>, seconds = 0): Map<number, PeerEnumeration> {
   const byPort = new Map<number, PeerEnumeration>();
   const hosts = list(list(xml.parse(out).nmaprun)[0]?.host);
   const ports = hosts.flatMap((h) => list(list(h.ports)[0]?.port));
@@ -135,6 +150,9 @@ export function parseNmapXml(out: string, codes: Map<string, number>, seconds = 
         // "ecdh_x25519" for the CFRG curves, "secp256r1" for the NIST ones, "rsa 2048" for static RSA.
         else if (kex && !/^rsa /.test(kex)) pushUnique(result.groups, kex.replace(/^ecdh_/, ''));
       }
+      const compressors = list(table.table).find((t) => t.key === 'compressors');
+      if (list(compressors?.elem).some((e) => text(e) === 'DEFLATE')) result.compression = true;
+      else result.compression ??= false;
       const pref = text(list(table.elem).find((e) => e.key === 'cipher preference'));
       if (pref === 'server' || pref === 'client') result.serverPreference[v] = pref === 'server';
     }

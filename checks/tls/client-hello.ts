@@ -60,6 +60,8 @@ export interface HelloOptions {
   keyShares?: readonly KeyShareEntry[];
   /** Compression methods offered (default [0], null only). [1, 0] asks whether the server takes DEFLATE. */
   compression?: readonly number[];
+  /** signature_algorithms for TLS 1.2 and 1.3 (default: the version probe's list). */
+  signatureAlgorithms?: readonly number[];
 }
 
 /** Extension types the ServerHello parser reports and callers look for. */
@@ -85,6 +87,11 @@ const DEFAULT_GROUPS: readonly number[] = [GROUP_X25519, 0x0017, 0x0018, 0x0019,
 // TLS 1.2 servers (SHA-1-only HSMs, old IIS) answering.
 const SIGALGS_13 = [0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0804, 0x0805, 0x0806, 0x0809, 0x080a, 0x080b, 0x0401, 0x0501, 0x0601];
 const SIGALGS_12 = [...SIGALGS_13, 0x0203, 0x0201];
+/**
+ * TLS 1.2 schemes for the enumeration: the above plus DSA (a DHE-DSS or DH-DSS server must be able to
+ * sign its ServerKeyExchange for the hello, or it would refuse suites it does accept).
+ */
+export const SIGALGS_12_WIDE: readonly number[] = [...SIGALGS_12, 0x0402, 0x0502, 0x0602, 0x0202];
 
 /** SHA-256("HelloRetryRequest"): the random that marks a ServerHello as a HelloRetryRequest (RFC 8446 §4.1.3). */
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
@@ -112,8 +119,8 @@ function template(version: HelloVersion, opts: HelloOptions): HelloTemplate {
   if (groups.length > 0) before.push(ext(EXT.supportedGroups, vec16(u16s(groups))));
   before.push(ext(EXT.ecPointFormats, cat(u8(1), u8(0))));
   // RFC 5246 §7.4.1.4.1: the extension is TLS 1.2's; TLS 1.0/1.1 servers may choke on it.
-  if (version === 'TLSv1.2') before.push(ext(EXT.signatureAlgorithms, vec16(u16s(SIGALGS_12))));
-  if (tls13) before.push(ext(EXT.signatureAlgorithms, vec16(u16s(SIGALGS_13))));
+  if (version === 'TLSv1.2') before.push(ext(EXT.signatureAlgorithms, vec16(u16s(opts.signatureAlgorithms ?? SIGALGS_12))));
+  if (tls13) before.push(ext(EXT.signatureAlgorithms, vec16(u16s(opts.signatureAlgorithms ?? SIGALGS_13))));
   before.push(ext(EXT.extendedMasterSecret, Buffer.alloc(0)));
   // Not last-but-empty: WebSphere 7/8 refuse a hello whose last extension is empty (OpenSSL's note).
   before.push(ext(EXT.renegotiationInfo, u8(0)));

@@ -5,7 +5,7 @@
 // the server chooses from this list is named with its kind and size; the facts record them, the TLS
 // pack judges them.
 
-export type GroupKind = 'ecdhe' | 'ffdhe' | 'hybrid-pq' | 'pq';
+type GroupKind = 'ecdhe' | 'ffdhe' | 'hybrid-pq' | 'pq';
 
 export interface NamedGroup {
   code: number;

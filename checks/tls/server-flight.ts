@@ -19,14 +19,14 @@ const HS_SERVER_HELLO_DONE = 14;
 const MAX_RECORD = 16_384 + 2_048;
 
 /** OpenSSL reads a Certificate message up to 100 KiB; the rest of the flight fits in the margin. */
-export const MAX_FLIGHT_BYTES = 131_072;
+const MAX_FLIGHT_BYTES = 131_072;
 
 const EC_NAMED_CURVE = 3;
 
 /** The key exchange the offered suites allow: the reader parses the ServerKeyExchange as this. */
 export type FlightKex = 'ecdhe' | 'dhe';
 
-export type ServerKeyExchange =
+type ServerKeyExchange =
   /** `group` is the named curve; null when the server sent explicit curve parameters (curve_type 1 or 2). */
   { kind: 'ecdhe'; curveType: number; group: number | null } | { kind: 'dhe'; p: Buffer; g: Buffer };
 

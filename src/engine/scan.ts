@@ -23,6 +23,7 @@ import type {
   Localized,
   NameResolver,
   NetworkEnvironment,
+  TlsProbeSettings,
   Report,
   Resolver,
   Severity,
@@ -35,6 +36,7 @@ import { applyWaivers, loadWaivers, WaiverTally, type WaiverSet } from '../polic
 import { applyBaseline, loadBaseline, type Baseline } from '../report/baseline.js';
 import type { ReportSpill } from '../report/spill.js';
 import { ipv6Categories, Ipv6ScoreCollector } from '../report/ipv6-score.js';
+import { readinessRuleIds } from '../report/pq-readiness.js';
 import { assignLegalBases, regimeRun, type LegalBasisChoice, type SystemBasisInput } from '../policy/legal-basis.js';
 import { selectRules, severityFilter } from '../policy/rule-filter.js';
 import { applyParams, PARAM_MESSAGES, paramProblemsText, parseParamArg, type AppliedParam, type ParamOverride } from '../policy/params.js';
@@ -84,6 +86,7 @@ export interface PreparedScan {
   /** NS/MX lookups and the zone walk (IPv6 checks). */
   names?: NameResolver;
   network?: NetworkEnvironment;
+  tls?: TlsProbeSettings;
   failOn: Severity | 'none';
   waivers: WaiverSet | null;
   baseline: Baseline | null;
@@ -158,6 +161,7 @@ export async function prepareScan(
     resolver: net.resolver,
     ...(net.names ? { names: net.names } : {}),
     ...(net.network ? { network: net.network } : {}),
+    ...(net.tls ? { tls: net.tls } : {}),
     failOn: req.failOn,
     waivers,
     baseline,
@@ -244,6 +248,8 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
   const rules = describeRules(scan.policies);
   // Scored from every finding as targets complete, for every caller: a lean report keeps passes only as counts.
   const ipv6Scores = new Ipv6ScoreCollector(ipv6Categories(rules));
+  // Passes of readiness rules (post-quantum) stay in a lean report too: the table counts them.
+  const readiness = readinessRuleIds(rules);
   await runTargets(scan.targets, scan.checks, {
     concurrency: opts.concurrency,
     targetTimeoutMs: opts.targetTimeoutMs,
@@ -259,6 +265,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       ...(scan.names ? { names: scan.names } : {}),
       ...(opts.datagrams ? { datagrams: opts.datagrams } : {}),
       ...(scan.network ? { network: scan.network } : {}),
+      ...(scan.tls ? { tls: scan.tls } : {}),
     },
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
     onTargetDone: (target, probed) => {
@@ -270,7 +277,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       tally?.add(judged);
       countFindings(summary, judged);
       spill?.add(order.get(target.key) ?? 0, done, judged);
-      findings.push(...(keep ? judged : judged.filter(isDecisive)));
+      findings.push(...(keep ? judged : judged.filter((f) => isDecisive(f) || readiness.has(f.ruleId))));
       attempts.push(...(keep ? done : done.map(withoutFacts)));
       ipv6Scores.add(target, judged);
       opts.onTargetDone?.(target, done, judged);

@@ -4,21 +4,25 @@
 // Most are `openssl s_server` processes (the Debian OpenSSL 3.0 the peers also link); some are Node
 // servers (Node's own OpenSSL 3.5). What the machine's OpenSSL 3.0 cannot serve at all: SSLv2, SSLv3
 // (not compiled in), TLS compression (built without zlib) and the RC4, DES, 3DES and export suites
-// (removed from its cipher table); endpoints for those facts need a scripted server.
+// (removed from its cipher table); the "legacy" endpoint answers those from a scripted server
+// (scripted-tls.ts) that stops after ServerHelloDone.
 
 import { execFile } from 'node:child_process';
+import { getDiffieHellman } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { dhParamsPem } from './dh-params.js';
 import { chainPem, issueCertificate, type IssuedCert } from './pki.js';
 import { startOpensslServer } from './openssl-server.js';
+import { startScriptedTls, type ScriptedBehaviour } from './scripted-tls.js';
 import { farmLifecycle, listen } from './servers.js';
 
-export type LabVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+type LabVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** A finite-field DH parameter file the lab writes: RFC 2409 group 2 (1024 bits) or RFC 7919 ffdhe2048. */
-export type LabDhParams = 'rfc2409-1024' | 'ffdhe2048';
+type LabDhParams = 'rfc2409-1024' | 'ffdhe2048';
 
 type NodeServerOptions = Pick<tls.TlsOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'honorCipherOrder' | 'ecdhCurve'>;
 
@@ -26,7 +30,10 @@ export interface TlsLabConfig {
   name: string;
   description: string;
   cert: 'rsa' | 'ecdsa';
-  server: { kind: 'openssl'; args: string[]; dh?: LabDhParams } | { kind: 'node'; options: NodeServerOptions };
+  server:
+    | { kind: 'openssl'; args: string[]; dh?: LabDhParams }
+    | { kind: 'node'; options: NodeServerOptions }
+    | { kind: 'scripted'; behaviour: Omit<Extract<ScriptedBehaviour, { kind: 'legacy' }>, 'certificates'> };
   /** What the configuration fixes, for tests that judge it. */
   expect: {
     versions: LabVersion[];
@@ -36,6 +43,10 @@ export interface TlsLabConfig {
     dhBits?: number;
     /** The groups the server accepts, when the configuration restricts them (OpenSSL names). */
     groups?: string[];
+    /** The ServerHello carries RFC 5746 renegotiation_info (false only for the scripted legacy server). */
+    secureRenegotiation?: boolean;
+    /** The server picks DEFLATE when offered. */
+    compression?: boolean;
   };
 }
 
@@ -214,9 +225,27 @@ export const TLS_LAB_CONFIGS: TlsLabConfig[] = [
     },
     expect: { versions: ['TLSv1', 'TLSv1.1', 'TLSv1.2'], serverPreference: false },
   },
+  {
+    name: 'legacy',
+    description:
+      'A scripted server of the 1990s: SSL 3.0 and TLS 1.0, RC4, DES, 3DES, IDEA and export suites (server order), DEFLATE compression, no renegotiation_info.',
+    cert: 'rsa',
+    server: {
+      kind: 'scripted',
+      behaviour: {
+        kind: 'legacy',
+        versions: [0x0300, 0x0301],
+        // RC4-MD5, RC4-SHA, DES-CBC3-SHA, IDEA-CBC-SHA, DES-CBC-SHA, EXP-RC4-MD5, EXP-RC2-CBC-MD5, EXP-DES-CBC-SHA, AES128-SHA
+        suites: [0x0004, 0x0005, 0x000a, 0x0007, 0x0009, 0x0003, 0x0006, 0x0008, 0x002f],
+        compression: true,
+        renegotiationInfo: false,
+      },
+    },
+    expect: { versions: ['SSLv3', 'TLSv1'], serverPreference: true, secureRenegotiation: false, compression: true },
+  },
 ];
 
-export interface TlsLabEndpoint {
+interface TlsLabEndpoint {
   config: TlsLabConfig;
   /** SNI host name the certificate names: <config>.tls-lab.test */
   host: string;
@@ -232,26 +261,13 @@ export interface TlsLab {
   close(): Promise<void>;
 }
 
-export const TLS_LAB_DOMAIN = 'tls-lab.test';
-
-// RFC 2409 section 6.2, the second Oakley group (1024-bit MODP, generator 2): the weak group servers
-// configured long ago still use, and the one a DH size check must flag.
-const RFC2409_GROUP2_PRIME =
-  'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD' +
-  'EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED' +
-  'EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF';
-
-/** PKCS#3 DHParameter { p, g = 2 } as PEM, DER written by hand (the prime is 128 bytes, high bit set). */
-function rfc2409Group2Pem(): string {
-  const p = Buffer.concat([Buffer.from([0x02, 0x81, 0x81, 0x00]), Buffer.from(RFC2409_GROUP2_PRIME, 'hex')]);
-  const der = Buffer.concat([Buffer.from([0x30, 0x81, 0x87]), p, Buffer.from([0x02, 0x01, 0x02])]);
-  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN DH PARAMETERS-----\n${b64}\n-----END DH PARAMETERS-----\n`;
-}
+const TLS_LAB_DOMAIN = 'tls-lab.test';
 
 async function writeDhParams(dir: string): Promise<Record<LabDhParams, string>> {
   const files = { 'rfc2409-1024': join(dir, 'dh-rfc2409-1024.pem'), ffdhe2048: join(dir, 'dh-ffdhe2048.pem') };
-  await writeFile(files['rfc2409-1024'], rfc2409Group2Pem());
+  // RFC 2409 §6.2, the second Oakley group: the 1024-bit group servers configured long ago still use.
+  // Node carries it as 'modp2'.
+  await writeFile(files['rfc2409-1024'], dhParamsPem(getDiffieHellman('modp2').getPrime()));
   // OpenSSL knows the RFC 7919 groups by name; asking it avoids copying a 2048-bit prime by hand.
   await promisify(execFile)('openssl', [
     'genpkey',
@@ -313,6 +329,12 @@ export async function startTlsLab(opts: StartTlsLabOptions = {}): Promise<TlsLab
           return { config, host, address, port: proc.port };
         }
         const leaf = leaves[config.cert];
+        if (config.server.kind === 'scripted') {
+          const behaviour = { ...config.server.behaviour, certificates: [leaf.der, root.der] };
+          const { server, port } = await startScriptedTls(behaviour, address, life.tracker);
+          life.servers.push(server);
+          return { config, host, address, port };
+        }
         const server = tls.createServer({ cert: chainPem([leaf, root]), key: leaf.keyPem, ...config.server.options }, (socket) => {
           socket.on('error', () => {});
           socket.end();

@@ -183,7 +183,8 @@ function judge(j: JudgeInput): Finding {
     title: { ...rule.title },
     message,
     references: [...rule.references],
-    evidence: activation && !quiet ? evidenceOf(rule, activation.plain().facts, () => (values ??= computeValues(rule, activation.cel))) : {},
+    evidence:
+      activation && !quiet ? evidenceOf(rule, activation.plain().facts, () => (values ??= computeValues(rule, activation.cel))) : {},
     // Regime packs share rule ids with different meanings (SECLEVEL-ASSESSMENT-OVERDUE under Decree 85
     // and Decree 331): the pack is part of the identity, so a baseline of one never hides the other.
     fingerprint: fingerprint(rule.id, target.key, policy.regime ? policy.id : undefined),

@@ -305,7 +305,10 @@ function buildPolicy(doc: PolicyDocument, source: PackLocator, opts: LoadOptions
       params: { ...params },
       paramSpecs: declaredParams.specs,
       data: Object.fromEntries(
-        Object.entries(doc.spec.data ?? {}).map(([name, t]) => [name, { description: localized(t.description), source: [...t.source], value: t.value }]),
+        Object.entries(doc.spec.data ?? {}).map(([name, t]) => [
+          name,
+          { description: localized(t.description), source: [...t.source], value: t.value },
+        ]),
       ),
       ...(m.regime
         ? { regime: { id: m.regime.id, name: localized(m.regime.name), ...(m.regime.replaces ? { replaces: m.regime.replaces } : {}) } }

@@ -10,6 +10,7 @@ import { gatingMessages, outcomeTags, severityLabels, tableMessages as m } from 
 import { severityRank } from './summary.js';
 import { displayWidth as width, findingText, largest, oneLine, pushAll, reasonText } from './text.js';
 import { ipv6ScoreLines } from './ipv6-table.js';
+import { pqReadinessLines } from './pq-readiness.js';
 import { paramLines, targetLegalBasis } from './legal-basis.js';
 import { terminalText as safe } from './terminal-text.js';
 
@@ -83,6 +84,8 @@ export function toTable(report: Report, opts: TableOptions): string {
   if (blocks.length === 0) lines.push(m.noTargets[lang], '');
   const ipv6 = ipv6ScoreLines(report, lang);
   if (ipv6.length) pushAll(lines, [paint(ANSI.bold, ipv6[0] ?? ''), ...ipv6.slice(1).map(safe), '']);
+  const pq = pqReadinessLines(report, lang);
+  if (pq.length) pushAll(lines, [paint(ANSI.bold, pq[0] ?? ''), ...pq.slice(1).map(safe), '']);
   if (report.waivers && report.waivers.length > 0) pushAll(lines, waiverLines(report, lang, paint)).push('');
   lines.push(summaryLine(report, lang, paint));
   return `${lines.join('\n')}\n`;

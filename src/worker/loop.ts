@@ -11,7 +11,7 @@ import type { AgentLog } from '../../agent/log.js';
 import { abortableSleep } from '../../agent/upload.js';
 import type { Delivery, WorkerClient } from './client.js';
 import { WORKER_MESSAGES as M } from './messages.js';
-import { scanJob, type WorkerScanSettings } from './scan-job.js';
+import { scanJob, type JobScanSettings } from '../engine/campaign-job.js';
 
 export interface WorkerLoopOptions {
   client: WorkerClient;
@@ -22,7 +22,7 @@ export interface WorkerLoopOptions {
   pollMs: number;
   /** Return once a claim finds nothing and no job is running (benchmarks, one-shot runs). */
   exitWhenIdle: boolean;
-  scan: WorkerScanSettings;
+  scan: JobScanSettings;
   log: AgentLog;
   stop: AbortSignal;
   halt: AbortSignal;

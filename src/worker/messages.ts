@@ -63,20 +63,6 @@ export const WORKER_MESSAGES = defineMessages({
     en: 'HTTP {status} without a JSON answer (is it a govscan server?)',
     vi: 'HTTP {status} không kèm phản hồi JSON (có phải máy chủ govscan không?)',
   },
-  reasonNothingScanned: {
-    en: 'no probe of the target could gather facts: {reasons}',
-    vi: 'không phép thử nào thu thập được dữ liệu của đối tượng quét: {reasons}',
-  },
-  reasonNoCheck: {
-    en: "no check of the campaign's policy packs applies to this target",
-    vi: 'không phép kiểm tra nào của các bộ quy tắc trong chiến dịch áp dụng cho đối tượng quét này',
-  },
-  reasonBadJob: { en: 'the job cannot be scanned: {message}', vi: 'không quét được việc này: {message}' },
-  reasonStopped: {
-    en: 'the worker was stopped before the scan finished',
-    vi: 'worker bị dừng trước khi quét xong',
-  },
-  reasonScanError: { en: 'the scan failed: {message}', vi: 'lượt quét bị lỗi: {message}' },
   whatClaim: { en: 'asking for jobs', vi: 'xin việc' },
   whatResult: { en: 'delivering the result of job {job}', vi: 'gửi kết quả việc {job}' },
   whatFail: { en: 'reporting the failure of job {job}', vi: 'báo lỗi việc {job}' },

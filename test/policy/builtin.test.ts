@@ -68,6 +68,15 @@ describe('vn-ct02-2022-tls', () => {
       'TLS-PROTO-LEGACY': 'medium',
       'TLS-PROTO-NO-TLS13': 'low',
       'TLS-NO-FORWARD-SECRECY': 'medium',
+      'TLS-PROTO-SSL': 'critical',
+      'TLS-CIPHER-INSUFFICIENT': 'high',
+      'TLS-CIPHER-PHASE-OUT': 'medium',
+      'TLS-CIPHER-ORDER': 'low',
+      'TLS-KEX-DH-WEAK': 'high',
+      'TLS-KEX-GROUP-WEAK': 'medium',
+      'TLS-COMPRESSION': 'high',
+      'TLS-RENEGOTIATION-INSECURE': 'high',
+      'TLS-PQ-KEX-MISSING': 'info',
       'TLS-HSTS-MISSING': 'medium',
     });
   });

@@ -32,6 +32,20 @@ const CASES: [string, string[], string[], string[]?][] = [
   ['ocsp-staple-invalid', ['TLS-OCSP-STAPLE-INVALID'], [], ['TLS-CERT-REVOKED']],
 ];
 
+// The recorded endpoints predate the full enumeration (issue 14): its rules are not tested on them, never
+// passed (test/policies/tls-enumeration.test.ts judges them on enumerated facts).
+const ENUMERATION_RULES = [
+  'TLS-CIPHER-INSUFFICIENT',
+  'TLS-CIPHER-ORDER',
+  'TLS-CIPHER-PHASE-OUT',
+  'TLS-COMPRESSION',
+  'TLS-KEX-DH-WEAK',
+  'TLS-KEX-GROUP-WEAK',
+  'TLS-PQ-KEX-MISSING',
+  'TLS-PROTO-SSL',
+  'TLS-RENEGOTIATION-INSECURE',
+];
+
 let policies: LoadedPolicy[];
 beforeAll(async () => {
   policies = (await loadBuiltinPolicies(KNOWN)).filter(isTlsPack);
@@ -48,7 +62,8 @@ const ids = (findings: Finding[], outcome: string): string[] =>
     .sort();
 
 describe('built-in pack on recorded facts', () => {
-  it.each(CASES)('%s fails exactly %j', (fixture, fails, notApplicable, notTested = []) => {
+  it.each(CASES)('%s fails exactly %j', (fixture, fails, notApplicable, recordedNotTested = []) => {
+    const notTested = [...recordedNotTested, ...ENUMERATION_RULES];
     const findings = judge(fixture);
     const ruleIds = policies.flatMap((p) => p.rules.map((r) => r.id));
     expect(findings.map((f) => f.ruleId).sort()).toEqual([...ruleIds].sort());
@@ -61,7 +76,7 @@ describe('built-in pack on recorded facts', () => {
   });
 
   it('has a defect fixture for every rule', () => {
-    const covered = new Set(CASES.flatMap(([, fails]) => fails));
+    const covered = new Set([...CASES.flatMap(([, fails]) => fails), ...ENUMERATION_RULES]);
     const missing = policies.flatMap((p) => p.rules.map((r) => r.id)).filter((id) => !covered.has(id));
     expect(missing).toEqual([]);
   });

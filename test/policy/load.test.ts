@@ -127,7 +127,7 @@ describe('validatePolicyFiles reports every problem', () => {
   it('catches CEL that parses but names unknown variables, params or functions, and bad placeholders', async () => {
     const errors = await validatePolicyFiles([`${dir}/cel-semantics.yaml`], KNOWN);
     expect(errors.map((e) => e.message)).toEqual([
-      `${dir}/cel-semantics.yaml:16:13: rule TEST-VARIABLE: invalid CEL in when: unknown variable "fact" (known: facts, target, params, now)`,
+      `${dir}/cel-semantics.yaml:16:13: rule TEST-VARIABLE: invalid CEL in when: unknown variable "fact" (known: facts, target, params, data, now)`,
       `${dir}/cel-semantics.yaml:17:15: rule TEST-VARIABLE: invalid CEL in assert: unknown param "minDay" (declared: minDays)`,
       `${dir}/cel-semantics.yaml:19:19: rule TEST-VARIABLE: invalid CEL in severityOverrides[0].when: unknown function "shout"`,
       `${dir}/cel-semantics.yaml:20:22: rule TEST-VARIABLE: message.en: unknown placeholder {host} (use facts.*, target.*, params.*, values.* or now)`,
@@ -185,6 +185,15 @@ describe('built-in packs and policy arguments', () => {
         'TLS-OCSP-NOT-STAPLED',
         'TLS-OCSP-STAPLE-INVALID',
         'TLS-CERT-NOT-PUBLICLY-TRUSTED',
+        'TLS-PROTO-SSL',
+        'TLS-CIPHER-INSUFFICIENT',
+        'TLS-CIPHER-PHASE-OUT',
+        'TLS-CIPHER-ORDER',
+        'TLS-KEX-DH-WEAK',
+        'TLS-KEX-GROUP-WEAK',
+        'TLS-COMPRESSION',
+        'TLS-RENEGOTIATION-INSECURE',
+        'TLS-PQ-KEX-MISSING',
       ].sort(),
     );
   });

@@ -21,6 +21,12 @@ const WORDS: CitationWord[] = [
   { re: /\binternet\.nl mail IPv6\b/g, vi: 'internet.nl: IPv6 của máy chủ thư' },
   { re: /\binternet\.nl web IPv6\b/g, vi: 'internet.nl: IPv6 của trang web' },
   { re: /\binternet\.nl HSTS test\b/g, vi: 'internet.nl: phép kiểm tra HSTS' },
+  { re: /\binternet\.nl TLS test\b/g, vi: 'internet.nl: phép kiểm tra TLS' },
+  // NCSC-NL is the Dutch National Cyber Security Centre, not Vietnam's NCSC: the name says whose.
+  { re: /\bNCSC-NL TLS guidelines\b/g, vi: 'Hướng dẫn TLS của NCSC-NL (Hà Lan)' },
+  { re: /\bMozilla Server Side TLS\b/g, vi: 'Hướng dẫn cấu hình TLS máy chủ của Mozilla, phiên bản' },
+  { re: /\bappendix\b/g, vi: 'phụ lục' },
+  { re: /\bIANA TLS Supported Groups registry\b/g, vi: 'danh mục nhóm trao đổi khóa TLS của IANA' },
   // "§1.o" of a directive is its item (mục); of an RFC or standard, its section (mục) too.
   { re: /§\s*/g, vi: 'mục ' },
 ];

@@ -1,5 +1,5 @@
-// DH parameter files (PKCS#3 "BEGIN DH PARAMETERS") for the tests: the prime read out of one, and
-// one written around a given prime, so lab servers can use the RFC groups by their formula-free copies.
+// DH parameter files (PKCS#3 "BEGIN DH PARAMETERS") for the tests: the prime read out of one (the
+// writer, for lab servers, is src/lab/dh-params.ts).
 
 /** p of a DHparameter PEM: SEQUENCE { INTEGER p, INTEGER g, ... }, without the sign byte. */
 export function dhParamsPrime(pem: string): Buffer {
@@ -11,20 +11,6 @@ export function dhParamsPrime(pem: string): Buffer {
   off = start + len;
   const p = der.subarray(start, off);
   return p[0] === 0 ? p.subarray(1) : p;
-}
-
-/** A DHparameter PEM with prime p and generator g. */
-export function dhParamsPem(p: Buffer, g = 2): string {
-  const int = (v: Buffer): Buffer => tlv(0x02, (v[0] as number) & 0x80 ? Buffer.concat([Buffer.alloc(1), v]) : v);
-  const der = tlv(0x30, Buffer.concat([int(p), int(Buffer.from([g]))]));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n');
-  return `-----BEGIN DH PARAMETERS-----\n${b64.replace(/\n$/, '')}\n-----END DH PARAMETERS-----\n`;
-}
-
-function tlv(tag: number, value: Buffer): Buffer {
-  const n = value.length;
-  const len = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), len, value]);
 }
 
 function derLength(der: Buffer, off: number): number {

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { cipherName, enumerableSuites, isCatalogued, suiteFacts } from '../../../checks/tls/cipher-suites.js';
 import { SUITE_ROWS } from '../../../checks/tls/suite-catalogue.js';
+import { suiteBundles } from '../../../checks/tls/enum-suites.js';
 
 describe('the cipher-suite catalogue', () => {
   it('holds every suite OpenSSL knows, under OpenSSL’s name, and the scanners’ legacy codes besides', () => {
@@ -79,5 +80,34 @@ describe('the cipher-suite catalogue', () => {
     expect(tls12).toEqual(expect.arrayContaining([...tls10, 0xc02f, 0xcca8]));
     expect(tls12.length + tls13.length).toBe(SUITE_ROWS.length);
     expect(enumerableSuites('SSLv3').every((c) => tls10.includes(c))).toBe(true);
+  });
+
+  it('is offered in bundles under the 128 suites some servers choke on, the deployed suites first', () => {
+    for (const v of ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
+      const bundles = suiteBundles(v);
+      // With the renegotiation SCSV a hello carries at most 127 codes.
+      expect(
+        bundles.every((b) => b.length > 0 && b.length <= 126),
+        v,
+      ).toBe(true);
+      expect(
+        bundles.flat().sort((a, b) => a - b),
+        v,
+      ).toEqual([...enumerableSuites(v)].sort((a, b) => a - b));
+    }
+    const [first, ...rest] = suiteBundles('TLSv1.2');
+    expect(rest.length).toBe(2);
+    // What servers deploy (Mozilla's profiles, OpenSSL's and SChannel's defaults) is all in the first bundle.
+    for (const code of [
+      0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f, 0xccaa, 0xc027, 0xc013, 0x009c, 0x002f, 0x000a, 0x0005,
+    ])
+      expect(first, code.toString(16)).toContain(code);
+    // SSL 3.0 detection needs one hello: the first bundle has every suite but PSK, SRP, Kerberos and GOST.
+    const [ssl3] = suiteBundles('SSLv3');
+    expect(
+      enumerableSuites('SSLv3')
+        .filter((c) => !ssl3!.includes(c))
+        .every((c) => ['PSK', 'DHE_PSK', 'RSA_PSK', 'ECDHE_PSK', 'SRP', 'KRB5', 'GOST', 'NULL'].includes(suiteFacts(c).kex)),
+    ).toBe(true);
   });
 });

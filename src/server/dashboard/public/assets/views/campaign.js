@@ -117,7 +117,7 @@ function runsTable(runs) {
         'tr',
         {},
         h('th', { scope: 'col', text: t('col.started') }),
-        h('th', { scope: 'col', text: t('col.finished') }),
+        h('th', { scope: 'col', text: t('col.state') }),
         h('th', { scope: 'col', class: 'progress-col', text: t('col.progress') }),
       ),
     ),
@@ -132,7 +132,7 @@ function runsTable(runs) {
           h('th', { scope: 'row' }, when(r.startedAt), h('div', { class: 'sub' }, h('code', { text: r.id }))),
           h(
             'td',
-            { 'data-label': t('col.finished') },
+            { 'data-label': t('col.state') },
             h('span', { class: `status ${state.level}` }, icon(state.level), h('span', { text: state.text })),
             r.finishedAt ? h('div', { class: 'sub' }, when(r.finishedAt)) : null,
           ),

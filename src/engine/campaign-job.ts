@@ -1,6 +1,7 @@
-// One claimed job scanned by the same pipeline as `govscan scan` (prepareScan, executeScan): its
-// target with the campaign's options, the worker's own network settings (CA files, DNS servers, pins)
-// and one dialer shared by every job of this worker, so its per-address limit holds across jobs.
+// One campaign job scanned by the same pipeline as `govscan scan` (prepareScan, executeScan): its
+// target with the campaign's options, the scanning process's own network settings (CA files, DNS
+// servers, pins) and one dialer shared by all its jobs, so its per-address limit holds across jobs.
+// `govscan worker` (src/worker/) and the embedded server's in-process pool both scan jobs with this.
 // A scan where no probe could gather a single fact (the target timed out, refused, did not resolve)
 // is no result: it is handed back as a failure with the probes' reasons, for the server to retry
 // and, after its last attempt, to keep dead with that reason.
@@ -10,12 +11,12 @@ import { InputError } from '../core/errors.js';
 import { localize } from '../core/i18n/index.js';
 import { parseTarget } from '../core/targets.js';
 import type { Dialer, Lang, Report, Severity, SystemRef } from '../core/types.js';
-import { executeScan, nothingScanned, prepareScan, type ScanRequest } from '../engine/scan.js';
-import { WORKER_MESSAGES as M } from './messages.js';
+import { defineMessages } from '../core/i18n/index.js';
+import { executeScan, nothingScanned, prepareScan, type ScanRequest } from './scan.js';
 
-/** What the worker's flags say about scanning, whatever the job. */
-export interface WorkerScanSettings {
-  /** --resolve pins of this worker's machine, after the campaign's own. */
+/** What the scanning process's settings (the worker's flags) say about scanning, whatever the job. */
+export interface JobScanSettings {
+  /** --resolve pins of this machine's network, after the campaign's own. */
   resolve: string[];
   caFiles: string[];
   caPins: string[];
@@ -35,7 +36,22 @@ export type JobOutcome =
 const MAX_REASONS = 4;
 const MAX_REASON_CHARS = 1500;
 
-export async function scanJob(job: ClaimedJob, settings: WorkerScanSettings, signal: AbortSignal): Promise<JobOutcome> {
+/** Reasons a job's failure gives, in the scanning process's language (the server keeps one text). */
+const M = defineMessages({
+  reasonNothingScanned: {
+    en: 'no probe of the target could gather facts: {reasons}',
+    vi: 'không phép thăm dò nào thu thập được dữ liệu của đối tượng quét: {reasons}',
+  },
+  reasonNoCheck: {
+    en: "no check of the campaign's policy packs applies to this target",
+    vi: 'không phép kiểm tra nào của các bộ quy tắc trong chiến dịch áp dụng cho đối tượng quét này',
+  },
+  reasonBadJob: { en: 'the job cannot be scanned: {message}', vi: 'không quét được việc này: {message}' },
+  reasonStopped: { en: 'the scan was stopped before it finished', vi: 'lượt quét bị dừng trước khi xong' },
+  reasonScanError: { en: 'the scan failed: {message}', vi: 'lượt quét bị lỗi: {message}' },
+});
+
+export async function scanJob(job: ClaimedJob, settings: JobScanSettings, signal: AbortSignal): Promise<JobOutcome> {
   const system = job.system ? systemRef(job.system) : undefined;
   const parsed = parseTarget(job.target, { agency: job.agency, ...(system ? { system } : {}) });
   if (!parsed.ok) return badJob(parsed.error, settings.lang);
