@@ -6,6 +6,8 @@
 //     findings (BENCH_FINDINGS) back to back for 10 s per store (BENCH_SECONDS): batches/s and the
 //     p50/p99 latency of an acknowledged upload; every acknowledged batch is then counted back from
 //     the server, so a fast but lossy server cannot score;
+//   - the peer (naive-server.ts) in turns with govscan on SQLite: BENCH_ROUNDS slices each, in ABBA
+//     order, so load from anything else on the machine falls on both alike and their ratio holds;
 //   - the store alone (no HTTP), same batches, as a reference for where the time goes;
 //   - agent idle RSS: `govscan-agent run` against the SQLite server, sampled after its first run.
 //
@@ -28,6 +30,8 @@ const run = promisify(execFile);
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** govscan and its naive peer take turns this many times each (BENCH_ROUNDS). */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
 const TARGET_RATE = 1000;
 const TARGET_RSS_MB = 60;
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
@@ -140,56 +144,99 @@ interface Row {
   direct: { perSecond: number; p50: number; p99: number } | null;
 }
 
-async function benchStore(name: string, db: string, dbPids: () => number[] = () => []): Promise<Row> {
-  const admin = await cli(['server', 'token', 'create', '--role', 'admin', '--db', db]);
-  const server = await startServer(db);
-  try {
-    const pid = server.child.pid ?? 0;
-    // Enrolment happens inside runLoad; it is a few dozen requests against thousands of uploads.
-    const before = { server: cpuMs([pid]), db: cpuMs(dbPids()), client: process.cpuUsage() };
-    const load = await runLoad({
-      baseUrl: server.url,
-      adminToken: admin,
-      agents: AGENTS,
-      findings: FINDINGS,
-      seconds: SECONDS,
-      agency: `bench-${name}`,
-    });
-    const client = process.cpuUsage(before.client);
-    const n = Math.max(1, load.stored);
-    const dbList = dbPids();
-    const cpu = {
-      server: (cpuMs([pid]) - before.server) / n,
-      db: dbList.length ? (cpuMs(dbList) - before.db) / n : null,
-      client: (client.user + client.system) / 1000 / n,
-    };
-    const overview = await getJson<FleetOverview>(server.url, '/api/v1/overview', admin);
-    return { store: name, load, cpu, counted: overview.totals.batches, peakRssMb: server.peakRssMb(), direct: null };
-  } finally {
-    await server.stop();
-  }
+/** Load on one server so far: what `runLoad` rounds added up to, and the CPU they cost. */
+interface Tally {
+  load: LoadResult;
+  cpu: { server: number; db: number; client: number };
 }
 
-/** The peer (naive-server.ts): same agents, same bodies, same durability, none of govscan's work. */
-async function benchNaive(file: string): Promise<{ rate: number; p99: number; cpu: number; counted: number; stored: number }> {
-  const server = await startProcess([NAIVE, file]);
+function emptyTally(): Tally {
+  return {
+    load: { stored: 0, duplicates: 0, errors: 0, firstError: null, seconds: 0, latenciesMs: [], bodyBytes: 0 },
+    cpu: { server: 0, db: 0, client: 0 },
+  };
+}
+
+/** One round of load on `server`, added to `tally` with the CPU the server (and its database) spent. */
+async function round(
+  tally: Tally,
+  server: ServerProcess,
+  adminToken: string,
+  agency: string,
+  seconds: number,
+  dbPids: () => number[],
+): Promise<void> {
+  const pid = server.child.pid ?? 0;
+  // Enrolment happens inside runLoad; it is a few dozen requests against thousands of uploads.
+  const before = { server: cpuMs([pid]), db: cpuMs(dbPids()), client: process.cpuUsage() };
+  const load = await runLoad({ baseUrl: server.url, adminToken, agents: AGENTS, findings: FINDINGS, seconds, agency });
+  const client = process.cpuUsage(before.client);
+  tally.cpu.server += cpuMs([pid]) - before.server;
+  tally.cpu.db += cpuMs(dbPids()) - before.db;
+  tally.cpu.client += (client.user + client.system) / 1000;
+  const t = tally.load;
+  t.stored += load.stored;
+  t.duplicates += load.duplicates;
+  t.errors += load.errors;
+  t.firstError ??= load.firstError;
+  t.seconds += load.seconds;
+  for (const ms of load.latenciesMs) t.latenciesMs.push(ms);
+  t.bodyBytes = load.bodyBytes;
+}
+
+interface Paired {
+  row: Row;
+  naive: { rate: number; p99: number; cpu: number; counted: number; stored: number } | null;
+}
+
+/**
+ * govscan on `db` for SECONDS, and (with `naiveFile`) the naive peer for as long, taken in turns of
+ * SECONDS/ROUNDS each (ABBA order): whatever else loads the machine meanwhile falls on both alike, so
+ * their ratio holds even on a shared box.
+ */
+async function benchPaired(name: string, db: string, naiveFile: string | null, dbPids: () => number[] = () => []): Promise<Paired> {
+  const admin = await cli(['server', 'token', 'create', '--role', 'admin', '--db', db]);
+  const server = await startServer(db);
+  const peer = naiveFile
+    ? await startProcess([NAIVE, naiveFile]).catch(async (err: unknown) => {
+        await server.stop();
+        throw err;
+      })
+    : null;
   try {
-    const pid = server.child.pid ?? 0;
-    const before = cpuMs([pid]);
-    const load = await runLoad({
-      baseUrl: server.url,
-      adminToken: 'none',
-      agents: AGENTS,
-      findings: FINDINGS,
-      seconds: SECONDS,
-      agency: 'bench',
-    });
-    const cpu = (cpuMs([pid]) - before) / Math.max(1, load.stored);
-    const counted = (await getJson<{ batches: number }>(server.url, '/api/v1/count', 'none')).batches;
-    const lat = [...load.latenciesMs].sort((a, b) => a - b);
-    return { rate: load.stored / load.seconds, p99: percentile(lat, 0.99), cpu, counted, stored: load.stored };
+    const ours = emptyTally();
+    const theirs = emptyTally();
+    const slice = SECONDS / ROUNDS;
+    for (let i = 0; i < ROUNDS; i++) {
+      const govscanFirst = i % 2 === 0;
+      if (govscanFirst) await round(ours, server, admin, `bench-${name}`, slice, dbPids);
+      if (peer) await round(theirs, peer, 'none', 'bench', slice, () => []);
+      if (!govscanFirst) await round(ours, server, admin, `bench-${name}`, slice, dbPids);
+    }
+    const n = Math.max(1, ours.load.stored);
+    const cpu = {
+      server: ours.cpu.server / n,
+      db: dbPids().length ? ours.cpu.db / n : null,
+      client: ours.cpu.client / n,
+    };
+    const overview = await getJson<FleetOverview>(server.url, '/api/v1/overview', admin);
+    const row: Row = { store: name, load: ours.load, cpu, counted: overview.totals.batches, peakRssMb: server.peakRssMb(), direct: null };
+    if (!peer) return { row, naive: null };
+    const counted = (await getJson<{ batches: number }>(peer.url, '/api/v1/count', 'none')).batches;
+    const lat = [...theirs.load.latenciesMs].sort((a, b) => a - b);
+    const stored = theirs.load.stored;
+    return {
+      row,
+      naive: {
+        rate: stored / theirs.load.seconds,
+        p99: percentile(lat, 0.99),
+        cpu: theirs.cpu.server / Math.max(1, stored),
+        counted,
+        stored,
+      },
+    };
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), peer?.stop()]);
   }
 }
 
@@ -285,16 +332,17 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     const sqliteUrl = `sqlite:${join(dir, 'bench.db')}`;
-    const sqlite = await benchStore('sqlite', sqliteUrl);
+    const { row: sqlite, naive: paired } = await benchPaired('sqlite', sqliteUrl, join(dir, 'naive.db'));
+    if (!paired) throw new Error('the naive peer was not measured');
+    const naive = paired;
     sqlite.direct = await storeDirect(`sqlite:${join(dir, 'direct.db')}`, Math.min(SECONDS, 5), AGENTS);
     rows.push(sqlite);
-    const naive = await benchNaive(join(dir, 'naive.db'));
 
     // Not under `dir`: the cluster runs as the postgres user, who cannot enter root's private temp folder.
     const pgDir = await mkdtemp(join(tmpdir(), 'govscan-bench-pg-'));
     try {
       await withPostgres(pgDir, async (url) => {
-        const row = await benchStore('postgres', url, () => clusterPids(pgDir));
+        const { row } = await benchPaired('postgres', url, null, () => clusterPids(pgDir));
         row.direct = await storeDirect(url.replace(/\/govscan_bench$/, '/govscan_bench_direct'), Math.min(SECONDS, 5), AGENTS);
         rows.push(row);
       });
@@ -307,7 +355,7 @@ async function main(): Promise<void> {
 
     const agent = await agentIdleRss(dir);
     const govscanSqlite = sqlite.load.stored / sqlite.load.seconds;
-    const peerLine = `  peer (same process tree, same agents and bodies): a naive ingest server — node:http, JSON.parse, one INSERT OR IGNORE of the raw body per request into SQLite (WAL, synchronous=FULL), no validation, rows or grouping: ${f0(naive.rate)} batches/s, p99 ${f1(naive.p99)} ms, ${naive.cpu.toFixed(2)} ms CPU/batch, counted back ${naive.counted}/${naive.stored} → govscan on SQLite ${(govscanSqlite / naive.rate).toFixed(2)}× its rate`;
+    const peerLine = `  peer (same process tree, same agents and bodies, in turns with govscan on SQLite: ${ROUNDS} × ${f1(SECONDS / ROUNDS)} s each): a naive ingest server — node:http, JSON.parse, one INSERT OR IGNORE of the raw body per request into SQLite (WAL, synchronous=FULL), no validation, rows or grouping: ${f0(naive.rate)} batches/s, p99 ${f1(naive.p99)} ms, ${naive.cpu.toFixed(2)} ms CPU/batch, counted back ${naive.counted}/${naive.stored} → govscan on SQLite ${(govscanSqlite / naive.rate).toFixed(2)}× its rate`;
 
     console.log('');
     console.log(

@@ -5,14 +5,14 @@
 // goes through the dialer (per-host limit) with ctx.timeoutMs and the abort signal, and is counted.
 //
 // Connections for a server accepting TLS 1.2 with k2 suites and TLS 1.3 with k3 (enum-suites.ts): 1
-// (SSLv2) + 1 (SSLv3, refused) + k2 + 3 bundles + 1 order check + k3 + 1 + 1, then the groups
-// (enum-groups.ts: one per group found and per version, one refusal each, one order check). The README
-// lists what that comes to on the lab beside sslscan (about twice as many) and nmap.
+// (SSLv2) + 1 (SSLv3, refused) + k2 + 3 bundles + 1 order check + k3 + 1 + 1. Then the group scans
+// (enum-groups.ts), once the suites are known: g3 + 1 for TLS 1.3's g3 groups, g2 + 1 for TLS 1.2's g2
+// curves, 1 order check, and 1 DHE hello when a DHE suite was accepted. The README lists what that comes
+// to on the lab beside sslscan (about twice as many) and nmap.
 
-import { setMaxListeners } from 'node:events';
-import { ProbeError, type CheckContext } from '../../src/core/types.js';
+import type { CheckContext } from '../../src/core/types.js';
 import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
-import { probeGroups, type GroupsFacts } from './enum-groups.js';
+import { probeGroups, type AcceptedForGroups } from './enum-groups.js';
 import { enumerateSuites, notScanned, type ServerHelloAnswer, type SuiteScan } from './enum-suites.js';
 import { TLS_VERSIONS, type EnumerationFacts, type ProtocolProbe, type TlsVersion, type VersionSuites } from './facts.js';
 import { exchangeHello, type AnswerReader, type ExchangeResult } from './hello-exchange.js';
@@ -33,12 +33,12 @@ const COMPRESSION_DEFLATE = 1;
  */
 class EnumSession {
   connections = 0;
-  stopped: string | null = null;
+  private stopped: string | null = null;
 
   constructor(
-    readonly ctx: CheckContext,
-    readonly ep: TlsEndpoint,
-    readonly signal: AbortSignal,
+    private readonly ctx: CheckContext,
+    private readonly ep: TlsEndpoint,
+    private readonly signal: AbortSignal,
   ) {}
 
   async ask<T>(hello: Buffer, reader: AnswerReader<T>, what: string): Promise<ExchangeResult<T>> {
@@ -88,7 +88,8 @@ export async function enumerateEndpoint(
   }
   const ssl3 = ssl3Facts(ssl3Scan);
   const legacy = legacyHellos(versions, hellos);
-  const groups = await scanGroups(session, versions);
+  // After the suites: the group scans offer exactly the ECDHE and DHE suites TLS 1.2 accepted.
+  const groups = await probeGroups(ep, groupsQuestion(protocols, versions), (hello, reader, what) => session.ask(hello, reader, what));
 
   const tried = [ssl2, ssl3, ...Object.values(versions)].filter((p) => p.status !== 'not-applicable');
   const nothing = tried.length > 0 && tried.every((p) => p.status === 'error');
@@ -115,53 +116,18 @@ export async function enumerateEndpoint(
   };
 }
 
-/**
- * Groups, DH size and PQ key exchange (enum-groups.ts), asked with the suites the scans found: after
- * them, since the TLS 1.2 hellos offer exactly the accepted ECDHE and DHE suites.
- */
-async function scanGroups(session: EnumSession, versions: Record<TlsVersion, VersionSuites>): Promise<GroupsFacts> {
-  const accepted = TLS_VERSIONS.filter((v) => versions[v].suites.length > 0);
-  if (accepted.length === 0) return groupsNotAsked('error', 'no suite of any version was found');
-  // The endpoint stopped answering during the suite scans: asking again would cost more timeouts.
-  if (session.stopped !== null) return groupsNotAsked('error', `groups not asked: ${session.stopped}`);
-  const tls12 = versions['TLSv1.2'].suites;
-  // The groups probe asks on its own; it is stopped one connection timeout before the target's deadline,
-  // so its unfinished hellos end as errors in its facts instead of the deadline failing the endpoint.
-  const { ctx } = session;
-  const stop = new AbortController();
-  const left = ctx.deadlineAt === undefined ? null : ctx.deadlineAt - Date.now() - ctx.timeoutMs;
-  if (left !== null && left <= 0) return groupsNotAsked('error', `groups not asked: the target's deadline (--target-timeout) is too near`);
-  const timer =
-    left === null
-      ? undefined
-      : setTimeout(() => stop.abort(new ProbeError('timeout', `stopped before the target's deadline (--target-timeout)`)), left);
-  const signal = AbortSignal.any([session.signal, stop.signal]);
-  setMaxListeners(32, signal);
-  try {
-    return await probeGroups(
-      ctx,
-      session.ep,
-      {
-        versions: accepted,
-        dheSuites12: tls12.filter((s) => s.kex === 'DHE').map((s) => s.code),
-        ecdheSuites12: tls12.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
-      },
-      signal,
-      () => {
-        session.connections++;
-      },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function groupsNotAsked(status: 'error' | 'not-applicable', reason: string): GroupsFacts {
-  const why = { status, reason };
+/** The versions the probes found accepted and TLS 1.2's accepted suites by key exchange. */
+function groupsQuestion(
+  protocols: Readonly<Record<TlsVersion, ProtocolProbe>>,
+  versions: Record<TlsVersion, VersionSuites>,
+): AcceptedForGroups {
+  const v12 = versions['TLSv1.2'];
   return {
-    groups: { ...why, supported: [], serverPreference: null },
-    dh: { ...why, bits: null, group: null },
-    pq: { ...why, hybrid: false, groups: [] },
+    versions: TLS_VERSIONS.filter((v) => protocols[v].status === 'ok' && protocols[v].accepted),
+    // A scan that failed part-way still lists suites the server accepted.
+    dheSuites12: v12.suites.filter((s) => s.kex === 'DHE').map((s) => s.code),
+    ecdheSuites12: v12.suites.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
+    suites12Error: v12.status === 'error' ? (v12.reason ?? 'the TLS 1.2 suites could not be enumerated') : null,
   };
 }
 
@@ -216,7 +182,9 @@ export async function quickEnumeration(): Promise<EnumerationFacts> {
     ssl2: { ...skipped },
     ssl3: { ...skipped },
     versions: { TLSv1: { ...version }, 'TLSv1.1': { ...version }, 'TLSv1.2': { ...version }, 'TLSv1.3': { ...version } },
-    ...groupsNotAsked('not-applicable', '--tls-quick'),
+    groups: { ...skipped, supported: [], serverPreference: null },
+    dh: { ...skipped, bits: null, group: null },
+    pq: { ...skipped, hybrid: false, groups: [] },
     renegotiation: { ...skipped, secure: null },
     compression: { ...skipped, accepted: null },
     extendedMasterSecret: { ...skipped, supported: null },

@@ -82,18 +82,30 @@ function params(st: CompiledStatement, src: object): Value[] {
   return st.keys.map((k) => ((src as Row)[k] ?? null) as Value);
 }
 
+/** The prepared multi-row insert of `count` rows into `table`, by (table, count): built once, not per batch. */
+const inserts = new Map<string, Database.Statement>();
+function insertStatement(table: string, columns: readonly string[], count: number): Database.Statement {
+  const key = `${table}\u0000${count}`;
+  let s = inserts.get(key);
+  if (!s) {
+    const groups = new Array<string>(count).fill(`(${columns.map(() => '?').join(', ')})`).join(', ');
+    s = db.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${groups}`);
+    inserts.set(key, s);
+  }
+  return s;
+}
+
 /** Multi-row inserts in a few fixed sizes, so their compiled statements are reused. */
 function insertMany(table: string, columns: readonly string[], rows: readonly object[], ref: number | bigint): void {
   let start = 0;
   const put = (count: number): void => {
-    const groups = new Array<string>(count).fill(`(${columns.map(() => '?').join(', ')})`).join(', ');
-    const text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${groups}`;
-    const values: Value[] = [];
+    const values = new Array<Value>(count * columns.length);
+    let k = 0;
     for (let i = start; i < start + count; i++) {
       const r = rows[i] as Row;
-      for (const c of columns) values.push(c === 'batch_ref' ? ref : ((r[c] ?? null) as Value));
+      for (const c of columns) values[k++] = c === 'batch_ref' ? ref : ((r[c] ?? null) as Value);
     }
-    stmt(text).run(values);
+    insertStatement(table, columns, count).run(values);
     start += count;
   };
   while (rows.length - start >= 256) put(256);
