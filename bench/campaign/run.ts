@@ -25,6 +25,7 @@ import pg from 'pg';
 import type { CampaignCreated, CampaignDetail } from '../../src/contract/campaign-api.js';
 import type { Report } from '../../src/core/types.js';
 import { startFarmProcess } from '../tls/farm-client.js';
+import { retentionFigure, type RetentionFigure } from './retention.js';
 
 const run = promisify(execFile);
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 48);
@@ -35,6 +36,11 @@ const TARGET_SPEEDUP = 3.2;
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const PG_CLUSTER = fileURLToPath(new URL('../../../scripts/pg-cluster.mjs', import.meta.url));
 const AGENCY = 'bench-campaign';
+/** History sizes (reports) the retention figure is taken at (BENCH_RETENTION). */
+const RETENTION_SIZES = (process.env.BENCH_RETENTION ?? '1000,4000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 
 interface DelayedTarget {
   url: string;
@@ -107,10 +113,15 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string>
 
 /** A Node process that prints `listening on http://…` on stderr once it accepts connections. */
 async function startServer(db: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'server', '--db', db, '--listen', '127.0.0.1:0', '--ingest-limit', '0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
+  // --campaign-pool 0: only the measured workers scan (PostgreSQL's default, said here all the same).
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', '--db', db, '--listen', '127.0.0.1:0', '--ingest-limit', '0', '--campaign-pool', '0'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
   let err = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -195,6 +206,13 @@ interface CampaignRun {
   dead: number;
   retried: number;
   reports: number;
+  /** Growth of the database (reports, findings, jobs, pg-boss rows) per target scanned, in bytes. */
+  bytesPerTarget: number;
+}
+
+async function databaseBytes(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('select pg_database_size(current_database()) as n');
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** One campaign of every target with `count` workers: creation to finished run. */
@@ -216,6 +234,7 @@ async function campaign(
   );
   try {
     await new Promise((r) => setTimeout(r, 3000));
+    const sizeBefore = await databaseBytes(ctx.db);
     const started = performance.now();
     const created = JSON.parse(
       await cli([
@@ -250,7 +269,18 @@ async function campaign(
       'select count(*) as n from batches b join campaign_jobs j on j.batch_id = b.batch_id where j.campaign_id = $1',
       [id],
     );
-    return { workers: count, seconds, done: counts.done, dead: counts.dead, retried: counts.retried, reports: Number(rows[0]?.n ?? 0) };
+    // After a checkpoint, so what the run wrote is counted in the files rather than pending in the WAL.
+    await ctx.db.query('checkpoint').catch(() => undefined);
+    const bytesPerTarget = ((await databaseBytes(ctx.db)) - sizeBefore) / Math.max(1, counts.total);
+    return {
+      workers: count,
+      seconds,
+      done: counts.done,
+      dead: counts.dead,
+      retried: counts.retried,
+      reports: Number(rows[0]?.n ?? 0),
+      bytesPerTarget,
+    };
   } finally {
     await stopWorkers(workers);
   }
@@ -263,6 +293,7 @@ async function withPostgres<T>(dir: string, fn: (url: string) => Promise<T>): Pr
     const client = new pg.Client({ connectionString: base });
     await client.connect();
     await client.query('CREATE DATABASE govscan_campaign_bench');
+    for (const n of RETENTION_SIZES) await client.query(`CREATE DATABASE govscan_retention_${n}`);
     await client.end();
     const u = new URL(base);
     u.pathname = '/govscan_campaign_bench';
@@ -272,6 +303,7 @@ async function withPostgres<T>(dir: string, fn: (url: string) => Promise<T>): Pr
   }
 }
 
+const f1 = (n: number): string => n.toFixed(1);
 const f2 = (n: number): string => n.toFixed(2);
 
 async function main(): Promise<void> {
@@ -308,7 +340,9 @@ async function main(): Promise<void> {
     // What the scans found, so a lab that only timed out cannot pass for a fast one.
     const findings = (JSON.parse(await readFile(join(dir, 'direct.json'), 'utf8')) as Report).summary.findings;
 
-    const rows = await withPostgres(pgDir, async (db) => {
+    const { rows, retention } = await withPostgres(pgDir, async (db) => {
+      // An enrolment registers the agency the results are stored for.
+      await cli(['server', 'enrollment', 'create', '--agency', AGENCY, '--name', 'Benchmark', '--db', db]);
       const admin = await cli(['server', 'token', 'create', '--role', 'admin', '--db', db]);
       const soc = await cli(['server', 'token', 'create', '--role', 'soc', '--db', db]);
       const worker = await cli(['server', 'token', 'create', '--role', 'worker', '--db', db]);
@@ -319,8 +353,8 @@ async function main(): Promise<void> {
       const server = await startServer(db);
       const client = new pg.Client({ connectionString: db });
       await client.connect();
+      const out: CampaignRun[] = [];
       try {
-        const out: CampaignRun[] = [];
         for (const n of WORKER_COUNTS) {
           out.push(
             await campaign(n, {
@@ -334,20 +368,27 @@ async function main(): Promise<void> {
             }),
           );
         }
-        return out;
       } finally {
         await client.end();
         await server.stop();
       }
+      // With the workers and the server stopped: the retention figures have the machine to themselves.
+      const figures: RetentionFigure[] = [];
+      for (const n of RETENTION_SIZES) {
+        const u = new URL(db);
+        u.pathname = `/govscan_retention_${n}`;
+        figures.push(await retentionFigure(u.toString(), n));
+      }
+      return { rows: out, retention: figures };
     });
 
     const one = rows.find((r) => r.workers === 1);
     console.log('');
-    console.log('  workers  wall s  targets/s  vs 1 worker  done  dead  retried  reports stored');
+    console.log('  workers  wall s  targets/s  vs 1 worker  done  dead  retried  reports stored  database growth/target');
     for (const r of rows) {
       const rate = TARGETS / r.seconds;
       console.log(
-        `  ${String(r.workers).padStart(7)}  ${f2(r.seconds).padStart(6)}  ${f2(rate).padStart(9)}  ${one ? `${f2(one.seconds / r.seconds)}×`.padStart(11) : '-'.padStart(11)}  ${String(r.done).padStart(4)}  ${String(r.dead).padStart(4)}  ${String(r.retried).padStart(7)}  ${String(r.reports).padStart(14)}`,
+        `  ${String(r.workers).padStart(7)}  ${f2(r.seconds).padStart(6)}  ${f2(rate).padStart(9)}  ${one ? `${f2(one.seconds / r.seconds)}×`.padStart(11) : '-'.padStart(11)}  ${String(r.done).padStart(4)}  ${String(r.dead).padStart(4)}  ${String(r.retried).padStart(7)}  ${String(r.reports).padStart(14)}  ${`${(r.bytesPerTarget / 1024).toFixed(1)} KiB`.padStart(22)}`,
       );
     }
     console.log(
@@ -364,6 +405,11 @@ async function main(): Promise<void> {
       const overheadMs = ((one.seconds - direct) * 1000 * CONCURRENCY) / TARGETS;
       console.log(
         `    queue overhead per job (1 worker vs govscan scan, ${CONCURRENCY} at once): ${overheadMs.toFixed(0)} ms of a job slot (${f2((one.seconds / direct - 1) * 100)} % of the direct scan's time)`,
+      );
+    }
+    for (const f of retention) {
+      console.log(
+        `  retention on PostgreSQL, ${f.reports} reports over 20 days (${(f.bytesPerReport / 1024).toFixed(1)} KiB each, findings included): the hourly --retain-days prune of the oldest day deleted ${f.pruned} in ${f1(f.pruneMs)} ms`,
       );
     }
     for (const r of rows) {

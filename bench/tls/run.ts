@@ -87,14 +87,25 @@ class CountingDialer implements Dialer {
   }
 }
 
-/** Whether govscan's report holds the full suite enumeration (issue 14) or only the version probes. */
+/** Whether govscan's report holds the full suite enumeration (issue 14), and why not where it does not. */
 async function enumerationNote(reportFile: string): Promise<string> {
   const report = JSON.parse(await readFile(reportFile, 'utf8')) as Report;
   const tls = report.attempts.filter((a) => a.check === 'tls.endpoint');
-  const enumerated = tls.filter((a) => (a.facts as { enumeration?: { status?: string } } | undefined)?.enumeration?.status === 'ok').length;
-  return enumerated
-    ? `full suite enumeration on ${enumerated} of ${tls.length} endpoints`
-    : `no suite enumeration in the facts (${tls.length} endpoints): this govscan makes only its version probes, so the nmap ratio compares less work than nmap does`;
+  type Enumerated = { enumeration?: { status?: string; reason?: string } };
+  const enumerated = tls.filter((a) => (a.facts as Enumerated | undefined)?.enumeration?.status === 'ok').length;
+  if (!enumerated)
+    return `no suite enumeration in the facts (${tls.length} endpoints): this govscan makes only its version probes, so the nmap ratio compares less work than nmap does`;
+  // The endpoints without one, by reason (a scan error, or the enumeration's own status), so a ratio
+  // over fewer enumerations is seen as such.
+  const why = new Map<string, number>();
+  for (const a of tls) {
+    const e = (a.facts as Enumerated | undefined)?.enumeration;
+    if (e?.status === 'ok') continue;
+    const reason = e ? `${e.status}: ${e.reason ?? ''}` : `${a.status}: ${a.reason ?? ''}`;
+    why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  const missing = [...why].map(([reason, n]) => `${n}× ${reason.slice(0, 120)}`).join('; ');
+  return `full suite enumeration on ${enumerated} of ${tls.length} endpoints${missing ? ` (not on the others: ${missing})` : ''}`;
 }
 
 async function main(): Promise<void> {

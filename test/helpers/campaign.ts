@@ -142,6 +142,6 @@ export async function waitForCampaign(
       last = String(err);
     }
     if (Date.now() > until) throw new Error(`campaign ${id} did not reach the expected state in ${ms} ms; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

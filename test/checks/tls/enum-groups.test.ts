@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeGroups, type AcceptedForGroups, type GroupsFacts } from '../../../checks/tls/enum-groups.js';
 import type { TlsVersion } from '../../../checks/tls/facts.js';
+import { exchangeHello } from '../../../checks/tls/hello-exchange.js';
 import { NAMED_GROUPS } from '../../../checks/tls/named-groups.js';
 import type { TlsEndpoint } from '../../../checks/tls/probe-handshake.js';
 import { startOpensslServer, type OpensslServer } from '../../../src/lab/openssl-server.js';
@@ -51,8 +52,12 @@ function ep(port: number): TlsEndpoint {
 /** probeGroups with a fresh context; also checks that every connection was counted. */
 async function probe(port: number, accepted: AcceptedForGroups, timeoutMs = 5_000): Promise<GroupsFacts & { connections: number }> {
   const ctx = testContext({ anchors: [], timeoutMs });
+  const signal = new AbortController().signal;
   let connections = 0;
-  const facts = await probeGroups(ctx, ep(port), accepted, new AbortController().signal, () => connections++);
+  const facts = await probeGroups(ep(port), accepted, (hello, reader, what) => {
+    connections++;
+    return exchangeHello(ctx, ep(port), hello, reader, what, signal);
+  });
   expect(connections).toBe(ctx.dials);
   return { ...facts, connections };
 }
@@ -394,11 +399,29 @@ describe('groups of servers that misbehave', () => {
     });
   });
 
+  it('a TLS 1.2 suite list cut short leaves a missing kind of suite unknown, not absent', async () => {
+    const srv = await serveRaw({});
+    const facts = await probe(srv.port, {
+      versions: ['TLSv1.2'],
+      dheSuites12: [],
+      ecdheSuites12: [],
+      suites12Error: 'no answer within 300 ms',
+    });
+    expect(facts.groups).toMatchObject({
+      status: 'error',
+      reason: 'whether TLS 1.2 accepts ECDHE suites is not known: no answer within 300 ms',
+    });
+    expect(facts.dh).toMatchObject({ status: 'error', reason: 'whether TLS 1.2 accepts DHE suites is not known: no answer within 300 ms' });
+    expect(facts.connections).toBe(0);
+  });
+
   it('stops when the signal aborts', async () => {
     const srv = await serveRaw({});
     const controller = new AbortController();
     const ctx = testContext({ anchors: [], timeoutMs: 30_000 });
-    const pending = probeGroups(ctx, ep(srv.port), MODERN, controller.signal, () => undefined);
+    const pending = probeGroups(ep(srv.port), MODERN, (hello, reader, what) =>
+      exchangeHello(ctx, ep(srv.port), hello, reader, what, controller.signal),
+    );
     setTimeout(() => controller.abort(new Error('target deadline passed')), 50);
     const facts = await pending;
     expect(facts.groups).toMatchObject({ status: 'error', reason: expect.stringContaining('target deadline passed') });
