@@ -89,6 +89,9 @@ export const AgentConfigDocumentSchema = Type.Object(
           resolve: Type.Optional(texts({ description: 'HOST:PORT:ADDRESS (as govscan scan --resolve).' })),
           dnsServers: Type.Optional(texts()),
           lab: Type.Optional(Type.Boolean()),
+          tlsQuick: Type.Optional(
+            Type.Boolean({ description: 'As govscan scan --tls-quick: TLS versions, certificates and trust only, no suite enumeration.' }),
+          ),
           legalBasis: Type.Optional(enumOf(['nd85-2016', 'nd331-2026'])),
           timeoutMs: Type.Optional(Type.Integer({ minimum: 50, maximum: 600000 })),
           concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),

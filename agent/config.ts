@@ -32,6 +32,8 @@ export interface AgentConfig {
     resolve: string[];
     dnsServers: string[];
     lab: boolean;
+    /** --tls-quick for the agent's scans. */
+    tlsQuick: boolean;
     legalBasis: string | null;
     timeoutMs: number;
     concurrency: number;
@@ -160,6 +162,7 @@ function resolveConfig(doc: ConfigDocument, file: string | null, env: NodeJS.Pro
       resolve: scan.resolve ?? [],
       dnsServers: scan.dnsServers ?? [],
       lab: scan.lab ?? false,
+      tlsQuick: scan.tlsQuick ?? false,
       legalBasis: scan.legalBasis ?? null,
       timeoutMs: scan.timeoutMs ?? 5000,
       concurrency: scan.concurrency ?? 16,

@@ -84,8 +84,8 @@ async function scanHost(config: AgentConfig, token: AgentToken, deps: RunDeps): 
       caPins: config.scan.caPins,
       failOn: 'none',
       dnsServers: config.scan.dnsServers,
-      // The IPv6 family's --lab; every other family option takes the family's default.
-      options: { lab: config.scan.lab },
+      // The IPv6 family's --lab and the TLS family's --tls-quick; every other family option takes the family's default.
+      options: { lab: config.scan.lab, 'tls-quick': config.scan.tlsQuick },
       ...(config.scan.legalBasis ? { legalBasis: config.scan.legalBasis } : {}),
       ...(now ? { now: now() } : {}),
       extraTargets: [target],

@@ -35,13 +35,35 @@ export const SCAN_FLAGS = [
 export const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 export const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-export async function startFarmProcess(n: number): Promise<{ info: FarmInfo; stop: () => void }> {
-  const child = spawn(process.execPath, [join(here, 'farm-process.js'), String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`farm exited with ${code}`)));
+export interface FarmProcess {
+  info: FarmInfo;
+  /** TCP connections the farm has accepted since it started (counted on the server side). */
+  accepted(): Promise<number>;
+  stop: () => void;
+}
+
+/** Starts the farm child; `mixed` rotates its endpoints through several cipher/version profiles. */
+export async function startFarmProcess(n: number, opts: { mixed?: boolean } = {}): Promise<FarmProcess> {
+  const child = spawn(process.execPath, [join(here, 'farm-process.js'), String(n), ...(opts.mixed ? ['mixed'] : [])], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  return { info: JSON.parse(line) as FarmInfo, stop: () => child.stdin.end() };
+  const lines = createInterface({ input: child.stdout });
+  const waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(line));
+  child.once('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`farm exited with ${code}`));
+  });
+  const nextLine = (): Promise<string> => new Promise<string>((resolve, reject) => waiting.push({ resolve, reject }));
+  const info = JSON.parse(await nextLine()) as FarmInfo;
+  return {
+    info,
+    accepted: async () => {
+      const answer = nextLine();
+      child.stdin.write('accepted\n');
+      return (JSON.parse(await answer) as { accepted: number }).accepted;
+    },
+    stop: () => child.stdin.end(),
+  };
 }
 
 /** An inventory of `count` distinct targets cycling over the farm's ports (one system, as an agency would list them). */

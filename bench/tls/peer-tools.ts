@@ -67,7 +67,7 @@ const TLS13_SUITES: [string, number][] = [
 
 /** IANA names to code points, from OpenSSL's own table (the same library both peers link here). */
 let ianaTable: Promise<Map<string, number>> | undefined;
-export function ianaCodes(): Promise<Map<string, number>> {
+function ianaCodes(): Promise<Map<string, number>> {
   ianaTable ??= promisify(execFile)('openssl', ['ciphers', '-V', '-stdname', 'ALL:COMPLEMENTOFALL:@SECLEVEL=0'], {
     maxBuffer: 1_000_000,
   }).then(({ stdout }) => {
@@ -123,7 +123,7 @@ export function parseSslscanXml(out: string, seconds = 0): PeerEnumeration {
 }
 
 /** Parses `nmap --script ssl-enum-ciphers -oX -` output: one enumeration per open port. */
-export function parseNmapXml(out: string, codes: Map<string, number>, seconds = 0): Map<number, PeerEnumeration> {
+function parseNmapXml(out: string, codes: Map<string, number>, seconds = 0): Map<number, PeerEnumeration> {
   const byPort = new Map<number, PeerEnumeration>();
   const hosts = list(list(xml.parse(out).nmaprun)[0]?.host);
   const ports = hosts.flatMap((h) => list(list(h.ports)[0]?.port));

@@ -7,6 +7,7 @@
 
 import { spawn } from 'node:child_process';
 import { startFarm } from '../../src/lab/farm.js';
+import { parseSslscanXml } from './peer-tools.js';
 import type { Report } from '../../src/core/types.js';
 
 /** Where govscan disagrees with OpenSSL on purpose. */
@@ -84,6 +85,7 @@ try {
 
     const ss = await run('sslscan', [
       '--no-colour',
+      '--xml=-',
       '--no-ciphersuites',
       '--no-heartbleed',
       '--no-renegotiation',
@@ -93,7 +95,9 @@ try {
       `--sni-name=${e.host}`,
       `${e.address}:${e.port}`,
     ]);
-    const sslscanVersions = [...ss.stdout.matchAll(/^(SSLv[23]|TLSv1\.[0-3])\s+enabled/gm)].map((m) => m[1] ?? '').sort();
+    const sslscanVersions = parseSslscanXml(ss.stdout)
+      .versions.map((v) => (v === 'TLSv1' ? 'TLSv1.0' : v))
+      .sort();
     const os = await run(
       'openssl',
       [

@@ -4,7 +4,7 @@
 // node:tls handshake reports via getCipher(), and the catalogue's attributes in `enumeration`.
 
 import type { SuiteFacts, TlsVersion } from './facts.js';
-import { SUITE_ROWS } from './suite-catalogue.js';
+import { SUITE_ROWS, type SuiteMin } from './suite-catalogue.js';
 
 export interface CipherSuite {
   code: number;
@@ -106,12 +106,6 @@ export const OFFERED: Readonly<Record<TlsVersion, readonly CipherSuite[]>> = {
   'TLSv1.2': TLS12,
   'TLSv1.3': TLS13_OFFER,
 };
-
-/** The lowest protocol a suite can be negotiated in (TLS 1.2 for AEAD and SHA-2 MACs, TLS 1.3 for its own). */
-type SuiteMin = 'SSLv3' | 'TLSv1' | 'TLSv1.2' | 'TLSv1.3';
-
-/** One catalogue row: [code, iana, openssl, kex, auth, cipher, bits, mac, export, min]. */
-export type SuiteRow = readonly [number, string, string | null, string, string, string, number, string, boolean, SuiteMin];
 
 interface CatalogueEntry {
   facts: SuiteFacts;

@@ -11,13 +11,13 @@
 // The probe gathers facts only; the TLS pack judges them.
 
 import { buildClientHello, ServerHelloReader, VERSION_CODES, alertName } from './client-hello.js';
+import { suiteFacts } from './cipher-suites.js';
 import { bitLength, knownDhGroup } from './dh-groups.js';
 import type { EnumerationFacts, TlsVersion } from './facts.js';
-import { exchangeHello, type ExchangeResult } from './hello-exchange.js';
+import type { AskHello, ExchangeResult } from './hello-exchange.js';
 import { groupName, NAMED_GROUPS, namedGroup } from './named-groups.js';
 import type { TlsEndpoint } from './probe-handshake.js';
 import { ServerFlightReader, type FlightAnswer, type FlightKex } from './server-flight.js';
-import type { CheckContext } from '../../src/core/types.js';
 
 /** The parts of the enumeration facts this probe fills (tls-facts.md). */
 export type GroupsFacts = Pick<EnumerationFacts, 'groups' | 'dh' | 'pq'>;
@@ -29,6 +29,8 @@ export interface AcceptedForGroups {
   /** TLS 1.2 suites the server accepted, by key exchange: the hellos offer exactly these. */
   dheSuites12: number[];
   ecdheSuites12: number[];
+  /** Why the TLS 1.2 suite list may be short: then a kind of suite missing from it is unknown, not absent. */
+  suites12Error?: string | null;
 }
 
 // A server that speaks TLS 1.0/1.1 but not 1.2 is asked with these: its curves and DH group matter most
@@ -49,42 +51,35 @@ interface GroupScan {
 }
 
 /**
- * Finds the endpoint's key-exchange groups, DH group and PQ hybrid support. Never throws; every
- * connection is counted through `count` and goes through the dialer with ctx.timeoutMs and `signal`.
+ * Finds the endpoint's key-exchange groups, DH group and PQ hybrid support. Never throws. Every hello
+ * goes through `ask` (the enumeration session: dialer, ctx.timeoutMs, abort signal, connection count).
  */
-export async function probeGroups(
-  ctx: CheckContext,
-  ep: TlsEndpoint,
-  accepted: AcceptedForGroups,
-  signal: AbortSignal,
-  count: () => void,
-): Promise<GroupsFacts> {
-  const ask = <T>(hello: Buffer, reader: { push(chunk: Buffer): T | null; readonly received: number }, what: string) => {
-    count();
-    return exchangeHello(ctx, ep, hello, reader, what, signal);
-  };
+export async function probeGroups(ep: TlsEndpoint, accepted: AcceptedForGroups, ask: AskHello): Promise<GroupsFacts> {
   const legacy = legacyVersion(accepted.versions);
   const ecdheSuites = legacy === 'TLSv1.2' ? accepted.ecdheSuites12 : ECDHE_PRE12;
   const dheSuites = legacy === 'TLSv1.2' ? accepted.dheSuites12 : DHE_PRE12;
 
+  const unknown = legacy === 'TLSv1.2' ? (accepted.suites12Error ?? null) : null;
   const [scan13, scan12, dh] = await Promise.all([
     accepted.versions.includes('TLSv1.3') ? scanTls13(ep, ask) : null,
-    legacy && ecdheSuites.length > 0 ? scanLegacy(ep, legacy, ecdheSuites, ask) : null,
-    legacy && dheSuites.length > 0 ? probeDh(ep, legacy, dheSuites, ask) : null,
+    legacy && ecdheSuites.length > 0
+      ? scanLegacy(ep, legacy, ecdheSuites, ask)
+      : unknown
+        ? { version: legacy!, found: [], error: `whether TLS 1.2 accepts ECDHE suites is not known: ${unknown}` }
+        : null,
+    legacy && dheSuites.length > 0
+      ? probeDh(ep, legacy, dheSuites, ask)
+      : unknown
+        ? { status: 'error' as const, reason: `whether TLS 1.2 accepts DHE suites is not known: ${unknown}`, bits: null, group: null }
+        : null,
   ]);
-  const serverPreference = await preference(ep, scan13, scan12, legacy === 'TLSv1.2' ? accepted.ecdheSuites12 : ECDHE_PRE12, ask);
+  const serverPreference = await preference(ep, scan13, scan12, ecdheSuites, ask);
   return {
     groups: groupsFacts(scan13, scan12, serverPreference),
     dh: dh ?? { status: 'not-applicable', reason: 'the server accepts no DHE suite', bits: null, group: null },
     pq: pqFacts(scan13),
   };
 }
-
-type Ask = <T>(
-  hello: Buffer,
-  reader: { push(chunk: Buffer): T | null; readonly received: number },
-  what: string,
-) => Promise<ExchangeResult<T>>;
 
 /** The highest version below 1.3 the server accepts, or null. */
 function legacyVersion(versions: readonly TlsVersion[]): TlsVersion | null {
@@ -93,7 +88,7 @@ function legacyVersion(versions: readonly TlsVersion[]): TlsVersion | null {
 }
 
 /** TLS 1.3: HelloRetryRequests name the server's groups one by one. */
-async function scanTls13(ep: TlsEndpoint, ask: Ask): Promise<GroupScan> {
+async function scanTls13(ep: TlsEndpoint, ask: AskHello): Promise<GroupScan> {
   const scan: GroupScan = { version: 'TLSv1.3', found: [] };
   const remaining = [...ALL_GROUPS];
   // Bounded by the list: each round removes one group or ends.
@@ -119,7 +114,7 @@ function refusedEverything(what: string, why: string): string {
 type GroupPick = { kind: 'group'; group: number } | { kind: 'end'; why: string } | { kind: 'error'; reason: string };
 
 /** One TLS 1.3 hello offering `groups` (no key share): the group the server's HelloRetryRequest names. */
-async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): Promise<GroupPick> {
+async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: AskHello): Promise<GroupPick> {
   const what = 'TLSv1.3 group probe';
   const result = await ask(buildClientHello('TLSv1.3', ep.servername, { groups }), new ServerHelloReader(), what);
   if (result.kind !== 'answer') return refusalOrError(result, what);
@@ -148,15 +143,40 @@ async function pickTls13(ep: TlsEndpoint, groups: readonly number[], ask: Ask): 
   }
 }
 
-/** TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one. */
-async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: Ask): Promise<GroupScan> {
+/**
+ * TLS <= 1.2: ServerKeyExchanges of ECDHE-only hellos name the server's curves one by one.
+ *
+ * In TLS <= 1.2 the client's curve list also says which curves it can verify ECDSA signatures on (RFC
+ * 8422 §5.1), so a server with only an ECDSA certificate refuses the first hello that no longer lists
+ * its certificate's curve — the curve found last. Its other curves are then asked for with that one
+ * offered again, last: a server following the client's order takes it only when none of the others
+ * is left; a server enforcing its own order that ranks it above the rest hides them, and the scan says so.
+ */
+async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: AskHello): Promise<GroupScan> {
+  const what = `${version} ECDHE group probe`;
   const scan: GroupScan = { version, found: [] };
   const remaining = [...EC_GROUPS];
+  const ecdsaOnly = suites.every((c) => suiteFacts(c).auth === 'ECDSA');
+  let certCurve: number | null = null;
   while (remaining.length > 0) {
-    const pick = await pickLegacy(ep, version, suites, remaining, ask);
-    if (pick.kind === 'end')
-      return scan.found.length > 0 ? scan : { ...scan, error: refusedEverything(`${version} ECDHE group probe`, pick.why) };
+    const pick = await pickLegacy(ep, version, suites, certCurve === null ? remaining : [...remaining, certCurve], ask);
+    if (pick.kind === 'end') {
+      const last = scan.found.at(-1);
+      if (last === undefined) return { ...scan, error: refusedEverything(what, pick.why) };
+      if (ecdsaOnly && certCurve === null) {
+        certCurve = last;
+        continue;
+      }
+      return scan;
+    }
     if (pick.kind === 'error') return { ...scan, error: pick.reason };
+    if (pick.group === certCurve) {
+      if ((await legacyOrder(ep, scan, suites, ask)) === false) return scan;
+      return {
+        ...scan,
+        error: `${what}: the server has only an ECDSA certificate, on ${groupName(certCurve)}, which a hello must list; it enforces its own order and ranks that curve above any other left, so those could not be listed`,
+      };
+    }
     if (!remaining.includes(pick.group)) {
       // A server that ignores supported_groups (pre-RFC 8422 stacks) uses one curve whatever we offer:
       // that curve is what it supports, and asking again would only repeat it.
@@ -169,12 +189,26 @@ async function scanLegacy(ep: TlsEndpoint, version: TlsVersion, suites: readonly
   return scan;
 }
 
+/** Whose order a TLS <= 1.2 server follows, from one hello offering the found curves reversed (null: undetermined). */
+async function legacyOrder(ep: TlsEndpoint, scan: GroupScan, suites: readonly number[], ask: AskHello): Promise<boolean | null> {
+  if (scan.found.length < 2) return null;
+  return orderFrom(scan.found, await pickLegacy(ep, scan.version, suites, [...scan.found].reverse(), ask));
+}
+
+/** The server's pick from the found groups offered reversed: its own first choice back means it enforces its order. */
+function orderFrom(found: readonly number[], pick: GroupPick): boolean | null {
+  if (pick.kind !== 'group') return null;
+  if (pick.group === found[0]) return true;
+  if (pick.group === found.at(-1)) return false;
+  return null;
+}
+
 async function pickLegacy(
   ep: TlsEndpoint,
   version: TlsVersion,
   suites: readonly number[],
   groups: readonly number[],
-  ask: Ask,
+  ask: AskHello,
 ): Promise<GroupPick> {
   const what = `${version} ECDHE group probe`;
   const answer = await flight(ep, version, 'ecdhe', suites, groups, ask, what);
@@ -189,7 +223,7 @@ async function pickLegacy(
 }
 
 /** TLS <= 1.2 with DHE suites only: the server's DH prime. */
-async function probeDh(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: Ask): Promise<GroupsFacts['dh']> {
+async function probeDh(ep: TlsEndpoint, version: TlsVersion, suites: readonly number[], ask: AskHello): Promise<GroupsFacts['dh']> {
   const what = `${version} DHE probe`;
   // supported_groups as a common client sends it (curves, no ffdhe codes), so the server uses its own
   // DH parameters — the ones every DHE client gets — rather than an RFC 7919 group we asked for.
@@ -222,7 +256,7 @@ async function flight(
   kex: FlightKex,
   suites: readonly number[],
   groups: readonly number[],
-  ask: Ask,
+  ask: AskHello,
   what: string,
 ): Promise<FlightResult> {
   const hello = buildClientHello(version, ep.servername, { suites, groups });
@@ -264,22 +298,12 @@ async function preference(
   scan13: GroupScan | null,
   scan12: GroupScan | null,
   suites12: readonly number[],
-  ask: Ask,
+  ask: AskHello,
 ): Promise<boolean | null> {
-  let pick: GroupPick;
-  let found: number[];
   if (scan13 && !scan13.error && scan13.found.length >= 2) {
-    found = scan13.found;
-    pick = await pickTls13(ep, [...found].reverse(), ask);
-  } else if (scan12 && !scan12.error && scan12.found.length >= 2) {
-    found = scan12.found;
-    pick = await pickLegacy(ep, scan12.version, suites12, [...found].reverse(), ask);
-  } else {
-    return null;
+    return orderFrom(scan13.found, await pickTls13(ep, [...scan13.found].reverse(), ask));
   }
-  if (pick.kind !== 'group') return null;
-  if (pick.group === found[0]) return true;
-  if (pick.group === found.at(-1)) return false;
+  if (scan12 && !scan12.error) return legacyOrder(ep, scan12, suites12, ask);
   return null;
 }
 

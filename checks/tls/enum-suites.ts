@@ -82,8 +82,12 @@ export function suiteBundles(version: HelloVersion): number[][] {
 /** One round: the suite the server picks from `offered`, that it refuses them all, or that the question stays open. */
 type Pick =
   | { kind: 'suite'; code: number; hello: ServerHelloAnswer }
-  /** `version`: the refusal is of the protocol version itself (protocol_version alert, another version chosen). */
-  | { kind: 'end'; reason: string; version?: boolean }
+  /**
+   * `version`: the refusal is of the protocol version itself (protocol_version alert, another version chosen).
+   * `hangUp`: no alert, the server closed or reset the connection — a refusal, or a server that has
+   * started dropping connections (rate limits, resets after a number of hellos).
+   */
+  | { kind: 'end'; reason: string; version?: boolean; hangUp?: boolean }
   | { kind: 'error'; reason: string };
 
 const ALERT_PROTOCOL_VERSION = 70;
@@ -96,9 +100,9 @@ async function pick(version: HelloVersion, servername: string | null, offered: r
     case 'error':
       return { kind: 'error', reason: result.reason };
     case 'closed':
-      return { kind: 'end', reason: `server closed the connection in answer to the ${what}` };
+      return { kind: 'end', reason: `server closed the connection in answer to the ${what}`, hangUp: true };
     case 'reset':
-      return { kind: 'end', reason: `server reset the connection in answer to the ${what} (${result.code})` };
+      return { kind: 'end', reason: `server reset the connection in answer to the ${what} (${result.code})`, hangUp: true };
   }
   const answer = result.answer;
   switch (answer.kind) {
@@ -133,12 +137,13 @@ async function drain(
   offered: readonly number[],
   ask: AskHello,
   hellos: ServerHelloAnswer[],
-): Promise<{ found: number[]; error?: string; versionRefused?: boolean; refusal?: string }> {
+): Promise<{ found: number[]; error?: string; versionRefused?: boolean; refusal?: string; hungUp?: boolean }> {
   const found: number[] = [];
   let remaining = [...offered];
   while (remaining.length > 0) {
     const p = await pick(version, servername, remaining, ask);
-    if (p.kind === 'end') return { found, versionRefused: p.version === true && found.length === 0, refusal: p.reason };
+    if (p.kind === 'end')
+      return { found, versionRefused: p.version === true && found.length === 0, refusal: p.reason, hungUp: p.hangUp === true };
     if (p.kind === 'error') return { found, error: p.reason };
     found.push(p.code);
     hellos.push(p.hello);
@@ -166,25 +171,40 @@ export async function enumerateSuites(
   const hellos: ServerHelloAnswer[] = [];
   const perBundle: number[][] = [];
   let refusal = '';
+  let hungUp = false;
   for (const bundle of suiteBundles(version)) {
-    const { found, error, versionRefused, refusal: why } = await drain(version, servername, bundle, ask, hellos);
+    const { found, error, versionRefused, refusal: why, hungUp: dropped } = await drain(version, servername, bundle, ask, hellos);
     perBundle.push(found);
     refusal = why ?? refusal;
+    hungUp ||= dropped === true;
     if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
     // Refused as a version (SSL 3.0 on a modern server): the other bundles would be refused alike.
     if ((versionRefused || !knownAccepted) && perBundle.flat().length === 0) break;
   }
   let accepted = perBundle.flat();
+  // Nothing accepted of a version the probes saw accepted: the list is not known, it is not empty.
+  if (accepted.length === 0 && knownAccepted)
+    return {
+      facts: versionFacts('error', accepted, null, `the version is accepted but every suite offer was refused: ${refusal}`),
+      hellos,
+    };
   // Nothing accepted: the last refusal says how the server refused.
   if (accepted.length === 0) return { facts: versionFacts('ok', accepted, null, refusal || undefined), hellos };
-  if (accepted.length < 2) return { facts: versionFacts('ok', accepted, null), hellos };
+  if (accepted.length < 2) {
+    // A hang-up may be a server that drops connections from now on: the one suite it took must still be taken.
+    if (hungUp) {
+      const again = await pick(version, servername, accepted, ask);
+      if (again.kind !== 'suite') return { facts: versionFacts('error', accepted, null, incomplete(again.reason)), hellos };
+    }
+    return { facts: versionFacts('ok', accepted, null), hellos };
+  }
 
   const reversed = [...accepted].reverse().slice(0, BUNDLE);
   const order = await pick(version, servername, reversed, ask);
   if (order.kind !== 'suite') {
-    // The server refused suites it had just accepted one by one, or did not answer: order unknown.
-    const reason = order.kind === 'error' ? order.reason : `order check: ${order.reason}`;
-    return { facts: versionFacts(order.kind === 'error' ? 'error' : 'ok', accepted, null, reason), hellos };
+    // The server refused suites it had just accepted one by one, or did not answer: whatever made it
+    // stop (resets mid-scan, a rate limit) may have cut the list short too, so it is not a finding.
+    return { facts: versionFacts('error', accepted, null, order.kind === 'error' ? order.reason : incomplete(order.reason)), hellos };
   }
   hellos.push(order.hello);
   const serverPreference = order.code !== reversed[0];
@@ -195,6 +215,10 @@ export async function enumerateSuites(
     accepted = [...again.found, ...accepted.filter((c) => !again.found.includes(c))];
   }
   return { facts: versionFacts('ok', accepted, serverPreference), hellos };
+}
+
+function incomplete(why: string): string {
+  return `the server refused suites it had accepted moments before (${why}); the list may be incomplete`;
 }
 
 function versionFacts(status: 'ok' | 'error', codes: readonly number[], serverPreference: boolean | null, reason?: string): VersionSuites {

@@ -7,9 +7,13 @@
 // Connections for a server accepting TLS 1.2 with k2 suites and TLS 1.3 with k3 (enum-suites.ts): 1
 // (SSLv2) + 1 (SSLv3 refused by protocol_version; 2 when refused otherwise) + k2 + 3 bundles + 1 order
 // check + k3 + 1 + 1. A Mozilla-intermediate server (6 + 3 suites): 18; sslscan opens about as many.
+// Then the group scans (enum-groups.ts), once the suites are known: g3 + 1 for TLS 1.3's g3 groups,
+// g2 + 1 for TLS 1.2's g2 curves, 1 order check, and 1 DHE hello when a DHE suite was accepted — 17
+// more for OpenSSL 3.0's defaults (10 groups in 1.3, 5 curves in 1.2) with DHE.
 
 import type { CheckContext } from '../../src/core/types.js';
 import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
+import { probeGroups, type AcceptedForGroups } from './enum-groups.js';
 import { enumerateSuites, notScanned, type ServerHelloAnswer, type SuiteScan } from './enum-suites.js';
 import { TLS_VERSIONS, type EnumerationFacts, type ProtocolProbe, type TlsVersion, type VersionSuites } from './facts.js';
 import { exchangeHello, type AnswerReader, type ExchangeResult } from './hello-exchange.js';
@@ -79,6 +83,8 @@ export async function enumerateEndpoint(
   }
   const ssl3 = ssl3Facts(ssl3Scan);
   const legacy = legacyHellos(versions, hellos);
+  // After the suites: the group scans offer exactly the ECDHE and DHE suites TLS 1.2 accepted.
+  const groups = await probeGroups(ep, groupsQuestion(protocols, versions), (hello, reader, what) => session.ask(hello, reader, what));
 
   const tried = [ssl2, ssl3, ...Object.values(versions)].filter((p) => p.status !== 'not-applicable');
   const nothing = tried.length > 0 && tried.every((p) => p.status === 'error');
@@ -89,7 +95,7 @@ export async function enumerateEndpoint(
     ssl2,
     ssl3,
     versions,
-    ...GROUPS_NOT_ENUMERATED,
+    ...groups,
     renegotiation: {
       ...fromLegacy(legacy),
       secure: legacy.kind === 'hellos' ? legacy.hellos.some((h) => h.extensions.includes(EXT_RENEGOTIATION_INFO)) : null,
@@ -105,11 +111,20 @@ export async function enumerateEndpoint(
   };
 }
 
-const GROUPS_NOT_ENUMERATED: Pick<EnumerationFacts, 'groups' | 'dh' | 'pq'> = {
-  groups: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', supported: [], serverPreference: null },
-  dh: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', bits: null, group: null },
-  pq: { status: 'not-applicable', reason: 'key-exchange groups are not enumerated yet', hybrid: false, groups: [] },
-};
+/** The versions the probes found accepted and TLS 1.2's accepted suites by key exchange. */
+function groupsQuestion(
+  protocols: Readonly<Record<TlsVersion, ProtocolProbe>>,
+  versions: Record<TlsVersion, VersionSuites>,
+): AcceptedForGroups {
+  const v12 = versions['TLSv1.2'];
+  return {
+    versions: TLS_VERSIONS.filter((v) => protocols[v].status === 'ok' && protocols[v].accepted),
+    // A scan that failed part-way still lists suites the server accepted.
+    dheSuites12: v12.suites.filter((s) => s.kex === 'DHE').map((s) => s.code),
+    ecdheSuites12: v12.suites.filter((s) => s.kex === 'ECDHE').map((s) => s.code),
+    suites12Error: v12.status === 'error' ? (v12.reason ?? 'the TLS 1.2 suites could not be enumerated') : null,
+  };
+}
 
 /** SSL 2.0: one v2 CLIENT-HELLO. */
 async function probeSsl2(session: EnumSession): Promise<EnumerationFacts['ssl2']> {
@@ -150,4 +165,23 @@ function legacyHellos(versions: Record<TlsVersion, VersionSuites>, hellos: Recor
 /** The status part of renegotiation, compression and EMS: all three are read from the same ServerHellos. */
 function fromLegacy(legacy: LegacyHellos): { status: 'ok' | 'error' | 'not-applicable'; reason?: string } {
   return legacy.kind === 'hellos' ? { status: 'ok' } : { status: legacy.status, reason: legacy.reason };
+}
+
+/** The enumeration under --tls-quick: every part not applicable, no connection. */
+export async function quickEnumeration(): Promise<EnumerationFacts> {
+  const skipped = { status: 'not-applicable', reason: '--tls-quick' } as const;
+  const version: VersionSuites = { ...skipped, suites: [], serverPreference: null };
+  return {
+    ...skipped,
+    connections: 0,
+    ssl2: { ...skipped },
+    ssl3: { ...skipped },
+    versions: { TLSv1: { ...version }, 'TLSv1.1': { ...version }, 'TLSv1.2': { ...version }, 'TLSv1.3': { ...version } },
+    groups: { ...skipped, supported: [], serverPreference: null },
+    dh: { ...skipped, bits: null, group: null },
+    pq: { ...skipped, hybrid: false, groups: [] },
+    renegotiation: { ...skipped, secure: null },
+    compression: { ...skipped, accepted: null },
+    extendedMasterSecret: { ...skipped, supported: null },
+  };
 }

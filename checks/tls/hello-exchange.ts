@@ -22,6 +22,12 @@ export type ExchangeResult<T> =
   /** Connect failure, timeout, abort or another socket error: the question stays open. */
   | { kind: 'error'; reason: string };
 
+/**
+ * Sends one hello on a new connection and reads the answer: exchangeHello bound to an endpoint, a
+ * signal and the caller's connection count (the enumeration's session).
+ */
+export type AskHello = <T>(hello: Buffer, reader: AnswerReader<T>, what: string) => Promise<ExchangeResult<T>>;
+
 /** Codes of socket errors that mean the server dropped the connection — how some servers refuse a hello. */
 const HANG_UPS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 

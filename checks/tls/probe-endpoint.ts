@@ -2,8 +2,9 @@
 // ClientHello probe per protocol version the main one did not establish (probe-hello.ts: a hand-built
 // hello, read up to the ServerHello, no crypto — a full node:tls handshake per version made the client
 // CPU-bound). Versions the main handshake almost never settles (1.0, 1.1) start alongside it; the one of
-// 1.2/1.3 it did not pick starts as soon as it is known. So a typical endpoint costs four connections in
-// about two round trips, and a dead one costs one timeout, not one per probe.
+// 1.2/1.3 it did not pick starts as soon as it is known. So the validity part costs four connections in
+// about two round trips, and a dead one costs one timeout, not one per probe. Then, unless --tls-quick,
+// the enumeration (enumerate.ts) scans the accepted versions' suites, SSL 2/3 and the protocol features.
 
 import type { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
@@ -17,6 +18,7 @@ import { leafIssuer, verifyOcspResponse, type OcspVerification } from '../../src
 import { ParsedCert } from '../../src/pki/parsed.js';
 import { buildPath } from '../../src/pki/path.js';
 import { completeChain } from './chain-completion.js';
+import { enumerateEndpoint, quickEnumeration } from './enumerate.js';
 import { TLS_VERSIONS, type NegotiatedFacts, type OcspFacts, type ProtocolProbe, type TlsFacts, type TlsVersion } from './facts.js';
 import { openTls, type TlsConnection, type TlsEndpoint } from './probe-handshake.js';
 import { probeVersionHello } from './probe-hello.js';
@@ -111,7 +113,11 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
         custom: ctx.trust.custom ? { anchors: ctx.trust.custom, built: buildPath(chainDer, ctx.trust.custom, now, SERVER) } : null,
       };
       const trust = { public: built.public.built.facts, custom: built.custom?.built.facts ?? null };
-      const aia = await completeChain(chainDer, built, now, SERVER, ctx);
+      // Chain completion (CA downloads) and the enumeration (the endpoint) wait on different servers.
+      const [aia, enumeration] = await Promise.all([
+        completeChain(chainDer, built, now, SERVER, ctx),
+        ctx.tls?.quick ? quickEnumeration() : enumerateEndpoint(ctx, ep, protocols, side.signal),
+      ]);
       const paths = [{ trust: trust.public, anchors: ctx.trust.public }];
       if (trust.custom && ctx.trust.custom) paths.push({ trust: trust.custom, anchors: ctx.trust.custom });
 
@@ -133,6 +139,7 @@ export async function probeEndpoint(target: Target, ctx: CheckContext): Promise<
         ocsp: stapled ? ocspFacts(stapled, leaf, leafIssuer(leaf, chainCerts, paths), now) : { ...NOT_STAPLED },
         hsts,
         platform: { authorizationError },
+        enumeration,
       };
     } finally {
       main.close();

@@ -2,7 +2,11 @@
 // Every TLS cipher suite code point the enumeration offers (361), sorted by code:
 // [code, IANA name, OpenSSL name, kex, auth, cipher, bits, mac, export, lowest protocol version].
 
-import type { SuiteRow } from './cipher-suites.js';
+/** The lowest protocol a suite can be negotiated in (TLS 1.2 for AEAD and SHA-2 MACs, TLS 1.3 for its own). */
+export type SuiteMin = 'SSLv3' | 'TLSv1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** One row: [code, iana, openssl, kex, auth, cipher, bits, mac, export, min]. */
+export type SuiteRow = readonly [number, string, string | null, string, string, string, number, string, boolean, SuiteMin];
 
 // biome-ignore format: one suite per line, as generated
 export const SUITE_ROWS: readonly SuiteRow[] = [

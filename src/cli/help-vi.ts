@@ -271,7 +271,8 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'Chạy máy chủ SOC: nhận các lô kết quả từ tác tử, lưu lịch sử, cung cấp API, dữ liệu xuất, số liệu giám sát (metrics) và bảng điều khiển',
     description:
       'Cập nhật lược đồ cơ sở dữ liệu, sau đó lắng nghe cho tới khi nhận SIGTERM hoặc SIGINT (các yêu cầu đang xử lý được hoàn tất trước). Khi sẵn sàng, in một dòng (bằng tiếng Anh) ra stderr: "govscan server listening on URL (db DIALECT)".\n\n' +
-      'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`. Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'API tại /api/v1 (bearer token): `enroll`, `batches`, `overview`, `agencies`, `agents`, `systems`, `findings`, `history`, `trend`, `certificates`, `ipv6`, `export/{agency}.sarif|.json`; quản trị: `enrollments`, `tokens`; chiến dịch quét `campaigns` (token admin và soc tạo và hủy, token viewer xem) và `worker/jobs` (token worker, dành cho `govscan worker`). Ngoài ra có /healthz, /metrics và bảng điều khiển tại /.\n\n' +
+      'Chiến dịch quét: mỗi lượt chạy tạo một việc cho mỗi đối tượng quét, giao cho tiến trình quét kèm thời hạn giữ việc (--campaign-lease); việc thất bại được thử lại sau thời gian chờ tăng dần (--campaign-retry-delay) cho tới --campaign-attempts lần, sau đó được giữ ở trạng thái hỏng kèm lý do; mỗi địa chỉ chỉ có tối đa --campaign-per-address việc chạy cùng lúc. Với PostgreSQL, hàng đợi là pg-boss trong cùng cơ sở dữ liệu (schema pgboss) và có thể chạy bao nhiêu tiến trình `govscan worker` cũng được; với SQLite, máy chủ tự quét (--campaign-pool). Việc, tiến độ và lịch chạy là các dòng trong cơ sở dữ liệu: máy chủ khởi động lại sẽ tiếp tục từ chỗ đã dừng.\n\n' +
       'Giới hạn cho mỗi bên gửi, tính theo phút: số lô kết quả của mỗi token tác tử, số lần đăng ký và số lần xác thực thất bại của mỗi địa chỉ (--ingest-limit, --enroll-limit, --auth-failure-limit; vượt quá thì trả về 429 kèm Retry-After). Nội dung yêu cầu tối đa --body-limit byte, lồng nhau tối đa 32 cấp, mỗi đối tượng tối đa 1.000 khóa, mỗi mảng tối đa 100.000 phần tử, mỗi chuỗi tối đa 256 KiB, bằng chứng của một phát hiện tối đa 64 KiB và dữ kiện của một lần kiểm tra tối đa 1 MiB (vượt quá thì trả về 400 hoặc 413).\n\n' +
       'Mọi tham số đều có thể đặt bằng biến môi trường GOVSCAN_<THAM_SỐ> (GOVSCAN_LISTEN, GOVSCAN_RETAIN_DAYS, …), ví dụ trong tệp EnvironmentFile của systemd; tham số ghi trên dòng lệnh được ưu tiên hơn biến môi trường.\n\n' +
       'Mã thoát: 0 dừng bởi tín hiệu; 2 tham số không hợp lệ, không đọc được tệp TLS, không mở được cơ sở dữ liệu, hoặc không lắng nghe được trên địa chỉ đã cho.',
@@ -292,6 +293,13 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
         'Xóa các báo cáo cũ hơn N ngày, khi khởi động và sau mỗi giờ; báo cáo mới nhất của mỗi tác tử và báo cáo mới nhất của mỗi đối tượng quét luôn được giữ lại dù cũ đến đâu (mặc định: giữ tất cả)',
       'access-log':
         'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
+      'campaign-lease':
+        'Việc của chiến dịch quét bị giữ quá số giây này mà không có kết quả, báo lỗi hoặc tín hiệu còn hoạt động (heartbeat) sẽ trở lại hàng đợi (tiến trình quét đã ngừng); với PostgreSQL, heartbeat gia hạn thời gian giữ khi giá trị từ 10 giây trở lên',
+      'campaign-attempts': 'Số lần thực hiện tối đa của một việc trước khi bị coi là hỏng (giữ kèm lý do của lần thất bại cuối cùng)',
+      'campaign-retry-delay': 'Thời gian chờ trước khi thử lại một việc thất bại, gấp đôi sau mỗi lần tiếp theo (tối đa 30 phút)',
+      'campaign-per-address': 'Số việc của cùng một địa chỉ đích được quét cùng lúc, tính chung cho mọi tiến trình quét',
+      'campaign-pool':
+        'Số việc máy chủ tự quét cùng lúc (mặc định: 4 với SQLite, để một máy không cần `govscan worker`; 0 với PostgreSQL, khi các tiến trình `govscan worker` đảm nhận việc quét)',
       lang: LANG,
     },
   },
@@ -320,15 +328,15 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
     },
   },
   'server:token:create': {
-    summary: 'Tạo token viewer hoặc admin cho API, bảng điều khiển và `govscan fleet`',
+    summary: 'Tạo token viewer, admin, soc hoặc worker cho API, bảng điều khiển, `govscan fleet`, `campaign` và `worker`',
     description:
-      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name, agency} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu, hoặc khi có --agency thì chỉ dữ liệu của cơ quan đó (mọi tuyến đọc trả về 404 cho dữ liệu của cơ quan khác); admin còn được tạo mã đăng ký và token qua API.\n\n' +
+      'Chỉ in token ra stdout (hoặc JSON {id, role, token, name, agency} khi có --json); máy chủ chỉ lưu giá trị băm của token nên không thể hiển thị lại. Viewer được đọc mọi dữ liệu, hoặc khi có --agency thì chỉ dữ liệu của cơ quan đó (mọi tuyến đọc trả về 404 cho dữ liệu của cơ quan khác); admin còn được tạo mã đăng ký và token qua API. Token soc tạo, xem và hủy chiến dịch quét (khi có --agency: chỉ cho cơ quan đó); token worker dành cho các tiến trình `govscan worker`: nhận việc của chiến dịch quét và gửi lại kết quả, không đọc được dữ liệu nào.\n\n' +
       ON_DB,
     flags: {
-      role: 'viewer (chỉ đọc) hoặc admin (đọc và quản trị)',
+      role: 'viewer (chỉ đọc), admin (đọc và quản trị), soc (chiến dịch quét) hoặc worker (thực hiện việc của chiến dịch quét)',
       name: 'Token cấp cho ai (hiển thị trong `server token list`)',
       agency:
-        'Giới hạn token viewer trong cơ quan này: token chỉ đọc được dữ liệu của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
+        'Giới hạn token viewer hoặc soc trong cơ quan này: token chỉ đọc được dữ liệu (chỉ chạy chiến dịch quét) của cơ quan đó (dành cho bộ phận CNTT của chính cơ quan)',
       db: DB,
       json: 'In ra JSON {id, role, token, name, agency}',
       lang: LANG,

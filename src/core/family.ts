@@ -20,7 +20,7 @@ export type FamilyOptionValue = boolean | string | readonly string[];
 export type FamilyOptionValues = Readonly<Record<string, FamilyOptionValue | undefined>>;
 
 /** What a family adds to every probe's context, built from its option values before any packet. */
-export type FamilyContext = Partial<Pick<CheckContext, 'network'>>;
+export type FamilyContext = Partial<Pick<CheckContext, 'network' | 'tls'>>;
 
 export interface CheckFamily {
   /** The family name: the `family` of each of its checks, and the prefix of their ids. */

@@ -95,6 +95,8 @@ export interface CheckContext {
   /** UDP exchanges to probed servers (DNS over IPv6 to name servers). */
   datagrams?: DatagramSender;
   network?: NetworkEnvironment;
+  /** The TLS family's settings (--tls-quick); absent: the full probe. */
+  tls?: TlsProbeSettings;
   /** caIssuers downloads kept for the run (chain completion); absent: each endpoint downloads afresh. */
   issuers?: IssuerSource;
 }
@@ -153,6 +155,12 @@ export interface NameResolver {
 /** Sends one UDP datagram and waits for one reply. Injectable like the Dialer: tests record and refuse. */
 export interface DatagramSender {
   exchange(opts: { address: string; port: number; payload: Buffer; timeoutMs: number; signal?: AbortSignal }): Promise<Buffer>;
+}
+
+/** What the TLS family's flags ask of its probe (checks/tls/options.ts). */
+export interface TlsProbeSettings {
+  /** --tls-quick: the four version probes and the main handshake only, no enumeration of suites and groups. */
+  quick: boolean;
 }
 
 /** Where the scanner stands on the network, decided without sending traffic. */

@@ -1,9 +1,10 @@
 // The name-resolution and network side of preparing a scan: the resolver (--dns-server, --resolve),
-// what the families' own options add to the probes' context (the IPv6 family's network environment),
+// what the families' own options add to the probes' context (the IPv6 family's network environment,
+// the TLS family's settings),
 // and which targets --resolve pins. Kept apart from scan.ts so that file only wires it in.
 
 import { CachingResolver, overridesFor, parseDnsServer, type ResolveOverride } from '../core/net/resolver.js';
-import type { NameResolver, NetworkEnvironment, Resolver, Target } from '../core/types.js';
+import type { NameResolver, NetworkEnvironment, Resolver, Target, TlsProbeSettings } from '../core/types.js';
 import type { FamilyOptionValues } from '../core/family.js';
 import { prepareFamilies } from './registry.js';
 
@@ -18,6 +19,8 @@ export interface PreparedNetwork {
   resolver: Resolver;
   names: NameResolver | undefined;
   network?: NetworkEnvironment;
+  /** The TLS family's settings (--tls-quick). */
+  tls?: TlsProbeSettings;
 }
 
 export async function prepareNetwork(
@@ -34,7 +37,7 @@ export async function prepareNetwork(
   const resolver = deps.resolver ?? (built as CachingResolver);
   const names = deps.names ?? built ?? (isNameResolver(deps.resolver) ? deps.resolver : undefined);
   const network = deps.network ?? families.network;
-  return { resolver, names, ...(network ? { network } : {}) };
+  return { resolver, names, ...(network ? { network } : {}), ...(families.tls ? { tls: families.tls } : {}) };
 }
 
 function isNameResolver(r: Resolver | undefined): r is Resolver & NameResolver {

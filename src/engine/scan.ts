@@ -23,6 +23,7 @@ import type {
   Localized,
   NameResolver,
   NetworkEnvironment,
+  TlsProbeSettings,
   Report,
   Resolver,
   Severity,
@@ -85,6 +86,7 @@ export interface PreparedScan {
   /** NS/MX lookups and the zone walk (IPv6 checks). */
   names?: NameResolver;
   network?: NetworkEnvironment;
+  tls?: TlsProbeSettings;
   failOn: Severity | 'none';
   waivers: WaiverSet | null;
   baseline: Baseline | null;
@@ -159,6 +161,7 @@ export async function prepareScan(
     resolver: net.resolver,
     ...(net.names ? { names: net.names } : {}),
     ...(net.network ? { network: net.network } : {}),
+    ...(net.tls ? { tls: net.tls } : {}),
     failOn: req.failOn,
     waivers,
     baseline,
@@ -262,6 +265,7 @@ export async function executeScan(scan: PreparedScan, opts: ExecuteOptions): Pro
       ...(scan.names ? { names: scan.names } : {}),
       ...(opts.datagrams ? { datagrams: opts.datagrams } : {}),
       ...(scan.network ? { network: scan.network } : {}),
+      ...(scan.tls ? { tls: scan.tls } : {}),
     },
     ...(opts.onTargetStart ? { onTargetStart: opts.onTargetStart } : {}),
     onTargetDone: (target, probed) => {

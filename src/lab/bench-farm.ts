@@ -1,10 +1,23 @@
-// Many identical "good" endpoints for the benchmark: one certificate (a wildcard) and one OCSP
-// response shared by every server, so starting hundreds costs little more than listening.
+// Many "good" endpoints for the benchmark: one certificate (a wildcard) and one OCSP response shared
+// by every server, so starting hundreds costs little more than listening. Identical by default; with
+// `mixed`, they rotate through three cipher/version profiles so a full suite enumeration has the work
+// it meets on real servers (legacy versions, CBC and static-RSA suites), and the farm counts the TCP
+// connections it accepts, so a benchmark can say how many each scanner opened.
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from './pki.js';
-import { BASELINE_CIPHERS, createHttpsEndpoint, farmLifecycle, listen } from './servers.js';
+import {
+  BASELINE_CIPHERS,
+  ECDHE_AEAD,
+  ECDHE_CBC,
+  RSA_KX,
+  TLS13_SUITES,
+  createHttpsEndpoint,
+  farmLifecycle,
+  listen,
+  type EndpointPlan,
+} from './servers.js';
 import type { FarmEndpoint, FarmScenario } from './farm.js';
 
 const BENCH_DOMAIN = 'bench.farm.test';
@@ -13,6 +26,8 @@ export interface PlainFarm {
   endpoints: FarmEndpoint[];
   publicRoot: IssuedCert;
   publicRootPemFile: string;
+  /** TCP connections accepted by all endpoints since the farm started. */
+  accepted(): number;
   close(): Promise<void>;
 }
 
@@ -21,7 +36,24 @@ export interface PlainFarmOptions {
   now?: Date;
   /** Where the root PEM goes; a fresh temp dir (removed on close) when absent. */
   tmpDir?: string;
+  /** Rotate endpoints through MIXED_PROFILES instead of serving the baseline everywhere. */
+  mixed?: boolean;
 }
+
+type Profile = Pick<EndpointPlan, 'minVersion' | 'maxVersion' | 'ciphers'>;
+
+const BASELINE: Profile = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS };
+const MIXED_PROFILES: Profile[] = [
+  BASELINE,
+  // An older server: TLS 1.0 to 1.3, CBC and static-RSA suites beside the AEAD ones.
+  {
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.3',
+    ciphers: `${TLS13_SUITES}:${ECDHE_AEAD}:${ECDHE_CBC}:${RSA_KX}:AES128-SHA:AES256-SHA:@SECLEVEL=0`,
+  },
+  // TLS 1.2 only, forward-secret and static-RSA AEAD suites.
+  { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${ECDHE_AEAD}:${RSA_KX}` },
+];
 
 const DAY = 86_400_000;
 // Same names as the scenario farm, so both share cached keys and a scanner set up for one trusts the other.
@@ -37,6 +69,7 @@ export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Pr
   const address = opts.address ?? '127.0.0.1';
   const now = (opts.now ?? new Date()).getTime();
   const { tracker, servers, dir, close } = await farmLifecycle('govscan-bench-farm-', opts.tmpDir);
+  let accepted = 0;
 
   try {
     await warmKeys([
@@ -83,16 +116,16 @@ export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Pr
           expectedRules: [],
           hostname,
         };
+        const profile = opts.mixed ? MIXED_PROFILES[i % MIXED_PROFILES.length]! : BASELINE;
         const server = createHttpsEndpoint({
           chain: [leaf, intermediate],
           staple,
-          minVersion: 'TLSv1.2',
-          maxVersion: 'TLSv1.3',
-          ciphers: BASELINE_CIPHERS,
+          ...profile,
           hsts: true,
           banner: `govscan lab bench: ${hostname}`,
         });
         tracker.track(server);
+        server.on('connection', () => accepted++);
         servers.push(server);
         const port = await listen(server, address);
         return { scenario, host: hostname, address, port, url: `https://${hostname}:${port}/` };
@@ -101,7 +134,7 @@ export async function startPlainFarm(n: number, opts: PlainFarmOptions = {}): Pr
 
     const publicRootPemFile = join(dir, 'public-root.pem');
     await writeFile(publicRootPemFile, publicRoot.certPem);
-    return { endpoints, publicRoot, publicRootPemFile, close };
+    return { endpoints, publicRoot, publicRootPemFile, accepted: () => accepted, close };
   } catch (err) {
     await close();
     throw err;

@@ -3,6 +3,7 @@
 
 import type http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,21 @@ export const ECDHE_CBC = 'ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDS
 export const RSA_KX = 'AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256';
 /** TLS 1.3 suites plus ECDHE AEAD suites for TLS 1.2: every choice has forward secrecy. */
 export const BASELINE_CIPHERS = `${TLS13_SUITES}:${ECDHE_AEAD}`;
+
+/**
+ * The groups of Mozilla's intermediate profile (6.0), hybrid post-quantum first, as every farm endpoint
+ * offers them: OpenSSL 3.5's defaults also accept ffdhe2048/ffdhe3072 in TLS 1.3, which NCSC-NL rates
+ * insufficient/phase-out (TLS-KEX-GROUP-WEAK). Without ML-KEM (OpenSSL before 3.5) the classical three.
+ */
+const FARM_GROUPS = ((): string => {
+  const withPq = 'X25519MLKEM768:X25519:P-256:P-384';
+  try {
+    tls.createSecureContext({ ecdhCurve: withPq });
+    return withPq;
+  } catch {
+    return 'X25519:P-256:P-384';
+  }
+})();
 
 /** What one HTTPS endpoint serves. */
 export interface EndpointPlan {
@@ -92,6 +108,7 @@ export function createHttpsEndpoint(plan: EndpointPlan): https.Server {
       minVersion: plan.minVersion,
       maxVersion: plan.maxVersion,
       ciphers: plan.ciphers,
+      ecdhCurve: FARM_GROUPS,
       // Idle keep-alive sockets would otherwise linger for the default five seconds.
       keepAliveTimeout: 1000,
     },

@@ -8,11 +8,15 @@ import { chainPem, type IssuedCert } from './pki.js';
 import { startScriptedTls } from './scripted-tls.js';
 import { farmLifecycle, listen } from './servers.js';
 
+const RESET_SERVER_CIPHERS =
+  'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305:' +
+  'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:AES128-GCM-SHA256:AES128-SHA';
+
 export type HostileKind = 'garbage-after-hello' | 'endless-records' | 'reset-after' | 'silent';
 
 export const HOSTILE_KINDS: readonly HostileKind[] = ['garbage-after-hello', 'endless-records', 'reset-after', 'silent'];
 
-export interface HostileEndpoint {
+interface HostileEndpoint {
   kind: HostileKind;
   address: '127.0.0.1' | '::1';
   port: number;
@@ -46,7 +50,13 @@ export async function startHostileLab(opts: HostileLabOptions): Promise<HostileL
         if (kind === 'reset-after') {
           const limit = opts.resetAfter ?? 3;
           server = tls.createServer(
-            { cert: chainPem([opts.leaf, ...(opts.chain ?? [])]), key: opts.leaf.keyPem, minVersion: 'TLSv1.2' },
+            {
+              cert: chainPem([opts.leaf, ...(opts.chain ?? [])]),
+              key: opts.leaf.keyPem,
+              minVersion: 'TLSv1.2',
+              // Several TLS 1.2 suites, so a reset can fall in the middle of their enumeration.
+              ciphers: RESET_SERVER_CIPHERS,
+            },
             (socket) => {
               socket.on('error', () => {});
               socket.end();

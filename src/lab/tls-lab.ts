@@ -19,10 +19,10 @@ import { startOpensslServer } from './openssl-server.js';
 import { startScriptedTls, type ScriptedBehaviour } from './scripted-tls.js';
 import { farmLifecycle, listen } from './servers.js';
 
-export type LabVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+type LabVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** A finite-field DH parameter file the lab writes: RFC 2409 group 2 (1024 bits) or RFC 7919 ffdhe2048. */
-export type LabDhParams = 'rfc2409-1024' | 'ffdhe2048';
+type LabDhParams = 'rfc2409-1024' | 'ffdhe2048';
 
 type NodeServerOptions = Pick<tls.TlsOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'honorCipherOrder' | 'ecdhCurve'>;
 
@@ -245,7 +245,7 @@ export const TLS_LAB_CONFIGS: TlsLabConfig[] = [
   },
 ];
 
-export interface TlsLabEndpoint {
+interface TlsLabEndpoint {
   config: TlsLabConfig;
   /** SNI host name the certificate names: <config>.tls-lab.test */
   host: string;
@@ -261,7 +261,7 @@ export interface TlsLab {
   close(): Promise<void>;
 }
 
-export const TLS_LAB_DOMAIN = 'tls-lab.test';
+const TLS_LAB_DOMAIN = 'tls-lab.test';
 
 async function writeDhParams(dir: string): Promise<Record<LabDhParams, string>> {
   const files = { 'rfc2409-1024': join(dir, 'dh-rfc2409-1024.pem'), ffdhe2048: join(dir, 'dh-ffdhe2048.pem') };

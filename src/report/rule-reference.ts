@@ -42,6 +42,10 @@ export const ruleReferenceMessages = defineMessages({
   packBasis: { en: 'Legal basis of the pack {pack}:', vi: 'Căn cứ pháp lý của bộ quy tắc {pack}:' },
   fixHeading: { en: 'How to fix it', vi: 'Cách khắc phục' },
   notTestedHeading: { en: 'When it is not tested', vi: 'Khi nào quy tắc không được kiểm tra' },
+  notTestedComputed: {
+    en: 'When the facts it needs were not gathered; each finding says which and why.',
+    vi: 'Khi chưa thu thập được dữ liệu quy tắc cần; từng phát hiện nêu rõ dữ liệu nào và lý do.',
+  },
   paramsHeading: { en: 'Parameters', vi: 'Tham số' },
   paramsHow: {
     en: 'Change one with `--param {pack}:NAME=VALUE` or `params:` in the inventory.',
@@ -192,8 +196,12 @@ function variantBlocks({ policy, rule }: RuleVariant, lang: Lang, checks: CheckT
 
   out.push({ kind: h, text: M.fixHeading[lang] }, { kind: 'p', text: code(oneLine(rule.remediation[lang])) });
 
-  if (rule.requiresReason)
-    out.push({ kind: h, text: M.notTestedHeading[lang] }, { kind: 'p', text: code(oneLine(rule.requiresReason[lang])) });
+  if (rule.requiresReason) {
+    // A reason the rule computes whole (`{values.untestedVi}`) says nothing until it is filled.
+    const words = oneLine(rule.requiresReason[lang]);
+    const computed = !words.replace(/\{[A-Za-z_][\w.]*\}/g, '').trim();
+    out.push({ kind: h, text: M.notTestedHeading[lang] }, { kind: 'p', text: computed ? M.notTestedComputed[lang] : code(words) });
+  }
 
   out.push({ kind: h, text: M.paramsHeading[lang] });
   const params = paramsOf(rule).filter((n) => policy.paramSpecs[n]);

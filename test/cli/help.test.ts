@@ -67,7 +67,9 @@ describe('govscan --help in Vietnamese, from the built CLI', () => {
     const create = vi('server:token:create');
     expect(r.stdout.split('\n')[0]).toBe(create.summary);
     expect(text).toContain(flat(create.description ?? '?'));
-    expect(text).toContain('--role=<lựa chọn> (bắt buộc) viewer (chỉ đọc) hoặc admin (đọc và quản trị) <lựa chọn: viewer|admin>');
+    expect(text).toContain(
+      '--role=<lựa chọn> (bắt buộc) viewer (chỉ đọc), admin (đọc và quản trị), soc (chiến dịch quét) hoặc worker (thực hiện việc của chiến dịch quét) <lựa chọn: viewer|admin|soc|worker>',
+    );
     expect(text).toContain('[mặc định: sqlite:./govscan.db, biến môi trường: GOVSCAN_DB] Cơ sở dữ liệu');
     expect(text).toContain('[mặc định: en]');
     expect(text).not.toMatch(/\(required\)|env: |Prints only the token/);

@@ -125,7 +125,7 @@ export async function waitForCampaign(
   token: string,
   id: string,
   done: (d: CampaignDetail) => boolean,
-  ms = 120_000,
+  ms = 480_000,
 ): Promise<CampaignDetail> {
   const until = Date.now() + ms;
   let last: CampaignDetail | string = 'no answer yet';
@@ -142,6 +142,6 @@ export async function waitForCampaign(
       last = String(err);
     }
     if (Date.now() > until) throw new Error(`campaign ${id} did not reach the expected state in ${ms} ms; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -54,7 +54,9 @@ describe('scenario catalogue', () => {
       for (const rule of s.expectedRules) expect(rule).toMatch(/^TLS-[A-Z0-9-]+$/);
     }
     expect(SCENARIOS.find((s) => s.name === 'no-forward-secrecy')?.expectedRules.sort()).toEqual([
+      'TLS-CIPHER-INSUFFICIENT',
       'TLS-NO-FORWARD-SECRECY',
+      'TLS-PQ-KEX-MISSING',
       'TLS-PROTO-NO-TLS13',
     ]);
   });

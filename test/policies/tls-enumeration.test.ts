@@ -503,6 +503,38 @@ describe('what was not enumerated is not tested, never passed', () => {
     expect(finding(ssl2, 'TLS-PROTO-SSL').outcome).toBe('fail');
   });
 
+  it('a part marked not applicable is not tested unless it truly does not apply to the endpoint', () => {
+    const later = 'key-exchange groups are not enumerated yet';
+    const notEnumerated = (e: Enumeration): void => {
+      e.groups = { status: 'not-applicable', reason: later, supported: [], serverPreference: null };
+      e.dh = { status: 'not-applicable', reason: later, bits: null, group: null };
+      e.pq = { status: 'not-applicable', reason: later, hybrid: false, groups: [] };
+    };
+    // No DHE suite accepted: there is no DH group to judge, so TLS-KEX-DH-WEAK still passes.
+    const findings = judge(intermediateWith(notEnumerated));
+    expect(withOutcome(findings, 'not-tested')).toEqual(['TLS-KEX-GROUP-WEAK', 'TLS-PQ-KEX-MISSING']);
+    expect(finding(findings, 'TLS-PQ-KEX-MISSING').reason).toBe(`the post-quantum key exchange could not be determined (${later})`);
+    const dhe = judge(
+      intermediateWith((e) => {
+        notEnumerated(e);
+        addTo(e, 'TLSv1.2', 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256');
+        e.versions['TLSv1.2'].serverPreference = true;
+      }),
+    );
+    expect(withOutcome(dhe, 'not-tested')).toEqual(['TLS-KEX-DH-WEAK', 'TLS-KEX-GROUP-WEAK', 'TLS-PQ-KEX-MISSING']);
+    // Renegotiation and compression are not applicable only when no TLS 1.2 or earlier is accepted.
+    const features = judge(
+      intermediateWith((e) => {
+        e.renegotiation = { status: 'not-applicable', reason: 'not probed', secure: null };
+        e.compression = { status: 'not-applicable', reason: 'not probed', accepted: null };
+      }),
+    );
+    expect(withOutcome(features, 'not-tested')).toEqual(['TLS-COMPRESSION', 'TLS-RENEGOTIATION-INSECURE']);
+    // SSL 2.0 not tried is not a pass either.
+    const ssl = judge(intermediateWith((e) => (e.ssl2 = { status: 'not-applicable', reason: 'not probed' })));
+    expect(withOutcome(ssl, 'not-tested')).toEqual(['TLS-PROTO-SSL']);
+  });
+
   it('an order that could not be determined where it matters is not tested', () => {
     const findings = judge(
       intermediateWith((e) => {

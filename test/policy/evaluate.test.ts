@@ -563,3 +563,49 @@ describe('params, effective dates, purity', () => {
     expect(findings.slice(0, ruleIds.length).map((f) => f.ruleId)).toEqual(ruleIds);
   });
 });
+
+describe('reference tables (spec.data) and computed evidence (values.NAME)', () => {
+  const packText = (assert: string, evidence = '[values.weak]'): string =>
+    [
+      'apiVersion: govscan/v1',
+      'kind: Policy',
+      'metadata: { id: tables, version: "1.0.0", title: { en: T, vi: T }, legalBasis: [none] }',
+      'spec:',
+      '  params: { minBits: 2048 }',
+      '  data:',
+      '    strongKeys:',
+      '      description: { en: Key types judged strong, vi: Các loại khóa được coi là mạnh }',
+      '      source: ["a test"]',
+      '      value: { types: [ed25519, ed448] }',
+      '  rules:',
+      '    - id: KEY-TABLE',
+      '      check: tls.endpoint',
+      '      severity: high',
+      '      title: { en: T, vi: T }',
+      '      description: { en: D, vi: D }',
+      `      assert: "${assert}"`,
+      '      values:',
+      '        weak: "data.strongKeys.types.exists(t, t == facts.leaf.key.type) ? [] : [facts.leaf.key.type]"',
+      '      message: { en: "weak {values.weak}", vi: "yếu {values.weak}" }',
+      '      remediation: { en: R, vi: R }',
+      `      evidence: ${evidence}`,
+    ].join('\n');
+
+  it('reads a table as data.NAME and shows a computed value as evidence', () => {
+    const pack = loadPolicyText(packText('facts.leaf.key.type in data.strongKeys.types'), 'tables.yaml', KNOWN);
+    expect(pack.data['strongKeys']?.source).toEqual(['a test']);
+    const [finding] = evaluate({ targets: [target()], attempts: [okAttempt(readFacts('good'))], policies: [pack], now: NOW });
+    expect(finding?.outcome).toBe('fail');
+    expect(finding?.message.en).toBe('weak ec');
+    expect(finding?.evidence).toEqual({ 'values.weak': ['ec'] });
+  });
+
+  it('refuses a table the pack does not declare and evidence naming an undefined value', () => {
+    expect(() => loadPolicyText(packText('facts.leaf.key.type in data.strongKey.types'), 'tables.yaml', KNOWN)).toThrow(
+      /rule KEY-TABLE: invalid CEL in assert: unknown data table "strongKey" \(declared: strongKeys\)/,
+    );
+    expect(() => loadPolicyText(packText('true', '[values.weakest]'), 'tables.yaml', KNOWN)).toThrow(
+      /rule KEY-TABLE: evidence: unknown value "weakest" \(define it under values:\)/,
+    );
+  });
+});

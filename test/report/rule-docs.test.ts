@@ -80,6 +80,19 @@ describe('the rule reference', () => {
     expect(shared).toContain('## Theo Nghị định 85/2016/NĐ-CP');
   });
 
+  it('lists the reference tables a rule reads with their sources, and words a computed not-tested reason', () => {
+    const page = readFileSync(join(DOCS, 'TLS-CIPHER-INSUFFICIENT.md'), 'utf8');
+    expect(page).toContain('## Reference tables');
+    expect(page).toContain('- `ncscSuites` — Cipher suites by NCSC-NL category');
+    expect(page).toContain('english.ncsc.nl/publications');
+    expect(page).toContain('`mozillaProfile` — default `intermediate`');
+    expect(page).toContain('When the facts it needs were not gathered; each finding says which and why.');
+    expect(page).not.toContain('{values.');
+    const vi = readFileSync(join(DOCS, 'vi', 'TLS-CIPHER-INSUFFICIENT.md'), 'utf8');
+    expect(vi).toContain('## Bảng tham chiếu');
+    expect(vi).toContain('Hướng dẫn TLS của NCSC-NL (Hà Lan) 2.1');
+  });
+
   it('the Vietnamese pages read as Vietnamese (reviewer and glossary) and carry no CEL', () => {
     const problems: string[] = [];
     for (const [path, text] of committed()) {

@@ -151,7 +151,7 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
       await Promise.all(others.map((o) => o.migrate()));
       const after = await migrations();
       expect(after).toEqual(before);
-      expect(after.map((m) => (m as { name: string }).name)).toEqual(['0001_initial', '0002_token_names']);
+      expect(after.map((m) => (m as { name: string }).name)).toEqual(['0001_initial', '0002_token_names', '0003_campaigns']);
       expect(await store.getAgency('a')).toEqual({ id: 'a', name: 'Agency A' });
     });
   });
@@ -258,6 +258,11 @@ describe.each(['sqlite', 'postgres'] as const)('store on %s', (dialect) => {
         name: null,
       });
       expect((await store.getToken('m1'))?.role).toBe('admin');
+      // The campaign roles (0003_campaigns): soc, optionally scoped to an agency, and worker.
+      await store.createToken({ id: 's1', role: 'soc', secretHash: 'sh', agency: 'so-a', agentId: null });
+      await store.createToken({ id: 'w1', role: 'worker', secretHash: 'wh', agency: null, agentId: null });
+      expect((await store.getToken('s1'))?.agency).toBe('so-a');
+      expect((await store.getToken('w1'))?.role).toBe('worker');
       expect(await store.getToken('nope')).toBeNull();
       await expect(
         store.createToken({ id: 'r1', role: 'root' as 'admin', secretHash: 'x', agency: null, agentId: null }),

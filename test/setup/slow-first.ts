@@ -6,7 +6,13 @@
 
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const SLOW_FIRST = ['test/packaging/pack.test.ts', 'test/cli/evidence.test.ts', 'test/server/dashboard-views.test.ts'];
+const SLOW_FIRST = [
+  'test/packaging/pack.test.ts',
+  'test/worker/campaign-workers.test.ts',
+  'test/cli/evidence.test.ts',
+  'test/server/dashboard-views.test.ts',
+  'test/worker/campaign-embedded.test.ts',
+];
 
 export class SlowFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

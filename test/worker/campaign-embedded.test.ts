@@ -87,5 +87,5 @@ describe('campaigns on the embedded SQLite server', () => {
     } finally {
       db.close();
     }
-  });
+  }, 600_000);
 });

@@ -151,25 +151,43 @@ describe('govscan worker with a PostgreSQL server', () => {
     const shown = await runCli(['campaign', 'show', id, '--server', server.url, '--token-file', socTokenFile]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('300/300 done');
-    expect(shown.stdout).toContain('No failure.');
+    // The killed worker's jobs came back when their lease ended and were done by another: listed with that reason, none dead.
+    expect(detail.failures.every((f) => f.state === 'done')).toBe(true);
+    expect(shown.stdout).toMatch(/done +\d+ +lease expired: worker w1 did not answer within 4 s/);
     const listed = await runCli(['campaign', 'list', '--server', server.url, '--token-file', socTokenFile], {
       env: { GOVSCAN_LANG: 'vi' },
     });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/Cổng tỉnh \(300\).*300\/300 xong, 0 bỏ cuộc/);
-  });
+  }, 600_000);
 
   it('a target that never answers ends dead with its reason without holding up the campaign; a cancelled campaign hands out nothing', async () => {
     const good = lab.targets('d', 8);
-    const created = await create('Có một đích im lặng', AGENCY, ['--timeout', '200', lab.silentTarget, ...good]);
+    const created = await create('Có một đích im lặng', AGENCY, ['--timeout', '1000', lab.silentTarget, ...good]);
     const id = created.campaign.id;
+    // SIGTERM once the server handed out a job: no new claim; what was handed out is finished and handed in, exit 0
+    // (the count in the stop line may be 0 when the claim's answer is still on its way: its jobs are run all the same).
+    const first = startWorker(server.url, workerTokenFile, 'w-term', lab);
+    workers.push(first);
+    await waitForCampaign(
+      () => server.url,
+      socToken,
+      id,
+      (d) => (d.runs[0]?.counts.running ?? 0) > 0,
+    );
+    expect(await stopWorker(first)).toBe(0);
+    expect(first.stderr()).toMatch(/received SIGTERM: no new jobs; finishing the \d+ running jobs?\n(.*\n)*.*worker w-term stopped: /);
+    const handedIn = /stopped: (\d+) results? delivered, (\d+) failures? reported/.exec(first.stderr());
+    expect(Number(handedIn?.[1]) + Number(handedIn?.[2])).toBeGreaterThan(0);
+
     const worker = startWorker(server.url, workerTokenFile, 'w-dead', lab);
     workers.push(worker);
     const detail = await waitForCampaign(() => server.url, socToken, id, finished);
     expect(detail.runs[0]?.counts).toMatchObject({ total: 9, done: 8, dead: 1 });
-    expect(detail.failures).toHaveLength(1);
+    // Dead ones come first; a good target that needed a retry on a busy machine may be listed after it, done.
+    expect(detail.failures.filter((f) => f.state === 'dead')).toHaveLength(1);
     expect(detail.failures[0]).toMatchObject({ target: lab.silentTarget, state: 'dead', attempts: 3 });
-    expect(detail.failures[0]?.reason).toMatch(/^no probe of the target could gather facts: tls\.endpoint: .*tim/i);
+    expect(detail.failures[0]?.reason).toBe('no probe of the target could gather facts: tls.endpoint: no TLS handshake within 1000 ms');
     const shown = await runCli(['campaign', 'show', id, '--server', server.url, '--token-file', socTokenFile, '--lang', 'vi']);
     expect(shown.stdout).toContain('8/9 xong');
     expect(shown.stdout).toMatch(/silent\.bench\.farm\.test.*bỏ cuộc\s+3\s+no probe/);
@@ -193,7 +211,7 @@ describe('govscan worker with a PostgreSQL server', () => {
     expect(after.runs[0]?.counts).toMatchObject({ total: 40, cancelled: 40, done: 0 });
     const [n] = await query<{ n: string }>('select count(*) as n from batches where agency = $1', [OTHER]);
     expect(n?.n).toBe('0');
-  });
+  }, 300_000);
 
   it('a worker whose token is refused says how to get one and exits 3; a file that holds no token is FILE: … and exit 2', async () => {
     const viewer = await tokenFile(db.url, 'viewer', join(dir, 'viewer.token'));
@@ -208,5 +226,5 @@ describe('govscan worker with a PostgreSQL server', () => {
     expect(r.stderr).toBe(`error: ${junk}: not a token file: it must hold the one line \`govscan server token create\` printed\n`);
     const vi = await runCli(['worker', '--server', server.url, '--token-file', junk], { env: { GOVSCAN_LANG: 'vi' } });
     expect(vi.stderr).toContain('không phải tệp token');
-  });
+  }, 120_000);
 });

@@ -10,6 +10,8 @@ import { localize } from '../../core/i18n/index.js';
 import { displayInstant } from '../../core/i18n/dates.js';
 import type { RetentionEvent } from '../../server/retention-schedule.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../../server/campaigns/queue.js';
+import type { JobRunner } from '../../server/campaigns/pool.js';
+import type { Lang } from '../../core/types.js';
 
 export default class Server extends GovscanCommand {
   static override summary = "Run the SOC server: collect agents' batches, keep history, serve the API, exports, metrics and dashboard";
@@ -143,6 +145,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
       import('../../server/serve.js'),
       import('../../server/campaigns/runtime.js'),
     ]);
+    const poolSize = flags['campaign-pool'] ?? (store.dialect === 'sqlite' ? DEFAULT_SQLITE_POOL : 0);
     const campaigns = new CampaignRuntime({
       store,
       dbUrl: flags.db,
@@ -153,6 +156,7 @@ Exit codes: 0 stopped by a signal; 2 invalid flags, unreadable TLS files, a data
         retryDelayMaxSeconds: Math.max(flags['campaign-retry-delay'], DEFAULT_QUEUE_SETTINGS.retryDelayMaxSeconds),
         perAddress: flags['campaign-per-address'],
       },
+      ...(poolSize > 0 ? { pool: { size: poolSize, runner: await poolRunner(flags['campaign-per-address'], this.lang) } } : {}),
       onError: (err) => process.stderr.write(localize(S.campaignTickFailed, this.lang, { message: oneLineOf(err) }) + '\n'),
     });
     try {
@@ -224,4 +228,27 @@ async function readPem(flag: string, file: string): Promise<string> {
 
 function oneLineOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+}
+
+/** Jobs the embedded (SQLite) server scans at once unless --campaign-pool says otherwise. */
+const DEFAULT_SQLITE_POOL = 4;
+/** Per-connection timeout of the pool's scans when the campaign sets none (as `govscan scan`). */
+const POOL_TIMEOUT_MS = 5000;
+
+/**
+ * The in-process pool scans jobs as `govscan worker` does (the engine's scanJob), with one dialer for
+ * all its jobs so the per-address limit holds across them; pins come from each campaign.
+ */
+async function poolRunner(perAddress: number, lang: Lang): Promise<JobRunner> {
+  const [{ scanJob }, { NetDialer }] = await Promise.all([import('../../engine/campaign-job.js'), import('../../core/net/dialer.js')]);
+  const settings = {
+    resolve: [],
+    caFiles: [],
+    caPins: [],
+    dnsServers: [],
+    timeoutMs: POOL_TIMEOUT_MS,
+    dialer: new NetDialer(perAddress),
+    lang,
+  };
+  return (job, signal) => scanJob(job, settings, signal);
 }

@@ -21,7 +21,7 @@ import type {
   JobResultAck,
   JobSystem,
 } from '../../contract/campaign-api.js';
-import { parseInventory, type Inventory } from '../../engine/inventory.js';
+import type { Inventory } from '../../engine/inventory.js';
 import { parseTarget } from '../../core/targets.js';
 import { parseResolveOverride, type ResolveOverride } from '../../core/net/resolver.js';
 import { InputError } from '../../core/errors.js';
@@ -29,7 +29,6 @@ import { format, type Catalogue } from '../../core/i18n/index.js';
 import type { Store } from '../store/store-types.js';
 import { freeFormViolation } from '../body-shape.js';
 import { HttpError } from '../errors.js';
-import { builtinRules } from '../rule-catalogue.js';
 import type { CampaignStore, CampaignTarget, JobRow } from './campaign-store.js';
 import { CM } from './messages.js';
 import { MAX_CAMPAIGN_TARGETS as MAX_TARGETS } from '../../contract/campaign-api.js';
@@ -120,6 +119,8 @@ export class CampaignService {
       }
     });
     if (options.policies?.length) {
+      // Loaded when first needed: the rule catalogue pulls in every check family.
+      const { builtinRules } = await import('../rule-catalogue.js');
       const known = new Set((await builtinRules()).map((r) => r.policyId));
       options.policies.forEach((id, index) => {
         if (!known.has(id)) throw badRequest('unknownPolicy', { index, id });
@@ -132,7 +133,10 @@ export class CampaignService {
     }
     if ((body.targets === undefined) === (body.inventory === undefined)) throw badRequest('targetsOrInventory');
 
-    const inventory = body.inventory !== undefined ? inventoryTargets(body.inventory, pins) : null;
+    const inventory =
+      body.inventory !== undefined
+        ? inventoryTargets(body.inventory, pins, (await import('../../engine/inventory.js')).parseInventory)
+        : null;
     const agency = inventory?.agency ?? body.agency ?? actor.agency;
     if (actor.agency !== undefined && agency !== actor.agency) throw refuse(403, 'forbidden', 'agencyOutOfScope', { agency: actor.agency });
     if (!agency) throw badRequest('agencyRequired');
@@ -313,6 +317,7 @@ function listTargets(texts: readonly string[], pins: readonly ResolveOverride[],
 function inventoryTargets(
   text: string,
   pins: readonly ResolveOverride[],
+  parseInventory: (text: string, file: string) => Inventory,
 ): { agency: string | undefined; targets: Omit<CampaignTarget, 'agency'>[] } {
   let inv: Inventory;
   try {

@@ -57,7 +57,7 @@ describe('tls.endpoint registration', () => {
 });
 
 describe('tls.endpoint on a modern HTTPS server', () => {
-  it('gathers protocols, wire chain, trust, hostname, HSTS in four handshakes', async () => {
+  it('gathers protocols, wire chain, trust, hostname, HSTS in four handshakes, then enumerates', async () => {
     const srv = await serveHttps({
       chain: [leaf, inter],
       headers: { 'strict-transport-security': 'max-age=31536000; includeSubDomains; preload' },
@@ -81,7 +81,23 @@ describe('tls.endpoint on a modern HTTPS server', () => {
     // Node's OpenSSL negotiates the hybrid X25519MLKEM768 group for TLS 1.3: Node 22 reports no
     // key-exchange details, Node 24 reports the group (TLSGroup); an older runtime reports X25519 (ECDH).
     expect([null, 'ECDH', 'TLSGroup']).toContain(facts.negotiated.ephemeralKey?.type ?? null);
-    expect(ctx.dials).toBe(4);
+    // Four connections for the versions, the chain and HSTS; the enumeration counts its own.
+    const enumeration = facts.enumeration!;
+    expect(ctx.dials).toBe(4 + enumeration.connections);
+    expect(enumeration.status).toBe('ok');
+    expect(enumeration.ssl2).toMatchObject({ status: 'ok', accepted: false });
+    expect(enumeration.ssl3).toMatchObject({ status: 'ok', accepted: false });
+    expect(enumeration.versions.TLSv1).toMatchObject({ status: 'not-applicable', suites: [] });
+    // Node's default TLS 1.3 suites, in its order; its TLS 1.2 list starts with ECDHE-RSA-AES128-GCM-SHA256.
+    expect(enumeration.versions['TLSv1.3'].suites.map((s) => s.iana)).toEqual([
+      'TLS_AES_256_GCM_SHA384',
+      'TLS_CHACHA20_POLY1305_SHA256',
+      'TLS_AES_128_GCM_SHA256',
+    ]);
+    expect(enumeration.versions['TLSv1.2'].suites[0]?.openssl).toBe('ECDHE-RSA-AES128-GCM-SHA256');
+    expect(enumeration.versions['TLSv1.2'].serverPreference).toBe(true);
+    expect(enumeration.renegotiation).toEqual({ status: 'ok', secure: true });
+    console.log(`full enumeration of a node:tls default server: ${enumeration.connections} connections`);
 
     expect(facts.chain.source).toBe('wire');
     expect(facts.chain.count).toBe(2);
@@ -346,9 +362,10 @@ describe('tls.endpoint protocol acceptance', () => {
     expect(facts.protocols.TLSv1.cipher).toBeTruthy();
   });
 
-  it('probes a TLS 1.2-only server', async () => {
+  it('probes a TLS 1.2-only server; --tls-quick keeps it to the four probes', async () => {
     const srv = await serveHttps({ chain: [leaf, inter], tls: { maxVersion: 'TLSv1.2' } });
     const ctx = testContext({ anchors: [root], hosts });
+    ctx.tls = { quick: true };
     const facts = await tlsEndpointCheck.run(target(HOST, srv.port), ctx);
     expect(facts.negotiated.protocol).toBe('TLSv1.2');
     expect(facts.negotiated.forwardSecrecy).toBe(true);
@@ -357,6 +374,14 @@ describe('tls.endpoint protocol acceptance', () => {
     expect(facts.protocols.TLSv1).toMatchObject({ accepted: false });
     expect(facts.chain).toMatchObject({ source: 'wire', count: 2, ordered: true });
     expect(ctx.dials).toBe(4);
+    expect(facts.enumeration).toMatchObject({ status: 'not-applicable', reason: '--tls-quick', connections: 0 });
+    expect(facts.enumeration?.versions['TLSv1.2']).toEqual({
+      status: 'not-applicable',
+      reason: '--tls-quick',
+      suites: [],
+      serverPreference: null,
+    });
+    expectSchemaValid(facts);
   });
 
   it('records a TLS 1.2 suite without forward secrecy', async () => {
@@ -367,7 +392,8 @@ describe('tls.endpoint protocol acceptance', () => {
 
   it('reads the chain as sent on a TLS 1.3-only server, strays and duplicates included', async () => {
     const stray = await issueCertificate({ subject: 'CN=Unrelated CA', isCA: true });
-    const srv = await serveHttps({ chain: [ecLeaf, stray, inter, inter], tls: { minVersion: 'TLSv1.3' } });
+    // Two groups, so the count below does not depend on the default group list of this Node's OpenSSL.
+    const srv = await serveHttps({ chain: [ecLeaf, stray, inter, inter], tls: { minVersion: 'TLSv1.3', ecdhCurve: 'X25519:P-256' } });
     const ctx = testContext({ anchors: [root], hosts });
     const facts = await tlsEndpointCheck.run(target(HOST, srv.port), ctx);
     expect(facts.protocols['TLSv1.2']).toMatchObject({ status: 'ok', accepted: false });
@@ -376,7 +402,13 @@ describe('tls.endpoint protocol acceptance', () => {
     expect(facts.chain.certificates.map((c) => c.subjectCN)).toEqual([HOST, 'Unrelated CA', 'TLS Test Issuing CA', 'TLS Test Issuing CA']);
     expect(facts.leaf.key).toEqual({ type: 'ec', bits: 256, curve: 'P-256' });
     expect(facts.trust.public.trusted).toBe(true);
-    expect(ctx.dials).toBe(4);
+    // SSLv2 1, SSLv3 1, TLS 1.3: Node's 3 suites + 1 refusal + 1 order check; nothing below 1.3 to scan;
+    // TLS 1.3 groups: 2 + 1 refusal + 1 order check.
+    expect(facts.enumeration?.connections).toBe(11);
+    expect(ctx.dials).toBe(15);
+    expect(facts.enumeration?.groups.supported.map((g) => g.name)).toEqual(['x25519', 'secp256r1']);
+    expect(facts.enumeration?.versions['TLSv1.2']).toMatchObject({ status: 'not-applicable' });
+    expect(facts.enumeration?.renegotiation).toMatchObject({ status: 'not-applicable', secure: null });
   });
 });
 

@@ -13,11 +13,12 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { probeGroups, type AcceptedForGroups, type GroupsFacts } from '../../../checks/tls/enum-groups.js';
 import type { TlsVersion } from '../../../checks/tls/facts.js';
+import { exchangeHello } from '../../../checks/tls/hello-exchange.js';
 import { NAMED_GROUPS } from '../../../checks/tls/named-groups.js';
 import type { TlsEndpoint } from '../../../checks/tls/probe-handshake.js';
 import { startOpensslServer, type OpensslServer } from '../../../src/lab/openssl-server.js';
 import { issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
-import { dhParamsPem } from './dh-params.js';
+import { dhParamsPem } from '../../../src/lab/dh-params.js';
 import { closeAll, serveRaw, serveScripted, serveTls, testContext } from './farm.js';
 import { record, serverHello } from './hello-bytes.js';
 
@@ -51,8 +52,12 @@ function ep(port: number): TlsEndpoint {
 /** probeGroups with a fresh context; also checks that every connection was counted. */
 async function probe(port: number, accepted: AcceptedForGroups, timeoutMs = 5_000): Promise<GroupsFacts & { connections: number }> {
   const ctx = testContext({ anchors: [], timeoutMs });
+  const signal = new AbortController().signal;
   let connections = 0;
-  const facts = await probeGroups(ctx, ep(port), accepted, new AbortController().signal, () => connections++);
+  const facts = await probeGroups(ep(port), accepted, (hello, reader, what) => {
+    connections++;
+    return exchangeHello(ctx, ep(port), hello, reader, what, signal);
+  });
   expect(connections).toBe(ctx.dials);
   return { ...facts, connections };
 }
@@ -108,6 +113,26 @@ describe('groups of node:tls servers', () => {
       expect(f.groups.supported.every((g) => g.versions.join() === 'TLSv1.2')).toBe(true);
       expect(f.connections).toBe(3 + 1);
     }
+  });
+
+  it('lists the curves of an ECDSA-only TLS 1.2 server past its certificate curve', async () => {
+    // The certificate is on P-256: a TLS 1.2 hello without secp256r1 is refused whatever else it lists.
+    const ecdsa = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, key: { type: 'ec', curve: 'P-256' } });
+    const accepted = { versions: ['TLSv1.2'], dheSuites12: [], ecdheSuites12: [0xc02b, 0xc02c] } satisfies AcceptedForGroups;
+    const curves = { maxVersion: 'TLSv1.2', ecdhCurve: 'X25519:P-384:P-256' } as const;
+    const client = await serveTls({ chain: [ecdsa], tls: { ...curves, honorCipherOrder: false } });
+    const byClient = await probe(client.port, accepted);
+    expect(byClient.groups).toMatchObject({ status: 'ok', serverPreference: false });
+    expect(byClient.groups.supported.map((g) => g.name)).toEqual(['x25519', 'secp256r1', 'secp384r1']);
+    // Ranked below the certificate's curve by a server enforcing its order, secp384r1 cannot be seen:
+    // an error, so no rule passes on a list that may be short.
+    const server = await serveTls({ chain: [ecdsa], tls: { ...curves, ecdhCurve: 'X25519:P-256:P-384' } });
+    const byServer = await probe(server.port, accepted);
+    expect(byServer.groups).toMatchObject({
+      status: 'error',
+      reason: expect.stringContaining('only an ECDSA certificate, on secp256r1'),
+      supported: [{ name: 'x25519' }, { name: 'secp256r1' }],
+    });
   });
 
   it('reads the DH prime of a DHE-only server: its size, and its RFC name when it has one', async () => {
@@ -374,11 +399,29 @@ describe('groups of servers that misbehave', () => {
     });
   });
 
+  it('a TLS 1.2 suite list cut short leaves a missing kind of suite unknown, not absent', async () => {
+    const srv = await serveRaw({});
+    const facts = await probe(srv.port, {
+      versions: ['TLSv1.2'],
+      dheSuites12: [],
+      ecdheSuites12: [],
+      suites12Error: 'no answer within 300 ms',
+    });
+    expect(facts.groups).toMatchObject({
+      status: 'error',
+      reason: 'whether TLS 1.2 accepts ECDHE suites is not known: no answer within 300 ms',
+    });
+    expect(facts.dh).toMatchObject({ status: 'error', reason: 'whether TLS 1.2 accepts DHE suites is not known: no answer within 300 ms' });
+    expect(facts.connections).toBe(0);
+  });
+
   it('stops when the signal aborts', async () => {
     const srv = await serveRaw({});
     const controller = new AbortController();
     const ctx = testContext({ anchors: [], timeoutMs: 30_000 });
-    const pending = probeGroups(ctx, ep(srv.port), MODERN, controller.signal, () => undefined);
+    const pending = probeGroups(ep(srv.port), MODERN, (hello, reader, what) =>
+      exchangeHello(ctx, ep(srv.port), hello, reader, what, controller.signal),
+    );
     setTimeout(() => controller.abort(new Error('target deadline passed')), 50);
     const facts = await pending;
     expect(facts.groups).toMatchObject({ status: 'error', reason: expect.stringContaining('target deadline passed') });

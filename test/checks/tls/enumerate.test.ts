@@ -22,7 +22,9 @@ afterAll(closeAll);
 
 /** The version probes, then the enumeration, as probe-endpoint runs them. */
 async function enumerate(options: tls.TlsOptions, cert: IssuedCert = rsa): Promise<{ facts: EnumerationFacts; ctx: TestContext }> {
-  const srv = await serveTls({ chain: [cert], tls: options });
+  // Two groups unless a test says otherwise, so the group scans' connections do not depend on the
+  // default group list of the OpenSSL this Node carries.
+  const srv = await serveTls({ chain: [cert], tls: { ecdhCurve: 'X25519:P-256', ...options } });
   const ctx = testContext({ anchors: [], timeoutMs: 5_000 });
   const ep: TlsEndpoint = { address: '127.0.0.1', port: srv.port, servername: HOST };
   const signal = new AbortController().signal;
@@ -66,8 +68,12 @@ describe('suite enumeration against node:tls servers', () => {
     expect(facts.versions['TLSv1.2'].serverPreference).toBe(true);
     for (const v of ['TLSv1', 'TLSv1.1', 'TLSv1.3'] as const)
       expect(facts.versions[v]).toMatchObject({ status: 'not-applicable', suites: [] });
-    // SSLv2 1, SSLv3 1, TLS 1.2: 4 suites + 3 bundles refused + 1 order check.
-    expect(facts.connections).toBe(10);
+    // Groups of the ECDHE suites' ServerKeyExchanges, in the server's order (enum-groups.test.ts tests them in depth).
+    expect(facts.groups).toMatchObject({ status: 'ok', serverPreference: true, supported: [{ name: 'x25519' }, { name: 'secp256r1' }] });
+    expect(facts.dh).toMatchObject({ status: 'not-applicable' });
+    expect(facts.pq).toMatchObject({ status: 'ok', hybrid: false });
+    // SSLv2 1, SSLv3 1, TLS 1.2: 4 suites + 3 bundles refused + 1 order check; groups: 2 + 1 refusal + 1 order check.
+    expect(facts.connections).toBe(14);
   });
 
   it('TLS 1.2 following the client’s order: the same suites, serverPreference false', async () => {
@@ -90,8 +96,8 @@ describe('suite enumeration against node:tls servers', () => {
     expect(facts.renegotiation).toMatchObject({ status: 'not-applicable', secure: null });
     expect(facts.compression).toMatchObject({ status: 'not-applicable', accepted: null });
     expect(facts.extendedMasterSecret).toMatchObject({ status: 'not-applicable', supported: null });
-    // SSLv2 1, SSLv3 1, TLS 1.3: 2 suites + 1 refusal + 1 order check.
-    expect(facts.connections).toBe(6);
+    // SSLv2 1, SSLv3 1, TLS 1.3: 2 suites + 1 refusal + 1 order check; groups: 2 + 1 refusal + 1 order check.
+    expect(facts.connections).toBe(10);
   });
 
   it('a legacy server: TLS 1.0, 1.1 and 1.2 with CBC suites and static RSA', async () => {
@@ -108,8 +114,8 @@ describe('suite enumeration against node:tls servers', () => {
     }
     expect(facts.versions['TLSv1'].suites[2]).toMatchObject({ cipher: 'AES_128_CBC', bits: 128, kex: 'RSA', mac: 'SHA1', export: false });
     expect(facts.versions['TLSv1.3']).toMatchObject({ status: 'not-applicable' });
-    // SSLv2 1, SSLv3 1; TLS 1.0 and 1.1: 3 + 2 bundles + 1; TLS 1.2: 3 + 3 bundles + 1.
-    expect(facts.connections).toBe(21);
+    // SSLv2 1, SSLv3 1; TLS 1.0 and 1.1: 3 + 2 bundles + 1; TLS 1.2: 3 + 3 bundles + 1; groups (TLS 1.2): 2 + 1 + 1.
+    expect(facts.connections).toBe(25);
   });
 
   it('an ECDSA server: ECDHE-ECDSA suites only', async () => {
@@ -137,5 +143,8 @@ describe('suite enumeration against node:tls servers', () => {
     });
     expect(names(facts, 'TLSv1.2')).toEqual(['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256']);
     expect(facts.versions['TLSv1.2'].suites[0]).toMatchObject({ kex: 'DHE', auth: 'RSA' });
+    // dhparam 'auto': OpenSSL takes the RFC 3526 group matching the certificate's strength (RSA-2048: 2048 bits).
+    expect(facts.dh).toEqual({ status: 'ok', bits: 2048, group: 'rfc3526-2048' });
+    expect(facts.groups).toMatchObject({ status: 'not-applicable', supported: [] });
   });
 });

@@ -20,13 +20,16 @@ const RESET_AFTER = 1;
 
 type Outcome = { facts: TlsFacts; dials: number } | { error: ProbeError; dials: number };
 
+const VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+
 let root: IssuedCert;
+let leaf: IssuedCert;
 let lab: HostileLab;
 const outcomes = new Map<HostileKind | 'good', Outcome>();
 
 beforeAll(async () => {
   root = await issueCertificate({ subject: 'CN=Hostile Lab Root, O=GovScan Lab, C=VN', isCA: true });
-  const leaf = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, issuer: root });
+  leaf = await issueCertificate({ subjectCN: HOST, sans: { dns: [HOST] }, issuer: root });
   lab = await startHostileLab({ leaf, resetAfter: RESET_AFTER });
   const good = await serveHttps({ chain: [leaf] });
   const endpoints: [HostileKind | 'good', number][] = [
@@ -100,6 +103,36 @@ describe('hostile TLS servers scanned beside a good one', () => {
     expect(reset.length).toBeGreaterThan(0);
     for (const p of reset) expect(p.status === 'error' || p.accepted === false).toBe(true);
   });
+
+  it('the enumeration of a server that resets mid-scan is never a clean, shorter list', async () => {
+    // The same server resetting after n connections for n across the scan (main handshake, version
+    // probes, suite enumeration per version, order checks): any version whose suites read 'ok' must
+    // list exactly what the never-resetting twin lists; anything less is an error with its reason.
+    const scan = async (resetAfter: number): Promise<TlsFacts | ProbeError> => {
+      const twin = await startHostileLab({ leaf, resetAfter });
+      try {
+        const port = twin.endpoints.find((e) => e.kind === 'reset-after')!.port;
+        const ctx = testContext({ anchors: [root], hosts, timeoutMs: 1_500 });
+        return await tlsEndpointCheck.run(target(HOST, port), ctx).catch((err: unknown) => err as ProbeError);
+      } finally {
+        await twin.close();
+      }
+    };
+    const truth = await scan(Number.MAX_SAFE_INTEGER);
+    if (truth instanceof Error) throw truth;
+    const truthSuites = (v: (typeof VERSIONS)[number]): number[] => truth.enumeration!.versions[v].suites.map((s) => s.code);
+    expect(truthSuites('TLSv1.2').length).toBeGreaterThan(3);
+    const total = truth.enumeration!.connections;
+    for (let n = 1; n < total + 5; n += 3) {
+      const facts = await scan(n);
+      if (facts instanceof Error) continue; // the check failed outright: an error, never a pass
+      for (const v of VERSIONS) {
+        const found = facts.enumeration?.versions[v];
+        if (found?.status === 'ok') expect({ n, v, suites: found.suites.map((s) => s.code) }).toEqual({ n, v, suites: truthSuites(v) });
+        else if (found?.status === 'error') expect(found.reason, `${v} after ${n}`).toMatch(/\S/);
+      }
+    }
+  }, 120_000);
 
   it('no hostile endpoint costs more connections than the good one', () => {
     const good = outcomes.get('good')!.dials;
