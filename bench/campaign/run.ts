@@ -31,6 +31,8 @@ const run = promisify(execFile);
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 48);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+/** The workers' --poll-interval while the queue is empty (BENCH_POLL_MS; the worker's default is 2000). */
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 1000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 const TARGET_SPEEDUP = 3.2;
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
@@ -165,7 +167,7 @@ function startWorker(server: string, tokenFile: string, caFile: string, name: st
       '--concurrency',
       String(CONCURRENCY),
       '--poll-interval',
-      '100',
+      String(POLL_MS),
       '--ca-file',
       caFile,
       // After the campaign's own pins: anything else a probe asks for stays on loopback too.

@@ -26,8 +26,9 @@ const CHUNK = 500;
 const MIN_BOSS_HEARTBEAT_SECONDS = 10;
 /** The longest one attempt may hold a job, heartbeats or not (one target's scan takes minutes at most). */
 const MAX_ATTEMPT_SECONDS = 4 * 3600;
-/** Expired mirrors looked up per sweep. */
+/** Expired mirrors looked up per sweep, and how often a sweep looks. */
 const SWEEP_LIMIT = 200;
+const SWEEP_EVERY_MS = 1000;
 
 interface JobData {
   jobId: string;
@@ -46,6 +47,7 @@ const plus = (now: Date, seconds: number): string => new Date(now.getTime() + se
 
 export class BossQueue implements CampaignQueue {
   private boss: PgBoss | null = null;
+  private lastSweep = 0;
 
   constructor(
     private readonly store: CampaignStore,
@@ -135,7 +137,17 @@ export class BossQueue implements CampaignQueue {
         continue;
       }
       const attempts = f.retryCount + 1;
-      await this.store.updateJob(row.id, { state: 'running', attempts, lease_until: leaseUntil, worker, queue_ref: f.id, updated_at: at });
+      // Guarded: a late result of an earlier attempt may have settled the job since it was read.
+      const held = await this.store.db
+        .updateTable('campaign_jobs')
+        .set({ state: 'running', attempts, lease_until: leaseUntil, worker, queue_ref: f.id, updated_at: at })
+        .where('id', '=', row.id)
+        .where('state', 'in', ['queued', 'failed', 'running'])
+        .executeTakeFirst();
+      if (Number(held.numUpdatedRows) === 0) {
+        stale.push({ id: f.id, retryCount: f.retryCount });
+        continue;
+      }
       claimed.push({ job: { ...row, state: 'running', attempts, leaseUntil, worker, queueRef: f.id }, leaseUntil });
     }
     if (stale.length > 0) await this.b.cancel(JOB_QUEUE, stale);
@@ -147,6 +159,9 @@ export class BossQueue implements CampaignQueue {
    * queue (a retry) or, out of retries, moved them to the dead-letter queue.
    */
   async sweep(now: Date): Promise<void> {
+    // Every claim sweeps; asking pg-boss about expired jobs once a second is enough for all of them.
+    if (Date.now() - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = Date.now();
     const at = now.toISOString();
     const expired = await this.store.db
       .selectFrom('campaign_jobs')

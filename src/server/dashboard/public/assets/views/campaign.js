@@ -8,7 +8,7 @@ import { h, itemsOf } from '../dom.js';
 import { formatNumber, t } from '../i18n.js';
 import { agencyHref, empty, icon, panel, severityCells, severityHeaders, statusRate, tile, when } from '../widgets.js';
 import { breadcrumb } from './agency.js';
-import { agencyText, progress, runLevel, scheduleText, statusText } from './campaigns.js';
+import { agencyText, jobStateText, progress, runLevel, scheduleText, statusText } from './campaigns.js';
 
 export const name = 'campaign';
 
@@ -59,7 +59,9 @@ export function render({ detail, agencies }, { campaign: id }) {
       fact(t('col.agency'), c.agency ? h('a', { href: agencyHref(c.agency) }, h('code', { text: c.agency })) : agencyText(c)),
       fact(
         t('col.targets'),
-        t(c.source === 'inventory' ? 'campaign.fromInventory' : 'campaign.fromList', { n: formatNumber(c.targetCount) }),
+        c.source === 'inventory'
+          ? t('campaign.fromInventory', { n: formatNumber(c.targetCount) })
+          : t('campaign.fromList', { n: formatNumber(c.targetCount) }),
       ),
       fact(t('col.schedule'), [scheduleText(c), c.nextRunAt ? [' · ', t('campaign.nextRun'), ' ', when(c.nextRunAt)] : null]),
       fact(
@@ -176,7 +178,7 @@ function failuresTable(failures) {
               'span',
               { class: `status ${f.state === 'dead' ? 'bad' : f.state === 'done' ? 'good' : 'warn'}` },
               icon(f.state === 'dead' ? 'bad' : f.state === 'done' ? 'good' : 'warn'),
-              h('span', { text: t(`job.${f.state}`) }),
+              h('span', { text: jobStateText(f.state) }),
             ),
           ),
           h('td', { class: 'num', 'data-label': t('col.attempts'), text: formatNumber(f.attempts) }),
@@ -189,7 +191,7 @@ function failuresTable(failures) {
 
 function resultsTable(ids, agencies, detail) {
   const done = detail.runs[0]?.counts?.done ?? 0;
-  if (ids.length === 0 || done === 0) return empty(t(done === 0 ? 'campaign.noResults' : 'campaign.resultsUnlisted'), 'info');
+  if (ids.length === 0 || done === 0) return empty(done === 0 ? t('campaign.noResults') : t('campaign.resultsUnlisted'), 'info');
   const rows = ids.map((id) => ({ id, row: agencies.find((a) => a.id === id) ?? null }));
   return [
     h('p', { class: 'muted foot', text: t('campaign.resultsNote', { n: formatNumber(detail.batches.length) }) }),

@@ -16,6 +16,17 @@ export async function load() {
 /** The job states a run's counts hold, in the order they are shown. */
 export const STATES = ['done', 'running', 'queued', 'failed', 'dead', 'cancelled'];
 
+/** A job state in words (literal keys: the catalogue test finds every key the code asks for). */
+export function jobStateText(state) {
+  if (state === 'done') return t('job.done');
+  if (state === 'running') return t('job.running');
+  if (state === 'queued') return t('job.queued');
+  if (state === 'failed') return t('job.failed');
+  if (state === 'dead') return t('job.dead');
+  if (state === 'cancelled') return t('job.cancelled');
+  return state;
+}
+
 export function campaignHref(id) {
   return `#/campaign/${encodeURIComponent(id)}`;
 }
@@ -43,7 +54,7 @@ export function progress(run) {
   const total = Math.max(1, c.total);
   const part = (cls, n) => (n > 0 ? h('span', { class: `seg ${cls}`, style: { width: `${((100 * n) / total).toFixed(2)}%` } }) : null);
   const counts = STATES.filter((s) => s !== 'done' && c[s] > 0).map((s) =>
-    h('li', { class: `count ${s}`, 'data-state': s }, t(`job.${s}`), ': ', h('strong', { text: formatNumber(c[s]) })),
+    h('li', { class: `count ${s}`, 'data-state': s }, jobStateText(s), ': ', h('strong', { text: formatNumber(c[s]) })),
   );
   if (c.retried > 0) {
     counts.push(
@@ -88,7 +99,7 @@ function firstCampaign() {
       ),
       step(
         t('campaign.emptyStep2'),
-        `govscan campaign create --server ${server} --token-file soc.token --name "Cổng thông tin" --agency so-vi-du https://portal.example.gov.vn`,
+        `govscan campaign create --server ${server} --token-file soc.token --name "Cổng thông tin" --agency so-vi-du cong.so-vi-du.gov.vn`,
       ),
       step(t('campaign.emptyStep3'), `govscan worker --server ${server} --token-file worker.token`),
     ),
