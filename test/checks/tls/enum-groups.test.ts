@@ -7,7 +7,6 @@ import { getDiffieHellman } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type tls from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { issueCertificate, type IssuedCert } from '../../../src/lab/pki.js';
 import { dhParamsPem } from '../../../src/lab/dh-params.js';
 import { closeAll, serveRaw, serveScripted, serveTls, testContext } from './farm.js';
 import { record, serverHello } from './hello-bytes.js';
+import { nodeServerProcess, pqNode } from './node-process.js';
 
 const run = promisify(execFile);
 const HOST = 'groups.lab.test';
@@ -254,55 +254,14 @@ describe('groups of openssl s_server', () => {
   });
 });
 
-/**
- * A Node whose OpenSSL has ML-KEM (3.5+): GOVSCAN_TEST_NODE24 (.ci/run sets it in both passes), else
- * this Node when it is one (the Node 24 pass).
- */
-function pqNode(): string {
-  const configured = process.env.GOVSCAN_TEST_NODE24;
-  if (configured) return configured;
-  const [major = 0, minor = 0] = process.versions.openssl.split('.').map(Number);
-  if (major > 3 || (major === 3 && minor >= 5)) return process.execPath;
-  throw new Error(`set GOVSCAN_TEST_NODE24 to a Node 24 binary (OpenSSL 3.5); this Node has OpenSSL ${process.versions.openssl}`);
-}
-
-/** node:tls in a child process of `node`; resolves with its port and OpenSSL version once it listens. */
-async function nodeServerProcess(node: string, options: tls.TlsOptions = {}): Promise<{ port: number; openssl: string }> {
-  const child = spawn(node, [fileURLToPath(new URL('../../fixtures/tls/node-tls-server.mjs', import.meta.url))], {
-    env: {
-      PATH: process.env.PATH,
-      GOVSCAN_TLS_CERT: rsa.certPem,
-      GOVSCAN_TLS_KEY: rsa.keyPem,
-      GOVSCAN_TLS_OPTIONS: JSON.stringify(options),
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  processes.push({
-    port: 0,
-    close: async () => {
-      child.stdin.end();
-      await exited;
-    },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${node}: no port line within 20 s`)), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /^port (\d+) openssl (\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ port: Number(m[1]), openssl: m[2]! });
-      }
-    });
-    child.once('close', (code) => reject(new Error(`${node} exited (${code}) before listening`)));
-  });
+/** node:tls in a child process of `node` with this file's certificate. */
+function nodeServer(node: string, options: tls.TlsOptions = {}): Promise<{ port: number; openssl: string }> {
+  return nodeServerProcess(node, rsa, options, (handle) => processes.push({ port: 0, ...handle }));
 }
 
 describe('post-quantum hybrid key exchange', () => {
   it('finds X25519MLKEM768 on a Node 24 (OpenSSL 3.5) server, first in its order', async () => {
-    const srv = await nodeServerProcess(pqNode());
+    const srv = await nodeServer(pqNode());
     expect(srv.openssl).toMatch(/^3\.([5-9]|\d\d)\./);
     const facts = await probe(srv.port, MODERN);
     expect(facts.pq).toEqual({ status: 'ok', hybrid: true, groups: ['X25519MLKEM768'] });
@@ -314,7 +273,7 @@ describe('post-quantum hybrid key exchange', () => {
   });
 
   it('finds none on the same server limited to classic groups, nor on OpenSSL 3.0', async () => {
-    const classic = await nodeServerProcess(pqNode(), { ecdhCurve: 'X25519:P-256' });
+    const classic = await nodeServer(pqNode(), { ecdhCurve: 'X25519:P-256' });
     const facts = await probe(classic.port, MODERN);
     expect(facts.pq).toEqual({ status: 'ok', hybrid: false, groups: [] });
     expect(facts.groups.supported.map((g) => g.name)).toEqual(['x25519', 'secp256r1']);
