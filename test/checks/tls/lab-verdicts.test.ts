@@ -63,7 +63,9 @@ beforeAll(async () => {
   for (const [name, options] of Object.entries(GOOD_ENDPOINTS)) {
     const host = `${name}.tls-lab.test`;
     const leaf = await issueCertificate({ subjectCN: host, sans: { dns: [host] }, issuer: lab.root });
-    const srv = await nodeServerProcess(node, { certPem: chainPem([leaf, lab.root]), keyPem: leaf.keyPem }, options, (h) => closers.push(h));
+    const srv = await nodeServerProcess(node, { certPem: chainPem([leaf, lab.root]), keyPem: leaf.keyPem }, options, (h) =>
+      closers.push(h),
+    );
     endpoints.push({ name, host, port: srv.port });
   }
 
@@ -96,10 +98,8 @@ beforeAll(async () => {
     if (!verdicts.has(name)) verdicts.set(name, new Map());
     verdicts.get(name)!.set(f.ruleId, f);
   }
-  console.log(`${endpoints.length} endpoints scanned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  for (const [name, rules] of verdicts) {
-    console.log(name, Object.fromEntries([...rules].map(([id, f]) => [id, `${f.outcome}${f.reason ? ` (${f.reason})` : ''}`])));
-  }
+  // The file's cost, for the CI budget (not asserted).
+  console.log(`lab verdicts: ${endpoints.length} endpoints scanned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, 300_000);
 
 afterAll(async () => {
@@ -112,8 +112,94 @@ function outcomes(endpoint: string): Record<EnumerationRule, Outcome | undefined
   return Object.fromEntries(ENUMERATION_RULES.map((id) => [id, found?.get(id)?.outcome])) as Record<EnumerationRule, Outcome | undefined>;
 }
 
+/**
+ * Which of the nine rules each endpoint fails; every other one of the nine passes, except where
+ * NOT_TESTED says why it cannot be judged. Each failure is the configuration's defect by the pack's
+ * tables (NCSC-NL categories, Mozilla intermediate 6.0 as the default profile).
+ */
+const FAILS: Record<string, EnumerationRule[]> = {
+  // OpenSSL 3.0 s_server, TLS 1.3 only: its default groups include ffdhe2048 (Insufficient), and
+  // OpenSSL 3.0 has no ML-KEM.
+  modern: ['TLS-KEX-GROUP-WEAK', 'TLS-PQ-KEX-MISSING'],
+  // Mozilla intermediate 5.7 on OpenSSL 3.0: DHE suites (Phase out, and outside the 6.0 profile, so
+  // the client order is not acceptable), ffdhe2048 among the TLS 1.3 groups.
+  intermediate: ['TLS-CIPHER-PHASE-OUT', 'TLS-CIPHER-ORDER', 'TLS-KEX-GROUP-WEAK', 'TLS-PQ-KEX-MISSING'],
+  'static-rsa': ['TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-ORDER', 'TLS-PQ-KEX-MISSING'],
+  // Camellia/ARIA GCM and SHA-2 suites are Phase out, their CBC-SHA1 ones Insufficient.
+  'camellia-aria': ['TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-PHASE-OUT', 'TLS-CIPHER-ORDER', 'TLS-PQ-KEX-MISSING'],
+  // AES128-SHA first, weaker suites chosen in the client's order.
+  'client-order': ['TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-ORDER', 'TLS-PQ-KEX-MISSING'],
+  // The same suites, but the server enforces its order: only the suites themselves are a defect.
+  'server-order': ['TLS-CIPHER-INSUFFICIENT', 'TLS-PQ-KEX-MISSING'],
+  'dhe-1024': ['TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-PHASE-OUT', 'TLS-CIPHER-ORDER', 'TLS-KEX-DH-WEAK', 'TLS-PQ-KEX-MISSING'],
+  // ffdhe2048 is the smallest DH group the profile accepts: only the DHE suites themselves are phase-out.
+  'dhe-2048': ['TLS-CIPHER-PHASE-OUT', 'TLS-CIPHER-ORDER', 'TLS-PQ-KEX-MISSING'],
+  'secp384r1-only': ['TLS-PQ-KEX-MISSING'],
+  'mozilla-modern': [],
+  'mozilla-intermediate': [],
+};
+
+const NO_GROUPS = /accepts neither TLS 1\.3 nor an ECDHE suite/;
+/** Known gaps: the endpoint's rules that end "not tested", with the reason the finding must give. */
+const NOT_TESTED: Record<string, Partial<Record<EnumerationRule, RegExp>>> = {
+  // Without TLS 1.3 or ECDHE there is no supported_groups negotiation to observe (the DH prime is
+  // TLS-KEX-DH-WEAK's): not tested rather than passed.
+  'static-rsa': { 'TLS-KEX-GROUP-WEAK': NO_GROUPS },
+  'dhe-1024': { 'TLS-KEX-GROUP-WEAK': NO_GROUPS },
+  'dhe-2048': { 'TLS-KEX-GROUP-WEAK': NO_GROUPS },
+  // tls.endpoint's main handshake is node:tls, which offers no NULL or anonymous suite and cannot
+  // finish a handshake with the scripted 1990s server; the check ends before its enumeration (see
+  // peer-agreement.test.ts GOVSCAN_GAPS), so every rule of the pack is not tested there, none passes.
+  'null-anon': Object.fromEntries(ENUMERATION_RULES.map((id) => [id, /TLS handshake failed: .*handshake failure/])),
+  legacy: Object.fromEntries(ENUMERATION_RULES.map((id) => [id, /TLS handshake: server reset the connection/])),
+};
+
+const GOOD = Object.keys(GOOD_ENDPOINTS);
+
 describe('TLS enumeration rules on the live lab', () => {
-  it('dump', () => {
-    for (const n of [...LAB_CONFIGS, ...Object.keys(GOOD_ENDPOINTS)]) console.log(n, outcomes(n));
+  it.each([...LAB_CONFIGS, ...GOOD])('%s: each of the nine rules has the verdict its configuration fixes', (endpoint) => {
+    const expected = Object.fromEntries(
+      ENUMERATION_RULES.map((id) => [
+        id,
+        NOT_TESTED[endpoint]?.[id] ? 'not-tested' : (FAILS[endpoint] ?? []).includes(id) ? 'fail' : 'pass',
+      ]),
+    );
+    expect(outcomes(endpoint)).toEqual(expected);
+    for (const [id, reason] of Object.entries(NOT_TESTED[endpoint] ?? {})) {
+      expect(verdicts.get(endpoint)?.get(id)?.reason, `${endpoint} ${id}`).toMatch(reason);
+    }
+  });
+
+  it('every rule fires on a lab endpoint with its defect and on no good endpoint', () => {
+    const firing = (id: EnumerationRule): string[] => [...verdicts.keys()].filter((e) => verdicts.get(e)?.get(id)?.outcome === 'fail');
+    // Not yet reachable live: the only lab server with SSL 3.0, compression and no renegotiation_info
+    // is the scripted legacy one, which the check cannot judge today (NOT_TESTED above).
+    const noLiveDefect: EnumerationRule[] = ['TLS-PROTO-SSL', 'TLS-COMPRESSION', 'TLS-RENEGOTIATION-INSECURE'];
+    for (const id of ENUMERATION_RULES) {
+      const where = firing(id);
+      if (noLiveDefect.includes(id)) expect(where, id).toEqual([]);
+      else expect(where.length, id).toBeGreaterThan(0);
+      for (const good of GOOD) expect(where, id).not.toContain(good);
+    }
+    // The failures name the defect the rule is about.
+    expect(verdicts.get('dhe-1024')?.get('TLS-KEX-DH-WEAK')?.message.en).toContain('1024');
+    expect(verdicts.get('modern')?.get('TLS-KEX-GROUP-WEAK')?.message.en).toContain('ffdhe2048');
+    expect(verdicts.get('static-rsa')?.get('TLS-CIPHER-INSUFFICIENT')?.message.en).toContain('TLS_RSA_WITH_AES_128');
+    expect(verdicts.get('modern')?.get('TLS-PQ-KEX-MISSING')?.severity).toBe('info');
+  });
+
+  it('a Mozilla-modern endpoint passes every rule of the pack that applies, X25519MLKEM768 included', () => {
+    const found = verdicts.get('mozilla-modern');
+    expect(found?.size).toBeGreaterThan(ENUMERATION_RULES.length);
+    const notPassed = [...(found?.values() ?? [])].filter((f) => f.outcome !== 'pass' && f.outcome !== 'not-applicable');
+    expect(notPassed.map((f) => `${f.ruleId}: ${f.outcome}`)).toEqual([]);
+    // Not applicable only where the endpoint offers nothing to judge: no OCSP responder, no staple, no HTTP.
+    expect(
+      [...(found?.values() ?? [])]
+        .filter((f) => f.outcome === 'not-applicable')
+        .map((f) => f.ruleId)
+        .sort(),
+    ).toEqual(['TLS-CERT-REVOKED', 'TLS-HSTS-MISSING', 'TLS-OCSP-NOT-STAPLED', 'TLS-OCSP-STAPLE-INVALID']);
+    expect(found?.get('TLS-PQ-KEX-MISSING')?.outcome).toBe('pass');
   });
 });
