@@ -3,6 +3,9 @@
 //   DEFLATE compression, no RFC 5746 renegotiation_info — with ServerHello, Certificate and
 //   ServerHelloDone. Enough for a scanner that judges from the ServerHello (nmap ssl-enum-ciphers,
 //   govscan's enumeration); no key exchange ever completes.
+// - "legacy-front": a load balancer in front of an old stack, as real ones are deployed: hellos that
+//   offer SSL 3.0 or DEFLATE are answered like "legacy", every other connection is piped to a real TLS
+//   server, so a client that never offers them (node:tls) completes its handshakes behind it.
 // - hostile peers for the enumeration: garbage after the ServerHello, an endless handshake message,
 //   silence. (A server that resets after some connections is a real TLS server: see tls-hostile.ts.)
 // Every connection is bounded: at most MAX_HELLO_BYTES read, at most MAX_ENDLESS_BYTES written, and an
@@ -20,6 +23,8 @@ import {
 } from './tls-records.js';
 import { garbageBytes, listen, type SocketTracker } from './servers.js';
 
+type LegacyBehaviour = Extract<ScriptedBehaviour, { kind: 'legacy' }>;
+
 export type ScriptedBehaviour =
   | {
       kind: 'legacy';
@@ -33,6 +38,12 @@ export type ScriptedBehaviour =
       renegotiationInfo: boolean;
       /** Certificate chain, leaf first, DER. */
       certificates: Buffer[];
+    }
+  | {
+      kind: 'legacy-front';
+      legacy: Omit<LegacyBehaviour, 'kind'>;
+      /** Loopback port of the real TLS server every other connection goes to. */
+      backendPort: number;
     }
   | { kind: 'garbage-after-hello' }
   | { kind: 'endless-records' }
@@ -59,15 +70,16 @@ function clientMaxVersion(hello: ParsedClientHello): number {
 
 /**
  * Collects the first handshake message (the ClientHello may span records) and hands it on as one
- * record; null when the peer sends something that is not a TLS handshake (an SSLv2 hello, HTTP).
+ * record, with every byte read so far; null when the peer sends something that is not a TLS
+ * handshake (an SSLv2 hello, HTTP).
  */
-function readClientHello(socket: net.Socket, onHello: (hello: ParsedClientHello | null) => void): void {
+function readClientHello(socket: net.Socket, onHello: (hello: ParsedClientHello | null, read: Buffer) => void): void {
   let buf = Buffer.alloc(0);
   const onData = (chunk: Buffer): void => {
     buf = Buffer.concat([buf, chunk]);
     const done = (hello: ParsedClientHello | null): void => {
       socket.off('data', onData);
-      onHello(hello);
+      onHello(hello, buf);
     };
     if (buf[0] !== 22 || buf.length > MAX_HELLO_BYTES) {
       done(null);
@@ -94,7 +106,7 @@ function readClientHello(socket: net.Socket, onHello: (hello: ParsedClientHello 
   socket.on('data', onData);
 }
 
-function answerLegacy(behaviour: Extract<ScriptedBehaviour, { kind: 'legacy' }>, hello: ParsedClientHello, socket: net.Socket): void {
+function answerLegacy(behaviour: Omit<LegacyBehaviour, 'kind'>, hello: ParsedClientHello, socket: net.Socket): void {
   const max = clientMaxVersion(hello);
   const version = Math.max(-1, ...behaviour.versions.filter((v) => v <= max));
   if (version < 0) return void socket.end(alertRecord(ALERT_PROTOCOL_VERSION, Math.min(max, 0x0303) || 0x0301));
@@ -115,6 +127,23 @@ function answerLegacy(behaviour: Extract<ScriptedBehaviour, { kind: 'legacy' }>,
   socket.write(record(22, flight, version));
   // The client cannot finish the key exchange with us; whatever it sends next ends the connection.
   socket.once('data', () => socket.destroy());
+}
+
+/** Answers hellos offering SSL 3.0 or DEFLATE like "legacy"; replays anything else to the backend and pipes both ways. */
+function front(
+  behaviour: Extract<ScriptedBehaviour, { kind: 'legacy-front' }>,
+  hello: ParsedClientHello | null,
+  read: Buffer,
+  socket: net.Socket,
+): void {
+  if (hello && (clientMaxVersion(hello) === 0x0300 || hello.compression.includes(1))) return answerLegacy(behaviour.legacy, hello, socket);
+  const backend = net.connect({ host: socket.localAddress, port: behaviour.backendPort });
+  backend.on('error', () => socket.destroy());
+  socket.on('close', () => backend.destroy());
+  backend.on('close', () => socket.destroy());
+  backend.write(read);
+  socket.pipe(backend);
+  backend.pipe(socket);
 }
 
 /** The first offered suite that is a real one, so the ServerHello looks plausible. */
@@ -145,7 +174,8 @@ export async function startScriptedTls(
   const server = net.createServer((socket) => {
     socket.setTimeout(IDLE_MS, () => socket.destroy());
     if (behaviour.kind === 'silent') return;
-    readClientHello(socket, (hello) => {
+    readClientHello(socket, (hello, read) => {
+      if (behaviour.kind === 'legacy-front') return front(behaviour, hello, read, socket);
       if (!hello) return void socket.destroy();
       if (behaviour.kind === 'legacy') answerLegacy(behaviour, hello, socket);
       else if (behaviour.kind === 'endless-records') writeEndless(socket);

@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Outcome } from '../../../src/core/types.js';
 import { executeScan, prepareScan } from '../../../src/engine/scan.js';
 import { chainPem, issueCertificate } from '../../../src/lab/pki.js';
-import { GOOD_TLS } from '../../../src/lab/servers.js';
+import { startScriptedTls } from '../../../src/lab/scripted-tls.js';
+import { GOOD_TLS, SocketTracker } from '../../../src/lab/servers.js';
 import { startTlsLab, type TlsLab } from '../../../src/lab/tls-lab.js';
-import { testContext } from './farm.js';
+import { serveTls, testContext } from './farm.js';
 import { nodeServerProcess, pqNode } from './node-process.js';
 
 const PACK = 'vn-ct02-2022-tls';
@@ -68,6 +69,7 @@ beforeAll(async () => {
     );
     endpoints.push({ name, host, port: srv.port });
   }
+  endpoints.push({ name: 'legacy-front', host: 'legacy-front.tls-lab.test', port: await startLegacyFront() });
 
   const prepared = await prepareScan(
     {
@@ -101,6 +103,35 @@ beforeAll(async () => {
   // The file's cost, for the CI budget (not asserted).
   console.log(`lab verdicts: ${endpoints.length} endpoints scanned in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }, 300_000);
+
+/**
+ * A load balancer of the 1990s in front of a Mozilla-intermediate node:tls server: it answers SSL 3.0
+ * and DEFLATE-offering hellos itself (SSL 3.0 accepted, DEFLATE chosen, no renegotiation_info; its
+ * suites ECDHE-RSA-AES128-GCM-SHA256, ECDHE-RSA-AES256-GCM-SHA384 and, for SSL 3.0, AES128-SHA, in
+ * its own order) and pipes every other connection to the real server, so node:tls completes the
+ * check's handshakes and the enumeration sees the old stack.
+ */
+async function startLegacyFront(): Promise<number> {
+  const host = 'legacy-front.tls-lab.test';
+  const leaf = await issueCertificate({ subjectCN: host, sans: { dns: [host] }, issuer: lab.root });
+  const backend = await serveTls({ chain: [leaf, lab.root], key: leaf, tls: GOOD_TLS });
+  closers.push(backend);
+  const tracker = new SocketTracker();
+  const legacy = { versions: [0x0300, 0x0303], suites: [0xc02f, 0xc030, 0x002f], compression: true, renegotiationInfo: false };
+  const { server, port } = await startScriptedTls(
+    { kind: 'legacy-front', legacy: { ...legacy, certificates: [leaf.der, lab.root.der] }, backendPort: backend.port },
+    '127.0.0.1',
+    tracker,
+  );
+  closers.push({
+    close: () =>
+      new Promise<void>((resolve) => {
+        tracker.destroyAll();
+        server.close(() => resolve());
+      }),
+  });
+  return port;
+}
 
 afterAll(async () => {
   await Promise.all(closers.splice(0).map((c) => c.close()));
@@ -137,6 +168,9 @@ const FAILS: Record<string, EnumerationRule[]> = {
   'secp384r1-only': ['TLS-PQ-KEX-MISSING'],
   'mozilla-modern': [],
   'mozilla-intermediate': [],
+  // Everything the old stack behind the front answers: SSL 3.0, DEFLATE, no renegotiation_info, and
+  // its AES128-SHA (Insufficient) under TLS 1.2 too; the real server's TLS 1.3 and groups are good.
+  'legacy-front': ['TLS-PROTO-SSL', 'TLS-CIPHER-INSUFFICIENT', 'TLS-COMPRESSION', 'TLS-RENEGOTIATION-INSECURE'],
 };
 
 const NO_GROUPS = /accepts neither TLS 1\.3 nor an ECDHE suite/;
@@ -157,7 +191,7 @@ const NOT_TESTED: Record<string, Partial<Record<EnumerationRule, RegExp>>> = {
 const GOOD = Object.keys(GOOD_ENDPOINTS);
 
 describe('TLS enumeration rules on the live lab', () => {
-  it.each([...LAB_CONFIGS, ...GOOD])('%s: each of the nine rules has the verdict its configuration fixes', (endpoint) => {
+  it.each([...LAB_CONFIGS, ...GOOD, 'legacy-front'])('%s: each of the nine rules has the verdict its configuration fixes', (endpoint) => {
     const expected = Object.fromEntries(
       ENUMERATION_RULES.map((id) => [
         id,
@@ -172,13 +206,9 @@ describe('TLS enumeration rules on the live lab', () => {
 
   it('every rule fires on a lab endpoint with its defect and on no good endpoint', () => {
     const firing = (id: EnumerationRule): string[] => [...verdicts.keys()].filter((e) => verdicts.get(e)?.get(id)?.outcome === 'fail');
-    // Not yet reachable live: the only lab server with SSL 3.0, compression and no renegotiation_info
-    // is the scripted legacy one, which the check cannot judge today (NOT_TESTED above).
-    const noLiveDefect: EnumerationRule[] = ['TLS-PROTO-SSL', 'TLS-COMPRESSION', 'TLS-RENEGOTIATION-INSECURE'];
     for (const id of ENUMERATION_RULES) {
       const where = firing(id);
-      if (noLiveDefect.includes(id)) expect(where, id).toEqual([]);
-      else expect(where.length, id).toBeGreaterThan(0);
+      expect(where.length, id).toBeGreaterThan(0);
       for (const good of GOOD) expect(where, id).not.toContain(good);
     }
     // The failures name the defect the rule is about.
@@ -186,6 +216,11 @@ describe('TLS enumeration rules on the live lab', () => {
     expect(verdicts.get('modern')?.get('TLS-KEX-GROUP-WEAK')?.message.en).toContain('ffdhe2048');
     expect(verdicts.get('static-rsa')?.get('TLS-CIPHER-INSUFFICIENT')?.message.en).toContain('TLS_RSA_WITH_AES_128');
     expect(verdicts.get('modern')?.get('TLS-PQ-KEX-MISSING')?.severity).toBe('info');
+    const front = (id: EnumerationRule): string | undefined => verdicts.get('legacy-front')?.get(id)?.message.en;
+    expect(front('TLS-PROTO-SSL')).toContain('accepts SSL 3.0');
+    expect(front('TLS-COMPRESSION')).toContain('DEFLATE');
+    expect(front('TLS-RENEGOTIATION-INSECURE')).toContain('does not send renegotiation_info');
+    expect(front('TLS-CIPHER-INSUFFICIENT')).toContain('TLS 1.2: TLS_RSA_WITH_AES_128_CBC_SHA;');
   });
 
   it('a Mozilla-modern endpoint passes every rule of the pack that applies, X25519MLKEM768 included', () => {
