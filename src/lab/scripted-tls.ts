@@ -136,7 +136,8 @@ function front(
   read: Buffer,
   socket: net.Socket,
 ): void {
-  if (hello && (clientMaxVersion(hello) === 0x0300 || hello.compression.includes(1))) return answerLegacy(behaviour.legacy, hello, socket);
+  if (hello && (clientMaxVersion(hello) === 0x0300 || hello.compression.includes(1)))
+    return void answerLegacy(behaviour.legacy, hello, socket);
   const backend = net.connect({ host: socket.localAddress, port: behaviour.backendPort });
   backend.on('error', () => socket.destroy());
   socket.on('close', () => backend.destroy());
