@@ -83,14 +83,11 @@ export function suiteBundles(version: HelloVersion): number[][] {
 type Pick =
   | { kind: 'suite'; code: number; hello: ServerHelloAnswer }
   /**
-   * `version`: the refusal is of the protocol version itself (protocol_version alert, another version chosen).
    * `hangUp`: no alert, the server closed or reset the connection — a refusal, or a server that has
    * started dropping connections (rate limits, resets after a number of hellos).
    */
-  | { kind: 'end'; reason: string; version?: boolean; hangUp?: boolean }
+  | { kind: 'end'; reason: string; hangUp?: boolean }
   | { kind: 'error'; reason: string };
-
-const ALERT_PROTOCOL_VERSION = 70;
 
 async function pick(version: HelloVersion, servername: string | null, offered: readonly number[], ask: AskHello): Promise<Pick> {
   const what = `${version} ClientHello`;
@@ -107,19 +104,14 @@ async function pick(version: HelloVersion, servername: string | null, offered: r
   const answer = result.answer;
   switch (answer.kind) {
     case 'alert':
-      return {
-        kind: 'end',
-        reason: `server refused the ${what} with alert ${alertName(answer.description)} (${answer.description})`,
-        version: answer.description === ALERT_PROTOCOL_VERSION,
-      };
+      return { kind: 'end', reason: `server refused the ${what} with alert ${alertName(answer.description)} (${answer.description})` };
     case 'not-tls':
       return { kind: 'error', reason: `not TLS: the server answered the ${what} with ${answer.detail}` };
     case 'malformed':
       return { kind: 'error', reason: `${what}: ${answer.detail}` };
   }
   const wanted = version === 'SSLv3' ? SSL3_CODE : VERSION_CODES[version];
-  if (answer.version !== wanted)
-    return { kind: 'end', reason: `server chose ${versionName(answer.version)} in answer to the ${what}`, version: true };
+  if (answer.version !== wanted) return { kind: 'end', reason: `server chose ${versionName(answer.version)} in answer to the ${what}` };
   // A suite we did not offer is a broken server, not a finding about the ones we did.
   if (!offered.includes(answer.cipher)) {
     return { kind: 'error', reason: `server chose ${suiteFacts(answer.cipher).iana}, which the ${what} did not offer` };
@@ -137,13 +129,12 @@ async function drain(
   offered: readonly number[],
   ask: AskHello,
   hellos: ServerHelloAnswer[],
-): Promise<{ found: number[]; error?: string; versionRefused?: boolean; refusal?: string; hungUp?: boolean }> {
+): Promise<{ found: number[]; error?: string; refusal?: string; hungUp?: boolean }> {
   const found: number[] = [];
   let remaining = [...offered];
   while (remaining.length > 0) {
     const p = await pick(version, servername, remaining, ask);
-    if (p.kind === 'end')
-      return { found, versionRefused: p.version === true && found.length === 0, refusal: p.reason, hungUp: p.hangUp === true };
+    if (p.kind === 'end') return { found, refusal: p.reason, hungUp: p.hangUp === true };
     if (p.kind === 'error') return { found, error: p.reason };
     found.push(p.code);
     hellos.push(p.hello);
@@ -169,18 +160,21 @@ export async function enumerateSuites(
   knownAccepted = true,
 ): Promise<SuiteScan> {
   const hellos: ServerHelloAnswer[] = [];
-  const perBundle: number[][] = [];
-  let refusal = '';
-  let hungUp = false;
-  for (const bundle of suiteBundles(version)) {
-    const { found, error, versionRefused, refusal: why, hungUp: dropped } = await drain(version, servername, bundle, ask, hellos);
-    perBundle.push(found);
-    refusal = why ?? refusal;
-    hungUp ||= dropped === true;
-    if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
-    // Refused as a version (SSL 3.0 on a modern server): the other bundles would be refused alike.
-    if ((versionRefused || !knownAccepted) && perBundle.flat().length === 0) break;
-  }
+  const bundles = suiteBundles(version);
+  const drainAll = (list: number[][]) => Promise.all(list.map((bundle) => drain(version, servername, bundle, ask, hellos)));
+  // Bundles are drained side by side (fewer round trips one after the other on a distant server); a
+  // detection scan asks the first bundle alone, and the others only when it found the version spoken.
+  const first = knownAccepted ? null : await drain(version, servername, bundles[0] ?? [], ask, hellos);
+  const drained = !first
+    ? await drainAll(bundles)
+    : first.found.length === 0 || first.error
+      ? [first]
+      : [first, ...(await drainAll(bundles.slice(1)))];
+  const perBundle = drained.map((d) => d.found);
+  const refusal = drained.findLast((d) => d.refusal)?.refusal ?? '';
+  const error = drained.find((d) => d.error)?.error;
+  const hungUp = drained.some((d) => d.hungUp === true);
+  if (error) return { facts: versionFacts('error', perBundle.flat(), null, error), hellos };
   let accepted = perBundle.flat();
   // Nothing accepted of a version the probes saw accepted: the list is not known, it is not empty.
   if (accepted.length === 0 && knownAccepted)

@@ -2,6 +2,7 @@
 // per-connection deadline, its SecureContext built once per anchor set, not per connection. Which other
 // versions the server accepts is asked without node:tls, by probe-hello.ts.
 
+import { constants } from 'node:crypto';
 import { connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContext, type TLSSocket } from 'node:tls';
 import { ProbeError, type AnchorSet, type CheckContext } from '../../src/core/types.js';
 import { connectForTls, type TlsDialTarget } from './starttls.js';
@@ -26,6 +27,9 @@ function secureContextFor(anchors: AnchorSet): SecureContext {
       minVersion: 'TLSv1',
       maxVersion: 'TLSv1.3',
       ciphers: MAIN_CIPHERS,
+      // OpenSSL 3 refuses servers without RFC 5746 renegotiation_info; those are the servers the
+      // enumeration must still reach to report insecure renegotiation, and this connection never renegotiates.
+      secureOptions: constants.SSL_OP_LEGACY_SERVER_CONNECT,
       ca: anchors.certificates.map((c) => c.toString()),
     });
     mainContexts.set(anchors, ctx);

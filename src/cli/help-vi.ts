@@ -414,6 +414,7 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'ca-file': 'Chứng thư gốc tin cậy bổ sung (PEM) cho các đối tượng quét, được đánh giá tách biệt với kho chứng thư số công cộng',
       'ca-pin': CA_PIN,
       'dns-server': 'Máy chủ DNS để truy vấn, IP[:PORT] (như `scan --dns-server`); lặp lại được',
+      ...familyFlagsVi(FAMILY_OPTIONS),
       lang: LANG,
     },
   },

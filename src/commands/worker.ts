@@ -3,6 +3,8 @@ import { Flags } from '@oclif/core';
 import { GovscanCommand, langFlag, repeatable } from '../cli/base.js';
 import { withEnvFlags } from '../cli/env-flags.js';
 import { InputError } from '../core/errors.js';
+import { FAMILY_OPTIONS } from '../engine/registry.js';
+import { familyFlags, familyFlagValues } from '../cli/family-flags.js';
 
 export default class Worker extends GovscanCommand {
   static override summary =
@@ -66,6 +68,8 @@ Exit codes: 0 stopped by a signal (or idle with --exit-when-idle); 2 invalid fla
     'ca-file': repeatable({ description: 'Extra trust anchors (PEM) for the scanned targets, judged apart from the public store' }),
     'ca-pin': repeatable({ description: 'SHA-256 fingerprint every --ca-file anchor must match' }),
     'dns-server': repeatable({ description: 'DNS server to ask, IP[:PORT] (as `scan --dns-server`); repeatable' }),
+    // --lab, --port-map, --ipv6-connectivity, --nmap, --tls-quick: the check families' own flags, this machine's settings.
+    ...familyFlags(FAMILY_OPTIONS),
     lang: langFlag,
   });
 
@@ -122,6 +126,7 @@ Exit codes: 0 stopped by a signal (or idle with --exit-when-idle); 2 invalid fla
           caPins: flags['ca-pin'] ?? [],
           dnsServers: flags['dns-server'] ?? [],
           timeoutMs: flags.timeout,
+          options: familyFlagValues(FAMILY_OPTIONS, flags),
           dialer: new NetDialer(flags['per-host']),
           lang: this.lang,
         },

@@ -88,6 +88,11 @@ export interface CheckContext {
   timeoutMs: number;
   /** Aborted when the per-target deadline passes or the run is cancelled. */
   signal: AbortSignal;
+  /**
+   * When that per-target deadline passes (Date.now() milliseconds); absent when none is known. A probe
+   * that can end with part of its facts (the TLS enumeration) stops asking before it instead of losing all.
+   */
+  deadlineAt?: number;
   trust: TrustStores;
   userAgent: string;
   /** NS/MX/SOA lookups and the zone walk (IPv6 checks); absent in contexts built before they existed. */

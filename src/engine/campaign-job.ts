@@ -10,6 +10,7 @@ import type { ClaimedJob } from '../contract/campaign-api.js';
 import { InputError } from '../core/errors.js';
 import { localize } from '../core/i18n/index.js';
 import { parseTarget } from '../core/targets.js';
+import type { FamilyOptionValues } from '../core/family.js';
 import type { Dialer, Lang, Report, Severity, SystemRef } from '../core/types.js';
 import { defineMessages } from '../core/i18n/index.js';
 import { executeScan, nothingScanned, prepareScan, type ScanRequest } from './scan.js';
@@ -23,6 +24,8 @@ export interface JobScanSettings {
   dnsServers: string[];
   /** Per-connection timeout when the campaign sets none. */
   timeoutMs: number;
+  /** The check families' own options of this machine (--lab, --tls-quick, …; src/engine/registry.ts FAMILY_OPTIONS). */
+  options?: FamilyOptionValues;
   dialer: Dialer;
   lang: Lang;
 }
@@ -66,6 +69,7 @@ export async function scanJob(job: ClaimedJob, settings: JobScanSettings, signal
     caFiles: settings.caFiles,
     caPins: settings.caPins,
     dnsServers: settings.dnsServers,
+    ...(settings.options ? { options: settings.options } : {}),
     failOn: 'none',
     params: options.params ?? [],
     rules: options.rules ?? [],

@@ -93,7 +93,7 @@ async function probeTarget(target: Target, checks: readonly Check[], opts: RunOp
   const onRunAbort = (): void => controller.abort(new ProbeError('internal', 'scan cancelled'));
   if (opts.signal?.aborted) onRunAbort();
   opts.signal?.addEventListener('abort', onRunAbort, { once: true });
-  const ctx: CheckContext = { ...opts.context, signal: controller.signal };
+  const ctx: CheckContext = { ...opts.context, signal: controller.signal, deadlineAt: Date.now() + opts.targetTimeoutMs };
   try {
     return await Promise.all(
       applicable.map((check) =>

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { InputError } from '../core/errors.js';
 import { defineMessages, format } from '../core/i18n/index.js';
 import { issueCertificate } from './pki.js';
-import { BASELINE_CIPHERS, closeAll, createHttpsEndpoint, SocketTracker } from './servers.js';
+import { closeAll, createHttpsEndpoint, GOOD_TLS, SocketTracker } from './servers.js';
 
 const PORTAL = 8443;
 const COLLECTOR = 6514;
@@ -56,9 +56,9 @@ export async function startAgencyLab(now: Date): Promise<AgencyLab> {
   const portal = createHttpsEndpoint({
     chain: [leaf],
     staple: null,
-    minVersion: 'TLSv1.2',
-    maxVersion: 'TLSv1.3',
-    ciphers: BASELINE_CIPHERS,
+    minVersion: GOOD_TLS.minVersion,
+    maxVersion: GOOD_TLS.maxVersion,
+    ciphers: GOOD_TLS.ciphers,
     hsts: true,
     banner: 'Cổng dịch vụ công tỉnh (ví dụ)',
   });

@@ -8,8 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createOcspResponse, issueCertificate, warmKeys, type IssuedCert } from './pki.js';
 import {
-  BASELINE_CIPHERS,
   ECDHE_AEAD,
+  GOOD_TLS,
   ECDHE_CBC,
   RSA_KX,
   TLS13_SUITES,
@@ -42,7 +42,7 @@ export interface PlainFarmOptions {
 
 type Profile = Pick<EndpointPlan, 'minVersion' | 'maxVersion' | 'ciphers'>;
 
-const BASELINE: Profile = { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: BASELINE_CIPHERS };
+const BASELINE: Profile = { minVersion: GOOD_TLS.minVersion, maxVersion: GOOD_TLS.maxVersion, ciphers: GOOD_TLS.ciphers };
 const MIXED_PROFILES: Profile[] = [
   BASELINE,
   // An older server: TLS 1.0 to 1.3, CBC and static-RSA suites beside the AEAD ones.

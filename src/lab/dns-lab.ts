@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDnsFixture, startSilentUdp, type DnsFixture, type LabZoneData } from './dns-server.js';
-import { SocketTracker, closeAll, listen } from './servers.js';
+import { GOOD_TLS, SocketTracker, closeAll, listen } from './servers.js';
 
 interface PageSpec {
   status: number;
@@ -339,7 +339,7 @@ export async function startIpv6Lab(
       res.writeHead(spec.status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
     };
   const httpPort = await listenBoth(() => http.createServer(handler(false)), tracker, servers);
-  const httpsPort = await listenBoth(() => https.createServer({ key, cert }, handler(false)), tracker, servers);
+  const httpsPort = await listenBoth(() => https.createServer({ key, cert, ...GOOD_TLS }, handler(false)), tracker, servers);
   const smtp = (): net.Server =>
     net.createServer((socket) => {
       socket.on('error', () => undefined);
@@ -357,7 +357,7 @@ export async function startIpv6Lab(
     return listen(server, LO4);
   };
   const v4OnlyHttp = await v4Only(http.createServer(handler(true)));
-  const v4OnlyHttps = await v4Only(https.createServer({ key, cert }, handler(true)));
+  const v4OnlyHttps = await v4Only(https.createServer({ key, cert, ...GOOD_TLS }, handler(true)));
   const v4OnlySmtp = await v4Only(smtp());
   const ports = { http: httpPort, https: httpsPort, smtp: smtpPort, v4OnlyHttp, v4OnlyHttps, v4OnlySmtp, silentDns: silent.port, noHttp };
   const special = {

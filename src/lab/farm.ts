@@ -16,7 +16,7 @@ import {
   type OcspResponseOptions,
 } from './pki.js';
 import {
-  BASELINE_CIPHERS,
+  GOOD_TLS,
   ECDHE_AEAD,
   ECDHE_CBC,
   RSA_KX,
@@ -226,9 +226,9 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
       chain: [leaf, issuer],
       ocspSigner: issuer,
       stapled: true,
-      minVersion: 'TLSv1.2',
-      maxVersion: 'TLSv1.3',
-      ciphers: BASELINE_CIPHERS,
+      minVersion: GOOD_TLS.minVersion,
+      maxVersion: GOOD_TLS.maxVersion,
+      ciphers: GOOD_TLS.ciphers,
       hsts: true,
     };
   };
@@ -307,13 +307,13 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
     case 'weak-key': {
       const plan = await baseline({ key: { type: 'rsa', bits: 1024 } });
       // OpenSSL 3.5 (Node 24) will not load an RSA-1024 server key above security level 0 ("ee key too small").
-      plan.ciphers = `${BASELINE_CIPHERS}:@SECLEVEL=0`;
+      plan.ciphers = `${GOOD_TLS.ciphers}:@SECLEVEL=0`;
       return plan;
     }
     case 'sha1-signature': {
       const plan = await baseline({ signatureHash: 'SHA-1' });
       // OpenSSL will not even load a SHA-1 signed certificate above security level 0.
-      plan.ciphers = `${BASELINE_CIPHERS}:@SECLEVEL=0`;
+      plan.ciphers = `${GOOD_TLS.ciphers}:@SECLEVEL=0`;
       return plan;
     }
     case 'incomplete-chain': {
@@ -334,9 +334,9 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
         chain: [leaf],
         ocspSigner: leaf,
         stapled: true,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.3',
-        ciphers: BASELINE_CIPHERS,
+        minVersion: GOOD_TLS.minVersion,
+        maxVersion: GOOD_TLS.maxVersion,
+        ciphers: GOOD_TLS.ciphers,
         hsts: true,
       };
     }
@@ -363,9 +363,9 @@ async function planScenario(name: string, now: number, ca: Authorities, repo: Re
         chain: [leaf, ...ladder.reverse()],
         ocspSigner: bottom,
         stapled: true,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.3',
-        ciphers: BASELINE_CIPHERS,
+        minVersion: GOOD_TLS.minVersion,
+        maxVersion: GOOD_TLS.maxVersion,
+        ciphers: GOOD_TLS.ciphers,
         hsts: true,
       };
     }

@@ -23,11 +23,11 @@ export const RSA_KX = 'AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-
 export const BASELINE_CIPHERS = `${TLS13_SUITES}:${ECDHE_AEAD}`;
 
 /**
- * The groups of Mozilla's intermediate profile (6.0), hybrid post-quantum first, as every farm endpoint
- * offers them: OpenSSL 3.5's defaults also accept ffdhe2048/ffdhe3072 in TLS 1.3, which NCSC-NL rates
- * insufficient/phase-out (TLS-KEX-GROUP-WEAK). Without ML-KEM (OpenSSL before 3.5) the classical three.
+ * The groups of Mozilla's intermediate profile (6.0), hybrid post-quantum first: OpenSSL's defaults
+ * also accept ffdhe2048/ffdhe3072 in TLS 1.3, which NCSC-NL rates insufficient/phase-out
+ * (TLS-KEX-GROUP-WEAK). Without ML-KEM (OpenSSL before 3.5, e.g. Node 22) the classical three.
  */
-const FARM_GROUPS = ((): string => {
+const GOOD_GROUPS = ((): string => {
   const withPq = 'X25519MLKEM768:X25519:P-256:P-384';
   try {
     tls.createSecureContext({ ecdhCurve: withPq });
@@ -36,6 +36,21 @@ const FARM_GROUPS = ((): string => {
     return 'X25519:P-256:P-384';
   }
 })();
+
+/**
+ * The one TLS configuration of every lab server meant to be "good" (farm baseline, example agency
+ * portal, mail server, DNS lab sites): Mozilla's intermediate profile 6.0 — TLS 1.2 and 1.3, ECDHE
+ * with AEAD suites only, its groups. Node's defaults would accept DHE, CBC and static-RSA suites and
+ * ffdhe groups, which the TLS pack rightly reports. The profile leaves the suite order to the client
+ * (every suite it allows is Good), as TLS-CIPHER-ORDER accepts.
+ */
+export const GOOD_TLS = {
+  minVersion: 'TLSv1.2',
+  maxVersion: 'TLSv1.3',
+  ciphers: BASELINE_CIPHERS,
+  ecdhCurve: GOOD_GROUPS,
+  honorCipherOrder: false,
+} as const satisfies tls.SecureContextOptions;
 
 /** What one HTTPS endpoint serves. */
 export interface EndpointPlan {
@@ -105,10 +120,11 @@ export function createHttpsEndpoint(plan: EndpointPlan): https.Server {
     {
       cert: chainPem(plan.chain),
       key: leaf.keyPem,
+      // The good configuration, with the versions and suites the plan varies (groups never vary).
+      ...GOOD_TLS,
       minVersion: plan.minVersion,
       maxVersion: plan.maxVersion,
       ciphers: plan.ciphers,
-      ecdhCurve: FARM_GROUPS,
       // Idle keep-alive sockets would otherwise linger for the default five seconds.
       keepAliveTimeout: 1000,
     },

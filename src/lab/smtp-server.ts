@@ -5,7 +5,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { chainPem, type IssuedCert } from './pki.js';
-import { closeAll, listen, SocketTracker } from './servers.js';
+import { closeAll, GOOD_TLS, listen, SocketTracker } from './servers.js';
 
 export interface SmtpServerOptions {
   /** Certificates sent after STARTTLS, leaf first. */
@@ -35,8 +35,10 @@ export async function startSmtpServer(opts: SmtpServerOptions): Promise<SmtpServ
   const secureContext = tls.createSecureContext({
     cert: chainPem(opts.chain),
     key: leaf.keyPem,
-    minVersion: opts.minVersion ?? 'TLSv1.2',
-    maxVersion: opts.maxVersion ?? 'TLSv1.3',
+    // A good mail server unless the test says otherwise (a legacy one passes its versions and suites).
+    ...GOOD_TLS,
+    ...(opts.minVersion ? { minVersion: opts.minVersion } : {}),
+    ...(opts.maxVersion ? { maxVersion: opts.maxVersion } : {}),
     ...(opts.ciphers ? { ciphers: opts.ciphers } : {}),
   });
   const offer = opts.offerStartTls ?? true;

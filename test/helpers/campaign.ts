@@ -61,7 +61,11 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** `govscan worker` against `server`, polling fast and pinning the lab's names. */
+/**
+ * `govscan worker` against `server`, polling fast and pinning the lab's names. --tls-quick keeps each
+ * scan to the TLS version probes: these tests are about the queue (the suite enumeration, ~4 times the
+ * CPU per target, is tested in test/checks/tls).
+ */
 export function startWorker(
   server: string,
   tokenFile: string,
@@ -86,6 +90,7 @@ export function startWorker(
       '100',
       '--retry-for',
       '60',
+      '--tls-quick',
       ...lab.resolve.flatMap((r) => ['--resolve', r]),
       ...extra,
     ],

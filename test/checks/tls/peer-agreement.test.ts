@@ -33,7 +33,7 @@ const GOVSCAN_GAPS: Record<string, string> = {
   'null-anon':
     "tls.endpoint's main handshake is node:tls, which offers no NULL or anonymous suite; the server refuses it and the check throws before the enumeration runs, so the endpoint is not tested instead of failing on its suites (follow-up: enumerate even when the main handshake fails)",
   legacy:
-    'the same: node:tls offers none of its suites and refuses a server without RFC 5746 renegotiation_info, and the check throws before the enumeration runs',
+    'the same: the scripted server never completes a handshake (it has no key exchange), so the node:tls main handshake fails (a real server without RFC 5746 renegotiation_info is reached: SSL_OP_LEGACY_SERVER_CONNECT) and the check throws before the enumeration runs',
 };
 
 let lab: TlsLab;
