@@ -31,7 +31,7 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 50);
 const FINDINGS = Number(process.env.BENCH_FINDINGS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** govscan and its naive peer take turns this many times each (BENCH_ROUNDS). */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const TARGET_RATE = 1000;
 const TARGET_RSS_MB = 60;
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));

@@ -294,10 +294,12 @@ export const COMMANDS_VI: Record<string, CommandHelpVi> = {
       'access-log':
         'Ghi nhật ký mỗi yêu cầu thành một dòng JSON ra stderr: phương thức, tuyến, mã trạng thái, thời gian xử lý và tên của token được xuất trình (không bao giờ ghi chính token)',
       'campaign-lease':
-        'Việc của chiến dịch quét bị giữ quá số giây này mà không có kết quả, báo lỗi hoặc tín hiệu còn hoạt động (heartbeat) sẽ trở lại hàng đợi (tiến trình quét đã ngừng); với PostgreSQL, heartbeat gia hạn thời gian giữ khi giá trị từ 10 giây trở lên',
-      'campaign-attempts': 'Số lần thực hiện tối đa của một việc trước khi bị coi là hỏng (giữ kèm lý do của lần thất bại cuối cùng)',
-      'campaign-retry-delay': 'Thời gian chờ trước khi thử lại một việc thất bại, gấp đôi sau mỗi lần tiếp theo (tối đa 30 phút)',
-      'campaign-per-address': 'Số việc của cùng một địa chỉ đích được quét cùng lúc, tính chung cho mọi tiến trình quét',
+        'Việc của chiến dịch quét bị giữ quá N giây mà không có kết quả, báo lỗi hoặc tín hiệu còn hoạt động (heartbeat) sẽ trở lại hàng đợi (tiến trình quét đã ngừng); với PostgreSQL, heartbeat gia hạn thời gian giữ khi giá trị từ 10 giây trở lên (mặc định 300)',
+      'campaign-attempts':
+        'Số lần thực hiện tối đa của một việc trước khi bị coi là hỏng, giữ kèm lý do của lần thất bại cuối cùng (mặc định 3)',
+      'campaign-retry-delay':
+        'Số giây chờ trước khi thử lại một việc thất bại, gấp đôi sau mỗi lần tiếp theo, tối đa 30 phút (mặc định 30)',
+      'campaign-per-address': 'Số việc của cùng một địa chỉ đích được quét cùng lúc, tính chung cho mọi tiến trình quét (mặc định 4)',
       'campaign-pool':
         'Số việc máy chủ tự quét cùng lúc (mặc định: 4 với SQLite, để một máy không cần `govscan worker`; 0 với PostgreSQL, khi các tiến trình `govscan worker` đảm nhận việc quét)',
       lang: LANG,
