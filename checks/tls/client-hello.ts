@@ -22,11 +22,12 @@ export function versionName(code: number): string {
   return `0x${code.toString(16).padStart(4, '0')}`;
 }
 
-const CONTENT_CCS = 20;
-const CONTENT_ALERT = 21;
-const CONTENT_HANDSHAKE = 22;
+// TLS record content types (RFC 8446 §5.1); the first-flight reader (server-flight.ts) reads them too.
+export const CONTENT_CCS = 20;
+export const CONTENT_ALERT = 21;
+export const CONTENT_HANDSHAKE = 22;
 const CONTENT_APPDATA = 23;
-const CONTENT_HEARTBEAT = 24;
+export const CONTENT_HEARTBEAT = 24;
 
 const HS_HELLO_REQUEST = 0;
 const HS_CLIENT_HELLO = 1;
@@ -214,7 +215,7 @@ export type ServerAnswer =
   | { kind: 'malformed'; detail: string };
 
 /** Largest TLSCiphertext fragment (RFC 8446 §5.2); anything longer is not a TLS record. */
-const MAX_RECORD = 16_384 + 2_048;
+export const MAX_RECORD = 16_384 + 2_048;
 
 /**
  * Reads the server's bytes until its answer is known. push() returns the answer once it is, and null

@@ -5,18 +5,18 @@
 // certificates), so the reader takes up to 128 KiB, and stops at the ServerKeyExchange or the
 // ServerHelloDone, whichever comes first. Pure byte work; the socket side is in enum-groups.ts.
 
-import { ServerHelloReader, type ServerAnswer } from './client-hello.js';
-
-const CONTENT_CCS = 20;
-const CONTENT_ALERT = 21;
-const CONTENT_HANDSHAKE = 22;
-const CONTENT_HEARTBEAT = 24;
+import {
+  CONTENT_ALERT,
+  CONTENT_CCS,
+  CONTENT_HANDSHAKE,
+  CONTENT_HEARTBEAT,
+  MAX_RECORD,
+  ServerHelloReader,
+  type ServerAnswer,
+} from './client-hello.js';
 
 const HS_SERVER_KEY_EXCHANGE = 12;
 const HS_SERVER_HELLO_DONE = 14;
-
-/** Largest TLSCiphertext fragment (RFC 8446 §5.2); anything longer is not a TLS record. */
-const MAX_RECORD = 16_384 + 2_048;
 
 /** OpenSSL reads a Certificate message up to 100 KiB; the rest of the flight fits in the margin. */
 const MAX_FLIGHT_BYTES = 131_072;
