@@ -71,6 +71,12 @@ describe('scan smtp:// (STARTTLS)', () => {
     expect(facts.hostname.matches).toBe(true);
     expect(facts.hsts.status).toBe('not-applicable');
     expect(report.findings.filter((f) => f.outcome === 'fail')).toEqual([]);
+    // The full enumeration ran behind STARTTLS, and the lab's good configuration (Mozilla
+    // intermediate, src/lab/servers.ts GOOD_TLS) passes the suite and group rules on it.
+    expect(facts.enumeration?.status).toBe('ok');
+    const outcome = (id: string): string | undefined => report.findings.find((f) => f.ruleId === id)?.outcome;
+    for (const id of ['TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-PHASE-OUT', 'TLS-CIPHER-ORDER', 'TLS-KEX-GROUP-WEAK'])
+      expect(outcome(id), id).toBe('pass');
     // Every TLS connection of the check began with the SMTP dialogue, none spoke TLS to the greeting.
     expect(modern.sessions.length).toBeGreaterThanOrEqual(4);
     for (const session of modern.sessions) expect(session).toEqual(['EHLO govscan.invalid', 'STARTTLS']);
