@@ -337,7 +337,8 @@ function groupFacts(code: number, version: TlsVersion): GroupFacts {
 }
 
 function pqFacts(scan13: GroupScan | null): GroupsFacts['pq'] {
-  if (!scan13) return { status: 'ok', reason: 'the server does not accept TLS 1.3', hybrid: false, groups: [] };
+  // No TLS 1.3, no hybrid key exchange: a fact, not a failure to find out (protocols says why).
+  if (!scan13) return { status: 'ok', hybrid: false, groups: [] };
   if (scan13.error) return { status: 'error', reason: scan13.error, hybrid: false, groups: [] };
   const pq = scan13.found.map((c) => namedGroup(c)).filter((g) => g !== undefined && (g.kind === 'hybrid-pq' || g.kind === 'pq'));
   return {

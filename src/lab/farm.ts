@@ -95,18 +95,19 @@ export const SCENARIOS: FarmScenario[] = [
   scenario('long-lifetime', ['TLS-CERT-LIFETIME'], 'Leaf is valid for 800 days.'),
   // The CN is never used to match a name (RFC 9525, as browsers), so the host name does not match either.
   scenario('no-san', ['TLS-CERT-NO-SAN', 'TLS-CERT-HOSTNAME'], 'Leaf has no SAN extension; its CN is the hostname.'),
-  // TLS 1.0/1.1 have only CBC suites with SHA-1, which NCSC-NL rates Insufficient in every version.
+  // TLS 1.0/1.1 have only CBC suites with SHA-1, which NCSC-NL rates Insufficient in every version;
+  // and the server follows the client's order (GOOD_TLS) while accepting them (NCSC-NL B2-5).
   scenario(
     'legacy-protocols',
-    ['TLS-PROTO-LEGACY', 'TLS-CIPHER-INSUFFICIENT'],
+    ['TLS-PROTO-LEGACY', 'TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-ORDER'],
     'Server accepts TLS 1.0 and 1.1 (ECDHE CBC-SHA1 suites) as well as 1.2 and 1.3.',
   ),
   // Without TLS 1.3 there is no hybrid post-quantum key exchange, whatever the platform.
   scenario('no-tls13', ['TLS-PROTO-NO-TLS13', 'TLS-PQ-KEX-MISSING'], 'Server stops at TLS 1.2.'),
   scenario(
     'no-forward-secrecy',
-    ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13', 'TLS-CIPHER-INSUFFICIENT', 'TLS-PQ-KEX-MISSING'],
-    'TLS 1.2 only, static RSA key exchange ciphers (NCSC-NL: Insufficient).',
+    ['TLS-NO-FORWARD-SECRECY', 'TLS-PROTO-NO-TLS13', 'TLS-CIPHER-INSUFFICIENT', 'TLS-CIPHER-ORDER', 'TLS-PQ-KEX-MISSING'],
+    "TLS 1.2 only, static RSA key exchange ciphers (NCSC-NL: Insufficient), in the client's order.",
   ),
   scenario('no-hsts', ['TLS-HSTS-MISSING'], 'No Strict-Transport-Security header.'),
   scenario('no-ocsp-stapling', ['TLS-OCSP-NOT-STAPLED'], 'Server does not staple an OCSP response.'),

@@ -6,11 +6,11 @@ import { defineMessages } from '../../core/i18n/index.js';
 export const CM = defineMessages({
   targetsOrInventory: {
     en: 'body: give either targets or inventory (exactly one)',
-    vi: 'body: cần đúng một trong hai: targets (danh sách mục tiêu) hoặc inventory (danh mục hệ thống)',
+    vi: 'body: cần đúng một trong hai: targets (danh sách đối tượng quét) hoặc inventory (danh mục hệ thống)',
   },
   badTarget: {
     en: 'body/targets/{index}: {reason}',
-    vi: 'body/targets/{index}: mục tiêu không hợp lệ ({reason})',
+    vi: 'body/targets/{index}: đối tượng quét không hợp lệ ({reason})',
   },
   badInventory: {
     en: 'body/inventory: {reason}',
@@ -22,7 +22,7 @@ export const CM = defineMessages({
   },
   tooManyTargets: {
     en: 'body/inventory: more than {max} targets',
-    vi: 'body/inventory: vượt quá {max} mục tiêu',
+    vi: 'body/inventory: vượt quá {max} đối tượng quét',
   },
   agencyRequired: {
     en: 'body/agency: required (the results are stored as reports of this agency)',
@@ -46,7 +46,7 @@ export const CM = defineMessages({
   },
   unknownPolicy: {
     en: 'body/options/policies/{index}: no built-in policy pack "{id}"',
-    vi: 'body/options/policies/{index}: không có bộ chính sách dựng sẵn "{id}"',
+    vi: 'body/options/policies/{index}: không có bộ quy tắc dựng sẵn "{id}"',
   },
   alreadyCancelled: {
     en: 'the campaign was already cancelled',
