@@ -34,18 +34,33 @@ const COMPRESSION_DEFLATE = 1;
 class EnumSession {
   connections = 0;
   private stopped: string | null = null;
+  private readonly signal: AbortSignal;
+  private readonly deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: CheckContext,
     private readonly ep: TlsEndpoint,
-    private readonly signal: AbortSignal,
-  ) {}
+    signal: AbortSignal,
+  ) {
+    // The target's deadline throws away every fact of the endpoint, not only the answer that was late:
+    // hellos still open a margin before it end as errors, so the suites found so far are kept.
+    const deadline = ctx.deadlineAt;
+    if (deadline === undefined) {
+      this.signal = signal;
+      return;
+    }
+    const cutoff = new AbortController();
+    this.deadlineTimer = setTimeout(
+      () => cutoff.abort(new Error(`the target's deadline (--target-timeout) came before an answer`)),
+      Math.max(0, deadline - deadlineMargin(ctx) - Date.now()),
+    );
+    this.deadlineTimer.unref();
+    this.signal = AbortSignal.any([signal, cutoff.signal]);
+  }
 
   async ask<T>(hello: Buffer, reader: AnswerReader<T>, what: string): Promise<ExchangeResult<T>> {
-    // A hello may take a connect and an answer timeout; one started later would run into the target's
-    // deadline, which throws away every fact of the endpoint, not only this answer.
     const deadline = this.ctx.deadlineAt;
-    if (this.stopped === null && deadline !== undefined && Date.now() + 2 * this.ctx.timeoutMs > deadline) {
+    if (this.stopped === null && deadline !== undefined && Date.now() + deadlineMargin(this.ctx) >= deadline) {
       this.stopped = `the target's deadline (--target-timeout) leaves no time for another connection`;
     }
     if (this.stopped !== null) return { kind: 'error', reason: `${what} not sent: ${this.stopped}` };
@@ -55,8 +70,18 @@ class EnumSession {
     return result;
   }
 
+  /** Stops the deadline's timer once the enumeration is over. */
+  close(): void {
+    clearTimeout(this.deadlineTimer);
+  }
+
   askHello = (hello: Buffer, what: string): Promise<ExchangeResult<ServerAnswer>> =>
     this.ask(hello, new ServerHelloReader(MAX_ANSWER_BYTES), what);
+}
+
+/** Time kept before the target's deadline for what follows the last hello (facts, other sub-probes). */
+function deadlineMargin(ctx: CheckContext): number {
+  return Math.min(1_000, ctx.timeoutMs);
 }
 
 /**
@@ -90,6 +115,7 @@ export async function enumerateEndpoint(
   const legacy = legacyHellos(versions, hellos);
   // After the suites: the group scans offer exactly the ECDHE and DHE suites TLS 1.2 accepted.
   const groups = await probeGroups(ep, groupsQuestion(protocols, versions), (hello, reader, what) => session.ask(hello, reader, what));
+  session.close();
 
   const tried = [ssl2, ssl3, ...Object.values(versions)].filter((p) => p.status !== 'not-applicable');
   const nothing = tried.length > 0 && tried.every((p) => p.status === 'error');
