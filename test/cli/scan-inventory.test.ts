@@ -83,8 +83,10 @@ describe('scan --inventory', () => {
       'SECLEVEL-NOT-DECLARED test-artifacts/inventory-e2e/inventory.yaml:3',
       'SECLEVEL-NOT-DECLARED test-artifacts/inventory-e2e/inventory.yaml:9',
       'TLS-CERT-EXPIRED test-artifacts/inventory-e2e/inventory.yaml:13',
-      // The legacy endpoint's TLS 1.0/1.1 suites are CBC with SHA-1: NCSC-NL rates them insufficient.
+      // The legacy endpoint's TLS 1.0/1.1 suites are CBC with SHA-1: NCSC-NL rates them insufficient; and it
+      // lets the client choose among them (NCSC-NL B2-5).
       'TLS-CIPHER-INSUFFICIENT test-artifacts/inventory-e2e/inventory.yaml:8',
+      'TLS-CIPHER-ORDER test-artifacts/inventory-e2e/inventory.yaml:8',
       'TLS-PROTO-LEGACY test-artifacts/inventory-e2e/inventory.yaml:8',
     ]);
     expect(log.runs.find((run) => run.automationDetails?.id?.includes('-tls/'))?.automationDetails?.id).toMatch(
