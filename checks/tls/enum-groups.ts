@@ -10,7 +10,8 @@
 // - Order: one hello offering the found groups reversed; the server's pick says whose order counts.
 // The probe gathers facts only; the TLS pack judges them.
 
-import { buildClientHello, ServerHelloReader, VERSION_CODES, alertName } from './client-hello.js';
+import { buildClientHello, VERSION_CODES } from './client-hello.js';
+import { ServerHelloReader, alertName } from './server-hello.js';
 import { suiteFacts } from './cipher-suites.js';
 import { bitLength, knownDhGroup } from './dh-groups.js';
 import type { EnumerationFacts, TlsVersion } from './facts.js';

@@ -11,16 +11,8 @@
 // without computing a key exchange. The probe gathers facts only; the TLS pack judges them.
 
 import { enumerableSuites, suiteFacts } from './cipher-suites.js';
-import {
-  alertName,
-  buildClientHello,
-  SIGALGS_12_WIDE,
-  VERSION_CODES,
-  versionName,
-  type HelloOptions,
-  type HelloVersion,
-  type ServerAnswer,
-} from './client-hello.js';
+import { buildClientHello, SIGALGS_12_WIDE, VERSION_CODES, versionName, type HelloOptions, type HelloVersion } from './client-hello.js';
+import { alertName, type ServerAnswer } from './server-hello.js';
 import type { SuiteFacts, VersionSuites } from './facts.js';
 import type { ExchangeResult } from './hello-exchange.js';
 import { NAMED_GROUPS } from './named-groups.js';

@@ -11,7 +11,8 @@
 // to on the lab beside sslscan (about twice as many) and nmap.
 
 import type { CheckContext } from '../../src/core/types.js';
-import { ServerHelloReader, type HelloVersion, type ServerAnswer } from './client-hello.js';
+import { type HelloVersion } from './client-hello.js';
+import { ServerHelloReader, type ServerAnswer } from './server-hello.js';
 import { probeGroups, type AcceptedForGroups } from './enum-groups.js';
 import { enumerateSuites, notScanned, type ServerHelloAnswer, type SuiteScan } from './enum-suites.js';
 import { TLS_VERSIONS, type EnumerationFacts, type ProtocolProbe, type TlsVersion, type VersionSuites } from './facts.js';

@@ -5,7 +5,8 @@
 
 import type { CheckContext } from '../../src/core/types.js';
 import { cipherName } from './cipher-suites.js';
-import { alertName, buildClientHello, ServerHelloReader, VERSION_CODES, versionName, type ServerAnswer } from './client-hello.js';
+import { buildClientHello, VERSION_CODES, versionName } from './client-hello.js';
+import { alertName, ServerHelloReader, type ServerAnswer } from './server-hello.js';
 import type { ProtocolProbe, TlsVersion } from './facts.js';
 import { exchangeHello } from './hello-exchange.js';
 import type { TlsEndpoint } from './probe-handshake.js';

@@ -13,7 +13,7 @@ import {
   MAX_RECORD,
   ServerHelloReader,
   type ServerAnswer,
-} from './client-hello.js';
+} from './server-hello.js';
 
 const HS_SERVER_KEY_EXCHANGE = 12;
 const HS_SERVER_HELLO_DONE = 14;

@@ -1,7 +1,8 @@
 // The hand-built ClientHello and the reader of the server's first records, on bytes alone.
 
 import { describe, expect, it } from 'vitest';
-import { alertName, buildClientHello, ServerHelloReader, type ServerAnswer } from '../../../checks/tls/client-hello.js';
+import { buildClientHello } from '../../../checks/tls/client-hello.js';
+import { alertName, ServerHelloReader, type ServerAnswer } from '../../../checks/tls/server-hello.js';
 import { cipherName, OFFERED } from '../../../checks/tls/cipher-suites.js';
 import { judgeAnswer } from '../../../checks/tls/probe-hello.js';
 import { TLS_VERSIONS } from '../../../checks/tls/facts.js';
